@@ -1,0 +1,755 @@
+package dev.wengert;
+
+import dev.wengert.forward.ForwardTag;
+import dev.wengert.reverse.Tape;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Elementary;
+import dev.wengert.rules.NaryRule;
+import dev.wengert.rules.Special;
+import dev.wengert.rules.UnaryRule;
+
+/**
+ * The one number type of the DSL: an immutable real value that knows how it depends on the
+ * parameters.
+ *
+ * <p>A {@code Num} is one of three kinds, decided by how it was made:
+ * <ul>
+ *   <li>a constant ({@code constant(2.0)}, or any result computed from constants only);</li>
+ *   <li>a reverse-mode value: a position on a tape, recorded as it is computed;</li>
+ *   <li>a forward-mode value: a dual number carrying one tangent per parameter.</li>
+ * </ul>
+ * The same user code works for all three. Comparisons ({@link #gt}, {@link #lt}, …) read the
+ * value, so ordinary {@code if}, {@code while} and recursion work; the derivative is that of the
+ * branch actually taken.
+ *
+ * <pre>{@code
+ * var x = param("x", 1.5);
+ * var y = param("y", -0.5);
+ * Num z = x.times(y).plus(sin(x));   // z = x·y + sin x
+ * z.backward();
+ * x.grad();                          // y + cos x = -0.429...
+ * z.d(y);                            // x = 1.5
+ * }</pre>
+ */
+public final class Num {
+    private final double v;
+    // reverse mode: the tape, the position on it, and the tape's generation when recorded
+    private final Tape tape;
+    private final int idx;
+    private final int gen;
+    // forward mode: the tag and the tangents (idx is then the slot of a parameter, else −1)
+    private final ForwardTag tag;
+    private final double[] tan;
+
+    private Num(double v) {
+        this.v = v;
+        this.tape = null;
+        this.idx = -1;
+        this.gen = 0;
+        this.tag = null;
+        this.tan = null;
+    }
+
+    private Num(double v, Tape tape, int idx) {
+        this.v = v;
+        this.tape = tape;
+        this.idx = idx;
+        this.gen = tape.generation();
+        this.tag = null;
+        this.tan = null;
+    }
+
+    private Num(double v, ForwardTag tag, double[] tan, int slot) {
+        this.v = v;
+        this.tape = null;
+        this.idx = slot;
+        this.gen = 0;
+        this.tag = tag;
+        this.tan = tan;
+    }
+
+    // ---- creation (used by the facade) --------------------------------------------------------
+
+    static Num constant(double v) {
+        return new Num(v);
+    }
+
+    /** A new parameter on a tape. */
+    static Num reverseParameter(Tape t, String name, double v) {
+        return new Num(v, t, t.leaf("param", v, name));
+    }
+
+    /** A new parameter in forward mode: its own slot, tangent 1 there. */
+    static Num forwardParameter(ForwardTag tag, String name, double v) {
+        int s = tag.newSlot(name);
+        return new Num(v, tag, ForwardTag.unit(s), s);
+    }
+
+    /** A forward-mode seed with a given tangent vector (jvp, functional gradients). */
+    static Num forwardSeed(ForwardTag tag, String name, double v, double[] tangent) {
+        int s = tag.newSlot(name);
+        return new Num(v, tag, tangent, s);
+    }
+
+    // ---- reading ------------------------------------------------------------------------------
+
+    /** The value (the primal). */
+    public double value() {
+        return v;
+    }
+
+    /** Whether this value depends on no parameter. */
+    public boolean isConstant() {
+        return tape == null && tag == null;
+    }
+
+    /** Whether this value is a parameter made by {@code param(...)}. */
+    public boolean isParameter() {
+        if (tape != null) {
+            return gen == tape.generation() && tape.isParameter(idx);
+        }
+        return tag != null && idx >= 0;
+    }
+
+    /** The parameter's name, or null for other values and unnamed parameters. */
+    public String name() {
+        if (tape != null && gen == tape.generation()) {
+            String n = tape.name(idx);
+            return n == null || n.isEmpty() ? null : n;
+        }
+        if (tag != null && idx >= 0) {
+            String n = tag.name(idx);
+            return n == null || n.isEmpty() ? null : n;
+        }
+        return null;
+    }
+
+    /** The mode this value was made in, or null for a constant. */
+    public Mode mode() {
+        return tape != null ? Mode.REVERSE : tag != null ? Mode.FORWARD : null;
+    }
+
+    /** The tape position in reverse mode, else −1. */
+    public int position() {
+        return tape != null ? idx : -1;
+    }
+
+    // ---- comparisons on values, for control flow ---------------------------------------------
+
+    public boolean gt(Num o) {
+        return v > o.v;
+    }
+
+    public boolean gt(double o) {
+        return v > o;
+    }
+
+    public boolean lt(Num o) {
+        return v < o.v;
+    }
+
+    public boolean lt(double o) {
+        return v < o;
+    }
+
+    public boolean ge(Num o) {
+        return v >= o.v;
+    }
+
+    public boolean ge(double o) {
+        return v >= o;
+    }
+
+    public boolean le(Num o) {
+        return v <= o.v;
+    }
+
+    public boolean le(double o) {
+        return v <= o;
+    }
+
+    // ---- arithmetic ---------------------------------------------------------------------------
+
+    /** this + b. */
+    public Num plus(Num b) {
+        return bin("add", v + b.v, b, 1.0, 1.0);
+    }
+
+    /** this + c. */
+    public Num plus(double c) {
+        return un("add", v + c, 1.0);
+    }
+
+    /** this − b. */
+    public Num minus(Num b) {
+        return bin("sub", v - b.v, b, 1.0, -1.0);
+    }
+
+    /** this − c. */
+    public Num minus(double c) {
+        return un("sub", v - c, 1.0);
+    }
+
+    /** this · b. */
+    public Num times(Num b) {
+        return bin("mul", v * b.v, b, b.v, v);
+    }
+
+    /** this · c. */
+    public Num times(double c) {
+        return un("mul", v * c, c);
+    }
+
+    /** this / b. */
+    public Num div(Num b) {
+        double y = v / b.v;
+        return bin("div", y, b, 1.0 / b.v, -y / b.v);
+    }
+
+    /** this / c. */
+    public Num div(double c) {
+        return un("div", v / c, 1.0 / c);
+    }
+
+    /** −this. */
+    public Num neg() {
+        return un("neg", -v, -1.0);
+    }
+
+    /** 1 / this. */
+    public Num reciprocal() {
+        return apply(Arithmetic.RECIPROCAL);
+    }
+
+    /** this². */
+    public Num square() {
+        return un("square", v * v, 2.0 * v);
+    }
+
+    /** thisᵖ for a constant exponent; integer p works for negative bases. */
+    public Num pow(double p) {
+        double y = Math.pow(v, p);
+        if (isConstant()) {
+            return result("pow", y);
+        }
+        return un("pow", y, Arithmetic.POW.partialA(v, p, y));
+    }
+
+    /** thisᵇ with both base and exponent differentiable. */
+    public Num pow(Num b) {
+        return apply(Arithmetic.POW, b);
+    }
+
+    public Num sqrt() {
+        return apply(Elementary.SQRT);
+    }
+
+    public Num cbrt() {
+        return apply(Elementary.CBRT);
+    }
+
+    public Num exp() {
+        return apply(Elementary.EXP);
+    }
+
+    /** eˣ − 1, accurate near 0. */
+    public Num expm1() {
+        return apply(Elementary.EXPM1);
+    }
+
+    /** The natural logarithm. */
+    public Num log() {
+        return apply(Elementary.LOG);
+    }
+
+    /** log(1 + x), accurate near 0. */
+    public Num log1p() {
+        return apply(Elementary.LOG1P);
+    }
+
+    public Num log10() {
+        return apply(Elementary.LOG10);
+    }
+
+    public Num sin() {
+        return apply(Elementary.SIN);
+    }
+
+    public Num cos() {
+        return apply(Elementary.COS);
+    }
+
+    public Num tan() {
+        return apply(Elementary.TAN);
+    }
+
+    public Num asin() {
+        return apply(Elementary.ASIN);
+    }
+
+    public Num acos() {
+        return apply(Elementary.ACOS);
+    }
+
+    public Num atan() {
+        return apply(Elementary.ATAN);
+    }
+
+    public Num sinh() {
+        return apply(Elementary.SINH);
+    }
+
+    public Num cosh() {
+        return apply(Elementary.COSH);
+    }
+
+    public Num tanh() {
+        return apply(Elementary.TANH);
+    }
+
+    public Num asinh() {
+        return apply(Elementary.ASINH);
+    }
+
+    public Num acosh() {
+        return apply(Elementary.ACOSH);
+    }
+
+    public Num atanh() {
+        return apply(Elementary.ATANH);
+    }
+
+    /** |x|, with derivative 0 at 0. */
+    public Num abs() {
+        return apply(Special.ABS);
+    }
+
+    /** 1/(1+e⁻ˣ). */
+    public Num sigmoid() {
+        return apply(Special.SIGMOID);
+    }
+
+    /** log(1+eˣ), without overflow. */
+    public Num softplus() {
+        return apply(Special.SOFTPLUS);
+    }
+
+    /** max(x, 0), with derivative 0 at 0. */
+    public Num relu() {
+        return apply(Special.RELU);
+    }
+
+    public Num erf() {
+        return apply(Special.ERF);
+    }
+
+    public Num erfc() {
+        return apply(Special.ERFC);
+    }
+
+    /** log|Γ(x)|; its derivative is the digamma function. */
+    public Num lgamma() {
+        return apply(Special.LGAMMA);
+    }
+
+    /** The larger of this and b; a tie splits the derivative evenly. */
+    public Num max(Num b) {
+        return apply(Arithmetic.MAX, b);
+    }
+
+    public Num max(double c) {
+        return apply(Arithmetic.MAX, constant(c));
+    }
+
+    /** The smaller of this and b; a tie splits the derivative evenly. */
+    public Num min(Num b) {
+        return apply(Arithmetic.MIN, b);
+    }
+
+    public Num min(double c) {
+        return apply(Arithmetic.MIN, constant(c));
+    }
+
+    /** atan2(this, x): the angle of the point (x, this). */
+    public Num atan2(Num x) {
+        return apply(Arithmetic.ATAN2, x);
+    }
+
+    /** √(this² + b²) without overflow. */
+    public Num hypot(Num b) {
+        return apply(Arithmetic.HYPOT, b);
+    }
+
+    // ---- applying rules ------------------------------------------------------------------------
+
+    /** Applies a one-argument rule (built in or user-defined) to this value. */
+    public Num apply(UnaryRule r) {
+        double y = r.value(v);
+        if (isConstant()) {
+            return result(r.name(), y);
+        }
+        return un(r.name(), y, r.partial(v, y));
+    }
+
+    /** Applies a two-argument rule to (this, b). */
+    public Num apply(BinaryRule r, Num b) {
+        double y = r.value(v, b.v);
+        double pa = isConstant() ? 0.0 : r.partialA(v, b.v, y);
+        double pb = b.isConstant() ? 0.0 : r.partialB(v, b.v, y);
+        return bin(r.name(), y, b, pa, pb);
+    }
+
+    /** Applies an n-argument rule to xs. */
+    static Num apply(NaryRule r, Num[] xs) {
+        double[] vals = new double[xs.length];
+        Tape t = null;
+        ForwardTag g = null;
+        Num first = null;
+        for (int i = 0; i < xs.length; i++) {
+            Num x = xs[i];
+            if (x == null) {
+                throw new IllegalArgumentException(r.name() + ": argument " + i + " is null");
+            }
+            vals[i] = x.v;
+            if (!x.isConstant()) {
+                if (first == null) {
+                    first = x;
+                    t = x.tape;
+                    g = x.tag;
+                } else {
+                    first.checkCompatible(r.name(), x);
+                }
+            }
+        }
+        double y = r.value(vals);
+        if (first == null) {
+            return nonFinite(r.name(), y, vals, -1, new Num(y));
+        }
+        double[] p = r.partials(vals, y);
+        if (t != null) {
+            first.checkUsable(r.name());
+            int[] in = new int[xs.length];
+            int n = 0;
+            double[] pp = new double[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                if (!xs[i].isConstant()) {
+                    xs[i].checkUsable(r.name());
+                    in[n] = xs[i].idx;
+                    pp[n++] = p[i];
+                }
+            }
+            int pos = t.size();
+            nonFinite(r.name(), y, vals, pos, null);
+            return new Num(y, t, t.pushN(r.name(), y, java.util.Arrays.copyOf(in, n), java.util.Arrays.copyOf(pp, n)));
+        }
+        first.checkTagThread();
+        double[] tg = null;
+        for (int i = 0; i < xs.length; i++) {
+            tg = ForwardTag.combine(tg, 1.0, xs[i].tan, p[i]);
+        }
+        nonFinite(r.name(), y, vals, -1, null);
+        return new Num(y, g, tg, -1);
+    }
+
+    // ---- the engine: one result, given the value and the local partials -----------------------
+
+    /** A result of this alone, with local partial p. */
+    private Num un(String op, double y, double p) {
+        if (tape != null) {
+            checkUsable(op);
+            if (!Double.isFinite(y)) {
+                nonFinite(op, y, new double[] {v}, tape.size(), null);
+            }
+            return new Num(y, tape, tape.push1(op, y, idx, p));
+        }
+        if (tag != null) {
+            checkTagThread();
+            if (!Double.isFinite(y)) {
+                nonFinite(op, y, new double[] {v}, -1, null);
+            }
+            return new Num(y, tag, ForwardTag.scale(tan, p), -1);
+        }
+        return result(op, y);
+    }
+
+    /** A result of (this, b), with local partials pa and pb. */
+    private Num bin(String op, double y, Num b, double pa, double pb) {
+        if (b == null) {
+            throw new IllegalArgumentException(op + "(" + this + ", null): the second argument is null");
+        }
+        if (tape != null || b.tape != null) {
+            if (tape != null && b.tape != null) {
+                checkCompatible(op, b);
+                checkUsable(op);
+                b.checkUsable(op);
+                if (!Double.isFinite(y)) {
+                    nonFinite(op, y, new double[] {v, b.v}, tape.size(), null);
+                }
+                return new Num(y, tape, tape.push2(op, y, idx, pa, b.idx, pb));
+            }
+            checkCompatible(op, b);
+            return tape != null ? withOne(op, y, this, pa, b.v) : withOne(op, y, b, pb, v);
+        }
+        if (tag != null || b.tag != null) {
+            checkCompatible(op, b);
+            ForwardTag g = tag != null ? tag : b.tag;
+            if (g.session().owner() != Thread.currentThread()) {
+                g.session().checkThread(describe());
+            }
+            if (!Double.isFinite(y)) {
+                nonFinite(op, y, new double[] {v, b.v}, -1, null);
+            }
+            return new Num(y, g, ForwardTag.combine(tan, pa, b.tan, pb), -1);
+        }
+        return nonFinite(op, y, new double[] {v, b.v}, -1, new Num(y));
+    }
+
+    /** A reverse result with one recorded input a (the other operand is the constant c). */
+    private static Num withOne(String op, double y, Num a, double pa, double c) {
+        a.checkUsable(op);
+        if (!Double.isFinite(y)) {
+            nonFinite(op, y, new double[] {a.v, c}, a.tape.size(), null);
+        }
+        return new Num(y, a.tape, a.tape.push1(op, y, a.idx, pa));
+    }
+
+    /** A constant result, checked for non-finite values when checking is on. */
+    private Num result(String op, double y) {
+        if (!Double.isFinite(y)) {
+            return nonFinite(op, y, new double[] {v}, -1, new Num(y));
+        }
+        return new Num(y);
+    }
+
+    /**
+     * In checking mode, stops at the first operation that turns finite inputs into NaN or ±∞.
+     * Only reached for non-finite outputs, so the common path pays nothing for it.
+     */
+    private static Num nonFinite(String op, double y, double[] inputs, int position, Num r) {
+        if (Double.isFinite(y) || !Session.current().checkNonFinite()) {
+            return r;
+        }
+        for (double in : inputs) {
+            if (!Double.isFinite(in)) {
+                return r;                          // propagated, not produced here
+            }
+        }
+        StringBuilder args = new StringBuilder();
+        for (double in : inputs) {
+            args.append(args.length() == 0 ? "" : ", ").append(in);
+        }
+        String where = position >= 0 ? " at tape position #" + position : "";
+        throw new NonFiniteException(op, position, op + "(" + args + ") = " + y + where
+                + ": the first non-finite value of this computation (checking mode is on; "
+                + "checkNonFinite(false) lets IEEE NaN and infinities propagate instead)");
+    }
+
+    // ---- checks -------------------------------------------------------------------------------
+
+    /** Refuses values of a closed, rewound or foreign-thread tape, naming the value and the fix. */
+    private void checkUsable(String op) {
+        if (gen != tape.generation()) {
+            throw new WengertException(op + ": " + staleDescription());
+        }
+        if (tape.session().owner() != Thread.currentThread()) {
+            tape.session().checkThread(describe());
+        }
+    }
+
+    private void checkTagThread() {
+        if (tag.session().owner() != Thread.currentThread()) {
+            tag.session().checkThread(describe());
+        }
+    }
+
+    private String staleDescription() {
+        if (tape.isClosed()) {
+            return describeBrief() + " was recorded on a tape that resetTape() has since discarded. "
+                    + "Create it again (re-run the cell or line that made it, e.g. param(\"x\", 1.0)) "
+                    + "after the reset.";
+        }
+        return describeBrief() + " was recorded inside a functional call (gradient, jacobian, …) "
+                + "whose private tape was rewound when the call returned. Values computed inside a "
+                + "function given to gradient(...) cannot be used after it returns; use .value() to "
+                + "keep the number.";
+    }
+
+    /** Refuses to combine values of two different tapes, tags or modes. */
+    private void checkCompatible(String op, Num b) {
+        if (isConstant() || b.isConstant()) {
+            return;
+        }
+        if (tape != null && b.tape == tape) {
+            return;
+        }
+        if (tag != null && b.tag == tag) {
+            return;
+        }
+        String fix;
+        if ((tape != null) != (b.tape != null)) {
+            fix = "One is a forward-mode value, the other a reverse-mode one: make all parameters "
+                    + "under the same mode(...), or pass one as a constant with stopGradient(x) or x.value().";
+        } else {
+            fix = "Differentiating code that itself differentiates (nesting) is not supported yet; "
+                    + "pass the outer value in as a number (x.value()) or a constant, or create all "
+                    + "parameters on one tape.";
+        }
+        throw new WengertException(op + " mixes " + describe() + " with " + b.describe() + ". " + fix);
+    }
+
+    /** How errors name this value: "parameter 'x' of the implicit tape", "value #7 of …". */
+    String describe() {
+        if (tape != null) {
+            return describeBrief() + " of " + tape.label();
+        }
+        if (tag != null) {
+            return describeBrief() + " of " + tag.label();
+        }
+        return "the constant " + v;
+    }
+
+    private String describeBrief() {
+        if (tape != null) {
+            if (gen == tape.generation() && tape.isParameter(idx)) {
+                String n = tape.name(idx);
+                return n == null || n.isEmpty() ? "parameter #" + idx : "parameter '" + n + "'";
+            }
+            return "the value " + v + " (tape position #" + idx + ")";
+        }
+        if (tag != null && idx >= 0) {
+            String n = tag.name(idx);
+            return n == null || n.isEmpty() ? "forward parameter #" + idx : "parameter '" + n + "'";
+        }
+        return "the value " + v;
+    }
+
+    // ---- derivatives --------------------------------------------------------------------------
+
+    /**
+     * Sweeps backward from this value: afterwards {@code x.grad()} is ∂this/∂x for every
+     * parameter x it depends on. In forward mode the derivatives are already known; this only
+     * remembers this value, so {@code x.grad()} works the same in both modes.
+     */
+    public Num backward() {
+        if (isConstant()) {
+            throw new WengertException("backward() on " + v + ", which does not depend on any parameter: "
+                    + "it was computed from constants only. Make the inputs with param(\"x\", value) "
+                    + "(not constant(...) or plain doubles) before computing it.");
+        }
+        if (tape != null) {
+            checkUsable("backward");
+            tape.backward(idx);
+        } else {
+            checkTagThread();
+            tag.lastRoot(this);
+        }
+        return this;
+    }
+
+    /**
+     * The gradient this value received from the last {@link #backward()} that reached it:
+     * ∂z/∂this for that z. Also available for intermediate values in reverse mode.
+     */
+    public double grad() {
+        if (isConstant()) {
+            throw new WengertException("grad() of the constant " + v + ": constants have no gradient. "
+                    + "Make it a parameter with param(\"x\", " + v + ") to differentiate with respect to it.");
+        }
+        if (tape != null) {
+            checkUsable("grad");
+            Double g = tape.isParameter(idx) ? tape.parameterGradient(idx) : null;
+            if (g != null) {
+                return g;
+            }
+            if (tape.reached(idx)) {
+                return tape.adjoint(idx);
+            }
+            throw new WengertException("grad() of " + describe() + ": no backward() has reached it yet. "
+                    + "Call z.backward() on a value z computed from it, or use z.d(x).");
+        }
+        checkTagThread();
+        Object root = tag.lastRoot();
+        if (root == null) {
+            throw new WengertException("grad() of " + describe() + ": no backward() has run in forward mode yet. "
+                    + "Call z.backward() first, or read z.d(x) directly.");
+        }
+        return ((Num) root).d(this);
+    }
+
+    /**
+     * ∂this/∂x, in either mode. In reverse mode this runs the backward sweep from this value if
+     * the last sweep did not start here.
+     *
+     * @throws WengertException if x is not a parameter, or belongs to another tape or mode
+     */
+    public double d(Num x) {
+        if (x == null) {
+            throw new IllegalArgumentException("d(null): pass the parameter to differentiate with respect to");
+        }
+        if (!x.isParameter()) {
+            if (x.tape != null && x.gen != x.tape.generation()) {
+                throw new WengertException("d(x): " + x.staleDescription());
+            }
+            throw new WengertException("d(x): " + x.describe() + " is not a parameter. Derivatives are taken "
+                    + "with respect to parameters made by param(\"name\", value); to differentiate with respect "
+                    + "to an intermediate value, make it the input of a function and use gradient(f, x).");
+        }
+        if (isConstant()) {
+            return 0.0;
+        }
+        checkCompatible("d", x);
+        if (tape != null) {
+            checkUsable("d");
+            if (!tape.sweptFrom(idx)) {
+                tape.backward(idx);
+            }
+            return tape.adjoint(x.idx);
+        }
+        checkTagThread();
+        return x.idx < tan.length ? tan[x.idx] : 0.0;
+    }
+
+    /** The tangents in forward mode, one per parameter slot (a copy), else null. */
+    double[] tangents() {
+        return tan == null ? null : tan.clone();
+    }
+
+    Tape tape() {
+        return tape;
+    }
+
+    ForwardTag tag() {
+        return tag;
+    }
+
+    /**
+     * One short line: the value, then the gradient where it is known, e.g.
+     * {@code x = 1.5 (grad -0.43)} for a parameter, {@code Num(2.25)} for other values.
+     */
+    @Override
+    public String toString() {
+        String n = name();
+        String head = n != null ? n + " = " + v : "Num(" + v + ")";
+        if (tape != null && gen == tape.generation() && !tape.isClosed()) {
+            Double g = tape.isParameter(idx) ? tape.parameterGradient(idx) : null;
+            if (g == null && tape.reached(idx)) {
+                g = tape.adjoint(idx);
+            }
+            return g == null ? head : head + " (grad " + g + ")";
+        }
+        if (tag != null && idx < 0 && tan != null) {
+            StringBuilder sb = new StringBuilder(head).append(" (");
+            int shown = 0;
+            for (int s = 0; s < tan.length && shown < 4; s++) {
+                if (tan[s] != 0) {
+                    String pn = tag.name(s);
+                    sb.append(shown++ == 0 ? "" : ", ").append("d/d").append(pn == null || pn.isEmpty() ? "#" + s : pn)
+                            .append(' ').append(tan[s]);
+                }
+            }
+            return shown == 0 ? head : sb.append(shown == 4 ? ", …)" : ")").toString();
+        }
+        return head;
+    }
+}

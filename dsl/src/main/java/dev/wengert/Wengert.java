@@ -1,0 +1,643 @@
+package dev.wengert;
+
+import dev.wengert.reverse.Tape;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.Elementary;
+import dev.wengert.rules.Special;
+
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The one facade of the DSL: {@code import static dev.wengert.Wengert.*;} gives everything
+ * (the JShell startup script and the notebook kernel import it for you).
+ *
+ * <pre>{@code
+ * var x = param("x", 1.5);
+ * var y = param("y", -0.5);
+ * Num z = x.times(y).plus(sin(x));     // z = x·y + sin x
+ * z.backward();
+ * x.grad();                            // ∂z/∂x = y + cos x
+ * gradient(v -> v[0].times(v[1]).plus(sin(v[0])), 1.5, -0.5);   // the same, as a function
+ * }</pre>
+ *
+ * <p><b>Modes.</b> Parameters are made in the thread's current {@link Mode} (reverse unless
+ * {@link #mode(Mode)} says otherwise). The functional API defaults to reverse mode for
+ * gradients of scalar functions (one sweep gives every partial) and chooses by shape for
+ * Jacobians; every such call uses a private tape that it rewinds, so it never grows or
+ * disturbs the implicit tape and is safe from any thread.
+ *
+ * <p><b>Re-running notebook cells.</b> Re-running cells keeps recording on the same implicit
+ * tape, and gives the same answers: each {@code backward()} sweeps from its own output. After
+ * {@link #resetTape()}, values made before it are refused with an error that names them (re-run
+ * the cell that made them); they are never silently given a wrong derivative. A very large
+ * implicit tape warns once, with its size and how to reset it.
+ *
+ * <p>Every math function also takes and returns {@code double}, so {@code exp(1.0)} and
+ * {@code max(1, 2)} work as usual after the static import.
+ */
+public final class Wengert {
+    private Wengert() {
+    }
+
+    // ---- parameters, constants, modes --------------------------------------------------------
+
+    /**
+     * A new parameter with the given value, on this thread's implicit tape (reverse mode) or
+     * with its own tangent slot (forward mode).
+     */
+    public static Num param(double value) {
+        return param("", value);
+    }
+
+    /** A new named parameter; the name shows in {@code toString()}, the tape and errors. */
+    public static Num param(String name, double value) {
+        if (name == null) {
+            throw new IllegalArgumentException("param(null, " + value + "): give a name, or use param(value)");
+        }
+        Session s = Session.current();
+        return s.mode() == Mode.REVERSE
+                ? Num.reverseParameter(s.tape(), name, value)
+                : Num.forwardParameter(s.forwardTag(), name, value);
+    }
+
+    /** A constant: it has a value and no derivative. */
+    public static Num constant(double value) {
+        return Num.constant(value);
+    }
+
+    /** The value of x, as a constant: derivatives do not flow through it. */
+    public static Num stopGradient(Num x) {
+        return Num.constant(arg(x, "stopGradient").value());
+    }
+
+    /** Chooses how parameters made from now on, on this thread, are differentiated. */
+    public static void mode(Mode m) {
+        Session.current().mode(m);
+    }
+
+    /** This thread's current mode. */
+    public static Mode mode() {
+        return Session.current().mode();
+    }
+
+    /** This thread's session: its mode, implicit tape and settings. */
+    public static Session session() {
+        return Session.current();
+    }
+
+    /** This thread's implicit tape (the Wengert list of reverse mode). */
+    public static Tape tape() {
+        return Session.current().tape();
+    }
+
+    /**
+     * Starts a fresh implicit tape (and forward-mode tag). Values made before are refused
+     * from now on, with an error naming them.
+     */
+    public static void resetTape() {
+        Session.current().reset();
+    }
+
+    /** Sets the size (in operations) at which the implicit tape warns, once. */
+    public static void tapeWarning(long operations) {
+        Session.current().warnAt(operations);
+    }
+
+    /**
+     * Checking mode: when on, the first operation that turns finite inputs into NaN or an
+     * infinity throws {@link NonFiniteException} naming it and its tape position. Off by
+     * default: NaN and infinities then follow IEEE rules.
+     */
+    public static void checkNonFinite(boolean on) {
+        Session.current().checkNonFinite(on);
+    }
+
+    // ---- the functional API ----------------------------------------------------------------------
+
+    /** ∇f(x), by reverse mode (one recording, one backward sweep). */
+    public static double[] gradient(Fn f, double... x) {
+        return Functional.valueAndGradient(Mode.REVERSE, f, x, "gradient(f, x)").gradient();
+    }
+
+    /** ∇f(x) by the given mode (forward: one pass carrying n tangents). */
+    public static double[] gradient(Mode mode, Fn f, double... x) {
+        return Functional.valueAndGradient(modeArg(mode, "gradient"), f, x, "gradient(" + mode + ", f, x)").gradient();
+    }
+
+    /** f(x) and ∇f(x) from one evaluation, by reverse mode. */
+    public static ValueAndGradient valueAndGradient(Fn f, double... x) {
+        return Functional.valueAndGradient(Mode.REVERSE, f, x, "valueAndGradient(f, x)");
+    }
+
+    /** f(x) and ∇f(x) from one evaluation, by the given mode. */
+    public static ValueAndGradient valueAndGradient(Mode mode, Fn f, double... x) {
+        return Functional.valueAndGradient(modeArg(mode, "valueAndGradient"), f, x,
+                "valueAndGradient(" + mode + ", f, x)");
+    }
+
+    /** f′(x), by forward mode. */
+    public static double derivative(UnaryFn f, double x) {
+        return Functional.derivative(f, x);
+    }
+
+    /**
+     * The Jacobian J[i][j] = ∂fᵢ/∂xⱼ, mode chosen by shape: f is recorded once; with fewer
+     * outputs than inputs each row comes from one backward sweep (reverse mode), otherwise
+     * each column from one tangent sweep over the same recording (forward mode).
+     */
+    public static double[][] jacobian(VecFn f, double... x) {
+        return Functional.jacobian(null, f, x);
+    }
+
+    /** The Jacobian by the given mode: forward (dual numbers, one pass) or reverse (one sweep per output). */
+    public static double[][] jacobian(Mode mode, VecFn f, double... x) {
+        return Functional.jacobian(modeArg(mode, "jacobian"), f, x);
+    }
+
+    /** The Jacobian–vector product J(x)·v, by one forward pass. */
+    public static double[] jvp(VecFn f, double[] x, double[] v) {
+        return Functional.jvp(f, x, v);
+    }
+
+    /** The vector–Jacobian product uᵀ·J(x), by one backward sweep. */
+    public static double[] vjp(VecFn f, double[] x, double[] u) {
+        return Functional.vjp(f, x, u);
+    }
+
+    /** Forward, reverse and central finite differences side by side, with a verdict. */
+    public static GradCheck gradCheck(Fn f, double... x) {
+        return GradCheck.of(f, x, GradCheck.DEFAULT_TOLERANCE);
+    }
+
+    /** {@link #gradCheck(Fn, double...)} with a relative tolerance of your choice. */
+    public static GradCheck gradCheck(Fn f, double[] x, double tolerance) {
+        return GradCheck.of(f, x, tolerance);
+    }
+
+    // ---- custom rules ----------------------------------------------------------------------------
+
+    /**
+     * A new differentiable one-argument function with your own derivative; both modes use it.
+     *
+     * <pre>{@code
+     * UnaryFn cube = rule("cube", x -> x * x * x, x -> 3 * x * x);
+     * derivative(cube, 2.0);   // 12.0
+     * }</pre>
+     */
+    public static UnaryFn rule(String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {
+        return CustomRule.unary(name, f, df);
+    }
+
+    /**
+     * A new differentiable function of {@code arity} arguments with your own partials (one
+     * per argument; a wrong count is reported with the rule's name).
+     *
+     * <pre>{@code
+     * Fn dist = rule("dist", 2, v -> Math.hypot(v[0], v[1]),
+     *     v -> { double h = Math.hypot(v[0], v[1]); return new double[] {v[0] / h, v[1] / h}; });
+     * gradient(dist, 3, 4);   // [0.6, 0.8]
+     * }</pre>
+     */
+    public static Fn rule(String name, int arity, ToDoubleFunction<double[]> f, Function<double[], double[]> partials) {
+        return CustomRule.nary(name, arity, f, partials);
+    }
+
+    // ---- math: every function takes Num and double ---------------------------------------------
+
+    /** aᵖ for a constant exponent; integer p works for negative a. */
+    public static Num pow(Num a, double p) {
+        return arg(a, "pow").pow(p);
+    }
+
+    /** aᵇ, both differentiable. */
+    public static Num pow(Num a, Num b) {
+        return arg(a, "pow").pow(arg(b, "pow"));
+    }
+
+    /** aᵇ for a constant base. */
+    public static Num pow(double a, Num b) {
+        return Num.constant(a).pow(arg(b, "pow"));
+    }
+
+    /** aᵇ of doubles. */
+    public static double pow(double a, double b) {
+        return Math.pow(a, b);
+    }
+
+    /** atan2(y, x): the angle of the point (x, y). */
+    public static Num atan2(Num y, Num x) {
+        return arg(y, "atan2").atan2(arg(x, "atan2"));
+    }
+
+    public static Num atan2(Num y, double x) {
+        return arg(y, "atan2").atan2(Num.constant(x));
+    }
+
+    public static Num atan2(double y, Num x) {
+        return Num.constant(y).atan2(arg(x, "atan2"));
+    }
+
+    public static double atan2(double y, double x) {
+        return Math.atan2(y, x);
+    }
+
+    /** log Σ eˣⁱ, without overflow; its gradient is the softmax of the arguments. */
+    public static Num logsumexp(Num... x) {
+        if (x == null || x.length == 0) {
+            throw new IllegalArgumentException("logsumexp(): give at least one argument");
+        }
+        return Num.apply(Arithmetic.LOGSUMEXP, x);
+    }
+
+    /** log Σ eˣⁱ of doubles. */
+    public static double logsumexp(double... x) {
+        if (x == null || x.length == 0) {
+            throw new IllegalArgumentException("logsumexp(): give at least one argument");
+        }
+        return Arithmetic.logsumexp(x);
+    }
+
+    /** Σ xᵢ as one operation. */
+    public static Num sum(Num... x) {
+        if (x == null || x.length == 0) {
+            throw new IllegalArgumentException("sum(): give at least one argument");
+        }
+        return Num.apply(SUM, x);
+    }
+
+    private static final dev.wengert.rules.NaryRule SUM = dev.wengert.rules.NaryRule.of("sum", v -> {
+        double s = 0;
+        for (double d : v) {
+            s += d;
+        }
+        return s;
+    }, (v, y) -> {
+        double[] p = new double[v.length];
+        java.util.Arrays.fill(p, 1.0);
+        return p;
+    });
+
+    /** The digamma function ψ = (log Γ)′, exact to a few ulps. */
+    public static double digamma(double x) {
+        return Special.digamma(x);
+    }
+
+    /** The trigamma function ψ′. */
+    public static double trigamma(double x) {
+        return Special.trigamma(x);
+    }
+
+    /** Eˣ. */
+    public static Num exp(Num x) {
+        return arg(x, "exp").exp();
+    }
+
+    /** Eˣ, of a double. */
+    public static double exp(double x) {
+        return Math.exp(x);
+    }
+
+    /** Eˣ − 1, accurate near 0. */
+    public static Num expm1(Num x) {
+        return arg(x, "expm1").expm1();
+    }
+
+    /** Eˣ − 1, accurate near 0, of a double. */
+    public static double expm1(double x) {
+        return Math.expm1(x);
+    }
+
+    /** The natural logarithm. */
+    public static Num log(Num x) {
+        return arg(x, "log").log();
+    }
+
+    /** The natural logarithm, of a double. */
+    public static double log(double x) {
+        return Math.log(x);
+    }
+
+    /** Log(1 + x), accurate near 0. */
+    public static Num log1p(Num x) {
+        return arg(x, "log1p").log1p();
+    }
+
+    /** Log(1 + x), accurate near 0, of a double. */
+    public static double log1p(double x) {
+        return Math.log1p(x);
+    }
+
+    /** The base-10 logarithm. */
+    public static Num log10(Num x) {
+        return arg(x, "log10").log10();
+    }
+
+    /** The base-10 logarithm, of a double. */
+    public static double log10(double x) {
+        return Math.log10(x);
+    }
+
+    /** √x (derivative +∞ at 0). */
+    public static Num sqrt(Num x) {
+        return arg(x, "sqrt").sqrt();
+    }
+
+    /** √x (derivative +∞ at 0), of a double. */
+    public static double sqrt(double x) {
+        return Math.sqrt(x);
+    }
+
+    /** ∛x. */
+    public static Num cbrt(Num x) {
+        return arg(x, "cbrt").cbrt();
+    }
+
+    /** ∛x, of a double. */
+    public static double cbrt(double x) {
+        return Math.cbrt(x);
+    }
+
+    /** Sine. */
+    public static Num sin(Num x) {
+        return arg(x, "sin").sin();
+    }
+
+    /** Sine, of a double. */
+    public static double sin(double x) {
+        return Math.sin(x);
+    }
+
+    /** Cosine. */
+    public static Num cos(Num x) {
+        return arg(x, "cos").cos();
+    }
+
+    /** Cosine, of a double. */
+    public static double cos(double x) {
+        return Math.cos(x);
+    }
+
+    /** Tangent. */
+    public static Num tan(Num x) {
+        return arg(x, "tan").tan();
+    }
+
+    /** Tangent, of a double. */
+    public static double tan(double x) {
+        return Math.tan(x);
+    }
+
+    /** Arc sine. */
+    public static Num asin(Num x) {
+        return arg(x, "asin").asin();
+    }
+
+    /** Arc sine, of a double. */
+    public static double asin(double x) {
+        return Math.asin(x);
+    }
+
+    /** Arc cosine. */
+    public static Num acos(Num x) {
+        return arg(x, "acos").acos();
+    }
+
+    /** Arc cosine, of a double. */
+    public static double acos(double x) {
+        return Math.acos(x);
+    }
+
+    /** Arc tangent. */
+    public static Num atan(Num x) {
+        return arg(x, "atan").atan();
+    }
+
+    /** Arc tangent, of a double. */
+    public static double atan(double x) {
+        return Math.atan(x);
+    }
+
+    /** Hyperbolic sine. */
+    public static Num sinh(Num x) {
+        return arg(x, "sinh").sinh();
+    }
+
+    /** Hyperbolic sine, of a double. */
+    public static double sinh(double x) {
+        return Math.sinh(x);
+    }
+
+    /** Hyperbolic cosine. */
+    public static Num cosh(Num x) {
+        return arg(x, "cosh").cosh();
+    }
+
+    /** Hyperbolic cosine, of a double. */
+    public static double cosh(double x) {
+        return Math.cosh(x);
+    }
+
+    /** Hyperbolic tangent. */
+    public static Num tanh(Num x) {
+        return arg(x, "tanh").tanh();
+    }
+
+    /** Hyperbolic tangent, of a double. */
+    public static double tanh(double x) {
+        return Math.tanh(x);
+    }
+
+    /** Inverse hyperbolic sine. */
+    public static Num asinh(Num x) {
+        return arg(x, "asinh").asinh();
+    }
+
+    /** Inverse hyperbolic sine, of a double. */
+    public static double asinh(double x) {
+        return Elementary.asinh(x);
+    }
+
+    /** Inverse hyperbolic cosine. */
+    public static Num acosh(Num x) {
+        return arg(x, "acosh").acosh();
+    }
+
+    /** Inverse hyperbolic cosine, of a double. */
+    public static double acosh(double x) {
+        return Elementary.acosh(x);
+    }
+
+    /** Inverse hyperbolic tangent. */
+    public static Num atanh(Num x) {
+        return arg(x, "atanh").atanh();
+    }
+
+    /** Inverse hyperbolic tangent, of a double. */
+    public static double atanh(double x) {
+        return Elementary.atanh(x);
+    }
+
+    /** |x|, derivative 0 at 0. */
+    public static Num abs(Num x) {
+        return arg(x, "abs").abs();
+    }
+
+    /** |x|, derivative 0 at 0, of a double. */
+    public static double abs(double x) {
+        return Math.abs(x);
+    }
+
+    /** 1/(1+e⁻ˣ). */
+    public static Num sigmoid(Num x) {
+        return arg(x, "sigmoid").sigmoid();
+    }
+
+    /** 1/(1+e⁻ˣ), of a double. */
+    public static double sigmoid(double x) {
+        return Special.sigmoid(x);
+    }
+
+    /** Log(1+eˣ), without overflow. */
+    public static Num softplus(Num x) {
+        return arg(x, "softplus").softplus();
+    }
+
+    /** Log(1+eˣ), without overflow, of a double. */
+    public static double softplus(double x) {
+        return Special.softplus(x);
+    }
+
+    /** Max(x, 0), derivative 0 at 0. */
+    public static Num relu(Num x) {
+        return arg(x, "relu").relu();
+    }
+
+    /** Max(x, 0), derivative 0 at 0, of a double. */
+    public static double relu(double x) {
+        return Special.RELU.value(x);
+    }
+
+    /** The error function. */
+    public static Num erf(Num x) {
+        return arg(x, "erf").erf();
+    }
+
+    /** The error function, of a double. */
+    public static double erf(double x) {
+        return Special.ERF.value(x);
+    }
+
+    /** The complementary error function. */
+    public static Num erfc(Num x) {
+        return arg(x, "erfc").erfc();
+    }
+
+    /** The complementary error function, of a double. */
+    public static double erfc(double x) {
+        return Special.ERFC.value(x);
+    }
+
+    /** Log|Γ(x)|; derivative digamma. */
+    public static Num lgamma(Num x) {
+        return arg(x, "lgamma").lgamma();
+    }
+
+    /** Log|Γ(x)|; derivative digamma, of a double. */
+    public static double lgamma(double x) {
+        return Special.lgamma(x);
+    }
+
+    /** X². */
+    public static Num square(Num x) {
+        return arg(x, "square").square();
+    }
+
+    /** X², of a double. */
+    public static double square(double x) {
+        return x * x;
+    }
+
+    /** The larger of a and b; a tie splits the derivative evenly. */
+    public static Num max(Num a, Num b) {
+        return arg(a, "max").max(arg(b, "max"));
+    }
+
+    /** The larger of a and b; a tie splits the derivative evenly. */
+    public static Num max(Num a, double b) {
+        return arg(a, "max").max(Num.constant(b));
+    }
+
+    /** The larger of a and b; a tie splits the derivative evenly. */
+    public static Num max(double a, Num b) {
+        return Num.constant(a).max(arg(b, "max"));
+    }
+
+    /** The larger of a and b; a tie splits the derivative evenly, of doubles. */
+    public static double max(double a, double b) {
+        return Math.max(a, b);
+    }
+
+    /** The smaller of a and b; a tie splits the derivative evenly. */
+    public static Num min(Num a, Num b) {
+        return arg(a, "min").min(arg(b, "min"));
+    }
+
+    /** The smaller of a and b; a tie splits the derivative evenly. */
+    public static Num min(Num a, double b) {
+        return arg(a, "min").min(Num.constant(b));
+    }
+
+    /** The smaller of a and b; a tie splits the derivative evenly. */
+    public static Num min(double a, Num b) {
+        return Num.constant(a).min(arg(b, "min"));
+    }
+
+    /** The smaller of a and b; a tie splits the derivative evenly, of doubles. */
+    public static double min(double a, double b) {
+        return Math.min(a, b);
+    }
+
+    /** √(a² + b²) without overflow. */
+    public static Num hypot(Num a, Num b) {
+        return arg(a, "hypot").hypot(arg(b, "hypot"));
+    }
+
+    /** √(a² + b²) without overflow. */
+    public static Num hypot(Num a, double b) {
+        return arg(a, "hypot").hypot(Num.constant(b));
+    }
+
+    /** √(a² + b²) without overflow. */
+    public static Num hypot(double a, Num b) {
+        return Num.constant(a).hypot(arg(b, "hypot"));
+    }
+
+    /** √(a² + b²) without overflow, of doubles. */
+    public static double hypot(double a, double b) {
+        return Math.hypot(a, b);
+    }
+
+    // ==== optimizers (dev.wengert.optim): minimize, gradientDescent, lbfgs, … ====
+
+    // ==== fitting (dev.wengert.fit): fit, FitResult, … ====
+
+    // ==== plots (dev.wengert.plot): contour, lossCurve, plot, graph, … ====
+
+    // ---- argument checks ---------------------------------------------------------------------------
+
+    private static Num arg(Num x, String op) {
+        if (x == null) {
+            throw new IllegalArgumentException(op + "(null): the argument is null; pass a Num (param, constant or a computed value)");
+        }
+        return x;
+    }
+
+    private static Mode modeArg(Mode m, String op) {
+        if (m == null) {
+            throw new IllegalArgumentException(op + "(null, …): choose Mode.FORWARD or Mode.REVERSE");
+        }
+        return m;
+    }
+}

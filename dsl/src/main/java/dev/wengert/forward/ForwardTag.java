@@ -1,0 +1,103 @@
+package dev.wengert.forward;
+
+import dev.wengert.Session;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The identity of one forward-mode differentiation: which tangent slot belongs to which
+ * parameter. Values of two different tags never mix silently (that would be perturbation
+ * confusion); the implicit forward mode of a session has one tag, each functional call its own.
+ */
+public final class ForwardTag {
+    private final Session session;
+    private final String label;
+    private final List<String> names = new ArrayList<>();
+    private Object lastRoot;
+
+    public ForwardTag(Session session, String label) {
+        this.session = session;
+        this.label = label;
+    }
+
+    /** Allocates the tangent slot of a new parameter. */
+    public int newSlot(String name) {
+        names.add(name);
+        return names.size() - 1;
+    }
+
+    /** The name of the parameter of slot s (may be null). */
+    public String name(int slot) {
+        return names.get(slot);
+    }
+
+    public int slots() {
+        return names.size();
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The value last given to backward() in forward mode (so x.grad() works in both modes). */
+    public Object lastRoot() {
+        return lastRoot;
+    }
+
+    public void lastRoot(Object root) {
+        this.lastRoot = root;
+    }
+
+    // ---- tangent vector arithmetic (dense, truncated after the last slot a value touches) ----
+
+    /**
+     * p·t, or null when t is null (a constant has no tangent). A zero tangent stays zero even
+     * when p is infinite: a parameter the value does not move must not pick up 0·∞ = NaN from an
+     * unrelated singular partial (√ at 0), just as the reverse sweep skips nodes it never reaches.
+     */
+    public static double[] scale(double[] t, double p) {
+        if (t == null) {
+            return null;
+        }
+        double[] r = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            double ti = t[i];
+            r[i] = ti == 0 ? 0.0 : p * ti;
+        }
+        return r;
+    }
+
+    /** pa·ta + pb·tb where either tangent may be null (a constant operand). */
+    public static double[] combine(double[] ta, double pa, double[] tb, double pb) {
+        if (ta == null) {
+            return scale(tb, pb);
+        }
+        if (tb == null) {
+            return scale(ta, pa);
+        }
+        double[] r = new double[Math.max(ta.length, tb.length)];
+        for (int i = 0; i < ta.length; i++) {
+            double ti = ta[i];
+            r[i] = ti == 0 ? 0.0 : pa * ti;
+        }
+        for (int i = 0; i < tb.length; i++) {
+            double ti = tb[i];
+            if (ti != 0) {
+                r[i] += pb * ti;
+            }
+        }
+        return r;
+    }
+
+    /** The unit tangent of slot s. */
+    public static double[] unit(int s) {
+        double[] t = new double[s + 1];
+        t[s] = 1.0;
+        return t;
+    }
+}

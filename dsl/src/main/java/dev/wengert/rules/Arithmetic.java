@@ -1,0 +1,89 @@
+package dev.wengert.rules;
+
+/**
+ * Rules of arithmetic and of the two-argument functions. The four operations +, −, ×, ÷ are
+ * also written out inline in {@code Num} for speed (they are most of every tape); their rules
+ * here name them on the tape and serve the rule tests.
+ *
+ * <p>Kinks: {@code max} and {@code min} split a tie evenly (½, ½), as JAX does, so
+ * max(x, x) = x keeps derivative 1; {@code hypot} at the origin has partials (0, 0), like
+ * {@code abs} at 0.
+ */
+public final class Arithmetic {
+    private Arithmetic() {
+    }
+
+    public static final BinaryRule ADD = BinaryRule.of("add", (a, b) -> a + b, (a, b, y) -> 1.0, (a, b, y) -> 1.0);
+    public static final BinaryRule SUB = BinaryRule.of("sub", (a, b) -> a - b, (a, b, y) -> 1.0, (a, b, y) -> -1.0);
+    public static final BinaryRule MUL = BinaryRule.of("mul", (a, b) -> a * b, (a, b, y) -> b, (a, b, y) -> a);
+    public static final BinaryRule DIV = BinaryRule.of("div", (a, b) -> a / b, (a, b, y) -> 1.0 / b, (a, b, y) -> -y / b);
+
+    public static final UnaryRule NEG = new UnaryRule("neg", x -> -x, (x, y) -> -1.0);
+    public static final UnaryRule SQUARE = new UnaryRule("square", x -> x * x, (x, y) -> 2.0 * x);
+    public static final UnaryRule RECIPROCAL = new UnaryRule("reciprocal", x -> 1.0 / x, (x, y) -> -y * y);
+
+    /**
+     * aᵇ. Conventions at the edges (b = 0 or a = 0) keep the partials finite where the
+     * function is smooth along that argument: ∂/∂a of a⁰ is 0, and ∂/∂b of 0ᵇ for b &gt; 0 is
+     * 0. For a &lt; 0 the value is real only for integer b, and ∂/∂b = aᵇ·log a is NaN there
+     * (IEEE): no real neighbourhood in b exists.
+     */
+    public static final BinaryRule POW = BinaryRule.of("pow", Math::pow,
+            (a, b, y) -> b == 0 ? 0.0 : b * Math.pow(a, b - 1.0),
+            (a, b, y) -> (a == 0 && b > 0) ? 0.0 : y * Math.log(a));
+
+    public static final BinaryRule ATAN2 = BinaryRule.of("atan2", Math::atan2,
+            (y, x, r) -> x / (x * x + y * y),
+            (y, x, r) -> -y / (x * x + y * y));
+
+    public static final BinaryRule HYPOT = BinaryRule.of("hypot", Math::hypot,
+            (a, b, h) -> h == 0 ? 0.0 : a / h,
+            (a, b, h) -> h == 0 ? 0.0 : b / h);
+
+    public static final BinaryRule MAX = BinaryRule.of("max", Math::max,
+            (a, b, y) -> tieSplit(a, b), (a, b, y) -> tieSplit(b, a));
+    public static final BinaryRule MIN = BinaryRule.of("min", Math::min,
+            (a, b, y) -> tieSplit(b, a), (a, b, y) -> tieSplit(a, b));
+
+    /** 1 where a wins, 0 where it loses, ½ at a tie, NaN when either is NaN. */
+    private static double tieSplit(double a, double b) {
+        if (a > b) {
+            return 1.0;
+        }
+        if (a < b) {
+            return 0.0;
+        }
+        return a == b ? 0.5 : Double.NaN;
+    }
+
+    /**
+     * log Σ eˣⁱ, shifted by the maximum so it neither overflows nor underflows; its partials
+     * are the softmax weights e^(xᵢ − y).
+     */
+    public static final NaryRule LOGSUMEXP = NaryRule.of("logsumexp", Arithmetic::logsumexp, (x, y) -> {
+        double[] p = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            p[i] = Math.exp(x[i] - y);
+        }
+        return p;
+    });
+
+    /** log Σ eˣⁱ for doubles; −∞ for no arguments. */
+    public static double logsumexp(double[] x) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            if (Double.isNaN(v)) {
+                return Double.NaN;
+            }
+            m = Math.max(m, v);
+        }
+        if (Double.isInfinite(m)) {
+            return m;                              // all −∞, or some +∞
+        }
+        double s = 0;
+        for (double v : x) {
+            s += Math.exp(v - m);
+        }
+        return m + Math.log(s);
+    }
+}

@@ -1,0 +1,5 @@
+// Wengert startup script: shared by ./wengert (jshell) and the Jupyter kernel.
+// JShell's own defaults (java.util.*, java.io.*, java.util.function.*, ...) are loaded before it.
+import dev.wengert.*;
+import static dev.wengert.Wengert.*;
+import tech.tablesaw.api.*;
