@@ -611,7 +611,8 @@ public final class Num {
 
     private String describeBrief() {
         if (tape != null) {
-            if (gen == tape.generation() && tape.isParameter(idx)) {
+            // a closed tape keeps its names, so a stale parameter is still named in errors
+            if ((gen == tape.generation() || tape.isClosed()) && tape.isParameter(idx)) {
                 String n = tape.name(idx);
                 return n == null || n.isEmpty() ? "parameter #" + idx : "parameter '" + n + "'";
             }

@@ -165,8 +165,10 @@ public final class Tape implements Displayable {
             adjoint = new double[value.length];
             reached = new boolean[value.length];
         } else {
-            Arrays.fill(adjoint, 0, top + 1, 0.0);
-            Arrays.fill(reached, 0, top + 1, false);
+            // clear every recorded node, not only those below the root: a later node must not
+            // keep a stale adjoint from an earlier sweep
+            Arrays.fill(adjoint, 0, size, 0.0);
+            Arrays.fill(reached, 0, size, false);
         }
         for (int k = 0; k < roots.length; k++) {
             adjoint[roots[k]] += seeds[k];

@@ -58,15 +58,29 @@ public final class Arithmetic {
 
     /**
      * log Σ eˣⁱ, shifted by the maximum so it neither overflows nor underflows; its partials
-     * are the softmax weights e^(xᵢ − y).
+     * are the softmax weights e^(xᵢ − m) / Σ e^(xⱼ − m) with m the maximum (not e^(xᵢ − y):
+     * for large y the rounding of y would cost digits).
      */
-    public static final NaryRule LOGSUMEXP = NaryRule.of("logsumexp", Arithmetic::logsumexp, (x, y) -> {
+    public static final NaryRule LOGSUMEXP = NaryRule.of("logsumexp", Arithmetic::logsumexp,
+            (x, y) -> softmax(x));
+
+    /** The softmax weights of x, stable for large values. */
+    public static double[] softmax(double[] x) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            m = Math.max(m, v);
+        }
         double[] p = new double[x.length];
+        double s = 0;
         for (int i = 0; i < x.length; i++) {
-            p[i] = Math.exp(x[i] - y);
+            p[i] = Math.exp(x[i] - m);
+            s += p[i];
+        }
+        for (int i = 0; i < x.length; i++) {
+            p[i] /= s;
         }
         return p;
-    });
+    }
 
     /** log Σ eˣⁱ for doubles; −∞ for no arguments. */
     public static double logsumexp(double[] x) {

@@ -25,7 +25,8 @@ public final class Special {
     public static final UnaryRule LGAMMA = new UnaryRule("lgamma", Special::lgamma,
             (x, y) -> digamma(x));
 
-    public static final UnaryRule SIGMOID = new UnaryRule("sigmoid", Special::sigmoid, (x, y) -> y * (1.0 - y));
+    // σ(x)·σ(−x) rather than y(1−y): 1−y cancels catastrophically for large x
+    public static final UnaryRule SIGMOID = new UnaryRule("sigmoid", Special::sigmoid, (x, y) -> y * sigmoid(-x));
     public static final UnaryRule SOFTPLUS = new UnaryRule("softplus", Special::softplus, (x, y) -> sigmoid(x));
     // relu'(0) = 0; NaN in, NaN out
     public static final UnaryRule RELU = new UnaryRule("relu", x -> x > 0 ? x : (x <= 0 ? 0.0 : x),

@@ -1,0 +1,63 @@
+// Wengert demo: ./wengert demo
+// Walks through the DSL end to end and prints what it computes.
+
+System.out.println("== 1. Reverse mode: parameters on the implicit tape, one backward sweep");
+var x = param("x", 1.5);
+var y = param("y", -0.5);
+// z = x·y + sin x
+Num z = x.times(y).plus(sin(x));
+z.backward();
+System.out.println("z = " + z + ";  ∂z/∂x = y + cos x: " + x.grad() + ";  ∂z/∂y = x: " + y.grad());
+System.out.println(tape());
+
+System.out.println("== 2. The chain rule sums every path: z(x(u,v), y(u,v))");
+resetTape();
+var u = param("u", 0.8);
+var v = param("v", -1.3);
+Num px = u.times(v);              // x = u·v
+Num py = u.plus(v.square());      // y = u + v²
+Num pz = px.times(py).plus(sin(px));  // z = x·y + sin x
+System.out.println("∂z/∂v = ∂x/∂v·∂z/∂x + ∂y/∂v·∂z/∂y = " + pz.d(v) + "   ∂z/∂u = " + pz.d(u));
+
+System.out.println("== 3. Ordinary Java: if, while, recursion — the derivative of the path taken");
+Num clipped(Num t) { return t.gt(0) ? t.square() : t.times(-3); }
+Num power(Num t, int n) { return n == 0 ? constant(1) : t.times(power(t, n - 1)); }
+var w = param("w", 1.1);
+Num r = w;
+while (r.lt(100)) r = r.times(r);      // squares until it passes 100
+System.out.println("clipped'(1.1) = " + clipped(w).d(w) + ",  (w^7)' = " + power(w, 7).d(w)
+        + ",  loop result " + r.value() + " with derivative " + r.d(w));
+
+System.out.println("== 4. The same code in forward mode: dual numbers, derivatives known eagerly");
+mode(Mode.FORWARD);
+var a = param("a", 1.5);
+var b = param("b", -0.5);
+Num c = a.times(b).plus(sin(a));
+System.out.println(c + "   (no backward needed: c.d(a) = " + c.d(a) + ")");
+mode(Mode.REVERSE);
+
+System.out.println("== 5. The functional API: gradients, Jacobians, JVP and VJP on private tapes");
+// Rosenbrock: f(x) = (1 − x₀)² + 100 (x₁ − x₀²)²
+Fn rosenbrock = p -> square(p[0].neg().plus(1)).plus(square(p[1].minus(square(p[0]))).times(100));
+System.out.println("∇f(−1.2, 1) reverse  = " + Arrays.toString(gradient(rosenbrock, -1.2, 1.0)));
+System.out.println("∇f(−1.2, 1) forward  = " + Arrays.toString(gradient(Mode.FORWARD, rosenbrock, -1.2, 1.0)));
+VecFn polar = p -> new Num[] {p[0].times(cos(p[1])), p[0].times(sin(p[1]))};
+System.out.println("J polar(2, 0.5)      = " + Arrays.deepToString(jacobian(polar, 2.0, 0.5)));
+System.out.println("J·[1, 0]             = " + Arrays.toString(jvp(polar, new double[] {2, 0.5}, new double[] {1, 0})));
+System.out.println("[1, 0]·J             = " + Arrays.toString(vjp(polar, new double[] {2, 0.5}, new double[] {1, 0})));
+System.out.println("d/dt t·sin t at 1    = " + derivative(t -> t.times(sin(t)), 1.0));
+
+System.out.println("== 6. Custom rules and stopGradient");
+UnaryFn cube = rule("cube", q -> q * q * q, q -> 3 * q * q);
+System.out.println("cube'(2) = " + derivative(cube, 2.0));
+var s = param("s", 3.0);
+System.out.println("d/ds [s · stopGradient(s)] = " + s.times(stopGradient(s)).d(s));
+
+System.out.println("== 7. Checking the gradient: forward, reverse and finite differences");
+System.out.println(gradCheck(rosenbrock, -1.2, 1.0));
+
+System.out.println("== 8. Clear errors instead of wrong numbers");
+try { constant(2).times(3).backward(); } catch (RuntimeException e) { System.out.println("  " + e.getMessage()); }
+var old = param("old", 1.0);
+resetTape();
+try { old.times(2); } catch (RuntimeException e) { System.out.println("  " + e.getMessage()); }

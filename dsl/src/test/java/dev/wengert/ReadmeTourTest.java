@@ -1,0 +1,116 @@
+package dev.wengert;
+
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's tour, evaluated in a real JShell (the jdk.jshell API, a separate JVM as the
+ * {@code jshell} tool uses) with the same startup script as {@code ./wengert}: every snippet
+ * must be accepted and run without an exception.
+ */
+class ReadmeTourTest {
+
+    static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("kernel-config/startup.jsh"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root (kernel-config/startup.jsh) above "
+                    + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    /** The ```java blocks of the README's "## Tour" section. */
+    static List<String> tourBlocks() throws Exception {
+        String readme = Files.readString(repoRoot().resolve("README.md"));
+        int start = readme.indexOf("\n## Tour");
+        assertTrue(start >= 0, "README has a Tour section");
+        int end = readme.indexOf("\n## ", start + 5);
+        String tour = readme.substring(start, end < 0 ? readme.length() : end);
+        List<String> blocks = new ArrayList<>();
+        Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(tour);
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        return blocks;
+    }
+
+    /** Evaluates source snippet by snippet; returns the first problem, or null. */
+    static String evalAll(JShell js, String source) {
+        SourceCodeAnalysis sca = js.sourceCodeAnalysis();
+        String rest = source;
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
+            if (!ci.completeness().isComplete()) {
+                return "incomplete snippet: " + rest;
+            }
+            for (SnippetEvent e : js.eval(ci.source())) {
+                if (e.status() == Snippet.Status.REJECTED) {
+                    StringBuilder sb = new StringBuilder("rejected: " + ci.source().strip());
+                    js.diagnostics(e.snippet()).forEach(d -> sb.append("\n  ").append(d.getMessage(null)));
+                    return sb.toString();
+                }
+                if (e.exception() != null) {
+                    return "threw " + e.exception() + " in: " + ci.source().strip();
+                }
+            }
+            rest = ci.remaining();
+        }
+        return null;
+    }
+
+    static JShell newShell(ByteArrayOutputStream out) throws Exception {
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        JShell js = JShell.builder().out(ps).err(ps).build();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            js.addToClasspath(entry);
+        }
+        // the JShell tool's DEFAULT startup, then ours (as ./wengert does)
+        for (String imp : List.of("java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*",
+                "java.util.concurrent.*", "java.util.function.*", "java.util.prefs.*", "java.util.regex.*",
+                "java.util.stream.*")) {
+            assertNull(evalAll(js, "import " + imp + ";"));
+        }
+        String startup = Files.readString(repoRoot().resolve("kernel-config/startup.jsh"));
+        assertNull(evalAll(js, startup), "the startup script evaluates cleanly");
+        return js;
+    }
+
+    @Test
+    void theTourRunsInARealJShell() throws Exception {
+        List<String> blocks = tourBlocks();
+        assertFalse(blocks.isEmpty(), "the tour has code");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JShell js = newShell(out)) {
+            for (String block : blocks) {
+                String problem = evalAll(js, block);
+                assertNull(problem, problem + "\n--- output so far:\n" + out);
+            }
+            // spot-check that it computed, not only compiled
+            String grad = js.eval("x.grad()").get(0).value();
+            assertEquals(-0.5 + Math.cos(1.5), Double.parseDouble(grad), 1e-15);
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("the implicit tape"), out.toString());
+    }
+}
