@@ -47,16 +47,23 @@ System.out.println("J·[1, 0]             = " + Arrays.toString(jvp(polar, new d
 System.out.println("[1, 0]·J             = " + Arrays.toString(vjp(polar, new double[] {2, 0.5}, new double[] {1, 0})));
 System.out.println("d/dt t·sin t at 1    = " + derivative(t -> t.times(sin(t)), 1.0));
 
-System.out.println("== 6. Custom rules and stopGradient");
+System.out.println("== 6. Higher order: Hessians, HVPs, Taylor towers, nesting without perturbation confusion");
+System.out.println("H rosenbrock(−1.2, 1)   = " + Arrays.deepToString(hessian(rosenbrock, -1.2, 1.0)));
+System.out.println("H·[1, 0]                = " + Arrays.toString(hvp(rosenbrock, new double[] {-1.2, 1}, new double[] {1, 0})));
+System.out.println("(sin·exp)^(0..6) at 0.5 = " + Arrays.toString(derivatives(t -> sin(t).times(exp(t)), 0.5, 6)));
+// d/dx [ x · (d/dy (x + y))(y = 1) ] at x = 1
+System.out.println("d/dx [x · d/dy (x + y)] = " + derivative(q -> q.times(derivative(y -> q.plus(y), constant(1))), 1.0) + "  (1, not 2)");
+
+System.out.println("== 7. Custom rules and stopGradient");
 UnaryFn cube = rule("cube", q -> q * q * q, q -> 3 * q * q);
 System.out.println("cube'(2) = " + derivative(cube, 2.0));
 var s = param("s", 3.0);
 System.out.println("d/ds [s · stopGradient(s)] = " + s.times(stopGradient(s)).d(s));
 
-System.out.println("== 7. Checking the gradient: forward, reverse and finite differences");
+System.out.println("== 8. Checking the gradient: forward, reverse and finite differences");
 System.out.println(gradCheck(rosenbrock, -1.2, 1.0));
 
-System.out.println("== 8. Clear errors instead of wrong numbers");
+System.out.println("== 9. Clear errors instead of wrong numbers");
 try { constant(2).times(3).backward(); } catch (RuntimeException e) { System.out.println("  " + e.getMessage()); }
 var old = param("old", 1.0);
 resetTape();

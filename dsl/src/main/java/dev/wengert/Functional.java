@@ -16,19 +16,22 @@ final class Functional {
         checkFunction(f, caller);
         checkPoint(x, caller);
         if (mode == Mode.FORWARD) {
-            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller);
+            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
             Num[] in = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
                 in[i] = Num.forwardParameter(tag, "x" + i, x[i]);
             }
-            Num y = call(f, in, caller);
-            double[] g = new double[x.length];
-            if (!y.isConstant()) {
-                checkOwnForward(y, tag, caller);
-                double[] t = y.tangents();
-                System.arraycopy(t, 0, g, 0, Math.min(t.length, g.length));
+            try {
+                Num y = call(f, in, caller);
+                double[] g = new double[x.length];
+                if (y.isAt(tag)) {
+                    double[] t = y.tangents();
+                    System.arraycopy(t, 0, g, 0, Math.min(t.length, g.length));
+                }
+                return new ValueAndGradient(y.value(), g);
+            } finally {
+                tag.close();
             }
-            return new ValueAndGradient(y.value(), g);
         }
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
@@ -39,8 +42,7 @@ final class Functional {
             }
             Num y = call(f, in, caller);
             double[] g = new double[x.length];
-            if (!y.isConstant()) {
-                checkOwnTape(y, t, caller);
+            if (y.isAt(t)) {
                 t.backward(y.position());
                 for (int i = 0; i < x.length; i++) {
                     g[i] = t.adjoint(in[i].position());
@@ -54,17 +56,7 @@ final class Functional {
 
     static double derivative(UnaryFn f, double x) {
         checkFunction(f, "derivative(f, x)");
-        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of derivative(f, x)");
-        Num in = Num.forwardParameter(tag, "x", x);
-        Num y = f.apply(in);
-        if (y == null) {
-            throw new IllegalArgumentException("derivative(f, x): f returned null; it must return a Num");
-        }
-        if (y.isConstant()) {
-            return 0.0;
-        }
-        checkOwnForward(y, tag, "derivative(f, x)");
-        return y.d(in);
+        return derivative(Mode.FORWARD, f, Num.constant(x)).value();
     }
 
     /**
@@ -78,21 +70,24 @@ final class Functional {
         checkPoint(x, caller);
         int n = x.length;
         if (mode == Mode.FORWARD) {
-            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller);
+            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
             Num[] in = new Num[n];
             for (int i = 0; i < n; i++) {
                 in[i] = Num.forwardParameter(tag, "x" + i, x[i]);
             }
-            Num[] y = callVec(f, in, caller);
-            double[][] j = new double[y.length][n];
-            for (int r = 0; r < y.length; r++) {
-                if (!y[r].isConstant()) {
-                    checkOwnForward(y[r], tag, caller);
-                    double[] t = y[r].tangents();
-                    System.arraycopy(t, 0, j[r], 0, Math.min(n, t.length));
+            try {
+                Num[] y = callVec(f, in, caller);
+                double[][] j = new double[y.length][n];
+                for (int r = 0; r < y.length; r++) {
+                    if (y[r].isAt(tag)) {
+                        double[] t = y[r].tangents();
+                        System.arraycopy(t, 0, j[r], 0, Math.min(n, t.length));
+                    }
                 }
+                return j;
+            } finally {
+                tag.close();
             }
-            return j;
         }
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
@@ -106,14 +101,9 @@ final class Functional {
             Num[] y = callVec(f, in, caller);
             int m = y.length;
             double[][] j = new double[m][n];
-            for (Num yi : y) {
-                if (!yi.isConstant()) {
-                    checkOwnTape(yi, t, caller);
-                }
-            }
             if (mode == Mode.REVERSE || m <= n) {
                 for (int r = 0; r < m; r++) {
-                    if (!y[r].isConstant()) {
+                    if (y[r].isAt(t)) {
                         t.backward(y[r].position());
                         for (int i = 0; i < n; i++) {
                             j[r][i] = t.adjoint(leaves[i]);
@@ -125,7 +115,7 @@ final class Functional {
                 for (int i = 0; i < n; i++) {
                     double[] tang = t.forwardSweep(new int[] {leaves[i]}, new double[] {1.0}, top);
                     for (int r = 0; r < m; r++) {
-                        j[r][i] = y[r].isConstant() ? 0.0 : tang[y[r].position()];
+                        j[r][i] = y[r].isAt(t) ? tang[y[r].position()] : 0.0;
                     }
                 }
             }
@@ -145,22 +135,25 @@ final class Functional {
             throw new IllegalArgumentException(caller + ": v has " + v.length + " values but x has " + x.length
                     + "; the direction v must have one value per input");
         }
-        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller);
+        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
         tag.newSlot("v");
         Num[] in = new Num[x.length];
         for (int i = 0; i < x.length; i++) {
             in[i] = Num.forwardSeed(tag, "x" + i, x[i], new double[] {v[i]});
         }
-        Num[] y = callVec(f, in, caller);
-        double[] out = new double[y.length];
-        for (int r = 0; r < y.length; r++) {
-            if (!y[r].isConstant()) {
-                checkOwnForward(y[r], tag, caller);
-                double[] t = y[r].tangents();
-                out[r] = t.length > 0 ? t[0] : 0.0;
+        try {
+            Num[] y = callVec(f, in, caller);
+            double[] out = new double[y.length];
+            for (int r = 0; r < y.length; r++) {
+                if (y[r].isAt(tag)) {
+                    double[] t = y[r].tangents();
+                    out[r] = t.length > 0 ? t[0] : 0.0;
+                }
             }
+            return out;
+        } finally {
+            tag.close();
         }
-        return out;
     }
 
     /** uᵀ·J by reverse mode, one sweep seeded with u. */
@@ -185,8 +178,7 @@ final class Functional {
             int[] roots = new int[y.length];
             double[] seeds = new double[y.length];
             for (int r = 0; r < y.length; r++) {
-                if (!y[r].isConstant()) {
-                    checkOwnTape(y[r], t, caller);
+                if (y[r].isAt(t)) {
                     roots[k] = y[r].position();
                     seeds[k++] = u[r];
                 }
@@ -258,19 +250,232 @@ final class Functional {
                 + " and read past them (" + e.getMessage() + "); pass as many values as f reads", e);
     }
 
-    private static void checkOwnTape(Num y, Tape t, String caller) {
-        if (y.tape() != t) {
-            throw new WengertException(caller + ": f returned " + y.describe()
-                    + ", which was not computed from f's arguments. Compute the result from the Num[] "
-                    + "f is given; nested differentiation of outer parameters is not supported yet.");
+    // ---- nesting: the same calls over Num, returning Num ------------------------------------------
+
+    /**
+     * f′(x) as a differentiable value: the result depends on x's own outer differentiations,
+     * so derivatives of derivatives work. Forward mode uses a fresh tag; reverse a fresh tape.
+     */
+    static Num derivative(Mode mode, UnaryFn f, Num x) {
+        String caller = "derivative(f, x)";
+        checkFunction(f, caller);
+        if (x == null) {
+            throw new IllegalArgumentException(caller + ": x is null");
+        }
+        if (mode == Mode.REVERSE) {
+            return gradient(Mode.REVERSE, v -> f.apply(v[0]), new Num[] {x}, caller)[0];
+        }
+        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
+        try {
+            Num in = Num.forwardParameter(tag, "x", x, ForwardTag.unit(0), null);
+            Num y = f.apply(in);
+            if (y == null) {
+                throw new IllegalArgumentException(caller + ": f returned null; it must return a Num");
+            }
+            return y.isAt(tag) ? y.tangent(0) : Num.constant(0.0);
+        } finally {
+            tag.close();
         }
     }
 
-    private static void checkOwnForward(Num y, ForwardTag tag, String caller) {
-        if (y.tag() != tag) {
-            throw new WengertException(caller + ": f returned " + y.describe()
-                    + ", which was not computed from f's arguments. Compute the result from the Num[] "
-                    + "f is given; nested differentiation of outer parameters is not supported yet.");
+    /** ∇f(x) as differentiable values. */
+    static Num[] gradient(Mode mode, Fn f, Num[] x, String caller) {
+        checkFunction(f, caller);
+        checkPoint(x, caller);
+        int n = x.length;
+        if (mode == Mode.FORWARD) {
+            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
+            try {
+                Num[] in = new Num[n];
+                for (int i = 0; i < n; i++) {
+                    in[i] = Num.forwardParameter(tag, "x" + i, x[i], ForwardTag.unit(i), null);
+                }
+                Num y = call(f, in, caller);
+                Num[] g = new Num[n];
+                for (int i = 0; i < n; i++) {
+                    g[i] = y.isAt(tag) ? y.tangent(i) : Num.constant(0.0);
+                }
+                return g;
+            } finally {
+                tag.close();
+            }
+        }
+        Session s = Session.current();
+        Tape t = s.borrowTape(caller);
+        try {
+            Num[] in = new Num[n];
+            for (int i = 0; i < n; i++) {
+                in[i] = Num.reverseParameter(t, "x" + i, x[i]);
+            }
+            Num y = call(f, in, caller);
+            Num[] g = new Num[n];
+            if (!y.isAt(t)) {
+                java.util.Arrays.fill(g, Num.constant(0.0));
+                return g;
+            }
+            if (t.isNested()) {
+                Num[] adj = t.backwardNested(new int[] {y.idx}, new Num[] {Num.constant(1.0)});
+                for (int i = 0; i < n; i++) {
+                    Num a = in[i].idx < adj.length ? adj[in[i].idx] : null;
+                    g[i] = a == null ? Num.constant(0.0) : a;
+                }
+            } else {
+                t.backward(y.idx);
+                for (int i = 0; i < n; i++) {
+                    g[i] = Num.constant(t.adjoint(in[i].idx));
+                }
+            }
+            return g;
+        } finally {
+            s.returnTape(t);
+        }
+    }
+
+    /** J(x)·v as differentiable values, one forward pass. */
+    static Num[] jvp(VecFn f, Num[] x, Num[] v) {
+        String caller = "jvp(f, x, v)";
+        checkFunction(f, caller);
+        checkPoint(x, caller);
+        checkPoint(v, caller);
+        if (v.length != x.length) {
+            throw new IllegalArgumentException(caller + ": v has " + v.length + " values but x has " + x.length
+                    + "; the direction v must have one value per input");
+        }
+        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
+        try {
+            Num[] in = new Num[x.length];
+            for (int i = 0; i < x.length; i++) {
+                if (v[i] == null) {
+                    throw new IllegalArgumentException(caller + ": v[" + i + "] is null");
+                }
+                in[i] = v[i].isConstant()
+                        ? Num.forwardParameter(tag, "x" + i, x[i], new double[] {v[i].value()}, null)
+                        : Num.forwardParameter(tag, "x" + i, x[i], null, new Num[] {v[i]});
+            }
+            Num[] y = callVec(f, in, caller);
+            Num[] out = new Num[y.length];
+            for (int r = 0; r < y.length; r++) {
+                out[r] = y[r].isAt(tag) ? y[r].tangent(0) : Num.constant(0.0);
+            }
+            return out;
+        } finally {
+            tag.close();
+        }
+    }
+
+    /**
+     * The Hessian by an outer differentiation of the inner gradient. Forward over reverse (the
+     * default) costs one recording and one backward sweep carrying n tangents.
+     */
+    static double[][] hessian(Mode outer, Mode inner, Fn f, double[] x) {
+        String caller = "hessian(f, x)";
+        checkFunction(f, caller);
+        checkPoint(x, caller);
+        int n = x.length;
+        double[][] h = new double[n][n];
+        if (outer == Mode.FORWARD) {
+            ForwardTag tag = new ForwardTag(Session.current(), "the outer forward pass of " + caller, true, -1);
+            try {
+                Num[] xs = new Num[n];
+                for (int i = 0; i < n; i++) {
+                    xs[i] = Num.forwardParameter(tag, "x" + i, x[i]);
+                }
+                Num[] g = gradient(inner, f, xs, caller);
+                for (int i = 0; i < n; i++) {
+                    if (g[i].isAt(tag)) {
+                        double[] t = g[i].tangents();
+                        System.arraycopy(t, 0, h[i], 0, Math.min(n, t.length));
+                    }
+                }
+                return h;
+            } finally {
+                tag.close();
+            }
+        }
+        Session s = Session.current();
+        Tape t = s.borrowTape(caller);
+        try {
+            Num[] xs = new Num[n];
+            for (int i = 0; i < n; i++) {
+                xs[i] = Num.reverseParameter(t, "x" + i, x[i]);
+            }
+            Num[] g = gradient(inner, f, xs, caller);
+            for (int i = 0; i < n; i++) {
+                if (g[i].isAt(t)) {
+                    t.backward(g[i].idx);
+                    for (int j = 0; j < n; j++) {
+                        h[i][j] = t.adjoint(xs[j].idx);
+                    }
+                }
+            }
+            return h;
+        } finally {
+            s.returnTape(t);
+        }
+    }
+
+    /** H(x)·v by forward over reverse: one recording, one backward sweep with one tangent. */
+    static double[] hvp(Fn f, double[] x, double[] v) {
+        String caller = "hvp(f, x, v)";
+        checkFunction(f, caller);
+        checkPoint(x, caller);
+        checkPoint(v, caller);
+        if (v.length != x.length) {
+            throw new IllegalArgumentException(caller + ": v has " + v.length + " values but x has " + x.length
+                    + "; the direction v must have one value per input");
+        }
+        ForwardTag tag = new ForwardTag(Session.current(), "the outer forward pass of " + caller, true, -1);
+        try {
+            tag.newSlot("v");
+            Num[] xs = new Num[x.length];
+            for (int i = 0; i < x.length; i++) {
+                xs[i] = Num.forwardSeed(tag, "x" + i, x[i], new double[] {v[i]});
+            }
+            Num[] g = gradient(Mode.REVERSE, f, xs, caller);
+            double[] out = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = g[i].isAt(tag) ? g[i].tangent(0).value() : 0.0;
+            }
+            return out;
+        } finally {
+            tag.close();
+        }
+    }
+
+    /** The Taylor coefficients f(x), f′(x), f″(x)/2!, …, f⁽ᵏ⁾(x)/k! in one pass. */
+    static double[] taylor(UnaryFn f, double x, int k, String caller) {
+        checkFunction(f, caller);
+        if (k < 0) {
+            throw new IllegalArgumentException(caller + ": the order " + k + " must be at least 0");
+        }
+        ForwardTag tag = new ForwardTag(Session.current(), "Taylor mode of " + caller, true, k);
+        try {
+            Num y = f.apply(Num.taylorVariable(tag, x, k));
+            if (y == null) {
+                throw new IllegalArgumentException(caller + ": f returned null; it must return a Num");
+            }
+            if (y.tc != null && y.tag == tag) {
+                return y.tc.clone();
+            }
+            double[] c = new double[k + 1];
+            c[0] = y.value();
+            return c;
+        } finally {
+            tag.close();
+        }
+    }
+
+    static void checkPoint(Num[] x, String caller) {
+        if (x == null) {
+            throw new IllegalArgumentException(caller + ": the point is null");
+        }
+        if (x.length == 0) {
+            throw new IllegalArgumentException(caller + ": the point has no coordinates; pass at least one value");
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == null) {
+                throw new IllegalArgumentException(caller + ": x[" + i + "] is null");
+            }
         }
     }
 }

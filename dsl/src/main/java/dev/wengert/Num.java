@@ -33,45 +33,49 @@ import dev.wengert.rules.UnaryRule;
  * }</pre>
  */
 public final class Num {
-    private final double v;
+    final double v;
     // reverse mode: the tape, the position on it, and the tape's generation when recorded
-    private final Tape tape;
-    private final int idx;
-    private final int gen;
+    final Tape tape;
+    final int idx;
+    final int gen;
     // forward mode: the tag and the tangents (idx is then the slot of a parameter, else −1)
-    private final ForwardTag tag;
-    private final double[] tan;
+    final ForwardTag tag;
+    final double[] tan;
+    // nesting: the primal as a value of outer differentiations (null when it is just v), and
+    // forward tangents that are such values (null when they are plain doubles)
+    final Num p;
+    final Num[] ntan;
+    // Taylor mode: the coefficients of the value as a series (tag is then a Taylor tag)
+    final double[] tc;
 
     private Num(double v) {
-        this.v = v;
-        this.tape = null;
-        this.idx = -1;
-        this.gen = 0;
-        this.tag = null;
-        this.tan = null;
+        this(v, null, -1, 0, null, null, null, null, null);
     }
 
     private Num(double v, Tape tape, int idx) {
-        this.v = v;
-        this.tape = tape;
-        this.idx = idx;
-        this.gen = tape.generation();
-        this.tag = null;
-        this.tan = null;
+        this(v, tape, idx, tape.generation(), null, null, null, null, null);
     }
 
     private Num(double v, ForwardTag tag, double[] tan, int slot) {
+        this(v, null, slot, 0, tag, tan, null, null, null);
+    }
+
+    Num(double v, Tape tape, int idx, int gen, ForwardTag tag, double[] tan, Num p, Num[] ntan, double[] tc) {
         this.v = v;
-        this.tape = null;
-        this.idx = slot;
-        this.gen = 0;
+        this.tape = tape;
+        this.idx = idx;
+        this.gen = gen;
         this.tag = tag;
         this.tan = tan;
+        this.p = p;
+        this.ntan = ntan;
+        this.tc = tc;
     }
 
     // ---- creation (used by the facade) --------------------------------------------------------
 
-    static Num constant(double v) {
+    /** A constant: a value with no derivative (the facade's {@code constant(x)}). */
+    public static Num constant(double v) {
         return new Num(v);
     }
 
@@ -90,6 +94,30 @@ public final class Num {
     static Num forwardSeed(ForwardTag tag, String name, double v, double[] tangent) {
         int s = tag.newSlot(name);
         return new Num(v, tag, tangent, s);
+    }
+
+    /** A parameter of an inner reverse differentiation whose value is an outer value. */
+    static Num reverseParameter(Tape t, String name, Num primal) {
+        if (primal.isConstant()) {
+            return reverseParameter(t, name, primal.v);
+        }
+        return new Num(primal.v, t, t.leaf("param", primal.v, name), t.generation(), null, null, primal, null, null);
+    }
+
+    /** A parameter of an inner forward differentiation whose value is an outer value. */
+    static Num forwardParameter(ForwardTag tag, String name, Num primal, double[] tangent, Num[] numTangent) {
+        int s = tag.newSlot(name);
+        return new Num(primal.v, null, s, 0, tag, tangent, primal.isConstant() ? null : primal, numTangent, null);
+    }
+
+    /** The variable of Taylor mode: x + t, as a series of order k. */
+    static Num taylorVariable(ForwardTag tag, double x, int k) {
+        double[] c = new double[k + 1];
+        c[0] = x;
+        if (k >= 1) {
+            c[1] = 1.0;
+        }
+        return new Num(x, null, tag.newSlot("x"), 0, tag, null, null, null, c);
     }
 
     // ---- reading ------------------------------------------------------------------------------
@@ -173,48 +201,51 @@ public final class Num {
 
     /** this + b. */
     public Num plus(Num b) {
-        return bin("add", v + b.v, b, 1.0, 1.0);
+        return fastWith(b) ? bin("add", v + b.v, b, 1.0, 1.0) : Nested.binary(Arithmetic.ADD, this, b);
     }
 
     /** this + c. */
     public Num plus(double c) {
-        return un("add", v + c, 1.0);
+        return simple() ? un("add", v + c, 1.0) : Nested.binary(Arithmetic.ADD, this, constant(c));
     }
 
     /** this − b. */
     public Num minus(Num b) {
-        return bin("sub", v - b.v, b, 1.0, -1.0);
+        return fastWith(b) ? bin("sub", v - b.v, b, 1.0, -1.0) : Nested.binary(Arithmetic.SUB, this, b);
     }
 
     /** this − c. */
     public Num minus(double c) {
-        return un("sub", v - c, 1.0);
+        return simple() ? un("sub", v - c, 1.0) : Nested.binary(Arithmetic.SUB, this, constant(c));
     }
 
     /** this · b. */
     public Num times(Num b) {
-        return bin("mul", v * b.v, b, b.v, v);
+        return fastWith(b) ? bin("mul", v * b.v, b, b.v, v) : Nested.binary(Arithmetic.MUL, this, b);
     }
 
     /** this · c. */
     public Num times(double c) {
-        return un("mul", v * c, c);
+        return simple() ? un("mul", v * c, c) : Nested.binary(Arithmetic.MUL, this, constant(c));
     }
 
     /** this / b. */
     public Num div(Num b) {
+        if (!fastWith(b)) {
+            return Nested.binary(Arithmetic.DIV, this, b);
+        }
         double y = v / b.v;
         return bin("div", y, b, 1.0 / b.v, -y / b.v);
     }
 
     /** this / c. */
     public Num div(double c) {
-        return un("div", v / c, 1.0 / c);
+        return simple() ? un("div", v / c, 1.0 / c) : Nested.binary(Arithmetic.DIV, this, constant(c));
     }
 
     /** −this. */
     public Num neg() {
-        return un("neg", -v, -1.0);
+        return simple() ? un("neg", -v, -1.0) : Nested.unary(Arithmetic.NEG, this);
     }
 
     /** 1 / this. */
@@ -224,16 +255,19 @@ public final class Num {
 
     /** this². */
     public Num square() {
-        return un("square", v * v, 2.0 * v);
+        return simple() ? un("square", v * v, 2.0 * v) : Nested.unary(Arithmetic.SQUARE, this);
     }
 
     /** thisᵖ for a constant exponent; integer p works for negative bases. */
-    public Num pow(double p) {
-        double y = Math.pow(v, p);
+    public Num pow(double e) {
+        if (!simple()) {
+            return Nested.binary(Arithmetic.POW, this, constant(e));
+        }
+        double y = Math.pow(v, e);
         if (isConstant()) {
             return result("pow", y);
         }
-        return un("pow", y, Arithmetic.POW.partialA(v, p, y));
+        return un("pow", y, Arithmetic.POW.partialA(v, e, y));
     }
 
     /** thisᵇ with both base and exponent differentiable. */
@@ -385,6 +419,9 @@ public final class Num {
 
     /** Applies a one-argument rule (built in or user-defined) to this value. */
     public Num apply(UnaryRule r) {
+        if (!simple()) {
+            return Nested.unary(r, this);
+        }
         double y = r.value(v);
         if (isConstant()) {
             return result(r.name(), y);
@@ -394,6 +431,12 @@ public final class Num {
 
     /** Applies a two-argument rule to (this, b). */
     public Num apply(BinaryRule r, Num b) {
+        if (b == null) {
+            throw new IllegalArgumentException(r.name() + "(" + this + ", null): the second argument is null");
+        }
+        if (!fastWith(b)) {
+            return Nested.binary(r, this, b);
+        }
         double y = r.value(v, b.v);
         double pa = isConstant() ? 0.0 : r.partialA(v, b.v, y);
         double pb = b.isConstant() ? 0.0 : r.partialB(v, b.v, y);
@@ -403,9 +446,8 @@ public final class Num {
     /** Applies an n-argument rule to xs. */
     static Num apply(NaryRule r, Num[] xs) {
         double[] vals = new double[xs.length];
-        Tape t = null;
-        ForwardTag g = null;
         Num first = null;
+        boolean fast = true;
         for (int i = 0; i < xs.length; i++) {
             Num x = xs[i];
             if (x == null) {
@@ -413,22 +455,24 @@ public final class Num {
             }
             vals[i] = x.v;
             if (!x.isConstant()) {
+                if (!x.simple() || (first != null && (x.tape != first.tape || x.tag != first.tag))) {
+                    fast = false;
+                }
                 if (first == null) {
                     first = x;
-                    t = x.tape;
-                    g = x.tag;
-                } else {
-                    first.checkCompatible(r.name(), x);
                 }
             }
+        }
+        if (!fast) {
+            return Nested.nary(r, xs);
         }
         double y = r.value(vals);
         if (first == null) {
             return nonFinite(r.name(), y, vals, -1, new Num(y));
         }
-        double[] p = r.partials(vals, y);
-        if (t != null) {
-            first.checkUsable(r.name());
+        double[] pd = r.partials(vals, y);
+        if (first.tape != null) {
+            Tape t = first.tape;
             int[] in = new int[xs.length];
             int n = 0;
             double[] pp = new double[xs.length];
@@ -436,51 +480,59 @@ public final class Num {
                 if (!xs[i].isConstant()) {
                     xs[i].checkUsable(r.name());
                     in[n] = xs[i].idx;
-                    pp[n++] = p[i];
+                    pp[n++] = pd[i];
                 }
             }
-            int pos = t.size();
-            nonFinite(r.name(), y, vals, pos, null);
+            nonFinite(r.name(), y, vals, t.size(), null);
             return new Num(y, t, t.pushN(r.name(), y, java.util.Arrays.copyOf(in, n), java.util.Arrays.copyOf(pp, n)));
         }
         first.checkTagThread();
         double[] tg = null;
         for (int i = 0; i < xs.length; i++) {
-            tg = ForwardTag.combine(tg, 1.0, xs[i].tan, p[i]);
+            tg = ForwardTag.combine(tg, 1.0, xs[i].tan, pd[i]);
         }
         nonFinite(r.name(), y, vals, -1, null);
-        return new Num(y, g, tg, -1);
+        return new Num(y, first.tag, tg, -1);
+    }
+
+    /** Whether this value takes the fast first-order path: no outer primal, plain tangents, no series. */
+    boolean simple() {
+        return p == null && ntan == null && tc == null;
+    }
+
+    /** Whether (this, b) takes the fast path: both simple, and of one tape or tag (or constant). */
+    private boolean fastWith(Num b) {
+        if (b == null) {
+            throw new IllegalArgumentException("the second argument is null; pass a Num (param, constant or a computed value)");
+        }
+        return simple() && b.simple() && (b.isConstant() || isConstant() || (tape == b.tape && tag == b.tag));
     }
 
     // ---- the engine: one result, given the value and the local partials -----------------------
 
     /** A result of this alone, with local partial p. */
-    private Num un(String op, double y, double p) {
+    private Num un(String op, double y, double pd) {
         if (tape != null) {
             checkUsable(op);
             if (!Double.isFinite(y)) {
                 nonFinite(op, y, new double[] {v}, tape.size(), null);
             }
-            return new Num(y, tape, tape.push1(op, y, idx, p));
+            return new Num(y, tape, tape.push1(op, y, idx, pd));
         }
         if (tag != null) {
             checkTagThread();
             if (!Double.isFinite(y)) {
                 nonFinite(op, y, new double[] {v}, -1, null);
             }
-            return new Num(y, tag, ForwardTag.scale(tan, p), -1);
+            return new Num(y, tag, ForwardTag.scale(tan, pd), -1);
         }
         return result(op, y);
     }
 
-    /** A result of (this, b), with local partials pa and pb. */
+    /** A result of (this, b), with local partials pa and pb; both on one tape or tag, or constant. */
     private Num bin(String op, double y, Num b, double pa, double pb) {
-        if (b == null) {
-            throw new IllegalArgumentException(op + "(" + this + ", null): the second argument is null");
-        }
         if (tape != null || b.tape != null) {
             if (tape != null && b.tape != null) {
-                checkCompatible(op, b);
                 checkUsable(op);
                 b.checkUsable(op);
                 if (!Double.isFinite(y)) {
@@ -488,19 +540,15 @@ public final class Num {
                 }
                 return new Num(y, tape, tape.push2(op, y, idx, pa, b.idx, pb));
             }
-            checkCompatible(op, b);
             return tape != null ? withOne(op, y, this, pa, b.v) : withOne(op, y, b, pb, v);
         }
         if (tag != null || b.tag != null) {
-            checkCompatible(op, b);
-            ForwardTag g = tag != null ? tag : b.tag;
-            if (g.session().owner() != Thread.currentThread()) {
-                g.session().checkThread(describe());
-            }
+            Num a = tag != null ? this : b;
+            a.checkTagThread();
             if (!Double.isFinite(y)) {
                 nonFinite(op, y, new double[] {v, b.v}, -1, null);
             }
-            return new Num(y, g, ForwardTag.combine(tan, pa, b.tan, pb), -1);
+            return new Num(y, a.tag, ForwardTag.combine(tan, pa, b.tan, pb), -1);
         }
         return nonFinite(op, y, new double[] {v, b.v}, -1, new Num(y));
     }
@@ -526,7 +574,7 @@ public final class Num {
      * In checking mode, stops at the first operation that turns finite inputs into NaN or ±∞.
      * Only reached for non-finite outputs, so the common path pays nothing for it.
      */
-    private static Num nonFinite(String op, double y, double[] inputs, int position, Num r) {
+    static Num nonFinite(String op, double y, double[] inputs, int position, Num r) {
         if (Double.isFinite(y) || !Session.current().checkNonFinite()) {
             return r;
         }
@@ -548,7 +596,7 @@ public final class Num {
     // ---- checks -------------------------------------------------------------------------------
 
     /** Refuses values of a closed, rewound or foreign-thread tape, naming the value and the fix. */
-    private void checkUsable(String op) {
+    void checkUsable(String op) {
         if (gen != tape.generation()) {
             throw new WengertException(op + ": " + staleDescription());
         }
@@ -557,45 +605,28 @@ public final class Num {
         }
     }
 
-    private void checkTagThread() {
+    void checkTagThread() {
+        if (tag.isClosed()) {
+            throw new WengertException(describe() + " is used after its differentiation returned: "
+                    + (tag.isScoped() ? "it was computed inside a function given to derivative/gradient/jvp/hessian, "
+                    + "and such values cannot be used once the call has returned (use .value() to keep the number)."
+                    : "resetTape() has since discarded it; create it again after the reset."));
+        }
         if (tag.session().owner() != Thread.currentThread()) {
             tag.session().checkThread(describe());
         }
     }
 
-    private String staleDescription() {
+    String staleDescription() {
         if (tape.isClosed()) {
             return describeBrief() + " was recorded on a tape that resetTape() has since discarded. "
                     + "Create it again (re-run the cell or line that made it, e.g. param(\"x\", 1.0)) "
                     + "after the reset.";
         }
         return describeBrief() + " was recorded inside a functional call (gradient, jacobian, …) "
-                + "whose private tape was rewound when the call returned. Values computed inside a "
-                + "function given to gradient(...) cannot be used after it returns; use .value() to "
-                + "keep the number.";
-    }
-
-    /** Refuses to combine values of two different tapes, tags or modes. */
-    private void checkCompatible(String op, Num b) {
-        if (isConstant() || b.isConstant()) {
-            return;
-        }
-        if (tape != null && b.tape == tape) {
-            return;
-        }
-        if (tag != null && b.tag == tag) {
-            return;
-        }
-        String fix;
-        if ((tape != null) != (b.tape != null)) {
-            fix = "One is a forward-mode value, the other a reverse-mode one: make all parameters "
-                    + "under the same mode(...), or pass one as a constant with stopGradient(x) or x.value().";
-        } else {
-            fix = "Differentiating code that itself differentiates (nesting) is not supported yet; "
-                    + "pass the outer value in as a number (x.value()) or a constant, or create all "
-                    + "parameters on one tape.";
-        }
-        throw new WengertException(op + " mixes " + describe() + " with " + b.describe() + ". " + fix);
+                + "whose private tape was rewound when the call returned: it escaped that differentiation. "
+                + "Values computed inside a function given to gradient(...) cannot be used after it returns; "
+                + "use .value() to keep the number.";
     }
 
     /** How errors name this value: "parameter 'x' of the implicit tape", "value #7 of …". */
@@ -699,21 +730,78 @@ public final class Num {
         if (isConstant()) {
             return 0.0;
         }
-        checkCompatible("d", x);
+        if (tc != null) {
+            throw new WengertException("d(x) of a Taylor-mode value: read its derivatives from derivatives(f, x, k)");
+        }
+        long lz = level();
+        long lx = x.level();
+        if (lx < lz) {
+            // x belongs to an outer differentiation: this value depends on it through its primal
+            return p == null ? 0.0 : p.d(x);
+        }
+        if (lx > lz) {
+            return 0.0;                            // an outer value cannot depend on an inner parameter
+        }
         if (tape != null) {
+            if (x.tape != tape) {
+                throw new WengertException("d(x): " + describe() + " and " + x.describe() + " belong to two unrelated "
+                        + "differentiations; derivatives are taken with respect to parameters of the same one.");
+            }
             checkUsable("d");
             if (!tape.sweptFrom(idx)) {
                 tape.backward(idx);
             }
             return tape.adjoint(x.idx);
         }
+        if (x.tag != tag) {
+            throw new WengertException("d(x): " + describe() + " and " + x.describe() + " belong to two unrelated "
+                    + "differentiations; derivatives are taken with respect to parameters of the same one.");
+        }
         checkTagThread();
+        if (ntan != null) {
+            return x.idx < ntan.length && ntan[x.idx] != null ? ntan[x.idx].value() : 0.0;
+        }
         return x.idx < tan.length ? tan[x.idx] : 0.0;
+    }
+
+    /** The nesting level of this value's differentiation, −1 for a constant. */
+    long level() {
+        return tape != null ? tape.level() : tag != null ? tag.level() : -1;
+    }
+
+    /** The value as a value of the outer differentiations (a constant when there are none). */
+    Num primal() {
+        return p != null ? p : constant(v);
+    }
+
+    /** Whether this value belongs to the differentiation t (a Tape or a ForwardTag). */
+    boolean isAt(Object t) {
+        return t != null && (tape == t || tag == t);
+    }
+
+    /** This value's differentiation: its Tape or ForwardTag, null for a constant. */
+    Object owner() {
+        return tape != null ? tape : tag;
     }
 
     /** The tangents in forward mode, one per parameter slot (a copy), else null. */
     double[] tangents() {
+        if (ntan != null) {
+            double[] t = new double[ntan.length];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = ntan[i] == null ? 0.0 : ntan[i].value();
+            }
+            return t;
+        }
         return tan == null ? null : tan.clone();
+    }
+
+    /** The tangent of slot s as a value (nested-aware): constant 0 where there is none. */
+    Num tangent(int s) {
+        if (ntan != null) {
+            return s < ntan.length && ntan[s] != null ? ntan[s] : constant(0.0);
+        }
+        return constant(tan != null && s < tan.length ? tan[s] : 0.0);
     }
 
     Tape tape() {
@@ -739,7 +827,11 @@ public final class Num {
             }
             return g == null ? head : head + " (grad " + g + ")";
         }
-        if (tag != null && idx < 0 && tan != null) {
+        if (tc != null) {
+            return head + " (Taylor " + java.util.Arrays.toString(tc) + ")";
+        }
+        if (tag != null && idx < 0 && (tan != null || ntan != null)) {
+            double[] tan = tangents();
             StringBuilder sb = new StringBuilder(head).append(" (");
             int shown = 0;
             for (int s = 0; s < tan.length && shown < 4; s++) {

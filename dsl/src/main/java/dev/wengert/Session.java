@@ -27,6 +27,12 @@ public final class Session {
     public static final long DEFAULT_WARN_AT = 10_000_000L;
 
     private static final ThreadLocal<Session> CURRENT = ThreadLocal.withInitial(Session::new);
+    private static final java.util.concurrent.atomic.AtomicLong LEVELS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A new nesting level: every differentiation (tape, forward tag) started later gets a higher one. */
+    public static long nextLevel() {
+        return LEVELS.incrementAndGet();
+    }
 
     private volatile Thread owner = Thread.currentThread();
     private Mode mode = Mode.REVERSE;
@@ -98,6 +104,7 @@ public final class Session {
      */
     public void reset() {
         tape.close();
+        forward.close();
         resets++;
         newImplicit();
     }
@@ -137,6 +144,7 @@ public final class Session {
         if (t == null) {
             t = new Tape(this, label, false, Long.MAX_VALUE);
         }
+        t.begin();
         return t;
     }
 

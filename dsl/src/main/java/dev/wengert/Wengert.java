@@ -166,6 +166,98 @@ public final class Wengert {
         return Functional.vjp(f, x, u);
     }
 
+    // ---- higher order: nesting, Hessians, Taylor ----------------------------------------------
+
+    /**
+     * f′(x) as a {@link Num} that can itself be differentiated: derivatives of code that takes
+     * derivatives, with inner functions free to close over outer values. Each call is its own
+     * differentiation (its own tag), so perturbations of different levels never mix:
+     *
+     * <pre>{@code
+     * // d/dx [ x · (d/dy (x + y))(y = 1) ] at x = 1 is 1, not 2
+     * derivative(x -> x.times(derivative(y -> x.plus(y), constant(1))), 1.0);   // 1.0
+     * }</pre>
+     * Forward mode; see {@link #derivative(Mode, UnaryFn, Num)} for reverse.
+     */
+    public static Num derivative(UnaryFn f, Num x) {
+        return Functional.derivative(Mode.FORWARD, f, x);
+    }
+
+    /** {@link #derivative(UnaryFn, Num)} by the given mode. */
+    public static Num derivative(Mode mode, UnaryFn f, Num x) {
+        return Functional.derivative(modeArg(mode, "derivative"), f, x);
+    }
+
+    /** ∇f(x) as {@link Num}s that can be differentiated again (reverse mode). */
+    public static Num[] gradient(Fn f, Num... x) {
+        return Functional.gradient(Mode.REVERSE, f, x, "gradient(f, x)");
+    }
+
+    /** ∇f(x) as {@link Num}s, by the given mode. */
+    public static Num[] gradient(Mode mode, Fn f, Num... x) {
+        return Functional.gradient(modeArg(mode, "gradient"), f, x, "gradient(" + mode + ", f, x)");
+    }
+
+    /** J(x)·v as {@link Num}s (x and v may depend on outer differentiations). */
+    public static Num[] jvp(VecFn f, Num[] x, Num[] v) {
+        return Functional.jvp(f, x, v);
+    }
+
+    /**
+     * The Hessian ∂²f/∂xᵢ∂xⱼ, forward over reverse: the gradient is taken in reverse mode (one
+     * sweep gives all n partials) on values that carry n forward tangents, so the whole
+     * Hessian costs one recording and one backward sweep, each O(n) times a gradient's work.
+     * Reverse over forward would need n sweeps of a tape of dual numbers for the same result.
+     *
+     * <pre>{@code
+     * hessian(x -> x[0].square().times(x[1]), 1.0, 2.0);   // [[4, 2], [2, 0]]
+     * }</pre>
+     */
+    public static double[][] hessian(Fn f, double... x) {
+        return Functional.hessian(Mode.FORWARD, Mode.REVERSE, f, x);
+    }
+
+    /**
+     * The Hessian with the outer and inner modes chosen: (FORWARD, REVERSE) is the default;
+     * (FORWARD, FORWARD), (REVERSE, FORWARD) and (REVERSE, REVERSE) give the same matrix and
+     * serve as cross-checks.
+     */
+    public static double[][] hessian(Mode outer, Mode inner, Fn f, double... x) {
+        return Functional.hessian(modeArg(outer, "hessian"), modeArg(inner, "hessian"), f, x);
+    }
+
+    /** The Hessian–vector product H(x)·v, at the cost of about two gradients (forward over reverse). */
+    public static double[] hvp(Fn f, double[] x, double[] v) {
+        return Functional.hvp(f, x, v);
+    }
+
+    /**
+     * The k-th derivative f⁽ᵏ⁾(x), by truncated Taylor arithmetic in one pass.
+     *
+     * <pre>{@code
+     * derivative(x -> sin(x), 0.0, 3);   // −1.0
+     * }</pre>
+     */
+    public static double derivative(UnaryFn f, double x, int order) {
+        return derivatives(f, x, order)[order];
+    }
+
+    /** f(x), f′(x), …, f⁽ᵏ⁾(x) in one pass of truncated Taylor arithmetic (a derivative tower). */
+    public static double[] derivatives(UnaryFn f, double x, int k) {
+        return dev.wengert.forward.Taylor.toDerivatives(Functional.taylor(f, x, k, "derivatives(f, x, " + k + ")"));
+    }
+
+    /**
+     * The Taylor coefficients of f at x: f(x), f′(x), f″(x)/2!, …, f⁽ᵏ⁾(x)/k!.
+     *
+     * <pre>{@code
+     * taylor(t -> exp(t), 0.0, 4);   // [1, 1, 0.5, 0.1666…, 0.04166…]
+     * }</pre>
+     */
+    public static double[] taylor(UnaryFn f, double x, int k) {
+        return Functional.taylor(f, x, k, "taylor(f, x, " + k + ")");
+    }
+
     /** Forward, reverse and central finite differences side by side, with a verdict. */
     public static GradCheck gradCheck(Fn f, double... x) {
         return GradCheck.of(f, x, GradCheck.DEFAULT_TOLERANCE);
@@ -264,20 +356,8 @@ public final class Wengert {
         if (x == null || x.length == 0) {
             throw new IllegalArgumentException("sum(): give at least one argument");
         }
-        return Num.apply(SUM, x);
+        return Num.apply(Arithmetic.SUM, x);
     }
-
-    private static final dev.wengert.rules.NaryRule SUM = dev.wengert.rules.NaryRule.of("sum", v -> {
-        double s = 0;
-        for (double d : v) {
-            s += d;
-        }
-        return s;
-    }, (v, y) -> {
-        double[] p = new double[v.length];
-        java.util.Arrays.fill(p, 1.0);
-        return p;
-    });
 
     /** The digamma function ψ = (log Γ)′, exact to a few ulps. */
     public static double digamma(double x) {

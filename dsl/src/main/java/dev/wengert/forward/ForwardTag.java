@@ -15,10 +15,49 @@ public final class ForwardTag {
     private final String label;
     private final List<String> names = new ArrayList<>();
     private Object lastRoot;
+    private final long level;
+    private final boolean scoped;
+    private final int taylorOrder;
+    private boolean closed;
 
+    /** The implicit forward tag of a session. */
     public ForwardTag(Session session, String label) {
+        this(session, label, false, -1);
+    }
+
+    /**
+     * @param scoped      whether it belongs to one functional call (it may nest in others)
+     * @param taylorOrder the order of Taylor arithmetic, or −1 for tangents
+     */
+    public ForwardTag(Session session, String label, boolean scoped, int taylorOrder) {
         this.session = session;
         this.label = label;
+        this.scoped = scoped;
+        this.taylorOrder = taylorOrder;
+        this.level = Session.nextLevel();
+    }
+
+    /** The nesting level (see {@link dev.wengert.reverse.Tape#level()}). */
+    public long level() {
+        return level;
+    }
+
+    public boolean isScoped() {
+        return scoped;
+    }
+
+    /** The Taylor order of this tag's values, or −1 when they carry tangents. */
+    public int taylorOrder() {
+        return taylorOrder;
+    }
+
+    /** Ends this differentiation: its values are refused from now on. */
+    public void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Allocates the tangent slot of a new parameter. */

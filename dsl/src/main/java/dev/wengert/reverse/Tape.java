@@ -1,5 +1,6 @@
 package dev.wengert.reverse;
 
+import dev.wengert.Num;
 import dev.wengert.Session;
 import dev.wengert.display.Displayable;
 
@@ -37,6 +38,12 @@ public final class Tape implements Displayable {
 
     private int generation;
     private boolean closed;
+    private long level;
+
+    // Nodes whose partials depend on an outer differentiation (nested derivatives) keep them
+    // as Nums here, by node; their values also sit in `partials`, so first-order sweeps and
+    // printing need nothing else. Rare and slow by nature, so a map is fine.
+    private final Map<Integer, Num[]> numPartials = new HashMap<>();
 
     private int size;
     private double[] value = new double[64];
@@ -67,6 +74,7 @@ public final class Tape implements Displayable {
         this.label = label;
         this.implicit = implicit;
         this.warnAt = warnAt;
+        this.level = Session.nextLevel();
     }
 
     // ---- recording -------------------------------------------------------------------------
@@ -139,6 +147,55 @@ public final class Tape implements Displayable {
             args = Arrays.copyOf(args, cap);
             partials = Arrays.copyOf(partials, cap);
         }
+    }
+
+    /**
+     * Records an operation whose partials are differentiable values (they depend on an outer
+     * differentiation). Their current values are stored too, for first-order sweeps.
+     */
+    public int pushNested(String opName, double v, int[] in, Num[] p) {
+        double[] pv = new double[p.length];
+        for (int k = 0; k < p.length; k++) {
+            pv[k] = p[k].value();
+        }
+        int i = pushN(opName, v, in, pv);
+        numPartials.put(i, p.clone());
+        return i;
+    }
+
+    /** Whether any operation has differentiable partials (then {@link #backwardNested} is needed for nesting). */
+    public boolean isNested() {
+        return !numPartials.isEmpty();
+    }
+
+    /**
+     * The backward sweep over differentiable values: adjoints are {@link Num}s computed with
+     * the DSL's own operations, so an outer differentiation sees through them (this is how
+     * forward-over-reverse Hessians and reverse-over-reverse work). Returns the adjoint of
+     * every node, null where the sweep did not reach.
+     */
+    public Num[] backwardNested(int[] roots, Num[] seeds) {
+        int top = -1;
+        for (int r : roots) {
+            top = Math.max(top, r);
+        }
+        Num[] adj = new Num[top + 1];
+        for (int k = 0; k < roots.length; k++) {
+            adj[roots[k]] = adj[roots[k]] == null ? seeds[k] : adj[roots[k]].plus(seeds[k]);
+        }
+        for (int i = top; i >= 0; i--) {
+            Num g = adj[i];
+            if (g == null) {
+                continue;
+            }
+            Num[] np = numPartials.get(i);
+            for (int k = start[i], e = start[i + 1]; k < e; k++) {
+                int j = args[k];
+                Num c = np != null ? np[k - start[i]].times(g) : g.times(partials[k]);
+                adj[j] = adj[j] == null ? c : adj[j].plus(c);
+            }
+        }
+        return adj;
     }
 
     // ---- sweeps ----------------------------------------------------------------------------
@@ -247,6 +304,8 @@ public final class Tape implements Displayable {
      */
     public void rewind() {
         generation++;
+        level = Session.nextLevel();
+        numPartials.clear();
         size = 0;
         nargs = 0;
         names.clear();
@@ -261,6 +320,7 @@ public final class Tape implements Displayable {
     public void close() {
         closed = true;
         generation++;
+        numPartials.clear();
         value = new double[0];
         op = new String[0];
         start = new int[1];
@@ -278,6 +338,27 @@ public final class Tape implements Displayable {
 
     public int generation() {
         return generation;
+    }
+
+    /**
+     * The nesting level: differentiations started later have higher levels, so an operation
+     * that meets values of two tapes knows which is inner.
+     */
+    public long level() {
+        return level;
+    }
+
+    /**
+     * Starts a new differentiation on this (rewound) tape: it gets a fresh, innermost level, so
+     * values of every differentiation already running count as outer to it.
+     */
+    public void begin() {
+        level = Session.nextLevel();
+    }
+
+    /** Whether this tape belongs to one functional call (and so may nest inside others). */
+    public boolean isScoped() {
+        return !implicit;
     }
 
     public Session session() {

@@ -1,7 +1,9 @@
 package dev.wengert.rules;
 
+import dev.wengert.Num;
+
 /**
- * The derivative rule of a primitive of any number of arguments (logsumexp, user rules):
+ * The derivative rule of a primitive of any number of arguments (logsumexp, sum, user rules):
  * its value and the gradient of the value with respect to every argument.
  *
  * <pre>{@code
@@ -22,18 +24,32 @@ public final class NaryRule {
         double[] apply(double[] x, double y);
     }
 
+    /** (x, f(x)) ↦ ∇f(x) as differentiable values. */
+    @FunctionalInterface
+    public interface NumPartials {
+        Num[] apply(Num[] x, Num y);
+    }
+
     private final String name;
     private final Value value;
     private final Partials partials;
+    private final NumPartials numPartials;
 
-    private NaryRule(String name, Value value, Partials partials) {
+    private NaryRule(String name, Value value, Partials partials, NumPartials numPartials) {
         this.name = name;
         this.value = value;
         this.partials = partials;
+        this.numPartials = numPartials;
     }
 
+    /** A first-order rule (user rules). */
     public static NaryRule of(String name, Value value, Partials partials) {
-        return new NaryRule(name, value, partials);
+        return new NaryRule(name, value, partials, null);
+    }
+
+    /** A rule whose partials are differentiable too. */
+    public static NaryRule of(String name, Value value, Partials partials, NumPartials numPartials) {
+        return new NaryRule(name, value, partials, numPartials);
     }
 
     public String name() {
@@ -56,6 +72,18 @@ public final class NaryRule {
                     + " arguments; its partials function must return exactly one partial per argument");
         }
         return p;
+    }
+
+    /** The partials as differentiable values, for nested derivatives. */
+    public Num[] partials(Num[] x, Num y) {
+        if (numPartials == null) {
+            throw UnaryRule.firstOrderOnly(name);
+        }
+        return numPartials.apply(x, y);
+    }
+
+    public boolean isHigherOrder() {
+        return numPartials != null;
     }
 
     @Override

@@ -1,7 +1,13 @@
 package dev.wengert.rules;
 
+import dev.wengert.Num;
+import dev.wengert.forward.Taylor;
 import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
+
+import java.util.Arrays;
+
+import static dev.wengert.Num.constant;
 
 /**
  * Rules of the special and machine-learning functions: erf, erfc, lgamma, sigmoid, softplus,
@@ -19,20 +25,133 @@ public final class Special {
     // Commons Math's erf/erfc are accurate to ~1e-15 relative (continued fractions of the
     // regularized gamma function), so we use them and only add the partial.
     public static final UnaryRule ERF = new UnaryRule("erf", Erf::erf,
-            (x, y) -> TWO_OVER_SQRT_PI * Math.exp(-x * x));
+            (x, y) -> TWO_OVER_SQRT_PI * Math.exp(-x * x),
+            (x, y) -> x.square().neg().exp().times(TWO_OVER_SQRT_PI), x -> Taylor.erf(x, Erf.erf(x[0]), 1.0));
     public static final UnaryRule ERFC = new UnaryRule("erfc", Erf::erfc,
-            (x, y) -> -TWO_OVER_SQRT_PI * Math.exp(-x * x));
+            (x, y) -> -TWO_OVER_SQRT_PI * Math.exp(-x * x),
+            (x, y) -> x.square().neg().exp().times(-TWO_OVER_SQRT_PI), x -> Taylor.erf(x, Erf.erfc(x[0]), -1.0));
     public static final UnaryRule LGAMMA = new UnaryRule("lgamma", Special::lgamma,
-            (x, y) -> digamma(x));
+            (x, y) -> digamma(x),
+            (x, y) -> x.apply(polygammaRule(0)),
+            x -> Taylor.withDerivative(lgamma(x[0]), x, polygammaSeries(0, Arrays.copyOf(x, Math.max(1, x.length - 1)))));
 
     // σ(x)·σ(−x) rather than y(1−y): 1−y cancels catastrophically for large x
-    public static final UnaryRule SIGMOID = new UnaryRule("sigmoid", Special::sigmoid, (x, y) -> y * sigmoid(-x));
-    public static final UnaryRule SOFTPLUS = new UnaryRule("softplus", Special::softplus, (x, y) -> sigmoid(x));
-    // relu'(0) = 0; NaN in, NaN out
+    public static final UnaryRule SIGMOID = new UnaryRule("sigmoid", Special::sigmoid,
+            (x, y) -> y * sigmoid(-x),
+            (x, y) -> y.times(x.neg().sigmoid()),
+            Special::sigmoidSeries);
+    public static final UnaryRule SOFTPLUS = new UnaryRule("softplus", Special::softplus,
+            (x, y) -> sigmoid(x),
+            (x, y) -> x.sigmoid(),
+            x -> Taylor.integrate(softplus(x[0]), x, SIGMOID.series(x)));
+    // relu'(0) = 0; NaN in, NaN out. Higher derivatives are 0 away from the kink.
     public static final UnaryRule RELU = new UnaryRule("relu", x -> x > 0 ? x : (x <= 0 ? 0.0 : x),
-            (x, y) -> x > 0 ? 1.0 : (x <= 0 ? 0.0 : Double.NaN));
+            (x, y) -> x > 0 ? 1.0 : (x <= 0 ? 0.0 : Double.NaN),
+            (x, y) -> constant(x.value() > 0 ? 1.0 : (x.value() <= 0 ? 0.0 : Double.NaN)),
+            x -> Taylor.scale(x, x[0] > 0 ? 1.0 : (x[0] <= 0 ? 0.0 : Double.NaN)));
     // abs'(0) = 0 (the sign function); NaN in, NaN out
-    public static final UnaryRule ABS = new UnaryRule("abs", Math::abs, (x, y) -> Math.signum(x));
+    public static final UnaryRule ABS = new UnaryRule("abs", Math::abs,
+            (x, y) -> Math.signum(x),
+            (x, y) -> constant(Math.signum(x.value())),
+            x -> Taylor.scale(x, Math.signum(x[0])));
+
+    private static final UnaryRule[] POLYGAMMA = new UnaryRule[64];
+
+    /**
+     * The rule of ψ⁽ⁿ⁾ (n = 0: digamma, n = 1: trigamma): its partial is ψ⁽ⁿ⁺¹⁾, so lgamma
+     * can be differentiated to any order.
+     */
+    public static synchronized UnaryRule polygammaRule(int n) {
+        if (n < 0 || n >= POLYGAMMA.length) {
+            throw new IllegalArgumentException("polygamma order " + n + ": supported are 0 to " + (POLYGAMMA.length - 1));
+        }
+        if (POLYGAMMA[n] == null) {
+            String name = n == 0 ? "digamma" : n == 1 ? "trigamma" : "polygamma" + n;
+            POLYGAMMA[n] = new UnaryRule(name, x -> polygamma(n, x), (x, y) -> polygamma(n + 1, x),
+                    (x, y) -> x.apply(polygammaRule(n + 1)), x -> polygammaSeries(n, x));
+        }
+        return POLYGAMMA[n];
+    }
+
+    /** The Taylor series of ψ⁽ⁿ⁾(x(t)): integrate the series of ψ⁽ⁿ⁺¹⁾, one order shorter. */
+    static double[] polygammaSeries(int n, double[] x) {
+        if (x.length == 1) {
+            return new double[] {polygamma(n, x[0])};
+        }
+        return Taylor.withDerivative(polygamma(n, x[0]), x, polygammaSeries(n + 1, Arrays.copyOf(x, x.length - 1)));
+    }
+
+    /** Bernoulli numbers B₂, B₄, …, B₂₀. */
+    private static final double[] B2K = {1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730,
+        7.0 / 6, -3617.0 / 510, 43867.0 / 798, -174611.0 / 330};
+
+    /**
+     * The polygamma function ψ⁽ⁿ⁾(x) = dⁿ⁺¹/dxⁿ⁺¹ log Γ(x), for n ≥ 0 and any real x off the
+     * poles. Shifts x above 2n + 20 with ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁾(x+1) − (−1)ⁿ n!/xⁿ⁺¹ (valid for
+     * negative x too, so no reflection is needed), then sums the asymptotic series to B₂₀,
+     * whose next term there is below 1e-18 relative. Commons Math has only ψ and ψ′.
+     */
+    public static double polygamma(int n, double x) {
+        if (n == 0) {
+            return digamma(x);
+        }
+        if (n == 1) {
+            return trigamma(x);
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException("polygamma(" + n + ", x): the order must be at least 0");
+        }
+        if (Double.isNaN(x) || x == Double.NEGATIVE_INFINITY) {
+            return Double.NaN;
+        }
+        if (x == Double.POSITIVE_INFINITY) {
+            return 0.0;
+        }
+        double sign = (n % 2 == 0) ? -1.0 : 1.0;     // (−1)ⁿ⁺¹
+        if (x <= 0 && x == Math.rint(x)) {
+            return sign > 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+        }
+        double nFact = 1;
+        for (int i = 2; i <= n; i++) {
+            nFact *= i;
+        }
+        double shift = 0;
+        double xmin = 2.0 * n + 20;
+        while (x < xmin) {
+            shift += sign * nFact / Math.pow(x, n + 1);
+            x += 1.0;
+        }
+        double inv = 1.0 / x;
+        double inv2 = inv * inv;
+        double lead = nFact / n * Math.pow(inv, n) + nFact / 2 * Math.pow(inv, n + 1);
+        double sum = 0;
+        double xp = Math.pow(inv, n) * inv2;           // x^−(2k+n) for k = 1
+        for (int k = 1; k <= B2K.length; k++) {
+            double ratio = 1;                          // (2k+n−1)!/(2k)!
+            for (int i = 2 * k + 1; i <= 2 * k + n - 1; i++) {
+                ratio *= i;
+            }
+            sum += B2K[k - 1] * ratio * xp;
+            xp *= inv2;
+        }
+        return shift + sign * (lead + sum);
+    }
+
+    /**
+     * The Taylor series of σ by direct recurrences: 1/(1 + e^−x) for x₀ ≥ 0 and eˣ/(1 + eˣ)
+     * below, so the exponential never overflows and nothing cancels.
+     */
+    static double[] sigmoidSeries(double[] x) {
+        double[] y;
+        if (x[0] >= 0) {
+            y = Taylor.reciprocal(Taylor.addConstant(Taylor.exp(Taylor.scale(x, -1.0)), 1.0));
+        } else {
+            double[] e = Taylor.exp(x);
+            y = Taylor.div(e, Taylor.addConstant(e, 1.0));
+        }
+        y[0] = sigmoid(x[0]);
+        return y;
+    }
 
     /** 1/(1+e^−x), without overflow for large |x|. */
     public static double sigmoid(double x) {

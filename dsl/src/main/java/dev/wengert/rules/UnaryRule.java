@@ -1,5 +1,8 @@
 package dev.wengert.rules;
 
+import dev.wengert.Num;
+import dev.wengert.WengertException;
+
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -10,25 +13,50 @@ import java.util.function.DoubleUnaryOperator;
  * into the incoming tangent; reverse mode stores it on the tape and multiplies it into the
  * outgoing adjoint. The partial receives the output too, so rules like {@code exp} reuse it.
  *
+ * <p>A built-in rule states its partial twice, in one formula: over {@code double} (the fast
+ * path of first derivatives) and over {@link Num} (so the partial is itself differentiable and
+ * derivatives nest to any order); the rule table test checks that the two agree. It also
+ * states its Taylor propagation, for {@code derivatives(f, x, k)}. A user's rule made with
+ * {@code rule(name, f, df)} has only the first: it is first-order, and says so if nested.
+ *
  * <pre>{@code
  * UnaryRule sin = new UnaryRule("sin", Math::sin, (x, y) -> Math.cos(x));
  * sin.partial(0.0, sin.value(0.0));   // 1.0
  * }</pre>
  */
 public final class UnaryRule {
+
+    /** The partial over Num: (x, y = f(x)) ↦ f′(x), itself differentiable. */
+    @FunctionalInterface
+    public interface NumPartial {
+        Num apply(Num x, Num y);
+    }
+
+    /** Taylor propagation: the coefficients of x(t) ↦ those of f(x(t)). */
+    @FunctionalInterface
+    public interface Series {
+        double[] apply(double[] x);
+    }
+
     private final String name;
     private final DoubleUnaryOperator value;
     private final DoubleBinaryOperator partial;
+    private final NumPartial numPartial;
+    private final Series series;
 
-    /**
-     * @param name    the operation's name, as errors and the tape print it
-     * @param value   x ↦ f(x)
-     * @param partial (x, f(x)) ↦ f'(x)
-     */
+    /** A first-order rule (user rules): value and partial over double. */
     public UnaryRule(String name, DoubleUnaryOperator value, DoubleBinaryOperator partial) {
+        this(name, value, partial, null, null);
+    }
+
+    /** A rule of any order: the partial over double and over Num, and the Taylor propagation. */
+    public UnaryRule(String name, DoubleUnaryOperator value, DoubleBinaryOperator partial,
+                     NumPartial numPartial, Series series) {
         this.name = name;
         this.value = value;
         this.partial = partial;
+        this.numPartial = numPartial;
+        this.series = series;
     }
 
     /** The operation's name, e.g. {@code "sin"}. */
@@ -44,6 +72,34 @@ public final class UnaryRule {
     /** f'(x), given y = f(x). */
     public double partial(double x, double y) {
         return partial.applyAsDouble(x, y);
+    }
+
+    /** f′(x) as a differentiable value, for nested derivatives. */
+    public Num partial(Num x, Num y) {
+        if (numPartial == null) {
+            throw firstOrderOnly(name);
+        }
+        return numPartial.apply(x, y);
+    }
+
+    /** The Taylor coefficients of f(x(t)). */
+    public double[] series(double[] x) {
+        if (series == null) {
+            throw firstOrderOnly(name);
+        }
+        return series.apply(x);
+    }
+
+    /** Whether derivatives of this rule nest (its partial is differentiable). */
+    public boolean isHigherOrder() {
+        return numPartial != null && series != null;
+    }
+
+    static WengertException firstOrderOnly(String name) {
+        return new WengertException("rule '" + name + "' is first-order only: it was defined with a partial over "
+                + "double, which cannot itself be differentiated, so it cannot be used inside a nested derivative, "
+                + "a Hessian or derivatives(f, x, k). Write the function with the built-in operations instead, "
+                + "or use it only for first derivatives.");
     }
 
     @Override

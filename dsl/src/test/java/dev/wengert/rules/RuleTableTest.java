@@ -79,6 +79,38 @@ class RuleTableTest {
         return tests;
     }
 
+    /**
+     * Each rule's partial over Num (used when derivatives nest) is the same formula as its
+     * partial over double: second derivatives by nesting, in both orders of modes, match
+     * DerivativeStructure of order 2.
+     */
+    @TestFactory
+    List<DynamicTest> secondDerivativesByNestingMatchDerivativeStructure() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Row r : TABLE) {
+            if (r.oracle == null) {
+                continue;
+            }
+            for (double x : r.points) {
+                if (r.name.equals("abs") && x == 0 || r.name.equals("cbrt") && x == 0) {
+                    continue;
+                }
+                tests.add(DynamicTest.dynamicTest(r.name + "'' at " + x, () -> {
+                    DerivativeStructure d = r.oracle.apply(new DerivativeStructure(1, 2, 0, x));
+                    double want = d.getPartialDerivative(2);
+                    for (Mode outer : Mode.values()) {
+                        for (Mode inner : Mode.values()) {
+                            double got = derivative(outer, t -> derivative(inner, s -> r.ours.apply(s), t), constant(x)).value();
+                            assertTrue(Oracles.relErr(got, want) <= 1e-12 || Math.abs(got - want) < 1e-13,
+                                    r.name + "''(" + x + ") " + outer + " over " + inner + ": " + got + " vs " + want);
+                        }
+                    }
+                }));
+            }
+        }
+        return tests;
+    }
+
     private static void check(Row r, double x) {
         Fn f = v -> r.ours.apply(v[0]);
         double fwd = gradient(Mode.FORWARD, f, x)[0];
