@@ -101,7 +101,8 @@ final class Functional {
             Num[] y = callVec(f, in, caller);
             int m = y.length;
             double[][] j = new double[m][n];
-            if (mode == Mode.REVERSE || m <= n) {
+            // array operations are swept backward only, so a tape with them takes rows
+            if (mode == Mode.REVERSE || m <= n || t.hasBlocks()) {
                 for (int r = 0; r < m; r++) {
                     if (y[r].isAt(t)) {
                         t.backward(y[r].position());

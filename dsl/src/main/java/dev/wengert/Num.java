@@ -81,7 +81,7 @@ public final class Num {
 
     /** A new parameter on a tape. */
     static Num reverseParameter(Tape t, String name, double v) {
-        return new Num(v, t, t.leaf("param", v, name));
+        return new Num(v, t, t.leaf(v, name));
     }
 
     /** A new parameter in forward mode: its own slot, tangent 1 there. */
@@ -101,7 +101,7 @@ public final class Num {
         if (primal.isConstant()) {
             return reverseParameter(t, name, primal.v);
         }
-        return new Num(primal.v, t, t.leaf("param", primal.v, name), t.generation(), null, null, primal, null, null);
+        return new Num(primal.v, t, t.leaf(primal.v, name), t.generation(), null, null, primal, null, null);
     }
 
     /** A parameter of an inner forward differentiation whose value is an outer value. */
@@ -122,8 +122,14 @@ public final class Num {
 
     // ---- reading ------------------------------------------------------------------------------
 
-    /** The value (the primal). */
+    /**
+     * The value (the primal). While a compiled tape is recorded, reading it is remembered: the
+     * program may branch on it, so a replay with a different value records again.
+     */
     public double value() {
+        if (tape != null && tape.recordsProgram() && gen == tape.generation()) {
+            tape.guardRead(idx, v);
+        }
         return v;
     }
 
@@ -166,67 +172,86 @@ public final class Num {
     // ---- comparisons on values, for control flow ---------------------------------------------
 
     public boolean gt(Num o) {
-        return v > o.v;
+        return guard("gt", o, v > o.v);
     }
 
     public boolean gt(double o) {
-        return v > o;
+        return guard("gt", constant(o), v > o);
     }
 
     public boolean lt(Num o) {
-        return v < o.v;
+        return guard("lt", o, v < o.v);
     }
 
     public boolean lt(double o) {
-        return v < o;
+        return guard("lt", constant(o), v < o);
     }
 
     public boolean ge(Num o) {
-        return v >= o.v;
+        return guard("ge", o, v >= o.v);
     }
 
     public boolean ge(double o) {
-        return v >= o;
+        return guard("ge", constant(o), v >= o);
     }
 
     public boolean le(Num o) {
-        return v <= o.v;
+        return guard("le", o, v <= o.v);
     }
 
     public boolean le(double o) {
-        return v <= o;
+        return guard("le", constant(o), v <= o);
+    }
+
+    /**
+     * Remembers a comparison on recorded values while a compiled tape is being recorded, so a
+     * replay that would take the other branch records again instead of going wrong.
+     */
+    private boolean guard(String cmp, Num o, boolean outcome) {
+        if (tape != null && tape.recordsProgram() && gen == tape.generation()) {
+            tape.guardCompare(idx, o.tape == tape ? o.idx : -1, o.v, cmp, outcome);
+        } else if (o.tape != null && o.tape.recordsProgram() && o.gen == o.tape.generation()) {
+            String flipped = switch (cmp) {
+                case "gt" -> "lt";
+                case "lt" -> "gt";
+                case "ge" -> "le";
+                default -> "ge";
+            };
+            o.tape.guardCompare(o.idx, -1, v, flipped, outcome);
+        }
+        return outcome;
     }
 
     // ---- arithmetic ---------------------------------------------------------------------------
 
     /** this + b. */
     public Num plus(Num b) {
-        return fastWith(b) ? bin("add", v + b.v, b, 1.0, 1.0) : Nested.binary(Arithmetic.ADD, this, b);
+        return fastWith(b) ? bin(Arithmetic.ADD, v + b.v, b, 1.0, 1.0) : Nested.binary(Arithmetic.ADD, this, b);
     }
 
     /** this + c. */
     public Num plus(double c) {
-        return simple() ? un("add", v + c, 1.0) : Nested.binary(Arithmetic.ADD, this, constant(c));
+        return simple() ? unC(Arithmetic.ADD, c, v + c, 1.0) : Nested.binary(Arithmetic.ADD, this, constant(c));
     }
 
     /** this − b. */
     public Num minus(Num b) {
-        return fastWith(b) ? bin("sub", v - b.v, b, 1.0, -1.0) : Nested.binary(Arithmetic.SUB, this, b);
+        return fastWith(b) ? bin(Arithmetic.SUB, v - b.v, b, 1.0, -1.0) : Nested.binary(Arithmetic.SUB, this, b);
     }
 
     /** this − c. */
     public Num minus(double c) {
-        return simple() ? un("sub", v - c, 1.0) : Nested.binary(Arithmetic.SUB, this, constant(c));
+        return simple() ? unC(Arithmetic.SUB, c, v - c, 1.0) : Nested.binary(Arithmetic.SUB, this, constant(c));
     }
 
     /** this · b. */
     public Num times(Num b) {
-        return fastWith(b) ? bin("mul", v * b.v, b, b.v, v) : Nested.binary(Arithmetic.MUL, this, b);
+        return fastWith(b) ? bin(Arithmetic.MUL, v * b.v, b, b.v, v) : Nested.binary(Arithmetic.MUL, this, b);
     }
 
     /** this · c. */
     public Num times(double c) {
-        return simple() ? un("mul", v * c, c) : Nested.binary(Arithmetic.MUL, this, constant(c));
+        return simple() ? unC(Arithmetic.MUL, c, v * c, c) : Nested.binary(Arithmetic.MUL, this, constant(c));
     }
 
     /** this / b. */
@@ -235,17 +260,17 @@ public final class Num {
             return Nested.binary(Arithmetic.DIV, this, b);
         }
         double y = v / b.v;
-        return bin("div", y, b, 1.0 / b.v, -y / b.v);
+        return bin(Arithmetic.DIV, y, b, 1.0 / b.v, -y / b.v);
     }
 
     /** this / c. */
     public Num div(double c) {
-        return simple() ? un("div", v / c, 1.0 / c) : Nested.binary(Arithmetic.DIV, this, constant(c));
+        return simple() ? unC(Arithmetic.DIV, c, v / c, 1.0 / c) : Nested.binary(Arithmetic.DIV, this, constant(c));
     }
 
     /** −this. */
     public Num neg() {
-        return simple() ? un("neg", -v, -1.0) : Nested.unary(Arithmetic.NEG, this);
+        return simple() ? un(Arithmetic.NEG, -v, -1.0) : Nested.unary(Arithmetic.NEG, this);
     }
 
     /** 1 / this. */
@@ -255,7 +280,7 @@ public final class Num {
 
     /** this². */
     public Num square() {
-        return simple() ? un("square", v * v, 2.0 * v) : Nested.unary(Arithmetic.SQUARE, this);
+        return simple() ? un(Arithmetic.SQUARE, v * v, 2.0 * v) : Nested.unary(Arithmetic.SQUARE, this);
     }
 
     /** thisᵖ for a constant exponent; integer p works for negative bases. */
@@ -267,7 +292,7 @@ public final class Num {
         if (isConstant()) {
             return result("pow", y);
         }
-        return un("pow", y, Arithmetic.POW.partialA(v, e, y));
+        return unC(Arithmetic.POW, e, y, Arithmetic.POW.partialA(v, e, y));
     }
 
     /** thisᵇ with both base and exponent differentiable. */
@@ -426,7 +451,7 @@ public final class Num {
         if (isConstant()) {
             return result(r.name(), y);
         }
-        return un(r.name(), y, r.partial(v, y));
+        return un(r, y, r.partial(v, y));
     }
 
     /** Applies a two-argument rule to (this, b). */
@@ -440,7 +465,7 @@ public final class Num {
         double y = r.value(v, b.v);
         double pa = isConstant() ? 0.0 : r.partialA(v, b.v, y);
         double pb = b.isConstant() ? 0.0 : r.partialB(v, b.v, y);
-        return bin(r.name(), y, b, pa, pb);
+        return bin(r, y, b, pa, pb);
     }
 
     /** Applies an n-argument rule to xs. */
@@ -484,7 +509,18 @@ public final class Num {
                 }
             }
             nonFinite(r.name(), y, vals, t.size(), null);
-            return new Num(y, t, t.pushN(r.name(), y, java.util.Arrays.copyOf(in, n), java.util.Arrays.copyOf(pp, n)));
+            int[] ins = java.util.Arrays.copyOf(in, n);
+            int pos = t.pushN(r, y, ins, java.util.Arrays.copyOf(pp, n));
+            if (t.recordsProgram()) {
+                int[] slots = new int[n];
+                for (int i = 0, k = 0; i < xs.length; i++) {
+                    if (!xs[i].isConstant()) {
+                        slots[k++] = i;
+                    }
+                }
+                t.naryTemplate(vals, slots);
+            }
+            return new Num(y, t, pos);
         }
         first.checkTagThread();
         double[] tg = null;
@@ -510,56 +546,86 @@ public final class Num {
 
     // ---- the engine: one result, given the value and the local partials -----------------------
 
-    /** A result of this alone, with local partial p. */
-    private Num un(String op, double y, double pd) {
+    /** The name of a rule object, for messages. */
+    static String nameOf(Object rule) {
+        if (rule instanceof UnaryRule r) {
+            return r.name();
+        }
+        if (rule instanceof BinaryRule r) {
+            return r.name();
+        }
+        return String.valueOf(rule);
+    }
+
+    /** A result of this alone, with local partial pd. */
+    private Num un(UnaryRule rule, double y, double pd) {
         if (tape != null) {
-            checkUsable(op);
+            checkUsable(rule.name());
             if (!Double.isFinite(y)) {
-                nonFinite(op, y, new double[] {v}, tape.size(), null);
+                nonFinite(rule.name(), y, new double[] {v}, tape.size(), null);
             }
-            return new Num(y, tape, tape.push1(op, y, idx, pd));
+            return new Num(y, tape, tape.push1(rule, y, idx, pd));
         }
         if (tag != null) {
             checkTagThread();
             if (!Double.isFinite(y)) {
-                nonFinite(op, y, new double[] {v}, -1, null);
+                nonFinite(rule.name(), y, new double[] {v}, -1, null);
             }
             return new Num(y, tag, ForwardTag.scale(tan, pd), -1);
         }
-        return result(op, y);
+        return result(rule.name(), y);
+    }
+
+    /** A result of (this, c) for a binary rule with the constant c on the right, local partial pd. */
+    private Num unC(BinaryRule rule, double c, double y, double pd) {
+        if (tape != null) {
+            return withOne(rule, y, this, pd, c, true);
+        }
+        if (tag != null) {
+            checkTagThread();
+            if (!Double.isFinite(y)) {
+                nonFinite(rule.name(), y, new double[] {v, c}, -1, null);
+            }
+            return new Num(y, tag, ForwardTag.scale(tan, pd), -1);
+        }
+        return nonFinite(rule.name(), y, new double[] {v, c}, -1, new Num(y));
     }
 
     /** A result of (this, b), with local partials pa and pb; both on one tape or tag, or constant. */
-    private Num bin(String op, double y, Num b, double pa, double pb) {
+    private Num bin(BinaryRule rule, double y, Num b, double pa, double pb) {
         if (tape != null || b.tape != null) {
             if (tape != null && b.tape != null) {
-                checkUsable(op);
-                b.checkUsable(op);
+                checkUsable(rule.name());
+                b.checkUsable(rule.name());
                 if (!Double.isFinite(y)) {
-                    nonFinite(op, y, new double[] {v, b.v}, tape.size(), null);
+                    nonFinite(rule.name(), y, new double[] {v, b.v}, tape.size(), null);
                 }
-                return new Num(y, tape, tape.push2(op, y, idx, pa, b.idx, pb));
+                return new Num(y, tape, tape.push2(rule, y, idx, pa, b.idx, pb));
             }
-            return tape != null ? withOne(op, y, this, pa, b.v) : withOne(op, y, b, pb, v);
+            return tape != null ? withOne(rule, y, this, pa, b.v, true) : withOne(rule, y, b, pb, v, false);
         }
         if (tag != null || b.tag != null) {
             Num a = tag != null ? this : b;
             a.checkTagThread();
             if (!Double.isFinite(y)) {
-                nonFinite(op, y, new double[] {v, b.v}, -1, null);
+                nonFinite(rule.name(), y, new double[] {v, b.v}, -1, null);
             }
             return new Num(y, a.tag, ForwardTag.combine(tan, pa, b.tan, pb), -1);
         }
-        return nonFinite(op, y, new double[] {v, b.v}, -1, new Num(y));
+        return nonFinite(rule.name(), y, new double[] {v, b.v}, -1, new Num(y));
     }
 
-    /** A reverse result with one recorded input a (the other operand is the constant c). */
-    private static Num withOne(String op, double y, Num a, double pa, double c) {
-        a.checkUsable(op);
+    /** A reverse result with one recorded input a; the other operand is the constant c, on the right or left. */
+    private static Num withOne(BinaryRule rule, double y, Num a, double pa, double c, boolean right) {
+        a.checkUsable(rule.name());
         if (!Double.isFinite(y)) {
-            nonFinite(op, y, new double[] {a.v, c}, a.tape.size(), null);
+            nonFinite(rule.name(), y, new double[] {a.v, c}, a.tape.size(), null);
         }
-        return new Num(y, a.tape, a.tape.push1(op, y, a.idx, pa));
+        int pos = a.tape.push1(rule, y, a.idx, pa);
+        if (a.tape.recordsProgram()) {
+            a.tape.constantOperand(c, right);
+        }
+        return new Num(y, a.tape, pos);
     }
 
     /** A constant result, checked for non-finite values when checking is on. */

@@ -1,6 +1,10 @@
 package dev.wengert;
 
+import dev.wengert.reverse.CompiledFn;
 import dev.wengert.reverse.Tape;
+import dev.wengert.tensor.Tensor;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
 import dev.wengert.rules.Special;
@@ -256,6 +260,129 @@ public final class Wengert {
      */
     public static double[] taylor(UnaryFn f, double x, int k) {
         return Functional.taylor(f, x, k, "taylor(f, x, " + k + ")");
+    }
+
+    // ---- arrays and compiled tapes --------------------------------------------------------------
+
+    /**
+     * A parameter array on this thread's implicit tape (or forward-mode parameters), its
+     * elements named {@code w[0]}, {@code w[1]}, …; every operation on it is one tape node.
+     *
+     * <pre>{@code
+     * var w = param("w", new double[] {0.5, -0.25});
+     * Num loss = tensor(new double[] {1, 2, 3, 4}, 2, 2).matmul(w).square().sum();
+     * loss.backward();
+     * w.grad();
+     * }</pre>
+     */
+    public static Tensor param(String name, double[] values) {
+        if (name == null) {
+            throw new IllegalArgumentException("param(null, values): give a name, or use param(values)");
+        }
+        return Tensor.parameter(name, values);
+    }
+
+    /** An unnamed parameter array (elements print as {@code [0]}, {@code [1]}, …). */
+    public static Tensor param(double[] values) {
+        return Tensor.parameter("", values);
+    }
+
+    /** A constant tensor: 1-D without a shape, else of the given shape (row-major data). */
+    public static Tensor tensor(double[] data, int... shape) {
+        return Tensor.of(data, shape);
+    }
+
+    /** A constant matrix from its rows. */
+    public static Tensor tensor(double[][] rows) {
+        return Tensor.ofRows(rows);
+    }
+
+    /** A 1-D tensor of scalars (one tape node when they are on one tape), e.g. from f's Num[] argument. */
+    public static Tensor tensor(Num... xs) {
+        return Tensor.stack(xs);
+    }
+
+    /** A constant 1-D tensor from a numeric tablesaw column; missing values are an error naming the row. */
+    public static Tensor tensor(NumericColumn<?> column) {
+        if (column == null) {
+            throw new IllegalArgumentException("tensor(column): the column is null");
+        }
+        double[] d = column.asDoubleArray();
+        for (int i = 0; i < d.length; i++) {
+            if (column.isMissing(i)) {
+                throw new IllegalArgumentException("tensor(column '" + column.name() + "'): row " + i
+                        + " is missing; drop missing rows first (table.dropRowsWithMissingValues())");
+            }
+        }
+        return Tensor.of(d);
+    }
+
+    /** A constant matrix (rows × columns) from numeric columns of a tablesaw table. */
+    public static Tensor tensor(Table table, String... columns) {
+        if (table == null) {
+            throw new IllegalArgumentException("tensor(table, columns): the table is null");
+        }
+        if (columns == null || columns.length == 0) {
+            throw new IllegalArgumentException("tensor(table, columns): name at least one column of "
+                    + table.columnNames());
+        }
+        int m = table.rowCount();
+        double[] d = new double[m * columns.length];
+        for (int j = 0; j < columns.length; j++) {
+            if (!table.columnNames().contains(columns[j])) {
+                throw new IllegalArgumentException("tensor(table, …): no column '" + columns[j] + "'; the table has "
+                        + table.columnNames());
+            }
+            if (!(table.column(columns[j]) instanceof NumericColumn<?> c)) {
+                throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is "
+                        + table.column(columns[j]).type() + ", not numeric");
+            }
+            double[] col = c.asDoubleArray();
+            for (int i = 0; i < m; i++) {
+                if (c.isMissing(i)) {
+                    throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is missing at row "
+                            + i + "; drop missing rows first (table.dropRowsWithMissingValues())");
+                }
+                d[i * columns.length + j] = col[i];
+            }
+        }
+        return Tensor.of(d, m, columns.length);
+    }
+
+    /** log Σ e^xᵢ over a tensor's elements, as one operation. */
+    public static Num logsumexp(Tensor x) {
+        if (x == null) {
+            throw new IllegalArgumentException("logsumexp(null): give a tensor");
+        }
+        return x.logsumexp();
+    }
+
+    /** The softmax of a tensor's elements, as one operation. */
+    public static Tensor softmax(Tensor x) {
+        if (x == null) {
+            throw new IllegalArgumentException("softmax(null): give a tensor");
+        }
+        return x.softmax();
+    }
+
+    /** The 1-D concatenation of tensors. */
+    public static Tensor concat(Tensor... xs) {
+        return Tensor.concat(xs);
+    }
+
+    /**
+     * Records f once at x0 and returns a function whose value and gradient replay the
+     * recording for new inputs without allocating per operation. Comparisons made on recorded
+     * values become guards: a replay that would take another branch records again (see
+     * {@link CompiledFn#recordings()}), so a compiled gradient is never silently wrong.
+     *
+     * <pre>{@code
+     * CompiledFn g = compile(rosenbrock, -1.2, 1.0);
+     * g.gradient(0.5, 0.5);
+     * }</pre>
+     */
+    public static CompiledFn compile(Fn f, double... x0) {
+        return new CompiledFn(f, x0);
     }
 
     /** Forward, reverse and central finite differences side by side, with a verdict. */

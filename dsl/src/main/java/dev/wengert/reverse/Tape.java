@@ -3,10 +3,16 @@ package dev.wengert.reverse;
 import dev.wengert.Num;
 import dev.wengert.Session;
 import dev.wengert.display.Displayable;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.NaryRule;
+import dev.wengert.rules.UnaryRule;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,8 +21,11 @@ import java.util.Map;
  *
  * <p>Stored as primitive arrays (structure of arrays) so recording allocates nothing per
  * operation and the backward sweep is one tight loop: node {@code i} has value
- * {@code value[i]}, and its inputs are {@code args[start[i] .. start[i+1])} with partials
- * {@code partials[start[i] .. start[i+1])}. Adjoints are allocated only when a sweep runs.
+ * {@code value[i]}, operation {@code op[i]} (the rule itself, so the tape can be replayed),
+ * and inputs {@code args[start[i] .. start[i+1])} with partials
+ * {@code partials[start[i] .. start[i+1])}. Array operations occupy a block of consecutive
+ * positions and one {@link BlockOp} at the block's last position. Adjoints are allocated only
+ * when a sweep runs.
  *
  * <p>Users meet the tape through {@code tape()} in the facade: its {@code toString()} prints
  * the list, {@code toDot()} exports the graph.
@@ -31,6 +40,10 @@ import java.util.Map;
 public final class Tape implements Displayable {
     /** How many rows {@link #toString()} prints before it summarises. */
     private static final int PRINT_ROWS = 200;
+    /** The op of a leaf (parameter). */
+    static final String PARAM = "param";
+    /** The op of a block member other than the last (which holds the BlockOp). */
+    static final String MEMBER = "…";
 
     private final Session session;
     private final String label;
@@ -40,21 +53,24 @@ public final class Tape implements Displayable {
     private boolean closed;
     private long level;
 
-    // Nodes whose partials depend on an outer differentiation (nested derivatives) keep them
-    // as Nums here, by node; their values also sit in `partials`, so first-order sweeps and
-    // printing need nothing else. Rare and slow by nature, so a map is fine.
-    private final Map<Integer, Num[]> numPartials = new HashMap<>();
-
     private int size;
     private double[] value = new double[64];
-    private String[] op = new String[64];
+    private Object[] op = new Object[64];
     private int[] start = new int[65];
     private int nargs;
     private int[] args = new int[128];
     private double[] partials = new double[128];
 
     private final Map<Integer, String> names = new HashMap<>();
-    private final Map<Integer, Double> paramGrads = new HashMap<>();
+    private int[] params = new int[8];
+    private int nparams;
+    private double[] paramGrad = new double[0];
+    private boolean[] paramKnown = new boolean[0];
+
+    // Nodes whose partials depend on an outer differentiation (nested derivatives) keep them
+    // as Nums here, by node; their values also sit in `partials`, so first-order sweeps and
+    // printing need nothing else. Rare and slow by nature, so a map is fine.
+    private final Map<Integer, Num[]> numPartials = new HashMap<>();
 
     private double[] adjoint = new double[0];
     private boolean[] reached = new boolean[0];
@@ -62,6 +78,13 @@ public final class Tape implements Displayable {
 
     private long warnAt;
     private boolean warned;
+
+    // Replay information, kept only while recording a program for compile(): for a binary rule
+    // with one constant operand, the constant and its side; for n-ary rules, the argument
+    // template; the guards; and whether anything was recorded that cannot be replayed.
+    private Program program;
+    private boolean blocks;
+    private int members;
 
     /**
      * @param session  the session (and so the thread) that owns this tape
@@ -79,19 +102,21 @@ public final class Tape implements Displayable {
 
     // ---- recording -------------------------------------------------------------------------
 
-    /** Records a leaf (a parameter when {@code name} is not null). Returns its position. */
-    public int leaf(String opName, double v, String name) {
-        int i = next(opName, v);
+    /** Records a parameter (a leaf). Returns its position. */
+    public int leaf(double v, String name) {
+        int i = next(PARAM, v);
         start[i + 1] = nargs;
-        if (name != null) {
-            names.put(i, name);
+        names.put(i, name == null ? "" : name);
+        if (nparams == params.length) {
+            params = Arrays.copyOf(params, nparams * 2);
         }
+        params[nparams++] = i;
         return i;
     }
 
-    /** Records a one-input operation. */
-    public int push1(String opName, double v, int a, double pa) {
-        int i = next(opName, v);
+    /** Records a one-input operation; {@code rule} is its UnaryRule, BinaryRule (one constant operand) or name. */
+    public int push1(Object rule, double v, int a, double pa) {
+        int i = next(rule, v);
         ensureArgs(1);
         args[nargs] = a;
         partials[nargs++] = pa;
@@ -100,8 +125,8 @@ public final class Tape implements Displayable {
     }
 
     /** Records a two-input operation. */
-    public int push2(String opName, double v, int a, double pa, int b, double pb) {
-        int i = next(opName, v);
+    public int push2(Object rule, double v, int a, double pa, int b, double pb) {
+        int i = next(rule, v);
         ensureArgs(2);
         args[nargs] = a;
         partials[nargs++] = pa;
@@ -112,41 +137,14 @@ public final class Tape implements Displayable {
     }
 
     /** Records an operation with any number of inputs. */
-    public int pushN(String opName, double v, int[] in, double[] p) {
-        int i = next(opName, v);
+    public int pushN(Object rule, double v, int[] in, double[] p) {
+        int i = next(rule, v);
         ensureArgs(in.length);
         System.arraycopy(in, 0, args, nargs, in.length);
         System.arraycopy(p, 0, partials, nargs, in.length);
         nargs += in.length;
         start[i + 1] = nargs;
         return i;
-    }
-
-    private int next(String opName, double v) {
-        if (size == value.length) {
-            int cap = value.length * 2;
-            value = Arrays.copyOf(value, cap);
-            op = Arrays.copyOf(op, cap);
-            start = Arrays.copyOf(start, cap + 1);
-        }
-        if (implicit && !warned && size >= warnAt) {
-            warned = true;
-            System.err.printf("wengert: the implicit tape now holds %,d operations (about %,d MB). "
-                    + "Every operation on parameters is recorded until you call resetTape(); "
-                    + "call it when you no longer need earlier values, or compute gradients with "
-                    + "gradient(f, x), which does not grow this tape.%n", size, bytes() >> 20);
-        }
-        value[size] = v;
-        op[size] = opName;
-        return size++;
-    }
-
-    private void ensureArgs(int k) {
-        if (nargs + k > args.length) {
-            int cap = Math.max(args.length * 2, nargs + k);
-            args = Arrays.copyOf(args, cap);
-            partials = Arrays.copyOf(partials, cap);
-        }
     }
 
     /**
@@ -163,10 +161,249 @@ public final class Tape implements Displayable {
         return i;
     }
 
-    /** Whether any operation has differentiable partials (then {@link #backwardNested} is needed for nesting). */
-    public boolean isNested() {
-        return !numPartials.isEmpty();
+    /**
+     * Records an array operation: reserves {@code size} consecutive positions, runs the
+     * operation's forward computation into them, and returns the first.
+     */
+    public int block(BlockOp blockOp, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException(blockOp.name() + ": an array operation needs at least one output");
+        }
+        int first = size();
+        blocks = true;
+        members += size - 1;
+        for (int k = 0; k < size; k++) {
+            int i = next(k == size - 1 ? blockOp : MEMBER, 0.0);
+            start[i + 1] = nargs;
+        }
+        return first;
     }
+
+    /** Runs a block operation's forward computation (after {@link #block} reserved its output). */
+    public void forward(BlockOp blockOp) {
+        blockOp.forward(value);
+    }
+
+    private int next(Object opOrName, double v) {
+        if (size == value.length) {
+            int cap = value.length * 2;
+            value = Arrays.copyOf(value, cap);
+            op = Arrays.copyOf(op, cap);
+            start = Arrays.copyOf(start, cap + 1);
+            if (program != null) {
+                program.grow(cap);
+            }
+        }
+        if (implicit && !warned && size >= warnAt) {
+            warned = true;
+            System.err.printf("wengert: the implicit tape now holds %,d operations (about %,d MB). "
+                    + "Every operation on parameters is recorded until you call resetTape(); "
+                    + "call it when you no longer need earlier values, or compute gradients with "
+                    + "gradient(f, x), which does not grow this tape.%n", size, bytes() >> 20);
+        }
+        if (program != null && opOrName instanceof String s && s != PARAM && s != MEMBER) {
+            program.replayable = false;            // a nested node: its partials have no rule here
+        }
+        value[size] = v;
+        op[size] = opOrName;
+        return size++;
+    }
+
+    private void ensureArgs(int k) {
+        if (nargs + k > args.length) {
+            int cap = Math.max(args.length * 2, nargs + k);
+            args = Arrays.copyOf(args, cap);
+            partials = Arrays.copyOf(partials, cap);
+        }
+    }
+
+    // ---- programs (compiled tapes) -------------------------------------------------------------
+
+    /** Starts recording replay information (constants, templates, guards) for compile(). */
+    public void startProgram() {
+        program = new Program(value.length);
+    }
+
+    /** Whether replay information is being recorded. */
+    public boolean recordsProgram() {
+        return program != null;
+    }
+
+    /** For the node just recorded by push1 with a BinaryRule: its constant operand and side. */
+    public void constantOperand(double c, boolean right) {
+        if (program != null) {
+            program.konst[size - 1] = c;
+            program.right[size - 1] = right;
+        }
+    }
+
+    /** For the node just recorded by pushN with an NaryRule: all argument values and which are on the tape. */
+    public void naryTemplate(double[] values, int[] tapeSlots) {
+        if (program != null) {
+            program.template.put(size - 1, new double[][] {values.clone(), toDoubles(tapeSlots)});
+        }
+    }
+
+    private static double[] toDoubles(int[] a) {
+        double[] d = new double[a.length];
+        for (int k = 0; k < a.length; k++) {
+            d[k] = a[k];
+        }
+        return d;
+    }
+
+    /** Records a comparison the program made on recorded values (b &lt; 0: against the constant c). */
+    public void guardCompare(int a, int b, double c, String cmp, boolean outcome) {
+        if (program != null) {
+            byte k = switch (cmp) {
+                case "gt" -> Guard.GT;
+                case "lt" -> Guard.LT;
+                case "ge" -> Guard.GE;
+                default -> Guard.LE;
+            };
+            program.guards.add(new Guard(a, b, c, k, outcome));
+        }
+    }
+
+    /** Records that the program read a recorded value directly (Num.value()). */
+    public void guardRead(int a, double v) {
+        if (program != null) {
+            program.guards.add(new Guard(a, -1, v, Guard.READ, true));
+        }
+    }
+
+    /** Whether the recorded program can be replayed (no nested nodes were recorded). */
+    public boolean replayable() {
+        return program != null && program.replayable;
+    }
+
+    /** How many guards the recorded program has. */
+    public int guards() {
+        return program == null ? 0 : program.guards.size();
+    }
+
+    /**
+     * Replays the recorded program for new leaf values: every node's value and partials are
+     * recomputed in place, without allocating per operation. Returns false when a guard fails
+     * (a branch would go the other way): the caller must record again.
+     */
+    public boolean replay(int[] leaves, double[] x) {
+        for (int k = 0; k < leaves.length; k++) {
+            value[leaves[k]] = x[k];
+        }
+        final double[] val = value;
+        final double[] part = partials;
+        final int[] in = args;
+        final int[] st = start;
+        final Object[] ops = op;
+        final double[] konst = program.konst;
+        final boolean[] right = program.right;
+        for (int i = 0; i < size; i++) {
+            int s = st[i];
+            int e = st[i + 1];
+            Object o = ops[i];
+            if (s == e) {
+                if (o instanceof BlockOp b) {
+                    b.forward(val);
+                }
+                continue;                          // a leaf or a block member
+            }
+            if (o == Arithmetic.ADD) {
+                if (e - s == 2) {
+                    val[i] = val[in[s]] + val[in[s + 1]];
+                } else {
+                    val[i] = val[in[s]] + konst[i];
+                }
+            } else if (o == Arithmetic.MUL) {
+                if (e - s == 2) {
+                    double a = val[in[s]];
+                    double b = val[in[s + 1]];
+                    val[i] = a * b;
+                    part[s] = b;
+                    part[s + 1] = a;
+                } else {
+                    val[i] = val[in[s]] * konst[i];
+                }
+            } else if (o == Arithmetic.SUB) {
+                if (e - s == 2) {
+                    val[i] = val[in[s]] - val[in[s + 1]];
+                } else {
+                    val[i] = right[i] ? val[in[s]] - konst[i] : konst[i] - val[in[s]];
+                }
+            } else if (o == Arithmetic.SQUARE) {
+                double a = val[in[s]];
+                val[i] = a * a;
+                part[s] = 2 * a;
+            } else if (o instanceof UnaryRule r) {
+                double a = val[in[s]];
+                double y = r.value(a);
+                val[i] = y;
+                part[s] = r.partial(a, y);
+            } else if (o instanceof BinaryRule r) {
+                if (e - s == 2) {
+                    double a = val[in[s]];
+                    double b = val[in[s + 1]];
+                    double y = r.value(a, b);
+                    val[i] = y;
+                    part[s] = r.partialA(a, b, y);
+                    part[s + 1] = r.partialB(a, b, y);
+                } else if (right[i]) {
+                    double a = val[in[s]];
+                    double y = r.value(a, konst[i]);
+                    val[i] = y;
+                    part[s] = r.partialA(a, konst[i], y);
+                } else {
+                    double b = val[in[s]];
+                    double y = r.value(konst[i], b);
+                    val[i] = y;
+                    part[s] = r.partialB(konst[i], b, y);
+                }
+            } else if (o instanceof NaryRule r) {
+                double[][] t = program.template.get(i);
+                double[] vals = t[0];
+                double[] slots = t[1];
+                for (int k = 0; k < slots.length; k++) {
+                    vals[(int) slots[k]] = val[in[s + k]];
+                }
+                double y = r.value(vals);
+                val[i] = y;
+                double[] p = r.partials(vals, y);
+                for (int k = 0; k < slots.length; k++) {
+                    part[s + k] = p[(int) slots[k]];
+                }
+            } else {
+                throw new IllegalStateException("replay: node #" + i + " (" + opName(i) + ") has no rule to replay");
+            }
+        }
+        for (Guard g : program.guards) {
+            if (!g.holds(val)) {
+                return false;
+            }
+        }
+        sweptRoot = -1;
+        return true;
+    }
+
+    /** Replay information, allocated only for compiled tapes. */
+    private static final class Program {
+        double[] konst;
+        boolean[] right;
+        final Map<Integer, double[][]> template = new HashMap<>();
+        final List<Guard> guards = new ArrayList<>();
+        boolean replayable = true;
+
+        Program(int cap) {
+            konst = new double[cap];
+            right = new boolean[cap];
+        }
+
+        void grow(int cap) {
+            konst = Arrays.copyOf(konst, cap);
+            right = Arrays.copyOf(right, cap);
+        }
+    }
+
+    // ---- sweeps ----------------------------------------------------------------------------
 
     /**
      * The backward sweep over differentiable values: adjoints are {@link Num}s computed with
@@ -185,6 +422,9 @@ public final class Tape implements Displayable {
         }
         for (int i = top; i >= 0; i--) {
             Num g = adj[i];
+            if (op[i] instanceof BlockOp) {
+                throw new IllegalStateException("a nested sweep met the array operation " + opName(i));
+            }
             if (g == null) {
                 continue;
             }
@@ -198,7 +438,15 @@ public final class Tape implements Displayable {
         return adj;
     }
 
-    // ---- sweeps ----------------------------------------------------------------------------
+    /** Whether any array operation was recorded (they are swept backward only). */
+    public boolean hasBlocks() {
+        return blocks;
+    }
+
+    /** Whether any operation has differentiable partials (then {@link #backwardNested} is needed for nesting). */
+    public boolean isNested() {
+        return !numPartials.isEmpty();
+    }
 
     /**
      * Sweeps backward from {@code root} with seed 1: afterwards {@link #adjoint(int)} is
@@ -236,22 +484,37 @@ public final class Tape implements Displayable {
         final int[] st = start;
         final int[] in = args;
         final double[] p = partials;
+        final Object[] ops = op;
         // Nodes the sweep never reached are skipped, not multiplied by a zero adjoint: an
         // unrelated node with an infinite partial (√ at 0) must not turn 0·∞ into NaN elsewhere.
         for (int i = top; i >= 0; i--) {
+            int s = st[i];
+            int e = st[i + 1];
+            if (s == e) {
+                if (ops[i] instanceof BlockOp b) {
+                    b.pullback(value, adj, hit);
+                }
+                continue;
+            }
             if (!hit[i]) {
                 continue;
             }
             double g = adj[i];
-            for (int k = st[i], e = st[i + 1]; k < e; k++) {
+            for (int k = s; k < e; k++) {
                 int j = in[k];
                 adj[j] += p[k] * g;
                 hit[j] = true;
             }
         }
-        for (Integer i : names.keySet()) {
+        if (paramKnown.length < value.length) {
+            paramGrad = Arrays.copyOf(paramGrad, value.length);
+            paramKnown = Arrays.copyOf(paramKnown, value.length);
+        }
+        for (int k = 0; k < nparams; k++) {
+            int i = params[k];
             if (i <= top && hit[i]) {
-                paramGrads.put(i, adj[i]);
+                paramGrad[i] = adj[i];
+                paramKnown[i] = true;
             }
         }
         sweptRoot = roots.length == 1 ? roots[0] : -1;
@@ -262,6 +525,12 @@ public final class Tape implements Displayable {
      * returns the tangent of every node (a Jacobian–vector product without re-running code).
      */
     public double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
+        for (int i = 0; i <= upTo; i++) {
+            if (op[i] instanceof BlockOp) {
+                throw new IllegalStateException("forward sweep over the array operation " + opName(i)
+                        + ": use jacobian(Mode.REVERSE, …) or forward mode for functions with tensors");
+            }
+        }
         double[] t = new double[upTo + 1];
         for (int k = 0; k < leaves.length; k++) {
             t[leaves[k]] += seeds[k];
@@ -269,7 +538,10 @@ public final class Tape implements Displayable {
         for (int i = 0; i <= upTo; i++) {
             double s = t[i];
             for (int k = start[i], e = start[i + 1]; k < e; k++) {
-                s += partials[k] * t[args[k]];
+                double tk = t[args[k]];
+                if (tk != 0) {
+                    s += partials[k] * tk;
+                }
             }
             t[i] = s;
         }
@@ -293,7 +565,7 @@ public final class Tape implements Displayable {
 
     /** The gradient a parameter received from the last sweep that reached it, or null. */
     public Double parameterGradient(int i) {
-        return paramGrads.get(i);
+        return i < paramKnown.length && paramKnown[i] ? paramGrad[i] : null;
     }
 
     // ---- life cycle ------------------------------------------------------------------------
@@ -309,11 +581,16 @@ public final class Tape implements Displayable {
         size = 0;
         nargs = 0;
         names.clear();
-        paramGrads.clear();
+        nparams = 0;
+        Arrays.fill(paramKnown, false);
         sweptRoot = -1;
+        program = null;
+        blocks = false;
+        members = 0;
         if (reached.length > 0) {
             Arrays.fill(reached, false);
         }
+        Arrays.fill(op, null);
     }
 
     /** Closes the tape for good (after {@code resetTape()}); its values are refused. */
@@ -322,14 +599,25 @@ public final class Tape implements Displayable {
         generation++;
         numPartials.clear();
         value = new double[0];
-        op = new String[0];
+        op = new Object[0];
         start = new int[1];
         args = new int[0];
         partials = new double[0];
         adjoint = new double[0];
         reached = new boolean[0];
+        paramGrad = new double[0];
+        paramKnown = new boolean[0];
+        program = null;
         size = 0;
         nargs = 0;
+    }
+
+    /**
+     * Starts a new differentiation on this (rewound) tape: it gets a fresh, innermost level, so
+     * values of every differentiation already running count as outer to it.
+     */
+    public void begin() {
+        level = Session.nextLevel();
     }
 
     public boolean isClosed() {
@@ -348,14 +636,6 @@ public final class Tape implements Displayable {
         return level;
     }
 
-    /**
-     * Starts a new differentiation on this (rewound) tape: it gets a fresh, innermost level, so
-     * values of every differentiation already running count as outer to it.
-     */
-    public void begin() {
-        level = Session.nextLevel();
-    }
-
     /** Whether this tape belongs to one functional call (and so may nest inside others). */
     public boolean isScoped() {
         return !implicit;
@@ -369,7 +649,15 @@ public final class Tape implements Displayable {
         return label;
     }
 
-    /** Number of recorded operations (parameters included). */
+    /**
+     * Number of recorded operations: an array operation counts once, however many elements
+     * it produced (compare {@link #size()}, the number of positions).
+     */
+    public int operations() {
+        return size - members;
+    }
+
+    /** Number of recorded positions (parameters and array elements included). */
     public int size() {
         return size;
     }
@@ -391,8 +679,31 @@ public final class Tape implements Displayable {
         return value[i];
     }
 
+    /** The raw values, for array operations (read-only by convention). */
+    public double[] values() {
+        return value;
+    }
+
+    /** The operation's name at node i. */
     public String op(int i) {
-        return op[i];
+        return opName(i);
+    }
+
+    private String opName(int i) {
+        Object o = op[i];
+        if (o instanceof UnaryRule r) {
+            return r.name();
+        }
+        if (o instanceof BinaryRule r) {
+            return r.name();
+        }
+        if (o instanceof NaryRule r) {
+            return r.name();
+        }
+        if (o instanceof BlockOp b) {
+            return b.name();
+        }
+        return String.valueOf(o);
     }
 
     /** The parameter name at node i, or null. */
@@ -404,12 +715,15 @@ public final class Tape implements Displayable {
         return names.containsKey(i);
     }
 
-    /** The inputs of node i. */
+    /** The inputs of node i (for an array operation, the first positions of its inputs). */
     public int[] inputs(int i) {
+        if (op[i] instanceof BlockOp b) {
+            return b.inputs().clone();
+        }
         return Arrays.copyOfRange(args, start[i], start[i + 1]);
     }
 
-    /** The local partials of node i with respect to its inputs. */
+    /** The local partials of node i with respect to its inputs (none for array operations). */
     public double[] partials(int i) {
         return Arrays.copyOfRange(partials, start[i], start[i + 1]);
     }
@@ -433,16 +747,16 @@ public final class Tape implements Displayable {
 
     private String opLabel(int i) {
         String n = names.get(i);
-        return n == null ? op[i] : op[i] + " " + n;
+        return n == null || n.isEmpty() ? opName(i) : opName(i) + " " + n;
     }
 
     private String inputsLabel(int i) {
         StringBuilder sb = new StringBuilder();
-        for (int k = start[i]; k < start[i + 1]; k++) {
+        for (int a : inputs(i)) {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append('#').append(args[k]);
+            sb.append('#').append(a);
         }
         return sb.toString();
     }
@@ -453,6 +767,12 @@ public final class Tape implements Displayable {
         for (int i = 0; i < size; i++) {
             String adj = reached(i) ? "\\nadj " + adjoint[i] : "";
             sb.append(String.format("  n%d [label=\"#%d %s\\n%s%s\"];%n", i, i, escape(opLabel(i)), value[i], adj));
+            if (op[i] instanceof BlockOp) {
+                for (int a : inputs(i)) {
+                    sb.append(String.format("  n%d -> n%d;%n", a, i));
+                }
+                continue;
+            }
             for (int k = start[i]; k < start[i + 1]; k++) {
                 sb.append(String.format("  n%d -> n%d [label=\"%s\"];%n", args[k], i, partials[k]));
             }

@@ -30,6 +30,10 @@ public final class Arithmetic {
     public static final BinaryRule DIV = BinaryRule.of("div", (a, b) -> a / b, (a, b, y) -> 1.0 / b, (a, b, y) -> -y / b,
             (a, b, y) -> b.reciprocal(), (a, b, y) -> y.neg().div(b));
 
+    /** An element read out of an array (Tensor.get): the identity, recorded so it can be replayed. */
+    public static final UnaryRule INDEX = new UnaryRule("index", x -> x, (x, y) -> 1.0,
+            (x, y) -> ONE, double[]::clone);
+
     public static final UnaryRule NEG = new UnaryRule("neg", x -> -x, (x, y) -> -1.0,
             (x, y) -> MINUS_ONE, x -> Taylor.scale(x, -1.0));
     public static final UnaryRule SQUARE = new UnaryRule("square", x -> x * x, (x, y) -> 2.0 * x,

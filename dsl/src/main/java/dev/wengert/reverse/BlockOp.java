@@ -1,0 +1,25 @@
+package dev.wengert.reverse;
+
+/**
+ * An operation on whole arrays recorded as one tape node (tensor arithmetic, matrix products,
+ * reductions): its output occupies a block of consecutive tape positions, and its pullback
+ * works on the whole block at once. The same object recomputes its output when a compiled
+ * tape is replayed, so recording and replay share one code path.
+ */
+public interface BlockOp {
+
+    /** The operation's name, as the tape prints it. */
+    String name();
+
+    /** The tape positions (or first positions of blocks) this operation reads, for printing. */
+    int[] inputs();
+
+    /** Computes the output block from the current input values (recording and replay). */
+    void forward(double[] values);
+
+    /**
+     * Adds the output block's adjoints, times the local partials, into the inputs' adjoints,
+     * and marks every input it touches as reached.
+     */
+    void pullback(double[] values, double[] adjoint, boolean[] reached);
+}

@@ -1,0 +1,133 @@
+package dev.wengert.reverse;
+
+import dev.wengert.Fn;
+import dev.wengert.Internals;
+import dev.wengert.Num;
+import dev.wengert.Session;
+import dev.wengert.ValueAndGradient;
+
+/**
+ * A function recorded once and replayed for new inputs: {@link #value} and {@link #gradient}
+ * recompute every recorded operation in place (no allocation per operation) and sweep back.
+ *
+ * <p>Control flow is guarded. Every comparison the function made on recorded values while it
+ * was recorded ({@code gt}, {@code lt}, …), and every direct read of a recorded value, is
+ * checked after each replay; when one would come out differently, the function is recorded
+ * again for the new inputs, transparently ({@link #recordings()} counts this). A compiled
+ * gradient is therefore never the gradient of the wrong branch. A function that cannot be
+ * replayed (it nests another differentiation) is recorded on every call instead.
+ *
+ * <p>Calls are synchronized: one compiled function may be shared between threads.
+ *
+ * <pre>{@code
+ * CompiledFn f = compile(x -> x[0].gt(0) ? x[0].square() : x[0].neg(), 1.0);
+ * f.gradient(3.0);    // [6.0], replayed
+ * f.gradient(-2.0);   // [-1.0], the guard failed, so it was recorded again
+ * f.recordings();     // 2
+ * }</pre>
+ */
+public final class CompiledFn {
+    private final Fn f;
+    private final int n;
+    private Tape tape;
+    private int[] leaves;
+    private int output;
+    private double constantValue;
+    private int recordings;
+
+    /** Records f at x0. */
+    public CompiledFn(Fn f, double[] x0) {
+        if (f == null) {
+            throw new IllegalArgumentException("compile(f, x0): the function is null");
+        }
+        if (x0 == null || x0.length == 0) {
+            throw new IllegalArgumentException("compile(f, x0): give the point to record at (at least one value)");
+        }
+        this.f = f;
+        this.n = x0.length;
+        record(x0);
+    }
+
+    private void record(double[] x) {
+        tape = new Tape(Session.current(), "the compiled tape of compile(f, x0)", false, Long.MAX_VALUE);
+        tape.startProgram();
+        Num[] in = new Num[n];
+        leaves = new int[n];
+        for (int i = 0; i < n; i++) {
+            in[i] = Internals.parameter(tape, "x" + i, x[i]);
+            leaves[i] = Internals.position(in[i]);
+        }
+        Num y;
+        try {
+            y = f.apply(in);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("compile(f, x0): f was given " + n + " inputs and read past them ("
+                    + e.getMessage() + ")", e);
+        }
+        if (y == null) {
+            throw new IllegalArgumentException("compile(f, x0): f returned null; it must return a Num");
+        }
+        output = Internals.tapeOf(y) == tape ? Internals.position(y) : -1;
+        constantValue = Internals.peek(y);
+        recordings++;
+    }
+
+    /** Replays (or records again) at x. */
+    private void prepare(double[] x) {
+        if (x == null || x.length != n) {
+            throw new IllegalArgumentException("compiled function: it was compiled for " + n + " inputs but was given "
+                    + (x == null ? "null" : String.valueOf(x.length)));
+        }
+        if (!tape.replayable() || !tape.replay(leaves, x)) {
+            record(x);
+        }
+    }
+
+    /** f(x). */
+    public synchronized double value(double... x) {
+        prepare(x);
+        return output < 0 ? constantValue : tape.value(output);
+    }
+
+    /** ∇f(x), by replay and one backward sweep. */
+    public synchronized double[] gradient(double... x) {
+        return valueAndGradient(x).gradient();
+    }
+
+    /** f(x) and ∇f(x) from one replay. */
+    public synchronized ValueAndGradient valueAndGradient(double... x) {
+        prepare(x);
+        double[] g = new double[n];
+        if (output < 0) {
+            return new ValueAndGradient(constantValue, g);
+        }
+        tape.backward(output);
+        for (int i = 0; i < n; i++) {
+            g[i] = tape.adjoint(leaves[i]);
+        }
+        return new ValueAndGradient(tape.value(output), g);
+    }
+
+    /** How many times f was recorded: 1, plus one for every replay whose guards failed. */
+    public synchronized int recordings() {
+        return recordings;
+    }
+
+    /** The number of recorded operations. */
+    public synchronized int size() {
+        return tape.size();
+    }
+
+    /** How many control-flow guards the current recording checks. */
+    public synchronized int guards() {
+        return tape.guards();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "compiled function of " + n + " input" + (n == 1 ? "" : "s") + ": " + tape.size() + " operations, "
+                + tape.guards() + " guard" + (tape.guards() == 1 ? "" : "s") + ", recorded " + recordings + " time"
+                + (recordings == 1 ? "" : "s") + (tape.replayable() ? "" : " (not replayable: it nests another "
+                + "differentiation, so every call records)");
+    }
+}

@@ -1,0 +1,982 @@
+package dev.wengert.tensor;
+
+import dev.wengert.Internals;
+import dev.wengert.Num;
+import dev.wengert.Wengert;
+import dev.wengert.WengertException;
+import dev.wengert.display.Displayable;
+import dev.wengert.reverse.BlockOp;
+import dev.wengert.reverse.Tape;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Elementary;
+import dev.wengert.rules.Special;
+import dev.wengert.rules.UnaryRule;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * An immutable array of values (1-D or 2-D, row-major) that is differentiated as a whole:
+ * every operation on it is one tape node whose pullback works on the whole array, so a loss
+ * over 100,000 rows records a handful of nodes, not millions.
+ *
+ * <p>A tensor is one of three kinds, chosen by what it is made from:
+ * <ul>
+ *   <li>a constant (data, a tablesaw column or table): plain doubles;</li>
+ *   <li>a block on a reverse-mode tape (parameters, and anything computed from them): the
+ *       fast path;</li>
+ *   <li>an array of {@link Num} elements, used when its elements are forward-mode values or
+ *       belong to nested differentiations (Hessians of tensor code): slower, and exact in
+ *       every mode.</li>
+ * </ul>
+ * The operations are the scalar rules applied element by element (no rule is restated for
+ * arrays), broadcasting with scalars and with row or column vectors, plus the array
+ * operations {@code matmul}, {@code dot}, {@code sum}, {@code mean}, {@code transpose},
+ * {@code reshape}, slicing and concatenation. Shape errors name the operation and both shapes.
+ *
+ * <pre>{@code
+ * var w = param("w", new double[] {0.5, -0.25});
+ * Tensor x = tensor(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
+ * Num loss = x.matmul(w).minus(1).square().mean();   // mean((Xw − 1)²)
+ * loss.backward();
+ * w.grad();                                          // ∂loss/∂w
+ * }</pre>
+ */
+public final class Tensor implements Displayable {
+    private final int[] shape;
+    private final double[] constant;
+    private final Tape tape;
+    private final int start;
+    private final int gen;
+    private final Num[] elems;
+
+    private Tensor(int[] shape, double[] constant, Tape tape, int start, Num[] elems) {
+        this.shape = shape;
+        this.constant = constant;
+        this.tape = tape;
+        this.start = start;
+        this.gen = tape == null ? 0 : tape.generation();
+        this.elems = elems;
+    }
+
+    // ---- making tensors ---------------------------------------------------------------------------
+
+    /** A constant tensor of the given shape (1-D when no shape is given); the data is copied. */
+    public static Tensor of(double[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("tensor(null, …): give the data");
+        }
+        int[] s = shape == null || shape.length == 0 ? new int[] {data.length} : shape.clone();
+        checkShape("tensor", s);
+        if (count(s) != data.length) {
+            throw new IllegalArgumentException("tensor: " + data.length + " values do not fill the shape "
+                    + shapeString(s) + " (" + count(s) + " elements)");
+        }
+        return new Tensor(s, data.clone(), null, -1, null);
+    }
+
+    /** A constant matrix from its rows. */
+    public static Tensor ofRows(double[][] rows) {
+        if (rows == null || rows.length == 0) {
+            throw new IllegalArgumentException("tensor(rows): give at least one row");
+        }
+        int n = rows[0].length;
+        double[] d = new double[rows.length * n];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null || rows[i].length != n) {
+                throw new IllegalArgumentException("tensor(rows): row " + i + " has "
+                        + (rows[i] == null ? "no values" : rows[i].length + " values") + " but row 0 has " + n);
+            }
+            System.arraycopy(rows[i], 0, d, i * n, n);
+        }
+        return new Tensor(new int[] {rows.length, n}, d, null, -1, null);
+    }
+
+    /** A 1-D tensor from scalars: one tape node when they are on one tape. */
+    public static Tensor stack(Num... xs) {
+        if (xs == null || xs.length == 0) {
+            throw new IllegalArgumentException("tensor(Num...): give at least one value");
+        }
+        Tape t = null;
+        boolean block = true;
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i] == null) {
+                throw new IllegalArgumentException("tensor(Num...): element " + i + " is null");
+            }
+            if (xs[i].isConstant()) {
+                continue;
+            }
+            Tape ti = Internals.simpleTape(xs[i]);
+            if (ti == null || (t != null && ti != t)) {
+                block = false;
+            } else {
+                t = ti;
+            }
+        }
+        int[] s = {xs.length};
+        if (t == null && block) {
+            double[] d = new double[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                d[i] = Internals.peek(xs[i]);
+            }
+            return new Tensor(s, d, null, -1, null);
+        }
+        if (!block) {
+            return new Tensor(s, null, null, -1, xs.clone());
+        }
+        int[] src = new int[xs.length];
+        double[] konst = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i].isConstant()) {
+                src[i] = -1;
+                konst[i] = Internals.peek(xs[i]);
+            } else {
+                Internals.checkUsable(xs[i], "tensor(Num...)");
+                src[i] = Internals.position(xs[i]);
+            }
+        }
+        return record(t, s, out -> new GatherOp("stack", src, konst, out));
+    }
+
+    /**
+     * A parameter tensor on this thread's implicit tape (reverse mode) or as forward-mode
+     * parameters, named {@code name[0]}, {@code name[1]}, ….
+     */
+    public static Tensor parameter(String name, double[] values) {
+        if (values == null || values.length == 0) {
+            throw new IllegalArgumentException("param(\"" + name + "\", values): give at least one value");
+        }
+        String n = name == null ? "" : name;
+        if (Wengert.mode() == dev.wengert.Mode.FORWARD) {
+            Num[] e = new Num[values.length];
+            for (int i = 0; i < values.length; i++) {
+                e[i] = Wengert.param(n + "[" + i + "]", values[i]);
+            }
+            return new Tensor(new int[] {values.length}, null, null, -1, e);
+        }
+        Tape t = Wengert.tape();
+        int first = -1;
+        for (int i = 0; i < values.length; i++) {
+            int p = Internals.position(Internals.parameter(t, n + "[" + i + "]", values[i]));
+            if (first < 0) {
+                first = p;
+            }
+        }
+        return new Tensor(new int[] {values.length}, null, t, first, null);
+    }
+
+    /** Reserves a block on t, records op there and returns the result. */
+    private static Tensor record(Tape t, int[] shape, Function<Integer, BlockOp> make) {
+        int out = t.size();
+        BlockOp op = make.apply(out);
+        t.block(op, count(shape));
+        t.forward(op);
+        return new Tensor(shape, null, t, out, null);
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    /** The shape: {n} or {rows, columns}. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The number of elements. */
+    public int size() {
+        return count(shape);
+    }
+
+    /** The number of dimensions (1 or 2). */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Whether no element depends on a parameter. */
+    public boolean isConstant() {
+        return constant != null;
+    }
+
+    /** The values, row-major (a copy). */
+    public double[] values() {
+        if (constant != null) {
+            return constant.clone();
+        }
+        if (tape != null) {
+            check("values");
+            return Arrays.copyOfRange(tape.values(), start, start + size());
+        }
+        double[] d = new double[elems.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = Internals.peek(elems[i]);
+        }
+        return d;
+    }
+
+    /** Element i of a 1-D tensor (or the i-th in row-major order) as a differentiable value. */
+    public Num get(int i) {
+        if (i < 0 || i >= size()) {
+            throw new IndexOutOfBoundsException("get(" + i + "): the tensor has shape " + shapeString(shape)
+                    + ", so the index must be in [0, " + size() + ")");
+        }
+        if (constant != null) {
+            return Num.constant(constant[i]);
+        }
+        if (elems != null) {
+            return elems[i];
+        }
+        check("get");
+        double v = tape.value(start + i);
+        return Internals.atPosition(tape, tape.push1(Arithmetic.INDEX, v, start + i, 1.0));
+    }
+
+    /** Element (i, j) of a matrix. */
+    public Num get(int i, int j) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("get(" + i + ", " + j + "): the tensor has shape " + shapeString(shape)
+                    + "; use get(i) for a 1-D tensor");
+        }
+        if (i < 0 || i >= shape[0] || j < 0 || j >= shape[1]) {
+            throw new IndexOutOfBoundsException("get(" + i + ", " + j + "): out of the shape " + shapeString(shape));
+        }
+        return get(i * shape[1] + j);
+    }
+
+    /** The elements as scalars (one index node each on a tape). */
+    public Num[] toNums() {
+        Num[] r = new Num[size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = get(i);
+        }
+        return r;
+    }
+
+    /**
+     * The gradient of each element from the last {@code backward()} that reached it — for a
+     * parameter tensor, ∂z/∂wᵢ.
+     */
+    public double[] grad() {
+        if (constant != null) {
+            throw new WengertException("grad() of a constant tensor: constants have no gradient; make it a "
+                    + "parameter with param(\"w\", values)");
+        }
+        double[] g = new double[size()];
+        if (elems != null) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] = elems[i].isConstant() ? 0.0 : elems[i].grad();
+            }
+            return g;
+        }
+        check("grad");
+        boolean any = false;
+        for (int i = 0; i < g.length; i++) {
+            Double p = tape.parameterGradient(start + i);
+            if (p != null) {
+                g[i] = p;
+                any = true;
+            } else if (tape.reached(start + i)) {
+                g[i] = tape.adjoint(start + i);
+                any = true;
+            }
+        }
+        if (!any) {
+            throw new WengertException("grad() of a tensor that no backward() has reached yet: call z.backward() "
+                    + "on a value z computed from it");
+        }
+        return g;
+    }
+
+    private void check(String op) {
+        Internals.checkUsable(tape, gen, "a tensor of shape " + shapeString(shape), op);
+    }
+
+    // ---- elementwise -------------------------------------------------------------------------------
+
+    /** Applies a one-argument rule to every element. */
+    public Tensor apply(UnaryRule r) {
+        if (constant != null) {
+            double[] d = new double[constant.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = r.value(constant[i]);
+            }
+            return new Tensor(shape, d, null, -1, null);
+        }
+        if (elems != null) {
+            Num[] e = new Num[elems.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = elems[i].apply(r);
+            }
+            return fromNums(shape, e);
+        }
+        check(r.name());
+        int rows = shape.length == 2 ? shape[0] : 1;
+        int cols = shape[shape.length - 1];
+        Operand a = new Operand(start, null, cols, 1, size());
+        return record(tape, shape, out -> new ElementwiseOp(r, a, out, rows, cols));
+    }
+
+    public Tensor exp() {
+        return apply(Elementary.EXP);
+    }
+
+    public Tensor expm1() {
+        return apply(Elementary.EXPM1);
+    }
+
+    public Tensor log() {
+        return apply(Elementary.LOG);
+    }
+
+    public Tensor log1p() {
+        return apply(Elementary.LOG1P);
+    }
+
+    public Tensor log10() {
+        return apply(Elementary.LOG10);
+    }
+
+    public Tensor sqrt() {
+        return apply(Elementary.SQRT);
+    }
+
+    public Tensor cbrt() {
+        return apply(Elementary.CBRT);
+    }
+
+    public Tensor sin() {
+        return apply(Elementary.SIN);
+    }
+
+    public Tensor cos() {
+        return apply(Elementary.COS);
+    }
+
+    public Tensor tan() {
+        return apply(Elementary.TAN);
+    }
+
+    public Tensor asin() {
+        return apply(Elementary.ASIN);
+    }
+
+    public Tensor acos() {
+        return apply(Elementary.ACOS);
+    }
+
+    public Tensor atan() {
+        return apply(Elementary.ATAN);
+    }
+
+    public Tensor sinh() {
+        return apply(Elementary.SINH);
+    }
+
+    public Tensor cosh() {
+        return apply(Elementary.COSH);
+    }
+
+    public Tensor tanh() {
+        return apply(Elementary.TANH);
+    }
+
+    public Tensor asinh() {
+        return apply(Elementary.ASINH);
+    }
+
+    public Tensor acosh() {
+        return apply(Elementary.ACOSH);
+    }
+
+    public Tensor atanh() {
+        return apply(Elementary.ATANH);
+    }
+
+    public Tensor abs() {
+        return apply(Special.ABS);
+    }
+
+    public Tensor sigmoid() {
+        return apply(Special.SIGMOID);
+    }
+
+    public Tensor softplus() {
+        return apply(Special.SOFTPLUS);
+    }
+
+    public Tensor relu() {
+        return apply(Special.RELU);
+    }
+
+    public Tensor erf() {
+        return apply(Special.ERF);
+    }
+
+    public Tensor erfc() {
+        return apply(Special.ERFC);
+    }
+
+    public Tensor lgamma() {
+        return apply(Special.LGAMMA);
+    }
+
+    public Tensor square() {
+        return apply(Arithmetic.SQUARE);
+    }
+
+    public Tensor reciprocal() {
+        return apply(Arithmetic.RECIPROCAL);
+    }
+
+    public Tensor neg() {
+        return apply(Arithmetic.NEG);
+    }
+
+    public Tensor plus(Tensor b) {
+        return binary(Arithmetic.ADD, this, b);
+    }
+
+    public Tensor plus(Num b) {
+        return binary(Arithmetic.ADD, this, b);
+    }
+
+    public Tensor plus(double b) {
+        return binary(Arithmetic.ADD, this, b);
+    }
+
+    public Tensor minus(Tensor b) {
+        return binary(Arithmetic.SUB, this, b);
+    }
+
+    public Tensor minus(Num b) {
+        return binary(Arithmetic.SUB, this, b);
+    }
+
+    public Tensor minus(double b) {
+        return binary(Arithmetic.SUB, this, b);
+    }
+
+    public Tensor times(Tensor b) {
+        return binary(Arithmetic.MUL, this, b);
+    }
+
+    public Tensor times(Num b) {
+        return binary(Arithmetic.MUL, this, b);
+    }
+
+    public Tensor times(double b) {
+        return binary(Arithmetic.MUL, this, b);
+    }
+
+    public Tensor div(Tensor b) {
+        return binary(Arithmetic.DIV, this, b);
+    }
+
+    public Tensor div(Num b) {
+        return binary(Arithmetic.DIV, this, b);
+    }
+
+    public Tensor div(double b) {
+        return binary(Arithmetic.DIV, this, b);
+    }
+
+    /** Every element to the power p. */
+    public Tensor pow(double p) {
+        return binary(Arithmetic.POW, this, p);
+    }
+
+    public Tensor pow(Tensor b) {
+        return binary(Arithmetic.POW, this, b);
+    }
+
+    public Tensor max(Tensor b) {
+        return binary(Arithmetic.MAX, this, b);
+    }
+
+    public Tensor max(double b) {
+        return binary(Arithmetic.MAX, this, b);
+    }
+
+    public Tensor min(Tensor b) {
+        return binary(Arithmetic.MIN, this, b);
+    }
+
+    public Tensor min(double b) {
+        return binary(Arithmetic.MIN, this, b);
+    }
+
+    public Tensor atan2(Tensor x) {
+        return binary(Arithmetic.ATAN2, this, x);
+    }
+
+    public Tensor hypot(Tensor b) {
+        return binary(Arithmetic.HYPOT, this, b);
+    }
+
+    /** A binary rule element by element, with broadcasting; operands are Tensors, Nums or Doubles. */
+    static Tensor binary(BinaryRule r, Object x, Object y) {
+        Tensor tx = x instanceof Tensor t ? t : null;
+        Tensor ty = y instanceof Tensor t ? t : null;
+        int[] sx = tx != null ? tx.shape : new int[0];
+        int[] sy = ty != null ? ty.shape : new int[0];
+        int[] out = broadcastShape(r.name(), sx, sy);
+        int rows = out.length == 2 ? out[0] : 1;
+        int cols = out.length == 0 ? 1 : out[out.length - 1];
+        Tape t = commonTape(r.name(), x, y);
+        if (t == null && isVariable(x, y)) {
+            Num[] e = new Num[rows * cols];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    e[i * cols + j] = element(x, sx, out, i, j).apply(r, element(y, sy, out, i, j));
+                }
+            }
+            return fromNums(out, e);
+        }
+        Operand a = operand(x, sx, out);
+        Operand b = operand(y, sy, out);
+        if (t == null) {
+            double[] d = new double[rows * cols];
+            new ElementwiseOp(r, a, b, 0, rows, cols).forward(d);
+            return new Tensor(out, d, null, -1, null);
+        }
+        return record(t, out, o -> new ElementwiseOp(r, a, b, o, rows, cols));
+    }
+
+    // ---- array operations ----------------------------------------------------------------------------
+
+    /**
+     * The matrix product: (m×k)·(k×n) → m×n, (m×k)·(k) → (m), (k)·(k×n) → (n).
+     */
+    public Tensor matmul(Tensor b) {
+        if (b == null) {
+            throw new IllegalArgumentException("matmul(null): give the right-hand tensor");
+        }
+        int m = shape.length == 2 ? shape[0] : 1;
+        int k = shape[shape.length - 1];
+        int kb = b.shape[0];
+        int n = b.shape.length == 2 ? b.shape[1] : 1;
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + shapeString(shape) + " and " + shapeString(b.shape)
+                    + " do not match: the inner dimensions " + k + " and " + kb + " differ");
+        }
+        int[] out = shape.length == 1 ? new int[] {n} : b.shape.length == 1 ? new int[] {m} : new int[] {m, n};
+        Tape t = commonTape("matmul", this, b);
+        if (t == null && isVariable(this, b)) {
+            Num[] e = new Num[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    Num[] terms = new Num[k];
+                    for (int p = 0; p < k; p++) {
+                        terms[p] = flat(this, i * k + p).times(flat(b, p * n + j));
+                    }
+                    e[i * n + j] = Wengert.sum(terms);
+                }
+            }
+            return fromNums(out, e);
+        }
+        Operand oa = plain(this);
+        Operand ob = plain(b);
+        if (t == null) {
+            double[] d = new double[m * n];
+            new MatMulOp(oa, ob, 0, m, k, n).forward(d);
+            return new Tensor(out, d, null, -1, null);
+        }
+        return record(t, out, o -> new MatMulOp(oa, ob, o, m, k, n));
+    }
+
+    /** Σ aᵢ·bᵢ over all elements (shapes must be equal). */
+    public Num dot(Tensor b) {
+        if (b == null || !Arrays.equals(shape, b.shape)) {
+            throw new IllegalArgumentException("dot: shapes " + shapeString(shape) + " and "
+                    + (b == null ? "null" : shapeString(b.shape)) + " must be equal");
+        }
+        return reduce(ReduceOp.Kind.DOT, b);
+    }
+
+    /** Σ of all elements. */
+    public Num sum() {
+        return reduce(ReduceOp.Kind.SUM, null);
+    }
+
+    /** The mean of all elements. */
+    public Num mean() {
+        return reduce(ReduceOp.Kind.MEAN, null);
+    }
+
+    /** log Σ e^xᵢ over all elements, without overflow. */
+    public Num logsumexp() {
+        return reduce(ReduceOp.Kind.LOGSUMEXP, null);
+    }
+
+    private Num reduce(ReduceOp.Kind kind, Tensor b) {
+        int n = size();
+        Tape t = commonTape(kind.name().toLowerCase(), this, b == null ? this : b);
+        if (t == null && isVariable(this, b == null ? this : b)) {
+            Num[] e = new Num[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = kind == ReduceOp.Kind.DOT ? flat(this, i).times(flat(b, i)) : flat(this, i);
+            }
+            return switch (kind) {
+                case SUM, DOT -> Wengert.sum(e);
+                case MEAN -> Wengert.sum(e).div(n);
+                default -> Wengert.logsumexp(e);
+            };
+        }
+        Operand a = plain(this);
+        Operand ob = b == null ? null : plain(b);
+        if (t == null) {
+            double[] d = new double[1];
+            new ReduceOp(kind, a, ob, 0, n).forward(d);
+            return Num.constant(d[0]);
+        }
+        int out = t.size();
+        ReduceOp op = new ReduceOp(kind, a, ob, out, n);
+        t.block(op, 1);
+        t.forward(op);
+        return Internals.atPosition(t, out);
+    }
+
+    /** e^(xᵢ − m) / Σ e^(xⱼ − m) over all elements. */
+    public Tensor softmax() {
+        if (constant != null) {
+            return new Tensor(shape, Arithmetic.softmax(constant), null, -1, null);
+        }
+        if (elems != null) {
+            Num lse = Wengert.logsumexp(elems);
+            Num[] e = new Num[elems.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = elems[i].minus(lse).exp();
+            }
+            return fromNums(shape, e);
+        }
+        check("softmax");
+        Operand a = plain(this);
+        return record(tape, shape, o -> new SoftmaxOp(a, o, size()));
+    }
+
+    /** The transpose of a matrix (a 1-D tensor is returned as it is). */
+    public Tensor transpose() {
+        if (shape.length == 1) {
+            return this;
+        }
+        int m = shape[0];
+        int n = shape[1];
+        int[] out = {n, m};
+        int[] perm = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                perm[j * m + i] = i * n + j;
+            }
+        }
+        return gather("transpose", out, perm);
+    }
+
+    /** The same elements in another shape (row-major order kept; no copy, no tape node). */
+    public Tensor reshape(int... newShape) {
+        int[] s = newShape.clone();
+        checkShape("reshape", s);
+        if (count(s) != size()) {
+            throw new IllegalArgumentException("reshape: shape " + shapeString(shape) + " has " + size()
+                    + " elements, " + shapeString(s) + " has " + count(s));
+        }
+        return new Tensor(s, constant, tape, start, elems);
+    }
+
+    /** Elements [from, to) of a 1-D tensor, or rows [from, to) of a matrix (no copy, no tape node). */
+    public Tensor slice(int from, int to) {
+        int len = shape[0];
+        if (from < 0 || to > len || from > to) {
+            throw new IndexOutOfBoundsException("slice(" + from + ", " + to + "): the tensor has shape "
+                    + shapeString(shape) + ", so 0 ≤ from ≤ to ≤ " + len);
+        }
+        if (from == to) {
+            throw new IllegalArgumentException("slice(" + from + ", " + to + "): the slice is empty");
+        }
+        int width = shape.length == 2 ? shape[1] : 1;
+        int[] s = shape.length == 2 ? new int[] {to - from, width} : new int[] {to - from};
+        int a = from * width;
+        int b = to * width;
+        if (constant != null) {
+            return new Tensor(s, Arrays.copyOfRange(constant, a, b), null, -1, null);
+        }
+        if (elems != null) {
+            return new Tensor(s, null, null, -1, Arrays.copyOfRange(elems, a, b));
+        }
+        check("slice");
+        return new Tensor(s, null, tape, start + a, null);
+    }
+
+    /** Column j of a matrix, as a 1-D tensor. */
+    public Tensor column(int j) {
+        if (shape.length != 2 || j < 0 || j >= shape[1]) {
+            throw new IndexOutOfBoundsException("column(" + j + "): the tensor has shape " + shapeString(shape));
+        }
+        int m = shape[0];
+        int[] idx = new int[m];
+        for (int i = 0; i < m; i++) {
+            idx[i] = i * shape[1] + j;
+        }
+        return gather("column", new int[] {m}, idx);
+    }
+
+    /** The 1-D concatenation of tensors (flattened in row-major order). */
+    public static Tensor concat(Tensor... ts) {
+        if (ts == null || ts.length == 0) {
+            throw new IllegalArgumentException("concat(): give at least one tensor");
+        }
+        int n = 0;
+        for (Tensor t : ts) {
+            if (t == null) {
+                throw new IllegalArgumentException("concat: a tensor is null");
+            }
+            n += t.size();
+        }
+        Num[] all = new Num[n];
+        double[] consts = new double[n];
+        boolean allConst = true;
+        int k = 0;
+        for (Tensor t : ts) {
+            for (int i = 0; i < t.size(); i++) {
+                if (t.constant != null) {
+                    consts[k] = t.constant[i];
+                    all[k++] = null;
+                } else {
+                    allConst = false;
+                    all[k++] = flat(t, i);
+                }
+            }
+        }
+        if (allConst) {
+            return new Tensor(new int[] {n}, consts, null, -1, null);
+        }
+        for (int i = 0; i < n; i++) {
+            if (all[i] == null) {
+                all[i] = Num.constant(consts[i]);
+            }
+        }
+        return stack(all);
+    }
+
+    /** Copies elements by index (transpose, column) as one node. */
+    private Tensor gather(String name, int[] outShape, int[] index) {
+        if (constant != null) {
+            double[] d = new double[index.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = constant[index[i]];
+            }
+            return new Tensor(outShape, d, null, -1, null);
+        }
+        if (elems != null) {
+            Num[] e = new Num[index.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = elems[index[i]];
+            }
+            return new Tensor(outShape, null, null, -1, e);
+        }
+        check(name);
+        int[] src = new int[index.length];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = start + index[i];
+        }
+        return record(tape, outShape, o -> new GatherOp(name, src, new double[src.length], o));
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------------------
+
+    /**
+     * The one tape every non-constant operand is a first-order block or scalar of, or null
+     * when there is none (all constant) or when some operand needs the element path (forward
+     * mode, nested values, two tapes).
+     */
+    private static Tape commonTape(String op, Object... xs) {
+        Tape t = null;
+        for (Object x : xs) {
+            Tape tx;
+            if (x instanceof Tensor tt) {
+                if (tt.elems != null) {
+                    return null;
+                }
+                if (tt.tape == null) {
+                    continue;
+                }
+                tt.check(op);
+                tx = tt.tape;
+            } else if (x instanceof Num n) {
+                if (n.isConstant()) {
+                    continue;
+                }
+                tx = Internals.simpleTape(n);
+                if (tx == null) {
+                    return null;
+                }
+                Internals.checkUsable(n, op);
+            } else {
+                continue;
+            }
+            if (t != null && tx != t) {
+                return null;
+            }
+            t = tx;
+        }
+        return t;
+    }
+
+    /** Whether any operand depends on a parameter (then, without a common tape, the element path is taken). */
+    private static boolean isVariable(Object... xs) {
+        for (Object x : xs) {
+            if ((x instanceof Tensor t && t.constant == null) || (x instanceof Num n && !n.isConstant())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Element k (row-major) of any tensor as a Num. */
+    private static Num flat(Tensor t, int k) {
+        if (t.constant != null) {
+            return Num.constant(t.constant[k]);
+        }
+        if (t.elems != null) {
+            return t.elems[k];
+        }
+        return Internals.atPosition(t.tape, t.start + k);
+    }
+
+    /** The element of operand x (of shape s) at (i, j) of the broadcast output. */
+    private static Num element(Object x, int[] s, int[] out, int i, int j) {
+        if (x instanceof Num n) {
+            return n;
+        }
+        if (x instanceof Double d) {
+            return Num.constant(d);
+        }
+        int[] st = strides(s, out);
+        return flat((Tensor) x, i * st[0] + j * st[1]);
+    }
+
+    private static Operand plain(Tensor t) {
+        return t.constant != null ? new Operand(-1, t.constant, 0, 1, t.size())
+                : new Operand(t.start, null, 0, 1, t.size());
+    }
+
+    private static Operand operand(Object x, int[] s, int[] out) {
+        if (x instanceof Double d) {
+            return new Operand(-1, new double[] {d}, 0, 0, 1);
+        }
+        if (x instanceof Num n) {
+            return n.isConstant() ? new Operand(-1, new double[] {Internals.peek(n)}, 0, 0, 1)
+                    : new Operand(Internals.position(n), null, 0, 0, 1);
+        }
+        Tensor t = (Tensor) x;
+        int[] st = strides(s, out);
+        return t.constant != null ? new Operand(-1, t.constant, st[0], st[1], t.size())
+                : new Operand(t.start, null, st[0], st[1], t.size());
+    }
+
+    /** {row stride, column stride} of an operand of shape s inside the output shape out. */
+    private static int[] strides(int[] s, int[] out) {
+        if (s.length == 0 || count(s) == 1) {
+            return new int[] {0, 0};                          // a scalar
+        }
+        int cols = out[out.length - 1];
+        if (Arrays.equals(s, out)) {
+            return new int[] {cols, 1};
+        }
+        if (s.length == 1 || s[0] == 1) {
+            return new int[] {0, 1};                          // a row vector
+        }
+        return new int[] {1, 0};                              // a column vector (m, 1)
+    }
+
+    /** The shape of a broadcast result, or a clear error naming both shapes. */
+    static int[] broadcastShape(String op, int[] a, int[] b) {
+        if (a.length == 0 || count(a) == 1 && b.length > 0) {
+            return b.length == 0 ? new int[] {1} : b.clone();
+        }
+        if (b.length == 0 || count(b) == 1) {
+            return a.clone();
+        }
+        if (Arrays.equals(a, b)) {
+            return a.clone();
+        }
+        int[] big = a.length == 2 ? a : b;
+        int[] small = big == a ? b : a;
+        if (big.length == 2) {
+            int m = big[0];
+            int n = big[1];
+            boolean row = (small.length == 1 && small[0] == n) || (small.length == 2 && small[0] == 1 && small[1] == n);
+            boolean col = small.length == 2 && small[0] == m && small[1] == 1;
+            if (row || col) {
+                return big.clone();
+            }
+        }
+        throw new IllegalArgumentException(op + ": shapes " + shapeString(a) + " and " + shapeString(b)
+                + " cannot be combined: use equal shapes, a scalar, a row vector of " + big[big.length - 1]
+                + " elements or a column vector (" + big[0] + ", 1)");
+    }
+
+    private static Tensor fromNums(int[] shape, Num[] e) {
+        boolean allConst = true;
+        for (Num x : e) {
+            allConst &= x.isConstant();
+        }
+        if (allConst) {
+            double[] d = new double[e.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = Internals.peek(e[i]);
+            }
+            return new Tensor(shape, d, null, -1, null);
+        }
+        return new Tensor(shape, null, null, -1, e);
+    }
+
+    private static void checkShape(String op, int[] s) {
+        if (s.length < 1 || s.length > 2) {
+            throw new IllegalArgumentException(op + ": shape " + shapeString(s) + " — tensors are 1-D or 2-D");
+        }
+        for (int d : s) {
+            if (d < 1) {
+                throw new IllegalArgumentException(op + ": shape " + shapeString(s) + " has a dimension below 1");
+            }
+        }
+    }
+
+    static int count(int[] s) {
+        int n = 1;
+        for (int d : s) {
+            n *= d;
+        }
+        return n;
+    }
+
+    static String shapeString(int[] s) {
+        if (s.length == 1) {
+            return "(" + s[0] + ",)";
+        }
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < s.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(s[i]);
+        }
+        return sb.append(')').toString();
+    }
+
+    /** One short line: the shape and the first values. */
+    @Override
+    public String toString() {
+        double[] v = values();
+        StringBuilder sb = new StringBuilder("Tensor").append(shapeString(shape)).append(" [");
+        int shown = Math.min(v.length, 6);
+        for (int i = 0; i < shown; i++) {
+            sb.append(i == 0 ? "" : ", ").append(v[i]);
+        }
+        return sb.append(v.length > shown ? ", …]" : "]").toString();
+    }
+
+    @Override
+    public Map<String, String> mimeBundle() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("text/plain", toString());
+        return m;
+    }
+}

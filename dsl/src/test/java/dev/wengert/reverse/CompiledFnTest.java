@@ -1,0 +1,122 @@
+package dev.wengert.reverse;
+
+import dev.wengert.Fn;
+import dev.wengert.Num;
+import dev.wengert.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static dev.wengert.Wengert.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Compiled tapes against fresh recordings, including branches that flip between inputs. */
+class CompiledFnTest {
+
+    static final Fn ROSENBROCK = x -> {
+        Num s = constant(0);
+        for (int i = 0; i + 1 < x.length; i++) {
+            s = s.plus(x[i + 1].minus(x[i].square()).square().times(100)).plus(constant(1).minus(x[i]).square());
+        }
+        return s;
+    };
+
+    @Test
+    void replayEqualsAFreshRecording() {
+        CompiledFn c = compile(ROSENBROCK, new double[20]);
+        Random r = new Random(3);
+        for (int k = 0; k < 50; k++) {
+            double[] x = new double[20];
+            for (int i = 0; i < 20; i++) {
+                x[i] = r.nextGaussian();
+            }
+            assertArrayEquals(gradient(ROSENBROCK, x), c.gradient(x), 0.0);
+            assertEquals(ROSENBROCK.apply(toConstants(x)).value(), c.value(x), 0.0);
+        }
+        assertEquals(1, c.recordings(), "no control flow: recorded once");
+    }
+
+    static Num[] toConstants(double[] x) {
+        Num[] c = new Num[x.length];
+        for (int i = 0; i < x.length; i++) {
+            c[i] = constant(x[i]);
+        }
+        return c;
+    }
+
+    @Test
+    void aFlippedBranchRecordsAgain() {
+        Fn f = x -> x[0].gt(x[1]) ? x[0].square().times(x[1]) : x[0].times(sin(x[1]));
+        CompiledFn c = compile(f, 2.0, 1.0);
+        assertEquals(1, c.guards());
+        assertArrayEquals(gradient(f, 3.0, 0.5), c.gradient(3.0, 0.5), 0.0);
+        assertEquals(1, c.recordings());
+        assertArrayEquals(gradient(f, 0.5, 3.0), c.gradient(0.5, 3.0), 0.0, "the other branch, not a wrong gradient");
+        assertEquals(2, c.recordings());
+        assertArrayEquals(gradient(f, 0.25, 2.0), c.gradient(0.25, 2.0), 0.0);
+        assertEquals(2, c.recordings(), "same branch as the last recording: replayed");
+    }
+
+    @Test
+    void loopsAndMaxAndAbsReplayExactly() {
+        Fn f = x -> {
+            Num y = x[0];
+            int steps = 0;
+            while (y.lt(10) && steps < 50) {     // the loop's trip count is guarded
+                y = y.times(x[1]).plus(abs(x[0]));
+                steps++;
+            }
+            return max(y, x[1].times(3)).plus(relu(x[0].minus(1)));
+        };
+        CompiledFn c = compile(f, 1.5, 2.0);
+        double[][] pts = {{1.5, 2.0}, {1.6, 2.1}, {0.5, 3.0}, {-1.0, 1.5}, {2.0, 1.2}};
+        for (double[] p : pts) {
+            assertArrayEquals(gradient(f, p), c.gradient(p), 0.0);
+        }
+    }
+
+    @Test
+    void readingAValueIsGuarded() {
+        Fn f = x -> x[0].value() > 1 ? x[0].square() : x[0].times(3);   // branch on a raw read
+        CompiledFn c = compile(f, 2.0);
+        assertArrayEquals(new double[] {4.0}, c.gradient(2.0), 0.0);
+        assertArrayEquals(new double[] {3.0}, c.gradient(0.5), 0.0);
+        assertEquals(2, c.recordings());
+    }
+
+    @Test
+    void tensorProgramsReplay() {
+        double[] xs = new double[40 * 3];
+        double[] s = new double[40];
+        for (int i = 0; i < 40; i++) {
+            for (int j = 0; j < 3; j++) {
+                xs[i * 3 + j] = Math.sin(0.7 * i + 1.3 * j);
+            }
+            s[i] = i % 3 == 0 ? 1 : -1;
+        }
+        Tensor x = tensor(xs, 40, 3);
+        Tensor sv = tensor(s);
+        Fn loss = w -> x.matmul(tensor(w)).times(sv).softplus().mean().plus(softmax(tensor(w)).get(0));
+        CompiledFn c = compile(loss, 0.1, 0.2, 0.3);
+        for (double[] w : new double[][] {{0.1, 0.2, 0.3}, {-1, 0.5, 2}, {0, 0, 0}}) {
+            assertArrayEquals(gradient(loss, w), c.gradient(w), 1e-16);
+        }
+        assertEquals(1, c.recordings());
+    }
+
+    @Test
+    void aFunctionThatNestsRecordsOnEveryCall() {
+        var k = param("k", 2.0);
+        Fn f = x -> x[0].times(k);
+        CompiledFn c = compile(f, 1.0);
+        assertArrayEquals(new double[] {2.0}, c.gradient(5.0), 0.0);
+        assertTrue(c.toString().contains("not replayable"), c.toString());
+    }
+
+    @Test
+    void wrongLengthIsAClearError() {
+        CompiledFn c = compile(ROSENBROCK, 1, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.gradient(1, 2, 3));
+        assertTrue(e.getMessage().contains("compiled for 2 inputs but was given 3"), e.getMessage());
+    }
+}
