@@ -251,6 +251,32 @@ final class Functional {
                 + " and read past them (" + e.getMessage() + "); pass as many values as f reads", e);
     }
 
+    /** Σ over paths of |∏ partials| per input: the scale of the terms the reverse gradient sums. */
+    static double[] gradientScale(Fn f, double[] x) {
+        String caller = "gradientScale(f, x)";
+        checkFunction(f, caller);
+        checkPoint(x, caller);
+        Session s = Session.current();
+        Tape t = s.borrowTape(caller);
+        try {
+            Num[] in = new Num[x.length];
+            for (int i = 0; i < x.length; i++) {
+                in[i] = Num.reverseParameter(t, "x" + i, x[i]);
+            }
+            Num y = call(f, in, caller);
+            double[] g = new double[x.length];
+            if (y.isAt(t)) {
+                double[] a = t.absoluteAdjoints(y.idx);
+                for (int i = 0; i < x.length; i++) {
+                    g[i] = a[in[i].idx];
+                }
+            }
+            return g;
+        } finally {
+            s.returnTape(t);
+        }
+    }
+
     // ---- nesting: the same calls over Num, returning Num ------------------------------------------
 
     /**

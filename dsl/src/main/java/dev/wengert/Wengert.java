@@ -385,6 +385,20 @@ public final class Wengert {
         return new CompiledFn(f, x0);
     }
 
+    /**
+     * The scale of the terms the reverse-mode gradient sums, per input: the sum over all paths
+     * of the absolute products of the partials. When it is far above |∂f/∂xᵢ|, that partial
+     * came out of cancellation and carries about log10(scale/|∂f/∂xᵢ|) fewer correct digits;
+     * forward mode, which never forms the cancelling terms, may then be more accurate.
+     *
+     * <pre>{@code
+     * gradientScale(x -> atan2(x[0].square().exp().reciprocal(), x[0].minus(x[0])), 2.0);   // huge
+     * }</pre>
+     */
+    public static double[] gradientScale(Fn f, double... x) {
+        return Functional.gradientScale(f, x);
+    }
+
     /** Forward, reverse and central finite differences side by side, with a verdict. */
     public static GradCheck gradCheck(Fn f, double... x) {
         return GradCheck.of(f, x, GradCheck.DEFAULT_TOLERANCE);

@@ -13,6 +13,11 @@ public final class Oracles {
      * smooth f it reaches about 1e-12 relative in plain doubles.
      */
     public static double ridders(DoubleUnaryOperator f, double x, double h0) {
+        return riddersWithError(f, x, h0)[0];
+    }
+
+    /** {@link #ridders} with its own error estimate: {derivative, estimated absolute error}. */
+    public static double[] riddersWithError(DoubleUnaryOperator f, double x, double h0) {
         final int n = 12;
         final double con = 1.4;
         final double con2 = con * con;
@@ -38,7 +43,7 @@ public final class Oracles {
                 break;
             }
         }
-        return best;
+        return new double[] {best, err};
     }
 
     /** |a − b| / max(|a|, |b|), 0 when equal (including equal infinities). */

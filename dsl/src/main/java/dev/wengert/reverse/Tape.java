@@ -521,6 +521,44 @@ public final class Tape implements Displayable {
     }
 
     /**
+     * The magnitude of the terms a backward sweep from {@code root} sums: for each node, the
+     * sum over all paths to the root of the absolute product of the partials along the path.
+     * Where it greatly exceeds the adjoint itself, the adjoint was formed by cancellation and
+     * has lost about log10(scale / |adjoint|) digits to rounding — in reverse mode a partial of
+     * 1e14 into a value whose own derivative is exactly 0 (atan2(y, x − x)) costs that much.
+     * Array operations contribute their pullback applied to the magnitudes (an upper estimate
+     * for elementwise operations, approximate for matrix products).
+     */
+    public double[] absoluteAdjoints(int root) {
+        double[] a = new double[size];
+        boolean[] hit = new boolean[size];
+        a[root] = 1.0;
+        hit[root] = true;
+        for (int i = root; i >= 0; i--) {
+            int s = start[i];
+            int e = start[i + 1];
+            if (s == e) {
+                if (op[i] instanceof BlockOp b) {
+                    b.pullback(value, a, hit);
+                }
+                continue;
+            }
+            if (!hit[i]) {
+                continue;
+            }
+            double g = Math.abs(a[i]);
+            for (int k = s; k < e; k++) {
+                a[args[k]] += Math.abs(partials[k]) * g;
+                hit[args[k]] = true;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            a[i] = Math.abs(a[i]);
+        }
+        return a;
+    }
+
+    /**
      * Propagates tangents forward over the recorded operations: given tangents of some leaves,
      * returns the tangent of every node (a Jacobian–vector product without re-running code).
      */

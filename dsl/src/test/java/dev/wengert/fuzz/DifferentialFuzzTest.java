@@ -44,6 +44,8 @@ class DifferentialFuzzTest {
         int skipped = 0;
         int fdChecked = 0;
         int hessians = 0;
+        int cancellations = 0;
+        int fdInconclusive = 0;
         List<String> failures = new ArrayList<>();
         for (int p = 0; p < PROGRAMS && failures.size() < 5; p++) {
             long seed = rnd.nextLong();
@@ -71,7 +73,17 @@ class DifferentialFuzzTest {
             checked++;
             for (int i = 0; i < n; i++) {
                 if (diff(fwd[i], rev[i]) > 1e-11) {
-                    failures.add(prog + "\n  at " + java.util.Arrays.toString(x) + ": forward " + fwd[i] + " vs reverse " + rev[i]);
+                    // Reverse mode can add huge contributions that cancel (a partial of 1e14 into a
+                    // value whose own derivative is exactly 0, as in atan2(y, x − x)); forward mode
+                    // never forms them. The rounding such sums may lose is bounded by the scale of
+                    // the terms summed (gradientScale); a rule defect is far outside that bound.
+                    double scale = gradientScale(prog, x)[i];
+                    if (Math.abs(fwd[i] - rev[i]) <= 256 * Math.ulp(1.0) * scale) {
+                        cancellations++;
+                    } else {
+                        failures.add(prog + "\n  at " + java.util.Arrays.toString(x) + ": forward " + fwd[i]
+                                + " vs reverse " + rev[i] + " (scale of the summed terms " + scale + ")");
+                    }
                 }
             }
             CompiledFn c = compile(prog, x);
@@ -100,11 +112,16 @@ class DifferentialFuzzTest {
                 if (guard.recordings() > 1 || nearKink(prog, x, i, h)) {
                     continue;
                 }
-                double fd = Oracles.ridders(t -> {
+                double[] fde = Oracles.riddersWithError(t -> {
                     double[] q = x.clone();
                     q[k] = t;
                     return prog.apply(constants(q)).value();
-                }, x[i], h);
+                }, x[i], Math.min(h, 0.1 / Math.max(1, Math.abs(rev[i]))));
+                double fd = fde[0];
+                if (!(fde[1] <= 1e-8 * Math.max(1, Math.abs(fd)))) {
+                    fdInconclusive++;                      // Ridders' own error estimate says it cannot tell
+                    continue;
+                }
                 fdChecked++;
                 if (diff(fd, rev[i]) > 1e-6 * Math.max(1, Math.abs(rev[i]))) {
                     failures.add(prog + "\n  at " + java.util.Arrays.toString(x) + ": ∂/∂x" + i + " reverse " + rev[i]
@@ -121,9 +138,10 @@ class DifferentialFuzzTest {
                         scale = Math.max(scale, Math.abs(v));
                     }
                 }
+                double hj = Math.max(hessianJitter(prog, x, h1), 1e-9 * scale);
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < n; j++) {
-                        if (Math.abs(h1[i][j] - h2[i][j]) > 1e-9 * scale || Math.abs(h1[i][j] - h1[j][i]) > 1e-9 * scale) {
+                        if (Math.abs(h1[i][j] - h2[i][j]) > 10 * hj || Math.abs(h1[i][j] - h1[j][i]) > 10 * hj) {
                             failures.add(prog + "\n  at " + java.util.Arrays.toString(x) + ": H[" + i + "][" + j + "] "
                                     + h1[i][j] + ", transposed " + h1[j][i] + ", forward over forward " + h2[i][j]);
                         }
@@ -132,11 +150,31 @@ class DifferentialFuzzTest {
             }
         }
         System.out.printf("differential fuzzing: %d programs from seed %d (finite differences on every %d), "
-                + "%d checked (%d skipped for overflow), "
-                + "%d finite-difference comparisons, %d Hessians, %d failures%n",
-                PROGRAMS, SEED, FD_EVERY, checked, skipped, fdChecked, hessians, failures.size());
+                + "%d checked (%d skipped for overflow), %d finite-difference comparisons (%d inconclusive by "
+                + "Ridders' own error estimate), %d Hessians, %d forward/reverse differences explained by "
+                + "cancellation (within the rounding bound of gradientScale), %d failures%n",
+                PROGRAMS, SEED, FD_EVERY, checked, skipped, fdChecked, fdInconclusive, hessians, cancellations,
+                failures.size());
         assertTrue(failures.isEmpty(), String.join("\n\n", failures));
         assertTrue(checked > PROGRAMS / 2, "most programs must be checkable, not skipped: " + checked);
+    }
+
+    /** The same for Hessians: how much forward-over-reverse wobbles between neighbouring points. */
+    static double hessianJitter(RandomProgram prog, double[] x, double[][] h0) {
+        double j = 0;
+        for (int k = 1; k <= 3; k++) {
+            double[] y = x.clone();
+            for (int q = 0; q < y.length; q++) {
+                y[q] += k * 16 * Math.ulp(y[q]);
+            }
+            double[][] h = hessian(prog, y);
+            for (int a = 0; a < h.length; a++) {
+                for (int b = 0; b < h.length; b++) {
+                    j = Math.max(j, Math.abs(h[a][b] - h0[a][b]));
+                }
+            }
+        }
+        return j;
     }
 
     /** Whether a kink (abs, relu, max, min at a tie) lies within the stencil: detected as a jump in the slope. */

@@ -1,0 +1,46 @@
+package dev.wengert.fuzz;
+
+import dev.wengert.Mode;
+import org.junit.jupiter.api.Test;
+
+import static dev.wengert.Wengert.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Programs the long fuzzing run flagged (RELIABILITY.md), kept as regression tests. None was a
+ * wrong rule; each showed a limit of an oracle, and the fuzzer now tells those apart.
+ */
+class FuzzRegressionTest {
+
+    /**
+     * atan2(y, x − x): the partial with respect to the exactly-zero x − x is −1/y ≈ −1e14, so
+     * reverse mode adds ±1e14 into one adjoint and keeps only ~1e-2 of absolute accuracy, while
+     * forward mode multiplies the exact zero tangent and stays exact. Both are right to rounding.
+     */
+    @Test
+    void reverseModeCancellationIsRoundingNotADefect() {
+        RandomProgram p = new RandomProgram(825265529706600804L, 1, 15);
+        double[] x = {-2.3274741532505385};
+        double f = gradient(Mode.FORWARD, p, x)[0];
+        double r = gradient(Mode.REVERSE, p, x)[0];
+        assertNotEquals(f, r, "the case still shows the cancellation");
+        double scale = gradientScale(p, x)[0];
+        assertTrue(scale > 1e9, "the terms summed are huge: " + scale);
+        assertTrue(Math.abs(f - r) <= 256 * Math.ulp(1.0) * scale, "within the rounding bound: " + f + " vs " + r);
+    }
+
+    /**
+     * cos of a value whose derivative is 1.2e5: a central difference with step 1e-3 spans many
+     * oscillations. Ridders' own error estimate reports it cannot tell, so no verdict is drawn.
+     */
+    @Test
+    void finiteDifferencesOfFastOscillationsAreInconclusive() {
+        RandomProgram p = new RandomProgram(3595615084640831618L, 3, 13);
+        double[] x = {-2.097891568156241, 1.0173343203351108, 0.2566260776488225};
+        double g = gradient(p, x)[2];
+        assertEquals(g, gradient(Mode.FORWARD, p, x)[2], 1e-9 * Math.abs(g));
+        double[] fd = dev.wengert.Oracles.riddersWithError(t -> p.apply(DifferentialFuzzTest.constants(
+                new double[] {x[0], x[1], t})).value(), x[2], 1e-3);
+        assertFalse(fd[1] <= 1e-8 * Math.max(1, Math.abs(fd[0])), "a step of 1e-3 is inconclusive here");
+    }
+}
