@@ -45,6 +45,7 @@ class DifferentialFuzzTest {
         int fdChecked = 0;
         int hessians = 0;
         int cancellations = 0;
+        int hessianCancellations = 0;
         int fdInconclusive = 0;
         List<String> failures = new ArrayList<>();
         for (int p = 0; p < PROGRAMS && failures.size() < 5; p++) {
@@ -129,6 +130,18 @@ class DifferentialFuzzTest {
                 }
             }
             if (!prog.usesCustomRule && n <= 3 && p % 4 == 0) {
+                // The forward-over-reverse Hessian sums the same terms as the reverse gradient
+                // (with tangents); where those lost most digits to cancellation (see above), so
+                // did the Hessian, while forward over forward never forms them: no verdict there.
+                double[] gs = gradientScale(prog, x);
+                boolean cancelled = false;
+                for (int i = 0; i < n; i++) {
+                    cancelled |= gs[i] > 1e6 * Math.max(1, Math.abs(rev[i]));
+                }
+                if (cancelled) {
+                    hessianCancellations++;
+                    continue;
+                }
                 double[][] h1 = hessian(Mode.FORWARD, Mode.REVERSE, prog, x);
                 double[][] h2 = hessian(Mode.FORWARD, Mode.FORWARD, prog, x);
                 hessians++;
@@ -151,10 +164,11 @@ class DifferentialFuzzTest {
         }
         System.out.printf("differential fuzzing: %d programs from seed %d (finite differences on every %d), "
                 + "%d checked (%d skipped for overflow), %d finite-difference comparisons (%d inconclusive by "
-                + "Ridders' own error estimate), %d Hessians, %d forward/reverse differences explained by "
+                + "Ridders' own error estimate), %d Hessians (%d not compared: the reverse "
+                + "sweep lost over 6 digits to cancellation), %d forward/reverse differences explained by "
                 + "cancellation (within the rounding bound of gradientScale), %d failures%n",
-                PROGRAMS, SEED, FD_EVERY, checked, skipped, fdChecked, fdInconclusive, hessians, cancellations,
-                failures.size());
+                PROGRAMS, SEED, FD_EVERY, checked, skipped, fdChecked, fdInconclusive, hessians, hessianCancellations,
+                cancellations, failures.size());
         assertTrue(failures.isEmpty(), String.join("\n\n", failures));
         assertTrue(checked > PROGRAMS / 2, "most programs must be checkable, not skipped: " + checked);
     }
