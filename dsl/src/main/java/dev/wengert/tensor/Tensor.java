@@ -83,7 +83,13 @@ public final class Tensor implements Displayable {
         if (rows == null || rows.length == 0) {
             throw new IllegalArgumentException("tensor(rows): give at least one row");
         }
+        if (rows[0] == null) {
+            throw new IllegalArgumentException("tensor(rows): row 0 is null");
+        }
         int n = rows[0].length;
+        if (n == 0) {
+            throw new IllegalArgumentException("tensor(rows): row 0 is empty");
+        }
         double[] d = new double[rows.length * n];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] == null || rows[i].length != n) {
