@@ -119,7 +119,7 @@ final class Nested {
 
     /** Refuses values of a rewound tape or a closed tag, naming both differentiations involved. */
     private static void checkAlive(String op, Num x, Num[] all) {
-        boolean dead = x.tape != null ? x.gen != x.tape.generation() : x.tag.isClosed();
+        boolean dead = x.tape != null ? !x.tape.isValid(x.idx, x.gen) : x.tag.isClosed();
         if (!dead) {
             if (x.tape != null) {
                 x.checkUsable(op);

@@ -33,7 +33,8 @@ import dev.wengert.rules.UnaryRule;
  * }</pre>
  */
 public final class Num {
-    final double v;
+    // final for every value but a parameter, which an optimizer may move (Internals.assign)
+    double v;
     // reverse mode: the tape, the position on it, and the tape's generation when recorded
     final Tape tape;
     final int idx;
@@ -127,7 +128,7 @@ public final class Num {
      * program may branch on it, so a replay with a different value records again.
      */
     public double value() {
-        if (tape != null && tape.recordsProgram() && gen == tape.generation()) {
+        if (tape != null && tape.recordsProgram() && tape.isValid(idx, gen)) {
             tape.guardRead(idx, v);
         }
         return v;
@@ -141,14 +142,14 @@ public final class Num {
     /** Whether this value is a parameter made by {@code param(...)}. */
     public boolean isParameter() {
         if (tape != null) {
-            return gen == tape.generation() && tape.isParameter(idx);
+            return tape.isValid(idx, gen) && tape.isParameter(idx);
         }
         return tag != null && idx >= 0;
     }
 
     /** The parameter's name, or null for other values and unnamed parameters. */
     public String name() {
-        if (tape != null && gen == tape.generation()) {
+        if (tape != null && tape.isValid(idx, gen)) {
             String n = tape.name(idx);
             return n == null || n.isEmpty() ? null : n;
         }
@@ -208,9 +209,9 @@ public final class Num {
      * replay that would take the other branch records again instead of going wrong.
      */
     private boolean guard(String cmp, Num o, boolean outcome) {
-        if (tape != null && tape.recordsProgram() && gen == tape.generation()) {
+        if (tape != null && tape.recordsProgram() && tape.isValid(idx, gen)) {
             tape.guardCompare(idx, o.tape == tape ? o.idx : -1, o.v, cmp, outcome);
-        } else if (o.tape != null && o.tape.recordsProgram() && o.gen == o.tape.generation()) {
+        } else if (o.tape != null && o.tape.recordsProgram() && o.tape.isValid(o.idx, o.gen)) {
             String flipped = switch (cmp) {
                 case "gt" -> "lt";
                 case "lt" -> "gt";
@@ -663,7 +664,7 @@ public final class Num {
 
     /** Refuses values of a closed, rewound or foreign-thread tape, naming the value and the fix. */
     void checkUsable(String op) {
-        if (gen != tape.generation()) {
+        if (gen != tape.generation() && !tape.isValid(idx, gen)) {
             throw new WengertException(op + ": " + staleDescription());
         }
         if (tape.session().owner() != Thread.currentThread()) {
@@ -689,6 +690,11 @@ public final class Num {
                     + "Create it again (re-run the cell or line that made it, e.g. param(\"x\", 1.0)) "
                     + "after the reset.";
         }
+        if (!tape.isScoped()) {
+            return describeBrief() + " was computed while an optimizer evaluated a loss over the implicit tape's "
+                    + "parameters; such intermediate values are dropped when it moves on. Compute it again from "
+                    + "the parameters (they now hold the optimizer's values).";
+        }
         return describeBrief() + " was recorded inside a functional call (gradient, jacobian, …) "
                 + "whose private tape was rewound when the call returned: it escaped that differentiation. "
                 + "Values computed inside a function given to gradient(...) cannot be used after it returns; "
@@ -709,7 +715,7 @@ public final class Num {
     private String describeBrief() {
         if (tape != null) {
             // a closed tape keeps its names, so a stale parameter is still named in errors
-            if ((gen == tape.generation() || tape.isClosed()) && tape.isParameter(idx)) {
+            if ((tape.isValid(idx, gen) || tape.isClosed()) && tape.isParameter(idx)) {
                 String n = tape.name(idx);
                 return n == null || n.isEmpty() ? "parameter #" + idx : "parameter '" + n + "'";
             }
@@ -786,7 +792,7 @@ public final class Num {
             throw new IllegalArgumentException("d(null): pass the parameter to differentiate with respect to");
         }
         if (!x.isParameter()) {
-            if (x.tape != null && x.gen != x.tape.generation()) {
+            if (x.tape != null && !x.tape.isValid(x.idx, x.gen)) {
                 throw new WengertException("d(x): " + x.staleDescription());
             }
             throw new WengertException("d(x): " + x.describe() + " is not a parameter. Derivatives are taken "
@@ -886,7 +892,7 @@ public final class Num {
     public String toString() {
         String n = name();
         String head = n != null ? n + " = " + v : "Num(" + v + ")";
-        if (tape != null && gen == tape.generation() && !tape.isClosed()) {
+        if (tape != null && tape.isValid(idx, gen) && !tape.isClosed()) {
             Double g = tape.isParameter(idx) ? tape.parameterGradient(idx) : null;
             if (g == null && tape.reached(idx)) {
                 g = tape.adjoint(idx);

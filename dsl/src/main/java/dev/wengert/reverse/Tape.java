@@ -50,6 +50,10 @@ public final class Tape implements Displayable {
     private final boolean implicit;
 
     private int generation;
+    // marks[g] is the size the tape was cut back to when generation g ended: a value recorded
+    // in generation g is still valid while its position is below every later cut (0 for a
+    // rewind or close, which invalidate everything)
+    private int[] marks = new int[8];
     private boolean closed;
     private long level;
 
@@ -613,7 +617,7 @@ public final class Tape implements Displayable {
      * generation and are refused from now on.
      */
     public void rewind() {
-        generation++;
+        endGeneration(0);
         level = Session.nextLevel();
         numPartials.clear();
         size = 0;
@@ -634,7 +638,7 @@ public final class Tape implements Displayable {
     /** Closes the tape for good (after {@code resetTape()}); its values are refused. */
     public void close() {
         closed = true;
-        generation++;
+        endGeneration(0);
         numPartials.clear();
         value = new double[0];
         op = new Object[0];
@@ -656,6 +660,100 @@ public final class Tape implements Displayable {
      */
     public void begin() {
         level = Session.nextLevel();
+    }
+
+    private void endGeneration(int mark) {
+        if (generation == marks.length) {
+            marks = Arrays.copyOf(marks, marks.length * 2);
+        }
+        marks[generation++] = mark;
+    }
+
+    /**
+     * Whether a value recorded at {@code position} in generation {@code gen} is still valid:
+     * always in the current generation, else only below every cut made since.
+     */
+    public boolean isValid(int position, int gen) {
+        if (gen == generation) {
+            return true;
+        }
+        if (closed || gen > generation) {
+            return false;
+        }
+        for (int g = gen; g < generation; g++) {
+            if (position >= marks[g]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Cuts the tape back to {@code mark} operations: what was recorded after it is forgotten
+     * and refused from now on, what came before stays valid. An optimizer uses this to evaluate
+     * a loss over the implicit tape's parameters again and again without growing the tape.
+     */
+    public void truncate(int mark) {
+        if (mark < 0 || mark > size) {
+            throw new IllegalArgumentException("truncate(" + mark + "): the tape has " + size + " operations");
+        }
+        for (int i = mark; i < size; i++) {
+            if (op[i] instanceof BlockOp || op[i] == MEMBER) {
+                members -= op[i] == MEMBER ? 1 : 0;
+            }
+            names.remove(i);
+            numPartials.remove(i);
+            op[i] = null;
+        }
+        int k = 0;
+        for (int j = 0; j < nparams; j++) {
+            if (params[j] < mark) {
+                params[k++] = params[j];
+            }
+        }
+        nparams = k;
+        nargs = start[mark];
+        size = mark;
+        sweptRoot = -1;
+        endGeneration(mark);
+    }
+
+    /**
+     * After a backward sweep: the first operation before {@code mark} that the sweep reached,
+     * that is not a parameter, and that depends on one of the given parameters — a value
+     * computed from their old values — or −1.
+     */
+    public int staleDependency(int mark, int[] parameterPositions) {
+        boolean[] dep = new boolean[mark];
+        for (int p : parameterPositions) {
+            if (p < mark) {
+                dep[p] = true;
+            }
+        }
+        for (int i = 0; i < mark; i++) {
+            if (op[i] instanceof BlockOp b) {
+                for (int in : b.inputs()) {
+                    dep[i] |= in < mark && dep[in];
+                }
+                continue;
+            }
+            for (int k = start[i]; k < start[i + 1]; k++) {
+                dep[i] |= dep[args[k]];
+            }
+            if (dep[i] && !isParameter(i) && reached(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Sets the recorded value of a parameter (an optimizer moving it). */
+    public void setParameterValue(int position, double v) {
+        if (!isParameter(position)) {
+            throw new IllegalArgumentException("position #" + position + " is not a parameter");
+        }
+        value[position] = v;
+        sweptRoot = -1;
     }
 
     public boolean isClosed() {

@@ -295,7 +295,7 @@ public final class Tensor implements Displayable {
     }
 
     private void check(String op) {
-        Internals.checkUsable(tape, gen, "a tensor of shape " + shapeString(shape), op);
+        Internals.checkUsable(tape, gen, start, "a tensor of shape " + shapeString(shape), op);
     }
 
     // ---- elementwise -------------------------------------------------------------------------------
