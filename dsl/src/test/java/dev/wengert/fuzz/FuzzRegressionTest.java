@@ -60,4 +60,18 @@ class FuzzRegressionTest {
         double[] d = derivatives(t -> p.apply(t), x[0], 2);
         assertEquals(d[2], exact, 1e-12 * Math.max(1, Math.abs(d[2])));
     }
+
+    /**
+     * x₁ − r₆ with r₆ ≈ 5e7: the derivative in x₁ is exactly 1, and a central difference of a
+     * value of 5e7 with step 1e-3 carries rounding of |f|·ε/h ≈ 1e-5, which Ridders' estimate
+     * does not see. The fuzzer now allows for that floor.
+     */
+    @Test
+    void finiteDifferencesOfALargeValueHaveARoundingFloor() {
+        RandomProgram p = new RandomProgram(-2428140738526612432L, 2, 9);
+        double[] x = {0.9523350979619047, 0.021080158408079305};
+        assertEquals(1.0, gradient(p, x)[1], 0.0);
+        double f = p.apply(DifferentialFuzzTest.constants(x)).value();
+        assertTrue(Math.abs(f) > 1e7, "a large value: " + f);
+    }
 }
