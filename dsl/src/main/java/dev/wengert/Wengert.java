@@ -842,7 +842,285 @@ public final class Wengert {
 
     // ==== optimizers (dev.wengert.optim): minimize, gradientDescent, lbfgs, … ====
 
+    /**
+     * Minimises f from x0 by L-BFGS (memory 10, strong-Wolfe line search; converged when
+     * ‖∇f‖ ≤ 1e-6). Gradients by reverse mode, each on a private tape.
+     *
+     * <pre>{@code
+     * // f(x, y) = (1 − x)² + 100 (y − x²)²
+     * var r = minimize(x -> square(x[0].neg().plus(1)).plus(square(x[1].minus(square(x[0]))).times(100)), -1.2, 1.0);
+     * r.x();   // ≈ [1.0, 1.0]
+     * }</pre>
+     */
+    public static dev.wengert.optim.OptimizationResult minimize(Fn f, double... x0) {
+        return dev.wengert.optim.Lbfgs.create().minimize(f, x0);
+    }
+
+    /**
+     * Minimises f from x0 by the given method.
+     *
+     * <pre>{@code
+     * minimize(x -> square(x[0].minus(3)), new double[] {0}, gradientDescent(0.1));
+     * }</pre>
+     */
+    public static dev.wengert.optim.OptimizationResult minimize(Fn f, double[] x0, dev.wengert.optim.Optimizer<?> method) {
+        if (method == null) {
+            throw new IllegalArgumentException("minimize(f, x0, null): choose a method, e.g. lbfgs() or gradientDescent(0.01)");
+        }
+        return method.minimize(f, x0);
+    }
+
+    /**
+     * Minimises a loss over parameters of a {@link #params(Object...)} holder by L-BFGS, and
+     * leaves them at the best point found. They are plain {@code param(...)} values (moved in
+     * place; the loss must compute from them inside the lambda) or a holder's ({@code p.get("a")}).
+     *
+     * <pre>{@code
+     * var p = params("a", 0.0, "b", 0.0);
+     * minimize(() -> square(p.get("a").minus(3)).plus(square(p.get("b"))), p.get("a"), p.get("b"));
+     * p;   // a = 3.0, b = 0.0
+     * }</pre>
+     */
+    public static dev.wengert.optim.OptimizationResult minimize(java.util.function.Supplier<Num> loss, Num... params) {
+        return dev.wengert.optim.Lbfgs.create().minimize(loss, params);
+    }
+
+    /**
+     * Minimises a loss over all parameters of the holder by L-BFGS, and leaves them at the best point.
+     *
+     * <pre>{@code
+     * var p = params("a", 0.0, "b", 0.0);
+     * minimize(() -> square(p.get("a").minus(3)).plus(square(p.get("b"))), p);
+     * }</pre>
+     */
+    public static dev.wengert.optim.OptimizationResult minimize(java.util.function.Supplier<Num> loss,
+            dev.wengert.optim.Params params) {
+        return dev.wengert.optim.Lbfgs.create().minimize(loss, params);
+    }
+
+    /** {@link #minimize(java.util.function.Supplier, dev.wengert.optim.Params)} by the given method. */
+    public static dev.wengert.optim.OptimizationResult minimize(java.util.function.Supplier<Num> loss,
+            dev.wengert.optim.Params params, dev.wengert.optim.Optimizer<?> method) {
+        if (method == null) {
+            throw new IllegalArgumentException("minimize(loss, params, null): choose a method, e.g. lbfgs() or adam(0.01)");
+        }
+        return method.minimize(loss, params);
+    }
+
+    /**
+     * Named parameters an optimizer can move, from names and start values in pairs.
+     *
+     * <pre>{@code
+     * var p = params("slope", 0.0, "intercept", 1.0);
+     * p.get("slope");   // slope = 0.0, a parameter
+     * }</pre>
+     */
+    public static dev.wengert.optim.Params params(Object... namesAndValues) {
+        return dev.wengert.optim.Params.of(namesAndValues);
+    }
+
+    /** Gradient descent with a fixed step: x ← x − rate·∇f. */
+    public static dev.wengert.optim.GradientDescent gradientDescent(double rate) {
+        return dev.wengert.optim.GradientDescent.fixed(rate);
+    }
+
+    /** Gradient descent with Commons Math's Brent line search along −∇f. */
+    public static dev.wengert.optim.GradientDescent gradientDescent() {
+        return dev.wengert.optim.GradientDescent.withLineSearch();
+    }
+
+    /** Heavy-ball momentum: v ← beta·v + ∇f, x ← x − rate·v. */
+    public static dev.wengert.optim.Momentum momentum(double rate, double beta) {
+        return dev.wengert.optim.Momentum.heavyBall(rate, beta);
+    }
+
+    /** Nesterov's accelerated gradient: v ← beta·v + ∇f, x ← x − rate·(∇f + beta·v). */
+    public static dev.wengert.optim.Momentum nesterov(double rate, double beta) {
+        return dev.wengert.optim.Momentum.nesterov(rate, beta);
+    }
+
+    /** Adam with step size rate (β₁ = 0.9, β₂ = 0.999, ε = 1e-8). */
+    public static dev.wengert.optim.Adam adam(double rate) {
+        return dev.wengert.optim.Adam.of(rate);
+    }
+
+    /** Nonlinear conjugate gradients (Polak–Ribière+, Commons Math's Brent line search). */
+    public static dev.wengert.optim.ConjugateGradient conjugateGradient() {
+        return dev.wengert.optim.ConjugateGradient.create();
+    }
+
+    /** L-BFGS (memory 10, strong-Wolfe line search): the default of {@code minimize}. */
+    public static dev.wengert.optim.Lbfgs lbfgs() {
+        return dev.wengert.optim.Lbfgs.create();
+    }
+
+    /**
+     * Newton's method with the exact Hessian ({@link #hessian(Fn, double...)}), shifted to be
+     * positive definite where it is not, and Armijo backtracking from the full step.
+     *
+     * <pre>{@code
+     * minimize(x -> square(x[0].minus(1)).plus(square(x[1]).times(10)), new double[] {3, 3}, newton());   // 1 iteration
+     * }</pre>
+     */
+    public static dev.wengert.optim.Newton newton() {
+        return dev.wengert.optim.Newton.create();
+    }
+
+    /** f as a Commons Math {@code ObjectiveFunction}, to run any Commons Math optimizer on it. */
+    public static org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction asObjectiveFunction(Fn f) {
+        return dev.wengert.optim.CommonsMath.objectiveFunction(f);
+    }
+
+    /** ∇f (exact, reverse mode) as a Commons Math {@code ObjectiveFunctionGradient}. */
+    public static org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient asObjectiveFunctionGradient(Fn f) {
+        return dev.wengert.optim.CommonsMath.objectiveFunctionGradient(f);
+    }
+
     // ==== fitting (dev.wengert.fit): fit, FitResult, … ====
+
+    /**
+     * Least-squares fit of a model to columns of a table, by Levenberg–Marquardt with the
+     * model's exact Jacobian; rows with missing values are left out and counted.
+     *
+     * <pre>{@code
+     * // y = b1·exp(−b2·x1) + b3·x2
+     * var r = fit((p, x) -> p[0].times(exp(p[1].times(-x[0]))).plus(p[2].times(x[1])),
+     *             table, "y", new String[] {"x1", "x2"}, 1, 0.1, 0);
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fit(dev.wengert.fit.Model model, tech.tablesaw.api.Table table,
+                                                String response, String[] predictors, double... start) {
+        return dev.wengert.fit.Fitter.of(model).start(start).to(table, response, predictors);
+    }
+
+    /**
+     * Least-squares fit of a model to one predictor column of a table (the model reads {@code x[0]}).
+     *
+     * <pre>{@code
+     * var r = fit((p, x) -> p[0].times(x[0]).plus(p[1]), table, "y", "x", 1, 0);   // y = b1·x + b2
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fit(dev.wengert.fit.Model model, tech.tablesaw.api.Table table,
+                                                String response, String predictor, double... start) {
+        return dev.wengert.fit.Fitter.of(model).start(start).to(table, response, predictor);
+    }
+
+    /**
+     * Least-squares fit to arrays: {@code x[i]} holds the predictors of row i, {@code y[i]} its response.
+     *
+     * <pre>{@code
+     * var r = fit((p, x) -> p[0].times(x[0]), new double[][] {{1}, {2}, {3}}, new double[] {2.1, 3.9, 6.2}, 1);
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fit(dev.wengert.fit.Model model, double[][] x, double[] y,
+                                                double... start) {
+        return dev.wengert.fit.Fitter.of(model).start(start).to(x, y);
+    }
+
+    /**
+     * The fluent fit: start values, names, weights and options, then {@code to(table, "y", "x")}.
+     *
+     * <pre>{@code
+     * var r = fit((p, x) -> p[0].div(exp(p[1].minus(p[2].times(x[0]))).plus(1)))
+     *         .start(100, 1, 0.1).names("top", "shift", "rate").sigma("sd").to(table, "y", "x");
+     * }</pre>
+     */
+    public static dev.wengert.fit.Fitter fit(dev.wengert.fit.Model model) {
+        return dev.wengert.fit.Fitter.of(model);
+    }
+
+    /**
+     * Least-squares fit of a single-predictor model {@code (p, x) -> …} with {@code double x}
+     * (its own name: a {@code fit} overload would make two-argument lambdas ambiguous).
+     *
+     * <pre>{@code
+     * var r = fit1((p, x) -> p[0].times(exp(p[1].times(-x))), table, "y", "t", 10, 0.5);   // y = a·e^(−k·t)
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fit1(dev.wengert.fit.Model1 model, tech.tablesaw.api.Table table,
+                                                 String response, String predictor, double... start) {
+        return dev.wengert.fit.Fitter.of1(model).start(start).to(table, response, predictor);
+    }
+
+    /**
+     * Least-squares fit of a single-predictor model to arrays.
+     *
+     * <pre>{@code
+     * var r = fit1((p, x) -> p[0].times(x).plus(p[1]), new double[] {0, 1, 2}, new double[] {1, 3.1, 4.9}, 1, 0);
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fit1(dev.wengert.fit.Model1 model, double[] x, double[] y,
+                                                 double... start) {
+        return dev.wengert.fit.Fitter.of1(model).start(start).to(x, y);
+    }
+
+    /**
+     * The fluent fit of a single-predictor model.
+     *
+     * <pre>{@code
+     * var r = fit1((p, x) -> p[0].times(exp(p[1].times(-x)))).start(10, 0.5).weights("w").to(table, "y", "t");
+     * }</pre>
+     */
+    public static dev.wengert.fit.Fitter fit1(dev.wengert.fit.Model1 model) {
+        return dev.wengert.fit.Fitter.of1(model);
+    }
+
+    /**
+     * Least-squares fit of a model written over whole columns ({@code x[j]} is predictor column
+     * j as a {@link Tensor}; the model returns all rows' predictions at once). Its own name: a
+     * {@code fit} overload would make two-argument lambdas ambiguous. Same result as the
+     * per-row {@code fit} of the same model.
+     *
+     * <pre>{@code
+     * // y = b1·exp(−b2·x1) + b3·x2
+     * var r = fitColumns((p, x) -> x[0].times(p[1]).neg().exp().times(p[0]).plus(x[1].times(p[2])),
+     *                    table, "y", new String[] {"x1", "x2"}, 1, 0.1, 0);
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fitColumns(dev.wengert.fit.ColumnModel model,
+                                                       tech.tablesaw.api.Table table, String response,
+                                                       String[] predictors, double... start) {
+        return dev.wengert.fit.Fitter.ofColumns(model).start(start).to(table, response, predictors);
+    }
+
+    /**
+     * Least-squares fit of a column model to one predictor column of a table (the model reads {@code x[0]}).
+     *
+     * <pre>{@code
+     * var r = fitColumns((p, x) -> x[0].times(p[0]).plus(p[1]), table, "y", "x", 1, 0);   // y = b1·x + b2
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fitColumns(dev.wengert.fit.ColumnModel model,
+                                                       tech.tablesaw.api.Table table, String response,
+                                                       String predictor, double... start) {
+        return dev.wengert.fit.Fitter.ofColumns(model).start(start).to(table, response, predictor);
+    }
+
+    /**
+     * Least-squares fit of a column model to arrays: {@code x[i]} holds the predictors of row i
+     * (the model sees them as columns {@code x[0], x[1], …}), {@code y[i]} its response.
+     *
+     * <pre>{@code
+     * var r = fitColumns((p, x) -> x[0].times(p[0]), new double[][] {{1}, {2}, {3}}, new double[] {2.1, 3.9, 6.2}, 1);
+     * }</pre>
+     */
+    public static dev.wengert.fit.FitResult fitColumns(dev.wengert.fit.ColumnModel model, double[][] x,
+                                                       double[] y, double... start) {
+        return dev.wengert.fit.Fitter.ofColumns(model).start(start).to(x, y);
+    }
+
+    /**
+     * The fluent fit of a column model: start values, names, weights and options, then
+     * {@code to(table, "y", "x")}.
+     *
+     * <pre>{@code
+     * var r = fitColumns((p, x) -> x[0].times(p[1]).neg().exp().times(p[0]))
+     *         .start(10, 0.5).names("a", "k").sigma("sd").to(table, "y", "t");
+     * }</pre>
+     */
+    public static dev.wengert.fit.Fitter fitColumns(dev.wengert.fit.ColumnModel model) {
+        return dev.wengert.fit.Fitter.ofColumns(model);
+    }
 
     // ==== plots (dev.wengert.plot): contour, lossCurve, plot, graph, … ====
 

@@ -1,0 +1,99 @@
+package dev.wengert.optim;
+
+import dev.wengert.Fn;
+import dev.wengert.NonFiniteException;
+import dev.wengert.Num;
+import dev.wengert.ValueAndGradient;
+import dev.wengert.Wengert;
+
+import java.util.Arrays;
+
+/**
+ * The function being minimised, with every evaluation counted against the evaluation limit.
+ * Gradients come from {@link Wengert#valueAndGradient(Fn, double...)}: a private tape per
+ * call, so minimising never grows the implicit tape.
+ */
+final class Objective {
+    /** Thrown when the evaluation limit is reached; the run stops and keeps its best point. */
+    static final class LimitReached extends RuntimeException {
+        LimitReached() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Fn f;
+    private final int n;
+    private final long maxEvaluations;
+    private long evaluations;
+
+    Objective(Fn f, int n, long maxEvaluations) {
+        this.f = f;
+        this.n = n;
+        this.maxEvaluations = maxEvaluations;
+    }
+
+    int dimension() {
+        return n;
+    }
+
+    long evaluations() {
+        return evaluations;
+    }
+
+    /**
+     * f(x) and ∇f(x). In checking mode ({@code checkNonFinite(true)}) a NaN inside f throws;
+     * mid-run we want the line search to back off instead, so it becomes a NaN result here.
+     */
+    ValueAndGradient valueAndGradient(double[] x) {
+        count();
+        try {
+            return Wengert.valueAndGradient(f, x);
+        } catch (NonFiniteException e) {
+            double[] g = new double[n];
+            Arrays.fill(g, Double.NaN);
+            return new ValueAndGradient(Double.NaN, g);
+        }
+    }
+
+    /** f(x) alone, evaluated on constants: no tape at all, for searches that need no slope. */
+    double value(double[] x) {
+        count();
+        Num[] c = new Num[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = Wengert.constant(x[i]);
+        }
+        try {
+            return f.apply(c).value();
+        } catch (NonFiniteException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The exact Hessian at x (forward over reverse); counted as one evaluation. A NaN inside f gives NaN entries. */
+    double[][] hessian(double[] x) {
+        count();
+        try {
+            return Wengert.hessian(f, x);
+        } catch (NonFiniteException e) {
+            double[][] h = new double[n][n];
+            for (double[] row : h) {
+                Arrays.fill(row, Double.NaN);
+            }
+            return h;
+        }
+    }
+
+    /** A trial point along x0 + α·d, with its slope ∇f·d. */
+    Trial trial(double[] x0, double[] d, double alpha) {
+        double[] x = Vectors.axpy(alpha, d, x0);
+        ValueAndGradient vg = valueAndGradient(x);
+        return new Trial(alpha, x, vg.value(), vg.gradient(), Vectors.dot(vg.gradient(), d));
+    }
+
+    private void count() {
+        if (evaluations >= maxEvaluations) {
+            throw new LimitReached();
+        }
+        evaluations++;
+    }
+}
