@@ -3,5 +3,7 @@
 import dev.wengert.*;
 import dev.wengert.tensor.Tensor;
 import dev.wengert.reverse.CompiledFn;
+import dev.wengert.optim.*;
+import dev.wengert.fit.*;
 import static dev.wengert.Wengert.*;
 import tech.tablesaw.api.*;
