@@ -1,0 +1,56 @@
+package dev.wengert.kernel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+
+/**
+ * Starts the kernel the way Jupyter's kernel.json asks:
+ * {@code java -cp ... dev.wengert.kernel.Main [--startup script.jsh]... connection-file.json}.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /**
+     * Connects to the sockets of the connection file and serves until Jupyter shuts the
+     * kernel down.
+     *
+     * @param args {@code --startup <file>} (repeatable) and the connection file
+     */
+    public static void main(String[] args) throws Exception {
+        // basekernel logs every message at INFO; Jupyter shows kernel stderr to the user
+        Logger.getLogger("").setLevel(Level.WARNING);
+        List<Path> startup = new ArrayList<>();
+        Path connectionFile = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--startup") && i + 1 < args.length) {
+                startup.add(Path.of(args[++i]));
+            } else {
+                connectionFile = Path.of(args[i]);
+            }
+        }
+        if (connectionFile == null) {
+            System.err.println("usage: java -cp <kernel jars> dev.wengert.kernel.Main "
+                    + "[--startup script.jsh]... <connection-file.json>");
+            System.exit(2);
+        }
+        KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(connectionFile));
+        Path here = Path.of("").toAbsolutePath();
+        WengertKernel kernel = new WengertKernel(KernelSettings.from(System.getenv(), here), startup, here);
+        GuardedConnection connection = new GuardedConnection(properties);
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        // like ipykernel: a kernel whose Jupyter process died (killed, crashed) must not linger
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        connection.waitUntilClose();
+        // user code may have left threads behind; a shut-down kernel must not linger
+        System.exit(0);
+    }
+}

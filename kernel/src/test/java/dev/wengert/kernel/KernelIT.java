@@ -1,0 +1,331 @@
+package dev.wengert.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * The packaged kernel, installed with kernel-config/install into a temporary Jupyter path and
+ * driven through Debian's jupyter_client and nbconvert (kernel_driver.py), as a notebook user
+ * would drive it. Runs after {@code package}; skips without Jupyter unless CI=true.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // safety net only; nothing here waits on a clock
+class KernelIT {
+
+    private static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final String KERNEL = "wengert-it";
+    private static final Map<String, JsonObject> SCENARIOS = new ConcurrentHashMap<>();
+
+    @TempDir
+    static Path home;
+
+    private static Path moduleDir;
+    private static Path jupyterPath;
+
+    @BeforeAll
+    static void install() throws Exception {
+        requireJupyter();
+        moduleDir = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path prefix = home.resolve("prefix");
+        // -Xmx keeps the out-of-memory cell quick; the grace period keeps the interrupt test quick
+        Result installed = run(List.of(moduleDir.resolve("../kernel-config/install").normalize().toString(),
+                "--prefix", prefix.toString(), "--name", KERNEL, "--jvm-option", "-Xmx256m"));
+        assertEquals(0, installed.exitCode, "kernel-config/install failed:\n" + installed.output);
+        jupyterPath = prefix.resolve("share/jupyter");
+        assertTrue(Files.isRegularFile(jupyterPath.resolve("kernels/" + KERNEL + "/kernel.json")), installed.output);
+    }
+
+    private static void requireJupyter() {
+        if (Files.isExecutable(JUPYTER) && Files.isExecutable(PYTHON)) {
+            return;
+        }
+        String message = "Debian's Jupyter is missing (" + JUPYTER + "): apt-get install jupyter-client "
+                + "jupyter-nbconvert python3-nbclient python3-ipykernel";
+        if ("true".equals(System.getenv("CI"))) {
+            fail(message + " -- CI must run the kernel integration tests");
+        }
+        Assumptions.abort(message);
+    }
+
+    // ---- execute, stream, display ---------------------------------------------------------
+
+    @Test
+    void executesCellsAndShowsTheLastValue() throws Exception {
+        assertEquals("2", result(basics("sum")));
+        assertEquals("5", result(basics("let")));
+    }
+
+    @Test
+    void streamsStdoutAndStderr() throws Exception {
+        JsonArray outputs = basics("stream").getAsJsonArray("outputs");
+        assertEquals(streamText(outputs, "stdout"), "to stdout\n");
+        assertEquals(streamText(outputs, "stderr"), "to stderr\n");
+    }
+
+    @Test
+    void displayableValuesShowTheirSvg() throws Exception {
+        JsonObject data = onlyOutput(basics("svg"), "execute_result").getAsJsonObject("data");
+        assertEquals("<svg xmlns='http://www.w3.org/2000/svg'/>", data.get("image/svg+xml").getAsString());
+        assertEquals("x", data.get("text/plain").getAsString());
+    }
+
+    @Test
+    void displayAndUpdateDisplayMidCell() throws Exception {
+        JsonArray outputs = basics("display").getAsJsonArray("outputs");
+        List<String> kinds = new ArrayList<>();
+        outputs.forEach(o -> kinds.add(o.getAsJsonObject().get("type").getAsString()));
+        assertEquals(List.of("display_data", "update_display_data", "update_display_data", "update_display_data",
+                "display_data", "execute_result"), kinds);
+        String id = displayId(outputs.get(0));
+        assertEquals(id, displayId(outputs.get(3)));
+        assertEquals("\"step 3\"", outputs.get(3).getAsJsonObject().getAsJsonObject("content")
+                .getAsJsonObject("data").get("text/plain").getAsString());
+        assertEquals("42", result(basics("display")));
+    }
+
+    // ---- errors ----------------------------------------------------------------------------
+
+    @Test
+    void compileErrorsPointAtLineAndColumn() throws Exception {
+        JsonObject error = onlyOutput(basics("compile_error"), "error");
+        assertEquals("CompilationError", error.get("ename").getAsString());
+        assertTrue(error.get("evalue").getAsString().startsWith("line 2, column 14: cannot find symbol"),
+                error.toString());
+        assertFalse(error.toString().contains("$JShell"), error.toString());
+    }
+
+    @Test
+    void exceptionsShowTheUsersFramesOnly() throws Exception {
+        JsonObject error = onlyOutput(basics("exception"), "error");
+        assertEquals("java.lang.ArithmeticException: / by zero", error.get("evalue").getAsString());
+        List<String> traceback = strings(error.getAsJsonArray("traceback"));
+        assertEquals(List.of("java.lang.ArithmeticException: / by zero", "    at divide (line 2)",
+                "    at cell (line 5)"), traceback);
+        JsonObject reply = basics("exception").getAsJsonObject("reply");
+        assertFalse(reply.toString().contains("dev.wengert.kernel"), "kernel frames leaked: " + reply);
+        assertEquals("1", result(basics("after_errors")));
+    }
+
+    // ---- completion, inspection, is_complete ---------------------------------------------
+
+    @Test
+    void completesMembers() throws Exception {
+        JsonObject reply = scenario("basics").getAsJsonObject("complete");
+        assertTrue(strings(reply.getAsJsonArray("matches")).contains("toUpperCase("), reply.toString());
+        String code = "int y = 1;\nword.toUpp";
+        assertEquals(code.length() - "toUpp".length(), reply.get("cursor_start").getAsInt());
+    }
+
+    @Test
+    void inspectsWithJavadocSignatures() throws Exception {
+        JsonObject reply = scenario("basics").getAsJsonObject("inspect");
+        assertTrue(reply.get("found").getAsBoolean(), reply.toString());
+        assertTrue(reply.getAsJsonObject("data").get("text/plain").getAsString().contains("abs("), reply.toString());
+    }
+
+    @Test
+    void tellsTheConsoleWhetherCodeIsComplete() throws Exception {
+        JsonObject basics = scenario("basics");
+        assertEquals("complete", basics.getAsJsonObject("complete_code").get("status").getAsString());
+        assertEquals("incomplete", basics.getAsJsonObject("incomplete_code").get("status").getAsString());
+        assertEquals("complete", basics.getAsJsonObject("complete_let").get("status").getAsString());
+        assertEquals("java", basics.getAsJsonObject("kernel_info").getAsJsonObject("language_info")
+                .get("name").getAsString());
+    }
+
+    // ---- interrupt, memory, security, restart ----------------------------------------------
+
+    @Test
+    void interruptStopsARunawayLoopAndTheKernelGoesOn() throws Exception {
+        JsonObject interrupt = scenario("interrupt");
+        for (String cell : List.of("loop", "sleep")) {
+            JsonObject reply = interrupt.getAsJsonObject(cell).getAsJsonObject("reply");
+            assertEquals("error", reply.get("status").getAsString(), cell + ": " + reply);
+            assertEquals("Interrupted", reply.get("ename").getAsString(), cell + ": " + reply);
+            assertEquals("2", result(interrupt.getAsJsonObject(cell + "_then")), cell);
+        }
+        // the DSL's session (tape, parameters) follows the user to the new evaluation thread
+        assertEquals("true", result(interrupt.getAsJsonObject("same_session")), interrupt.toString());
+    }
+
+    @Test
+    void runningOutOfMemoryOrStackIsReportedAndTheKernelSurvives() throws Exception {
+        JsonObject memory = scenario("memory");
+        assertEquals("java.lang.OutOfMemoryError", evalueType(memory, "huge_array"));
+        assertEquals("java.lang.OutOfMemoryError", evalueType(memory, "heap"));
+        assertEquals("2", result(memory.getAsJsonObject("after_heap")));
+        assertEquals("java.lang.StackOverflowError", evalueType(memory, "stack"));
+        assertEquals("4", result(memory.getAsJsonObject("after_stack")));
+    }
+
+    @Test
+    void wronglySignedExecuteRequestIsNotExecuted() throws Exception {
+        JsonObject signature = scenario("signature");
+        assertFalse(signature.get("marker_exists").getAsBoolean(), signature.toString());
+        // the signed request after the forged ones was answered: the kernel ignored them and lives
+        assertEquals("false", result(signature.getAsJsonObject("marker_exists_in_kernel")));
+    }
+
+    @Test
+    void restartStartsAFreshSession() throws Exception {
+        JsonObject restart = scenario("restart");
+        assertEquals("ok", restart.getAsJsonObject("define").getAsJsonObject("reply").get("status").getAsString());
+        JsonObject after = restart.getAsJsonObject("after_restart").getAsJsonObject("reply");
+        assertEquals("CompilationError", after.get("ename").getAsString(), after.toString());
+        assertEquals("2", result(restart.getAsJsonObject("fresh")));
+    }
+
+    // ---- a notebook, headless, the way the README runs one ------------------------------------
+
+    @Test
+    void nbconvertExecutesANotebookThatUsesTheDsl() throws Exception {
+        Path out = home.resolve("executed");
+        Result converted = run(List.of(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
+                "--ExecutePreprocessor.kernel_name=" + KERNEL, "--ExecutePreprocessor.timeout=120",
+                "--output-dir", out.toString(), "--output", "dsl-smoke",
+                moduleDir.resolve("src/test/resources/dsl-smoke.ipynb").toString()));
+        assertEquals(0, converted.exitCode, converted.output);
+        JsonObject notebook = new JsonParser().parse(Files.readString(out.resolve("dsl-smoke.ipynb")))
+                .getAsJsonObject();
+        JsonArray cells = notebook.getAsJsonArray("cells");
+        // x.grad() of x² + sin x at 2 is 2·2 + cos 2
+        double grad = Double.parseDouble(cellText(cells.get(1), "text/plain"));
+        assertEquals(4 + Math.cos(2), grad, 1e-12);
+        assertTrue(cellText(cells.get(2), "image/svg+xml").contains("<svg"), "the plot shows as SVG");
+        assertEquals("double[2] { 3.0, 2.0 }", cellText(cells.get(3), "text/plain"));
+        assertTrue(cellText(cells.get(4), "text/html").contains("<table"), "the optimizer result is a table");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static JsonObject basics(String cell) throws Exception {
+        return scenario("basics").getAsJsonObject(cell);
+    }
+
+    // one kernel serves all scenarios (restart last: it replaces the kernel); starting costs seconds
+    private static final List<String> ALL = List.of("basics", "signature", "interrupt", "memory", "restart");
+
+    /** What kernel_driver.py observed in a scenario; all scenarios run once, on first use. */
+    private static synchronized JsonObject scenario(String name) throws Exception {
+        if (SCENARIOS.isEmpty()) {
+            List<String> command = new ArrayList<>(List.of(PYTHON.toString(),
+                    moduleDir.resolve("src/test/resources/kernel_driver.py").toString(), KERNEL));
+            command.addAll(ALL);
+            Result result = run(command);
+            assertEquals(0, result.exitCode, "kernel_driver.py failed:\n" + result.output);
+            JsonObject all = new JsonParser().parse(result.stdout.strip()).getAsJsonObject();
+            all.entrySet().forEach(e -> SCENARIOS.put(e.getKey(), e.getValue().getAsJsonObject()));
+        }
+        JsonObject found = SCENARIOS.get(name);
+        assertTrue(found != null, "no scenario " + name);
+        return found;
+    }
+
+    private static String result(JsonObject execution) {
+        return onlyOutput(execution, "execute_result").getAsJsonObject("data").get("text/plain").getAsString();
+    }
+
+    private static JsonObject onlyOutput(JsonObject execution, String type) {
+        JsonObject found = null;
+        for (JsonElement output : execution.getAsJsonArray("outputs")) {
+            if (output.getAsJsonObject().get("type").getAsString().equals(type)) {
+                assertEquals(null, found, "more than one " + type + " in " + execution);
+                found = output.getAsJsonObject().getAsJsonObject("content");
+            }
+        }
+        assertTrue(found != null, "no " + type + " in " + execution);
+        return found;
+    }
+
+    private static String streamText(JsonArray outputs, String stream) {
+        StringBuilder text = new StringBuilder();
+        for (JsonElement output : outputs) {
+            JsonObject o = output.getAsJsonObject();
+            if (o.get("type").getAsString().equals("stream")
+                    && o.getAsJsonObject("content").get("name").getAsString().equals(stream)) {
+                text.append(o.getAsJsonObject("content").get("text").getAsString());
+            }
+        }
+        return text.toString();
+    }
+
+    private static String displayId(JsonElement output) {
+        return output.getAsJsonObject().getAsJsonObject("content").getAsJsonObject("transient")
+                .get("display_id").getAsString();
+    }
+
+    private static String evalueType(JsonObject scenario, String cell) {
+        String evalue = onlyOutput(scenario.getAsJsonObject(cell), "error").get("evalue").getAsString();
+        return evalue.split(":")[0];
+    }
+
+    private static List<String> strings(JsonArray array) {
+        List<String> list = new ArrayList<>();
+        array.forEach(e -> list.add(e.getAsString()));
+        return list;
+    }
+
+    /** The text of a MIME type in the last output of a notebook cell that has it. */
+    private static String cellText(JsonElement cell, String mime) {
+        String found = null;
+        for (JsonElement output : cell.getAsJsonObject().getAsJsonArray("outputs")) {
+            JsonObject data = output.getAsJsonObject().getAsJsonObject("data");
+            if (data != null && data.has(mime)) {
+                JsonElement value = data.get(mime);
+                // nbformat stores text either as one string or as a list of lines
+                found = value.isJsonArray() ? String.join("", strings(value.getAsJsonArray())) : value.getAsString();
+            }
+        }
+        assertTrue(found != null, "no " + mime + " output in " + cell);
+        return found;
+    }
+
+    private record Result(int exitCode, String stdout, String output) {
+    }
+
+    /** Runs a command with the temporary Jupyter path; stdout separately, everything in output. */
+    private static Result run(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        // pyenv's variables must not leak into Debian's python
+        env.remove("PYTHONPATH");
+        env.remove("PYTHONHOME");
+        if (jupyterPath != null) {
+            env.put("JUPYTER_PATH", jupyterPath.toString());
+        }
+        env.put("JUPYTER_RUNTIME_DIR", home.resolve("runtime").toString());
+        env.put("JUPYTER_CONFIG_DIR", home.resolve("config").toString());
+        env.put("WENGERT_INTERRUPT_GRACE_MS", "500");
+        Path stderr = Files.createTempFile(home, "stderr", ".txt");
+        builder.redirectError(stderr.toFile());
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        String errors = Files.readString(stderr);
+        return new Result(exit, stdout, "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + errors);
+    }
+}

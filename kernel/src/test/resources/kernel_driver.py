@@ -1,0 +1,189 @@
+"""Drives the installed Wengert kernel through Debian's jupyter_client, for KernelIT.
+
+usage: /usr/bin/python3 kernel_driver.py KERNEL_NAME SCENARIO...
+Runs the scenarios in order against one kernel (starting it costs seconds) and prints one
+JSON object, scenario name -> what the kernel answered; the Java test asserts on it.
+Waits are bounded by generous timeouts that only guard against a hung kernel.
+"""
+import json
+import os
+import sys
+import tempfile
+import time
+
+from jupyter_client.manager import KernelManager
+from jupyter_client.session import Session
+
+TIMEOUT = 120  # seconds; a safety net, never a pass/fail condition
+
+
+def start(name):
+    km = KernelManager(kernel_name=name)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    return km, kc
+
+
+def collect(kc, msg_id):
+    """iopub messages of one request, until the kernel goes idle for it."""
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind = msg["msg_type"]
+        if kind == "status":
+            if msg["content"]["execution_state"] == "idle":
+                return outputs
+            continue
+        if kind == "execute_input":
+            continue
+        outputs.append({"type": kind, "content": msg["content"]})
+
+
+def reply_to(kc, msg_id):
+    while True:
+        msg = kc.get_shell_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg["content"]
+
+
+def execute(kc, code):
+    msg_id = kc.execute(code)
+    reply = reply_to(kc, msg_id)
+    return {"reply": reply, "outputs": collect(kc, msg_id)}
+
+
+def basics(km, kc):
+    result = {}
+    result["sum"] = execute(kc, "1 + 1")
+    result["let"] = execute(kc, "let greeting = \"hello\";\ngreeting.length()")
+    result["stream"] = execute(kc, 'System.out.println("to stdout");\nSystem.err.println("to stderr");')
+    result["svg"] = execute(kc, "dev.wengert.display.Displayable d = () -> java.util.Map.of(\"text/plain\", \"x\", "
+                                "\"image/svg+xml\", \"<svg xmlns='http://www.w3.org/2000/svg'/>\");\nd")
+    result["display"] = execute(kc, 'String line = updatableDisplay("step 0");\n'
+                                     'for (int i = 1; i <= 3; i++) updateDisplay(line, "step " + i);\n'
+                                     'display("shown mid-cell");\n42')
+    result["compile_error"] = execute(kc, "int fine = 1;\nint broken = undefinedName + 1;")
+    result["exception"] = execute(kc, "int divide(int a, int b) {\n    return a / b;\n}\n\ndivide(1, 0)")
+    result["after_errors"] = execute(kc, "fine")
+    execute(kc, 'String word = "x";')  # completion sees what earlier cells declared
+    msg_id = kc.complete("int y = 1;\nword.toUpp", len("int y = 1;\nword.toUpp"))
+    result["complete"] = reply_to(kc, msg_id)
+    msg_id = kc.inspect("Math.abs(-1)", 6)
+    result["inspect"] = reply_to(kc, msg_id)
+    for name, code in [("complete_code", "1 + 1"), ("incomplete_code", "for (int i = 0; i < 3; i++) {"),
+                       ("complete_let", "let x = 1;")]:
+        msg_id = kc.is_complete(code)
+        result[name] = reply_to(kc, msg_id)
+    result["kernel_info"] = reply_to(kc, kc.kernel_info())
+    return result
+
+
+def interrupt(km, kc):
+    result = {}
+    result["session_class"] = execute(kc, "Class.forName(\"dev.wengert.Session\") != null")
+    has_session = result["session_class"]["reply"]["status"] == "ok"
+    if has_session:
+        execute(kc, "Object sessionBefore = dev.wengert.Session.current();")
+    for name, code in [("loop", "while (true) {}"), ("sleep", "Thread.sleep(1_000_000);")]:
+        msg_id = kc.execute(code)
+        reply = None
+        while reply is None:
+            # repeat: an interrupt that lands before the cell starts running does nothing
+            km.interrupt_kernel()
+            try:
+                msg = kc.get_shell_msg(timeout=1)
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    reply = msg["content"]
+            except Exception:  # queue.Empty: still running
+                pass
+        result[name] = {"reply": reply, "outputs": collect(kc, msg_id)}
+        result[name + "_then"] = execute(kc, "1 + 1")
+    if has_session:
+        result["same_session"] = execute(kc, "dev.wengert.Session.current() == sessionBefore")
+    return result
+
+
+def memory(km, kc):
+    return {
+        "huge_array": execute(kc, "long[] huge = new long[Integer.MAX_VALUE - 8];"),
+        "heap": execute(kc, "var hoard = new ArrayList<long[]>();\nwhile (true) hoard.add(new long[1 << 20]);"),
+        "after_heap": execute(kc, "1 + 1"),
+        "stack": execute(kc, "int down(int n) { return down(n + 1) + 1; }\ndown(0)"),
+        "after_stack": execute(kc, "2 + 2"),
+    }
+
+
+def signature(km, kc):
+    marker = os.path.join(tempfile.mkdtemp(), "forged-cell-ran")
+    code = 'new java.io.File("%s").createNewFile();' % marker
+    socket = kc.shell_channel.socket
+    for key in (b"not-the-key", b""):
+        forger = Session(key=key, username=kc.session.username)
+        forger.send(socket, forger.msg("execute_request", content={
+            "code": code, "silent": False, "store_history": True, "user_expressions": {},
+            "allow_stdin": False, "stop_on_error": True}))
+    # a signed request behind the forged ones: when it is answered, they have been handled
+    checked = execute(kc, 'new java.io.File("%s").exists()' % marker)
+    return {"marker_exists_in_kernel": checked, "marker_exists": os.path.exists(marker)}
+
+
+def restart(km, kc):
+    result = {"define": execute(kc, "int kept = 41;")}
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=TIMEOUT)
+    result["after_restart"] = execute(kc, "kept")
+    result["fresh"] = execute(kc, "1 + 1")
+    return result
+
+
+def kernel_cpu_seconds(km):
+    """CPU time the kernel process used so far (Linux): a figure a busy machine inflates less."""
+    with open("/proc/%d/stat" % km.provisioner.process.pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench(km, kc):
+    cpu_at_ready = kernel_cpu_seconds(km)
+    t = time.perf_counter()
+    execute(kc, "1 + 1")  # the first cell also waits for JShell's start and warms the compiler
+    first = time.perf_counter() - t
+    times = []
+    cpu_before = kernel_cpu_seconds(km)
+    for i in range(30):
+        t = time.perf_counter()
+        execute(kc, "1 + %d" % i)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    cpu_per_cell = (kernel_cpu_seconds(km) - cpu_before) / 30
+    return {"kernel_cpu_ms_until_ready": 1000 * cpu_at_ready, "kernel_cpu_ms_per_trivial_cell": 1000 * cpu_per_cell,
+            "first_cell_ms": 1000 * first, "round_trip_ms_median": 1000 * times[len(times) // 2],
+            "round_trip_ms_min": 1000 * times[0]}
+
+
+SCENARIOS = {f.__name__: f for f in (basics, interrupt, memory, signature, restart, bench)}
+
+
+def main():
+    name, scenarios = sys.argv[1], sys.argv[2:]
+    began = time.perf_counter()
+    km, kc = start(name)
+    ready = time.perf_counter() - began
+    results = {}
+    try:
+        for scenario in scenarios:
+            results[scenario] = SCENARIOS[scenario](km, kc)
+        if "bench" in results:
+            results["bench"]["start_to_ready_ms"] = 1000 * ready
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
