@@ -1124,6 +1124,107 @@ public final class Wengert {
 
     // ==== plots (dev.wengert.plot): contour, lossCurve, plot, graph, … ====
 
+    /**
+     * Filled contours of f(x, y) over [x0, x1] × [y0, y1], with labelled contour lines and a
+     * colour bar; overlay descent paths with {@code .path(result…)}. Every plot is a value: it
+     * shows inline in a notebook, and {@code save("name.svg" | "name.png")}, {@code svg()},
+     * {@code png(w, h)} and {@code show()} work anywhere.
+     *
+     * <pre>{@code
+     * Fn J = t -> square(t[0].minus(1)).plus(square(t[1].times(3).minus(t[0])));
+     * contour(J, -2, 3, -1, 2).path(minimize(J, -1.5, 1.5)).save("cost.png");
+     * }</pre>
+     */
+    public static dev.wengert.plot.ContourPlot contour(Fn f, double x0, double x1, double y0, double y1) {
+        return dev.wengert.plot.ContourPlot.of(f, x0, x1, y0, y1);
+    }
+
+    /**
+     * The objective per iteration of one or more optimization runs, labelled by method;
+     * {@code .logScale()} and {@code .withGradientNorm()} on request.
+     *
+     * <pre>{@code
+     * lossCurve(minimize(f, 0, 0), minimize(f, new double[] {0, 0}, gradientDescent(0.01))).logScale();
+     * }</pre>
+     */
+    public static dev.wengert.plot.LossCurvePlot lossCurve(dev.wengert.optim.OptimizationResult... runs) {
+        return dev.wengert.plot.LossCurvePlot.of(runs);
+    }
+
+    /**
+     * f over [a, b]; {@code .withDerivatives(1)} adds f′, computed by the DSL.
+     *
+     * <pre>{@code
+     * plot(x -> x.times(sin(x)), 0, 10).withDerivatives(1);
+     * }</pre>
+     */
+    public static dev.wengert.plot.FunctionPlot plot(UnaryFn f, double a, double b) {
+        return dev.wengert.plot.FunctionPlot.of(f, a, b);
+    }
+
+    /**
+     * A line through (xs[i], ys[i]); add more with {@code .line(label, xs, ys)} and
+     * {@code .scatter(label, xs, ys)}.
+     *
+     * <pre>{@code
+     * line(new double[] {0, 1, 2}, new double[] {1, 3, 2}).title("data").labels("t", "y");
+     * }</pre>
+     */
+    public static dev.wengert.plot.LinePlot line(double[] xs, double[] ys) {
+        return dev.wengert.plot.LinePlot.line(xs, ys);
+    }
+
+    /** Points at (xs[i], ys[i]). */
+    public static dev.wengert.plot.LinePlot scatter(double[] xs, double[] ys) {
+        return dev.wengert.plot.LinePlot.scatter(xs, ys);
+    }
+
+    /**
+     * Points of two numeric columns of a table, axes labelled by column.
+     *
+     * <pre>{@code
+     * scatter(table, "area", "price").logY();
+     * }</pre>
+     */
+    public static dev.wengert.plot.LinePlot scatter(tech.tablesaw.api.Table table, String x, String y) {
+        return dev.wengert.plot.LinePlot.scatter(table, x, y);
+    }
+
+    /**
+     * A fit over its data: points, fitted curve and 95% confidence band.
+     *
+     * <pre>{@code
+     * fitPlot(fit1((p, x) -> p[0].times(x).plus(p[1]), xs, ys, 1, 0)).predictionBand(true);
+     * }</pre>
+     */
+    public static dev.wengert.plot.FitPlot fitPlot(dev.wengert.fit.FitResult fit) {
+        return dev.wengert.plot.FitPlot.of(fit);
+    }
+
+    /** The residuals of a fit against its predictor (or fitted values), around zero. */
+    public static dev.wengert.plot.ResidualPlot residualPlot(dev.wengert.fit.FitResult fit) {
+        return dev.wengert.plot.ResidualPlot.of(fit);
+    }
+
+    /**
+     * The recorded computation of z as a layered graph: inputs at the bottom, z on top, each
+     * node with its operation, value and (after {@code z.backward()}) adjoint, each edge with
+     * its local partial. Larger graphs (over 60 nodes) are summarised.
+     *
+     * <pre>{@code
+     * resetTape();
+     * var u = param("u", 2.0);
+     * var v = param("v", 0.5);
+     * Num x = u.times(v), y = u.plus(v);
+     * Num z = x.times(y).plus(sin(x));
+     * z.backward();
+     * graph(z).save("chain-rule.svg");
+     * }</pre>
+     */
+    public static dev.wengert.plot.GraphPlot graph(Num z) {
+        return dev.wengert.plot.GraphPlot.of(z);
+    }
+
     // ---- argument checks ---------------------------------------------------------------------------
 
     private static Num arg(Num x, String op) {

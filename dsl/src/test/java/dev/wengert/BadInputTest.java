@@ -74,6 +74,24 @@ class BadInputTest {
                 List.of(() -> null));
         type(java.util.function.Function.class, () -> (java.util.function.Function<double[], double[]>) v -> new double[] {1},
                 List.of(() -> null));
+        type(dev.wengert.fit.Model.class, () -> (dev.wengert.fit.Model) (p, x) -> p[0].times(x[0]).plus(p[1]),
+                List.of(() -> null, () -> (dev.wengert.fit.Model) (p, x) -> p[5].times(x[0]),
+                        () -> (dev.wengert.fit.Model) (p, x) -> null));
+        type(dev.wengert.fit.Model1.class, () -> (dev.wengert.fit.Model1) (p, x) -> p[0].times(x).plus(p[1]),
+                List.of(() -> null, () -> (dev.wengert.fit.Model1) (p, x) -> p[3]));
+        type(dev.wengert.fit.ColumnModel.class, () -> (dev.wengert.fit.ColumnModel) (p, x) -> x[0].times(p[0]).plus(p[1]),
+                List.of(() -> null, () -> (dev.wengert.fit.ColumnModel) (p, x) -> x[4]));
+        type(dev.wengert.fit.FitResult.class, () -> dev.wengert.Wengert.fit1((p, x) -> p[0].times(x).plus(p[1]))
+                .start(1, 1).to(table(), "y", "x"), List.of(() -> null));
+        type(dev.wengert.optim.OptimizationResult[].class, () -> new dev.wengert.optim.OptimizationResult[] {
+            dev.wengert.Wengert.minimize(v -> v[0].minus(1).square(), 0.5)}, List.of(() -> null,
+                () -> new dev.wengert.optim.OptimizationResult[0], () -> new dev.wengert.optim.OptimizationResult[] {null}));
+        type(dev.wengert.optim.Optimizer.class, dev.wengert.Wengert::lbfgs, List.of(() -> null));
+        type(java.util.function.Supplier.class, () -> (java.util.function.Supplier<Num>) () -> Num.constant(1),
+                List.of(() -> null, () -> (java.util.function.Supplier<Num>) () -> null));
+        type(dev.wengert.optim.Params.class, () -> dev.wengert.Wengert.params("a", 1.0, "b", 2.0), List.of(() -> null));
+        type(Object[].class, () -> new Object[] {"a", 1.0}, List.of(() -> null, () -> new Object[0],
+                () -> new Object[] {"a"}, () -> new Object[] {1.0, "a"}, () -> new Object[] {"a", Double.NaN}));
         type(tech.tablesaw.api.NumericColumn.class, () -> DoubleColumn.create("c", 1, 2), List.of(() -> null,
                 () -> DoubleColumn.create("m", 1.0, Double.NaN)));
     }
