@@ -108,8 +108,16 @@ class ReadmeTourTest {
                 assertNull(problem, problem + "\n--- output so far:\n" + out);
             }
             // spot-check that it computed, not only compiled
-            String grad = js.eval("x.grad()").get(0).value();
-            assertEquals(-0.5 + Math.cos(1.5), Double.parseDouble(grad), 1e-15);
+            String grad = js.eval("gradient(rosenbrock, -1.2, 1.0)[0]").get(0).value();
+            assertEquals(-2 * 2.2 - 400 * -1.2 * (1 - 1.44), Double.parseDouble(grad), 1e-12);
+            assertEquals("true", js.eval("quasiNewton.converged()").get(0).value());
+        } finally {
+            // the tour saves its pictures in the working directory; check them, then tidy up
+            for (String f : List.of("cost.png", "loss.png", "chain-rule.svg", "fit.svg")) {
+                Path p = Path.of(f);
+                assertTrue(Files.size(p) > 1000, f + " was written");
+                Files.delete(p);
+            }
         }
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("the implicit tape"), out.toString());
     }
