@@ -1,0 +1,226 @@
+package dev.wengert.spark;
+
+import dev.wengert.Mode;
+import dev.wengert.Num;
+import dev.wengert.Wengert;
+import dev.wengert.fit.FitException;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+
+/**
+ * One pass of a fit over the rows: the sums Levenberg–Marquardt needs (JᵀJ, Jᵀr, Σr²) and
+ * those the statistics need (n, and the mean and Σ(y − ȳ)² for R², merged by Chan's formula
+ * so no Σy² − n·ȳ² cancellation). One {@code FitPass} per partition, merged by treeAggregate.
+ */
+final class FitPass implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final double EPS = Math.ulp(1.0);
+
+    final int k;
+    long n;
+    long missing;
+    long infinite;
+    double[] infiniteExample;
+    /** Rows where the model or a derivative was NaN or infinite, with one of them. */
+    long notFinite;
+    double[] notFiniteExample;
+    double rss;
+    final double[] jtj;
+    final double[] jtr;
+    double meanY;
+    double m2Y;
+    /** How much Σr² can move from rounding alone: Σ 2|rᵢ|·16ε·(|yᵢ| + |mᵢ|), as the in-memory refinement. */
+    double noise;
+    /** Σ −rᵢ·∇²mᵢ, the residual-curvature term of the Hessian of ½Σr² (only when asked for), and whether it is finite. */
+    final double[] curvature;
+    boolean curvatureFinite = true;
+
+    FitPass(int k) {
+        this.k = k;
+        this.jtj = new double[k * k];
+        this.jtr = new double[k];
+        this.curvature = new double[k * k];
+    }
+
+    /** The sums of one partition (the function mapPartitions runs on the executors). */
+    static Iterator<FitPass> partition(Iterator<Block> blocks, Broadcast<SerializableModel> model,
+                                       Broadcast<double[]> params, boolean withCurvature) {
+        double[] p = params.value();
+        SerializableModel m = model.value();
+        FitPass s = new FitPass(p.length);
+        while (blocks.hasNext()) {
+            s.add(blocks.next(), m, p, withCurvature);
+        }
+        return Collections.singletonList(s).iterator();
+    }
+
+    private void add(Block b, SerializableModel model, double[] p, boolean withCurvature) {
+        missing += b.missing;
+        if (b.infinite > 0 && infiniteExample == null) {
+            infiniteExample = b.infiniteExample;
+        }
+        infinite += b.infinite;
+        int rows = b.rows;
+        if (rows == 0) {
+            return;
+        }
+        int w = b.width;
+        double[] v = b.values;
+        double[] x = new double[w - 1];
+        double[] values = new double[rows];
+        // forward mode, one pass with a tangent per parameter over the whole block: the values
+        // and the block's Jacobian at once, as the in-memory fit does (so the two agree to rounding)
+        double[][] jac = Wengert.jacobian(Mode.FORWARD, par -> {
+            Num[] out = new Num[rows];
+            for (int i = 0; i < rows; i++) {
+                // one buffer for every row: forward mode computes eagerly, nothing keeps x
+                System.arraycopy(v, i * w + 1, x, 0, w - 1);
+                out[i] = call(model, par, x);
+                values[i] = out[i].value();
+            }
+            return out;
+        }, p);
+        for (int i = 0; i < rows; i++) {
+            double y = v[i * w];
+            double r = y - values[i];
+            double[] g = jac[i];
+            boolean finite = Double.isFinite(r);
+            for (int a = 0; a < k; a++) {
+                finite &= Double.isFinite(g[a]);
+            }
+            if (!finite) {
+                if (notFiniteExample == null) {
+                    notFiniteExample = Arrays.copyOfRange(v, i * w, (i + 1) * w);
+                }
+                notFinite++;
+                continue;
+            }
+            rss += r * r;
+            noise += 2 * Math.abs(r) * 16 * EPS * (Math.abs(y) + Math.abs(values[i]));
+            for (int a = 0; a < k; a++) {
+                double ga = g[a];
+                jtr[a] += ga * r;
+                for (int c = a; c < k; c++) {
+                    jtj[a * k + c] += ga * g[c];
+                }
+            }
+            // Welford's update of the mean and Σ(y − ȳ)²
+            n++;
+            double d = y - meanY;
+            meanY += d / n;
+            m2Y += d * (y - meanY);
+        }
+        if (withCurvature) {
+            addCurvature(b, model, p, values);
+        }
+    }
+
+    /** Σ −rᵢ·∇²mᵢ over the block: the exact Hessian (forward over reverse) of Σ cᵢ·m(p, xᵢ), cᵢ = −rᵢ fixed. */
+    private void addCurvature(Block b, SerializableModel model, double[] p, double[] values) {
+        int rows = b.rows;
+        int w = b.width;
+        double[] v = b.values;
+        double[] c = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            c[i] = values[i] - v[i * w];
+        }
+        double[] x = new double[w - 1];
+        double[][] h = Wengert.hessian(par -> {
+            Num[] terms = new Num[rows];
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(v, i * w + 1, x, 0, w - 1);
+                terms[i] = call(model, par, x).times(c[i]);
+            }
+            return Wengert.sum(terms);
+        }, p);
+        for (int a = 0; a < k; a++) {
+            for (int e = 0; e < k; e++) {
+                curvatureFinite &= Double.isFinite(h[a][e]);
+                curvature[a * k + e] += h[a][e];
+            }
+        }
+    }
+
+    private static Num call(SerializableModel model, Num[] par, double[] x) {
+        Num out;
+        try {
+            out = model.apply(par, x);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new FitException("the model read past its arrays: it is given " + par.length + " parameter"
+                    + (par.length == 1 ? "" : "s") + " and " + x.length + " predictor value" + (x.length == 1 ? "" : "s")
+                    + " (" + e.getMessage() + "); give one start value per parameter the model uses and name "
+                    + "every predictor column it reads", e);
+        }
+        if (out == null) {
+            throw new FitException("the model returned null; it must return a Num computed from p and x");
+        }
+        return out;
+    }
+
+    /** Adds another partition's sums into this one (treeAggregate may reuse the left argument). */
+    FitPass merge(FitPass o) {
+        long total = n + o.n;
+        if (o.n > 0) {
+            double d = o.meanY - meanY;
+            m2Y += o.m2Y + d * d * ((double) n * o.n / total);
+            meanY += d * o.n / total;
+        }
+        n = total;
+        missing += o.missing;
+        infinite += o.infinite;
+        if (infiniteExample == null) {
+            infiniteExample = o.infiniteExample;
+        }
+        notFinite += o.notFinite;
+        if (notFiniteExample == null) {
+            notFiniteExample = o.notFiniteExample;
+        }
+        rss += o.rss;
+        noise += o.noise;
+        curvatureFinite &= o.curvatureFinite;
+        for (int i = 0; i < curvature.length; i++) {
+            curvature[i] += o.curvature[i];
+        }
+        for (int i = 0; i < jtj.length; i++) {
+            jtj[i] += o.jtj[i];
+        }
+        for (int i = 0; i < k; i++) {
+            jtr[i] += o.jtr[i];
+        }
+        return this;
+    }
+
+    /** JᵀJ as a full symmetric matrix. */
+    double[][] normalMatrix() {
+        double[][] a = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                a[i][j] = jtj[i * k + j];
+                a[j][i] = a[i][j];
+            }
+        }
+        return a;
+    }
+
+    /** Every row finite: the sums can be trusted. */
+    boolean finite() {
+        if (notFinite > 0 || !Double.isFinite(rss)) {
+            return false;
+        }
+        for (double v : jtj) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        for (double v : jtr) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
