@@ -19,7 +19,7 @@ final class Functional {
             ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
             Num[] in = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
-                in[i] = Num.forwardParameter(tag, "x" + i, x[i]);
+                in[i] = Num.forwardParameter(tag, null, x[i]);
             }
             try {
                 Num y = call(f, in, caller);
@@ -38,7 +38,7 @@ final class Functional {
         try {
             Num[] in = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
-                in[i] = Num.reverseParameter(t, "x" + i, x[i]);
+                in[i] = Num.reverseParameter(t, null, x[i]);
             }
             Num y = call(f, in, caller);
             double[] g = new double[x.length];
@@ -73,7 +73,7 @@ final class Functional {
             ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
             Num[] in = new Num[n];
             for (int i = 0; i < n; i++) {
-                in[i] = Num.forwardParameter(tag, "x" + i, x[i]);
+                in[i] = Num.forwardParameter(tag, null, x[i]);
             }
             try {
                 Num[] y = callVec(f, in, caller);
@@ -95,7 +95,7 @@ final class Functional {
             Num[] in = new Num[n];
             int[] leaves = new int[n];
             for (int i = 0; i < n; i++) {
-                in[i] = Num.reverseParameter(t, "x" + i, x[i]);
+                in[i] = Num.reverseParameter(t, null, x[i]);
                 leaves[i] = in[i].position();
             }
             Num[] y = callVec(f, in, caller);
@@ -140,7 +140,7 @@ final class Functional {
         tag.newSlot("v");
         Num[] in = new Num[x.length];
         for (int i = 0; i < x.length; i++) {
-            in[i] = Num.forwardSeed(tag, "x" + i, x[i], new double[] {v[i]});
+            in[i] = Num.forwardSeed(tag, null, x[i], new double[] {v[i]});
         }
         try {
             Num[] y = callVec(f, in, caller);
@@ -168,7 +168,7 @@ final class Functional {
         try {
             Num[] in = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
-                in[i] = Num.reverseParameter(t, "x" + i, x[i]);
+                in[i] = Num.reverseParameter(t, null, x[i]);
             }
             Num[] y = callVec(f, in, caller);
             if (u.length != y.length) {
@@ -261,7 +261,7 @@ final class Functional {
         try {
             Num[] in = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
-                in[i] = Num.reverseParameter(t, "x" + i, x[i]);
+                in[i] = Num.reverseParameter(t, null, x[i]);
             }
             Num y = call(f, in, caller);
             double[] g = new double[x.length];
@@ -315,7 +315,7 @@ final class Functional {
             try {
                 Num[] in = new Num[n];
                 for (int i = 0; i < n; i++) {
-                    in[i] = Num.forwardParameter(tag, "x" + i, x[i], ForwardTag.unit(i), null);
+                    in[i] = Num.forwardParameter(tag, null, x[i], ForwardTag.unit(i), null);
                 }
                 Num y = call(f, in, caller);
                 Num[] g = new Num[n];
@@ -332,7 +332,7 @@ final class Functional {
         try {
             Num[] in = new Num[n];
             for (int i = 0; i < n; i++) {
-                in[i] = Num.reverseParameter(t, "x" + i, x[i]);
+                in[i] = Num.reverseParameter(t, null, x[i]);
             }
             Num y = call(f, in, caller);
             Num[] g = new Num[n];
@@ -376,8 +376,8 @@ final class Functional {
                     throw new IllegalArgumentException(caller + ": v[" + i + "] is null");
                 }
                 in[i] = v[i].isConstant()
-                        ? Num.forwardParameter(tag, "x" + i, x[i], new double[] {v[i].value()}, null)
-                        : Num.forwardParameter(tag, "x" + i, x[i], null, new Num[] {v[i]});
+                        ? Num.forwardParameter(tag, null, x[i], new double[] {v[i].value()}, null)
+                        : Num.forwardParameter(tag, null, x[i], null, new Num[] {v[i]});
             }
             Num[] y = callVec(f, in, caller);
             Num[] out = new Num[y.length];
@@ -405,7 +405,7 @@ final class Functional {
             try {
                 Num[] xs = new Num[n];
                 for (int i = 0; i < n; i++) {
-                    xs[i] = Num.forwardParameter(tag, "x" + i, x[i]);
+                    xs[i] = Num.forwardParameter(tag, null, x[i]);
                 }
                 Num[] g = gradient(inner, f, xs, caller);
                 for (int i = 0; i < n; i++) {
@@ -424,7 +424,7 @@ final class Functional {
         try {
             Num[] xs = new Num[n];
             for (int i = 0; i < n; i++) {
-                xs[i] = Num.reverseParameter(t, "x" + i, x[i]);
+                xs[i] = Num.reverseParameter(t, null, x[i]);
             }
             Num[] g = gradient(inner, f, xs, caller);
             for (int i = 0; i < n; i++) {
@@ -456,7 +456,7 @@ final class Functional {
             tag.newSlot("v");
             Num[] xs = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
-                xs[i] = Num.forwardSeed(tag, "x" + i, x[i], new double[] {v[i]});
+                xs[i] = Num.forwardSeed(tag, null, x[i], new double[] {v[i]});
             }
             Num[] g = gradient(Mode.REVERSE, f, xs, caller);
             double[] out = new double[x.length];

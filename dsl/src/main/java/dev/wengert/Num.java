@@ -715,7 +715,7 @@ public final class Num {
     private String describeBrief() {
         if (tape != null) {
             // a closed tape keeps its names, so a stale parameter is still named in errors
-            if ((tape.isValid(idx, gen) || tape.isClosed()) && tape.isParameter(idx)) {
+            if ((tape.isValid(idx, gen) && tape.isParameter(idx)) || (tape.isClosed() && tape.name(idx) != null)) {
                 String n = tape.name(idx);
                 return n == null || n.isEmpty() ? "parameter #" + idx : "parameter '" + n + "'";
             }

@@ -54,7 +54,7 @@ public final class CompiledFn {
         Num[] in = new Num[n];
         leaves = new int[n];
         for (int i = 0; i < n; i++) {
-            in[i] = Internals.parameter(tape, "x" + i, x[i]);
+            in[i] = Internals.parameter(tape, null, x[i]);
             leaves[i] = Internals.position(in[i]);
         }
         Num y;

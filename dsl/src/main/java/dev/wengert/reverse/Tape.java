@@ -110,7 +110,10 @@ public final class Tape implements Displayable {
     public int leaf(double v, String name) {
         int i = next(PARAM, v);
         start[i + 1] = nargs;
-        names.put(i, name == null ? "" : name);
+        // functional calls make thousands of unnamed parameters: keep the map for real names
+        if (name != null && !name.isEmpty()) {
+            names.put(i, name);
+        }
         if (nparams == params.length) {
             params = Arrays.copyOf(params, nparams * 2);
         }
@@ -632,7 +635,6 @@ public final class Tape implements Displayable {
         if (reached.length > 0) {
             Arrays.fill(reached, false);
         }
-        Arrays.fill(op, null);
     }
 
     /** Closes the tape for good (after {@code resetTape()}); its values are refused. */
@@ -848,7 +850,7 @@ public final class Tape implements Displayable {
     }
 
     public boolean isParameter(int i) {
-        return names.containsKey(i);
+        return i >= 0 && i < size && op[i] == PARAM;
     }
 
     /** The inputs of node i (for an array operation, the first positions of its inputs). */
