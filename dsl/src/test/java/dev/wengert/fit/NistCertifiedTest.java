@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * certified RSS is below what double data reproduce; see shared/data/README.md).
  *
  * <p>The per-problem table, next to Commons Math's LM with a finite-difference Jacobian, is
- * printed; with {@code -Dwengert.fit.report} it is also written to bench/results/fit.md:
+ * printed; with {@code -Dwengert.fit.report} it is also written to bench/results/fit.md (copy the table into bench/RESULTS.md):
  * {@code mvn -B -ntp -pl dsl test -Dtest=NistCertifiedTest -Dwengert.fit.report}.
  */
 class NistCertifiedTest {
