@@ -7,6 +7,7 @@ Waits are bounded by generous timeouts that only guard against a hung kernel.
 """
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -88,6 +89,7 @@ def interrupt(km, kc):
     has_session = result["session_class"]["reply"]["status"] == "ok"
     if has_session:
         execute(kc, "Object sessionBefore = dev.wengert.Session.current();")
+    result["keep"] = execute(kc, "int keep = 42;")
     for name, code in [("loop", "while (true) {}"), ("sleep", "Thread.sleep(1_000_000);")]:
         msg_id = kc.execute(code)
         reply = None
@@ -102,19 +104,63 @@ def interrupt(km, kc):
                 pass
         result[name] = {"reply": reply, "outputs": collect(kc, msg_id)}
         result[name + "_then"] = execute(kc, "1 + 1")
+        result[name + "_keep"] = execute(kc, "keep")
     if has_session:
         result["same_session"] = execute(kc, "dev.wengert.Session.current() == sessionBefore")
     return result
 
 
 def memory(km, kc):
-    return {
-        "huge_array": execute(kc, "long[] huge = new long[Integer.MAX_VALUE - 8];"),
-        "heap": execute(kc, "var hoard = new ArrayList<long[]>();\nwhile (true) hoard.add(new long[1 << 20]);"),
-        "after_heap": execute(kc, "1 + 1"),
-        "stack": execute(kc, "int down(int n) { return down(n + 1) + 1; }\ndown(0)"),
-        "after_stack": execute(kc, "2 + 2"),
-    }
+    result = {"keep": execute(kc, "int keep = 42;")}
+    result["huge_array"] = execute(kc, "long[] huge = new long[Integer.MAX_VALUE - 8];")
+    result["heap"] = execute(kc, "var hoard = new ArrayList<long[]>();\nwhile (true) hoard.add(new long[1 << 20]);")
+    result["after_heap"] = execute(kc, "1 + 1")
+    result["heap_keep"] = execute(kc, "keep")
+    # the cell's own variable still holds what it filled the heap with, until the user drops it
+    result["hoard_kept"] = execute(kc, "hoard.size() > 0")
+    execute(kc, "hoard = null;")
+    result["stack"] = execute(kc, "int down(int n) { return down(n + 1) + 1; }\ndown(0)")
+    result["after_stack"] = execute(kc, "2 + 2")
+    result["stack_keep"] = execute(kc, "keep")
+    return result
+
+
+def flood(km, kc):
+    """10^6 printed lines: the cell ends, its output arrives capped, the kernel goes on."""
+    result = {"keep": execute(kc, "int keep = 42;")}
+    result["flood"] = execute(kc, "for (int i = 0; i < 1_000_000; i++) System.out.println(i);")
+    result["after"] = execute(kc, "1 + 1")
+    result["after_keep"] = execute(kc, "keep")
+    # a later, small cell prints everything again: the cap is per cell
+    result["small"] = execute(kc, 'System.out.println("small");')
+    return result
+
+
+def system_exit(km, kc):
+    """System.exit in a cell is refused; the kernel process and its variables stay."""
+    result = {"keep": execute(kc, "int keep = 42;")}
+    pid = km.provisioner.process.pid
+    result["exit"] = execute(kc, "System.exit(0);")
+    result["halt"] = execute(kc, "Runtime.getRuntime().halt(3);")
+    result["after"] = execute(kc, "1 + 1")
+    result["after_keep"] = execute(kc, "keep")
+    result["same_process"] = km.is_alive() and km.provisioner.process.pid == pid
+    return result
+
+
+def kill(km, kc):
+    """SIGKILL of the kernel's JVM, then a restart through the client: a fresh kernel."""
+    result = {"keep": execute(kc, "int keep = 42;")}
+    process = km.provisioner.process
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=TIMEOUT)  # until the process is gone; a safety bound, not a condition
+    result["alive_after_kill"] = km.is_alive()
+    km.restart_kernel(now=True)
+    kc.wait_for_ready(timeout=TIMEOUT)
+    result["new_process"] = km.provisioner.process.pid != process.pid
+    result["after"] = execute(kc, "1 + 1")
+    result["after_keep"] = execute(kc, "keep")
+    return result
 
 
 def signature(km, kc):
@@ -165,7 +211,7 @@ def bench(km, kc):
             "round_trip_ms_min": 1000 * times[0]}
 
 
-SCENARIOS = {f.__name__: f for f in (basics, interrupt, memory, signature, restart, bench)}
+SCENARIOS = {f.__name__: f for f in (basics, interrupt, memory, flood, system_exit, signature, restart, kill, bench)}
 
 
 def main():

@@ -16,7 +16,9 @@ import java.util.Map;
  * {@code IJAVA_STARTUP_SCRIPT} (inline startup code), {@code IJAVA_COMPILER_OPTS}
  * (javac options, space separated) and {@code IJAVA_TIMEOUT} (milliseconds a snippet may run
  * before it is interrupted, {@code -1} for never). {@code WENGERT_INTERRUPT_GRACE_MS} is how
- * long an interrupted cell may keep running before it is stopped by force (default 1000).
+ * long an interrupted cell may keep running before it is stopped by force (default 1000);
+ * {@code WENGERT_MAX_OUTPUT_BYTES} how many bytes of printed output one cell shows (default
+ * 1 MiB, {@code -1} for no limit; see {@link CellOutput}).
  *
  * @param classPath extra class path entries, resolved
  * @param startupScripts scripts run at start, after the kernel's own startup script
@@ -24,9 +26,11 @@ import java.util.Map;
  * @param compilerOptions options for JShell's compiler
  * @param timeoutMillis snippet time limit, negative for none
  * @param interruptGraceMillis grace period before a forced stop
+ * @param maxOutputBytes printed bytes a cell shows, negative for no limit
  */
 record KernelSettings(List<Path> classPath, List<Path> startupScripts, String startupCode,
-        List<String> compilerOptions, long timeoutMillis, long interruptGraceMillis) {
+        List<String> compilerOptions, long timeoutMillis, long interruptGraceMillis,
+        long maxOutputBytes) {
 
     /** Reads the settings from {@code env}; relative paths are resolved against {@code base}. */
     static KernelSettings from(Map<String, String> env, Path base) {
@@ -36,7 +40,8 @@ record KernelSettings(List<Path> classPath, List<Path> startupScripts, String st
                 env.getOrDefault("IJAVA_STARTUP_SCRIPT", ""),
                 words(env.get("IJAVA_COMPILER_OPTS")),
                 number(env, "IJAVA_TIMEOUT", -1),
-                number(env, "WENGERT_INTERRUPT_GRACE_MS", 1000));
+                number(env, "WENGERT_INTERRUPT_GRACE_MS", 1000),
+                number(env, "WENGERT_MAX_OUTPUT_BYTES", 1 << 20));
     }
 
     private static List<String> split(String list) {
@@ -66,7 +71,7 @@ record KernelSettings(List<Path> classPath, List<Path> startupScripts, String st
         try {
             return Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number of milliseconds, not '" + value + "'", e);
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", e);
         }
     }
 }

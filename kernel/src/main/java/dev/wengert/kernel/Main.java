@@ -27,6 +27,10 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         // basekernel logs every message at INFO; Jupyter shows kernel stderr to the user
         Logger.getLogger("").setLevel(Level.WARNING);
+        String unguarded = ExitGuard.install();
+        if (unguarded != null) {
+            System.err.println("wengert kernel: " + unguarded);
+        }
         List<Path> startup = new ArrayList<>();
         Path connectionFile = null;
         for (int i = 0; i < args.length; i++) {
@@ -39,7 +43,7 @@ public final class Main {
         if (connectionFile == null) {
             System.err.println("usage: java -cp <kernel jars> dev.wengert.kernel.Main "
                     + "[--startup script.jsh]... <connection-file.json>");
-            System.exit(2);
+            ExitGuard.exit(2);
         }
         KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(connectionFile));
         Path here = Path.of("").toAbsolutePath();
@@ -48,9 +52,9 @@ public final class Main {
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
         // like ipykernel: a kernel whose Jupyter process died (killed, crashed) must not linger
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> ExitGuard.exit(0)));
         connection.waitUntilClose();
         // user code may have left threads behind; a shut-down kernel must not linger
-        System.exit(0);
+        ExitGuard.exit(0);
     }
 }

@@ -36,7 +36,9 @@ public final class Notebook {
         DisplayData data = new DisplayData(Displays.render(value));
         String id = UUID.randomUUID().toString();
         data.setDisplayId(id);
-        requireKernel().display(data);
+        WengertKernel current = requireKernel();
+        current.flushOutput();
+        current.display(data);
         return id;
     }
 
@@ -44,7 +46,9 @@ public final class Notebook {
     public static void updateDisplay(String displayId, Object value) {
         DisplayData data = new DisplayData(Displays.render(value));
         data.setDisplayId(displayId);
-        requireKernel().getIO().display.updateDisplay(data);
+        WengertKernel current = requireKernel();
+        current.flushOutput();
+        current.getIO().display.updateDisplay(data);
     }
 
     private static WengertKernel requireKernel() {

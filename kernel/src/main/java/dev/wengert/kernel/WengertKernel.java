@@ -55,6 +55,7 @@ public final class WengertKernel extends BaseKernel {
     private final CompletableFuture<JShell> shell;
     private final Path workingDirectory;
     private final OptimizerProgress progress = new OptimizerProgress(this);
+    private final CellOutput output;
     private volatile boolean interruptRequested;
 
     /**
@@ -67,6 +68,24 @@ public final class WengertKernel extends BaseKernel {
     WengertKernel(KernelSettings settings, List<Path> startupScripts, Path workingDirectory) {
         this.settings = settings;
         this.workingDirectory = workingDirectory;
+        // the kernel owns System.out/err for its life (basekernel's swap per cell sends a message per line)
+        this.output = new CellOutput(settings.maxOutputBytes(), System.out, System.err);
+        System.setOut(output.out);
+        System.setErr(output.err);
+        // a prompt printed before reading must reach the notebook before the input request does
+        System.setIn(new java.io.FilterInputStream(getIO().in) {
+            @Override
+            public int read() throws IOException {
+                output.flush();
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] bytes, int offset, int length) throws IOException {
+                output.flush();
+                return super.read(bytes, offset, length);
+            }
+        });
         this.evaluationThread = new EvaluationThread(settings.interruptGraceMillis());
         this.control = new InProcessExecutionControl(evaluationThread, settings.timeoutMillis());
         Notebook.attach(this);
@@ -156,7 +175,26 @@ public final class WengertKernel extends BaseKernel {
     }
 
     @Override
+    public boolean shouldReplaceStdStreams() {
+        return false; // System.out and System.err are CellOutput's, set once in the constructor
+    }
+
+    /** Sends the running cell's pending printed output (before a display, to keep the order). */
+    void flushOutput() {
+        output.flush();
+    }
+
+    @Override
     public DisplayData eval(String code) throws Exception {
+        output.begin(getIO().out, getIO().err);
+        try {
+            return evalCell(code);
+        } finally {
+            output.end();
+        }
+    }
+
+    private DisplayData evalCell(String code) throws Exception {
         JShell jshell = shell();
         interruptRequested = false;
         evaluationThread.clearInterrupt();
@@ -383,6 +421,7 @@ public final class WengertKernel extends BaseKernel {
     @Override
     public void onShutdown(boolean isRestarting) {
         OptimizerEvents.remove(progress);
+        output.close();
         shell.thenAccept(JShell::close);
         evaluationThread.close();
     }

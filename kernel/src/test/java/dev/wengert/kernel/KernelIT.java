@@ -181,6 +181,74 @@ class KernelIT {
         assertEquals("4", result(memory.getAsJsonObject("after_stack")));
     }
 
+    // ---- faults: after each, does the next cell run, and do earlier variables survive? ---------
+    // (kernel/FAULTS.md records the table these tests check)
+
+    @Test
+    void interruptKeepsEarlierVariables() throws Exception {
+        JsonObject interrupt = scenario("interrupt");
+        assertEquals("42", result(interrupt.getAsJsonObject("loop_keep")), interrupt.toString());
+        assertEquals("42", result(interrupt.getAsJsonObject("sleep_keep")), interrupt.toString());
+    }
+
+    @Test
+    void outOfMemoryAndStackOverflowKeepEarlierVariables() throws Exception {
+        JsonObject memory = scenario("memory");
+        assertEquals("42", result(memory.getAsJsonObject("heap_keep")));
+        // the failed cell's own variable survives too, still holding what filled the heap
+        assertEquals("true", result(memory.getAsJsonObject("hoard_kept")));
+        assertEquals("42", result(memory.getAsJsonObject("stack_keep")));
+    }
+
+    @Test
+    void aMillionPrintedLinesArriveCappedAndTheKernelGoesOn() throws Exception {
+        JsonObject flood = scenario("flood");
+        JsonObject cell = flood.getAsJsonObject("flood");
+        assertEquals("ok", cell.getAsJsonObject("reply").get("status").getAsString(), cell.getAsJsonObject("reply").toString());
+        JsonArray outputs = cell.getAsJsonArray("outputs");
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 1_000_000; i++) {
+            all.append(i).append('\n');
+        }
+        int limit = 1 << 20; // WENGERT_MAX_OUTPUT_BYTES' default; the lines are ASCII, so bytes = chars
+        String shown = streamText(outputs, "stdout");
+        assertEquals(all.substring(0, limit), shown, "stdout is the first " + limit + " bytes, in order");
+        String note = streamText(outputs, "stderr");
+        assertTrue(note.contains(String.format("output truncated: a cell shows at most %,d bytes of output; %,d more bytes",
+                limit, all.length() - limit)), note);
+        // coalesced: 64 KiB chunks plus one per 100 ms of printing, not one message per line (~150,000 here);
+        // the bound is ZeroMQ's high-water mark, which per-line messages overran
+        assertTrue(outputs.size() < 1000, "stream messages: " + outputs.size());
+        assertEquals("2", result(flood.getAsJsonObject("after")));
+        assertEquals("42", result(flood.getAsJsonObject("after_keep")));
+        assertEquals("small\n", streamText(flood.getAsJsonObject("small").getAsJsonArray("outputs"), "stdout"));
+    }
+
+    @Test
+    void systemExitIsRefusedAndTheKernelGoesOn() throws Exception {
+        JsonObject exit = scenario("system_exit");
+        for (String cell : List.of("exit", "halt")) {
+            String evalue = onlyOutput(exit.getAsJsonObject(cell), "error").get("evalue").getAsString();
+            assertTrue(evalue.startsWith("java.lang.SecurityException: System.exit("), cell + ": " + evalue);
+            assertTrue(evalue.contains("was refused"), cell + ": " + evalue);
+        }
+        assertTrue(exit.get("same_process").getAsBoolean(), "the kernel's JVM is the one that ran the cell");
+        assertEquals("2", result(exit.getAsJsonObject("after")));
+        assertEquals("42", result(exit.getAsJsonObject("after_keep")));
+    }
+
+    @Test
+    void aKilledKernelRestartsThroughTheClientWithFreshState() throws Exception {
+        JsonObject kill = scenario("kill");
+        assertFalse(kill.get("alive_after_kill").getAsBoolean(), kill.toString());
+        assertTrue(kill.get("new_process").getAsBoolean(), kill.toString());
+        assertEquals("2", result(kill.getAsJsonObject("after")));
+        // the JVM that held keep is gone: nothing of the old session survives a kill
+        JsonObject gone = onlyOutput(kill.getAsJsonObject("after_keep"), "error");
+        assertEquals("CompilationError", gone.get("ename").getAsString(), gone.toString());
+        assertTrue(gone.get("evalue").getAsString().contains("cannot find symbol"), gone.toString());
+    }
+
     @Test
     void wronglySignedExecuteRequestIsNotExecuted() throws Exception {
         JsonObject signature = scenario("signature");
@@ -225,8 +293,9 @@ class KernelIT {
         return scenario("basics").getAsJsonObject(cell);
     }
 
-    // one kernel serves all scenarios (restart last: it replaces the kernel); starting costs seconds
-    private static final List<String> ALL = List.of("basics", "signature", "interrupt", "memory", "restart");
+    // one kernel serves all scenarios (restart and kill last: they replace the kernel); starting costs seconds
+    private static final List<String> ALL = List.of("basics", "signature", "interrupt", "memory", "flood",
+            "system_exit", "restart", "kill");
 
     /** What kernel_driver.py observed in a scenario; all scenarios run once, on first use. */
     private static synchronized JsonObject scenario(String name) throws Exception {
