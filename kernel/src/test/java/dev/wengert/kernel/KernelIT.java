@@ -182,7 +182,7 @@ class KernelIT {
     }
 
     // ---- faults: after each, does the next cell run, and do earlier variables survive? ---------
-    // (kernel/FAULTS.md records the table these tests check)
+    // (RELIABILITY.md records the table these tests check)
 
     @Test
     void interruptKeepsEarlierVariables() throws Exception {
