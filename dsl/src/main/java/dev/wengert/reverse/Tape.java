@@ -50,10 +50,12 @@ public final class Tape implements Displayable {
     private final boolean implicit;
 
     private int generation;
-    // marks[g] is the size the tape was cut back to when generation g ended: a value recorded
-    // in generation g is still valid while its position is below every later cut (0 for a
-    // rewind or close, which invalidate everything)
-    private int[] marks = new int[8];
+    // When generation g ends, the tape is cut back to a mark (0 for a rewind or close, which
+    // invalidate everything): a value recorded in generation g stays valid while its position
+    // is below every later cut. cutGen/cutMark keep the suffix minima of those marks.
+    private int[] cutGen = new int[8];
+    private int[] cutMark = new int[8];
+    private int cuts;
     private boolean closed;
     private long level;
 
@@ -665,10 +667,19 @@ public final class Tape implements Displayable {
     }
 
     private void endGeneration(int mark) {
-        if (generation == marks.length) {
-            marks = Arrays.copyOf(marks, marks.length * 2);
+        // keep the suffix minima of the cuts: a stack of (generation, mark) with increasing
+        // marks, so "the smallest cut since generation g" is one binary search — an optimizer
+        // cuts once per evaluation, and a linear scan would make a long run quadratic
+        while (cuts > 0 && cutMark[cuts - 1] >= mark) {
+            cuts--;
         }
-        marks[generation++] = mark;
+        if (cuts == cutGen.length) {
+            cutGen = Arrays.copyOf(cutGen, cuts * 2);
+            cutMark = Arrays.copyOf(cutMark, cuts * 2);
+        }
+        cutGen[cuts] = generation;
+        cutMark[cuts++] = mark;
+        generation++;
     }
 
     /**
@@ -682,12 +693,18 @@ public final class Tape implements Displayable {
         if (closed || gen > generation) {
             return false;
         }
-        for (int g = gen; g < generation; g++) {
-            if (position >= marks[g]) {
-                return false;
+        // the first stack entry from generation gen on holds the smallest cut since then
+        int lo = 0;
+        int hi = cuts - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cutGen[mid] >= gen) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return true;
+        return position < cutMark[lo];
     }
 
     /**
