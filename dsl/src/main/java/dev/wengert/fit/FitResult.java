@@ -160,9 +160,23 @@ public final class FitResult implements Displayable {
         for (double w : data.w) {
             sumLogW += Math.log(w);
         }
+        // The solver can stop where its steps no longer help without being at a minimum (a bad
+        // start whose Jacobian is degenerate). R's nls refuses such a point by the relative
+        // offset; so do we, except for an exact fit, where the offset is rounding over rounding.
+        boolean converged = s.converged();
+        boolean exactFit = rss <= 1e-20 * Math.max(tss, Double.MIN_NORMAL);
+        if (converged && !exactFit && offset > OFFSET_TOLERANCE) {
+            converged = false;
+            reason.insert(0, String.format(java.util.Locale.ROOT, "NOT converged: the solver stopped, but the relative "
+                    + "offset %.3g exceeds %.0e, so this is not a minimum — the model could still explain more of the "
+                    + "residual along the parameters (a poor start? try another). The solver's own account: ", offset, OFFSET_TOLERANCE));
+        }
         return new FitResult(data, model, names.clone(), p.clone(), fitted, rss, tss, cov, offset,
-                s.iterations(), s.evaluations(), s.converged(), reason.toString(), n, data.dropped, sumLogW);
+                s.iterations(), s.evaluations(), converged, reason.toString(), n, data.dropped, sumLogW);
     }
+
+    /** The relative offset above which a stopped fit is not a minimum (R's nls default tolerance). */
+    static final double OFFSET_TOLERANCE = 1e-5;
 
     /**
      * A result made from sums over the rows instead of the rows themselves, for an engine that
