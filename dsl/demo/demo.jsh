@@ -68,3 +68,33 @@ try { constant(2).times(3).backward(); } catch (RuntimeException e) { System.out
 var old = param("old", 1.0);
 resetTape();
 try { old.times(2); } catch (RuntimeException e) { System.out.println("  " + e.getMessage()); }
+
+System.out.println("== 10. Tensors and compiled tapes: one tape node per array operation, replay with guards");
+resetTape();
+Tensor X = tensor(new double[] {1, 0.5, 2, -1, 0, 1.5, 3, 2}, 4, 2);
+var w = param("w", new double[] {0.1, 0.2});
+Num mse = X.matmul(w).minus(tensor(new double[] {1.2, 0.3, 1.1, 4.0})).square().mean();   // J = mean (Xw − y)²
+mse.backward();
+System.out.println("J = " + mse.value() + ", ∇w = " + Arrays.toString(w.grad()) + " (" + tape().operations() + " operations)");
+CompiledFn cf = compile(rosenbrock, -1.2, 1.0);
+System.out.println("compiled ∇f(0.5, 0.5) = " + Arrays.toString(cf.gradient(0.5, 0.5)) + ", " + cf);
+
+System.out.println("== 11. Optimizers: L-BFGS and momentum on Rosenbrock");
+var quasiNewton = minimize(rosenbrock, -1.2, 1.0);
+var heavyBall = minimize(rosenbrock, new double[] {-1.2, 1.0}, momentum(0.001, 0.9).progress(false));
+System.out.println(quasiNewton);
+System.out.println(heavyBall);
+
+System.out.println("== 12. Fitting a table: y = a·exp(−k·t)");
+Table decay = Table.create("decay",
+    DoubleColumn.create("t", 0, 1, 2, 3, 4, 5, 6, 7),
+    DoubleColumn.create("y", 10.2, 6.1, 3.6, 2.3, 1.3, 0.85, 0.52, 0.29));
+var fitted = fit1((p, t) -> p[0].times(exp(p[1].times(-t)))).start(8, 0.3).names("a", "k").to(decay, "y", "t");
+System.out.println(fitted);
+
+System.out.println("== 13. Pictures: the cost surface with the descent paths, the loss curve, the fit");
+String dir = System.getProperty("java.io.tmpdir");
+contour(rosenbrock, -2, 2, -1, 3).path(quasiNewton, heavyBall).labels("x0", "x1").title("Rosenbrock and two descents").save(dir + "/wengert-demo-cost.png");
+lossCurve(quasiNewton, heavyBall).logScale().save(dir + "/wengert-demo-loss.svg");
+fitPlot(fitted).save(dir + "/wengert-demo-fit.svg");
+System.out.println("saved " + dir + "/wengert-demo-cost.png, wengert-demo-loss.svg, wengert-demo-fit.svg");
