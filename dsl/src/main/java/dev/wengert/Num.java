@@ -23,6 +23,10 @@ import dev.wengert.rules.UnaryRule;
  * value, so ordinary {@code if}, {@code while} and recursion work; the derivative is that of the
  * branch actually taken.
  *
+ * <p>Values never change, with one exception: an optimizer given plain parameters
+ * ({@code minimize(() -> loss, a, b)}) moves them to the optimum. Values computed from a
+ * parameter before it moved keep their old values; an optimizer reports a loss that uses one.
+ *
  * <pre>{@code
  * var x = param("x", 1.5);
  * var y = param("y", -0.5);
