@@ -132,10 +132,7 @@ final class Functional {
         checkFunction(f, caller);
         checkPoint(x, caller);
         checkPoint(v, caller);
-        if (v.length != x.length) {
-            throw new IllegalArgumentException(caller + ": v has " + v.length + " values but x has " + x.length
-                    + "; the direction v must have one value per input");
-        }
+        checkDirection(caller, v.length, x.length);
         ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
         tag.newSlot("v");
         Num[] in = new Num[x.length];
@@ -202,6 +199,14 @@ final class Functional {
     static void checkFunction(Object f, String caller) {
         if (f == null) {
             throw new IllegalArgumentException(caller + ": the function is null");
+        }
+    }
+
+    /** A direction (jvp, hvp) has one value per input. */
+    static void checkDirection(String caller, int v, int x) {
+        if (v != x) {
+            throw new IllegalArgumentException(caller + ": v has " + v + " values but x has " + x
+                    + "; the direction v must have one value per input");
         }
     }
 
@@ -364,10 +369,7 @@ final class Functional {
         checkFunction(f, caller);
         checkPoint(x, caller);
         checkPoint(v, caller);
-        if (v.length != x.length) {
-            throw new IllegalArgumentException(caller + ": v has " + v.length + " values but x has " + x.length
-                    + "; the direction v must have one value per input");
-        }
+        checkDirection(caller, v.length, x.length);
         ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
         try {
             Num[] in = new Num[x.length];
@@ -447,10 +449,7 @@ final class Functional {
         checkFunction(f, caller);
         checkPoint(x, caller);
         checkPoint(v, caller);
-        if (v.length != x.length) {
-            throw new IllegalArgumentException(caller + ": v has " + v.length + " values but x has " + x.length
-                    + "; the direction v must have one value per input");
-        }
+        checkDirection(caller, v.length, x.length);
         ForwardTag tag = new ForwardTag(Session.current(), "the outer forward pass of " + caller, true, -1);
         try {
             tag.newSlot("v");

@@ -192,8 +192,8 @@ public final class Fitter {
     }
 
     private FitResult run(FitData data) {
-        double[] p0 = checkStart();
-        String[] pn = checkNames(p0.length);
+        double[] p0 = checkedStart(start);
+        String[] pn = checkedNames(names, p0.length);
         if (model instanceof Model.SinglePredictor && data.predictorNames.length != 1) {
             throw new FitException("a single-predictor model (Model1) was given " + data.predictorNames.length
                     + " predictors " + Arrays.toString(data.predictorNames) + "; name one predictor column, "
@@ -212,7 +212,11 @@ public final class Fitter {
         return FitResult.of(data, f, pn, s);
     }
 
-    private double[] checkStart() {
+    /**
+     * The start values, checked (present and finite) and copied. Shared with the Spark fitter,
+     * so both say the same about a bad start.
+     */
+    public static double[] checkedStart(double[] start) {
         if (start == null || start.length == 0) {
             throw new FitException("no start values; give one per parameter, e.g. .start(1, 0.1)");
         }
@@ -224,7 +228,8 @@ public final class Fitter {
         return start.clone();
     }
 
-    private String[] checkNames(int p) {
+    /** The parameter names for p parameters: b1, b2, … when none are given, else checked (one each, distinct). */
+    public static String[] checkedNames(String[] names, int p) {
         if (names == null) {
             String[] s = new String[p];
             for (int j = 0; j < p; j++) {

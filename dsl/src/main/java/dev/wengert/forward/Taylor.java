@@ -261,7 +261,7 @@ public final class Taylor {
     }
 
     public static double[] tanh(double[] x) {
-        return solve(Math.tanh(x[0]), x, y -> scale(addConstant(scale(mul(y, y), -1.0), 1.0), 1.0));
+        return solve(Math.tanh(x[0]), x, Taylor::oneMinusSquare);
     }
 
     /** 1 − x² as a series. */

@@ -11,9 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Nonlinear least squares over a Spark {@code Dataset}: the same models and the same
@@ -106,8 +104,8 @@ public final class SparkFit {
 
     /** Fits column {@code response} of {@code data} to the {@code predictors} columns. */
     public FitResult to(Dataset<Row> data, String response, String... predictors) {
-        double[] p0 = checkStart();
-        String[] pn = checkNames(p0.length);
+        double[] p0 = dev.wengert.fit.Fitter.checkedStart(start);
+        String[] pn = dev.wengert.fit.Fitter.checkedNames(names, p0.length);
         if (response == null) {
             throw new FitException("the response column name is null; name the column to fit, e.g. \"y\"");
         }
@@ -418,39 +416,4 @@ public final class SparkFit {
         return s.toString();
     }
 
-    private double[] checkStart() {
-        if (start == null || start.length == 0) {
-            throw new FitException("no start values; give one per parameter, e.g. .start(1, 0.1)");
-        }
-        for (int j = 0; j < start.length; j++) {
-            if (!Double.isFinite(start[j])) {
-                throw new FitException("start value " + (j + 1) + " is " + start[j] + "; start values must be finite");
-            }
-        }
-        return start.clone();
-    }
-
-    private String[] checkNames(int k) {
-        if (names == null) {
-            String[] s = new String[k];
-            for (int j = 0; j < k; j++) {
-                s[j] = "b" + (j + 1);
-            }
-            return s;
-        }
-        if (names.length != k) {
-            throw new FitException(names.length + " parameter names " + Arrays.toString(names) + " for " + k
-                    + " start values; give one name per parameter");
-        }
-        Set<String> seen = new HashSet<>();
-        for (String n : names) {
-            if (n == null || n.isBlank()) {
-                throw new FitException("a parameter name is empty: " + Arrays.toString(names));
-            }
-            if (!seen.add(n)) {
-                throw new FitException("the parameter name \"" + n + "\" is used twice: " + Arrays.toString(names));
-            }
-        }
-        return names.clone();
-    }
 }
