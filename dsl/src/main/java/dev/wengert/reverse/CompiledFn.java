@@ -6,6 +6,8 @@ import dev.wengert.Num;
 import dev.wengert.Session;
 import dev.wengert.ValueAndGradient;
 
+import java.util.Arrays;
+
 /**
  * A function recorded once and replayed for new inputs: {@link #value} and {@link #gradient}
  * recompute every recorded operation in place (no allocation per operation) and sweep back.
@@ -96,16 +98,40 @@ public final class CompiledFn {
 
     /** f(x) and ∇f(x) from one replay. */
     public synchronized ValueAndGradient valueAndGradient(double... x) {
-        prepare(x);
         double[] g = new double[n];
+        return new ValueAndGradient(valueAndGradientInto(x, g), g);
+    }
+
+    /**
+     * f(x), with ∇f(x) written into {@code gradient}: the same replay as
+     * {@link #valueAndGradient}, allocating nothing, for loops over many inputs (a row at a time).
+     *
+     * <pre>{@code
+     * CompiledFn f = compile(x -> x[0].times(x[1]), 1.0, 1.0);
+     * double[] g = new double[2];
+     * double v = f.valueAndGradientInto(new double[] {3, 4}, g);   // v = 12, g = [4, 3]
+     * }</pre>
+     *
+     * @param x        the inputs, as many as the function was compiled for
+     * @param gradient receives ∂f/∂xᵢ; at least as long as x
+     * @return f(x)
+     */
+    public synchronized double valueAndGradientInto(double[] x, double[] gradient) {
+        if (gradient == null || gradient.length < n) {
+            throw new IllegalArgumentException("compiled function: valueAndGradientInto needs a gradient array of at least "
+                    + n + " elements (one per input) but was given " + (gradient == null ? "null" : String.valueOf(gradient.length))
+                    + "; allocate new double[" + n + "] once and reuse it");
+        }
+        prepare(x);
         if (output < 0) {
-            return new ValueAndGradient(constantValue, g);
+            Arrays.fill(gradient, 0, n, 0.0);
+            return constantValue;
         }
         tape.backward(output);
         for (int i = 0; i < n; i++) {
-            g[i] = tape.adjoint(leaves[i]);
+            gradient[i] = tape.adjoint(leaves[i]);
         }
-        return new ValueAndGradient(tape.value(output), g);
+        return tape.value(output);
     }
 
     /** How many times f was recorded: 1, plus one for every replay whose guards failed. */

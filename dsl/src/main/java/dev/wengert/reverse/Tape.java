@@ -384,8 +384,10 @@ public final class Tape implements Displayable {
                 throw new IllegalStateException("replay: node #" + i + " (" + opName(i) + ") has no rule to replay");
             }
         }
-        for (Guard g : program.guards) {
-            if (!g.holds(val)) {
+        // indexed, not for-each: an iterator per replay would be the replay's only allocation
+        List<Guard> guards = program.guards;
+        for (int k = 0; k < guards.size(); k++) {
+            if (!guards.get(k).holds(val)) {
                 return false;
             }
         }
@@ -463,8 +465,13 @@ public final class Tape implements Displayable {
      * its gradient. Contributions of all paths add up (the multivariate chain rule).
      */
     public void backward(int root) {
-        backward(new int[] {root}, new double[] {1.0});
+        // reused, so a compiled replay's sweep allocates nothing (a sweep never re-enters itself)
+        oneRoot[0] = root;
+        backward(oneRoot, ONE_SEED);
     }
+
+    private final int[] oneRoot = new int[1];
+    private static final double[] ONE_SEED = {1.0};
 
     /**
      * Sweeps backward from several outputs at once, seeding each with its weight: the

@@ -2,6 +2,7 @@ package dev.wengert.reverse;
 
 import dev.wengert.Fn;
 import dev.wengert.Num;
+import dev.wengert.ValueAndGradient;
 import dev.wengert.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,52 @@ class CompiledFnTest {
             c[i] = constant(x[i]);
         }
         return c;
+    }
+
+    @Test
+    void valueAndGradientIntoFillsTheCallersArrayAndFollowsGuards() {
+        Fn f = x -> x[0].gt(x[1]) ? x[0].square().times(x[1]) : x[0].times(sin(x[1]));
+        CompiledFn c = compile(f, 2.0, 1.0);
+        double[] g = {7, 7, 7};
+        for (double[] x : new double[][] {{3.0, 0.5}, {0.5, 3.0}, {0.25, 2.0}, {4.0, -1.0}}) {
+            double v = c.valueAndGradientInto(x, g);
+            ValueAndGradient fresh = valueAndGradient(f, x);
+            assertEquals(fresh.value(), v, 0.0);
+            assertArrayEquals(fresh.gradient(), java.util.Arrays.copyOf(g, 2), 0.0);
+            assertEquals(7.0, g[2], 0.0, "entries past the inputs are left alone");
+        }
+        assertEquals(3, c.recordings(), "each flip of the branch records again");
+
+        CompiledFn constantOutput = compile(x -> constant(5), 1.0);
+        double[] h = {9};
+        assertEquals(5.0, constantOutput.valueAndGradientInto(new double[] {2.0}, h), 0.0);
+        assertEquals(0.0, h[0], 0.0, "a function that ignores its input has a zero gradient");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.valueAndGradientInto(new double[] {1, 2}, new double[1]));
+        assertTrue(e.getMessage().contains("valueAndGradientInto") && e.getMessage().contains("at least 2")
+                && e.getMessage().contains("given 1"), e.getMessage());
+    }
+
+    @Test
+    void valueAndGradientIntoAllocatesNothingPerCall() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        CompiledFn c = compile(ROSENBROCK, new double[50]);
+        double[] x = new double[50];
+        double[] g = new double[50];
+        for (int k = 0; k < 2_000; k++) {
+            x[k % 50] = 0.001 * k;
+            c.valueAndGradientInto(x, g);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int k = 0; k < 10_000; k++) {
+            x[k % 50] = -0.001 * k;
+            c.valueAndGradientInto(x, g);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // 10,000 replays of ~500 operations each: an allocation per call (even 16 bytes) would show as ≥ 160 KB
+        assertTrue(allocated < 64 * 1024, "10,000 replays allocated " + allocated + " bytes");
+        assertEquals(1, c.recordings());
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.wengert.spark;
 
+import dev.wengert.Fn;
 import dev.wengert.Mode;
 import dev.wengert.Num;
 import dev.wengert.Wengert;
 import dev.wengert.fit.FitException;
+import dev.wengert.reverse.CompiledFn;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;
@@ -46,19 +48,35 @@ final class FitPass implements Serializable {
         this.curvature = new double[k * k];
     }
 
-    /** The sums of one partition (the function mapPartitions runs on the executors). */
+    /**
+     * The compiled model of a {@link RowModel} fit, recorded on this partition's first row and
+     * replayed for the others (executor-side only, never serialized), with its input and
+     * gradient buffers: p, then the row's predictors.
+     */
+    private transient CompiledFn compiled;
+    private transient double[] inputs;
+    private transient double[] gradient;
+    /** The model's value on each row of the current block (reused from block to block). */
+    private transient double[] values;
+
+    /**
+     * The sums of one partition (the function mapPartitions runs on the executors). With a
+     * {@code rowModel}, the Jacobian rows come from its compiled recording; otherwise from
+     * {@code model} in forward mode.
+     */
     static Iterator<FitPass> partition(Iterator<Block> blocks, Broadcast<SerializableModel> model,
-                                       Broadcast<double[]> params, boolean withCurvature) {
+                                       Broadcast<RowModel> rowModel, Broadcast<double[]> params, boolean withCurvature) {
         double[] p = params.value();
         SerializableModel m = model.value();
+        RowModel rm = rowModel == null ? null : rowModel.value();
         FitPass s = new FitPass(p.length);
         while (blocks.hasNext()) {
-            s.add(blocks.next(), m, p, withCurvature);
+            s.add(blocks.next(), m, rm, p, withCurvature);
         }
         return Collections.singletonList(s).iterator();
     }
 
-    private void add(Block b, SerializableModel model, double[] p, boolean withCurvature) {
+    void add(Block b, SerializableModel model, RowModel rowModel, double[] p, boolean withCurvature) {
         missing += b.missing;
         if (b.infinite > 0 && infiniteExample == null) {
             infiniteExample = b.infiniteExample;
@@ -68,12 +86,26 @@ final class FitPass implements Serializable {
         if (rows == 0) {
             return;
         }
+        if (values == null || values.length < rows) {
+            values = new double[Math.max(rows, Block.CAPACITY)];
+        }
+        if (rowModel != null) {
+            addCompiled(b, rowModel, p, values);
+        } else {
+            addForward(b, model, p, values);
+        }
+        if (withCurvature) {
+            addCurvature(b, model, p, values);
+        }
+    }
+
+    /** The block's rows by forward mode, one pass with a tangent per parameter over the whole block. */
+    private void addForward(Block b, SerializableModel model, double[] p, double[] values) {
+        int rows = b.rows;
         int w = b.width;
         double[] v = b.values;
         double[] x = new double[w - 1];
-        double[] values = new double[rows];
-        // forward mode, one pass with a tangent per parameter over the whole block: the values
-        // and the block's Jacobian at once, as the in-memory fit does (so the two agree to rounding)
+        // the values and the block's Jacobian at once, as the in-memory fit does (so the two agree to rounding)
         double[][] jac = Wengert.jacobian(Mode.FORWARD, par -> {
             Num[] out = new Num[rows];
             for (int i = 0; i < rows; i++) {
@@ -85,38 +117,73 @@ final class FitPass implements Serializable {
             return out;
         }, p);
         for (int i = 0; i < rows; i++) {
-            double y = v[i * w];
-            double r = y - values[i];
-            double[] g = jac[i];
-            boolean finite = Double.isFinite(r);
-            for (int a = 0; a < k; a++) {
-                finite &= Double.isFinite(g[a]);
-            }
-            if (!finite) {
-                if (notFiniteExample == null) {
-                    notFiniteExample = Arrays.copyOfRange(v, i * w, (i + 1) * w);
-                }
-                notFinite++;
-                continue;
-            }
-            rss += r * r;
-            noise += 2 * Math.abs(r) * 16 * EPS * (Math.abs(y) + Math.abs(values[i]));
-            for (int a = 0; a < k; a++) {
-                double ga = g[a];
-                jtr[a] += ga * r;
-                for (int c = a; c < k; c++) {
-                    jtj[a * k + c] += ga * g[c];
-                }
-            }
-            // Welford's update of the mean and Σ(y − ȳ)²
-            n++;
-            double d = y - meanY;
-            meanY += d / n;
-            m2Y += d * (y - meanY);
+            addRow(v, i * w, w, values[i], jac[i]);
         }
-        if (withCurvature) {
-            addCurvature(b, model, p, values);
+    }
+
+    /** The block's rows by replaying the compiled row model: nothing is allocated per row. */
+    private void addCompiled(Block b, RowModel rowModel, double[] p, double[] values) {
+        int w = b.width;
+        double[] v = b.values;
+        if (compiled == null) {
+            inputs = Arrays.copyOf(p, k + w - 1);
+            gradient = new double[k + w - 1];
         }
+        for (int i = 0; i < b.rows; i++) {
+            System.arraycopy(v, i * w + 1, inputs, k, w - 1);
+            if (compiled == null) {
+                compiled = Wengert.compile(rowFunction(rowModel, k, w - 1), inputs);
+            }
+            // ∂m/∂p lands in gradient[0, k); ∂m/∂x after it, unused
+            values[i] = compiled.valueAndGradientInto(inputs, gradient);
+            addRow(v, i * w, w, values[i], gradient);
+        }
+    }
+
+    private static Fn rowFunction(RowModel model, int k, int predictors) {
+        return in -> {
+            Num out;
+            try {
+                out = model.apply(Arrays.copyOfRange(in, 0, k), Arrays.copyOfRange(in, k, k + predictors));
+            } catch (ArrayIndexOutOfBoundsException e) {
+                throw outOfBounds(k, predictors, e);
+            }
+            if (out == null) {
+                throw new FitException("the model returned null; it must return a Num computed from p and x");
+            }
+            return out;
+        };
+    }
+
+    /** One row's share of the sums: its residual r = y − m and the Jacobian row g = ∂m/∂p (first k entries). */
+    private void addRow(double[] v, int at, int w, double m, double[] g) {
+        double y = v[at];
+        double r = y - m;
+        boolean finite = Double.isFinite(r);
+        for (int a = 0; a < k; a++) {
+            finite &= Double.isFinite(g[a]);
+        }
+        if (!finite) {
+            if (notFiniteExample == null) {
+                notFiniteExample = Arrays.copyOfRange(v, at, at + w);
+            }
+            notFinite++;
+            return;
+        }
+        rss += r * r;
+        noise += 2 * Math.abs(r) * 16 * EPS * (Math.abs(y) + Math.abs(m));
+        for (int a = 0; a < k; a++) {
+            double ga = g[a];
+            jtr[a] += ga * r;
+            for (int c = a; c < k; c++) {
+                jtj[a * k + c] += ga * g[c];
+            }
+        }
+        // Welford's update of the mean and Σ(y − ȳ)²
+        n++;
+        double d = y - meanY;
+        meanY += d / n;
+        m2Y += d * (y - meanY);
     }
 
     /** Σ −rᵢ·∇²mᵢ over the block: the exact Hessian (forward over reverse) of Σ cᵢ·m(p, xᵢ), cᵢ = −rᵢ fixed. */
@@ -150,15 +217,19 @@ final class FitPass implements Serializable {
         try {
             out = model.apply(par, x);
         } catch (ArrayIndexOutOfBoundsException e) {
-            throw new FitException("the model read past its arrays: it is given " + par.length + " parameter"
-                    + (par.length == 1 ? "" : "s") + " and " + x.length + " predictor value" + (x.length == 1 ? "" : "s")
-                    + " (" + e.getMessage() + "); give one start value per parameter the model uses and name "
-                    + "every predictor column it reads", e);
+            throw outOfBounds(par.length, x.length, e);
         }
         if (out == null) {
             throw new FitException("the model returned null; it must return a Num computed from p and x");
         }
         return out;
+    }
+
+    private static FitException outOfBounds(int parameters, int predictors, ArrayIndexOutOfBoundsException e) {
+        return new FitException("the model read past its arrays: it is given " + parameters + " parameter"
+                + (parameters == 1 ? "" : "s") + " and " + predictors + " predictor value" + (predictors == 1 ? "" : "s")
+                + " (" + e.getMessage() + "); give one start value per parameter the model uses and name "
+                + "every predictor column it reads", e);
     }
 
     /** Adds another partition's sums into this one (treeAggregate may reuse the left argument). */

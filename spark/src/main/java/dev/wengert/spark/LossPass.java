@@ -2,7 +2,6 @@ package dev.wengert.spark;
 
 import dev.wengert.Fn;
 import dev.wengert.Num;
-import dev.wengert.ValueAndGradient;
 import dev.wengert.Wengert;
 import dev.wengert.reverse.CompiledFn;
 import org.apache.spark.broadcast.Broadcast;
@@ -16,7 +15,7 @@ import java.util.Iterator;
  * One pass of a minimisation: Σ loss and its exact gradient over one partition's rows,
  * merged by treeAggregate. The loss is recorded once per partition, with the parameters and
  * the row as the recording's inputs, and replayed for every further row (no allocation per
- * operation); a row whose comparisons go the other way is recorded again, automatically.
+ * operation, nothing per row); a row whose comparisons go the other way is recorded again, automatically.
  */
 final class LossPass implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -37,12 +36,16 @@ final class LossPass implements Serializable {
     }
 
     static Iterator<LossPass> partition(Iterator<Block> blocks, Broadcast<RowLoss> loss, Broadcast<double[]> params) {
-        double[] w = params.value();
-        RowLoss f = loss.value();
+        return Collections.singletonList(sum(blocks, loss.value(), params.value())).iterator();
+    }
+
+    /** Σ loss and its gradient at w over the blocks. */
+    static LossPass sum(Iterator<Block> blocks, RowLoss f, double[] w) {
         int k = w.length;
         LossPass s = new LossPass(k);
         CompiledFn compiled = null;
         double[] z = null;
+        double[] g = null;
         while (blocks.hasNext()) {
             Block b = blocks.next();
             s.missing += b.missing;
@@ -54,15 +57,15 @@ final class LossPass implements Serializable {
             for (int i = 0; i < b.rows; i++) {
                 if (z == null) {
                     z = Arrays.copyOf(w, k + width);
+                    g = new double[k + width];
                 }
                 // inputs of the recording: the parameters, then the row
                 System.arraycopy(b.values, i * width, z, k, width);
                 if (compiled == null) {
                     compiled = Wengert.compile(rowFunction(f, k, width), z);
                 }
-                ValueAndGradient vg = compiled.valueAndGradient(z);
-                double v = vg.value();
-                double[] g = vg.gradient();
+                // into one buffer: nothing is allocated per row (∂/∂row lands past the first k entries, unused)
+                double v = compiled.valueAndGradientInto(z, g);
                 boolean finite = Double.isFinite(v);
                 for (int j = 0; j < k; j++) {
                     finite &= Double.isFinite(g[j]);
@@ -83,7 +86,7 @@ final class LossPass implements Serializable {
                 }
             }
         }
-        return Collections.singletonList(s).iterator();
+        return s;
     }
 
     private static Fn rowFunction(RowLoss loss, int k, int width) {

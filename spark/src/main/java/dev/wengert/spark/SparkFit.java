@@ -31,7 +31,9 @@ import java.util.Locale;
  * <p><b>How.</b> The rows' {@code y} and predictor columns are cast to double, packed into
  * arrays per partition and cached. Each Levenberg–Marquardt trial broadcasts the parameters;
  * every partition evaluates the model with its exact Jacobian (automatic differentiation,
- * forward mode, one pass per block of rows) and sums JᵀJ, Jᵀr and Σr²; {@code treeAggregate}
+ * forward mode, one pass per block of rows; for a {@link RowModel}, {@link #fitCompiled}
+ * replays one compiled recording per partition instead, allocating nothing per row) and sums
+ * JᵀJ, Jᵀr and Σr²; {@code treeAggregate}
  * adds the partitions' sums; the driver takes the step. Only p×p numbers per partition cross
  * the network, whatever the number of rows.
  *
@@ -49,15 +51,15 @@ public final class SparkFit {
     static final double STEP_TOLERANCE = 1e-13;
 
     private final SerializableModel model;
+    /** The same model with Num predictors, when given: the partitions replay its compiled recording. */
+    private final RowModel rowModel;
     private double[] start;
     private String[] names;
     private int maxPasses = DEFAULT_MAX_PASSES;
 
-    private SparkFit(SerializableModel model) {
-        if (model == null) {
-            throw new FitException("the model is null; give one, e.g. (p, x) -> p[0].times(x[0]).plus(p[1])");
-        }
+    private SparkFit(SerializableModel model, RowModel rowModel) {
         this.model = model;
+        this.rowModel = rowModel;
     }
 
     /**
@@ -78,7 +80,35 @@ public final class SparkFit {
 
     /** The fluent form: {@code SparkFit.of(m).start(…).names(…).maxPasses(…).to(data, "y", "x1", "x2")}. */
     public static SparkFit of(SerializableModel m) {
-        return new SparkFit(m);
+        if (m == null) {
+            throw new FitException("the model is null; give one, e.g. (p, x) -> p[0].times(x[0]).plus(p[1])");
+        }
+        return new SparkFit(m, null);
+    }
+
+    /**
+     * As {@link #fit}, for a model whose predictors are {@code Num}s: every partition records the
+     * model once and replays the recording for each further row, so a pass allocates nothing
+     * per row (see {@link RowModel}). The result is the same as
+     * {@code fit(m.asModel(), …)}, to rounding.
+     *
+     * <pre>{@code
+     * RowModel m = (p, x) -> p[0].times(exp(p[1].times(x[0]).neg()).neg().plus(1));
+     * FitResult r = SparkFit.fitCompiled(m, data, "y", new String[] {"x"}, 500, 1e-4);
+     * }</pre>
+     *
+     * @throws FitException as {@link #fit}
+     */
+    public static FitResult fitCompiled(RowModel m, Dataset<Row> data, String y, String[] xs, double... start) {
+        return ofCompiled(m).start(start).to(data, y, xs);
+    }
+
+    /** The fluent form of {@link #fitCompiled}: {@code SparkFit.ofCompiled(m).start(…).names(…).to(data, "y", "x")}. */
+    public static SparkFit ofCompiled(RowModel m) {
+        if (m == null) {
+            throw new FitException("the model is null; give one, e.g. (p, x) -> p[0].times(x[0]).plus(p[1])");
+        }
+        return new SparkFit(m.asModel(), m);
     }
 
     /** The start values, one per parameter. */
@@ -112,12 +142,12 @@ public final class SparkFit {
         if (predictors == null || predictors.length == 0) {
             throw new FitException("no predictor columns given; name at least one, e.g. new String[] {\"x\"}");
         }
-        Closures.checkSerializable(model, "the model", true);
+        Closures.checkSerializable(rowModel != null ? rowModel : model, "the model", true);
         String[] columns = new String[predictors.length + 1];
         columns[0] = response;
         System.arraycopy(predictors, 0, columns, 1, predictors.length);
         try (SparkData d = SparkData.of(data, columns, true)) {
-            Broadcast<SerializableModel> bm = d.context.broadcast(model);
+            Models bm = new Models(d.context.broadcast(model), rowModel == null ? null : d.context.broadcast(rowModel));
             try {
                 return solve(d, bm, p0, pn, response, predictors.clone());
             } finally {
@@ -126,12 +156,24 @@ public final class SparkFit {
         }
     }
 
+    /** The model's broadcasts: always the double-predictor form, and the compiled form when given. */
+    private record Models(Broadcast<SerializableModel> model, Broadcast<RowModel> rows) {
+        void destroy() {
+            model.destroy();
+            if (rows != null) {
+                rows.destroy();
+            }
+        }
+    }
+
     /** One pass: the sums of every partition at p, added up by treeAggregate. */
-    private static FitPass pass(SparkData d, Broadcast<SerializableModel> bm, double[] p, boolean withCurvature) {
+    private static FitPass pass(SparkData d, Models bm, double[] p, boolean withCurvature) {
         Broadcast<double[]> bp = d.context.broadcast(p.clone());
         int k = p.length;
+        Broadcast<SerializableModel> model = bm.model();
+        Broadcast<RowModel> rows = bm.rows();
         try {
-            return d.blocks.mapPartitions(blocks -> FitPass.partition(blocks, bm, bp, withCurvature))
+            return d.blocks.mapPartitions(blocks -> FitPass.partition(blocks, model, rows, bp, withCurvature))
                     .treeAggregate(new FitPass(k), FitPass::merge, FitPass::merge, 2);
         } catch (Exception e) {
             throw Failures.unwrap(e);
@@ -149,7 +191,7 @@ public final class SparkFit {
      * costs digits only in the step's direction, not in where the steps end: that is where
      * Jᵀr = 0, computed exactly per row.
      */
-    private FitResult solve(SparkData d, Broadcast<SerializableModel> bm, double[] p0, String[] names, String response,
+    private FitResult solve(SparkData d, Models bm, double[] p0, String[] names, String response,
                             String[] predictors) {
         int k = p0.length;
         double[] p = p0.clone();
@@ -253,7 +295,8 @@ public final class SparkFit {
         StringBuilder reason = new StringBuilder(converged
                 ? "converged: Levenberg–Marquardt on the normal equations (JᵀJ and Jᵀr summed over "
                         + d.blocks.getNumPartitions() + " Spark partition" + (d.blocks.getNumPartitions() == 1 ? "" : "s")
-                        + " by treeAggregate) with the exact forward-mode Jacobian: " + how
+                        + " by treeAggregate) with the exact Jacobian (" + (rowModel != null
+                        ? "reverse mode, replaying each partition's compiled recording" : "forward mode") + "): " + how
                 : "did not converge: " + how + "; the result is the best point found, not a minimum (try other start "
                         + "values or a larger maxPasses)");
         if (polished > 0) {
@@ -279,7 +322,7 @@ public final class SparkFit {
      * H = JᵀJ + Σ −rᵢ·∇²mᵢ (one pass each, curvature by AD per partition), finish the job; only
      * small, shrinking steps that do not raise Σr² beyond its rounding noise are taken.
      */
-    private static Refined refine(SparkData d, Broadcast<SerializableModel> bm, double[] start, FitPass startPass,
+    private static Refined refine(SparkData d, Models bm, double[] start, FitPass startPass,
                                   int budget) {
         int k = start.length;
         double[] accepted = start;

@@ -64,10 +64,25 @@ class SparkFitTest {
 
     /** The Spark fit and the in-memory fit of the same model agree to 10 significant digits. */
     static void matchesInMemory(String name, SerializableModel model) {
+        matchesInMemory(name, model, (data, start) -> SparkFit.fit(model, data, "y", new String[] {"x"}, start));
+    }
+
+    /** As above, for a model with Num predictors, fitted by replaying its compiled recording. */
+    static void compiledMatchesInMemory(String name, RowModel model) {
+        FitResult r = matchesInMemory(name, model.asModel(),
+                (data, start) -> SparkFit.fitCompiled(model, data, "y", new String[] {"x"}, start));
+        assertTrue(r.reason().contains("replaying each partition's compiled recording"), r.reason());
+    }
+
+    interface SparkFitter {
+        FitResult fit(Dataset<Row> data, double[] start);
+    }
+
+    static FitResult matchesInMemory(String name, SerializableModel model, SparkFitter sparkFit) {
         Nist nist = Nist.read(name);
         FitResult memory = Fitter.of(model).start(nist.start()).to(nist.x(), nist.y());
         long t0 = System.nanoTime();
-        FitResult spark = SparkFit.fit(model, dataset(nist, 3), "y", new String[] {"x"}, nist.start());
+        FitResult spark = sparkFit.fit(dataset(nist, 3), nist.start());
         System.out.printf("%s: Spark fit in %.1f s, %d iterations, %d passes%n", name, (System.nanoTime() - t0) / 1e9,
                 spark.iterations(), spark.evaluations());
         assertTrue(memory.converged(), memory.reason());
@@ -87,6 +102,7 @@ class SparkFitTest {
         assertDigits(memory.predict(50), spark.predict(50), 1e-10, name + " prediction");
         assertTrue(spark.convergenceTolerance() < 1e-6, "relative offset " + spark.convergenceTolerance());
         assertTrue(spark.toString().contains("Residual standard error"), spark.toString());
+        return spark;
     }
 
     @Test
@@ -97,6 +113,23 @@ class SparkFitTest {
     @Test
     void chwirut2ThroughSparkMatchesTheInMemoryFit() {
         matchesInMemory("Chwirut2", CHWIRUT2);
+    }
+
+    @Test
+    void misra1aWithACompiledRowModelMatchesTheInMemoryFit() {
+        compiledMatchesInMemory("Misra1a", (p, x) -> p[0].times(exp(p[1].times(x[0]).neg()).neg().plus(1)));
+    }
+
+    /**
+     * Chwirut2 written with a branch on the predictor (the two arms are the same function, so
+     * NIST's answer still holds): rows on the other side of x = 3 fail the replay's guard and are
+     * recorded again, and the fit is still exact.
+     */
+    @Test
+    void aRowModelThatBranchesOnThePredictorIsRecordedAgainAndStillExact() {
+        compiledMatchesInMemory("Chwirut2", (p, x) -> x[0].lt(3)
+                ? exp(p[0].times(x[0]).neg()).div(p[1].plus(p[2].times(x[0])))
+                : exp(p[0].neg().times(x[0])).times(p[1].plus(x[0].times(p[2])).reciprocal()));
     }
 
     @Test
