@@ -44,6 +44,15 @@ public final class Tape implements Displayable {
     static final String PARAM = "param";
     /** The op of a block member other than the last (which holds the BlockOp). */
     static final String MEMBER = "…";
+    /**
+     * Capacity from which the arrays grow by a quarter instead of doubling. A long recording
+     * then leaves at most a fifth of its arrays unused (doubling leaves up to half, which
+     * costs ~50% more bytes per operation), at the price of ~4 copies per slot instead of 1;
+     * below it, tapes are small enough (≤ 1 MB of node arrays) that slack does not matter.
+     */
+    static final int SLOW_GROWTH_FROM = 1 << 16;
+    /** The largest array length the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final Session session;
     private final String label;
@@ -68,18 +77,24 @@ public final class Tape implements Displayable {
     private double[] partials = new double[128];
 
     private final Map<Integer, String> names = new HashMap<>();
+    // parameter positions in increasing order (leaves are appended; truncate keeps a prefix),
+    // and the gradient each received from the last sweep that reached it, by the same index
     private int[] params = new int[8];
     private int nparams;
-    private double[] paramGrad = new double[0];
-    private boolean[] paramKnown = new boolean[0];
+    private double[] paramGrad = new double[8];
+    private boolean[] paramKnown = new boolean[8];
 
     // Nodes whose partials depend on an outer differentiation (nested derivatives) keep them
     // as Nums here, by node; their values also sit in `partials`, so first-order sweeps and
     // printing need nothing else. Rare and slow by nature, so a map is fine.
     private final Map<Integer, Num[]> numPartials = new HashMap<>();
 
+    // Sized to the tape when a sweep runs (not to the arrays' capacity). Only positions below
+    // `swept` belong to the current recording's last sweep: rewinding or truncating lowers it
+    // instead of clearing the arrays.
     private double[] adjoint = new double[0];
     private boolean[] reached = new boolean[0];
+    private int swept;
     private int sweptRoot = -1;
 
     private long warnAt;
@@ -118,6 +133,8 @@ public final class Tape implements Displayable {
         }
         if (nparams == params.length) {
             params = Arrays.copyOf(params, nparams * 2);
+            paramGrad = Arrays.copyOf(paramGrad, nparams * 2);
+            paramKnown = Arrays.copyOf(paramKnown, nparams * 2);
         }
         params[nparams++] = i;
         return i;
@@ -195,7 +212,7 @@ public final class Tape implements Displayable {
 
     private int next(Object opOrName, double v) {
         if (size == value.length) {
-            int cap = value.length * 2;
+            int cap = grow(value.length, size + 1);
             value = Arrays.copyOf(value, cap);
             op = Arrays.copyOf(op, cap);
             start = Arrays.copyOf(start, cap + 1);
@@ -220,10 +237,21 @@ public final class Tape implements Displayable {
 
     private void ensureArgs(int k) {
         if (nargs + k > args.length) {
-            int cap = Math.max(args.length * 2, nargs + k);
+            int cap = grow(args.length, (long) nargs + k);
             args = Arrays.copyOf(args, cap);
             partials = Arrays.copyOf(partials, cap);
         }
+    }
+
+    /** The capacity after {@code cap} for at least {@code need} slots (see {@link #SLOW_GROWTH_FROM}). */
+    static int grow(int cap, long need) {
+        // start's length is capacity + 1, so one slot less than the JVM's limit
+        if (need > MAX_ARRAY - 1) {
+            throw new IllegalStateException("the tape is full: " + need + " slots exceed the largest Java array; "
+                    + "record less per tape (resetTape(), or gradient(f, x) per evaluation)");
+        }
+        long c = cap < SLOW_GROWTH_FROM ? 2L * cap : cap + (long) (cap >> 2);
+        return (int) Math.min(Math.max(c, need), MAX_ARRAY - 1);
     }
 
     // ---- programs (compiled tapes) -------------------------------------------------------------
@@ -476,8 +504,11 @@ public final class Tape implements Displayable {
             top = Math.max(top, r);
         }
         if (adjoint.length < size) {
-            adjoint = new double[value.length];
-            reached = new boolean[value.length];
+            // exactly the recorded size the first time; a tape that keeps growing between
+            // sweeps (the implicit tape) grows these like its own arrays
+            int n = adjoint.length == 0 ? size : grow(adjoint.length, size);
+            adjoint = new double[n];
+            reached = new boolean[n];
         } else {
             // clear every recorded node, not only those below the root: a later node must not
             // keep a stale adjoint from an earlier sweep
@@ -515,17 +546,14 @@ public final class Tape implements Displayable {
                 hit[j] = true;
             }
         }
-        if (paramKnown.length < value.length) {
-            paramGrad = Arrays.copyOf(paramGrad, value.length);
-            paramKnown = Arrays.copyOf(paramKnown, value.length);
-        }
         for (int k = 0; k < nparams; k++) {
             int i = params[k];
             if (i <= top && hit[i]) {
-                paramGrad[i] = adj[i];
-                paramKnown[i] = true;
+                paramGrad[k] = adj[i];
+                paramKnown[k] = true;
             }
         }
+        swept = size;
         sweptRoot = roots.length == 1 ? roots[0] : -1;
     }
 
@@ -602,17 +630,18 @@ public final class Tape implements Displayable {
 
     /** ∂root/∂node from the last sweep, 0 where it did not reach. */
     public double adjoint(int i) {
-        return i < reached.length && reached[i] ? adjoint[i] : 0.0;
+        return i < swept && reached[i] ? adjoint[i] : 0.0;
     }
 
     /** Whether the last sweep reached node i. */
     public boolean reached(int i) {
-        return i < reached.length && reached[i];
+        return i < swept && reached[i];
     }
 
     /** The gradient a parameter received from the last sweep that reached it, or null. */
     public Double parameterGradient(int i) {
-        return i < paramKnown.length && paramKnown[i] ? paramGrad[i] : null;
+        int k = Arrays.binarySearch(params, 0, nparams, i);
+        return k >= 0 && paramKnown[k] ? paramGrad[k] : null;
     }
 
     // ---- life cycle ------------------------------------------------------------------------
@@ -628,15 +657,13 @@ public final class Tape implements Displayable {
         size = 0;
         nargs = 0;
         names.clear();
+        Arrays.fill(paramKnown, 0, nparams, false);
         nparams = 0;
-        Arrays.fill(paramKnown, false);
+        swept = 0;
         sweptRoot = -1;
         program = null;
         blocks = false;
         members = 0;
-        if (reached.length > 0) {
-            Arrays.fill(reached, false);
-        }
     }
 
     /** Closes the tape for good (after {@code resetTape()}); its values are refused. */
@@ -651,8 +678,11 @@ public final class Tape implements Displayable {
         partials = new double[0];
         adjoint = new double[0];
         reached = new boolean[0];
-        paramGrad = new double[0];
-        paramKnown = new boolean[0];
+        params = new int[8];                       // the three parameter arrays keep one length
+        paramGrad = new double[8];
+        paramKnown = new boolean[8];
+        nparams = 0;
+        swept = 0;
         program = null;
         size = 0;
         nargs = 0;
@@ -730,9 +760,11 @@ public final class Tape implements Displayable {
                 params[k++] = params[j];
             }
         }
+        Arrays.fill(paramKnown, k, nparams, false);   // their ordinals go to the next parameters
         nparams = k;
         nargs = start[mark];
         size = mark;
+        swept = Math.min(swept, mark);
         sweptRoot = -1;
         endGeneration(mark);
     }
@@ -819,7 +851,8 @@ public final class Tape implements Displayable {
 
     /** Approximate heap bytes held by the recording. */
     public long bytes() {
-        return (long) value.length * (8 + 4 + 4) + (long) args.length * (4 + 8) + adjoint.length * 9L;
+        return (long) value.length * (8 + 4 + 4) + (long) args.length * (4 + 8) + adjoint.length * 9L
+                + params.length * 13L;
     }
 
     /** Sets the node count at which an implicit tape warns (once). */
