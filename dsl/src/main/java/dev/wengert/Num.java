@@ -601,7 +601,7 @@ public final class Num {
         if (tape != null || b.tape != null) {
             if (tape != null && b.tape != null) {
                 checkUsable(rule.name());
-                b.checkUsable(rule.name());
+                b.checkGeneration(rule.name());   // b is on this tape (fastWith): same owner thread
                 if (!Double.isFinite(y)) {
                     nonFinite(rule.name(), y, new double[] {v, b.v}, tape.size(), null);
                 }
@@ -668,11 +668,16 @@ public final class Num {
 
     /** Refuses values of a closed, rewound or foreign-thread tape, naming the value and the fix. */
     void checkUsable(String op) {
-        if (gen != tape.generation() && !tape.isValid(idx, gen)) {
-            throw new WengertException(op + ": " + staleDescription());
-        }
+        checkGeneration(op);
         if (tape.session().owner() != Thread.currentThread()) {
             tape.session().checkThread(describe());
+        }
+    }
+
+    /** Refuses values of a closed, rewound or truncated-away recording (no thread check). */
+    private void checkGeneration(String op) {
+        if (gen != tape.generation() && !tape.isValid(idx, gen)) {
+            throw new WengertException(op + ": " + staleDescription());
         }
     }
 

@@ -99,6 +99,9 @@ public final class Tape implements Displayable {
 
     private long warnAt;
     private boolean warned;
+    // next() takes its slow path (grow, warn) once size reaches this: the capacity, or the
+    // warning size when that comes first. One comparison per recorded operation.
+    private int limit;
 
     // Replay information, kept only while recording a program for compile(): for a binary rule
     // with one constant operand, the constant and its side; for n-ary rules, the argument
@@ -119,6 +122,7 @@ public final class Tape implements Displayable {
         this.implicit = implicit;
         this.warnAt = warnAt;
         this.level = Session.nextLevel();
+        updateLimit();
     }
 
     // ---- recording -------------------------------------------------------------------------
@@ -211,8 +215,21 @@ public final class Tape implements Displayable {
     }
 
     private int next(Object opOrName, double v) {
+        if (size >= limit) {
+            reserve();
+        }
+        if (program != null && opOrName instanceof String s && s != PARAM && s != MEMBER) {
+            program.replayable = false;            // a nested node: its partials have no rule here
+        }
+        value[size] = v;
+        op[size] = opOrName;
+        return size++;
+    }
+
+    /** next()'s slow path: room for one more node, and the large-tape warning when it is due. */
+    private void reserve() {
         if (size == value.length) {
-            int cap = grow(value.length, size + 1);
+            int cap = grow(value.length, size + 1L);
             value = Arrays.copyOf(value, cap);
             op = Arrays.copyOf(op, cap);
             start = Arrays.copyOf(start, cap + 1);
@@ -227,12 +244,11 @@ public final class Tape implements Displayable {
                     + "call it when you no longer need earlier values, or compute gradients with "
                     + "gradient(f, x), which does not grow this tape.%n", size, bytes() >> 20);
         }
-        if (program != null && opOrName instanceof String s && s != PARAM && s != MEMBER) {
-            program.replayable = false;            // a nested node: its partials have no rule here
-        }
-        value[size] = v;
-        op[size] = opOrName;
-        return size++;
+        updateLimit();
+    }
+
+    private void updateLimit() {
+        limit = implicit && !warned ? (int) Math.min(value.length, warnAt) : value.length;
     }
 
     private void ensureArgs(int k) {
@@ -674,6 +690,7 @@ public final class Tape implements Displayable {
         value = new double[0];
         op = new Object[0];
         start = new int[1];
+        updateLimit();
         args = new int[0];
         partials = new double[0];
         adjoint = new double[0];
@@ -859,6 +876,7 @@ public final class Tape implements Displayable {
     public void warnAt(long nodes) {
         this.warnAt = nodes;
         this.warned = false;
+        updateLimit();
     }
 
     // ---- reading ---------------------------------------------------------------------------
