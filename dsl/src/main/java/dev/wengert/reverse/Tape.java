@@ -341,6 +341,9 @@ public final class Tape implements Displayable {
      * (a branch would go the other way): the caller must record again.
      */
     public boolean replay(int[] leaves, double[] x) {
+        if (program.code == null || program.codeSize != size) {
+            compileProgram();
+        }
         for (int k = 0; k < leaves.length; k++) {
             value[leaves[k]] = x[k];
         }
@@ -348,88 +351,105 @@ public final class Tape implements Displayable {
         final double[] part = partials;
         final int[] in = args;
         final int[] st = start;
-        final Object[] ops = op;
+        final byte[] code = program.code;
         final double[] konst = program.konst;
-        final boolean[] right = program.right;
+        int nary = 0;
+        // Partials that are constants (add, sub, neg, and mul or div by a constant) were
+        // stored when recording and stay valid: only the value is recomputed.
         for (int i = 0; i < size; i++) {
             int s = st[i];
-            int e = st[i + 1];
-            Object o = ops[i];
-            if (s == e) {
-                if (o instanceof BlockOp b) {
-                    b.forward(val);
-                }
-                continue;                          // a leaf or a block member
-            }
-            if (o == Arithmetic.ADD) {
-                if (e - s == 2) {
-                    val[i] = val[in[s]] + val[in[s + 1]];
-                } else {
-                    val[i] = val[in[s]] + konst[i];
-                }
-            } else if (o == Arithmetic.MUL) {
-                if (e - s == 2) {
+            switch (code[i]) {
+                case Program.NONE -> { }
+                case Program.ADD -> val[i] = val[in[s]] + val[in[s + 1]];
+                case Program.ADD_K -> val[i] = val[in[s]] + konst[i];
+                case Program.SUB -> val[i] = val[in[s]] - val[in[s + 1]];
+                case Program.SUB_K -> val[i] = val[in[s]] - konst[i];
+                case Program.K_SUB -> val[i] = konst[i] - val[in[s]];
+                case Program.MUL -> {
                     double a = val[in[s]];
                     double b = val[in[s + 1]];
                     val[i] = a * b;
                     part[s] = b;
                     part[s + 1] = a;
-                } else {
-                    val[i] = val[in[s]] * konst[i];
                 }
-            } else if (o == Arithmetic.SUB) {
-                if (e - s == 2) {
-                    val[i] = val[in[s]] - val[in[s + 1]];
-                } else {
-                    val[i] = right[i] ? val[in[s]] - konst[i] : konst[i] - val[in[s]];
+                case Program.MUL_K -> val[i] = val[in[s]] * konst[i];
+                case Program.DIV -> {
+                    double b = val[in[s + 1]];
+                    double y = val[in[s]] / b;
+                    val[i] = y;
+                    part[s] = 1.0 / b;
+                    part[s + 1] = -y / b;
                 }
-            } else if (o == Arithmetic.SQUARE) {
-                double a = val[in[s]];
-                val[i] = a * a;
-                part[s] = 2 * a;
-            } else if (o instanceof UnaryRule r) {
-                double a = val[in[s]];
-                double y = r.value(a);
-                val[i] = y;
-                part[s] = r.partial(a, y);
-            } else if (o instanceof BinaryRule r) {
-                if (e - s == 2) {
+                case Program.DIV_K -> val[i] = val[in[s]] / konst[i];
+                case Program.K_DIV -> {
+                    double b = val[in[s]];
+                    double y = konst[i] / b;
+                    val[i] = y;
+                    part[s] = -y / b;
+                }
+                case Program.SQUARE -> {
+                    double a = val[in[s]];
+                    val[i] = a * a;
+                    part[s] = 2.0 * a;
+                }
+                case Program.NEG -> val[i] = -val[in[s]];
+                case Program.RECIPROCAL -> {
+                    double y = 1.0 / val[in[s]];
+                    val[i] = y;
+                    part[s] = -y * y;
+                }
+                case Program.UNARY -> {
+                    UnaryRule r = (UnaryRule) op[i];
+                    double a = val[in[s]];
+                    double y = r.value(a);
+                    val[i] = y;
+                    part[s] = r.partial(a, y);
+                }
+                case Program.BINARY -> {
+                    BinaryRule r = (BinaryRule) op[i];
                     double a = val[in[s]];
                     double b = val[in[s + 1]];
                     double y = r.value(a, b);
                     val[i] = y;
                     part[s] = r.partialA(a, b, y);
                     part[s + 1] = r.partialB(a, b, y);
-                } else if (right[i]) {
+                }
+                case Program.BINARY_K -> {
+                    BinaryRule r = (BinaryRule) op[i];
                     double a = val[in[s]];
                     double y = r.value(a, konst[i]);
                     val[i] = y;
                     part[s] = r.partialA(a, konst[i], y);
-                } else {
+                }
+                case Program.K_BINARY -> {
+                    BinaryRule r = (BinaryRule) op[i];
                     double b = val[in[s]];
                     double y = r.value(konst[i], b);
                     val[i] = y;
                     part[s] = r.partialB(konst[i], b, y);
                 }
-            } else if (o instanceof NaryRule r) {
-                double[][] t = program.template.get(i);
-                double[] vals = t[0];
-                double[] slots = t[1];
-                for (int k = 0; k < slots.length; k++) {
-                    vals[(int) slots[k]] = val[in[s + k]];
+                case Program.NARY -> {
+                    NaryRule r = (NaryRule) op[i];
+                    double[] vals = program.naryValues[nary];
+                    int[] slots = program.narySlots[nary++];
+                    for (int k = 0; k < slots.length; k++) {
+                        vals[slots[k]] = val[in[s + k]];
+                    }
+                    double y = r.value(vals);
+                    val[i] = y;
+                    double[] p = r.partials(vals, y);
+                    for (int k = 0; k < slots.length; k++) {
+                        part[s + k] = p[slots[k]];
+                    }
                 }
-                double y = r.value(vals);
-                val[i] = y;
-                double[] p = r.partials(vals, y);
-                for (int k = 0; k < slots.length; k++) {
-                    part[s + k] = p[(int) slots[k]];
-                }
-            } else {
-                throw new IllegalStateException("replay: node #" + i + " (" + opName(i) + ") has no rule to replay");
+                case Program.BLOCK -> ((BlockOp) op[i]).forward(val);
+                default -> throw new IllegalStateException("replay: node #" + i + " (" + opName(i)
+                        + ") has no rule to replay");
             }
         }
-        for (Guard g : program.guards) {
-            if (!g.holds(val)) {
+        List<Guard> guards = program.guards;
+        for (int k = 0, n = guards.size(); k < n; k++) {
+            if (!guards.get(k).holds(val)) {
                 return false;
             }
         }
@@ -437,13 +457,101 @@ public final class Tape implements Displayable {
         return true;
     }
 
+    /**
+     * Turns the recorded program into one opcode per node, so that replay dispatches with a
+     * switch instead of type tests, and the common arithmetic runs inline instead of through
+     * the rules' lambdas. The special cases compute exactly what Num's methods computed when
+     * recording (same expressions, same order), so replay and recording agree to the bit.
+     */
+    private void compileProgram() {
+        Program pr = program;
+        byte[] code = new byte[size];
+        List<double[]> naryValues = new ArrayList<>();
+        List<int[]> narySlots = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Object o = op[i];
+            int arity = start[i + 1] - start[i];
+            boolean right = pr.right[i];
+            byte c;
+            if (arity == 0) {
+                c = o instanceof BlockOp ? Program.BLOCK : Program.NONE;    // a leaf or a block member
+            } else if (o == Arithmetic.ADD) {
+                c = arity == 2 ? Program.ADD : Program.ADD_K;
+            } else if (o == Arithmetic.SUB) {
+                c = arity == 2 ? Program.SUB : right ? Program.SUB_K : Program.K_SUB;
+            } else if (o == Arithmetic.MUL) {
+                c = arity == 2 ? Program.MUL : Program.MUL_K;
+            } else if (o == Arithmetic.DIV) {
+                c = arity == 2 ? Program.DIV : right ? Program.DIV_K : Program.K_DIV;
+            } else if (o == Arithmetic.SQUARE) {
+                c = Program.SQUARE;
+            } else if (o == Arithmetic.NEG) {
+                c = Program.NEG;
+            } else if (o == Arithmetic.RECIPROCAL) {
+                c = Program.RECIPROCAL;
+            } else if (o instanceof UnaryRule) {
+                c = Program.UNARY;
+            } else if (o instanceof BinaryRule) {
+                c = arity == 2 ? Program.BINARY : right ? Program.BINARY_K : Program.K_BINARY;
+            } else if (o instanceof NaryRule) {
+                c = Program.NARY;
+                double[][] t = pr.template.get(i);
+                naryValues.add(t[0]);
+                narySlots.add(toInts(t[1]));
+            } else {
+                c = Program.UNKNOWN;
+            }
+            code[i] = c;
+        }
+        pr.naryValues = naryValues.toArray(new double[0][]);
+        pr.narySlots = narySlots.toArray(new int[0][]);
+        pr.code = code;
+        pr.codeSize = size;
+    }
+
+    private static int[] toInts(double[] a) {
+        int[] r = new int[a.length];
+        for (int k = 0; k < a.length; k++) {
+            r[k] = (int) a[k];
+        }
+        return r;
+    }
+
     /** Replay information, allocated only for compiled tapes. */
     private static final class Program {
+        // opcodes of compileProgram(): _K has the constant on the right, K_ on the left
+        static final byte NONE = 0;
+        static final byte ADD = 1;
+        static final byte ADD_K = 2;
+        static final byte SUB = 3;
+        static final byte SUB_K = 4;
+        static final byte K_SUB = 5;
+        static final byte MUL = 6;
+        static final byte MUL_K = 7;
+        static final byte DIV = 8;
+        static final byte DIV_K = 9;
+        static final byte K_DIV = 10;
+        static final byte SQUARE = 11;
+        static final byte NEG = 12;
+        static final byte RECIPROCAL = 13;
+        static final byte UNARY = 14;
+        static final byte BINARY = 15;
+        static final byte BINARY_K = 16;
+        static final byte K_BINARY = 17;
+        static final byte NARY = 18;
+        static final byte BLOCK = 19;
+        static final byte UNKNOWN = 20;
+
         double[] konst;
         boolean[] right;
         final Map<Integer, double[][]> template = new HashMap<>();
         final List<Guard> guards = new ArrayList<>();
         boolean replayable = true;
+        // built on the first replay, from the finished recording
+        byte[] code;
+        int codeSize;
+        double[][] naryValues;
+        int[][] narySlots;
 
         Program(int cap) {
             konst = new double[cap];
@@ -562,15 +670,20 @@ public final class Tape implements Displayable {
                 hit[j] = true;
             }
         }
+        finishSweep(top, roots.length == 1 ? roots[0] : -1);
+    }
+
+    /** After a sweep: parameters reached remember their gradient; adjoints below size are current. */
+    private void finishSweep(int top, int root) {
         for (int k = 0; k < nparams; k++) {
             int i = params[k];
-            if (i <= top && hit[i]) {
-                paramGrad[k] = adj[i];
+            if (i <= top && reached[i]) {
+                paramGrad[k] = adjoint[i];
                 paramKnown[k] = true;
             }
         }
         swept = size;
-        sweptRoot = roots.length == 1 ? roots[0] : -1;
+        sweptRoot = root;
     }
 
     /**

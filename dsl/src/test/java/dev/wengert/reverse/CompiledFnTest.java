@@ -5,6 +5,9 @@ import dev.wengert.Num;
 import dev.wengert.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import static dev.wengert.Wengert.*;
@@ -102,6 +105,52 @@ class CompiledFnTest {
             assertArrayEquals(gradient(loss, w), c.gradient(w), 1e-16);
         }
         assertEquals(1, c.recordings());
+    }
+
+    /** Every operation replay special-cases (and each generic kind), alone, against a fresh recording. */
+    @Test
+    void everySpecialCasedOperationReplaysExactly() {
+        Map<String, Fn> ops = new LinkedHashMap<>();
+        ops.put("add", x -> x[0].plus(x[1]));
+        ops.put("add constant", x -> x[0].plus(0.3));
+        ops.put("constant add", x -> constant(0.3).plus(x[0]));
+        ops.put("sub", x -> x[0].minus(x[1]));
+        ops.put("sub constant", x -> x[0].minus(0.3));
+        ops.put("constant sub", x -> constant(0.3).minus(x[0]));
+        ops.put("mul", x -> x[0].times(x[1]));
+        ops.put("mul itself", x -> x[0].times(x[0]));
+        ops.put("mul constant", x -> x[0].times(0.3));
+        ops.put("constant mul", x -> constant(0.3).times(x[0]));
+        ops.put("div", x -> x[0].div(x[1]));
+        ops.put("div constant", x -> x[0].div(0.3));
+        ops.put("constant div", x -> constant(0.3).div(x[0]));
+        ops.put("square", x -> x[0].square());
+        ops.put("neg", x -> x[0].neg());
+        ops.put("reciprocal", x -> x[0].reciprocal());
+        ops.put("unary rule", x -> sin(x[0]));
+        ops.put("binary rule", x -> atan2(x[0], x[1]));
+        ops.put("binary rule, constant right", x -> x[0].pow(3.0));
+        ops.put("binary rule, constant left", x -> atan2(0.3, x[0]));
+        ops.put("n-ary rule", x -> logsumexp(x[0], constant(0.3), x[1]));
+        double[][] pts = {{0.7, -1.3}, {-2.5, 0.4}, {1e-3, 3.0}, {0.0, 1.0}, {-0.0, -0.0}, {1e300, 1e-300}};
+        for (var op : ops.entrySet()) {
+            Fn f = x -> op.getValue().apply(x).times(x[1].plus(2.0));   // a non-trivial seed into the op
+            CompiledFn c = compile(f, 0.5, 0.25);
+            for (double[] p : pts) {
+                String what = op.getKey() + " at " + Arrays.toString(p);
+                assertBitwise(f.apply(toConstants(p)).value(), c.value(p), what + ": value");
+                double[] want = gradient(f, p);
+                double[] got = c.gradient(p);
+                for (int i = 0; i < want.length; i++) {
+                    assertBitwise(want[i], got[i], what + ": gradient " + i);
+                }
+            }
+            assertEquals(1, c.recordings(), op.getKey());
+        }
+    }
+
+    static void assertBitwise(double want, double got, String what) {
+        assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got), what + ": " + want + " vs " + got);
     }
 
     @Test
