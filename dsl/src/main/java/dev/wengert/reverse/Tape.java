@@ -96,6 +96,11 @@ public final class Tape implements Displayable {
     private boolean[] reached = new boolean[0];
     private int swept;
     private int sweptRoot = -1;
+    // The root and tape size of the last full sweep of a tape without array operations: while
+    // they are unchanged (a compiled tape replays values, not structure), `reached` already
+    // holds what a new sweep from that root would mark, so the sweep need not mark it again.
+    private int reachedFrom = -1;
+    private int reachedSize;
 
     private long warnAt;
     private boolean warned;
@@ -627,6 +632,10 @@ public final class Tape implements Displayable {
         for (int r : roots) {
             top = Math.max(top, r);
         }
+        if (roots.length == 1 && roots[0] == reachedFrom && size == reachedSize && !blocks) {
+            sweepKnownReach(top, seeds[0]);
+            return;
+        }
         if (adjoint.length < size) {
             // exactly the recorded size the first time; a tape that keeps growing between
             // sweeps (the implicit tape) grows these like its own arrays
@@ -670,7 +679,39 @@ public final class Tape implements Displayable {
                 hit[j] = true;
             }
         }
-        finishSweep(top, roots.length == 1 ? roots[0] : -1);
+        boolean single = roots.length == 1;
+        reachedFrom = single && !blocks ? roots[0] : -1;
+        reachedSize = size;
+        finishSweep(top, single ? roots[0] : -1);
+    }
+
+    /**
+     * The sweep again from the root of the last one, over the same graph: the same nodes are
+     * reached, so `reached` is kept and only adjoints are cleared and summed. A node is skipped
+     * when its adjoint is zero and it was not reached, which is exactly the full sweep's rule
+     * (an unreached node's adjoint is always zero; a reached one with a zero adjoint still
+     * propagates, so 0·∞ gives NaN there as before).
+     */
+    private void sweepKnownReach(int root, double seed) {
+        final double[] adj = adjoint;
+        final boolean[] hit = reached;
+        final int[] st = start;
+        final int[] in = args;
+        final double[] p = partials;
+        Arrays.fill(adj, 0, size, 0.0);
+        adj[root] += seed;
+        int e = st[root + 1];
+        for (int i = root; i >= 0; i--) {
+            int s = st[i];
+            double g = adj[i];
+            if (s != e && (g != 0 || hit[i])) {      // s == e: a leaf (there are no array operations)
+                for (int k = s; k < e; k++) {
+                    adj[in[k]] += p[k] * g;
+                }
+            }
+            e = s;
+        }
+        finishSweep(root, root);
     }
 
     /** After a sweep: parameters reached remember their gradient; adjoints below size are current. */
@@ -790,6 +831,7 @@ public final class Tape implements Displayable {
         nparams = 0;
         swept = 0;
         sweptRoot = -1;
+        reachedFrom = -1;
         program = null;
         blocks = false;
         members = 0;
@@ -813,6 +855,7 @@ public final class Tape implements Displayable {
         paramKnown = new boolean[8];
         nparams = 0;
         swept = 0;
+        reachedFrom = -1;
         program = null;
         size = 0;
         nargs = 0;
@@ -896,6 +939,7 @@ public final class Tape implements Displayable {
         size = mark;
         swept = Math.min(swept, mark);
         sweptRoot = -1;
+        reachedFrom = -1;
         endGeneration(mark);
     }
 

@@ -153,6 +153,35 @@ class CompiledFnTest {
         assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got), what + ": " + want + " vs " + got);
     }
 
+    /**
+     * Repeated sweeps of a compiled tape reuse the reached flags of the first: a node the
+     * sweep reaches with a zero adjoint still turns an infinite partial into NaN (0·∞), and
+     * an unreached node with an infinite partial still contributes nothing.
+     */
+    @Test
+    void repeatedSweepsKeepZeroTimesInfinity() {
+        // y = (x1·0)·√x0 + x1²: at x0 = 0 the √ node is reached with adjoint 0 and partial ∞
+        Fn reachedWithZero = x -> x[1].times(0.0).times(sqrt(x[0])).plus(x[1].square());
+        // √x0 is computed but not used: its infinite partial must not reach x0
+        Fn unreached = x -> {
+            sqrt(x[0]);
+            return x[1].square().plus(x[0].times(0.0));
+        };
+        for (Fn f : new Fn[] {reachedWithZero, unreached}) {
+            CompiledFn c = compile(f, 1.0, 2.0);
+            for (double[] p : new double[][] {{0.0, 2.0}, {0.0, 3.0}, {4.0, 3.0}, {0.0, -1.0}}) {
+                double[] want = gradient(f, p);
+                double[] got = c.gradient(p);
+                for (int i = 0; i < 2; i++) {
+                    assertBitwise(want[i], got[i], Arrays.toString(p) + " gradient " + i);
+                }
+            }
+            assertEquals(1, c.recordings());
+        }
+        assertTrue(Double.isNaN(compile(reachedWithZero, 1.0, 2.0).gradient(0.0, 2.0)[0]), "0·∞ is NaN");
+        assertEquals(0.0, compile(unreached, 1.0, 2.0).gradient(0.0, 2.0)[0], 0.0, "an unreached ∞ adds nothing");
+    }
+
     @Test
     void aFunctionThatNestsRecordsOnEveryCall() {
         var k = param("k", 2.0);
