@@ -227,7 +227,12 @@ public final class Tape implements Displayable {
             program.replayable = false;            // a nested node: its partials have no rule here
         }
         value[size] = v;
-        op[size] = opOrName;
+        // A rewound tape keeps its ops, and code re-recorded on it (gradient(f, x) called in a
+        // loop) mostly stores the same rule at the same position again: skipping that store
+        // skips the collector's write barrier, the costliest part of recording a node.
+        if (op[size] != opOrName) {
+            op[size] = opOrName;
+        }
         return size++;
     }
 
