@@ -161,4 +161,45 @@ class ErrorsTest {
         assertTrue(out.contains("1,000 operations") && out.contains("resetTape()"), out);
         assertEquals(out.indexOf("wengert:"), out.lastIndexOf("wengert:"), "warns once");
     }
+
+    @Test
+    void aWarningSizeBelowTheTapeWarnsAtTheNextOperation() {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true));
+        String before;
+        try {
+            var x = param("x", 1.0);
+            Num s = x;
+            for (int i = 0; i < 100; i++) {
+                s = s.plus(x);
+            }
+            tapeWarning(10);                       // the tape is already larger
+            before = buf.toString();
+            s = s.plus(x);
+            s = s.plus(x);
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals("", before, "setting the size does not warn by itself");
+        String out = buf.toString();
+        assertTrue(out.contains("operations") && out.contains("resetTape()"), out);
+        assertEquals(out.indexOf("wengert:"), out.lastIndexOf("wengert:"), "warns once");
+    }
+
+    @Test
+    void aStaleValueIsRefusedAsEitherOperandOnItsOwnTape() {
+        // the second gradient call borrows the same private tape, rewound: the leaked value
+        // shares the tape with the new parameter but not its generation
+        AtomicReference<Num> leaked = new AtomicReference<>();
+        gradient(v -> {
+            leaked.set(v[0].square());
+            return v[0];
+        }, 1.0);
+        for (boolean second : new boolean[] {true, false}) {
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> gradient(v -> second ? v[0].times(leaked.get()) : leaked.get().times(v[0]), 1.0));
+            assertTrue(e.getMessage().contains("escaped"), e.getMessage());
+        }
+    }
 }

@@ -44,6 +44,15 @@ public final class Tape implements Displayable {
     static final String PARAM = "param";
     /** The op of a block member other than the last (which holds the BlockOp). */
     static final String MEMBER = "…";
+    /**
+     * Capacity from which the arrays grow by a quarter instead of doubling. A long recording
+     * then leaves at most a fifth of its arrays unused (doubling leaves up to half, which
+     * costs ~50% more bytes per operation), at the price of ~4 copies per slot instead of 1;
+     * below it, tapes are small enough (≤ 1 MB of node arrays) that slack does not matter.
+     */
+    static final int SLOW_GROWTH_FROM = 1 << 16;
+    /** The largest array length the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final Session session;
     private final String label;
@@ -68,22 +77,36 @@ public final class Tape implements Displayable {
     private double[] partials = new double[128];
 
     private final Map<Integer, String> names = new HashMap<>();
+    // parameter positions in increasing order (leaves are appended; truncate keeps a prefix),
+    // and the gradient each received from the last sweep that reached it, by the same index
     private int[] params = new int[8];
     private int nparams;
-    private double[] paramGrad = new double[0];
-    private boolean[] paramKnown = new boolean[0];
+    private double[] paramGrad = new double[8];
+    private boolean[] paramKnown = new boolean[8];
 
     // Nodes whose partials depend on an outer differentiation (nested derivatives) keep them
     // as Nums here, by node; their values also sit in `partials`, so first-order sweeps and
     // printing need nothing else. Rare and slow by nature, so a map is fine.
     private final Map<Integer, Num[]> numPartials = new HashMap<>();
 
+    // Sized to the tape when a sweep runs (not to the arrays' capacity). Only positions below
+    // `swept` belong to the current recording's last sweep: rewinding or truncating lowers it
+    // instead of clearing the arrays.
     private double[] adjoint = new double[0];
     private boolean[] reached = new boolean[0];
+    private int swept;
     private int sweptRoot = -1;
+    // The root and tape size of the last full sweep of a tape without array operations: while
+    // they are unchanged (a compiled tape replays values, not structure), `reached` already
+    // holds what a new sweep from that root would mark, so the sweep need not mark it again.
+    private int reachedFrom = -1;
+    private int reachedSize;
 
     private long warnAt;
     private boolean warned;
+    // next() takes its slow path (grow, warn) once size reaches this: the capacity, or the
+    // warning size when that comes first. One comparison per recorded operation.
+    private int limit;
 
     // Replay information, kept only while recording a program for compile(): for a binary rule
     // with one constant operand, the constant and its side; for n-ary rules, the argument
@@ -104,6 +127,7 @@ public final class Tape implements Displayable {
         this.implicit = implicit;
         this.warnAt = warnAt;
         this.level = Session.nextLevel();
+        updateLimit();
     }
 
     // ---- recording -------------------------------------------------------------------------
@@ -118,6 +142,8 @@ public final class Tape implements Displayable {
         }
         if (nparams == params.length) {
             params = Arrays.copyOf(params, nparams * 2);
+            paramGrad = Arrays.copyOf(paramGrad, nparams * 2);
+            paramKnown = Arrays.copyOf(paramKnown, nparams * 2);
         }
         params[nparams++] = i;
         return i;
@@ -194,8 +220,26 @@ public final class Tape implements Displayable {
     }
 
     private int next(Object opOrName, double v) {
+        if (size >= limit) {
+            reserve();
+        }
+        if (program != null && opOrName instanceof String s && s != PARAM && s != MEMBER) {
+            program.replayable = false;            // a nested node: its partials have no rule here
+        }
+        value[size] = v;
+        // A rewound tape keeps its ops, and code re-recorded on it (gradient(f, x) called in a
+        // loop) mostly stores the same rule at the same position again: skipping that store
+        // skips the collector's write barrier, the costliest part of recording a node.
+        if (op[size] != opOrName) {
+            op[size] = opOrName;
+        }
+        return size++;
+    }
+
+    /** next()'s slow path: room for one more node, and the large-tape warning when it is due. */
+    private void reserve() {
         if (size == value.length) {
-            int cap = value.length * 2;
+            int cap = grow(value.length, size + 1L);
             value = Arrays.copyOf(value, cap);
             op = Arrays.copyOf(op, cap);
             start = Arrays.copyOf(start, cap + 1);
@@ -210,20 +254,30 @@ public final class Tape implements Displayable {
                     + "call it when you no longer need earlier values, or compute gradients with "
                     + "gradient(f, x), which does not grow this tape.%n", size, bytes() >> 20);
         }
-        if (program != null && opOrName instanceof String s && s != PARAM && s != MEMBER) {
-            program.replayable = false;            // a nested node: its partials have no rule here
-        }
-        value[size] = v;
-        op[size] = opOrName;
-        return size++;
+        updateLimit();
+    }
+
+    private void updateLimit() {
+        limit = implicit && !warned ? (int) Math.min(value.length, warnAt) : value.length;
     }
 
     private void ensureArgs(int k) {
         if (nargs + k > args.length) {
-            int cap = Math.max(args.length * 2, nargs + k);
+            int cap = grow(args.length, (long) nargs + k);
             args = Arrays.copyOf(args, cap);
             partials = Arrays.copyOf(partials, cap);
         }
+    }
+
+    /** The capacity after {@code cap} for at least {@code need} slots (see {@link #SLOW_GROWTH_FROM}). */
+    static int grow(int cap, long need) {
+        // start's length is capacity + 1, so one slot less than the JVM's limit
+        if (need > MAX_ARRAY - 1) {
+            throw new IllegalStateException("the tape is full: " + need + " slots exceed the largest Java array; "
+                    + "record less per tape (resetTape(), or gradient(f, x) per evaluation)");
+        }
+        long c = cap < SLOW_GROWTH_FROM ? 2L * cap : cap + (long) (cap >> 2);
+        return (int) Math.min(Math.max(c, need), MAX_ARRAY - 1);
     }
 
     // ---- programs (compiled tapes) -------------------------------------------------------------
@@ -297,6 +351,9 @@ public final class Tape implements Displayable {
      * (a branch would go the other way): the caller must record again.
      */
     public boolean replay(int[] leaves, double[] x) {
+        if (program.code == null || program.codeSize != size) {
+            compileProgram();
+        }
         for (int k = 0; k < leaves.length; k++) {
             value[leaves[k]] = x[k];
         }
@@ -304,89 +361,105 @@ public final class Tape implements Displayable {
         final double[] part = partials;
         final int[] in = args;
         final int[] st = start;
-        final Object[] ops = op;
+        final byte[] code = program.code;
         final double[] konst = program.konst;
-        final boolean[] right = program.right;
+        int nary = 0;
+        // Partials that are constants (add, sub, neg, and mul or div by a constant) were
+        // stored when recording and stay valid: only the value is recomputed.
         for (int i = 0; i < size; i++) {
             int s = st[i];
-            int e = st[i + 1];
-            Object o = ops[i];
-            if (s == e) {
-                if (o instanceof BlockOp b) {
-                    b.forward(val);
-                }
-                continue;                          // a leaf or a block member
-            }
-            if (o == Arithmetic.ADD) {
-                if (e - s == 2) {
-                    val[i] = val[in[s]] + val[in[s + 1]];
-                } else {
-                    val[i] = val[in[s]] + konst[i];
-                }
-            } else if (o == Arithmetic.MUL) {
-                if (e - s == 2) {
+            switch (code[i]) {
+                case Program.NONE -> { }
+                case Program.ADD -> val[i] = val[in[s]] + val[in[s + 1]];
+                case Program.ADD_K -> val[i] = val[in[s]] + konst[i];
+                case Program.SUB -> val[i] = val[in[s]] - val[in[s + 1]];
+                case Program.SUB_K -> val[i] = val[in[s]] - konst[i];
+                case Program.K_SUB -> val[i] = konst[i] - val[in[s]];
+                case Program.MUL -> {
                     double a = val[in[s]];
                     double b = val[in[s + 1]];
                     val[i] = a * b;
                     part[s] = b;
                     part[s + 1] = a;
-                } else {
-                    val[i] = val[in[s]] * konst[i];
                 }
-            } else if (o == Arithmetic.SUB) {
-                if (e - s == 2) {
-                    val[i] = val[in[s]] - val[in[s + 1]];
-                } else {
-                    val[i] = right[i] ? val[in[s]] - konst[i] : konst[i] - val[in[s]];
+                case Program.MUL_K -> val[i] = val[in[s]] * konst[i];
+                case Program.DIV -> {
+                    double b = val[in[s + 1]];
+                    double y = val[in[s]] / b;
+                    val[i] = y;
+                    part[s] = 1.0 / b;
+                    part[s + 1] = -y / b;
                 }
-            } else if (o == Arithmetic.SQUARE) {
-                double a = val[in[s]];
-                val[i] = a * a;
-                part[s] = 2 * a;
-            } else if (o instanceof UnaryRule r) {
-                double a = val[in[s]];
-                double y = r.value(a);
-                val[i] = y;
-                part[s] = r.partial(a, y);
-            } else if (o instanceof BinaryRule r) {
-                if (e - s == 2) {
+                case Program.DIV_K -> val[i] = val[in[s]] / konst[i];
+                case Program.K_DIV -> {
+                    double b = val[in[s]];
+                    double y = konst[i] / b;
+                    val[i] = y;
+                    part[s] = -y / b;
+                }
+                case Program.SQUARE -> {
+                    double a = val[in[s]];
+                    val[i] = a * a;
+                    part[s] = 2.0 * a;
+                }
+                case Program.NEG -> val[i] = -val[in[s]];
+                case Program.RECIPROCAL -> {
+                    double y = 1.0 / val[in[s]];
+                    val[i] = y;
+                    part[s] = -y * y;
+                }
+                case Program.UNARY -> {
+                    UnaryRule r = (UnaryRule) op[i];
+                    double a = val[in[s]];
+                    double y = r.value(a);
+                    val[i] = y;
+                    part[s] = r.partial(a, y);
+                }
+                case Program.BINARY -> {
+                    BinaryRule r = (BinaryRule) op[i];
                     double a = val[in[s]];
                     double b = val[in[s + 1]];
                     double y = r.value(a, b);
                     val[i] = y;
                     part[s] = r.partialA(a, b, y);
                     part[s + 1] = r.partialB(a, b, y);
-                } else if (right[i]) {
+                }
+                case Program.BINARY_K -> {
+                    BinaryRule r = (BinaryRule) op[i];
                     double a = val[in[s]];
                     double y = r.value(a, konst[i]);
                     val[i] = y;
                     part[s] = r.partialA(a, konst[i], y);
-                } else {
+                }
+                case Program.K_BINARY -> {
+                    BinaryRule r = (BinaryRule) op[i];
                     double b = val[in[s]];
                     double y = r.value(konst[i], b);
                     val[i] = y;
                     part[s] = r.partialB(konst[i], b, y);
                 }
-            } else if (o instanceof NaryRule r) {
-                double[][] t = program.template.get(i);
-                double[] vals = t[0];
-                double[] slots = t[1];
-                for (int k = 0; k < slots.length; k++) {
-                    vals[(int) slots[k]] = val[in[s + k]];
+                case Program.NARY -> {
+                    NaryRule r = (NaryRule) op[i];
+                    double[] vals = program.naryValues[nary];
+                    int[] slots = program.narySlots[nary++];
+                    for (int k = 0; k < slots.length; k++) {
+                        vals[slots[k]] = val[in[s + k]];
+                    }
+                    double y = r.value(vals);
+                    val[i] = y;
+                    double[] p = r.partials(vals, y);
+                    for (int k = 0; k < slots.length; k++) {
+                        part[s + k] = p[slots[k]];
+                    }
                 }
-                double y = r.value(vals);
-                val[i] = y;
-                double[] p = r.partials(vals, y);
-                for (int k = 0; k < slots.length; k++) {
-                    part[s + k] = p[(int) slots[k]];
-                }
-            } else {
-                throw new IllegalStateException("replay: node #" + i + " (" + opName(i) + ") has no rule to replay");
+                case Program.BLOCK -> ((BlockOp) op[i]).forward(val);
+                default -> throw new IllegalStateException("replay: node #" + i + " (" + opName(i)
+                        + ") has no rule to replay");
             }
         }
         // indexed, not for-each: an iterator per replay would be the replay's only allocation
         List<Guard> guards = program.guards;
-        for (int k = 0; k < guards.size(); k++) {
+        for (int k = 0, n = guards.size(); k < n; k++) {
             if (!guards.get(k).holds(val)) {
                 return false;
             }
@@ -395,13 +468,101 @@ public final class Tape implements Displayable {
         return true;
     }
 
+    /**
+     * Turns the recorded program into one opcode per node, so that replay dispatches with a
+     * switch instead of type tests, and the common arithmetic runs inline instead of through
+     * the rules' lambdas. The special cases compute exactly what Num's methods computed when
+     * recording (same expressions, same order), so replay and recording agree to the bit.
+     */
+    private void compileProgram() {
+        Program pr = program;
+        byte[] code = new byte[size];
+        List<double[]> naryValues = new ArrayList<>();
+        List<int[]> narySlots = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Object o = op[i];
+            int arity = start[i + 1] - start[i];
+            boolean right = pr.right[i];
+            byte c;
+            if (arity == 0) {
+                c = o instanceof BlockOp ? Program.BLOCK : Program.NONE;    // a leaf or a block member
+            } else if (o == Arithmetic.ADD) {
+                c = arity == 2 ? Program.ADD : Program.ADD_K;
+            } else if (o == Arithmetic.SUB) {
+                c = arity == 2 ? Program.SUB : right ? Program.SUB_K : Program.K_SUB;
+            } else if (o == Arithmetic.MUL) {
+                c = arity == 2 ? Program.MUL : Program.MUL_K;
+            } else if (o == Arithmetic.DIV) {
+                c = arity == 2 ? Program.DIV : right ? Program.DIV_K : Program.K_DIV;
+            } else if (o == Arithmetic.SQUARE) {
+                c = Program.SQUARE;
+            } else if (o == Arithmetic.NEG) {
+                c = Program.NEG;
+            } else if (o == Arithmetic.RECIPROCAL) {
+                c = Program.RECIPROCAL;
+            } else if (o instanceof UnaryRule) {
+                c = Program.UNARY;
+            } else if (o instanceof BinaryRule) {
+                c = arity == 2 ? Program.BINARY : right ? Program.BINARY_K : Program.K_BINARY;
+            } else if (o instanceof NaryRule) {
+                c = Program.NARY;
+                double[][] t = pr.template.get(i);
+                naryValues.add(t[0]);
+                narySlots.add(toInts(t[1]));
+            } else {
+                c = Program.UNKNOWN;
+            }
+            code[i] = c;
+        }
+        pr.naryValues = naryValues.toArray(new double[0][]);
+        pr.narySlots = narySlots.toArray(new int[0][]);
+        pr.code = code;
+        pr.codeSize = size;
+    }
+
+    private static int[] toInts(double[] a) {
+        int[] r = new int[a.length];
+        for (int k = 0; k < a.length; k++) {
+            r[k] = (int) a[k];
+        }
+        return r;
+    }
+
     /** Replay information, allocated only for compiled tapes. */
     private static final class Program {
+        // opcodes of compileProgram(): _K has the constant on the right, K_ on the left
+        static final byte NONE = 0;
+        static final byte ADD = 1;
+        static final byte ADD_K = 2;
+        static final byte SUB = 3;
+        static final byte SUB_K = 4;
+        static final byte K_SUB = 5;
+        static final byte MUL = 6;
+        static final byte MUL_K = 7;
+        static final byte DIV = 8;
+        static final byte DIV_K = 9;
+        static final byte K_DIV = 10;
+        static final byte SQUARE = 11;
+        static final byte NEG = 12;
+        static final byte RECIPROCAL = 13;
+        static final byte UNARY = 14;
+        static final byte BINARY = 15;
+        static final byte BINARY_K = 16;
+        static final byte K_BINARY = 17;
+        static final byte NARY = 18;
+        static final byte BLOCK = 19;
+        static final byte UNKNOWN = 20;
+
         double[] konst;
         boolean[] right;
         final Map<Integer, double[][]> template = new HashMap<>();
         final List<Guard> guards = new ArrayList<>();
         boolean replayable = true;
+        // built on the first replay, from the finished recording
+        byte[] code;
+        int codeSize;
+        double[][] naryValues;
+        int[][] narySlots;
 
         Program(int cap) {
             konst = new double[cap];
@@ -482,9 +643,16 @@ public final class Tape implements Displayable {
         for (int r : roots) {
             top = Math.max(top, r);
         }
+        if (roots.length == 1 && roots[0] == reachedFrom && size == reachedSize && !blocks) {
+            sweepKnownReach(top, seeds[0]);
+            return;
+        }
         if (adjoint.length < size) {
-            adjoint = new double[value.length];
-            reached = new boolean[value.length];
+            // exactly the recorded size the first time; a tape that keeps growing between
+            // sweeps (the implicit tape) grows these like its own arrays
+            int n = adjoint.length == 0 ? size : grow(adjoint.length, size);
+            adjoint = new double[n];
+            reached = new boolean[n];
         } else {
             // clear every recorded node, not only those below the root: a later node must not
             // keep a stale adjoint from an earlier sweep
@@ -522,18 +690,52 @@ public final class Tape implements Displayable {
                 hit[j] = true;
             }
         }
-        if (paramKnown.length < value.length) {
-            paramGrad = Arrays.copyOf(paramGrad, value.length);
-            paramKnown = Arrays.copyOf(paramKnown, value.length);
+        boolean single = roots.length == 1;
+        reachedFrom = single && !blocks ? roots[0] : -1;
+        reachedSize = size;
+        finishSweep(top, single ? roots[0] : -1);
+    }
+
+    /**
+     * The sweep again from the root of the last one, over the same graph: the same nodes are
+     * reached, so `reached` is kept and only adjoints are cleared and summed. A node is skipped
+     * when its adjoint is zero and it was not reached, which is exactly the full sweep's rule
+     * (an unreached node's adjoint is always zero; a reached one with a zero adjoint still
+     * propagates, so 0·∞ gives NaN there as before).
+     */
+    private void sweepKnownReach(int root, double seed) {
+        final double[] adj = adjoint;
+        final boolean[] hit = reached;
+        final int[] st = start;
+        final int[] in = args;
+        final double[] p = partials;
+        Arrays.fill(adj, 0, size, 0.0);
+        adj[root] += seed;
+        int e = st[root + 1];
+        for (int i = root; i >= 0; i--) {
+            int s = st[i];
+            double g = adj[i];
+            if (s != e && (g != 0 || hit[i])) {      // s == e: a leaf (there are no array operations)
+                for (int k = s; k < e; k++) {
+                    adj[in[k]] += p[k] * g;
+                }
+            }
+            e = s;
         }
+        finishSweep(root, root);
+    }
+
+    /** After a sweep: parameters reached remember their gradient; adjoints below size are current. */
+    private void finishSweep(int top, int root) {
         for (int k = 0; k < nparams; k++) {
             int i = params[k];
-            if (i <= top && hit[i]) {
-                paramGrad[i] = adj[i];
-                paramKnown[i] = true;
+            if (i <= top && reached[i]) {
+                paramGrad[k] = adjoint[i];
+                paramKnown[k] = true;
             }
         }
-        sweptRoot = roots.length == 1 ? roots[0] : -1;
+        swept = size;
+        sweptRoot = root;
     }
 
     /**
@@ -609,17 +811,18 @@ public final class Tape implements Displayable {
 
     /** ∂root/∂node from the last sweep, 0 where it did not reach. */
     public double adjoint(int i) {
-        return i < reached.length && reached[i] ? adjoint[i] : 0.0;
+        return i < swept && reached[i] ? adjoint[i] : 0.0;
     }
 
     /** Whether the last sweep reached node i. */
     public boolean reached(int i) {
-        return i < reached.length && reached[i];
+        return i < swept && reached[i];
     }
 
     /** The gradient a parameter received from the last sweep that reached it, or null. */
     public Double parameterGradient(int i) {
-        return i < paramKnown.length && paramKnown[i] ? paramGrad[i] : null;
+        int k = Arrays.binarySearch(params, 0, nparams, i);
+        return k >= 0 && paramKnown[k] ? paramGrad[k] : null;
     }
 
     // ---- life cycle ------------------------------------------------------------------------
@@ -635,15 +838,14 @@ public final class Tape implements Displayable {
         size = 0;
         nargs = 0;
         names.clear();
+        Arrays.fill(paramKnown, 0, nparams, false);
         nparams = 0;
-        Arrays.fill(paramKnown, false);
+        swept = 0;
         sweptRoot = -1;
+        reachedFrom = -1;
         program = null;
         blocks = false;
         members = 0;
-        if (reached.length > 0) {
-            Arrays.fill(reached, false);
-        }
     }
 
     /** Closes the tape for good (after {@code resetTape()}); its values are refused. */
@@ -654,12 +856,17 @@ public final class Tape implements Displayable {
         value = new double[0];
         op = new Object[0];
         start = new int[1];
+        updateLimit();
         args = new int[0];
         partials = new double[0];
         adjoint = new double[0];
         reached = new boolean[0];
-        paramGrad = new double[0];
-        paramKnown = new boolean[0];
+        params = new int[8];                       // the three parameter arrays keep one length
+        paramGrad = new double[8];
+        paramKnown = new boolean[8];
+        nparams = 0;
+        swept = 0;
+        reachedFrom = -1;
         program = null;
         size = 0;
         nargs = 0;
@@ -737,10 +944,13 @@ public final class Tape implements Displayable {
                 params[k++] = params[j];
             }
         }
+        Arrays.fill(paramKnown, k, nparams, false);   // their ordinals go to the next parameters
         nparams = k;
         nargs = start[mark];
         size = mark;
+        swept = Math.min(swept, mark);
         sweptRoot = -1;
+        reachedFrom = -1;
         endGeneration(mark);
     }
 
@@ -826,13 +1036,15 @@ public final class Tape implements Displayable {
 
     /** Approximate heap bytes held by the recording. */
     public long bytes() {
-        return (long) value.length * (8 + 4 + 4) + (long) args.length * (4 + 8) + adjoint.length * 9L;
+        return (long) value.length * (8 + 4 + 4) + (long) args.length * (4 + 8) + adjoint.length * 9L
+                + params.length * 13L;
     }
 
     /** Sets the node count at which an implicit tape warns (once). */
     public void warnAt(long nodes) {
         this.warnAt = nodes;
         this.warned = false;
+        updateLimit();
     }
 
     // ---- reading ---------------------------------------------------------------------------

@@ -6,6 +6,9 @@ import dev.wengert.ValueAndGradient;
 import dev.wengert.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import static dev.wengert.Wengert.*;
@@ -149,6 +152,81 @@ class CompiledFnTest {
             assertArrayEquals(gradient(loss, w), c.gradient(w), 1e-16);
         }
         assertEquals(1, c.recordings());
+    }
+
+    /** Every operation replay special-cases (and each generic kind), alone, against a fresh recording. */
+    @Test
+    void everySpecialCasedOperationReplaysExactly() {
+        Map<String, Fn> ops = new LinkedHashMap<>();
+        ops.put("add", x -> x[0].plus(x[1]));
+        ops.put("add constant", x -> x[0].plus(0.3));
+        ops.put("constant add", x -> constant(0.3).plus(x[0]));
+        ops.put("sub", x -> x[0].minus(x[1]));
+        ops.put("sub constant", x -> x[0].minus(0.3));
+        ops.put("constant sub", x -> constant(0.3).minus(x[0]));
+        ops.put("mul", x -> x[0].times(x[1]));
+        ops.put("mul itself", x -> x[0].times(x[0]));
+        ops.put("mul constant", x -> x[0].times(0.3));
+        ops.put("constant mul", x -> constant(0.3).times(x[0]));
+        ops.put("div", x -> x[0].div(x[1]));
+        ops.put("div constant", x -> x[0].div(0.3));
+        ops.put("constant div", x -> constant(0.3).div(x[0]));
+        ops.put("square", x -> x[0].square());
+        ops.put("neg", x -> x[0].neg());
+        ops.put("reciprocal", x -> x[0].reciprocal());
+        ops.put("unary rule", x -> sin(x[0]));
+        ops.put("binary rule", x -> atan2(x[0], x[1]));
+        ops.put("binary rule, constant right", x -> x[0].pow(3.0));
+        ops.put("binary rule, constant left", x -> atan2(0.3, x[0]));
+        ops.put("n-ary rule", x -> logsumexp(x[0], constant(0.3), x[1]));
+        double[][] pts = {{0.7, -1.3}, {-2.5, 0.4}, {1e-3, 3.0}, {0.0, 1.0}, {-0.0, -0.0}, {1e300, 1e-300}};
+        for (var op : ops.entrySet()) {
+            Fn f = x -> op.getValue().apply(x).times(x[1].plus(2.0));   // a non-trivial seed into the op
+            CompiledFn c = compile(f, 0.5, 0.25);
+            for (double[] p : pts) {
+                String what = op.getKey() + " at " + Arrays.toString(p);
+                assertBitwise(f.apply(toConstants(p)).value(), c.value(p), what + ": value");
+                double[] want = gradient(f, p);
+                double[] got = c.gradient(p);
+                for (int i = 0; i < want.length; i++) {
+                    assertBitwise(want[i], got[i], what + ": gradient " + i);
+                }
+            }
+            assertEquals(1, c.recordings(), op.getKey());
+        }
+    }
+
+    static void assertBitwise(double want, double got, String what) {
+        assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got), what + ": " + want + " vs " + got);
+    }
+
+    /**
+     * Repeated sweeps of a compiled tape reuse the reached flags of the first: a node the
+     * sweep reaches with a zero adjoint still turns an infinite partial into NaN (0·∞), and
+     * an unreached node with an infinite partial still contributes nothing.
+     */
+    @Test
+    void repeatedSweepsKeepZeroTimesInfinity() {
+        // y = (x1·0)·√x0 + x1²: at x0 = 0 the √ node is reached with adjoint 0 and partial ∞
+        Fn reachedWithZero = x -> x[1].times(0.0).times(sqrt(x[0])).plus(x[1].square());
+        // √x0 is computed but not used: its infinite partial must not reach x0
+        Fn unreached = x -> {
+            sqrt(x[0]);
+            return x[1].square().plus(x[0].times(0.0));
+        };
+        for (Fn f : new Fn[] {reachedWithZero, unreached}) {
+            CompiledFn c = compile(f, 1.0, 2.0);
+            for (double[] p : new double[][] {{0.0, 2.0}, {0.0, 3.0}, {4.0, 3.0}, {0.0, -1.0}}) {
+                double[] want = gradient(f, p);
+                double[] got = c.gradient(p);
+                for (int i = 0; i < 2; i++) {
+                    assertBitwise(want[i], got[i], Arrays.toString(p) + " gradient " + i);
+                }
+            }
+            assertEquals(1, c.recordings());
+        }
+        assertTrue(Double.isNaN(compile(reachedWithZero, 1.0, 2.0).gradient(0.0, 2.0)[0]), "0·∞ is NaN");
+        assertEquals(0.0, compile(unreached, 1.0, 2.0).gradient(0.0, 2.0)[0], 0.0, "an unreached ∞ adds nothing");
     }
 
     @Test
