@@ -1,0 +1,41 @@
+package dev.wengert.tensor;
+
+/**
+ * Loops shared by the array operations.
+ *
+ * <p>On Java 17, C2's SuperWord vectorises a loop only when all its arrays are indexed by the
+ * same expression (here: the loop counter, from 0); an offset such as {@code row + j} in one of
+ * them keeps the loop scalar. So the matrix kernels copy the short rows they reuse into
+ * arrays of their own and run {@link #axpy} on those.
+ */
+final class Kernels {
+    private Kernels() {
+    }
+
+    /** y[0..n) += a·x[0..n). */
+    static void axpy(double a, double[] x, double[] y, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] += a * x[j];
+        }
+    }
+
+    /** Rows p = 0 … rows−1 of the row-major matrix at {@code v[base …]}, each as an array of its own. */
+    static double[][] rows(double[] v, int base, int rows, int cols) {
+        double[][] r = new double[rows][cols];
+        for (int p = 0; p < rows; p++) {
+            System.arraycopy(v, base + p * cols, r[p], 0, cols);
+        }
+        return r;
+    }
+
+    /** Column j of the row-major matrix at {@code v[base …]} as row j of the result (the transpose). */
+    static double[][] columns(double[] v, int base, int rows, int cols) {
+        double[][] c = new double[cols][rows];
+        for (int p = 0; p < rows; p++) {
+            for (int j = 0; j < cols; j++) {
+                c[j][p] = v[base + p * cols + j];
+            }
+        }
+        return c;
+    }
+}
