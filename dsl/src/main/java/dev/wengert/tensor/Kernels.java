@@ -38,4 +38,18 @@ final class Kernels {
         }
         return c;
     }
+
+    /**
+     * Whether every element of the block [from, from + n) was reached by the sweep. Pullbacks
+     * then take their fast loops; otherwise they skip the unreached elements one by one, so that
+     * a zero adjoint never meets an infinite partial (0·∞ would be NaN).
+     */
+    static boolean allHit(boolean[] hit, int from, int n) {
+        for (int k = from, e = from + n; k < e; k++) {
+            if (!hit[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -3,6 +3,8 @@ package dev.wengert.tensor;
 import dev.wengert.Fn;
 import dev.wengert.Mode;
 import dev.wengert.Num;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The array kernels' special paths — matrix–vector rows four at a time and their remainders,
- * vectorised matrix products — against plain loops and scalar code.
+ * vectorised matrix products, same-shape and broadcast elementwise loops, pullbacks when all
+ * or only some outputs were reached — against plain loops and scalar code.
  */
 class KernelsTest {
 
@@ -109,5 +112,119 @@ class KernelsTest {
                 }
             }
         }
+    }
+
+    /** How the second operand of a binary test meets the 3×5 matrix x. */
+    enum Other { SAME, SELF, ROW, COLUMN, SCALAR, DOUBLE, CONSTANT }
+
+    static final int R = 3;
+    static final int C = 5;
+    static final double[] CM = Arrays.stream(data(R * C, 99)).map(d -> 0.5 + Math.abs(d)).toArray();   // positive: pow and div stay finite
+    static final double[] W = data(R * C, 98);
+
+    /** The other operand as the tensor code sees it; v = [x (15) | same (15) | row (5) | column (3) | scalar]. */
+    static Object other(Other o, Tensor x, Num[] v) {
+        return switch (o) {
+            case SAME -> tensor(Arrays.copyOfRange(v, 15, 30)).reshape(R, C);
+            case SELF -> x;
+            case ROW -> tensor(Arrays.copyOfRange(v, 30, 35));
+            case COLUMN -> tensor(Arrays.copyOfRange(v, 35, 38)).reshape(R, 1);
+            case SCALAR -> v[38];
+            case DOUBLE -> 0.7;
+            case CONSTANT -> tensor(CM, R, C);
+        };
+    }
+
+    /** Element (i, j) of the other operand, for the scalar loop. */
+    static Num otherAt(Other o, Num[] v, int i, int j) {
+        return switch (o) {
+            case SAME -> v[15 + i * C + j];
+            case SELF -> v[i * C + j];
+            case ROW -> v[30 + j];
+            case COLUMN -> v[35 + i];
+            case SCALAR -> v[38];
+            case DOUBLE -> constant(0.7);
+            case CONSTANT -> constant(CM[i * C + j]);
+        };
+    }
+
+    @Test
+    void everyBroadcastOnEitherSideAgainstScalarLoops() {
+        double[] x = data(39, 5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.5 + Math.abs(x[i]);                         // away from 0: div and pow stay finite
+        }
+        for (BinaryRule r : new BinaryRule[] {Arithmetic.ADD, Arithmetic.SUB, Arithmetic.MUL, Arithmetic.DIV, Arithmetic.POW}) {
+            for (Other o : Other.values()) {
+                for (boolean left : new boolean[] {true, false}) {
+                    Fn tensorForm = v -> {
+                        Tensor tx = tensor(Arrays.copyOfRange(v, 0, 15)).reshape(R, C);
+                        Object y = other(o, tx, v);
+                        Tensor z = left ? Tensor.binary(r, tx, y) : Tensor.binary(r, y, tx);
+                        return z.dot(tensor(W, R, C));
+                    };
+                    Fn scalarForm = v -> {
+                        Num s = constant(0);
+                        for (int i = 0; i < R; i++) {
+                            for (int j = 0; j < C; j++) {
+                                Num a = v[i * C + j];
+                                Num b = otherAt(o, v, i, j);
+                                s = s.plus((left ? a.apply(r, b) : b.apply(r, a)).times(W[i * C + j]));
+                            }
+                        }
+                        return s;
+                    };
+                    String what = r.name() + (left ? " x∘" : " ∘x ") + o;
+                    var t = valueAndGradient(tensorForm, x);
+                    var s = valueAndGradient(scalarForm, x);
+                    assertEquals(s.value(), t.value(), 0.0, what + ": the same values, added in the same order");
+                    close(s.gradient(), t.gradient(), 1e-14, what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unreachedElementsDoNotPullBackAnInfinitePartial() {
+        // √ at 0 has an infinite partial; only element 2 is used, so ∂/∂x0 must be 0, not 0·∞
+        Fn f = v -> tensor(v).sqrt().times(2.0).plus(tensor(new double[] {1, 2, 3, 4})).get(2);
+        assertArrayEquals(new double[] {0, 0, 0.5, 0}, gradient(f, 0, 1, 4, 9), 0.0);
+        Fn g = v -> tensor(v).sqrt().div(tensor(v).plus(1.0)).get(2);
+        double[] dg = gradient(g, 0, 1, 4, 9);
+        assertEquals(0.0, dg[0], 0.0);
+        assertEquals(0.25 / 5 - 2.0 / 25, dg[2], 1e-15);
+        // a broadcast row where one output is reached: only its column gets an adjoint
+        double[] x = {1, 2, 3, 4, 5, 6, 0.5, 0.25, 0.125};
+        Fn h = v -> tensor(Arrays.copyOfRange(v, 0, 6)).reshape(2, 3).times(tensor(Arrays.copyOfRange(v, 6, 9)))
+                .get(1, 2);
+        assertArrayEquals(new double[] {0, 0, 0, 0, 0, 0.125, 0, 0, 6}, gradient(h, x), 0.0);
+    }
+
+    @Test
+    void reductionsWithEitherOperandOnTheTape() {
+        double[] c = data(7, 11);
+        double[] x = data(7, 12);
+        Fn t = v -> {
+            Tensor tx = tensor(v);
+            Tensor tc = tensor(c);
+            return tc.dot(tx).plus(tx.dot(tc)).plus(tx.dot(tx)).plus(tx.sum()).plus(tx.mean()).plus(tx.logsumexp());
+        };
+        Fn s = v -> {
+            Num cx = constant(0);
+            Num xc = constant(0);
+            Num xx = constant(0);
+            Num sum = constant(0);
+            for (int i = 0; i < v.length; i++) {
+                cx = cx.plus(v[i].times(c[i]));
+                xc = xc.plus(v[i].times(c[i]));
+                xx = xx.plus(v[i].times(v[i]));
+                sum = sum.plus(v[i]);
+            }
+            return cx.plus(xc).plus(xx).plus(sum).plus(sum.div(v.length)).plus(logsumexp(v));
+        };
+        var a = valueAndGradient(t, x);
+        var b = valueAndGradient(s, x);
+        assertEquals(b.value(), a.value(), 1e-14);
+        close(b.gradient(), a.gradient(), 1e-14, "reductions");
     }
 }
