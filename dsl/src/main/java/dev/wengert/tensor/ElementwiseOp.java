@@ -3,6 +3,7 @@ package dev.wengert.tensor;
 import dev.wengert.reverse.BlockOp;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Special;
 import dev.wengert.rules.UnaryRule;
 
 import java.util.Arrays;
@@ -114,6 +115,12 @@ final class ElementwiseOp implements BlockOp {
         UnaryRule r = (UnaryRule) rule;
         int n = rows * cols;
         int a0 = a.start;
+        if (r == Special.SOFTPLUS) {
+            for (int k = 0; k < n; k++) {
+                v[out + k] = Special.softplus(v[a0 + k], pa, k);   // value and partial share one exp
+            }
+            return;
+        }
         for (int k = 0; k < n; k++) {
             double x = v[a0 + k];
             double y = r.value(x);

@@ -5,6 +5,7 @@ import dev.wengert.Mode;
 import dev.wengert.Num;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Special;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The array kernels' special paths — matrix–vector rows four at a time and their remainders,
  * vectorised matrix products, same-shape and broadcast elementwise loops, pullbacks when all
- * or only some outputs were reached — against plain loops and scalar code.
+ * or only some outputs were reached, the fused softplus — against plain loops and scalar code.
  */
 class KernelsTest {
 
@@ -226,5 +227,29 @@ class KernelsTest {
         var b = valueAndGradient(s, x);
         assertEquals(b.value(), a.value(), 1e-14);
         close(b.gradient(), a.gradient(), 1e-14, "reductions");
+    }
+
+    @Test
+    void fusedSoftplusGivesExactlyTheRuleValueAndPartial() {
+        Random r = new Random(4);
+        double[] xs = new double[2000];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3);
+        }
+        double[] edge = {0.0, -0.0, 1e-300, -1e-300, 30, -30, 40, -40, 745, -745, 800, -800, Double.MAX_VALUE,
+            -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, Double.MIN_VALUE};
+        double[] p = new double[1];
+        for (double[] set : new double[][] {xs, edge}) {
+            for (double x : set) {
+                double y = Special.softplus(x, p, 0);
+                assertEquals(Double.doubleToLongBits(Special.softplus(x)), Double.doubleToLongBits(y), "softplus(" + x + ")");
+                assertEquals(Double.doubleToLongBits(Special.sigmoid(x)), Double.doubleToLongBits(p[0]), "σ(" + x + ")");
+            }
+        }
+        // and through a tensor, element by element against the scalar rule
+        double[] v = Arrays.copyOf(xs, 50);
+        assertArrayEquals(Arrays.stream(v).map(Special::softplus).toArray(), param("v", v).softplus().values(), 0.0);
+        double[] g = gradient(w -> tensor(w).softplus().sum(), v);
+        assertArrayEquals(Arrays.stream(v).map(Special::sigmoid).toArray(), g, 0.0);
     }
 }
