@@ -19,6 +19,31 @@ final class Kernels {
         }
     }
 
+    /**
+     * y[0..n) += Σ_q c[off + q·stride]·x[q][0..n) over q = 0 … count−1, the terms added one
+     * after the other (the rounding of count axpys) but four per pass, so y is loaded and
+     * stored a quarter as often.
+     */
+    static void axpys(double[] c, int off, int stride, double[][] x, double[] y, int count, int n) {
+        int q = 0;
+        for (; q + 4 <= count; q += 4) {
+            double c0 = c[off + q * stride];
+            double c1 = c[off + (q + 1) * stride];
+            double c2 = c[off + (q + 2) * stride];
+            double c3 = c[off + (q + 3) * stride];
+            double[] x0 = x[q];
+            double[] x1 = x[q + 1];
+            double[] x2 = x[q + 2];
+            double[] x3 = x[q + 3];
+            for (int j = 0; j < n; j++) {
+                y[j] = y[j] + c0 * x0[j] + c1 * x1[j] + c2 * x2[j] + c3 * x3[j];
+            }
+        }
+        for (; q < count; q++) {
+            axpy(c[off + q * stride], x[q], y, n);
+        }
+    }
+
     /** Rows p = 0 … rows−1 of the row-major matrix at {@code v[base …]}, each as an array of its own. */
     static double[][] rows(double[] v, int base, int rows, int cols) {
         double[][] r = new double[rows][cols];

@@ -56,10 +56,7 @@ final class MatMulOp implements BlockOp {
         double[] c = new double[n];
         for (int i = 0; i < m; i++) {
             Arrays.fill(c, 0.0);
-            int ai = a0 + i * k;
-            for (int p = 0; p < k; p++) {
-                Kernels.axpy(av[ai + p], bRows[p], c, n);
-            }
+            Kernels.axpys(av, a0 + i * k, 1, bRows, c, k, n);
             System.arraycopy(c, 0, v, out + i * n, n);
         }
     }
@@ -121,10 +118,7 @@ final class MatMulOp implements BlockOp {
             double[] d = new double[k];
             for (int i = 0; i < m; i++) {
                 Arrays.fill(d, 0.0);
-                int ci = out + i * n;
-                for (int j = 0; j < n; j++) {
-                    Kernels.axpy(adj[ci + j], bt[j], d, k);
-                }
+                Kernels.axpys(adj, out + i * n, 1, bt, d, n, k);
                 int ai = a0 + i * k;
                 for (int p = 0; p < k; p++) {
                     adj[ai + p] += d[p];
@@ -134,9 +128,24 @@ final class MatMulOp implements BlockOp {
         }
         if (b.onTape()) {
             if (n == 1) {
-                // dB[p] += Σ_i A[i][p]·dC[i]: an axpy of row i of A per row (k is short here, so
-                // copying the row to vectorise would cost more than it saves)
-                for (int i = 0; i < m; i++) {
+                // dB[p] += Σ_i A[i][p]·dC[i]: an axpy of row i of A per row, four rows per pass
+                // (each dB[p] still adds the rows in order), so dB is loaded and stored a
+                // quarter as often
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    double g0 = adj[out + i];
+                    double g1 = adj[out + i + 1];
+                    double g2 = adj[out + i + 2];
+                    double g3 = adj[out + i + 3];
+                    int r0 = a0 + i * k;
+                    int r1 = r0 + k;
+                    int r2 = r1 + k;
+                    int r3 = r2 + k;
+                    for (int p = 0; p < k; p++) {
+                        adj[b0 + p] = adj[b0 + p] + av[r0 + p] * g0 + av[r1 + p] * g1 + av[r2 + p] * g2 + av[r3 + p] * g3;
+                    }
+                }
+                for (; i < m; i++) {
                     double g = adj[out + i];
                     int ai = a0 + i * k;
                     for (int p = 0; p < k; p++) {
@@ -144,15 +153,17 @@ final class MatMulOp implements BlockOp {
                     }
                 }
             } else {
-                // dB[p][·] += Σ_i A[i][p]·dC[i][·], accumulated on rows of their own, in the
-                // order i, p of the plain loop
+                // dB[p][·] += Σ_i A[i][p]·dC[i][·], accumulated on rows of their own over four
+                // rows of dC at a time, in the order i of the plain loop
                 double[][] d = Kernels.rows(adj, b0, k, n);
-                double[] g = new double[n];
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(adj, out + i * n, g, 0, n);
-                    int ai = a0 + i * k;
+                double[][] g = new double[4][n];
+                for (int i = 0; i < m; i += 4) {
+                    int rows = Math.min(4, m - i);
+                    for (int q = 0; q < rows; q++) {
+                        System.arraycopy(adj, out + (i + q) * n, g[q], 0, n);
+                    }
                     for (int p = 0; p < k; p++) {
-                        Kernels.axpy(av[ai + p], g, d[p], n);
+                        Kernels.axpys(av, a0 + i * k + p, k, g, d[p], rows, n);
                     }
                 }
                 for (int p = 0; p < k; p++) {
