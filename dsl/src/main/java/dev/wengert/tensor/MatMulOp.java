@@ -100,12 +100,12 @@ final class MatMulOp implements BlockOp {
 
     @Override
     public void pullback(double[] v, double[] adj, boolean[] hit) {
-        boolean any = false;
-        for (int c = out; c < out + m * n; c++) {
-            any |= hit[c];
+        int c = out;
+        while (c < out + m * n && !hit[c]) {
+            c++;
         }
-        if (!any) {
-            return;
+        if (c == out + m * n) {
+            return;                                // no output was reached
         }
         double[] av = a.array(v);
         double[] bv = b.array(v);
