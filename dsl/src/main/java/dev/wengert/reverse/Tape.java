@@ -49,8 +49,8 @@ public final class Tape implements Displayable {
      * An array operation's entry in {@code op}, at its block's last position (where the
      * operation is) and also at its first: loops over positions step over a whole block at
      * once, forward from the first position and backward from the last, instead of visiting
-     * 100,000 members one by one. The members in between hold null — storing a constant null
-     * needs no GC card mark, which made per-member recording a fifth of a tensor gradient.
+     * 100,000 members one by one. The members in between hold null, which prints as
+     * {@link #MEMBER} (filling with a constant null needs no GC card marks; the string did).
      */
     private static final class Block {
         final BlockOp op;
@@ -190,22 +190,23 @@ public final class Tape implements Displayable {
     }
 
     /**
-     * Records an array operation: reserves {@code size} consecutive positions, runs the
-     * operation's forward computation into them, and returns the first.
+     * Records an array operation: reserves {@code n} consecutive positions for its output and
+     * returns the first; {@link #forward} then computes them.
      */
-    public int block(BlockOp blockOp, int size) {
-        if (size < 1) {
+    public int block(BlockOp blockOp, int n) {
+        if (n < 1) {
             throw new IllegalArgumentException(blockOp.name() + ": an array operation needs at least one output");
         }
-        int first = this.size;
-        int last = first + size - 1;
+        int first = size;
+        int last = first + n - 1;
         blocks = true;
-        members += size - 1;
-        // all positions at once: the members have no inputs, so they only need op and start
-        reserve(size);
+        members += n - 1;
+        // all positions in one step, not a next() per member: members have no inputs, so they
+        // need only their op (null) and start entries
+        reserve(n);
         Arrays.fill(op, first, last, null);
         Arrays.fill(start, first + 1, last + 1, nargs);
-        this.size = last;
+        size = last;
         Block b = new Block(blockOp, first, last);
         next(b, 0.0);
         start[last + 1] = nargs;
