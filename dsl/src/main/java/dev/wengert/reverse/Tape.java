@@ -24,8 +24,8 @@ import java.util.Map;
  * {@code value[i]}, operation {@code op[i]} (the rule itself, so the tape can be replayed),
  * and inputs {@code args[start[i] .. start[i+1])} with partials
  * {@code partials[start[i] .. start[i+1])}. Array operations occupy a block of consecutive
- * positions and one {@link BlockOp} at the block's last position. Adjoints are allocated only
- * when a sweep runs.
+ * positions and one {@link BlockOp} at the block's last position; loops step over a block at once.
+ * Adjoints are allocated only when a sweep runs.
  *
  * <p>Users meet the tape through {@code tape()} in the facade: its {@code toString()} prints
  * the list, {@code toDot()} exports the graph.
@@ -42,7 +42,7 @@ public final class Tape implements Displayable {
     private static final int PRINT_ROWS = 200;
     /** The op of a leaf (parameter). */
     static final String PARAM = "param";
-    /** The op of a block member other than the last (which holds the BlockOp). */
+    /** How a block member other than the last (which holds the BlockOp) prints. */
     static final String MEMBER = "…";
     /**
      * Capacity from which the arrays grow by a quarter instead of doubling. A long recording
@@ -53,6 +53,25 @@ public final class Tape implements Displayable {
     static final int SLOW_GROWTH_FROM = 1 << 16;
     /** The largest array length the JVM reliably allocates. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * An array operation's entry in {@code op}, at its block's last position (where the
+     * operation is) and also at its first: loops over positions step over a whole block at
+     * once, forward from the first position and backward from the last, instead of visiting
+     * 100,000 members one by one. The members in between hold null, which prints as
+     * {@link #MEMBER} (filling with a constant null needs no GC card marks; the string did).
+     */
+    private static final class Block {
+        final BlockOp op;
+        final int first;
+        final int last;
+
+        Block(BlockOp op, int first, int last) {
+            this.op = op;
+            this.first = first;
+            this.last = last;
+        }
+    }
 
     private final Session session;
     private final String label;
@@ -197,21 +216,52 @@ public final class Tape implements Displayable {
     }
 
     /**
-     * Records an array operation: reserves {@code size} consecutive positions, runs the
-     * operation's forward computation into them, and returns the first.
+     * Records an array operation: reserves {@code n} consecutive positions for its output and
+     * returns the first; {@link #forward} then computes them.
      */
-    public int block(BlockOp blockOp, int size) {
-        if (size < 1) {
+    public int block(BlockOp blockOp, int n) {
+        if (n < 1) {
             throw new IllegalArgumentException(blockOp.name() + ": an array operation needs at least one output");
         }
-        int first = size();
+        int first = size;
+        int last = first + n - 1;
         blocks = true;
-        members += size - 1;
-        for (int k = 0; k < size; k++) {
-            int i = next(k == size - 1 ? blockOp : MEMBER, 0.0);
-            start[i + 1] = nargs;
-        }
+        members += n - 1;
+        // all positions in one step, not a next() per member: members have no inputs, so they
+        // need only their op (null) and start entries
+        reserve(n);
+        Arrays.fill(op, first, last, null);
+        Arrays.fill(start, first + 1, last + 1, nargs);
+        size = last;
+        Block b = new Block(blockOp, first, last);
+        next(b, 0.0);
+        start[last + 1] = nargs;
+        op[first] = b;
         return first;
+    }
+
+    /** Grows the node arrays once so that k more positions fit (as {@link #next} grows them). */
+    private void reserve(int k) {
+        if (size + k > value.length) {
+            growNodes((long) size + k);
+            updateLimit();
+        }
+    }
+
+    /** The node arrays (and a program's) grown to hold at least {@code need} positions. */
+    private void growNodes(long need) {
+        int cap = grow(value.length, need);
+        value = Arrays.copyOf(value, cap);
+        op = Arrays.copyOf(op, cap);
+        start = Arrays.copyOf(start, cap + 1);
+        if (program != null) {
+            program.grow(cap);
+        }
+    }
+
+    /** The array operation recorded at position i (the last of its block), or null. */
+    private BlockOp blockOp(int i) {
+        return op[i] instanceof Block b && b.last == i ? b.op : null;
     }
 
     /** Runs a block operation's forward computation (after {@link #block} reserved its output). */
@@ -239,13 +289,7 @@ public final class Tape implements Displayable {
     /** next()'s slow path: room for one more node, and the large-tape warning when it is due. */
     private void reserve() {
         if (size == value.length) {
-            int cap = grow(value.length, size + 1L);
-            value = Arrays.copyOf(value, cap);
-            op = Arrays.copyOf(op, cap);
-            start = Arrays.copyOf(start, cap + 1);
-            if (program != null) {
-                program.grow(cap);
-            }
+            growNodes(size + 1L);
         }
         if (implicit && !warned && size >= warnAt) {
             warned = true;
@@ -452,7 +496,11 @@ public final class Tape implements Displayable {
                         part[s + k] = p[slots[k]];
                     }
                 }
-                case Program.BLOCK -> ((BlockOp) op[i]).forward(val);
+                case Program.BLOCK -> {
+                    Block b = (Block) op[i];
+                    b.op.forward(val);
+                    i = b.last;                    // the members in between have nothing to replay
+                }
                 default -> throw new IllegalStateException("replay: node #" + i + " (" + opName(i)
                         + ") has no rule to replay");
             }
@@ -485,7 +533,8 @@ public final class Tape implements Displayable {
             boolean right = pr.right[i];
             byte c;
             if (arity == 0) {
-                c = o instanceof BlockOp ? Program.BLOCK : Program.NONE;    // a leaf or a block member
+                // a block's entry at its first position runs it; a leaf, member or its last position: nothing
+                c = o instanceof Block b && b.first == i ? Program.BLOCK : Program.NONE;
             } else if (o == Arithmetic.ADD) {
                 c = arity == 2 ? Program.ADD : Program.ADD_K;
             } else if (o == Arithmetic.SUB) {
@@ -594,7 +643,7 @@ public final class Tape implements Displayable {
         }
         for (int i = top; i >= 0; i--) {
             Num g = adj[i];
-            if (op[i] instanceof BlockOp) {
+            if (blockOp(i) != null) {
                 throw new IllegalStateException("a nested sweep met the array operation " + opName(i));
             }
             if (g == null) {
@@ -675,8 +724,9 @@ public final class Tape implements Displayable {
             int s = st[i];
             int e = st[i + 1];
             if (s == e) {
-                if (ops[i] instanceof BlockOp b) {
-                    b.pullback(value, adj, hit);
+                if (ops[i] instanceof Block b && b.last == i) {
+                    b.op.pullback(value, adj, hit);
+                    i = b.first;                   // its members have no inputs of their own
                 }
                 continue;
             }
@@ -756,8 +806,9 @@ public final class Tape implements Displayable {
             int s = start[i];
             int e = start[i + 1];
             if (s == e) {
-                if (op[i] instanceof BlockOp b) {
-                    b.pullback(value, a, hit);
+                if (op[i] instanceof Block b && b.last == i) {
+                    b.op.pullback(value, a, hit);
+                    i = b.first;
                 }
                 continue;
             }
@@ -782,7 +833,7 @@ public final class Tape implements Displayable {
      */
     public double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
         for (int i = 0; i <= upTo; i++) {
-            if (op[i] instanceof BlockOp) {
+            if (blockOp(i) != null) {
                 throw new IllegalStateException("forward sweep over the array operation " + opName(i)
                         + ": use jacobian(Mode.REVERSE, …) or forward mode for functions with tensors");
             }
@@ -930,9 +981,20 @@ public final class Tape implements Displayable {
         if (mark < 0 || mark > size) {
             throw new IllegalArgumentException("truncate(" + mark + "): the tape has " + size + " operations");
         }
-        for (int i = mark; i < size; i++) {
-            if (op[i] instanceof BlockOp || op[i] == MEMBER) {
-                members -= op[i] == MEMBER ? 1 : 0;
+        for (int i = size - 1; i >= mark; i--) {
+            if (op[i] instanceof Block b && b.last == i) {
+                // a whole block at once (its members have no names or nested partials)
+                int lo = Math.max(b.first, mark);
+                members -= i - lo;
+                Arrays.fill(op, lo, i + 1, null);
+                if (lo > b.first) {
+                    op[b.first] = null;            // cut inside: the kept members are plain members
+                }
+                i = lo;
+                continue;
+            }
+            if (op[i] == null) {
+                members--;                         // a member of a block cut by an earlier truncate
             }
             names.remove(i);
             numPartials.remove(i);
@@ -967,7 +1029,8 @@ public final class Tape implements Displayable {
             }
         }
         for (int i = 0; i < mark; i++) {
-            if (op[i] instanceof BlockOp b) {
+            BlockOp b = blockOp(i);
+            if (b != null) {
                 for (int in : b.inputs()) {
                     dep[i] |= in < mark && dep[in];
                 }
@@ -1074,10 +1137,10 @@ public final class Tape implements Displayable {
         if (o instanceof NaryRule r) {
             return r.name();
         }
-        if (o instanceof BlockOp b) {
-            return b.name();
+        if (o instanceof Block b) {
+            return b.last == i ? b.op.name() : MEMBER;
         }
-        return String.valueOf(o);
+        return o == null ? MEMBER : String.valueOf(o);
     }
 
     /** The parameter name at node i, or null. */
@@ -1091,7 +1154,8 @@ public final class Tape implements Displayable {
 
     /** The inputs of node i (for an array operation, the first positions of its inputs). */
     public int[] inputs(int i) {
-        if (op[i] instanceof BlockOp b) {
+        BlockOp b = blockOp(i);
+        if (b != null) {
             return b.inputs().clone();
         }
         return Arrays.copyOfRange(args, start[i], start[i + 1]);
@@ -1141,7 +1205,7 @@ public final class Tape implements Displayable {
         for (int i = 0; i < size; i++) {
             String adj = reached(i) ? "\\nadj " + adjoint[i] : "";
             sb.append(String.format("  n%d [label=\"#%d %s\\n%s%s\"];%n", i, i, escape(opLabel(i)), value[i], adj));
-            if (op[i] instanceof BlockOp) {
+            if (blockOp(i) != null) {
                 for (int a : inputs(i)) {
                     sb.append(String.format("  n%d -> n%d;%n", a, i));
                 }

@@ -168,6 +168,17 @@ public final class Special {
     }
 
     /**
+     * softplus(x), with its partial σ(x) stored in {@code partial[k]}: the two share one
+     * {@code exp(−|x|)} and give exactly {@link #softplus(double)} and {@link #sigmoid(double)}
+     * (array operations use it; a scalar rule computes its value and partial apart).
+     */
+    public static double softplus(double x, double[] partial, int k) {
+        double e = Math.exp(-Math.abs(x));
+        partial[k] = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        return Math.max(x, 0.0) + Math.log1p(e);
+    }
+
+    /**
      * log|Γ(x)|, also for negative non-integers (by reflection); +∞ at the poles 0, −1, −2, …
      * Commons Math's {@code logGamma} is used where it is defined (x &gt; 0).
      */

@@ -3,7 +3,10 @@ package dev.wengert.tensor;
 import dev.wengert.reverse.BlockOp;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Special;
 import dev.wengert.rules.UnaryRule;
+
+import java.util.Arrays;
 
 /**
  * A rule applied element by element — one operand (a unary rule) or two with broadcasting (a
@@ -63,56 +66,140 @@ final class ElementwiseOp implements BlockOp {
     @Override
     public void forward(double[] v) {
         if (b == null) {
-            UnaryRule r = (UnaryRule) rule;
-            int n = rows * cols;
-            for (int k = 0; k < n; k++) {
-                double x = a.get(v, k * a.colStride);
-                double y = r.value(x);
-                v[out + k] = y;
-                pa[k] = r.partial(x, y);
-            }
+            forwardUnary(v);
             return;
         }
         BinaryRule r = (BinaryRule) rule;
+        double[] av = a.array(v);
+        double[] bv = b.array(v);
+        int as = a.colStride;
+        int bs = b.colStride;
+        // the rule is chosen once per row, not per element; a same-shape operand has column
+        // stride 1, a broadcast one 0
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                int k = i * cols + j;
-                double x = a.get(v, i * a.rowStride + j * a.colStride);
-                double y = b.get(v, i * b.rowStride + j * b.colStride);
-                double z;
-                if (r == Arithmetic.ADD) {
-                    z = x + y;
-                } else if (r == Arithmetic.SUB) {
-                    z = x - y;
-                } else if (r == Arithmetic.MUL) {
-                    z = x * y;
-                } else {
-                    z = r.value(x, y);
+            int o = out + i * cols;
+            int ka = a.base() + i * a.rowStride;
+            int kb = b.base() + i * b.rowStride;
+            if (r == Arithmetic.ADD) {
+                for (int j = 0; j < cols; j++) {
+                    v[o + j] = av[ka + j * as] + bv[kb + j * bs];
+                }
+            } else if (r == Arithmetic.SUB) {
+                for (int j = 0; j < cols; j++) {
+                    v[o + j] = av[ka + j * as] - bv[kb + j * bs];
+                }
+            } else if (r == Arithmetic.MUL) {
+                for (int j = 0; j < cols; j++) {
+                    v[o + j] = av[ka + j * as] * bv[kb + j * bs];
+                }
+            } else {
+                int k = i * cols;
+                for (int j = 0; j < cols; j++) {
+                    double x = av[ka + j * as];
+                    double y = bv[kb + j * bs];
+                    double z = r.value(x, y);
                     if (pa != null) {
-                        pa[k] = r.partialA(x, y, z);
+                        pa[k + j] = r.partialA(x, y, z);
                     }
                     if (pb != null) {
-                        pb[k] = r.partialB(x, y, z);
+                        pb[k + j] = r.partialB(x, y, z);
                     }
+                    v[o + j] = z;
                 }
-                v[out + k] = z;
             }
+        }
+    }
+
+    /** A unary operand is a whole block of the same shape (Tensor.apply): element k is at start + k. */
+    private void forwardUnary(double[] v) {
+        UnaryRule r = (UnaryRule) rule;
+        int n = rows * cols;
+        int a0 = a.start;
+        if (r == Special.SOFTPLUS) {
+            for (int k = 0; k < n; k++) {
+                v[out + k] = Special.softplus(v[a0 + k], pa, k);   // value and partial share one exp
+            }
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            double x = v[a0 + k];
+            double y = r.value(x);
+            v[out + k] = y;
+            pa[k] = r.partial(x, y);
         }
     }
 
     @Override
     public void pullback(double[] v, double[] adj, boolean[] hit) {
+        int n = rows * cols;
+        boolean all = Kernels.allHit(hit, out, n);
         if (b == null) {
-            int n = rows * cols;
+            int a0 = a.start;
+            if (all) {
+                for (int k = 0; k < n; k++) {
+                    adj[a0 + k] += pa[k] * adj[out + k];
+                }
+                Arrays.fill(hit, a0, a0 + n, true);
+                return;
+            }
             for (int k = 0; k < n; k++) {
                 if (hit[out + k]) {
-                    int j = a.start + k * a.colStride;
-                    adj[j] += pa[k] * adj[out + k];
-                    hit[j] = true;
+                    adj[a0 + k] += pa[k] * adj[out + k];
+                    hit[a0 + k] = true;
                 }
             }
             return;
         }
+        if (!all) {
+            pullbackReached(v, adj, hit);
+            return;
+        }
+        if (a.onTape()) {
+            pullbackAll(a, b, pa, true, v, adj);
+            Arrays.fill(hit, a.start, a.start + a.size, true);
+        }
+        if (b.onTape()) {
+            pullbackAll(b, a, pb, false, v, adj);
+            Arrays.fill(hit, b.start, b.start + b.size, true);
+        }
+    }
+
+    /**
+     * Adds every output's adjoint, times ∂out/∂x, into operand x (every output was reached).
+     * The partial is 1 for +, ±1 for − (the left operand x or the right), the other operand for
+     * ×, else the stored partials p.
+     */
+    private void pullbackAll(Operand x, Operand other, double[] p, boolean left, double[] v, double[] adj) {
+        double[] ov = other.array(v);
+        int xs = x.colStride;
+        int os = other.colStride;
+        for (int i = 0; i < rows; i++) {
+            int o = out + i * cols;
+            int kx = x.start + i * x.rowStride;
+            if (rule == Arithmetic.ADD || (rule == Arithmetic.SUB && left)) {
+                for (int j = 0; j < cols; j++) {
+                    adj[kx + j * xs] += adj[o + j];
+                }
+            } else if (rule == Arithmetic.SUB) {
+                for (int j = 0; j < cols; j++) {
+                    adj[kx + j * xs] -= adj[o + j];
+                }
+            } else if (rule == Arithmetic.MUL) {
+                int ko = other.base() + i * other.rowStride;
+                for (int j = 0; j < cols; j++) {
+                    adj[kx + j * xs] += ov[ko + j * os] * adj[o + j];
+                }
+            } else {
+                int k = i * cols;
+                for (int j = 0; j < cols; j++) {
+                    adj[kx + j * xs] += p[k + j] * adj[o + j];
+                }
+            }
+        }
+    }
+
+    /** The pullback when only some outputs were reached: element by element, skipping the others. */
+    private void pullbackReached(double[] v, double[] adj, boolean[] hit) {
         BinaryRule r = (BinaryRule) rule;
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {

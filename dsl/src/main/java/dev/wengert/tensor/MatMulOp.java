@@ -2,10 +2,13 @@ package dev.wengert.tensor;
 
 import dev.wengert.reverse.BlockOp;
 
+import java.util.Arrays;
+
 /**
  * C = A·B for A of m×k and B of k×n (n = 1 for a matrix–vector product), as one tape node.
  * The pullback is the two products dA += dC·Bᵀ and dB += Aᵀ·dC, each only for an operand on
- * the tape. Loops run in i-p-j order so the inner loop walks rows of B and C contiguously.
+ * the tape. Loops run in i-p-j order so the inner loop walks rows of B and C contiguously; a
+ * matrix–vector product has kernels of its own.
  */
 final class MatMulOp implements BlockOp {
     private final Operand a;
@@ -37,79 +40,137 @@ final class MatMulOp implements BlockOp {
         return new int[] {a.onTape() ? a.start : b.start};
     }
 
-    private static double[] array(Operand o, double[] v) {
-        return o.onTape() ? v : o.constant;
-    }
-
-    private static int base(Operand o) {
-        return o.onTape() ? o.start : 0;
-    }
-
     @Override
     public void forward(double[] v) {
-        double[] av = array(a, v);
-        double[] bv = array(b, v);
-        int a0 = base(a);
-        int b0 = base(b);
-        java.util.Arrays.fill(v, out, out + m * n, 0.0);
+        double[] av = a.array(v);
+        double[] bv = b.array(v);
+        int a0 = a.base();
+        int b0 = b.base();
+        if (n == 1) {
+            matvec(av, a0, bv, b0, v);
+            return;
+        }
+        // i-p-j: row i of C is Σ_p A[i][p]·B[p][·], accumulated in a row of its own over rows of
+        // B of their own, so the inner loop is a vectorised axpy (see Kernels)
+        double[][] bRows = Kernels.rows(bv, b0, k, n);
+        double[] c = new double[n];
         for (int i = 0; i < m; i++) {
-            int ci = out + i * n;
+            Arrays.fill(c, 0.0);
+            Kernels.axpys(av, a0 + i * k, 1, bRows, c, k, n);
+            System.arraycopy(c, 0, v, out + i * n, n);
+        }
+    }
+
+    /**
+     * C = A·b for a vector b: four rows at a time, so four independent sums are in flight, each
+     * summed in the order p = 0 … k−1 (the rounding of the one-row loop).
+     */
+    private void matvec(double[] av, int a0, double[] bv, int b0, double[] v) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int r0 = a0 + i * k;
+            int r1 = r0 + k;
+            int r2 = r1 + k;
+            int r3 = r2 + k;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
             for (int p = 0; p < k; p++) {
-                double aip = av[a0 + i * k + p];
-                if (aip == 0) {
-                    continue;
-                }
-                int bp = b0 + p * n;
-                for (int j = 0; j < n; j++) {
-                    v[ci + j] += aip * bv[bp + j];
-                }
+                double bp = bv[b0 + p];
+                s0 += av[r0 + p] * bp;
+                s1 += av[r1 + p] * bp;
+                s2 += av[r2 + p] * bp;
+                s3 += av[r3 + p] * bp;
             }
+            v[out + i] = s0;
+            v[out + i + 1] = s1;
+            v[out + i + 2] = s2;
+            v[out + i + 3] = s3;
+        }
+        for (; i < m; i++) {
+            int r = a0 + i * k;
+            double s = 0;
+            for (int p = 0; p < k; p++) {
+                s += av[r + p] * bv[b0 + p];
+            }
+            v[out + i] = s;
         }
     }
 
     @Override
     public void pullback(double[] v, double[] adj, boolean[] hit) {
-        double[] av = array(a, v);
-        double[] bv = array(b, v);
-        int a0 = base(a);
-        int b0 = base(b);
-        boolean any = false;
-        for (int c = out; c < out + m * n; c++) {
-            any |= hit[c];
+        int c = out;
+        while (c < out + m * n && !hit[c]) {
+            c++;
         }
-        if (!any) {
-            return;
+        if (c == out + m * n) {
+            return;                                // no output was reached
         }
+        double[] av = a.array(v);
+        double[] bv = b.array(v);
+        int a0 = a.base();
+        int b0 = b.base();
         if (a.onTape()) {
-            // dA[i][p] += Σ_j dC[i][j] · B[p][j]
+            // dA[i][p] += Σ_j dC[i][j]·B[p][j]: for each row i, a sum of rows of Bᵀ scaled by
+            // dC[i][j], in the order j = 0 … n−1 (as the dot product over j would add them)
+            double[][] bt = Kernels.columns(bv, b0, k, n);
+            double[] d = new double[k];
             for (int i = 0; i < m; i++) {
-                int ci = out + i * n;
+                Arrays.fill(d, 0.0);
+                Kernels.axpys(adj, out + i * n, 1, bt, d, n, k);
+                int ai = a0 + i * k;
                 for (int p = 0; p < k; p++) {
-                    int bp = b0 + p * n;
-                    double s = 0;
-                    for (int j = 0; j < n; j++) {
-                        s += adj[ci + j] * bv[bp + j];
-                    }
-                    adj[a0 + i * k + p] += s;
-                    hit[a0 + i * k + p] = true;
+                    adj[ai + p] += d[p];
                 }
             }
+            Arrays.fill(hit, a0, a0 + m * k, true);
         }
         if (b.onTape()) {
-            // dB[p][j] += Σ_i A[i][p] · dC[i][j]
-            for (int i = 0; i < m; i++) {
-                int ci = out + i * n;
-                for (int p = 0; p < k; p++) {
-                    double aip = av[a0 + i * k + p];
-                    int bp = b0 + p * n;
-                    for (int j = 0; j < n; j++) {
-                        adj[bp + j] += aip * adj[ci + j];
+            if (n == 1) {
+                // dB[p] += Σ_i A[i][p]·dC[i]: an axpy of row i of A per row, four rows per pass
+                // (each dB[p] still adds the rows in order), so dB is loaded and stored a
+                // quarter as often
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    double g0 = adj[out + i];
+                    double g1 = adj[out + i + 1];
+                    double g2 = adj[out + i + 2];
+                    double g3 = adj[out + i + 3];
+                    int r0 = a0 + i * k;
+                    int r1 = r0 + k;
+                    int r2 = r1 + k;
+                    int r3 = r2 + k;
+                    for (int p = 0; p < k; p++) {
+                        adj[b0 + p] = adj[b0 + p] + av[r0 + p] * g0 + av[r1 + p] * g1 + av[r2 + p] * g2 + av[r3 + p] * g3;
                     }
                 }
+                for (; i < m; i++) {
+                    double g = adj[out + i];
+                    int ai = a0 + i * k;
+                    for (int p = 0; p < k; p++) {
+                        adj[b0 + p] += av[ai + p] * g;
+                    }
+                }
+            } else {
+                // dB[p][·] += Σ_i A[i][p]·dC[i][·], accumulated on rows of their own over four
+                // rows of dC at a time, in the order i of the plain loop
+                double[][] d = Kernels.rows(adj, b0, k, n);
+                double[][] g = new double[4][n];
+                for (int i = 0; i < m; i += 4) {
+                    int rows = Math.min(4, m - i);
+                    for (int q = 0; q < rows; q++) {
+                        System.arraycopy(adj, out + (i + q) * n, g[q], 0, n);
+                    }
+                    for (int p = 0; p < k; p++) {
+                        Kernels.axpys(av, a0 + i * k + p, k, g, d[p], rows, n);
+                    }
+                }
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(d[p], 0, adj, b0 + p * n, n);
+                }
             }
-            for (int q = b0; q < b0 + k * n; q++) {
-                hit[q] = true;
-            }
+            Arrays.fill(hit, b0, b0 + k * n, true);
         }
     }
 }

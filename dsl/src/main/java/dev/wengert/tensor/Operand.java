@@ -32,4 +32,14 @@ final class Operand {
     double get(double[] values, int k) {
         return start >= 0 ? values[start + k] : constant[k];
     }
+
+    /** The array holding the elements: the tape's values, or the constant. */
+    double[] array(double[] values) {
+        return start >= 0 ? values : constant;
+    }
+
+    /** Where element 0 is in {@link #array}: kernels resolve the operand once, not per element. */
+    int base() {
+        return start >= 0 ? start : 0;
+    }
 }

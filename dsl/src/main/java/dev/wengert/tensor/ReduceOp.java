@@ -2,6 +2,8 @@ package dev.wengert.tensor;
 
 import dev.wengert.reverse.BlockOp;
 
+import java.util.Arrays;
+
 /**
  * An array reduced to one number as one tape node: sum, mean, dot product, log-sum-exp.
  */
@@ -39,29 +41,33 @@ final class ReduceOp implements BlockOp {
 
     @Override
     public void forward(double[] v) {
+        double[] av = a.array(v);
+        int a0 = a.base();
         switch (kind) {
             case SUM, MEAN -> {
                 double s = 0;
                 for (int k = 0; k < n; k++) {
-                    s += a.get(v, k);
+                    s += av[a0 + k];
                 }
                 v[out] = kind == Kind.SUM ? s : s / n;
             }
             case DOT -> {
+                double[] bv = b.array(v);
+                int b0 = b.base();
                 double s = 0;
                 for (int k = 0; k < n; k++) {
-                    s += a.get(v, k) * b.get(v, k);
+                    s += av[a0 + k] * bv[b0 + k];
                 }
                 v[out] = s;
             }
             default -> {
                 double m = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < n; k++) {
-                    m = Math.max(m, a.get(v, k));
+                    m = Math.max(m, av[a0 + k]);
                 }
                 double s = 0;
                 for (int k = 0; k < n; k++) {
-                    weights[k] = Math.exp(a.get(v, k) - m);
+                    weights[k] = Math.exp(av[a0 + k] - m);
                     s += weights[k];
                 }
                 for (int k = 0; k < n; k++) {
@@ -78,21 +84,38 @@ final class ReduceOp implements BlockOp {
             return;
         }
         double g = adj[out];
-        for (int k = 0; k < n; k++) {
-            if (a.onTape()) {
-                double p = switch (kind) {
-                    case SUM -> 1.0;
-                    case MEAN -> 1.0 / n;
-                    case DOT -> b.get(v, k);
-                    default -> weights[k];
-                };
-                adj[a.start + k] += p * g;
-                hit[a.start + k] = true;
+        if (a.onTape()) {
+            int a0 = a.start;
+            switch (kind) {
+                case SUM, MEAN -> {
+                    double d = (kind == Kind.SUM ? 1.0 : 1.0 / n) * g;   // the same for every element
+                    for (int k = 0; k < n; k++) {
+                        adj[a0 + k] += d;
+                    }
+                }
+                case DOT -> {
+                    double[] bv = b.array(v);
+                    int b0 = b.base();
+                    for (int k = 0; k < n; k++) {
+                        adj[a0 + k] += bv[b0 + k] * g;
+                    }
+                }
+                default -> {
+                    for (int k = 0; k < n; k++) {
+                        adj[a0 + k] += weights[k] * g;
+                    }
+                }
             }
-            if (kind == Kind.DOT && b.onTape()) {
-                adj[b.start + k] += a.get(v, k) * g;
-                hit[b.start + k] = true;
+            Arrays.fill(hit, a0, a0 + n, true);
+        }
+        if (kind == Kind.DOT && b.onTape()) {
+            double[] av = a.array(v);
+            int a0 = a.base();
+            int b0 = b.start;
+            for (int k = 0; k < n; k++) {
+                adj[b0 + k] += av[a0 + k] * g;
             }
+            Arrays.fill(hit, b0, b0 + n, true);
         }
     }
 }

@@ -906,7 +906,9 @@ public final class Tensor implements Displayable {
         if (Arrays.equals(a, b)) {
             return a.clone();
         }
-        int[] big = a.length == 2 ? a : b;
+        // the matrix is the 2-D operand, or of two 2-D ones the larger: a (m, 1) column on the
+        // left of an (m, n) matrix broadcasts as it does on the right
+        int[] big = a.length != b.length ? (a.length == 2 ? a : b) : (count(a) >= count(b) ? a : b);
         int[] small = big == a ? b : a;
         if (big.length == 2) {
             int m = big[0];

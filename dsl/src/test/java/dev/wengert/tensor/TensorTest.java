@@ -108,7 +108,8 @@ class TensorTest {
             Tensor row = tensor(java.util.Arrays.copyOfRange(v, 6, 9));
             Tensor col = tensor(java.util.Arrays.copyOfRange(v, 9, 11)).reshape(2, 1);
             Num s = v[11];
-            return m.times(row).plus(col).div(s).minus(0.5).pow(2.0).max(m.times(0.1)).sum();
+            return m.times(row).plus(col).div(s).minus(0.5).pow(2.0).max(m.times(0.1)).sum()
+                    .plus(col.minus(m).sum()).plus(row.reshape(1, 3).times(m).sum());   // broadcasts on the left
         };
         Fn sc = v -> {
             Num acc = constant(0);
@@ -116,6 +117,16 @@ class TensorTest {
                 for (int j = 0; j < 3; j++) {
                     Num e = v[i * 3 + j].times(v[6 + j]).plus(v[9 + i]).div(v[11]).minus(0.5).pow(2.0);
                     acc = acc.plus(max(e, v[i * 3 + j].times(0.1)));
+                }
+            }
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    acc = acc.plus(v[9 + i].minus(v[i * 3 + j]));
+                }
+            }
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    acc = acc.plus(v[6 + j].times(v[i * 3 + j]));
                 }
             }
             return acc;

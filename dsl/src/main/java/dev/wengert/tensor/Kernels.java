@@ -1,0 +1,80 @@
+package dev.wengert.tensor;
+
+/**
+ * Loops shared by the array operations.
+ *
+ * <p>On Java 17, C2's SuperWord vectorises a loop only when all its arrays are indexed by the
+ * same expression (here: the loop counter, from 0); an offset such as {@code row + j} in one of
+ * them keeps the loop scalar. So the matrix kernels copy the short rows they reuse into
+ * arrays of their own and run {@link #axpy} on those.
+ */
+final class Kernels {
+    private Kernels() {
+    }
+
+    /** y[0..n) += a·x[0..n). */
+    static void axpy(double a, double[] x, double[] y, int n) {
+        for (int j = 0; j < n; j++) {
+            y[j] += a * x[j];
+        }
+    }
+
+    /**
+     * y[0..n) += Σ_q c[off + q·stride]·x[q][0..n) over q = 0 … count−1, the terms added one
+     * after the other (the rounding of count axpys) but four per pass, so y is loaded and
+     * stored a quarter as often.
+     */
+    static void axpys(double[] c, int off, int stride, double[][] x, double[] y, int count, int n) {
+        int q = 0;
+        for (; q + 4 <= count; q += 4) {
+            double c0 = c[off + q * stride];
+            double c1 = c[off + (q + 1) * stride];
+            double c2 = c[off + (q + 2) * stride];
+            double c3 = c[off + (q + 3) * stride];
+            double[] x0 = x[q];
+            double[] x1 = x[q + 1];
+            double[] x2 = x[q + 2];
+            double[] x3 = x[q + 3];
+            for (int j = 0; j < n; j++) {
+                y[j] = y[j] + c0 * x0[j] + c1 * x1[j] + c2 * x2[j] + c3 * x3[j];
+            }
+        }
+        for (; q < count; q++) {
+            axpy(c[off + q * stride], x[q], y, n);
+        }
+    }
+
+    /** Rows p = 0 … rows−1 of the row-major matrix at {@code v[base …]}, each as an array of its own. */
+    static double[][] rows(double[] v, int base, int rows, int cols) {
+        double[][] r = new double[rows][cols];
+        for (int p = 0; p < rows; p++) {
+            System.arraycopy(v, base + p * cols, r[p], 0, cols);
+        }
+        return r;
+    }
+
+    /** Column j of the row-major matrix at {@code v[base …]} as row j of the result (the transpose). */
+    static double[][] columns(double[] v, int base, int rows, int cols) {
+        double[][] c = new double[cols][rows];
+        for (int p = 0; p < rows; p++) {
+            for (int j = 0; j < cols; j++) {
+                c[j][p] = v[base + p * cols + j];
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Whether every element of the block [from, from + n) was reached by the sweep. Pullbacks
+     * then take their fast loops; otherwise they skip the unreached elements one by one, so that
+     * a zero adjoint never meets an infinite partial (0·∞ would be NaN).
+     */
+    static boolean allHit(boolean[] hit, int from, int n) {
+        for (int k = from, e = from + n; k < e; k++) {
+            if (!hit[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.wengert.reverse;
+
+import dev.wengert.Session;
+import dev.wengert.rules.Elementary;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Blocks (array operations) on the tape: recorded in one step and stepped over in one step by
+ * the sweeps, the replay and truncate, while every member stays a tape position of its own.
+ */
+class BlockTapeTest {
+
+    /** out[k] = (k + 1) · v[in + k mod w]: a block whose pullback is easy to state by hand. */
+    static final class Scale implements BlockOp {
+        final int in;
+        final int w;
+        final int out;
+        final int n;
+        int forwards;
+        int pullbacks;
+
+        Scale(int in, int w, int out, int n) {
+            this.in = in;
+            this.w = w;
+            this.out = out;
+            this.n = n;
+        }
+
+        @Override
+        public String name() {
+            return "scale";
+        }
+
+        @Override
+        public int[] inputs() {
+            return new int[] {in};
+        }
+
+        @Override
+        public void forward(double[] v) {
+            forwards++;
+            for (int k = 0; k < n; k++) {
+                v[out + k] = (k + 1) * v[in + k % w];
+            }
+        }
+
+        @Override
+        public void pullback(double[] v, double[] adj, boolean[] hit) {
+            pullbacks++;
+            for (int k = 0; k < n; k++) {
+                if (hit[out + k]) {
+                    adj[in + k % w] += (k + 1) * adj[out + k];
+                    hit[in + k % w] = true;
+                }
+            }
+        }
+    }
+
+    static Tape tape() {
+        return new Tape(Session.current(), "a test tape", false, Long.MAX_VALUE);
+    }
+
+    static Scale scale(Tape t, int in, int w, int n) {
+        Scale s = new Scale(in, w, t.size(), n);
+        t.block(s, n);
+        t.forward(s);
+        return s;
+    }
+
+    @Test
+    void membersArePositionsAndTheSweepPullsBackOnce() {
+        Tape t = tape();
+        int x0 = t.leaf(2.0, "x0");
+        t.leaf(3.0, "x1");
+        Scale s = scale(t, x0, 2, 5);                 // #2..#6 = 2, 6, 6, 12, 10
+        int y = t.push1(Elementary.SIN, Math.sin(12.0), s.out + 3, Math.cos(12.0));
+        assertEquals(8, t.size());
+        assertEquals(4, t.operations(), "two leaves, the block, sin");
+        assertEquals("…", t.op(2));
+        assertEquals("…", t.op(5));
+        assertEquals("scale", t.op(6));
+        assertArrayEquals(new int[] {x0}, t.inputs(6));
+        assertArrayEquals(new int[0], t.inputs(2));
+        assertArrayEquals(new double[] {2, 6, 6, 12, 10}, java.util.Arrays.copyOfRange(t.values(), 2, 7), 0.0);
+
+        t.backward(y);
+        assertEquals(1, s.pullbacks);
+        assertEquals(Math.cos(12.0), t.adjoint(5), 0.0, "a member receives its adjoint");
+        assertFalse(t.reached(4), "members the sweep did not reach stay unreached");
+        assertEquals(4 * Math.cos(12.0), t.adjoint(1), 0.0, "∂y/∂x1 through member #5 = 4·x1");
+        assertFalse(t.reached(0));
+    }
+
+    @Test
+    void aRewoundTapeForgetsWhatTheBlockPositionsHeldBefore() {
+        Tape t = tape();
+        for (int i = 0; i < 10; i++) {
+            t.leaf(i, "p" + i);
+        }
+        t.rewind();
+        int x = t.leaf(1.0, "x");
+        scale(t, x, 1, 9);
+        for (int i = 1; i < 10; i++) {
+            assertFalse(t.isParameter(i), "#" + i + " is a member now, not a parameter");
+        }
+        assertTrue(t.toString().contains("scale"), t.toString());
+    }
+
+    @Test
+    void growingForALargeBlockKeepsEarlierPositions() {
+        Tape t = tape();
+        int x = t.leaf(0.5, "x");
+        Scale s = scale(t, x, 1, 1000);               // far past the initial capacity, in one step
+        int y = t.push1(Elementary.SIN, Math.sin(500.0), s.out + 999, Math.cos(500.0));
+        assertEquals(0.5, t.value(x), 0.0);
+        assertEquals(500.0, t.value(s.out + 999), 0.0);
+        t.backward(y);
+        assertEquals(1000 * Math.cos(500.0), t.adjoint(x), 1e-12);
+    }
+
+    @Test
+    void truncateInsideABlockKeepsTheMembersBelowTheMark() {
+        Tape t = tape();
+        int x = t.leaf(2.0, "x");
+        Scale s = scale(t, x, 1, 6);                  // #1..#6
+        assertEquals(2, t.operations());
+        t.truncate(4);                                // keeps members #1..#3, drops the op at #6
+        assertEquals(4, t.size());
+        assertEquals(1, t.operations(), "the leaf; the kept members are no operation of their own");
+        assertEquals("…", t.op(1));
+        assertArrayEquals(new int[0], t.inputs(1));
+        // record past the cut; the orphaned members must not be replayed or swept as a block
+        t.startProgram();
+        Scale s2 = scale(t, x, 1, 3);                 // #4..#6
+        int y = t.push1(Elementary.SIN, Math.sin(6.0), s2.out + 2, Math.cos(6.0));
+        assertEquals(3, t.operations());
+        assertTrue(t.replay(new int[] {x}, new double[] {3.0}));
+        assertEquals(1, s.forwards, "the cut block is not replayed");
+        assertEquals(2, s2.forwards);
+        assertEquals(Math.sin(9.0), t.value(y), 0.0);
+        t.backward(y);
+        assertEquals(0, s.pullbacks);
+        assertEquals(3 * Math.cos(9.0), t.adjoint(x), 0.0);
+        t.truncate(1);
+        assertEquals(1, t.size());
+        assertEquals(1, t.operations());
+    }
+
+    @Test
+    void replayRunsEachBlockOnceInOrder() {
+        Tape t = tape();
+        t.startProgram();
+        int x = t.leaf(1.0, "x");
+        Scale a = scale(t, x, 1, 4);                  // a_k = (k+1)·x
+        Scale b = scale(t, a.out, 4, 8);              // b_k = (k+1)·a_{k mod 4}
+        Scale c = scale(t, b.out + 7, 1, 1);          // a block of one: c = b_7
+        int y = t.push1(Elementary.SIN, Math.sin(t.value(c.out)), c.out, Math.cos(t.value(c.out)));
+        assertTrue(t.replay(new int[] {x}, new double[] {0.25}));
+        assertEquals(2, a.forwards);
+        assertEquals(2, b.forwards);
+        assertEquals(2, c.forwards);
+        assertEquals(8 * 4 * 0.25, t.value(c.out), 0.0);
+        t.backward(y);
+        assertEquals(32 * Math.cos(8.0), t.adjoint(x), 0.0);
+        double[] abs = t.absoluteAdjoints(y);
+        assertEquals(32 * Math.abs(Math.cos(8.0)), abs[x], 0.0);
+    }
+}
