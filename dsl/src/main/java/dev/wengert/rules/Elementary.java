@@ -69,25 +69,35 @@ public final class Elementary {
 
     /**
      * tanh(x), within 1 ulp of the correctly rounded result (java.lang.Math promises 2.5 ulps,
-     * and is 2 ulps off on 0.2% of our test inputs), from the exp and log intrinsics.
+     * and is 2 ulps off on 0.3% of our test inputs).
      *
      * <p>Why not {@code Math.tanh}: on Java 17 it is not a JIT intrinsic but a JNI call into
-     * StrictMath (fdlibm), about twice the cost of this, and tanh over whole tensors is much of
-     * an MLP's gradient. Commons Math's FastMath.tanh is pure Java but slower still (MathBench).
+     * StrictMath (fdlibm), 13–22 ns a call, and tanh over whole tensors is much of an MLP's
+     * gradient. Commons Math's FastMath.tanh is pure Java but slower still (MathBench).
      *
-     * <p>For |x| ≥ 1, 1 − 2/(e²ˣ + 1): the subtracted term is below 0.24, so its rounding
-     * errors shrink by that factor in the result; it is 1 from |x| ≈ 19 on and for +∞. Below 1
-     * that subtraction cancels, so (e²ˣ − 1)/(e²ˣ + 1) is evaluated nearly exactly instead:
-     * u = exp(2x) is off from e²ˣ by its rounding, which 2x − log(u) measures (exactly, the two
-     * being close), so e²ˣ = u + c with c = u·(2x − log u); u − 1 is exact and u + 1 = s + se
-     * exactly (Fast2Sum). Then with q = (u − 1)/s rounded and its exact remainder,
-     * tanh = q + (rem + c − q·(se + c))/s, leaving only log's rounding and the last addition.
-     * Tiny x needs no branch: u = 1, c = 2x, the result x itself (also ±0 and subnormals).
+     * <p>Below 1/4 (where an MLP's pre-activations mostly are), the Taylor series to x²⁵: a
+     * dozen multiply-adds, ~3× faster than Math.tanh. From 1 on, 1 − 2/(e²ˣ + 1) on the exp
+     * intrinsic: the subtracted term is below 0.24, so its rounding errors shrink by that
+     * factor in the result; it is 1 from |x| ≈ 19 on and for +∞. In between, that subtraction
+     * would cancel and the series is too long, so (e²ˣ − 1)/(e²ˣ + 1) is evaluated nearly
+     * exactly (only ~1.2× faster than Math.tanh there): u = exp(2x) is off from e²ˣ by its
+     * rounding, which 2x − log(u) measures (exactly, the two being close), so e²ˣ = u + c with
+     * c = u·(2x − log u); u − 1 is exact and u + 1 = s + se exactly (Fast2Sum). Then with
+     * q = (u − 1)/s rounded and its exact remainder, tanh = q + (rem + c − q·(se + c))/s,
+     * leaving only log's rounding and the last addition.
      */
     public static double tanh(double x) {
         double a = Math.abs(x);
         double r;
-        if (a >= 1.0) {
+        if (a < 0.25) {
+            // x + x³·P(x²): P's rounding errors are scaled by x²/3 < 0.021 against the leading x
+            double s = a * a;
+            double p = TANH_SERIES[TANH_SERIES.length - 1];
+            for (int k = TANH_SERIES.length - 2; k >= 1; k--) {
+                p = p * s + TANH_SERIES[k];
+            }
+            r = a + a * s * p;
+        } else if (a >= 1.0) {
             r = 1.0 - 2.0 / (Math.exp(2.0 * a) + 1.0);
         } else {
             double y = 2.0 * a;
@@ -100,6 +110,27 @@ public final class Elementary {
             r = q + (divisionRemainder(n, q, s) + c - q * (se + c)) / s;
         }
         return Math.copySign(r, x);    // NaN stays NaN
+    }
+
+    /**
+     * The Taylor coefficients of tanh x = Σ tₖ x²ᵏ⁺¹, from tanh′ = 1 − tanh²:
+     * (2k + 1)·tₖ = −Σᵢ₊ⱼ₌ₖ₋₁ tᵢtⱼ, in 40 digits. Terms to x²⁵: the next is below 2⁻⁵⁸ of x at x = 1/4.
+     */
+    private static final double[] TANH_SERIES = tanhSeries(13);
+
+    private static double[] tanhSeries(int n) {
+        java.math.MathContext mc = new java.math.MathContext(40);
+        java.math.BigDecimal[] t = new java.math.BigDecimal[n];
+        double[] d = new double[n];
+        for (int k = 0; k < n; k++) {
+            java.math.BigDecimal sum = k == 0 ? java.math.BigDecimal.ONE.negate() : java.math.BigDecimal.ZERO;
+            for (int i = 0; i < k; i++) {
+                sum = sum.add(t[i].multiply(t[k - 1 - i], mc), mc);
+            }
+            t[k] = sum.negate().divide(java.math.BigDecimal.valueOf(2L * k + 1), mc);
+            d[k] = t[k].doubleValue();
+        }
+        return d;
     }
 
     /**

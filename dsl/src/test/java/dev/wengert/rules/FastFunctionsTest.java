@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Our own tanh (built on the exp and log intrinsics, as java.lang.Math's tanh is a JNI call on
  * Java 17), and softplus, against a 60-digit {@link BigOracle}: every result within 1 ulp of
  * the correctly rounded one, over 110,000 tanh inputs weighted to the hard ranges — tiny and
- * subnormal |x|, both sides of the switch between its two formulas, where it rounds to ±1,
+ * subnormal |x|, both sides of the switches between its three formulas, where it rounds to ±1,
  * huge |x| — and the IEEE special values exactly.
  */
 class FastFunctionsTest {
@@ -74,10 +74,12 @@ class FastFunctionsTest {
         logUniform(r, xs, 40_000, 20_000, 1e-300, 1e-8, true);
         logUniform(r, xs, 60_000, 25_000, 1e-8, 25, true);
         subnormals(r, xs, 85_000, 2_000);
-        around(r, xs, 87_000, 4_000, 1.0, 1 << 20);           // the switch between the two formulas
-        around(r, xs, 91_000, 2_000, -1.0, 1 << 20);
+        around(r, xs, 87_000, 2_000, 1.0, 1 << 20);           // the switches between the three formulas
+        around(r, xs, 89_000, 2_000, -1.0, 1 << 20);
+        around(r, xs, 91_000, 1_000, 0.25, 1 << 20);
+        around(r, xs, 92_000, 1_000, -0.25, 1 << 20);
         for (int i = 93_000; i < 100_000; i++) {
-            xs[i] = r.nextDouble(0.9, 1.1) * (r.nextBoolean() ? 1 : -1);
+            xs[i] = (i % 2 == 0 ? r.nextDouble(0.9, 1.1) : r.nextDouble(0.2, 0.3)) * (r.nextBoolean() ? 1 : -1);
         }
         for (int i = 100_000; i < 106_000; i++) {
             xs[i] = r.nextDouble(17, 21) * (r.nextBoolean() ? 1 : -1);   // where tanh rounds to ±1
