@@ -81,10 +81,6 @@ final class BigOracle {
         return r;
     }
 
-    static BigDecimal log1p(double x) {
-        return log1p(new BigDecimal(x));
-    }
-
     /** tanh(x) for finite x: its series for |x| &lt; 1e-5, else (e²ˣ − 1)/(e²ˣ + 1). */
     static BigDecimal tanh(double x) {
         double a = Math.abs(x);
