@@ -667,7 +667,7 @@ public final class Wengert {
 
     /** Hyperbolic tangent, of a double. */
     public static double tanh(double x) {
-        return Math.tanh(x);
+        return Elementary.tanh(x);
     }
 
     /** Inverse hyperbolic sine. */

@@ -1,5 +1,7 @@
 package dev.wengert.forward;
 
+import dev.wengert.rules.Elementary;
+
 /**
  * Truncated Taylor arithmetic: a value is its coefficients c₀ … c_K of x(t) = Σ cₖ tᵏ, and
  * each operation maps input coefficients to output coefficients exactly (to rounding).
@@ -261,7 +263,7 @@ public final class Taylor {
     }
 
     public static double[] tanh(double[] x) {
-        return solve(Math.tanh(x[0]), x, Taylor::oneMinusSquare);
+        return solve(Elementary.tanh(x[0]), x, Taylor::oneMinusSquare);
     }
 
     /** 1 − x² as a series. */
