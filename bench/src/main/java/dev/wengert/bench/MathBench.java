@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar MathBench -prof dev.wengert.bench.CpuTimeProfiler
- * java -jar bench/target/benchmarks.jar 'MathBench.tanhWengert' -jvmArgsAppend -XX:-UseFMA   # tanh without FMA
  * </pre>
  */
 @State(Scope.Benchmark)
