@@ -10,7 +10,9 @@ import java.io.Serializable;
  * A model whose predictor values arrive as {@code Num}s, for {@link SparkFit#fitCompiled}: each
  * partition records the model once, with the parameters and the row's predictors as the
  * recording's inputs, and replays that recording for every further row — no allocation per
- * row or per operation, which matters at billions of rows.
+ * row or per operation in the Levenberg–Marquardt passes, which matters at billions of rows.
+ * (The one to five refinement passes at the end, which also need second derivatives, evaluate the
+ * Hessian per block afresh, through {@link #asModel()}.)
  *
  * <pre>{@code
  * // y = b1·(1 − exp(−b2·x))

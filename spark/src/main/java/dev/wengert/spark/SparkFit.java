@@ -88,8 +88,8 @@ public final class SparkFit {
 
     /**
      * As {@link #fit}, for a model whose predictors are {@code Num}s: every partition records the
-     * model once and replays the recording for each further row, so a pass allocates nothing
-     * per row (see {@link RowModel}). The result is the same as
+     * model once and replays the recording for each further row, so a Levenberg–Marquardt pass
+     * allocates nothing per row (see {@link RowModel}). The result is the same as
      * {@code fit(m.asModel(), …)}, to rounding.
      *
      * <pre>{@code
