@@ -24,12 +24,8 @@ final class FitPass implements Serializable {
 
     final int k;
     long n;
-    long missing;
-    long infinite;
-    double[] infiniteExample;
-    /** Rows where the model or a derivative was NaN or infinite, with one of them. */
-    long notFinite;
-    double[] notFiniteExample;
+    /** Rows left out (missing, infinite) or not usable (model or derivative not finite). */
+    final RowCounts rows = new RowCounts();
     double rss;
     final double[] jtj;
     final double[] jtr;
@@ -77,11 +73,7 @@ final class FitPass implements Serializable {
     }
 
     void add(Block b, SerializableModel model, RowModel rowModel, double[] p, boolean withCurvature) {
-        missing += b.missing;
-        if (b.infinite > 0 && infiniteExample == null) {
-            infiniteExample = b.infiniteExample;
-        }
-        infinite += b.infinite;
+        rows.add(b);
         int rows = b.rows;
         if (rows == 0) {
             return;
@@ -164,10 +156,7 @@ final class FitPass implements Serializable {
             finite &= Double.isFinite(g[a]);
         }
         if (!finite) {
-            if (notFiniteExample == null) {
-                notFiniteExample = Arrays.copyOfRange(v, at, at + w);
-            }
-            notFinite++;
+            rows.notFinite(v, at, w);
             return;
         }
         rss += r * r;
@@ -241,15 +230,7 @@ final class FitPass implements Serializable {
             meanY += d * o.n / total;
         }
         n = total;
-        missing += o.missing;
-        infinite += o.infinite;
-        if (infiniteExample == null) {
-            infiniteExample = o.infiniteExample;
-        }
-        notFinite += o.notFinite;
-        if (notFiniteExample == null) {
-            notFiniteExample = o.notFiniteExample;
-        }
+        rows.merge(o.rows);
         rss += o.rss;
         noise += o.noise;
         curvatureFinite &= o.curvatureFinite;
@@ -279,7 +260,7 @@ final class FitPass implements Serializable {
 
     /** Every row finite: the sums can be trusted. */
     boolean finite() {
-        if (notFinite > 0 || !Double.isFinite(rss)) {
+        if (rows.notFinite > 0 || !Double.isFinite(rss)) {
             return false;
         }
         for (double v : jtj) {

@@ -22,11 +22,8 @@ final class LossPass implements Serializable {
 
     final int k;
     long n;
-    long missing;
-    long infinite;
-    double[] infiniteExample;
-    long notFinite;
-    double[] notFiniteExample;
+    /** Rows left out (missing, infinite) or not usable (loss or gradient not finite). */
+    final RowCounts rows = new RowCounts();
     double value;
     final double[] gradient;
 
@@ -48,11 +45,7 @@ final class LossPass implements Serializable {
         double[] g = null;
         while (blocks.hasNext()) {
             Block b = blocks.next();
-            s.missing += b.missing;
-            s.infinite += b.infinite;
-            if (s.infiniteExample == null) {
-                s.infiniteExample = b.infiniteExample;
-            }
+            s.rows.add(b);
             int width = b.width;
             for (int i = 0; i < b.rows; i++) {
                 if (z == null) {
@@ -71,10 +64,7 @@ final class LossPass implements Serializable {
                     finite &= Double.isFinite(g[j]);
                 }
                 if (!finite) {
-                    s.notFinite++;
-                    if (s.notFiniteExample == null) {
-                        s.notFiniteExample = Arrays.copyOfRange(b.values, i * width, (i + 1) * width);
-                    }
+                    s.rows.notFinite(b.values, i * width, width);
                     // a NaN in the sum tells the line search to back off
                     s.value = Double.NaN;
                     continue;
@@ -109,15 +99,7 @@ final class LossPass implements Serializable {
 
     LossPass merge(LossPass o) {
         n += o.n;
-        missing += o.missing;
-        infinite += o.infinite;
-        if (infiniteExample == null) {
-            infiniteExample = o.infiniteExample;
-        }
-        notFinite += o.notFinite;
-        if (notFiniteExample == null) {
-            notFiniteExample = o.notFiniteExample;
-        }
+        rows.merge(o.rows);
         value += o.value;
         for (int j = 0; j < k; j++) {
             gradient[j] += o.gradient[j];

@@ -197,19 +197,19 @@ public final class SparkFit {
         double[] p = p0.clone();
         FitPass at = pass(d, bm, p, false);
         int passes = 1;
-        if (at.infinite > 0) {
-            throw new FitException(at.infinite + " row" + (at.infinite == 1 ? " has" : "s have") + " an infinite value, e.g. "
-                    + row(d.columns, at.infiniteExample) + "; a fit needs finite numbers (filter such rows out)");
+        if (at.rows.infinite > 0) {
+            throw new FitException(at.rows.infinite + " row" + (at.rows.infinite == 1 ? " has" : "s have") + " an infinite value, e.g. "
+                    + RowCounts.row(d.columns, at.rows.infiniteExample) + "; a fit needs finite numbers (filter such rows out)");
         }
         if (!at.finite()) {
             throw new FitException("the model or its derivative is not finite at the start point (" + params(names, p)
-                    + ")" + (at.notFiniteExample == null ? "" : ", e.g. at the row " + row(d.columns, at.notFiniteExample))
-                    + " (" + at.notFinite + " row" + (at.notFinite == 1 ? "" : "s") + "); choose start values where the "
+                    + ")" + (at.rows.notFiniteExample == null ? "" : ", e.g. at the row " + RowCounts.row(d.columns, at.rows.notFiniteExample))
+                    + " (" + at.rows.notFinite + " row" + (at.rows.notFinite == 1 ? "" : "s") + "); choose start values where the "
                     + "model is defined for every row");
         }
         if (at.n < k) {
             throw new FitException(at.n + " row" + (at.n == 1 ? "" : "s")
-                    + (at.missing > 0 ? " (after leaving out " + at.missing + " with missing values)" : "")
+                    + (at.rows.missing > 0 ? " (after leaving out " + at.rows.missing + " with missing values)" : "")
                     + " but " + k + " parameters " + Arrays.toString(names) + "; a fit needs at least as many rows as parameters");
         }
         double lambda = 1e-3;
@@ -309,7 +309,7 @@ public final class SparkFit {
                     .append(rejectedNotFinite == 1 ? "was" : "were").append(" rejected");
         }
         return FitResult.fromNormalEquations(model, response, predictors, names, p, at.normalMatrix(), at.jtr, at.rss,
-                at.m2Y, at.n, at.missing, iterations, passes, converged, reason.toString());
+                at.m2Y, at.n, at.rows.missing, iterations, passes, converged, reason.toString());
     }
 
     private record Refined(double[] p, FitPass at, int passes) {
@@ -440,16 +440,6 @@ public final class SparkFit {
         }
     }
 
-    private static String row(String[] columns, double[] values) {
-        if (values == null) {
-            return "?";
-        }
-        StringBuilder s = new StringBuilder("(");
-        for (int j = 0; j < columns.length; j++) {
-            s.append(j > 0 ? ", " : "").append(columns[j]).append(" = ").append(values[j]);
-        }
-        return s.append(')').toString();
-    }
 
     private static String params(String[] names, double[] p) {
         StringBuilder s = new StringBuilder();

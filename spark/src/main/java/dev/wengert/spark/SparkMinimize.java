@@ -72,20 +72,20 @@ public final class SparkMinimize {
             Broadcast<RowLoss> bl = d.context.broadcast(loss);
             try {
                 LossPass first = pass(d, bl, x0);
-                if (first.infinite > 0) {
-                    throw new IllegalArgumentException(first.infinite + " row" + (first.infinite == 1 ? " has" : "s have")
-                            + " an infinite value, e.g. " + row(d.columns, first.infiniteExample)
+                if (first.rows.infinite > 0) {
+                    throw new IllegalArgumentException(first.rows.infinite + " row" + (first.rows.infinite == 1 ? " has" : "s have")
+                            + " an infinite value, e.g. " + RowCounts.row(d.columns, first.rows.infiniteExample)
                             + "; filter such rows out");
                 }
-                if (first.notFinite > 0) {
+                if (first.rows.notFinite > 0) {
                     throw new IllegalArgumentException("the loss or its gradient is not finite at the start point "
-                            + Arrays.toString(x0) + " on " + first.notFinite + " row" + (first.notFinite == 1 ? "" : "s")
-                            + ", e.g. " + row(d.columns, first.notFiniteExample) + "; choose a start point where the "
+                            + Arrays.toString(x0) + " on " + first.rows.notFinite + " row" + (first.rows.notFinite == 1 ? "" : "s")
+                            + ", e.g. " + RowCounts.row(d.columns, first.rows.notFiniteExample) + "; choose a start point where the "
                             + "loss is defined for every row");
                 }
                 if (first.n == 0) {
                     throw new IllegalArgumentException("the Dataset has no rows"
-                            + (first.missing > 0 ? " without missing values (" + first.missing + " left out)" : ""));
+                            + (first.rows.missing > 0 ? " without missing values (" + first.rows.missing + " left out)" : ""));
                 }
                 Memo memo = new Memo(d, bl, x0, first);
                 // Σ loss as one primitive: its value and gradient come from the same pass (the memo)
@@ -134,14 +134,4 @@ public final class SparkMinimize {
         }
     }
 
-    private static String row(String[] columns, double[] values) {
-        if (values == null) {
-            return "?";
-        }
-        StringBuilder s = new StringBuilder("(");
-        for (int j = 0; j < columns.length; j++) {
-            s.append(j > 0 ? ", " : "").append(columns[j]).append(" = ").append(values[j]);
-        }
-        return s.append(')').toString();
-    }
 }
