@@ -50,9 +50,7 @@ public class W1CompiledBench {
     /** A replay that re-recorded would time a recording, not a replay: refuse such a run. */
     @TearDown(Level.Trial)
     public void noRerecording() {
-        if (compiled.recordings() != 1) {
-            throw new IllegalStateException("W1 compiled: " + compiled.recordings() + " recordings, expected 1");
-        }
+        Workloads.checkRecordedOnce("W1 compiled", compiled);
     }
 
     @Benchmark

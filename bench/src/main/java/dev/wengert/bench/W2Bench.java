@@ -81,9 +81,7 @@ public class W2Bench {
 
     @TearDown(Level.Trial)
     public void noRerecording() {
-        if (compiled.recordings() != 1) {
-            throw new IllegalStateException("W2 compiled: " + compiled.recordings() + " recordings, expected 1");
-        }
+        Workloads.checkRecordedOnce("W2 compiled", compiled);
     }
 
     @Benchmark

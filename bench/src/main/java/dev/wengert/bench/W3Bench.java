@@ -90,9 +90,7 @@ public class W3Bench {
 
     @TearDown(Level.Trial)
     public void noRerecording() {
-        if (compiled.recordings() != 1) {
-            throw new IllegalStateException("W3 compiled: " + compiled.recordings() + " recordings, expected 1");
-        }
+        Workloads.checkRecordedOnce("W3 compiled", compiled);
     }
 
     @Benchmark

@@ -283,6 +283,13 @@ public final class Workloads {
 
     // ---- checks ----------------------------------------------------------------------------------
 
+    /** A replay that re-recorded would time a recording, not a replay: refuse such a run. */
+    public static void checkRecordedOnce(String what, dev.wengert.reverse.CompiledFn compiled) {
+        if (compiled.recordings() != 1) {
+            throw new IllegalStateException(what + ": " + compiled.recordings() + " recordings, expected 1");
+        }
+    }
+
     /**
      * Fails the trial when an AD gradient disagrees with the reference (relative to the largest
      * reference component), so no benchmark times a wrong answer.
