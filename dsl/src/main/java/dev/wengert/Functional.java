@@ -36,10 +36,7 @@ final class Functional {
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
         try {
-            Num[] in = new Num[x.length];
-            for (int i = 0; i < x.length; i++) {
-                in[i] = Num.reverseParameter(t, null, x[i]);
-            }
+            Num[] in = parameters(t, x);
             Num y = call(f, in, caller);
             double[] g = new double[x.length];
             if (y.isAt(t)) {
@@ -92,10 +89,9 @@ final class Functional {
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
         try {
-            Num[] in = new Num[n];
+            Num[] in = parameters(t, x);
             int[] leaves = new int[n];
             for (int i = 0; i < n; i++) {
-                in[i] = Num.reverseParameter(t, null, x[i]);
                 leaves[i] = in[i].position();
             }
             Num[] y = callVec(f, in, caller);
@@ -163,10 +159,7 @@ final class Functional {
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
         try {
-            Num[] in = new Num[x.length];
-            for (int i = 0; i < x.length; i++) {
-                in[i] = Num.reverseParameter(t, null, x[i]);
-            }
+            Num[] in = parameters(t, x);
             Num[] y = callVec(f, in, caller);
             if (u.length != y.length) {
                 throw new IllegalArgumentException(caller + ": u has " + u.length + " values but f returned "
@@ -256,6 +249,15 @@ final class Functional {
                 + " and read past them (" + e.getMessage() + "); pass as many values as f reads", e);
     }
 
+    /** One unnamed parameter on t per value of x: the inputs of a functional call's private tape. */
+    private static Num[] parameters(Tape t, double[] x) {
+        Num[] in = new Num[x.length];
+        for (int i = 0; i < x.length; i++) {
+            in[i] = Num.reverseParameter(t, null, x[i]);
+        }
+        return in;
+    }
+
     /** Σ over paths of |∏ partials| per input: the scale of the terms the reverse gradient sums. */
     static double[] gradientScale(Fn f, double[] x) {
         String caller = "gradientScale(f, x)";
@@ -264,10 +266,7 @@ final class Functional {
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
         try {
-            Num[] in = new Num[x.length];
-            for (int i = 0; i < x.length; i++) {
-                in[i] = Num.reverseParameter(t, null, x[i]);
-            }
+            Num[] in = parameters(t, x);
             Num y = call(f, in, caller);
             double[] g = new double[x.length];
             if (y.isAt(t)) {
@@ -335,10 +334,7 @@ final class Functional {
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
         try {
-            Num[] in = new Num[n];
-            for (int i = 0; i < n; i++) {
-                in[i] = Num.reverseParameter(t, null, x[i]);
-            }
+            Num[] in = parameters(t, x);
             Num y = call(f, in, caller);
             Num[] g = new Num[n];
             if (!y.isAt(t)) {
@@ -424,10 +420,7 @@ final class Functional {
         Session s = Session.current();
         Tape t = s.borrowTape(caller);
         try {
-            Num[] xs = new Num[n];
-            for (int i = 0; i < n; i++) {
-                xs[i] = Num.reverseParameter(t, null, x[i]);
-            }
+            Num[] xs = parameters(t, x);
             Num[] g = gradient(inner, f, xs, caller);
             for (int i = 0; i < n; i++) {
                 if (g[i].isAt(t)) {
