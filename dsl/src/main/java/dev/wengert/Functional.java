@@ -258,6 +258,15 @@ final class Functional {
         return in;
     }
 
+    /** The same for inputs that are themselves differentiable values (nested differentiation). */
+    private static Num[] parameters(Tape t, Num[] x) {
+        Num[] in = new Num[x.length];
+        for (int i = 0; i < x.length; i++) {
+            in[i] = Num.reverseParameter(t, null, x[i]);
+        }
+        return in;
+    }
+
     /** Σ over paths of |∏ partials| per input: the scale of the terms the reverse gradient sums. */
     static double[] gradientScale(Fn f, double[] x) {
         String caller = "gradientScale(f, x)";
