@@ -62,20 +62,22 @@ class SparkSubmitIT {
             int port = freePort();
             String master = "spark://127.0.0.1:" + port;
             Path masterLog = dir.resolve("master.log");
-            cluster.add(sparkClass(sparkHome, masterLog, "org.apache.spark.deploy.master.Master",
+            cluster.add(sparkClass(sparkHome, masterLog, null, "org.apache.spark.deploy.master.Master",
                     "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort())));
             awaitLine(masterLog, "I have been elected leader", cluster.get(0));
 
             Path workerLog = dir.resolve("worker.log");
             Path work = Files.createDirectories(dir.resolve("work"));
-            cluster.add(sparkClass(sparkHome, workerLog, "org.apache.spark.deploy.worker.Worker",
+            cluster.add(sparkClass(sparkHome, workerLog, null, "org.apache.spark.deploy.worker.Worker",
                     "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--work-dir", work.toString(),
                     "--webui-port", String.valueOf(freePort()), master));
             awaitLine(workerLog, "Successfully registered with master", cluster.get(1));
 
             // the README's command, with this cluster's master and a local path instead of HDFS
+            // the application's printout apart from Spark's log lines, which would interleave with it
             Path submitLog = dir.resolve("spark-submit.log");
-            Process submit = sparkClass(sparkHome, submitLog, "org.apache.spark.deploy.SparkSubmit",
+            Path submitOut = dir.resolve("spark-submit.out");
+            Process submit = sparkClass(sparkHome, submitLog, submitOut, "org.apache.spark.deploy.SparkSubmit",
                     "--master", master, "--deploy-mode", "client",
                     "--conf", "spark.executor.memory=512m",
                     "--class", "dev.wengert.spark.examples.ExponentialFit",
@@ -84,7 +86,7 @@ class SparkSubmitIT {
             if (!submit.waitFor(STARTUP_SECONDS, TimeUnit.SECONDS)) {
                 fail("spark-submit did not finish in " + STARTUP_SECONDS + " s:\n" + tail(submitLog));
             }
-            String out = Files.readString(submitLog);
+            String out = Files.readString(submitOut);
             assertEquals(0, submit.exitValue(), "spark-submit failed:\n" + tail(submitLog));
 
             // the fit ran on the cluster's executor, in the worker's JVM's child, not in the driver
@@ -94,10 +96,10 @@ class SparkSubmitIT {
                 System.out.println("spark-submit to a standalone cluster (" + master + "): executor work directories "
                         + executors.stream().map(e -> work.relativize(e).toString()).toList());
             }
-            assertTrue(out.contains("Residual standard error"), "no summary printed:\n" + tail(submitLog));
+            assertTrue(out.contains("Residual standard error"), "no summary printed:\n" + tail(submitOut) + "\n" + tail(submitLog));
             for (int j = 0; j < 2; j++) {
                 Matcher m = Pattern.compile("b" + (j + 1) + " = (\\S+) \\(fit\\), (\\S+) \\(fitCompiled\\)").matcher(out);
-                assertTrue(m.find(), "no estimate of b" + (j + 1) + " printed:\n" + tail(submitLog));
+                assertTrue(m.find(), "no estimate of b" + (j + 1) + " printed:\n" + tail(submitOut));
                 System.out.println("  " + m.group());
                 double certified = nist.certified()[j];
                 for (int g = 1; g <= 2; g++) {
@@ -116,9 +118,10 @@ class SparkSubmitIT {
 
     /**
      * What {@code bin/spark-class} does: ask Spark's launcher for the command line of
-     * {@code mainClass}, then run it, with its output in {@code log}.
+     * {@code mainClass}, then run it, with its log (stderr) in {@code log} and its standard output
+     * in {@code out}, or also in {@code log} when {@code out} is null.
      */
-    private static Process sparkClass(Path sparkHome, Path log, String mainClass, String... args)
+    private static Process sparkClass(Path sparkHome, Path log, Path out, String mainClass, String... args)
             throws IOException, InterruptedException {
         List<String> ask = new ArrayList<>(List.of(JAVA.toString(), "-Xmx128m", "-cp", sparkHome.resolve("jars") + "/*",
                 "org.apache.spark.launcher.Main", mainClass));
@@ -136,8 +139,13 @@ class SparkSubmitIT {
                 command.add(token.strip());
             }
         }
-        return environment(new ProcessBuilder(command), sparkHome).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = environment(new ProcessBuilder(command), sparkHome);
+        if (out == null) {
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        } else {
+            pb.redirectOutput(out.toFile()).redirectError(log.toFile());
+        }
+        return pb.start();
     }
 
     private static ProcessBuilder environment(ProcessBuilder pb, Path sparkHome) {

@@ -45,8 +45,9 @@ public final class ExponentialFit {
             RowModel compiledModel = (p, x) -> p[0].times(exp(p[1].times(x[0]).neg()).neg().plus(1));
             FitResult c = SparkFit.fitCompiled(compiledModel, data, args[1], new String[] {args[2]}, start);
             for (int j = 0; j < start.length; j++) {
-                System.out.printf(Locale.ROOT, "b%d = %.12g (fit), %.12g (fitCompiled), standard error %.6g%n", j + 1,
-                        r.parameters()[j], c.parameters()[j], r.standardErrors()[j]);
+                // one println per line: printf writes piecewise, and Spark logs to the same console
+                System.out.println(String.format(Locale.ROOT, "b%d = %.12g (fit), %.12g (fitCompiled), standard error %.6g",
+                        j + 1, r.parameters()[j], c.parameters()[j], r.standardErrors()[j]));
             }
         } finally {
             spark.stop();
