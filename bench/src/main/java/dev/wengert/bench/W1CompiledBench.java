@@ -34,6 +34,7 @@ import static dev.wengert.Wengert.compile;
 public class W1CompiledBench {
     static final int N = 10_000;
     final double[] x = Workloads.rosenbrockPoint(N);
+    final double[] g = new double[N];
     CompiledFn compiled;
 
     @Setup(Level.Trial)
@@ -47,15 +48,40 @@ public class W1CompiledBench {
         }
     }
 
-    /** A replay that re-recorded would time a recording, not a replay: refuse such a run. */
+    /**
+     * A replay that re-recorded would time a recording, not a replay: refuse such a run. So is
+     * one whose loop never became generated code (unless the fork turned that off), and one
+     * whose generated gradient is wrong.
+     */
     @TearDown(Level.Trial)
     public void noRerecording() {
         Workloads.checkRecordedOnce("W1 compiled", compiled);
+        boolean off = "off".equals(System.getProperty("wengert.codegen"));
+        if (!off && compiled.generatedOperations() < 9 * (N - 2)) {
+            throw new IllegalStateException("W1 compiled: the loop did not become generated code: " + compiled);
+        }
+        double[] want = new double[N];
+        Workloads.rosenbrockGradient(x, want);
+        Workloads.check("W1 compiled gradient (" + compiled + ")", compiled.gradient(x), want, 1e-12);
     }
 
+    /** {@code gradient(x)}: a new gradient array per call. */
     @Benchmark
     public double[] compiledGradient() {
         return compiled.gradient(x);
+    }
+
+    /** Value and gradient into a reused buffer, as {@code W1Bench.handGradient} does. */
+    @Benchmark
+    public double compiledGradientInto() {
+        return compiled.valueAndGradientInto(x, g);
+    }
+
+    /** The same with the tape interpreted (generated loops off), for comparison. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Dwengert.codegen=off"})
+    public double compiledGradientInterpreted() {
+        return compiled.valueAndGradientInto(x, g);
     }
 
     @Benchmark

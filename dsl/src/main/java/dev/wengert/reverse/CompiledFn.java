@@ -128,9 +128,7 @@ public final class CompiledFn {
             return constantValue;
         }
         tape.backward(output);
-        for (int i = 0; i < n; i++) {
-            gradient[i] = tape.adjoint(leaves[i]);
-        }
+        tape.adjoints(leaves, gradient);
         return tape.value(output);
     }
 
@@ -144,6 +142,24 @@ public final class CompiledFn {
         return tape.size();
     }
 
+    /**
+     * How many of the recorded operations run as generated Java loops. A loop in f records the
+     * same operations again and again; once the compiled function has been replayed for a
+     * while (about 0.1 s of work; {@code -Dwengert.codegen=N} sets the threshold in swept
+     * operations, {@code off} disables it), those runs are compiled to Java loops that the JIT
+     * treats like hand-written code. They give the same values and gradients to the bit.
+     *
+     * <pre>{@code
+     * CompiledFn f = compile(x -> { Num s = x[0]; for (int i = 1; i < x.length; i++) s = s.plus(x[i].square()); return s; },
+     *                        new double[1000]);
+     * for (int k = 0; k < 10_000; k++) f.gradient(new double[1000]);
+     * f.generatedOperations();   // 1996: the loop's square and add, 998 times (the first add starts from x[0])
+     * }</pre>
+     */
+    public synchronized int generatedOperations() {
+        return tape.loopOperations();
+    }
+
     /** How many control-flow guards the current recording checks. */
     public synchronized int guards() {
         return tape.guards();
@@ -154,6 +170,7 @@ public final class CompiledFn {
         return "compiled function of " + n + " input" + (n == 1 ? "" : "s") + ": " + tape.size() + " operations, "
                 + tape.guards() + " guard" + (tape.guards() == 1 ? "" : "s") + ", recorded " + recordings + " time"
                 + (recordings == 1 ? "" : "s") + (tape.replayable() ? "" : " (not replayable: it nests another "
-                + "differentiation, so every call records)");
+                + "differentiation, so every call records)")
+                + (tape.loopsSummary() == null ? "" : "; " + tape.loopsSummary());
     }
 }

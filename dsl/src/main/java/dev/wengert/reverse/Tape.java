@@ -134,6 +134,17 @@ public final class Tape implements Displayable {
     private boolean blocks;
     private int members;
 
+    // A compiled tape's loops, once turned into generated code (LoopFinder, LoopCode): replays
+    // and sweeps from the output run them instead of interpreting their nodes. Built when the
+    // tape has been swept often enough to pay for the compiler (see codegenAfter()).
+    private Loop[] loops;
+    private boolean loopsTried;
+    private String loopsNote;
+    private long sweptNodes;
+    // the leaves a replay sets, when they are consecutive positions (copied in one step)
+    private int[] replayLeaves;
+    private boolean replayLeavesRun;
+
     /**
      * @param session  the session (and so the thread) that owns this tape
      * @param label    how errors name it, e.g. "the implicit tape"
@@ -398,8 +409,16 @@ public final class Tape implements Displayable {
         if (program.code == null || program.codeSize != size) {
             compileProgram();
         }
-        for (int k = 0; k < leaves.length; k++) {
-            value[leaves[k]] = x[k];
+        if (leaves != replayLeaves) {
+            replayLeaves = leaves;
+            replayLeavesRun = consecutive(leaves);
+        }
+        if (replayLeavesRun) {
+            System.arraycopy(x, 0, value, leaves[0], leaves.length);
+        } else {
+            for (int k = 0; k < leaves.length; k++) {
+                value[leaves[k]] = x[k];
+            }
         }
         final double[] val = value;
         final double[] part = partials;
@@ -408,9 +427,10 @@ public final class Tape implements Displayable {
         final byte[] code = program.code;
         final double[] konst = program.konst;
         int nary = 0;
+        int loop = 0;
         // Partials that are constants (add, sub, neg, and mul or div by a constant) were
         // stored when recording and stay valid: only the value is recomputed.
-        for (int i = 0; i < size; i++) {
+        for (int i = program.firstOp; i < size; i++) {
             int s = st[i];
             switch (code[i]) {
                 case Program.NONE -> { }
@@ -501,6 +521,11 @@ public final class Tape implements Displayable {
                     b.op.forward(val);
                     i = b.last;                    // the members in between have nothing to replay
                 }
+                case Program.LOOP -> {
+                    Loop l = loops[loop++];
+                    runForward(l, val, part);
+                    i = l.last();
+                }
                 default -> throw new IllegalStateException("replay: node #" + i + " (" + opName(i)
                         + ") has no rule to replay");
             }
@@ -567,6 +592,144 @@ public final class Tape implements Displayable {
         pr.narySlots = narySlots.toArray(new int[0][]);
         pr.code = code;
         pr.codeSize = size;
+        int first = 0;
+        while (first < size && code[first] == Program.NONE) {
+            first++;
+        }
+        pr.firstOp = first;
+        loops = null;                              // built for the old code, if any
+        loopsTried = false;
+    }
+
+    private static boolean consecutive(int[] leaves) {
+        for (int k = 1; k < leaves.length; k++) {
+            if (leaves[k] != leaves[0] + k) {
+                return false;
+            }
+        }
+        return leaves.length > 0;
+    }
+
+    // ---- generated loops -----------------------------------------------------------------------
+
+    /**
+     * How many operations a compiled tape must have swept (replays times size) before its loops
+     * are compiled to Java: javac costs 0.1–1 s, so code is generated once the interpreter has
+     * spent a comparable time (about 0.1 s by default). {@code -Dwengert.codegen=off} turns it
+     * off; a number sets the threshold (0: from the second sweep on, as the tests do).
+     */
+    static long codegenAfter() {
+        String s = System.getProperty("wengert.codegen");
+        if (s == null || s.isBlank()) {
+            return 20_000_000L;
+        }
+        if (s.equalsIgnoreCase("off") || s.equalsIgnoreCase("false")) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dwengert.codegen=" + s + ": give off, or the number of swept "
+                    + "operations after which a compiled tape's loops become generated code (e.g. 20000000)");
+        }
+    }
+
+    /** Counts a sweep from root; once enough have run, turns the tape's loops into generated code. */
+    private void considerLoops(int root) {
+        sweptNodes += size;
+        if (loopsTried || sweptNodes <= codegenAfter()) {
+            return;
+        }
+        loopsTried = true;
+        if (program.code == null || program.codeSize != size) {
+            compileProgram();
+            loopsTried = true;
+        }
+        int[] guardNodes = new int[2 * program.guards.size()];
+        int g = 0;
+        for (Guard guard : program.guards) {
+            guardNodes[g++] = guard.a();
+            guardNodes[g++] = guard.b() >= 0 ? guard.b() : guard.a();
+        }
+        List<Loop> found = new LoopFinder(program.code, op, program.konst, start, args, partials, reached, size)
+                .find(program.firstOp, root, guardNodes);
+        if (found.isEmpty()) {
+            loopsNote = "no loops found";
+            return;
+        }
+        String failed = LoopCode.generate(found);
+        if (failed != null) {
+            loopsNote = "loops not generated: " + failed;
+            return;
+        }
+        loops = found.toArray(new Loop[0]);
+        for (Loop l : loops) {
+            program.code[l.lo] = Program.LOOP;
+        }
+    }
+
+    /** How many operations run as generated loops (0 until they are generated). */
+    public int loopOperations() {
+        int n = 0;
+        if (loops != null) {
+            for (Loop l : loops) {
+                n += l.period * l.count;
+            }
+        }
+        return n;
+    }
+
+    /** The generated loops, or why there are none, for CompiledFn.toString(). */
+    public String loopsSummary() {
+        if (loops != null) {
+            return loops.length + " loop" + (loops.length == 1 ? "" : "s") + " run as generated code ("
+                    + loopOperations() + " operations)";
+        }
+        return loopsNote;
+    }
+
+    private static void runForward(Loop l, double[] v, double[] pt) {
+        try {
+            l.forward.invokeExact(v, pt);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("generated loop " + l, t);
+        }
+    }
+
+    private static void runBackward(Loop l, double[] v, double[] a, double[] pt) {
+        try {
+            l.backward.invokeExact(v, a, pt);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("generated loop " + l, t);
+        }
+    }
+
+    /** Clears the adjoints a sweep reads: all but the loops' inner nodes, which live in locals. */
+    private void clearAdjoints() {
+        if (loops == null) {
+            Arrays.fill(adjoint, 0, size, 0.0);
+            return;
+        }
+        int from = 0;
+        for (Loop l : loops) {
+            Arrays.fill(adjoint, from, l.lo, 0.0);
+            int p = l.period;
+            for (int j = 0; j < p; j++) {
+                if (l.out[j] == Loop.OUT_ALL) {
+                    for (int i = l.lo + j; i < l.end(); i += p) {
+                        adjoint[i] = 0.0;
+                    }
+                } else if (l.out[j] == Loop.OUT_LAST) {
+                    adjoint[l.last() - (p - 1 - j)] = 0.0;
+                }
+            }
+            from = l.end();
+        }
+        Arrays.fill(adjoint, from, size, 0.0);
     }
 
     private static int[] toInts(double[] a) {
@@ -578,7 +741,7 @@ public final class Tape implements Displayable {
     }
 
     /** Replay information, allocated only for compiled tapes. */
-    private static final class Program {
+    static final class Program {
         // opcodes of compileProgram(): _K has the constant on the right, K_ on the left
         static final byte NONE = 0;
         static final byte ADD = 1;
@@ -601,6 +764,8 @@ public final class Tape implements Displayable {
         static final byte NARY = 18;
         static final byte BLOCK = 19;
         static final byte UNKNOWN = 20;
+        /** The first node of a loop run by generated code (see Tape.loops). */
+        static final byte LOOP = 21;
 
         double[] konst;
         boolean[] right;
@@ -610,6 +775,8 @@ public final class Tape implements Displayable {
         // built on the first replay, from the finished recording
         byte[] code;
         int codeSize;
+        // the first node with something to replay: the leaves before it have nothing to do
+        int firstOp;
         double[][] naryValues;
         int[][] narySlots;
 
@@ -693,8 +860,17 @@ public final class Tape implements Displayable {
             top = Math.max(top, r);
         }
         if (roots.length == 1 && roots[0] == reachedFrom && size == reachedSize && !blocks) {
+            if (program != null) {
+                considerLoops(top);
+            }
             sweepKnownReach(top, seeds[0]);
             return;
+        }
+        if (loops != null) {
+            // generated loops keep their partials in locals: the tape's arrays no longer hold
+            // them, so only the sweep they were built for may run (a CompiledFn sweeps only so)
+            throw new IllegalStateException("a tape with generated loops swept from #" + top + ", not from its output #"
+                    + reachedFrom);
         }
         if (adjoint.length < size) {
             // exactly the recorded size the first time; a tape that keeps growing between
@@ -759,10 +935,21 @@ public final class Tape implements Displayable {
         final int[] st = start;
         final int[] in = args;
         final double[] p = partials;
-        Arrays.fill(adj, 0, size, 0.0);
+        clearAdjoints();
         adj[root] += seed;
         int e = st[root + 1];
-        for (int i = root; i >= 0; i--) {
+        int low = program != null && program.code != null ? program.firstOp : 0;
+        int next = loops == null ? -1 : loops.length - 1;
+        int top = next >= 0 ? loops[next].last() : -1;
+        for (int i = root; i >= low; i--) {
+            if (i == top) {
+                Loop l = loops[next--];
+                runBackward(l, value, adj, p);
+                i = l.lo;
+                e = st[i];
+                top = next >= 0 ? loops[next].last() : -1;
+                continue;
+            }
             int s = st[i];
             double g = adj[i];
             if (s != e && (g != 0 || hit[i])) {      // s == e: a leaf (there are no array operations)
@@ -775,9 +962,27 @@ public final class Tape implements Displayable {
         finishSweep(root, root);
     }
 
+    /**
+     * The adjoints of {@code nodes} from the last sweep into {@code out} (0 where it did not
+     * reach): {@link #adjoint(int)} for each, in one copy when the nodes are consecutive.
+     */
+    public void adjoints(int[] nodes, double[] out) {
+        int n = nodes.length;
+        if (n > 0 && nodes == replayLeaves && replayLeavesRun && nodes[n - 1] < swept) {
+            // a sweep clears every adjoint below `swept` first, so one it did not reach is 0 here
+            System.arraycopy(adjoint, nodes[0], out, 0, n);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            out[k] = adjoint(nodes[k]);
+        }
+    }
+
     /** After a sweep: parameters reached remember their gradient; adjoints below size are current. */
     private void finishSweep(int top, int root) {
-        for (int k = 0; k < nparams; k++) {
+        // a compiled tape's parameters are CompiledFn's inputs, read through adjoints(): not
+        // remembering each one's gradient saves a pass over all of them per sweep
+        for (int k = 0, n = program == null ? nparams : 0; k < n; k++) {
             int i = params[k];
             if (i <= top && reached[i]) {
                 paramGrad[k] = adjoint[i];
@@ -895,6 +1100,7 @@ public final class Tape implements Displayable {
         sweptRoot = -1;
         reachedFrom = -1;
         program = null;
+        loops = null;
         blocks = false;
         members = 0;
     }
@@ -919,6 +1125,7 @@ public final class Tape implements Displayable {
         swept = 0;
         reachedFrom = -1;
         program = null;
+        loops = null;
         size = 0;
         nargs = 0;
     }
@@ -1013,6 +1220,10 @@ public final class Tape implements Displayable {
         swept = Math.min(swept, mark);
         sweptRoot = -1;
         reachedFrom = -1;
+        if (loops != null) {
+            loops = null;
+            program.code = null;                   // it marks the loops' first nodes: rebuild it
+        }
         endGeneration(mark);
     }
 

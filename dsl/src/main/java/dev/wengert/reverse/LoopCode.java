@@ -1,0 +1,570 @@
+package dev.wengert.reverse;
+
+import dev.wengert.reverse.Tape.Program;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.UnaryRule;
+
+import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Turns the loops of a compiled tape ({@link LoopFinder}) back into Java loops: for each, a
+ * forward method that recomputes the values (keeping them in locals, storing only what is read
+ * outside the loop or needed later) and a backward method that runs the loop in reverse,
+ * recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
+ * own compiler ({@code javax.tools}) into a hidden class, which the JIT then compiles like
+ * hand-written code and which is unloaded with the tape.
+ *
+ * <p>Every expression is the one {@link Tape#replay} and the sweep evaluate, in the same
+ * order, so the generated loops reproduce the interpreter's values and adjoints to the bit.
+ *
+ * <p>Why generated source and not a library: the code is arithmetic on locals and arrays that
+ * {@code javac} (always present where JShell is) compiles directly; a bytecode library would
+ * add a dependency to write the same thing less readably.
+ */
+final class LoopCode {
+    private static final String CLASS = "WengertLoops";
+
+    private final StringBuilder src = new StringBuilder();
+    private final List<Object> data = new ArrayList<>();
+    private final StringBuilder fields = new StringBuilder();
+    private final StringBuilder init = new StringBuilder();
+
+    private LoopCode() {
+    }
+
+    /**
+     * Generates and loads the code of every loop (setting their method handles). Returns null
+     * on success, else why it could not (no compiler in this runtime, or the compiler refused):
+     * the tape then keeps interpreting.
+     */
+    static String generate(List<Loop> loops) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            return "this Java runtime has no compiler (module jdk.compiler)";
+        }
+        LoopCode g = new LoopCode();
+        for (int m = 0; m < loops.size(); m++) {
+            g.loop(m, loops.get(m));
+        }
+        String source = g.source();
+        if (Boolean.getBoolean("wengert.codegen.print")) {
+            System.err.println(source);                       // -Dwengert.codegen.print=true, to read what runs
+        }
+        try {
+            byte[] bytes = compile(javac, source);
+            MethodHandles.Lookup hidden = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(bytes, g.data.toArray(), true);
+            MethodType fwd = MethodType.methodType(void.class, double[].class, double[].class);
+            MethodType bwd = MethodType.methodType(void.class, double[].class, double[].class, double[].class);
+            for (int m = 0; m < loops.size(); m++) {
+                loops.get(m).forward = hidden.findStatic(hidden.lookupClass(), "f" + m, fwd);
+                loops.get(m).backward = hidden.findStatic(hidden.lookupClass(), "b" + m, bwd);
+            }
+            return null;
+        } catch (ReflectiveOperationException | IllegalStateException e) {
+            for (Loop l : loops) {
+                l.forward = null;
+                l.backward = null;
+            }
+            return e.getMessage();
+        }
+    }
+
+    private static byte[] compile(JavaCompiler javac, String source) {
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        StandardJavaFileManager std = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JavaFileManager files = new ForwardingJavaFileManager<>(std) {
+            @Override
+            public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
+                                                       FileObject sibling) {
+                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
+                    @Override
+                    public OutputStream openOutputStream() {
+                        return out;
+                    }
+                };
+            }
+        };
+        JavaFileObject unit = new SimpleJavaFileObject(
+                URI.create("string:///dev/wengert/reverse/" + CLASS + ".java"), JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return source;
+            }
+        };
+        boolean ok = javac.getTask(null, files, diagnostics, List.of("-g:none", "-proc:none", "-nowarn"), null,
+                List.of(unit)).call();
+        try {
+            files.close();
+        } catch (IOException ignored) {
+            // an in-memory file manager has nothing to release
+        }
+        if (!ok) {
+            throw new IllegalStateException("the generated loops did not compile: " + diagnostics.getDiagnostics());
+        }
+        return out.toByteArray();
+    }
+
+    private String source() {
+        StringBuilder s = new StringBuilder();
+        s.append("package dev.wengert.reverse;\n")
+                .append("import java.util.function.DoubleBinaryOperator;\n")
+                .append("import java.util.function.DoubleUnaryOperator;\n")
+                .append("final class ").append(CLASS).append(" {\n")
+                .append(fields);
+        if (!data.isEmpty()) {
+            s.append("  static {\n    Object[] d;\n    try {\n")
+                    .append("      d = java.lang.invoke.MethodHandles.classData(java.lang.invoke.MethodHandles.lookup(), \"_\", Object[].class);\n")
+                    .append("    } catch (IllegalAccessException e) {\n      throw new ExceptionInInitializerError(e);\n    }\n")
+                    .append(init)
+                    .append("  }\n");
+        }
+        return s.append(src).append("}\n").toString();
+    }
+
+    // ---- one loop -------------------------------------------------------------------------------
+
+    private Loop l;
+    private int m;
+    /** Values the backward method needs, by slot. */
+    private boolean[] need;
+    /** Slots whose values the forward method stores in every iteration. */
+    private boolean[] store;
+    /** Slots read by the next iteration. */
+    private boolean[] carried;
+
+    private void loop(int m, Loop l) {
+        this.m = m;
+        this.l = l;
+        int p = l.period;
+        need = new boolean[p];
+        store = new boolean[p];
+        carried = new boolean[p];
+        for (int j = 0; j < p; j++) {
+            store[j] = l.out[j] == Loop.OUT_ALL;
+            for (int a = 0; a < l.kind[j].length; a++) {
+                if (l.kind[j][a] == Loop.CARRIED) {
+                    carried[l.ref[j][a]] = true;
+                }
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            for (int a : partialOperands(l.code[j])) {
+                needOperand(j, a);
+            }
+            if (partialNeedsValue(l.code[j])) {
+                needValue(j);
+            }
+            if (LoopFinder.ruleCall(l.code[j])) {
+                rules(j);
+            }
+        }
+        forward();
+        backward();
+    }
+
+    /** The operands whose values a slot's partials depend on. */
+    private static int[] partialOperands(byte c) {
+        return switch (c) {
+            case Program.MUL -> new int[] {0, 1};
+            case Program.DIV -> new int[] {1};
+            case Program.K_DIV, Program.SQUARE -> new int[] {0};
+            default -> new int[0];
+        };
+    }
+
+    /** Whether a slot's partials depend on its own value (y = a / b, 1 / a). */
+    private static boolean partialNeedsValue(byte c) {
+        return c == Program.DIV || c == Program.K_DIV || c == Program.RECIPROCAL;
+    }
+
+    private void needOperand(int j, int a) {
+        switch (l.kind[j][a]) {
+            case Loop.INTERNAL -> needValue(l.ref[j][a]);
+            case Loop.CARRIED -> store[l.ref[j][a]] = true;     // read back from the values array
+            default -> { }
+        }
+    }
+
+    /** The backward method needs slot j's value: recomputed from its operands, or stored by a rule call. */
+    private void needValue(int j) {
+        if (need[j]) {
+            return;
+        }
+        need[j] = true;
+        if (LoopFinder.ruleCall(l.code[j])) {
+            store[j] = true;                                  // not worth calling the rule again
+            return;
+        }
+        for (int a = 0; a < l.kind[j].length; a++) {
+            needOperand(j, a);
+        }
+    }
+
+    /** Fields for a rule call's value and partial functions, with the rule's constant bound. */
+    private void rules(int j) {
+        DoubleUnaryOperator value;
+        DoubleBinaryOperator partial;
+        double k = l.konst[j];
+        switch (l.code[j]) {
+            case Program.UNARY -> {
+                UnaryRule r = (UnaryRule) l.rule[j];
+                value = r::value;
+                partial = r::partial;
+            }
+            case Program.BINARY_K -> {
+                BinaryRule r = (BinaryRule) l.rule[j];
+                value = x -> r.value(x, k);
+                partial = (x, y) -> r.partialA(x, k, y);
+            }
+            default -> {
+                BinaryRule r = (BinaryRule) l.rule[j];
+                value = x -> r.value(k, x);
+                partial = (x, y) -> r.partialB(k, x, y);
+            }
+        }
+        String v = "V" + m + "_" + j;
+        String d = "D" + m + "_" + j;
+        fields.append("  private static final DoubleUnaryOperator ").append(v).append(";\n")
+                .append("  private static final DoubleBinaryOperator ").append(d).append(";\n");
+        init.append("    ").append(v).append(" = (DoubleUnaryOperator) d[").append(data.size()).append("];\n")
+                .append("    ").append(d).append(" = (DoubleBinaryOperator) d[").append(data.size() + 1).append("];\n");
+        data.add(value);
+        data.add(partial);
+    }
+
+    /**
+     * {@code f<m>(v, pt)}: the loop forward. Values live in locals t0…; carried values pass to
+     * the next iteration in c0…; stored are the slots read outside or by the backward method,
+     * and a rule call's partial (where the interpreter's replay stores it too).
+     */
+    private void forward() {
+        int p = l.period;
+        src.append("  static void f").append(m).append("(double[] v, double[] pt) {\n");
+        for (int j = 0; j < p; j++) {
+            if (carried[j]) {
+                src.append("    double c").append(j).append(" = v[").append(l.lo - p + j).append("];\n");
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            src.append("    double t").append(j).append(" = 0;\n");
+        }
+        src.append("    for (int k = 0, b = ").append(l.lo).append(", q = ").append(l.argBase).append("; k < ")
+                .append(l.count).append("; k++, b += ").append(p).append(", q += ").append(l.argsPerIteration)
+                .append(") {\n");
+        for (int j = 0; j < p; j++) {
+            String a0 = l.kind[j].length > 0 ? forwardOperand(j, 0) : null;
+            String a1 = l.kind[j].length > 1 ? forwardOperand(j, 1) : null;
+            if (LoopFinder.ruleCall(l.code[j])) {
+                src.append("      t").append(j).append(" = V").append(m).append('_').append(j).append(".applyAsDouble(")
+                        .append(a0).append(");\n");
+                src.append("      pt[q + ").append(l.argOffset[j]).append("] = D").append(m).append('_').append(j)
+                        .append(".applyAsDouble(").append(a0).append(", t").append(j).append(");\n");
+            } else {
+                src.append("      t").append(j).append(" = ").append(value(j, a0, a1)).append(";\n");
+            }
+            if (store[j]) {
+                src.append("      v[b + ").append(j).append("] = t").append(j).append(";\n");
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            if (carried[j]) {
+                src.append("      c").append(j).append(" = t").append(j).append(";\n");
+            }
+        }
+        src.append("    }\n");
+        for (int j = 0; j < p; j++) {
+            if (l.out[j] == Loop.OUT_LAST && !store[j]) {
+                src.append("    v[").append(l.last() - (p - 1 - j)).append("] = t").append(j).append(";\n");
+            }
+        }
+        src.append("  }\n");
+    }
+
+    private String forwardOperand(int j, int a) {
+        return switch (l.kind[j][a]) {
+            case Loop.INTERNAL -> "t" + l.ref[j][a];
+            case Loop.CARRIED -> "c" + l.ref[j][a];
+            default -> external(j, a);
+        };
+    }
+
+    private String external(int j, int a) {
+        int s = l.stride[j][a];
+        return "v[" + l.ref[j][a] + (s == 0 ? "" : " + k * " + s) + "]";
+    }
+
+    /** The value of an arithmetic slot from its operands: the expressions of Tape.replay. */
+    private String value(int j, String a, String b) {
+        String k = literal(l.konst[j]);
+        return switch (l.code[j]) {
+            case Program.ADD -> a + " + " + b;
+            case Program.ADD_K -> a + " + " + k;
+            case Program.SUB -> a + " - " + b;
+            case Program.SUB_K -> a + " - " + k;
+            case Program.K_SUB -> k + " - " + a;
+            case Program.MUL -> a + " * " + b;
+            case Program.MUL_K -> a + " * " + k;
+            case Program.DIV -> a + " / " + b;
+            case Program.DIV_K -> a + " / " + k;
+            case Program.K_DIV -> k + " / " + a;
+            case Program.SQUARE -> a + " * " + a;
+            case Program.NEG -> "-" + a;
+            case Program.RECIPROCAL -> "1.0 / " + a;
+            default -> throw new IllegalStateException("no inline value for opcode " + l.code[j]);
+        };
+    }
+
+    /**
+     * {@code b<m>(v, a, pt)}: the loop's part of the backward sweep, iterations in reverse
+     * (iteration 0 after the loop, as its carried adjoints go to nodes before the loop).
+     */
+    private void backward() {
+        int p = l.period;
+        int lastB = l.lo + (l.count - 1) * p;
+        int lastQ = l.argBase + (l.count - 1) * l.argsPerIteration;
+        src.append("  static void b").append(m).append("(double[] v, double[] a, double[] pt) {\n");
+        for (int j = 0; j < p; j++) {
+            if (carried[j]) {
+                src.append("    double g").append(j).append(" = ")
+                        .append(l.out[j] != Loop.OUT_NONE ? "a[" + (lastB + j) + "]" : "0.0").append(";\n");
+            }
+        }
+        // the last iteration and the first are written out apart from the loop: the last is
+        // where outside reads and dead slots differ, the first where carried adjoints leave
+        src.append("    int k = ").append(l.count - 1).append(", b = ").append(lastB).append(", q = ").append(lastQ)
+                .append(";\n    {\n");
+        backwardBody(false, true);
+        src.append("    }\n    for (k--, b -= ").append(p).append(", q -= ").append(l.argsPerIteration)
+                .append("; k >= 1; k--, b -= ").append(p).append(", q -= ").append(l.argsPerIteration).append(") {\n");
+        backwardBody(false, false);
+        src.append("    }\n    {\n");
+        backwardBody(true, false);                            // k = 0, b = lo, q = argBase
+        src.append("    }\n");
+        for (int j = 0; j < p; j++) {
+            if (carried[j]) {
+                src.append("    a[").append(l.lo - p + j).append("] = g").append(j).append(";\n");
+            }
+        }
+        src.append("  }\n");
+    }
+
+    /**
+     * One iteration of the backward method. It loads the operands it needs first (before any
+     * store, so the JIT keeps them in registers), recomputes the values its partials need, then
+     * visits the slots from last to first as the interpreter visits nodes, adding each
+     * contribution to a local adjoint (an earlier slot), to the carried adjoint g… (the previous
+     * iteration's slot) or to the adjoint array (a node before the loop).
+     *
+     * <p>The sums are the interpreter's, in its order, with two shortcuts that cannot change a
+     * result. A partial of ±1 contributes ±g without a multiplication (exact). And the first
+     * contribution to a local adjoint is assigned, where the interpreter adds it to a cleared
+     * 0.0: the two differ only when it is −0.0, and a local that differs only in the sign of a
+     * zero passes that on only as the sign of a zero (through products and sums) until it is
+     * added to an adjoint in the array, where it vanishes: array adjoints start at 0.0 and are
+     * never −0.0 (x + y is −0.0 only when both are), and 0.0 + (−0.0) is 0.0. Results are read
+     * only from the array. Dropping the addition takes a latency off every adjoint chain. The
+     * array's cells of one iteration are updated once each, with their contributions in order,
+     * when all external operands move with one stride (then no two of them are one cell).
+     */
+    private void backwardBody(boolean first, boolean last) {
+        int p = l.period;
+        boolean[] live = last ? l.liveLast : l.live;
+        String in = "      ";
+        for (int j = 0; j < p; j++) {
+            for (int a = 0; a < l.kind[j].length; a++) {
+                if (l.kind[j][a] != Loop.INTERNAL && operandNeeded(j, a)) {
+                    String load = l.kind[j][a] == Loop.CARRIED ? "v[b - " + (p - l.ref[j][a]) + "]" : external(j, a);
+                    src.append(in).append("double o").append(j).append('_').append(a).append(" = ").append(load)
+                            .append(";\n");
+                }
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            if (need[j]) {
+                String expr = store[j] ? "v[b + " + j + "]"
+                        : value(j, backwardOperand(j, 0), l.kind[j].length > 1 ? backwardOperand(j, 1) : null);
+                src.append(in).append("double u").append(j).append(" = ").append(expr).append(";\n");
+            }
+        }
+        // adjoints as the sweep finds them on reaching this iteration; false: still exactly 0.0
+        boolean[] slotHas = new boolean[p];
+        boolean[] carryHas = new boolean[p];
+        for (int j = 0; j < p; j++) {
+            if (!live[j]) {
+                continue;
+            }
+            src.append(in).append("double A").append(j);
+            if (carried[j]) {
+                src.append(" = g").append(j);
+                slotHas[j] = true;
+            } else if (l.out[j] == Loop.OUT_ALL || l.out[j] == Loop.OUT_LAST && last) {
+                src.append(" = a[b + ").append(j).append(']');
+                slotHas[j] = true;
+            }
+            src.append(";\n");
+        }
+        for (int j = 0; j < p; j++) {
+            if (carried[j] && (first || l.out[j] == Loop.OUT_ALL)) {
+                // what the previous iteration's slot j (in iteration 0: the node before the loop) holds so far
+                src.append(in).append('g').append(j).append(" = a[b - ").append(p - j).append("];\n");
+                carryHas[j] = true;
+            }
+        }
+        boolean group = oneStride();
+        java.util.Map<String, StringBuilder> cells = new java.util.LinkedHashMap<>();
+        for (int j = p - 1; j >= 0; j--) {
+            if (!live[j]) {
+                continue;                                     // the sweep does not reach it: skipped, as there
+            }
+            if (!slotHas[j]) {
+                src.append(in).append('A').append(j).append(" = 0.0;\n");   // reached, but nothing flowed in
+                slotHas[j] = true;
+            }
+            for (int a = 0; a < l.kind[j].length; a++) {
+                String c = contribution(j, a);
+                switch (l.kind[j][a]) {
+                    case Loop.INTERNAL -> add("A" + l.ref[j][a], c, slotHas, l.ref[j][a]);
+                    case Loop.CARRIED -> add("g" + l.ref[j][a], c, carryHas, l.ref[j][a]);
+                    default -> {
+                        String cell = "a[" + externalIndex(j, a) + "]";
+                        boolean minus = c.startsWith("-");
+                        String term = minus ? c.substring(1) : c;
+                        if (group) {
+                            cells.computeIfAbsent(cell, x -> new StringBuilder(cell))
+                                    .append(minus ? " - (" : " + (").append(term).append(')');
+                        } else {
+                            src.append(in).append(cell).append(minus ? " -= " : " += ").append(term).append(";\n");
+                        }
+                    }
+                }
+            }
+        }
+        for (var e : cells.entrySet()) {
+            src.append(in).append(e.getKey()).append(" = ").append(e.getValue()).append(";\n");
+        }
+        for (int j = 0; j < p; j++) {
+            if (carried[j] && !carryHas[j]) {
+                src.append(in).append('g').append(j).append(" = 0.0;\n");   // nothing flowed back into it
+            }
+        }
+    }
+
+    /**
+     * Adds contribution c to an adjoint local; the first one is assigned. (The interpreter adds
+     * it to 0.0, which differs only when c is −0.0; see {@link #backwardBody} for why that
+     * cannot change a result.) A negated contribution is subtracted: x + (−y) and x − y are the
+     * same IEEE operation.
+     */
+    private void add(String local, String c, boolean[] has, int slot) {
+        String in = "      ";
+        boolean minus = c.startsWith("-");
+        String term = minus ? c.substring(1) : c;
+        if (has[slot]) {
+            src.append(in).append(local).append(minus ? " -= " : " += ").append(term).append(";\n");
+        } else {
+            src.append(in).append(local).append(" = ").append(c).append(";\n");
+        }
+        has[slot] = true;
+    }
+
+    /** partial × adjoint of operand a of slot j, as the sweep computes it (×1 and ×−1 are exact). */
+    private String contribution(int j, int a) {
+        if (LoopFinder.constantPartials(l.code[j])) {
+            double c = l.partial[j][a];
+            if (c == 1.0) {
+                return "A" + j;
+            }
+            if (c == -1.0) {
+                return "-A" + j;
+            }
+        }
+        return "(" + partialExpr(j, a) + ") * A" + j;
+    }
+
+    /** Whether every external operand moves with the same stride (so two different ones are never one cell). */
+    private boolean oneStride() {
+        Integer s = null;
+        for (int j = 0; j < l.period; j++) {
+            for (int a = 0; a < l.kind[j].length; a++) {
+                if (l.kind[j][a] == Loop.EXTERNAL) {
+                    if (s != null && s != l.stride[j][a]) {
+                        return false;
+                    }
+                    s = l.stride[j][a];
+                }
+            }
+        }
+        return true;
+    }
+
+    private String externalIndex(int j, int a) {
+        int s = l.stride[j][a];
+        return l.ref[j][a] + (s == 0 ? "" : " + k * " + s);
+    }
+
+    /** Whether the backward method reads operand a of slot j (for a partial, or to recompute the slot). */
+    private boolean operandNeeded(int j, int a) {
+        if (need[j] && !store[j]) {
+            return true;
+        }
+        for (int x : partialOperands(l.code[j])) {
+            if (x == a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String backwardOperand(int j, int a) {
+        return l.kind[j][a] == Loop.INTERNAL ? "u" + l.ref[j][a] : "o" + j + "_" + a;
+    }
+
+    /** Operand a's partial of slot j: the expressions of Tape.replay (constants as recorded). */
+    private String partialExpr(int j, int a) {
+        byte c = l.code[j];
+        if (LoopFinder.constantPartials(c)) {
+            return literal(l.partial[j][a]);
+        }
+        return switch (c) {
+            case Program.MUL -> backwardOperand(j, 1 - a);
+            case Program.DIV -> a == 0 ? "1.0 / " + backwardOperand(j, 1) : "-u" + j + " / " + backwardOperand(j, 1);
+            case Program.K_DIV -> "-u" + j + " / " + backwardOperand(j, 0);
+            case Program.SQUARE -> "2.0 * " + backwardOperand(j, 0);
+            case Program.RECIPROCAL -> "-u" + j + " * u" + j;
+            default -> "pt[q + " + (l.argOffset[j] + a) + "]";     // a rule call's partial, stored going forward
+        };
+    }
+
+    /** A double as an exact Java literal. */
+    static String literal(double d) {
+        if (Double.isNaN(d)) {
+            return "Double.NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+        }
+        return "(" + Double.toHexString(d) + ")";
+    }
+}

@@ -1,0 +1,360 @@
+package dev.wengert.reverse;
+
+import dev.wengert.Fn;
+import dev.wengert.Num;
+import dev.wengert.ValueAndGradient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static dev.wengert.Wengert.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Compiled tapes whose loops run as generated Java code (LoopFinder, LoopCode) against fresh
+ * recordings: values and gradients must agree to the bit, through every kind of operand a loop
+ * can have, with guards, and after a branch flips and the function is recorded again.
+ */
+class GeneratedLoopsTest {
+    private String saved;
+
+    @BeforeEach
+    void generateAtOnce() {
+        saved = System.getProperty("wengert.codegen");
+        System.setProperty("wengert.codegen", "0");           // from the second sweep on
+    }
+
+    @AfterEach
+    void restore() {
+        if (saved == null) {
+            System.clearProperty("wengert.codegen");
+        } else {
+            System.setProperty("wengert.codegen", saved);
+        }
+    }
+
+    /** Calls c at several points and checks each against a fresh recording, to the bit. */
+    private static void agrees(Fn f, CompiledFn c, double[]... points) {
+        for (double[] x : points) {
+            ValueAndGradient fresh = valueAndGradient(f, x);
+            double[] g = new double[x.length];
+            double v = c.valueAndGradientInto(x, g);
+            assertEquals(bits(fresh.value()), bits(v), "value");
+            assertArrayEquals(bits(fresh.gradient()), bits(g), "gradient");
+            assertArrayEquals(bits(fresh.gradient()), bits(c.gradient(x)), "gradient()");
+            assertEquals(bits(fresh.value()), bits(c.value(x)), "value()");
+        }
+    }
+
+    /** Bit patterns: −0.0 differs from 0.0 here (all NaNs are one). */
+    private static long bits(double d) {
+        return Double.doubleToLongBits(d);
+    }
+
+    private static long[] bits(double[] d) {
+        long[] b = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            b[i] = bits(d[i]);
+        }
+        return b;
+    }
+
+    private static double[][] points(int n, int count, long seed) {
+        Random r = new Random(seed);
+        double[][] p = new double[count][n];
+        for (double[] x : p) {
+            for (int i = 0; i < n; i++) {
+                x[i] = 0.2 + r.nextDouble();
+            }
+        }
+        return p;
+    }
+
+    @Test
+    void rosenbrockRunsAsAGeneratedLoopWithTheInterpretersNumbers() {
+        Fn f = CompiledFnTest.ROSENBROCK;
+        int n = 300;
+        CompiledFn c = compile(f, points(n, 1, 1)[0]);
+        c.gradient(points(n, 1, 2)[0]);
+        c.gradient(points(n, 1, 3)[0]);
+        // 299 terms of 8 operations; the first term differs (its sum starts from a constant),
+        // so the loop has the other 298
+        assertEquals(298 * 8, c.generatedOperations(), c.toString());
+        assertTrue(c.toString().contains("1 loop run as generated code"), c.toString());
+        agrees(f, c, points(n, 20, 4));
+        assertEquals(1, c.recordings());
+    }
+
+    @Test
+    void theJavadocExample() {
+        System.clearProperty("wengert.codegen");           // the default threshold, as a user has it
+        CompiledFn f = compile(x -> {
+            Num s = x[0];
+            for (int i = 1; i < x.length; i++) {
+                s = s.plus(x[i].square());
+            }
+            return s;
+        }, new double[1000]);
+        for (int k = 0; k < 10_000 && f.generatedOperations() == 0; k++) {
+            f.gradient(new double[1000]);
+        }
+        // iteration 1 starts from the input x[0], the other 998 from the previous sum
+        assertEquals(1996, f.generatedOperations(), f.toString());
+    }
+
+    @Test
+    void everyKindOfOperandAndOperation() {
+        // rule calls (exp, sin, log, tanh, pow with a constant exponent or base), division both
+        // ways, reciprocal, a product carried from one iteration to the next (its value is read
+        // back going backward), a parameter every iteration reads (stride 0), inputs read
+        // backward (stride −1), constants on either side
+        Fn f = x -> {
+            int n = x.length - 1;
+            Num a = x[n];
+            Num prod = constant(1);
+            Num s = constant(0);
+            for (int i = 0; i < n; i++) {
+                Num u = exp(x[i].times(a)).plus(sin(x[n - 1 - i]));
+                Num v = log(x[i].plus(2)).div(x[n - 1 - i]).minus(constant(3).div(x[i].plus(1)));
+                Num w = tanh(u.times(v)).plus(pow(x[i], 2.5)).plus(pow(constant(1.5), x[i])).times(0.25);
+                prod = prod.times(x[i].plus(0.5).reciprocal().plus(0.9));
+                s = s.plus(w.square().div(4)).minus(prod.neg().times(a)).plus(constant(2).minus(u).div(v));
+            }
+            return s.times(prod);
+        };
+        int n = 80;
+        CompiledFn c = compile(f, points(n + 1, 1, 5)[0]);
+        c.gradient(points(n + 1, 1, 6)[0]);
+        c.gradient(points(n + 1, 1, 7)[0]);
+        assertTrue(c.generatedOperations() > 70 * 20, c.toString());
+        agrees(f, c, points(n + 1, 20, 8));
+    }
+
+    @Test
+    void valuesReadAfterTheLoopByASecondLoop() {
+        // the first loop's values are read by every iteration of the second, in reverse order:
+        // both loops are generated, and the first stores each value it computes
+        Fn f = x -> {
+            int n = x.length;
+            Num[] u = new Num[n - 1];
+            for (int i = 0; i + 1 < n; i++) {
+                u[i] = sin(x[i]).times(x[i + 1]);
+            }
+            Num s = u[0];
+            for (int i = 1; i < n - 1; i++) {
+                s = s.plus(u[i].times(u[n - 2 - i]));
+            }
+            return s;
+        };
+        int n = 200;
+        CompiledFn c = compile(f, points(n, 1, 9)[0]);
+        c.gradient(points(n, 1, 10)[0]);
+        c.gradient(points(n, 1, 11)[0]);
+        assertTrue(c.toString().contains("2 loops run as generated code"), c.toString());
+        agrees(f, c, points(n, 20, 12));
+    }
+
+    @Test
+    void guardsInsideALoopStillDecideAndABranchFlipRecordsAgain() {
+        Fn f = x -> {
+            Num s = constant(0);
+            for (int i = 0; i + 1 < x.length; i++) {
+                Num d = x[i + 1].minus(x[i]);
+                s = s.plus(d.gt(0) ? d.square() : d.times(-3));
+            }
+            return s;
+        };
+        int n = 200;
+        double[] up = new double[n];
+        for (int i = 0; i < n; i++) {
+            up[i] = 0.01 * i + 0.001 * Math.sin(i);     // increasing: every guard takes the first branch
+        }
+        CompiledFn c = compile(f, up);
+        c.gradient(up);
+        c.gradient(up);
+        assertTrue(c.generatedOperations() > 0, c.toString());
+        double[] up2 = up.clone();
+        up2[7] += 1e-4;
+        agrees(f, c, up, up2);
+        assertEquals(1, c.recordings());
+        double[] down = up.clone();
+        down[50] = -1;                                  // two differences change sign
+        agrees(f, c, down);
+        assertEquals(2, c.recordings(), "the generated loop's guards caught the flip");
+        c.gradient(down);
+        c.gradient(down);
+        assertTrue(c.generatedOperations() > 0, "the new recording gets its own loops: " + c);
+        agrees(f, c, down, up);
+    }
+
+    @Test
+    void nonFiniteValuesFollowTheInterpreter() {
+        // √ at 0 has an infinite partial, log of a negative is NaN: the sweep's 0·∞ and NaN
+        // must come out exactly as the interpreter's
+        Fn f = x -> {
+            Num s = constant(0);
+            for (int i = 0; i + 1 < x.length; i++) {
+                s = s.plus(sqrt(x[i]).times(x[i + 1])).plus(log(x[i + 1]).times(0.5));
+            }
+            return s;
+        };
+        int n = 120;
+        double[] x = points(n, 1, 13)[0];
+        CompiledFn c = compile(f, x);
+        c.gradient(x);
+        c.gradient(x);
+        assertTrue(c.generatedOperations() > 0, c.toString());
+        double[] zero = x.clone();
+        zero[40] = 0.0;
+        double[] negative = x.clone();
+        negative[60] = -2.0;
+        double[] infinite = x.clone();
+        infinite[80] = Double.POSITIVE_INFINITY;
+        agrees(f, c, zero, negative, infinite);
+    }
+
+    @Test
+    void noLoopsOrCodegenOffLeavesTheInterpreter() {
+        Fn straight = x -> x[0].times(x[1]).plus(sin(x[2]));
+        CompiledFn c = compile(straight, 1, 2, 3);
+        c.gradient(1, 2, 3);
+        c.gradient(1, 2, 3);
+        assertEquals(0, c.generatedOperations());
+        assertTrue(c.toString().contains("no loops found"), c.toString());
+
+        System.setProperty("wengert.codegen", "off");
+        CompiledFn off = compile(CompiledFnTest.ROSENBROCK, new double[100]);
+        for (int k = 0; k < 5; k++) {
+            off.gradient(new double[100]);
+        }
+        assertEquals(0, off.generatedOperations());
+        agrees(CompiledFnTest.ROSENBROCK, off, points(100, 3, 14));
+
+        System.setProperty("wengert.codegen", "lots");
+        CompiledFn bad = compile(CompiledFnTest.ROSENBROCK, new double[100]);
+        bad.gradient(new double[100]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.gradient(new double[100]));
+        assertTrue(e.getMessage().contains("wengert.codegen=lots") && e.getMessage().contains("off"), e.getMessage());
+    }
+
+    @Test
+    void theThresholdCountsSweptOperations() {
+        // 100 inputs and 99 terms of 8 operations: 892 nodes a sweep. The first call sweeps in
+        // full; calls 2–7 are the counted sweeps, and 6 × 892 = 5,352 is the first count past 5,000
+        System.setProperty("wengert.codegen", "5000");
+        CompiledFn c = compile(CompiledFnTest.ROSENBROCK, new double[100]);
+        int calls = 0;
+        while (c.generatedOperations() == 0 && calls < 100) {
+            c.gradient(new double[100]);
+            calls++;
+        }
+        assertEquals(7, calls, c.toString());
+    }
+
+    /**
+     * Random loop bodies: operations of every kind, on earlier values of the iteration, on the
+     * previous iteration's values, and on inputs read with strides 1, 2, −1 and 0, sometimes
+     * behind a comparison. Each program's generated loops must agree with a fresh recording to
+     * the bit at random points (NaN and infinities included, when a program makes them).
+     */
+    @Test
+    void randomLoopBodiesAgreeToTheBit() {
+        int generated = 0;
+        for (long seed = 1; seed <= 60; seed++) {
+            Fn f = randomLoop(new Random(seed));
+            int n = 64;
+            double[][] x = points(n, 6, 100 + seed);
+            CompiledFn c = compile(f, x[0]);
+            c.gradient(x[0]);
+            c.gradient(x[0]);
+            generated += c.generatedOperations() > 0 ? 1 : 0;
+            try {
+                agrees(f, c, x);
+            } catch (AssertionError e) {
+                throw new AssertionError("program " + seed + " (" + c + "): " + e.getMessage(), e);
+            }
+        }
+        assertTrue(generated >= 50, generated + " of 60 programs had generated loops");
+    }
+
+    /** A random program: a loop of 2–9 operations per iteration over n/2 − 1 iterations. */
+    private static Fn randomLoop(Random r) {
+        int size = 2 + r.nextInt(8);
+        int[] kind = new int[size];
+        int[][] src = new int[size][2];
+        double[] k = new double[size];
+        boolean[] guarded = new boolean[size];
+        for (int j = 0; j < size; j++) {
+            kind[j] = r.nextInt(19);
+            k[j] = 0.25 + 2 * r.nextDouble();
+            guarded[j] = r.nextInt(8) == 0;
+            for (int a = 0; a < 2; a++) {
+                int pick = r.nextInt(3);
+                // an earlier value of this iteration, one of the previous iteration, or an input
+                src[j][a] = pick == 0 && j > 0 ? r.nextInt(j) : pick == 1 ? 100 + r.nextInt(size) : 200 + r.nextInt(5);
+            }
+        }
+        return x -> {
+            int n = x.length;
+            Num[] prev = new Num[size];
+            Arrays.fill(prev, x[1]);
+            Num s = x[2];
+            for (int i = 0; i + 1 < n / 2; i++) {
+                Num[] cur = new Num[size];
+                for (int j = 0; j < size; j++) {
+                    Num a = operand(src[j][0], cur, prev, x, i);
+                    Num b = operand(src[j][1], cur, prev, x, i);
+                    Num y = op(kind[j], a, b, k[j]);
+                    cur[j] = guarded[j] && y.gt(a) ? y.times(0.5) : y;
+                }
+                prev = cur;
+                s = s.plus(tanh(cur[size - 1]));
+            }
+            return s.times(prev[0]);
+        };
+    }
+
+    private static Num operand(int src, Num[] cur, Num[] prev, Num[] x, int i) {
+        if (src < 100) {
+            return cur[src];
+        }
+        if (src < 200) {
+            return prev[src - 100];
+        }
+        int n = x.length;
+        return switch (src - 200) {
+            case 0 -> x[i];
+            case 1 -> x[i + 1];
+            case 2 -> x[2 * i];
+            case 3 -> x[n - 1 - i];
+            default -> x[0];
+        };
+    }
+
+    private static Num op(int kind, Num a, Num b, double k) {
+        return switch (kind) {
+            case 0 -> a.plus(b);
+            case 1 -> a.minus(b);
+            case 2 -> a.times(b);
+            case 3 -> a.div(b.square().plus(0.5));
+            case 4 -> a.square();
+            case 5 -> a.neg();
+            case 6 -> a.square().plus(k).reciprocal();
+            case 7 -> a.plus(k);
+            case 8 -> a.minus(k);
+            case 9 -> constant(k).minus(a);
+            case 10 -> a.times(k);
+            case 11 -> a.div(k);
+            case 12 -> constant(k).div(a.square().plus(1));
+            case 13 -> sin(a);
+            case 14 -> exp(tanh(a));
+            case 15 -> log(a.square().plus(k));
+            case 16 -> tanh(a.times(b));
+            case 17 -> pow(a.square().plus(1), k);
+            default -> pow(k, tanh(a));
+        };
+    }
+}
