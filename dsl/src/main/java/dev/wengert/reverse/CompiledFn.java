@@ -82,6 +82,8 @@ public final class CompiledFn {
         }
         if (!tape.replayable() || !tape.replay(leaves, x)) {
             record(x);
+        } else if (output >= 0) {
+            tape.considerLoops(output);
         }
     }
 
@@ -145,9 +147,11 @@ public final class CompiledFn {
     /**
      * How many of the recorded operations run as generated Java loops. A loop in f records the
      * same operations again and again; once the compiled function has been replayed for a
-     * while (about 0.1 s of work; {@code -Dwengert.codegen=N} sets the threshold in swept
+     * while (0.03–0.1 s of work; {@code -Dwengert.codegen=N} sets the threshold in replayed
      * operations, {@code off} disables it), those runs are compiled to Java loops that the JIT
-     * treats like hand-written code. They give the same values and gradients to the bit.
+     * treats like hand-written code. They give the same values and gradients to the bit. A
+     * tape with array operations ({@code Tensor}) is not generated: its operations already run
+     * as whole-array loops.
      *
      * <pre>{@code
      * CompiledFn f = compile(x -> { Num s = x[0]; for (int i = 1; i < x.length; i++) s = s.plus(x[i].square()); return s; },

@@ -140,7 +140,7 @@ public final class Tape implements Displayable {
     private Loop[] loops;
     private boolean loopsTried;
     private String loopsNote;
-    private long sweptNodes;
+    private long replayedNodes;
     // the leaves a replay sets, when they are consecutive positions (copied in one step)
     private int[] replayLeaves;
     private boolean replayLeavesRun;
@@ -613,10 +613,10 @@ public final class Tape implements Displayable {
     // ---- generated loops -----------------------------------------------------------------------
 
     /**
-     * How many operations a compiled tape must have swept (replays times size) before its loops
-     * are compiled to Java: javac costs 0.1–1 s, so code is generated once the interpreter has
+     * How many operations a compiled tape must have replayed (replays times size) before its
+     * loops are compiled to Java: javac costs 0.1–1 s, so code is generated once the interpreter has
      * spent a comparable time (about 0.1 s by default). {@code -Dwengert.codegen=off} turns it
-     * off; a number sets the threshold (0: from the second sweep on, as the tests do).
+     * off; a number sets the threshold (0: from the first replay on, as the tests do).
      */
     static long codegenAfter() {
         String s = System.getProperty("wengert.codegen");
@@ -629,21 +629,28 @@ public final class Tape implements Displayable {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-Dwengert.codegen=" + s + ": give off, or the number of swept "
+            throw new IllegalArgumentException("-Dwengert.codegen=" + s + ": give off, or the number of replayed "
                     + "operations after which a compiled tape's loops become generated code (e.g. 20000000)");
         }
     }
 
-    /** Counts a sweep from root; once enough have run, turns the tape's loops into generated code. */
-    private void considerLoops(int root) {
-        sweptNodes += size;
-        if (loopsTried || sweptNodes <= codegenAfter()) {
+    /**
+     * After a replay of a compiled tape whose output is {@code root}: counts it, and once enough
+     * have run, turns the tape's loops into generated code. The loops need to know which nodes
+     * a sweep from the output reaches, so a tape only ever replayed for values is swept once.
+     */
+    public void considerLoops(int root) {
+        replayedNodes += size;
+        if (loopsTried || program == null || replayedNodes <= codegenAfter()) {
             return;
         }
         loopsTried = true;
-        if (program.code == null || program.codeSize != size) {
-            compileProgram();
-            loopsTried = true;
+        if (blocks || !program.replayable) {
+            loopsNote = blocks ? "no generated loops: the tape has array operations" : null;
+            return;
+        }
+        if (reachedFrom != root || reachedSize != size) {
+            backward(root);
         }
         int[] guardNodes = new int[2 * program.guards.size()];
         int g = 0;
@@ -860,9 +867,6 @@ public final class Tape implements Displayable {
             top = Math.max(top, r);
         }
         if (roots.length == 1 && roots[0] == reachedFrom && size == reachedSize && !blocks) {
-            if (program != null) {
-                considerLoops(top);
-            }
             sweepKnownReach(top, seeds[0]);
             return;
         }
