@@ -3,6 +3,7 @@ package dev.wengert.tensor;
 import dev.wengert.reverse.BlockOp;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Elementary;
 import dev.wengert.rules.Special;
 import dev.wengert.rules.UnaryRule;
 
@@ -121,11 +122,42 @@ final class ElementwiseOp implements BlockOp {
             }
             return;
         }
-        for (int k = 0; k < n; k++) {
-            double x = v[a0 + k];
-            double y = r.value(x);
-            v[out + k] = y;
-            pa[k] = r.partial(x, y);
+        // The common activations call their functions directly: through the rule, every
+        // element is a call on a lambda that each rule in the program shares one call site
+        // for, which the JIT cannot inline once several rules have gone through it. Each
+        // partial is the rule's own expression, so the numbers are the same.
+        if (r == Elementary.TANH) {
+            for (int k = 0; k < n; k++) {
+                double y = Elementary.tanh(v[a0 + k]);
+                v[out + k] = y;
+                pa[k] = (1.0 - y) * (1.0 + y);
+            }
+        } else if (r == Elementary.EXP) {
+            for (int k = 0; k < n; k++) {
+                double y = Math.exp(v[a0 + k]);
+                v[out + k] = y;
+                pa[k] = y;
+            }
+        } else if (r == Elementary.LOG) {
+            for (int k = 0; k < n; k++) {
+                double x = v[a0 + k];
+                v[out + k] = Math.log(x);
+                pa[k] = 1.0 / x;
+            }
+        } else if (r == Special.SIGMOID) {
+            for (int k = 0; k < n; k++) {
+                double x = v[a0 + k];
+                double y = Special.sigmoid(x);
+                v[out + k] = y;
+                pa[k] = y * Special.sigmoid(-x);
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                double x = v[a0 + k];
+                double y = r.value(x);
+                v[out + k] = y;
+                pa[k] = r.partial(x, y);
+            }
         }
     }
 
