@@ -111,18 +111,25 @@ def add_peer(label, java, peer, target=None, op=None):
 
 # W1
 add("W1 reverse gradient ÷ primal (n=10⁴)", J_("W1Bench.reverseGradient"), J_("W1Bench.primal"), target=4, op="<=")
-add("W1 compiled gradient ÷ primal (n=10⁴)", J_("W1CompiledBench.compiledGradient"), J_("W1Bench.primal"), target=2.5, op="<=")
+add("W1 compiled gradient ÷ primal (n=10⁴, into a reused buffer)", J_("W1CompiledBench.compiledGradientInto"),
+    J_("W1Bench.primal"), target=2.5, op="<=")
+add("W1 compiled gradient() (a new array per call) ÷ primal", J_("W1CompiledBench.compiledGradient"), J_("W1Bench.primal"))
+add("W1 compiled gradient, generated code off (interpreted) ÷ primal", J_("W1CompiledBench.compiledGradientInterpreted"),
+    J_("W1Bench.primal"))
 add("W1 compiled value (replay only) ÷ primal", J_("W1CompiledBench.compiledValue"), J_("W1Bench.primal"))
+add("W1 primal in the recording's order of additions ÷ primal", J_("W1Bench.primalRecordedOrder"), J_("W1Bench.primal"))
+add("W1 compiled gradient ÷ primal in the recording's order", J_("W1CompiledBench.compiledGradientInto"),
+    J_("W1Bench.primalRecordedOrder"))
 add("W1 hand-written gradient ÷ primal", J_("W1Bench.handGradient"), J_("W1Bench.primal"))
 add("W1 reverse ÷ hand-written", J_("W1Bench.reverseGradient"), J_("W1Bench.handGradient"))
-add("W1 compiled ÷ hand-written", J_("W1CompiledBench.compiledGradient"), J_("W1Bench.handGradient"))
+add("W1 compiled ÷ hand-written", J_("W1CompiledBench.compiledGradientInto"), J_("W1Bench.handGradient"))
 add("W1 DerivativeStructure ÷ forward (n=100; speed-up of forward)", J_("W1Bench.commonsMathDS100"),
     J_("W1Bench.forwardGradient100"), target=3, op=">=")
 add("W1 Hipparchus Gradient ÷ forward (n=100)", J_("W1Bench.hipparchusGradient100"), J_("W1Bench.forwardGradient100"))
 add("W1 forward gradient ÷ primal (n=100)", J_("W1Bench.forwardGradient100"), J_("W1Bench.primal100"))
 add("W1 PyTorch (vectorised) gradient ÷ its primal, 1 thread", T_("W1.gradient", 1), T_("W1.primal", 1))
 add_peer("W1 Wengert reverse (scalar loop) ÷ PyTorch vectorised gradient", "W1Bench.reverseGradient", "W1.gradient")
-add_peer("W1 Wengert compiled ÷ PyTorch vectorised gradient", "W1CompiledBench.compiledGradient", "W1.gradient")
+add_peer("W1 Wengert compiled ÷ PyTorch vectorised gradient", "W1CompiledBench.compiledGradientInto", "W1.gradient")
 # W2
 add("W2 Tensor gradient ÷ hand-written", J_("W2Bench.tensorGradient"), J_("W2Bench.handGradient"), target=1.3, op="<=")
 add("W2 compiled gradient ÷ hand-written", J_("W2Bench.compiledGradient"), J_("W2Bench.handGradient"))
@@ -134,7 +141,7 @@ add_peer("W2 compiled gradient ÷ PyTorch gradient", "W2Bench.compiledGradient",
 add_peer("W2 hand-written gradient ÷ PyTorch gradient", "W2Bench.handGradient", "W2.gradient")
 # W3
 add_peer("W3 Tensor gradient ÷ PyTorch gradient", "W3Bench.tensorGradient", "W3.gradient", target=1.5, op="<=")
-add_peer("W3 compiled gradient ÷ PyTorch gradient", "W3Bench.compiledGradient", "W3.gradient")
+add_peer("W3 compiled gradient ÷ PyTorch gradient", "W3Bench.compiledGradient", "W3.gradient", target=1.5, op="<=")
 add_peer("W3 hand-written gradient ÷ PyTorch gradient", "W3Bench.handGradient", "W3.gradient")
 add("W3 Tensor gradient ÷ hand-written", J_("W3Bench.tensorGradient"), J_("W3Bench.handGradient"))
 add("W3 Tensor gradient ÷ primal", J_("W3Bench.tensorGradient"), J_("W3Bench.primal"))

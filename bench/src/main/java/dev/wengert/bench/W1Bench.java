@@ -62,6 +62,12 @@ public class W1Bench {
         return Workloads.rosenbrock(x);
     }
 
+    /** The primal with the recording's order of additions (see Workloads.rosenbrockRecordedOrder). */
+    @Benchmark
+    public double primalRecordedOrder() {
+        return Workloads.rosenbrockRecordedOrder(x);
+    }
+
     /** Hand-written adjoint code: value and gradient in one loop, into a reused buffer. */
     @Benchmark
     public double[] handGradient() {

@@ -19,9 +19,13 @@ import static dev.wengert.Wengert.compile;
 
 /**
  * W1 (issue 4), compiled tape: Rosenbrock n = 10,000 recorded once by {@code compile(f, x0)},
- * then {@code gradient(x)} replays it. Read against {@code W1Bench.primal} of the same run
- * (target compiled ÷ primal ≤ 2.5); {@code compiledValue} is the replay alone, without the
- * backward sweep. Run both classes together ({@code W1}) so the ratio comes from one run.
+ * then replayed. Its loop of 9,998 identical terms runs as generated Java once warm-up has
+ * replayed it enough ({@link CompiledFn#generatedOperations()}; the teardown checks it did).
+ * Read against {@code W1Bench.primal} of the same run (target compiled ÷ primal ≤ 2.5):
+ * {@code compiledGradientInto} writes into a reused buffer as the hand-written gradient does,
+ * {@code compiledGradient} returns a new array, {@code compiledGradientInterpreted} is the same
+ * replay with generated code off, and {@code compiledValue} the replay alone, without the
+ * backward sweep. Run both classes together ({@code W1}) so the ratios come from one run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
@@ -45,6 +49,10 @@ public class W1CompiledBench {
         Workloads.check("W1 compiled gradient", compiled.gradient(x), want, 1e-12);
         if (Math.abs(compiled.value(x) - f) > 1e-12 * Math.abs(f)) {
             throw new IllegalStateException("W1 compiled value " + compiled.value(x) + " != " + f);
+        }
+        if (compiled.value(x) != Workloads.rosenbrockRecordedOrder(x)) {
+            throw new IllegalStateException("W1 compiled value " + compiled.value(x) + " is not the recorded program's "
+                    + Workloads.rosenbrockRecordedOrder(x));
         }
     }
 

@@ -52,6 +52,21 @@ public final class Workloads {
     }
 
     /**
+     * The primal with its sums in the order {@link #ROSENBROCK} adds them, (s + 100a²) + b²:
+     * two dependent additions per term where {@link #rosenbrock} has one. A replay of the
+     * recording must compute exactly this (it does, to the bit), so it bounds how fast one can be.
+     */
+    public static double rosenbrockRecordedOrder(double[] x) {
+        double s = 0;
+        for (int i = 0; i + 1 < x.length; i++) {
+            double a = x[i + 1] - x[i] * x[i];
+            double b = -x[i] + 1;
+            s = s + a * a * 100 + b * b;
+        }
+        return s;
+    }
+
+    /**
      * Hand-written value and gradient (adjoint code): g is overwritten, the value returned.
      * ∂f/∂x_i = −400 x_i a_i − 2 b_i  (+ 200 a_{i−1} from the previous term).
      */
