@@ -81,12 +81,13 @@ final class LoopCode {
                 loops.get(m).backward = hidden.findStatic(hidden.lookupClass(), "b" + m, bwd);
             }
             return null;
-        } catch (ReflectiveOperationException | IllegalStateException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // whatever went wrong, the interpreter still gives the same numbers: keep it
             for (Loop l : loops) {
                 l.forward = null;
                 l.backward = null;
             }
-            return e.getMessage();
+            return e.toString();
         }
     }
 

@@ -639,7 +639,7 @@ public final class Tape implements Displayable {
      * have run, turns the tape's loops into generated code. The loops need to know which nodes
      * a sweep from the output reaches, so a tape only ever replayed for values is swept once.
      */
-    public void considerLoops(int root) {
+    void considerLoops(int root) {
         replayedNodes += size;
         if (loopsTried || program == null || replayedNodes <= codegenAfter()) {
             return;
@@ -676,7 +676,7 @@ public final class Tape implements Displayable {
     }
 
     /** How many operations run as generated loops (0 until they are generated). */
-    public int loopOperations() {
+    int loopOperations() {
         int n = 0;
         if (loops != null) {
             for (Loop l : loops) {
@@ -687,7 +687,7 @@ public final class Tape implements Displayable {
     }
 
     /** The generated loops, or why there are none, for CompiledFn.toString(). */
-    public String loopsSummary() {
+    String loopsSummary() {
         if (loops != null) {
             return loops.length + " loop" + (loops.length == 1 ? "" : "s") + " run as generated code ("
                     + loopOperations() + " operations)";
@@ -970,7 +970,7 @@ public final class Tape implements Displayable {
      * The adjoints of {@code nodes} from the last sweep into {@code out} (0 where it did not
      * reach): {@link #adjoint(int)} for each, in one copy when the nodes are consecutive.
      */
-    public void adjoints(int[] nodes, double[] out) {
+    void adjoints(int[] nodes, double[] out) {
         int n = nodes.length;
         if (n > 0 && nodes == replayLeaves && replayLeavesRun && nodes[n - 1] < swept) {
             // a sweep clears every adjoint below `swept` first, so one it did not reach is 0 here
