@@ -82,17 +82,11 @@ final class ElementwiseOp implements BlockOp {
             int ka = a.base() + i * a.rowStride;
             int kb = b.base() + i * b.rowStride;
             if (r == Arithmetic.ADD) {
-                for (int j = 0; j < cols; j++) {
-                    v[o + j] = av[ka + j * as] + bv[kb + j * bs];
-                }
+                Kernels.combine(Kernels.ADD, av, ka, as, bv, kb, bs, v, o, cols);
             } else if (r == Arithmetic.SUB) {
-                for (int j = 0; j < cols; j++) {
-                    v[o + j] = av[ka + j * as] - bv[kb + j * bs];
-                }
+                Kernels.combine(Kernels.SUB, av, ka, as, bv, kb, bs, v, o, cols);
             } else if (r == Arithmetic.MUL) {
-                for (int j = 0; j < cols; j++) {
-                    v[o + j] = av[ka + j * as] * bv[kb + j * bs];
-                }
+                Kernels.combine(Kernels.MUL, av, ka, as, bv, kb, bs, v, o, cols);
             } else {
                 int k = i * cols;
                 for (int j = 0; j < cols; j++) {
@@ -209,23 +203,13 @@ final class ElementwiseOp implements BlockOp {
             int o = out + i * cols;
             int kx = x.start + i * x.rowStride;
             if (rule == Arithmetic.ADD || (rule == Arithmetic.SUB && left)) {
-                for (int j = 0; j < cols; j++) {
-                    adj[kx + j * xs] += adj[o + j];
-                }
+                Kernels.addInto(adj, kx, xs, adj, o, cols, false);
             } else if (rule == Arithmetic.SUB) {
-                for (int j = 0; j < cols; j++) {
-                    adj[kx + j * xs] -= adj[o + j];
-                }
+                Kernels.addInto(adj, kx, xs, adj, o, cols, true);
             } else if (rule == Arithmetic.MUL) {
-                int ko = other.base() + i * other.rowStride;
-                for (int j = 0; j < cols; j++) {
-                    adj[kx + j * xs] += ov[ko + j * os] * adj[o + j];
-                }
+                Kernels.addProductInto(adj, kx, xs, ov, other.base() + i * other.rowStride, os, adj, o, cols);
             } else {
-                int k = i * cols;
-                for (int j = 0; j < cols; j++) {
-                    adj[kx + j * xs] += p[k + j] * adj[o + j];
-                }
+                Kernels.addProductInto(adj, kx, xs, p, i * cols, 1, adj, o, cols);
             }
         }
     }

@@ -12,6 +12,114 @@ final class Kernels {
     private Kernels() {
     }
 
+    static final int ADD = 0;
+    static final int SUB = 1;
+    static final int MUL = 2;
+
+    /**
+     * v[o + j] = x[kx + j·xs] op y[ky + j·ys] for j &lt; n, where a stride is 1 (a row) or 0 (one
+     * value broadcast). The strides are tested once, outside the loops: a loop whose index is
+     * multiplied by a variable stride stays scalar, one with unit strides is vectorised.
+     */
+    static void combine(int op, double[] x, int kx, int xs, double[] y, int ky, int ys, double[] v, int o, int n) {
+        if (xs == 1 && ys == 1) {
+            switch (op) {
+                case ADD -> {
+                    for (int j = 0; j < n; j++) {
+                        v[o + j] = x[kx + j] + y[ky + j];
+                    }
+                }
+                case SUB -> {
+                    for (int j = 0; j < n; j++) {
+                        v[o + j] = x[kx + j] - y[ky + j];
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < n; j++) {
+                        v[o + j] = x[kx + j] * y[ky + j];
+                    }
+                }
+            }
+        } else if (xs == 1 && ys == 0) {
+            double c = y[ky];
+            switch (op) {
+                case ADD -> {
+                    for (int j = 0; j < n; j++) {
+                        v[o + j] = x[kx + j] + c;
+                    }
+                }
+                case SUB -> {
+                    for (int j = 0; j < n; j++) {
+                        v[o + j] = x[kx + j] - c;
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < n; j++) {
+                        v[o + j] = x[kx + j] * c;
+                    }
+                }
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                double a = x[kx + j * xs];
+                double b = y[ky + j * ys];
+                v[o + j] = op == ADD ? a + b : op == SUB ? a - b : a * b;
+            }
+        }
+    }
+
+    /**
+     * adj[kx + j·xs] += g[o + j] (or −=) for j &lt; n. With stride 0 (a broadcast operand) every
+     * term goes to one cell: summed in a local, in the same order.
+     */
+    static void addInto(double[] adj, int kx, int xs, double[] g, int o, int n, boolean subtract) {
+        if (xs == 1) {
+            if (subtract) {
+                for (int j = 0; j < n; j++) {
+                    adj[kx + j] -= g[o + j];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    adj[kx + j] += g[o + j];
+                }
+            }
+        } else if (xs == 0) {
+            double s = adj[kx];
+            for (int j = 0; j < n; j++) {
+                s = subtract ? s - g[o + j] : s + g[o + j];
+            }
+            adj[kx] = s;
+        } else {
+            for (int j = 0; j < n; j++) {
+                adj[kx + j * xs] = subtract ? adj[kx + j * xs] - g[o + j] : adj[kx + j * xs] + g[o + j];
+            }
+        }
+    }
+
+    /** adj[kx + j·xs] += p[kp + j·ps]·g[o + j] for j &lt; n (strides 1 or 0, as in {@link #combine}). */
+    static void addProductInto(double[] adj, int kx, int xs, double[] p, int kp, int ps, double[] g, int o, int n) {
+        if (xs == 1 && ps == 1) {
+            for (int j = 0; j < n; j++) {
+                adj[kx + j] += p[kp + j] * g[o + j];
+            }
+        } else if (xs == 1 && ps == 0) {
+            double c = p[kp];
+            for (int j = 0; j < n; j++) {
+                adj[kx + j] += c * g[o + j];
+            }
+        } else if (xs == 0) {
+            double s = adj[kx];
+            for (int j = 0; j < n; j++) {
+                s += p[kp + j * ps] * g[o + j];
+            }
+            adj[kx] = s;
+        } else {
+            for (int j = 0; j < n; j++) {
+                adj[kx + j * xs] += p[kp + j * ps] * g[o + j];
+            }
+        }
+    }
+
     /** y[0..n) += a·x[0..n). */
     static void axpy(double a, double[] x, double[] y, int n) {
         for (int j = 0; j < n; j++) {
