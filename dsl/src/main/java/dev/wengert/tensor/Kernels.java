@@ -152,6 +152,42 @@ final class Kernels {
         }
     }
 
+    /**
+     * {@link #axpys} into two rows at once: ya gets the coefficients at offA, yb those at offB.
+     * Each x[q] is loaded once for both (the loads, not the arithmetic, bound these loops), and
+     * each row gets exactly the sums axpys would give it.
+     */
+    static void axpys2(double[] c, int offA, int offB, int stride, double[][] x, double[] ya, double[] yb,
+                       int count, int n) {
+        int q = 0;
+        for (; q + 4 <= count; q += 4) {
+            double a0 = c[offA + q * stride];
+            double a1 = c[offA + (q + 1) * stride];
+            double a2 = c[offA + (q + 2) * stride];
+            double a3 = c[offA + (q + 3) * stride];
+            double b0 = c[offB + q * stride];
+            double b1 = c[offB + (q + 1) * stride];
+            double b2 = c[offB + (q + 2) * stride];
+            double b3 = c[offB + (q + 3) * stride];
+            double[] x0 = x[q];
+            double[] x1 = x[q + 1];
+            double[] x2 = x[q + 2];
+            double[] x3 = x[q + 3];
+            for (int j = 0; j < n; j++) {
+                double v0 = x0[j];
+                double v1 = x1[j];
+                double v2 = x2[j];
+                double v3 = x3[j];
+                ya[j] = ya[j] + a0 * v0 + a1 * v1 + a2 * v2 + a3 * v3;
+                yb[j] = yb[j] + b0 * v0 + b1 * v1 + b2 * v2 + b3 * v3;
+            }
+        }
+        for (; q < count; q++) {
+            axpy(c[offA + q * stride], x[q], ya, n);
+            axpy(c[offB + q * stride], x[q], yb, n);
+        }
+    }
+
     /** Rows p = 0 … rows−1 of the row-major matrix at {@code v[base …]}, each as an array of its own. */
     static double[][] rows(double[] v, int base, int rows, int cols) {
         double[][] r = new double[rows][cols];

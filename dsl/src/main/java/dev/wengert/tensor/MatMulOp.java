@@ -54,7 +54,16 @@ final class MatMulOp implements BlockOp {
         // B of their own, so the inner loop is a vectorised axpy (see Kernels)
         double[][] bRows = Kernels.rows(bv, b0, k, n);
         double[] c = new double[n];
-        for (int i = 0; i < m; i++) {
+        double[] c2 = new double[n];
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {                // two rows of C per pass over B
+            Arrays.fill(c, 0.0);
+            Arrays.fill(c2, 0.0);
+            Kernels.axpys2(av, a0 + i * k, a0 + (i + 1) * k, 1, bRows, c, c2, k, n);
+            System.arraycopy(c, 0, v, out + i * n, n);
+            System.arraycopy(c2, 0, v, out + (i + 1) * n, n);
+        }
+        for (; i < m; i++) {
             Arrays.fill(c, 0.0);
             Kernels.axpys(av, a0 + i * k, 1, bRows, c, k, n);
             System.arraycopy(c, 0, v, out + i * n, n);
@@ -162,7 +171,11 @@ final class MatMulOp implements BlockOp {
                     for (int q = 0; q < rows; q++) {
                         System.arraycopy(adj, out + (i + q) * n, g[q], 0, n);
                     }
-                    for (int p = 0; p < k; p++) {
+                    int p = 0;
+                    for (; p + 2 <= k; p += 2) {   // two rows of dB per pass over the rows of dC
+                        Kernels.axpys2(av, a0 + i * k + p, a0 + i * k + p + 1, k, g, d[p], d[p + 1], rows, n);
+                    }
+                    for (; p < k; p++) {
                         Kernels.axpys(av, a0 + i * k + p, k, g, d[p], rows, n);
                     }
                 }
