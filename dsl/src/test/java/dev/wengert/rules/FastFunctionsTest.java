@@ -88,7 +88,7 @@ class FastFunctionsTest {
         return xs;
     }
 
-    /** softplus is unchanged (Math.log1p); this guards its accuracy claim on 20,000 inputs. */
+    /** softplus (its log1p on the log intrinsic) on 20,000 inputs. */
     static double[] softplusInputs() {
         SplittableRandom r = new SplittableRandom(3);
         double[] xs = new double[20_000];
@@ -109,6 +109,24 @@ class FastFunctionsTest {
     void tanhIsWithinOneUlpOfTheCorrectlyRoundedResult() {
         Worst w = sweep(Elementary::tanh, BigOracle::tanh, tanhInputs());
         assertTrue(w.ulps <= 1, "tanh: " + w);
+    }
+
+    @Test
+    void log1pOfAUnitArgumentIsWithinOneUlp() {
+        // softplus's log(1 + e^−|x|): u from 1 down to subnormals, and near the ends
+        SplittableRandom r = new SplittableRandom(11);
+        double[] us = new double[30_000];
+        for (int i = 0; i < 10_000; i++) {
+            us[i] = r.nextDouble();
+        }
+        logUniform(r, us, 10_000, 15_000, 1e-320, 1.0, false);
+        for (int i = 25_000; i < 30_000; i++) {
+            us[i] = 1.0 - r.nextDouble() * 1e-3;
+        }
+        Worst w = sweep(Special::log1pUnit, u -> BigOracle.log1p(new BigDecimal(u)), us);
+        assertTrue(w.ulps <= 1, "log1p: " + w);
+        assertEquals(0.0, Special.log1pUnit(0.0), 0.0);
+        assertEquals(Math.log(2.0), Special.log1pUnit(1.0), 0.0);
     }
 
     @Test
