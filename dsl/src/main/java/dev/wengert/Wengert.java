@@ -374,7 +374,9 @@ public final class Wengert {
      * Records f once at x0 and returns a function whose value and gradient replay the
      * recording for new inputs without allocating per operation. Comparisons made on recorded
      * values become guards: a replay that would take another branch records again (see
-     * {@link CompiledFn#recordings()}), so a compiled gradient is never silently wrong.
+     * {@link CompiledFn#recordings()}), so a compiled gradient is never silently wrong. Loops
+     * in f become generated Java once the function has been replayed for a while (see
+     * {@link CompiledFn#generatedOperations()}), with the same numbers to the bit.
      *
      * <pre>{@code
      * CompiledFn g = compile(rosenbrock, -1.2, 1.0);
