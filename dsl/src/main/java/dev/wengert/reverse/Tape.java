@@ -136,7 +136,7 @@ public final class Tape implements Displayable {
 
     // A compiled tape's loops, once turned into generated code (LoopFinder, LoopCode): replays
     // and sweeps from the output run them instead of interpreting their nodes. Built when the
-    // tape has been swept often enough to pay for the compiler (see codegenAfter()).
+    // tape has been replayed often enough to pay for the compiler (see codegenAfter()).
     private Loop[] loops;
     private boolean loopsTried;
     private String loopsNote;
@@ -614,9 +614,10 @@ public final class Tape implements Displayable {
 
     /**
      * How many operations a compiled tape must have replayed (replays times size) before its
-     * loops are compiled to Java: javac costs 0.1–1 s, so code is generated once the interpreter has
-     * spent a comparable time (about 0.1 s by default). {@code -Dwengert.codegen=off} turns it
-     * off; a number sets the threshold (0: from the first replay on, as the tests do).
+     * loops are compiled to Java: javac takes 0.2–1 s, so code is generated once the interpreter
+     * has spent a time of that order (0.03–0.1 s by default: 20 million operations).
+     * {@code -Dwengert.codegen=off} turns it off; a number sets the threshold (0: from the first
+     * replay on, as the tests do).
      */
     static long codegenAfter() {
         String s = System.getProperty("wengert.codegen");
