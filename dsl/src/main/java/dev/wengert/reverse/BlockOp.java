@@ -22,4 +22,13 @@ public interface BlockOp {
      * and marks every input it touches as reached.
      */
     void pullback(double[] values, double[] adjoint, boolean[] reached);
+
+    /**
+     * Called before {@link #forward} when this operation is recorded at the very positions where
+     * {@code previous} was recorded before the tape was rewound (a gradient(f, x) loop records
+     * the same operations again and again). previous is dead: this operation may take over its
+     * working arrays instead of allocating its own.
+     */
+    default void adopt(BlockOp previous) {
+    }
 }

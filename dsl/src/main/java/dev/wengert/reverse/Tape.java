@@ -65,11 +65,14 @@ public final class Tape implements Displayable {
         final BlockOp op;
         final int first;
         final int last;
+        /** The argument count when it was recorded: every member's start entry. */
+        final int nargs;
 
-        Block(BlockOp op, int first, int last) {
+        Block(BlockOp op, int first, int last, int nargs) {
             this.op = op;
             this.first = first;
             this.last = last;
+            this.nargs = nargs;
         }
     }
 
@@ -241,10 +244,20 @@ public final class Tape implements Displayable {
         // all positions in one step, not a next() per member: members have no inputs, so they
         // need only their op (null) and start entries
         reserve(n);
-        Arrays.fill(op, first, last, null);
-        Arrays.fill(start, first + 1, last + 1, nargs);
+        // A rewound tape that records the same array operation at the same place again (a
+        // gradient(f, x) loop does) still holds null members and their start entries from the
+        // last time: recordings write positions in order, so any later one that reached these
+        // positions replaced the old block's entry at `first` (and truncating into the block
+        // clears it). Skipping the fills skips most of the cost of recording a large block.
+        if (op[first] instanceof Block old && old.first == first && old.last == last && op[last] == old
+                && old.nargs == nargs) {
+            blockOp.adopt(old.op);
+        } else {
+            Arrays.fill(op, first, last, null);
+            Arrays.fill(start, first + 1, last + 1, nargs);
+        }
         size = last;
-        Block b = new Block(blockOp, first, last);
+        Block b = new Block(blockOp, first, last, nargs);
         next(b, 0.0);
         start[last + 1] = nargs;
         op[first] = b;

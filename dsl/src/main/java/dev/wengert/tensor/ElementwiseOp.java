@@ -22,8 +22,12 @@ final class ElementwiseOp implements BlockOp {
     private final int out;
     private final int rows;
     private final int cols;
-    private final double[] pa;
-    private final double[] pb;
+    // the local partials by element, where they are kept: allocated by the first forward, or
+    // taken over from the same operation recorded here before the tape was rewound (adopt)
+    private final boolean keepA;
+    private final boolean keepB;
+    private double[] pa;
+    private double[] pb;
 
     ElementwiseOp(UnaryRule rule, Operand a, int out, int rows, int cols) {
         this.rule = rule;
@@ -32,8 +36,8 @@ final class ElementwiseOp implements BlockOp {
         this.out = out;
         this.rows = rows;
         this.cols = cols;
-        this.pa = new double[rows * cols];
-        this.pb = null;
+        this.keepA = true;
+        this.keepB = false;
     }
 
     ElementwiseOp(BinaryRule rule, Operand a, Operand b, int out, int rows, int cols) {
@@ -44,8 +48,23 @@ final class ElementwiseOp implements BlockOp {
         this.rows = rows;
         this.cols = cols;
         boolean arithmetic = rule == Arithmetic.ADD || rule == Arithmetic.SUB || rule == Arithmetic.MUL;
-        this.pa = arithmetic || !a.onTape() ? null : new double[rows * cols];
-        this.pb = arithmetic || !b.onTape() ? null : new double[rows * cols];
+        this.keepA = !arithmetic && a.onTape();
+        this.keepB = !arithmetic && b.onTape();
+    }
+
+    @Override
+    public void adopt(BlockOp previous) {
+        if (previous instanceof ElementwiseOp e) {
+            int n = rows * cols;
+            if (keepA && e.pa != null && e.pa.length == n) {
+                pa = e.pa;
+                e.pa = null;
+            }
+            if (keepB && e.pb != null && e.pb.length == n) {
+                pb = e.pb;
+                e.pb = null;
+            }
+        }
     }
 
     @Override
@@ -66,6 +85,12 @@ final class ElementwiseOp implements BlockOp {
 
     @Override
     public void forward(double[] v) {
+        if (keepA && pa == null) {
+            pa = new double[rows * cols];
+        }
+        if (keepB && pb == null) {
+            pb = new double[rows * cols];
+        }
         if (b == null) {
             forwardUnary(v);
             return;
