@@ -1,6 +1,7 @@
 package dev.wengert.reverse;
 
 import dev.wengert.Session;
+import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +107,43 @@ class BlockTapeTest {
             assertFalse(t.isParameter(i), "#" + i + " is a member now, not a parameter");
         }
         assertTrue(t.toString().contains("scale"), t.toString());
+    }
+
+    @Test
+    void recordingTheSameBlockAgainAfterARewindKeepsItsMembersEmpty() {
+        // a block recorded where the same block stood before a rewind skips the member fills;
+        // one at the same positions after other work there, or with other inputs before it, fills
+        Tape t = tape();
+        int x = t.leaf(2.0, "x");
+        scale(t, x, 1, 5);                             // #1..#5
+        for (int round = 0; round < 3; round++) {
+            t.rewind();
+            x = t.leaf(1.0 + round, "x");
+            if (round == 1) {
+                // scalar work over the old block's positions, then a rewind: the block's first
+                // position now holds sin, so the next block there fills its members again
+                int s1 = t.push1(Elementary.SIN, Math.sin(1.0), x, Math.cos(1.0));
+                t.push1(Elementary.SIN, Math.sin(Math.sin(1.0)), s1, 1.0);
+                t.rewind();
+                x = t.leaf(1.0 + round, "x");
+            }
+            Scale s = scale(t, x, 1, 5);
+            for (int i = 1; i < 5; i++) {
+                assertEquals("…", t.op(i), "round " + round + ": #" + i + " is a member");
+                assertArrayEquals(new int[0], t.inputs(i), "round " + round + ": member #" + i + " has no inputs");
+            }
+            int y = t.push1(Elementary.SIN, Math.sin(t.value(s.out + 4)), s.out + 4, Math.cos(t.value(s.out + 4)));
+            t.backward(y);
+            assertEquals(5 * Math.cos(5 * (1.0 + round)), t.adjoint(x), 1e-15, "round " + round);
+        }
+        // with one input more before it, the block's start entries differ: they are written again
+        t.rewind();
+        int a = t.leaf(1.0, "a");
+        int b = t.leaf(2.0, "b");
+        int ab = t.push2(Arithmetic.MUL, 2.0, a, 2.0, b, 1.0);
+        Scale s = scale(t, ab, 1, 3);
+        assertArrayEquals(new int[0], t.inputs(s.out + 1));
+        assertArrayEquals(new int[] {ab}, t.inputs(s.out + 2));
     }
 
     @Test
