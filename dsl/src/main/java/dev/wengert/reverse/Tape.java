@@ -957,8 +957,13 @@ public final class Tape implements Displayable {
         adj[root] += seed;
         int e = st[root + 1];
         int low = program != null && program.code != null ? program.firstOp : 0;
+        // the loops at or below the root; the root may sit inside one (what f returned was not
+        // the last thing it recorded): that loop runs from there, its later slots being dead
         int next = loops == null ? -1 : loops.length - 1;
-        int top = next >= 0 ? loops[next].last() : -1;
+        while (next >= 0 && loops[next].lo > root) {
+            next--;
+        }
+        int top = next >= 0 ? Math.min(loops[next].last(), root) : -1;
         for (int i = root; i >= low; i--) {
             if (i == top) {
                 Loop l = loops[next--];

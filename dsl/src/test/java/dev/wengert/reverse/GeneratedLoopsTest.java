@@ -158,6 +158,28 @@ class GeneratedLoopsTest {
     }
 
     @Test
+    void theOutputNeedNotBeTheLastThingRecorded() {
+        // f returns the sum, but each iteration records more after it: a value only the next
+        // iteration reads (dead in the last one) and one nothing reads; the output sits inside
+        // the loop's last iteration
+        Fn f = x -> {
+            Num s = x[0];
+            Num t = x[1];
+            for (int i = 1; i + 1 < x.length; i++) {
+                s = s.plus(x[i].square()).plus(t);
+                t = s.times(x[i + 1]).times(0.001);
+                s.times(3);
+            }
+            return s;
+        };
+        int n = 150;
+        CompiledFn c = compile(f, points(n, 1, 18)[0]);
+        c.gradient(points(n, 1, 19)[0]);
+        assertTrue(c.generatedOperations() > 100 * 5, c.toString());
+        agrees(f, c, points(n, 10, 20));
+    }
+
+    @Test
     void guardsInsideALoopStillDecideAndABranchFlipRecordsAgain() {
         Fn f = x -> {
             Num s = constant(0);
