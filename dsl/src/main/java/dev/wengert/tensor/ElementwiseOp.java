@@ -136,9 +136,7 @@ final class ElementwiseOp implements BlockOp {
         int n = rows * cols;
         int a0 = a.start;
         if (r == Special.SOFTPLUS) {
-            for (int k = 0; k < n; k++) {
-                v[out + k] = Special.softplus(v[a0 + k], pa, k);   // value and partial share one exp
-            }
+            Special.softplus(v, a0, v, out, pa, n);
             return;
         }
         // The common activations call their functions directly: through the rule, every

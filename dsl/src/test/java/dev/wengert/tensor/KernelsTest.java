@@ -238,12 +238,14 @@ class KernelsTest {
         }
         double[] edge = {0.0, -0.0, 1e-300, -1e-300, 30, -30, 40, -40, 745, -745, 800, -800, Double.MAX_VALUE,
             -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, Double.MIN_VALUE};
-        double[] p = new double[1];
         for (double[] set : new double[][] {xs, edge}) {
-            for (double x : set) {
-                double y = Special.softplus(x, p, 0);
-                assertEquals(Double.doubleToLongBits(Special.softplus(x)), Double.doubleToLongBits(y), "softplus(" + x + ")");
-                assertEquals(Double.doubleToLongBits(Special.sigmoid(x)), Double.doubleToLongBits(p[0]), "σ(" + x + ")");
+            double[] y = new double[set.length];
+            double[] p = new double[set.length];
+            Special.softplus(set, 0, y, 0, p, set.length);      // xs spans several of its blocks
+            for (int k = 0; k < set.length; k++) {
+                double x = set[k];
+                assertEquals(Double.doubleToLongBits(Special.softplus(x)), Double.doubleToLongBits(y[k]), "softplus(" + x + ")");
+                assertEquals(Double.doubleToLongBits(Special.sigmoid(x)), Double.doubleToLongBits(p[k]), "σ(" + x + ")");
             }
         }
         // and through a tensor, element by element against the scalar rule
