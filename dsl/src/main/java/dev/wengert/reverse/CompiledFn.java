@@ -74,12 +74,16 @@ public final class CompiledFn {
         recordings++;
     }
 
-    /** Replays (or records again) at x. */
-    private void prepare(double[] x) {
+    private void checkInputs(double[] x) {
         if (x == null || x.length != n) {
             throw new IllegalArgumentException("compiled function: it was compiled for " + n + " inputs but was given "
                     + (x == null ? "null" : String.valueOf(x.length)));
         }
+    }
+
+    /** Replays (or records again) at x. */
+    private void prepare(double[] x) {
+        checkInputs(x);
         if (!tape.replayable() || !tape.replay(leaves, x)) {
             record(x);
         } else if (output >= 0) {
@@ -124,7 +128,18 @@ public final class CompiledFn {
                     + n + " elements (one per input) but was given " + (gradient == null ? "null" : String.valueOf(gradient.length))
                     + "; allocate new double[" + n + "] once and reuse it");
         }
-        prepare(x);
+        checkInputs(x);
+        if (output >= 0 && tape.replayable() && tape.replaysWithSweep(output)) {
+            // the loop that ends at the output runs forward and backward in one pass
+            if (tape.replayAndSweep(leaves, x, output)) {
+                tape.considerLoops(output);
+                tape.adjoints(leaves, gradient);
+                return tape.value(output);
+            }
+            record(x);                                // a guard failed: the branch changed
+        } else {
+            prepare(x);
+        }
         if (output < 0) {
             Arrays.fill(gradient, 0, n, 0.0);
             return constantValue;
@@ -149,8 +164,10 @@ public final class CompiledFn {
      * same operations again and again; once the compiled function has been replayed for a
      * while (0.03–0.1 s of work; {@code -Dwengert.codegen=N} sets the threshold in replayed
      * operations, {@code off} disables it), those runs are compiled to Java loops that the JIT
-     * treats like hand-written code. They give the same values and gradients to the bit. A
-     * tape with array operations ({@code Tensor}) is not generated: its operations already run
+     * treats like hand-written code. They give the same values and gradients to the bit. When
+     * f returns what a loop sums ({@code s = s.plus(term)}, each term reading inputs that move
+     * with the loop), a gradient runs that loop forward and backward in one pass, with nothing
+     * stored in between ({@link #toString()} says so). A tape with array operations ({@code Tensor}) is not generated: its operations already run
      * as whole-array loops.
      *
      * <pre>{@code

@@ -59,6 +59,8 @@ final class Loop {
     /** The generated code: forward(values, partials), backward(values, adjoints, partials). */
     MethodHandle forward;
     MethodHandle backward;
+    /** Forward and backward in one pass (values, adjoints, partials), or null: see LoopCode.fused. */
+    MethodHandle fused;
 
     Loop(int lo, int period, int argBase, int argsPerIteration) {
         this.lo = lo;

@@ -48,6 +48,8 @@ final class LoopCode {
     private final List<Object> data = new ArrayList<>();
     private final StringBuilder fields = new StringBuilder();
     private final StringBuilder init = new StringBuilder();
+    /** The loops that also have a method fb… (see {@link #fused}). */
+    private final List<Integer> fusedLoops = new ArrayList<>();
 
     private LoopCode() {
     }
@@ -57,14 +59,14 @@ final class LoopCode {
      * on success, else why it could not (no compiler in this runtime, or the compiler refused):
      * the tape then keeps interpreting.
      */
-    static String generate(List<Loop> loops) {
+    static String generate(List<Loop> loops, int root) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             return "this Java runtime has no compiler (module jdk.compiler)";
         }
         LoopCode g = new LoopCode();
         for (int m = 0; m < loops.size(); m++) {
-            g.loop(m, loops.get(m));
+            g.loop(m, loops.get(m), root);
         }
         String source = g.source();
         if (Boolean.getBoolean("wengert.codegen.print")) {
@@ -77,8 +79,12 @@ final class LoopCode {
             MethodType fwd = MethodType.methodType(void.class, double[].class, double[].class);
             MethodType bwd = MethodType.methodType(void.class, double[].class, double[].class, double[].class);
             for (int m = 0; m < loops.size(); m++) {
-                loops.get(m).forward = hidden.findStatic(hidden.lookupClass(), "f" + m, fwd);
-                loops.get(m).backward = hidden.findStatic(hidden.lookupClass(), "b" + m, bwd);
+                Loop l = loops.get(m);
+                l.forward = hidden.findStatic(hidden.lookupClass(), "f" + m, fwd);
+                l.backward = hidden.findStatic(hidden.lookupClass(), "b" + m, bwd);
+                if (g.fusedLoops.contains(m)) {
+                    l.fused = hidden.findStatic(hidden.lookupClass(), "fb" + m, bwd);
+                }
             }
             return null;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -86,6 +92,7 @@ final class LoopCode {
             for (Loop l : loops) {
                 l.forward = null;
                 l.backward = null;
+                l.fused = null;
             }
             return e.toString();
         }
@@ -155,7 +162,7 @@ final class LoopCode {
     /** Slots read by the next iteration. */
     private boolean[] carried;
 
-    private void loop(int m, Loop l) {
+    private void loop(int m, Loop l, int root) {
         this.m = m;
         this.l = l;
         int p = l.period;
@@ -183,6 +190,10 @@ final class LoopCode {
         }
         forward();
         backward();
+        if (root == l.last() && fusable()) {
+            fused();
+            fusedLoops.add(m);
+        }
     }
 
     /** The operands whose values a slot's partials depend on. */
@@ -261,8 +272,21 @@ final class LoopCode {
      * and a rule call's partial (where the interpreter's replay stores it too).
      */
     private void forward() {
-        int p = l.period;
         src.append("  static void f").append(m).append("(double[] v, double[] pt) {\n");
+        forwardLocals();
+        src.append("    for (int k = 0, b = ").append(l.lo).append(", q = ").append(l.argBase).append("; k < ")
+                .append(l.count).append("; k++, b += ").append(l.period).append(", q += ").append(l.argsPerIteration)
+                .append(") {\n");
+        forwardStatements();
+        carriedUpdates();
+        src.append("    }\n");
+        outLastStores();
+        src.append("  }\n");
+    }
+
+    /** The carried values c… (in iteration 0 the nodes before the loop) and the values t…. */
+    private void forwardLocals() {
+        int p = l.period;
         for (int j = 0; j < p; j++) {
             if (carried[j]) {
                 src.append("    double c").append(j).append(" = v[").append(l.lo - p + j).append("];\n");
@@ -271,10 +295,11 @@ final class LoopCode {
         for (int j = 0; j < p; j++) {
             src.append("    double t").append(j).append(" = 0;\n");
         }
-        src.append("    for (int k = 0, b = ").append(l.lo).append(", q = ").append(l.argBase).append("; k < ")
-                .append(l.count).append("; k++, b += ").append(p).append(", q += ").append(l.argsPerIteration)
-                .append(") {\n");
-        for (int j = 0; j < p; j++) {
+    }
+
+    /** One iteration's values, and what it stores. */
+    private void forwardStatements() {
+        for (int j = 0; j < l.period; j++) {
             String a0 = l.kind[j].length > 0 ? forwardOperand(j, 0) : null;
             String a1 = l.kind[j].length > 1 ? forwardOperand(j, 1) : null;
             if (LoopFinder.ruleCall(l.code[j])) {
@@ -289,18 +314,24 @@ final class LoopCode {
                 src.append("      v[b + ").append(j).append("] = t").append(j).append(";\n");
             }
         }
-        for (int j = 0; j < p; j++) {
+    }
+
+    private void carriedUpdates() {
+        for (int j = 0; j < l.period; j++) {
             if (carried[j]) {
                 src.append("      c").append(j).append(" = t").append(j).append(";\n");
             }
         }
-        src.append("    }\n");
+    }
+
+    /** The last iteration's values that are read outside the loop and not stored every iteration. */
+    private void outLastStores() {
+        int p = l.period;
         for (int j = 0; j < p; j++) {
             if (l.out[j] == Loop.OUT_LAST && !store[j]) {
                 src.append("    v[").append(l.last() - (p - 1 - j)).append("] = t").append(j).append(";\n");
             }
         }
-        src.append("  }\n");
     }
 
     private String forwardOperand(int j, int a) {
@@ -396,7 +427,9 @@ final class LoopCode {
         for (int j = 0; j < p; j++) {
             for (int a = 0; a < l.kind[j].length; a++) {
                 if (l.kind[j][a] != Loop.INTERNAL && operandNeeded(j, a)) {
-                    String load = l.kind[j][a] == Loop.CARRIED ? "v[b - " + (p - l.ref[j][a]) + "]" : external(j, a);
+                    // fused with the forward pass, the previous iteration's value is still in c…
+                    String carriedValue = fusing ? "c" + l.ref[j][a] : "v[b - " + (p - l.ref[j][a]) + "]";
+                    String load = l.kind[j][a] == Loop.CARRIED ? carriedValue : external(j, a);
                     src.append(in).append("double o").append(j).append('_').append(a).append(" = ").append(load)
                             .append(";\n");
                 }
@@ -404,7 +437,8 @@ final class LoopCode {
         }
         for (int j = 0; j < p; j++) {
             if (need[j]) {
-                String expr = store[j] ? "v[b + " + j + "]"
+                String expr = fusing ? "t" + j                // computed just before, going forward
+                        : store[j] ? "v[b + " + j + "]"
                         : value(j, backwardOperand(j, 0), l.kind[j].length > 1 ? backwardOperand(j, 1) : null);
                 src.append(in).append("double u").append(j).append(" = ").append(expr).append(";\n");
             }
@@ -429,7 +463,7 @@ final class LoopCode {
         for (int j = 0; j < p; j++) {
             if (carried[j] && (first || l.out[j] == Loop.OUT_ALL)) {
                 // what the previous iteration's slot j (in iteration 0: the node before the loop) holds so far
-                src.append(in).append('g').append(j).append(" = a[b - ").append(p - j).append("];\n");
+                src.append(in).append(carriedOut(j, first)).append(" = a[b - ").append(p - j).append("];\n");
                 carryHas[j] = true;
             }
         }
@@ -447,8 +481,17 @@ final class LoopCode {
                 String c = contribution(j, a);
                 switch (l.kind[j][a]) {
                     case Loop.INTERNAL -> add("A" + l.ref[j][a], c, slotHas, l.ref[j][a]);
-                    case Loop.CARRIED -> add("g" + l.ref[j][a], c, carryHas, l.ref[j][a]);
+                    case Loop.CARRIED -> {
+                        if (!fusing || first) {
+                            add(carriedOut(l.ref[j][a], first), c, carryHas, l.ref[j][a]);
+                        }
+                        // fused, later iterations pass on the adjoint they were given (fusable())
+                    }
                     default -> {
+                        if (fusing) {
+                            terms.put(termKey(j, a), c);
+                            continue;
+                        }
                         String cell = "a[" + externalIndex(j, a) + "]";
                         boolean minus = c.startsWith("-");
                         String term = minus ? c.substring(1) : c;
@@ -466,10 +509,300 @@ final class LoopCode {
             src.append(in).append(e.getKey()).append(" = ").append(e.getValue()).append(";\n");
         }
         for (int j = 0; j < p; j++) {
-            if (carried[j] && !carryHas[j]) {
-                src.append(in).append('g').append(j).append(" = 0.0;\n");   // nothing flowed back into it
+            if (carried[j] && !carryHas[j] && (!fusing || first)) {
+                src.append(in).append(carriedOut(j, first)).append(" = 0.0;\n");   // nothing flowed back into it
             }
         }
+    }
+
+    /**
+     * The local that collects the adjoint going back to the previous iteration's slot j: g…,
+     * which the previous iteration then reads; fused, iteration 0's goes to h…, the node before
+     * the loop, while g… stays what every iteration is given.
+     */
+    private String carriedOut(int j, boolean first) {
+        return (fusing && first ? "h" : "g") + j;
+    }
+
+    // ---- forward and backward in one pass --------------------------------------------------------
+
+    /** Whether backwardBody writes the fused method's part of an iteration. */
+    private boolean fusing;
+    /** Fused: each external operand's contribution in this iteration, by termKey. */
+    private final java.util.Map<Integer, String> terms = new java.util.HashMap<>();
+
+    private static int termKey(int j, int a) {
+        return 2 * j + a;
+    }
+
+    /**
+     * Whether this loop, which ends at the output, can run its backward during its forward
+     * pass ({@link #fused}). That needs, before the loop has run, every adjoint an iteration
+     * is given, and a way to add each contribution to the adjoint array in the sweep's order:
+     * <ul>
+     *   <li>every carried adjoint passes from one iteration to the previous unchanged, as a
+     *       running sum's does (∂(s + t)/∂s = 1): then each iteration is given the output's
+     *       seed, or 0 ({@link #passesCarriedAdjointsOn});
+     *   <li>every external operand moves with one positive stride, so a cell of the array is
+     *       read by a few consecutive iterations at most and can be finished once the last of
+     *       them has run (parameters read by every iteration, stride 0, are not);
+     *   <li>no node before the loop that takes a carried adjoint is also an external operand.
+     * </ul>
+     */
+    private boolean fusable() {
+        int p = l.period;
+        if (!carried[p - 1]) {
+            return false;
+        }
+        int stride = 0;
+        for (int j = 0; j < p; j++) {
+            if (l.liveLast[j] && !l.live[j] || carried[j] && l.out[j] == Loop.OUT_ALL) {
+                return false;
+            }
+            for (int a = 0; a < l.kind[j].length; a++) {
+                if (l.kind[j][a] == Loop.EXTERNAL) {
+                    int st = l.stride[j][a];
+                    if (st <= 0 || stride != 0 && st != stride) {
+                        return false;
+                    }
+                    stride = st;
+                }
+            }
+        }
+        for (int c = 0; c < p; c++) {
+            if (!carried[c]) {
+                continue;
+            }
+            long node = l.lo - p + c;
+            for (int j = 0; j < p; j++) {
+                for (int a = 0; a < l.kind[j].length; a++) {
+                    long d = node - l.ref[j][a];
+                    if (l.kind[j][a] == Loop.EXTERNAL && d >= 0 && d % stride == 0 && d / stride < l.count) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return passesCarriedAdjointsOn(l.live, false) && passesCarriedAdjointsOn(l.liveLast, true);
+    }
+
+    /**
+     * Whether an iteration (the last, or any other) hands each carried adjoint back exactly as
+     * it was given it. Followed symbolically through the backward body: an adjoint is "G<j>"
+     * (what carried slot j was given), "0" (exactly 0.0) or "?" (anything else); a contribution
+     * with partial exactly 1 copies its adjoint (the first into a local is assigned, see
+     * {@link #backwardBody}), any other makes "?", and so does a second one.
+     */
+    private boolean passesCarriedAdjointsOn(boolean[] live, boolean last) {
+        int p = l.period;
+        String[] adj = new String[p];
+        String[] back = new String[p];
+        for (int j = 0; j < p; j++) {
+            if (live[j] && carried[j]) {
+                adj[j] = given(j);
+            } else if (live[j] && (l.out[j] == Loop.OUT_ALL || l.out[j] == Loop.OUT_LAST && last)) {
+                adj[j] = "?";
+            }
+        }
+        for (int j = p - 1; j >= 0; j--) {
+            if (!live[j]) {
+                continue;
+            }
+            if (adj[j] == null) {
+                adj[j] = "0";                                  // reached, but nothing flowed in
+            }
+            for (int a = 0; a < l.kind[j].length; a++) {
+                boolean copy = LoopFinder.constantPartials(l.code[j]) && l.partial[j][a] == 1.0;
+                String c = copy ? adj[j] : "?";
+                int r = l.ref[j][a];
+                switch (l.kind[j][a]) {
+                    case Loop.INTERNAL -> adj[r] = adj[r] == null ? c : "?";
+                    case Loop.CARRIED -> back[r] = back[r] == null ? c : "?";
+                    default -> { }
+                }
+            }
+        }
+        for (int c = 0; c < p; c++) {
+            if (carried[c] && !(back[c] == null ? "0" : back[c]).equals(given(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What carried slot j is given in the last iteration: the output's seed (its adjoint cell), or 0. */
+    private String given(int j) {
+        return l.out[j] != Loop.OUT_NONE ? "G" + j : "0";
+    }
+
+    /**
+     * {@code fb<m>(v, a, pt)}: forward and backward in one pass, for a loop that ends at the
+     * output and passes its carried adjoints on unchanged ({@link #fusable}). The caller has
+     * cleared the adjoints and seeded the output; each iteration computes its values, then its
+     * backward from the adjoints it is given (the seed, or 0), using the values still in
+     * locals: nothing is stored for a second pass, nothing recomputed.
+     *
+     * <p>Contributions to the adjoint array are the one thing the sweep orders differently: it
+     * visits iterations last to first, this pass first to last. The sweep's order is kept with
+     * a delay line: with stride s, the cell an operand at {@code ref + s·k} reads is next read
+     * by the operand whose ref is s less, one iteration later. So in iteration k the cell of
+     * the smallest ref (of each residue mod s) is complete: it takes this iteration's
+     * contributions, then those that larger refs made to it in earlier iterations, which wait in
+     * locals Q… (one set per iteration of delay), in the sweep's order. The cells still open
+     * when the loop ends are finished after it. A missing contribution (before iteration 0, or
+     * a slot dead in the last iteration) waits as 0.0, and adding or subtracting 0.0 changes no
+     * adjoint (array adjoints are never −0.0, see {@link #backwardBody}).
+     */
+    private void fused() {
+        int p = l.period;
+        int stride = fusedStride();
+        // the external operands' contributions, per ref in the sweep's order (as backwardBody
+        // visits them in an iteration with every slot live)
+        java.util.TreeMap<Integer, List<Integer>> byRef = new java.util.TreeMap<>();
+        for (int j = p - 1; j >= 0; j--) {
+            for (int a = 0; l.live[j] && a < l.kind[j].length; a++) {
+                if (l.kind[j][a] == Loop.EXTERNAL) {
+                    byRef.computeIfAbsent(l.ref[j][a], r -> new ArrayList<>()).add(termKey(j, a));
+                }
+            }
+        }
+        java.util.Map<Integer, Integer> lowest = new java.util.HashMap<>();   // residue → smallest ref
+        for (int r : byRef.keySet()) {
+            lowest.putIfAbsent(Math.floorMod(r, stride), r);
+        }
+        src.append("  static void fb").append(m).append("(double[] v, double[] a, double[] pt) {\n");
+        forwardLocals();
+        int lastB = l.lo + (l.count - 1) * p;
+        for (int j = 0; j < p; j++) {
+            if (carried[j]) {
+                src.append("    double g").append(j).append(" = ")
+                        .append(l.out[j] != Loop.OUT_NONE ? "a[" + (lastB + j) + "]" : "0.0").append(";\n");
+                src.append("    double h").append(j).append(" = 0.0;\n");
+            }
+        }
+        for (var e : byRef.entrySet()) {
+            int d = delay(e.getKey(), lowest, stride);
+            for (int i = 1; i <= d; i++) {
+                for (int t = 0; t < e.getValue().size(); t++) {
+                    src.append("    double ").append(waiting(e.getKey(), i, t)).append(" = 0.0;\n");
+                }
+            }
+        }
+        src.append("    int k = 0, b = ").append(l.lo).append(", q = ").append(l.argBase).append(";\n    {\n");
+        fusedIteration(true, false, byRef, lowest, stride);
+        src.append("    }\n    for (k = 1, b += ").append(p).append(", q += ").append(l.argsPerIteration).append("; k < ")
+                .append(l.count - 1).append("; k++, b += ").append(p).append(", q += ").append(l.argsPerIteration)
+                .append(") {\n");
+        fusedIteration(false, false, byRef, lowest, stride);
+        src.append("    }\n    {\n");
+        fusedIteration(false, true, byRef, lowest, stride);
+        src.append("    }\n");
+        // the cells later iterations would have finished: what waits for them, in the sweep's order
+        int maxDelay = 0;
+        for (int r : byRef.keySet()) {
+            maxDelay = Math.max(maxDelay, delay(r, lowest, stride));
+        }
+        for (int e = 1; e <= maxDelay; e++) {
+            for (int low : lowest.values()) {
+                StringBuilder sum = new StringBuilder();
+                for (var en : byRef.entrySet()) {
+                    int r = en.getKey();
+                    int d = delay(r, lowest, stride);
+                    if (Math.floorMod(r, stride) == Math.floorMod(low, stride) && d >= e) {
+                        for (int t = 0; t < en.getValue().size(); t++) {
+                            sum.append(sign(en.getValue().get(t))).append(waiting(r, d - e + 1, t));
+                        }
+                    }
+                }
+                if (sum.length() > 0) {
+                    long cell = low + (long) stride * (l.count - 1 + e);
+                    src.append("    a[").append(cell).append("] = a[").append(cell).append(']').append(sum).append(";\n");
+                }
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            if (carried[j]) {
+                src.append("    a[").append(l.lo - p + j).append("] = h").append(j).append(";\n");
+            }
+        }
+        outLastStores();
+        src.append("  }\n");
+    }
+
+    /** One iteration of fb…: values, adjoints, the finished cells, the delay line, the carried values. */
+    private void fusedIteration(boolean first, boolean last, java.util.TreeMap<Integer, List<Integer>> byRef,
+                                java.util.Map<Integer, Integer> lowest, int stride) {
+        String in = "      ";
+        forwardStatements();
+        fusing = true;
+        terms.clear();
+        backwardBody(first, last);
+        fusing = false;
+        // this iteration's contributions (0.0 for a slot dead in it), then each residue's finished cell
+        for (var e : byRef.entrySet()) {
+            List<Integer> keys = e.getValue();
+            for (int t = 0; t < keys.size(); t++) {
+                String c = terms.get(keys.get(t));
+                String term = c == null ? "0.0" : c.startsWith("-") ? c.substring(1) : c;
+                src.append(in).append("double ").append(now(e.getKey(), t)).append(" = ").append(term).append(";\n");
+            }
+        }
+        for (int low : lowest.values()) {
+            String cell = "a[" + low + " + k * " + stride + "]";
+            StringBuilder sum = new StringBuilder(cell);
+            for (var e : byRef.entrySet()) {
+                int r = e.getKey();
+                if (Math.floorMod(r, stride) != Math.floorMod(low, stride)) {
+                    continue;
+                }
+                int d = delay(r, lowest, stride);
+                for (int t = 0; t < e.getValue().size(); t++) {
+                    sum.append(sign(e.getValue().get(t))).append(d == 0 ? now(r, t) : waiting(r, d, t));
+                }
+            }
+            src.append(in).append(cell).append(" = ").append(sum).append(";\n");
+        }
+        for (var e : byRef.entrySet()) {
+            int r = e.getKey();
+            for (int i = delay(r, lowest, stride); i >= 1; i--) {
+                for (int t = 0; t < e.getValue().size(); t++) {
+                    src.append(in).append(waiting(r, i, t)).append(" = ")
+                            .append(i == 1 ? now(r, t) : waiting(r, i - 1, t)).append(";\n");
+                }
+            }
+        }
+        carriedUpdates();
+    }
+
+    private int fusedStride() {
+        for (int j = 0; j < l.period; j++) {
+            for (int a = 0; a < l.kind[j].length; a++) {
+                if (l.kind[j][a] == Loop.EXTERNAL) {
+                    return l.stride[j][a];
+                }
+            }
+        }
+        return 1;
+    }
+
+    /** In how many iterations the cell an operand at ref reads is finished. */
+    private static int delay(int ref, java.util.Map<Integer, Integer> lowest, int stride) {
+        return (ref - lowest.get(Math.floorMod(ref, stride))) / stride;
+    }
+
+    /** " + " or " - ": how contribution key enters its cell (x − y and x + (−y) are one IEEE operation). */
+    private String sign(int key) {
+        int j = key / 2;
+        int a = key % 2;
+        return contribution(j, a).startsWith("-") ? " - " : " + ";
+    }
+
+    private static String now(int ref, int t) {
+        return "T" + ref + "_" + t;
+    }
+
+    private static String waiting(int ref, int i, int t) {
+        return "Q" + ref + "_" + i + "_" + t;
     }
 
     /**

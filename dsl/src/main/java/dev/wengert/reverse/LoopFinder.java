@@ -76,7 +76,7 @@ final class LoopFinder {
                 }
             }
             if (best != null) {
-                best = bestPhase(best, bestRun);
+                best = bestPhase(best, bestRun, root);
                 loops.add(best);
                 i = best.end();
             } else {
@@ -92,14 +92,21 @@ final class LoopFinder {
      * to the next: the recording's first iteration often differs from the rest (a sum that
      * starts from a constant), so the loop is found starting mid-body, where the body needs the
      * previous iteration's values; each such value costs a store going forward and a load going
-     * back. A phase may give up one iteration for that.
+     * back. A phase may give up one iteration for that. Among phases with as few, one that
+     * ends at the output is preferred: a gradient can then run that loop forward and backward
+     * in one pass (LoopCode.fused).
      */
-    private Loop bestPhase(Loop found, int run) {
+    private Loop bestPhase(Loop found, int run, int root) {
         Loop best = found;
         int p = found.period;
         for (int shift = 1; shift < p; shift++) {
             Loop l = describe(found.lo + shift, p, (run - shift) / p);
-            if (l != null && carried(l) < carried(best) && l.count * p >= found.count * p - p) {
+            if (l == null || l.count * p < found.count * p - p) {
+                continue;
+            }
+            int c = carried(l);
+            int b = carried(best);
+            if (c < b || c == b && l.last() == root && best.last() != root) {
                 best = l;
             }
         }

@@ -8,6 +8,7 @@ import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.NaryRule;
 import dev.wengert.rules.UnaryRule;
 
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -419,6 +420,11 @@ public final class Tape implements Displayable {
      * (a branch would go the other way): the caller must record again.
      */
     public boolean replay(int[] leaves, double[] x) {
+        return replay(leaves, x, null);
+    }
+
+    /** The replay, running loop {@code fuse} (if not null) with its backward ({@link #replayAndSweep}). */
+    private boolean replay(int[] leaves, double[] x, Loop fuse) {
         if (program.code == null || program.codeSize != size) {
             compileProgram();
         }
@@ -536,7 +542,11 @@ public final class Tape implements Displayable {
                 }
                 case Program.LOOP -> {
                     Loop l = loops[loop++];
-                    runForward(l, val, part);
+                    if (l == fuse) {
+                        run(l.fused, l, val, adjoint, part);
+                    } else {
+                        runForward(l, val, part);
+                    }
                     i = l.last();
                 }
                 default -> throw new IllegalStateException("replay: node #" + i + " (" + opName(i)
@@ -678,7 +688,7 @@ public final class Tape implements Displayable {
             loopsNote = "no loops found";
             return;
         }
-        String failed = LoopCode.generate(found);
+        String failed = LoopCode.generate(found, root);
         if (failed != null) {
             loopsNote = "loops not generated: " + failed;
             return;
@@ -703,8 +713,13 @@ public final class Tape implements Displayable {
     /** The generated loops, or why there are none, for CompiledFn.toString(). */
     String loopsSummary() {
         if (loops != null) {
+            boolean fused = false;
+            for (Loop l : loops) {
+                fused |= l.fused != null;
+            }
             return loops.length + " loop" + (loops.length == 1 ? "" : "s") + " run as generated code ("
-                    + loopOperations() + " operations)";
+                    + loopOperations() + " operations" + (fused ? "; the one that ends at the output runs forward and "
+                    + "backward in one pass" : "") + ")";
         }
         return loopsNote;
     }
@@ -720,8 +735,12 @@ public final class Tape implements Displayable {
     }
 
     private static void runBackward(Loop l, double[] v, double[] a, double[] pt) {
+        run(l.backward, l, v, a, pt);
+    }
+
+    private static void run(MethodHandle code, Loop l, double[] v, double[] a, double[] pt) {
         try {
-            l.backward.invokeExact(v, a, pt);
+            code.invokeExact(v, a, pt);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -948,23 +967,31 @@ public final class Tape implements Displayable {
      * propagates, so 0·∞ gives NaN there as before).
      */
     private void sweepKnownReach(int root, double seed) {
-        final double[] adj = adjoint;
-        final boolean[] hit = reached;
-        final int[] st = start;
-        final int[] in = args;
-        final double[] p = partials;
         clearAdjoints();
-        adj[root] += seed;
-        int e = st[root + 1];
-        int low = program != null && program.code != null ? program.firstOp : 0;
+        adjoint[root] += seed;
         // the loops at or below the root; the root may sit inside one (what f returned was not
         // the last thing it recorded): that loop runs from there, its later slots being dead
         int next = loops == null ? -1 : loops.length - 1;
         while (next >= 0 && loops[next].lo > root) {
             next--;
         }
-        int top = next >= 0 ? Math.min(loops[next].last(), root) : -1;
-        for (int i = root; i >= low; i--) {
+        sweepFrom(root, start[root + 1], next);
+        finishSweep(root, root);
+    }
+
+    /**
+     * The known-reach sweep from node {@code from} down, {@code e} being where the arguments of
+     * the node above it start and {@code next} the index of the highest loop not yet swept.
+     */
+    private void sweepFrom(int from, int e, int next) {
+        final double[] adj = adjoint;
+        final boolean[] hit = reached;
+        final int[] st = start;
+        final int[] in = args;
+        final double[] p = partials;
+        int low = program != null && program.code != null ? program.firstOp : 0;
+        int top = next >= 0 ? Math.min(loops[next].last(), from) : -1;
+        for (int i = from; i >= low; i--) {
             if (i == top) {
                 Loop l = loops[next--];
                 runBackward(l, value, adj, p);
@@ -982,7 +1009,47 @@ public final class Tape implements Displayable {
             }
             e = s;
         }
+    }
+
+    /**
+     * Whether {@link #replayAndSweep} applies to a gradient of {@code root}: a generated loop
+     * ends at the root and has a fused method (forward and backward in one pass), and the last
+     * sweep, from the same root, found what it reaches.
+     */
+    boolean replaysWithSweep(int root) {
+        return reachedFrom == root && reachedSize == size && program != null && program.code != null
+                && program.codeSize == size && fusedLoopAt(root) >= 0;
+    }
+
+    /** The index of the generated loop that ends at root and has a fused method, or −1. */
+    private int fusedLoopAt(int root) {
+        for (int m = loops == null ? -1 : loops.length - 1; m >= 0; m--) {
+            if (loops[m].last() == root && loops[m].fused != null) {
+                return m;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A replay and the backward sweep from {@code root} (seed 1), with the loop that ends at the
+     * root run forward and backward in one pass ({@link #replaysWithSweep} must hold): the
+     * adjoints are cleared and seeded first, the replay runs that loop's fused code, and the
+     * sweep goes on from the node below the loop. The adjoints are the same, to the bit, as
+     * those of {@link #replay} and {@link #backward}. Returns false when a guard fails, as
+     * {@link #replay} does.
+     */
+    boolean replayAndSweep(int[] leaves, double[] x, int root) {
+        int m = fusedLoopAt(root);
+        Loop l = loops[m];
+        clearAdjoints();
+        adjoint[root] += 1.0;
+        if (!replay(leaves, x, l)) {
+            return false;
+        }
+        sweepFrom(l.lo - 1, start[l.lo], m - 1);
         finishSweep(root, root);
+        return true;
     }
 
     /**

@@ -84,6 +84,7 @@ class GeneratedLoopsTest {
         // so the loop has the other 298
         assertEquals(298 * 8, c.generatedOperations(), c.toString());
         assertTrue(c.toString().contains("1 loop run as generated code"), c.toString());
+        assertTrue(c.toString().contains("forward and backward in one pass"), c.toString());
         agrees(f, c, points(n, 20, 4));
         assertEquals(1, c.recordings());
     }
@@ -311,6 +312,148 @@ class GeneratedLoopsTest {
             }
         }
         assertTrue(generated >= 50, generated + " of 60 programs had generated loops");
+    }
+
+    /**
+     * Functions that return a loop's sum run that loop forward and backward in one pass, the
+     * contributions to each input's adjoint delayed until the sweep's order can be kept. Random
+     * bodies whose terms read inputs at strides 1 and 2, with several offsets (so one input is
+     * read by up to four iterations), behind comparisons at times, and sometimes also carrying
+     * a value (which rules the one pass out): every one agrees to the bit with a fresh
+     * recording, at random points and at points with a NaN or an infinity.
+     */
+    @Test
+    void loopsThatSumTheOutputRunForwardAndBackwardInOnePassWithTheSweepsNumbers() {
+        int onePass = 0;
+        for (long seed = 1; seed <= 60; seed++) {
+            Random r = new Random(seed);
+            Fn f = randomSum(r, 1 + r.nextInt(2));
+            int n = 80;
+            double[][] x = points(n, 6, 300 + seed);
+            x[4][7] = Double.NaN;
+            x[5][9] = Double.POSITIVE_INFINITY;
+            CompiledFn c = compile(f, x[0]);
+            c.gradient(x[0]);
+            c.gradient(x[0]);
+            onePass += c.toString().contains("one pass") ? 1 : 0;
+            try {
+                agrees(f, c, x);
+            } catch (AssertionError e) {
+                throw new AssertionError("program " + seed + " (" + c + "): " + e.getMessage(), e);
+            }
+        }
+        assertTrue(onePass >= 30, onePass + " of 60 programs ran in one pass");
+    }
+
+    /**
+     * Inputs that take several contributions in one iteration (x[i] three times, x[i+1] twice)
+     * and from up to three iterations, at strides 1 and 2: the order in which they are added
+     * is the sweep's, which shows in the last bits.
+     */
+    @Test
+    void anInputsContributionsAreAddedInTheSweepsOrder() {
+        Fn strideOne = x -> {
+            Num s = constant(0.5);
+            for (int i = 0; i + 2 < x.length; i++) {
+                Num t = x[i].times(x[i + 1]).times(x[i]).plus(x[i]).times(x[i + 1]).minus(x[i + 2].square());
+                s = s.plus(t);
+            }
+            return s;
+        };
+        Fn strideTwo = x -> {
+            Num s = constant(0.5);
+            for (int i = 0; 2 * i + 4 < x.length; i++) {
+                Num t = x[2 * i].times(x[2 * i + 2]).minus(x[2 * i + 1].times(x[2 * i + 4])).times(x[2 * i])
+                        .plus(sin(x[2 * i + 4]));
+                s = s.plus(t);
+            }
+            return s;
+        };
+        for (Fn f : new Fn[] {strideOne, strideTwo}) {
+            double[][] x = points(41, 8, 21);
+            CompiledFn c = compile(f, x[0]);
+            c.gradient(x[0]);
+            c.gradient(x[0]);
+            assertTrue(c.toString().contains("one pass"), c.toString());
+            agrees(f, c, x);
+        }
+    }
+
+    /** Σ over i of a random term of x[s·i + o] (o < 4), as one running sum that f returns. */
+    private static Fn randomSum(Random r, int stride) {
+        int size = 3 + r.nextInt(8);
+        int[] kind = new int[size];
+        int[][] src = new int[size][2];
+        double[] k = new double[size];
+        boolean[] guarded = new boolean[size];
+        boolean carries = r.nextInt(5) == 0;
+        for (int j = 0; j < size; j++) {
+            kind[j] = r.nextInt(19);
+            k[j] = 0.25 + 2 * r.nextDouble();
+            guarded[j] = r.nextInt(8) == 0;
+            for (int a = 0; a < 2; a++) {
+                // an earlier value of this iteration, or (mostly, so that an input's adjoint
+                // takes several contributions) an input at one of four offsets
+                src[j][a] = j > 0 && r.nextInt(3) == 0 ? r.nextInt(j) : 200 + r.nextInt(4);
+            }
+        }
+        if (carries) {
+            src[0][0] = 100;                                   // the previous iteration's last term
+        }
+        return x -> {
+            Num s = constant(0.5);
+            Num prev = x[0];
+            for (int i = 0; stride * i + 4 < x.length; i++) {
+                Num[] cur = new Num[size];
+                for (int j = 0; j < size; j++) {
+                    Num[] ab = new Num[2];
+                    for (int a = 0; a < 2; a++) {
+                        int q = src[j][a];
+                        ab[a] = q < 100 ? cur[q] : q == 100 ? prev : x[stride * i + q - 200];
+                    }
+                    Num y = op(kind[j], ab[0], ab[1], k[j]);
+                    cur[j] = guarded[j] && y.gt(ab[0]) ? y.times(0.5) : y;
+                }
+                prev = cur[size - 1];
+                s = s.plus(cur[size - 1]);
+            }
+            return s;
+        };
+    }
+
+    /**
+     * The one pass needs a sum's adjoint to come back unchanged, and each input's adjoint to
+     * take contributions from a few iterations only: here every term reads one parameter (its
+     * adjoint sums over all iterations, which the sweep adds last to first), and a product is
+     * carried along. Both run the usual way, with the same numbers.
+     */
+    @Test
+    void loopsTheOnePassCannotKeepTheSweepsOrderForRunTheUsualWay() {
+        Fn readsAParameterEveryIteration = x -> {
+            Num s = constant(0);
+            for (int i = 1; i < x.length; i++) {
+                s = s.plus(x[i].minus(x[0]).square());
+            }
+            return s;
+        };
+        Fn carriesAProduct = x -> {
+            Num s = constant(0);
+            Num prod = constant(1);
+            for (int i = 0; i < x.length; i++) {
+                prod = prod.times(x[i]);
+                s = s.plus(prod);
+            }
+            return s;
+        };
+        for (Fn f : new Fn[] {readsAParameterEveryIteration, carriesAProduct}) {
+            double[][] x = points(40, 5, 11);
+            CompiledFn c = compile(f, x[0]);
+            c.gradient(x[0]);
+            c.gradient(x[0]);
+            assertTrue(c.generatedOperations() > 0, c.toString());
+            assertFalse(c.toString().contains("one pass"), c.toString());
+            agrees(f, c, x);
+        }
     }
 
     /** A random program: a loop of 2–9 operations per iteration over n/2 − 1 iterations. */
