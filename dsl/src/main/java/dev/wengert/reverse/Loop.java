@@ -42,6 +42,15 @@ final class Loop {
     final int[][] stride;
     /** Per slot and operand: the partial recorded for it (used where the partial is constant). */
     final double[][] partial;
+    /**
+     * Per slot: whether its constant differs between iterations ({@code a.times(t[i])}), and
+     * whether its recorded partials do (then they are read from the partials array, as the
+     * interpreter reads them). {@code constants} holds the constants of the loop's nodes, by
+     * node − lo, when any slot's differs.
+     */
+    final boolean[] constantVaries;
+    final boolean[] partialVaries;
+    double[] constants;
     /** Position of slot j's first partial in iteration 0, and partials per iteration. */
     final int[] argOffset;
     final int argBase;
@@ -77,6 +86,8 @@ final class Loop {
         argOffset = new int[period];
         out = new byte[period];
         live = new boolean[period];
+        constantVaries = new boolean[period];
+        partialVaries = new boolean[period];
     }
 
     /** One past the loop's last node. */

@@ -161,10 +161,13 @@ final class LoopCode {
     private boolean[] store;
     /** Slots read by the next iteration. */
     private boolean[] carried;
+    /** Whether this loop's constants array K… is declared yet. */
+    private boolean constantsField;
 
     private void loop(int m, Loop l, int root) {
         this.m = m;
         this.l = l;
+        constantsField = false;
         int p = l.period;
         need = new boolean[p];
         store = new boolean[p];
@@ -349,7 +352,7 @@ final class LoopCode {
 
     /** The value of an arithmetic slot from its operands: the expressions of Tape.replay. */
     private String value(int j, String a, String b) {
-        String k = literal(l.konst[j]);
+        String k = constant(j);
         return switch (l.code[j]) {
             case Program.ADD -> a + " + " + b;
             case Program.ADD_K -> a + " + " + k;
@@ -612,7 +615,7 @@ final class LoopCode {
                 adj[j] = "0";                                  // reached, but nothing flowed in
             }
             for (int a = 0; a < l.kind[j].length; a++) {
-                boolean copy = LoopFinder.constantPartials(l.code[j]) && l.partial[j][a] == 1.0;
+                boolean copy = fixedPartials(j) && l.partial[j][a] == 1.0;
                 String c = copy ? adj[j] : "?";
                 int r = l.ref[j][a];
                 switch (l.kind[j][a]) {
@@ -825,7 +828,7 @@ final class LoopCode {
 
     /** partial × adjoint of operand a of slot j, as the sweep computes it (×1 and ×−1 are exact). */
     private String contribution(int j, int a) {
-        if (LoopFinder.constantPartials(l.code[j])) {
+        if (fixedPartials(j)) {
             double c = l.partial[j][a];
             if (c == 1.0) {
                 return "A" + j;
@@ -878,7 +881,7 @@ final class LoopCode {
     /** Operand a's partial of slot j: the expressions of Tape.replay (constants as recorded). */
     private String partialExpr(int j, int a) {
         byte c = l.code[j];
-        if (LoopFinder.constantPartials(c)) {
+        if (fixedPartials(j)) {
             return literal(l.partial[j][a]);
         }
         return switch (c) {
@@ -887,8 +890,32 @@ final class LoopCode {
             case Program.K_DIV -> "-u" + j + " / " + backwardOperand(j, 0);
             case Program.SQUARE -> "2.0 * " + backwardOperand(j, 0);
             case Program.RECIPROCAL -> "-u" + j + " * u" + j;
-            default -> "pt[q + " + (l.argOffset[j] + a) + "]";     // a rule call's partial, stored going forward
+            // a rule call's partial, stored going forward; or a constant one that differs
+            // between iterations, stored when recording
+            default -> "pt[q + " + (l.argOffset[j] + a) + "]";
         };
+    }
+
+    /**
+     * Slot j's constant: a literal, or, where it differs between iterations, read from the
+     * loop's constants (node b + j is element b + j − lo).
+     */
+    private String constant(int j) {
+        if (!l.constantVaries[j]) {
+            return literal(l.konst[j]);
+        }
+        if (!constantsField) {
+            fields.append("  private static final double[] K").append(m).append(";\n");
+            init.append("    K").append(m).append(" = (double[]) d[").append(data.size()).append("];\n");
+            data.add(l.constants);
+            constantsField = true;
+        }
+        return "K" + m + "[b + " + (j - l.lo) + "]";
+    }
+
+    /** Whether slot j's partials are the same recorded constants in every iteration. */
+    private boolean fixedPartials(int j) {
+        return LoopFinder.constantPartials(l.code[j]) && !l.partialVaries[j];
     }
 
     /** A double as an exact Java literal. */

@@ -3,6 +3,7 @@ package dev.wengert.reverse;
 import dev.wengert.reverse.Tape.Program;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -129,10 +130,12 @@ final class LoopFinder {
         if (c != code[j] || !loopable(c) || op[i] != op[j]) {
             return false;
         }
-        if (hasConstant(c) && Double.doubleToRawLongBits(konst[i]) != Double.doubleToRawLongBits(konst[j])) {
+        boolean sameConstant = !hasConstant(c)
+                || Double.doubleToRawLongBits(konst[i]) == Double.doubleToRawLongBits(konst[j]);
+        if (!sameConstant && !constantMayVary(c)) {
             return false;
         }
-        if (constantPartials(c)) {
+        if (constantPartials(c) && sameConstant) {
             for (int a = 0, n = start[i + 1] - start[i]; a < n; a++) {
                 if (Double.doubleToRawLongBits(partials[start[i] + a])
                         != Double.doubleToRawLongBits(partials[start[j] + a])) {
@@ -151,6 +154,19 @@ final class LoopFinder {
         return switch (c) {
             case Program.ADD_K, Program.SUB_K, Program.K_SUB, Program.MUL_K, Program.DIV_K, Program.K_DIV,
                  Program.BINARY_K, Program.K_BINARY -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Arithmetic with a constant whose constant may differ from one iteration to the next
+     * ({@code a.times(t[i])} over a {@code double[] t}): the generated code reads it, and a
+     * partial that follows it, from arrays. A rule's constant is bound into its functions, so
+     * it may not.
+     */
+    static boolean constantMayVary(byte c) {
+        return switch (c) {
+            case Program.ADD_K, Program.SUB_K, Program.K_SUB, Program.MUL_K, Program.DIV_K, Program.K_DIV -> true;
             default -> false;
         };
     }
@@ -226,7 +242,30 @@ final class LoopFinder {
         if (k < MIN_COUNT || k * p < MIN_OPERATIONS || aliased(l)) {
             return null;
         }
+        varying(l);
         return l;
+    }
+
+    /** Marks the slots whose constant or recorded partials differ between iterations, and keeps the constants. */
+    private void varying(Loop l) {
+        int p = l.period;
+        for (int j = 0; j < p; j++) {
+            int n0 = l.lo + j;
+            for (int k = 1; k < l.count; k++) {
+                int n = n0 + k * p;
+                if (hasConstant(code[n]) && Double.doubleToRawLongBits(konst[n]) != Double.doubleToRawLongBits(konst[n0])) {
+                    l.constantVaries[j] = true;
+                }
+                for (int a = 0; a < l.kind[j].length; a++) {
+                    if (Double.doubleToRawLongBits(partials[start[n] + a]) != Double.doubleToRawLongBits(partials[start[n0] + a])) {
+                        l.partialVaries[j] = true;
+                    }
+                }
+            }
+            if (l.constantVaries[j] && l.constants == null) {
+                l.constants = Arrays.copyOfRange(konst, l.lo, l.end());
+            }
+        }
     }
 
     /** Whether the sweep reached the same slots of iteration k as of iteration 0. */

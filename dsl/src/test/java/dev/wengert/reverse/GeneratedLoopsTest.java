@@ -325,9 +325,11 @@ class GeneratedLoopsTest {
     @Test
     void loopsThatSumTheOutputRunForwardAndBackwardInOnePassWithTheSweepsNumbers() {
         int onePass = 0;
+        int onePassVarying = 0;
         for (long seed = 1; seed <= 60; seed++) {
             Random r = new Random(seed);
-            Fn f = randomSum(r, 1 + r.nextInt(2));
+            boolean varying = seed % 2 == 0;
+            Fn f = randomSum(r, 1 + r.nextInt(2), varying);
             int n = 80;
             double[][] x = points(n, 6, 300 + seed);
             x[4][7] = Double.NaN;
@@ -336,13 +338,62 @@ class GeneratedLoopsTest {
             c.gradient(x[0]);
             c.gradient(x[0]);
             onePass += c.toString().contains("one pass") ? 1 : 0;
+            onePassVarying += varying && c.toString().contains("one pass") ? 1 : 0;
             try {
                 agrees(f, c, x);
             } catch (AssertionError e) {
                 throw new AssertionError("program " + seed + " (" + c + "): " + e.getMessage(), e);
             }
         }
-        assertTrue(onePass >= 30, onePass + " of 60 programs ran in one pass");
+        assertTrue(onePass >= 20, onePass + " of 60 programs ran in one pass");
+        assertTrue(onePassVarying >= 5, onePassVarying + " of them with constants that change with i");
+    }
+
+    /**
+     * Loops over {@code double[]} data record a different constant in every iteration
+     * ({@code a.times(t[i])}); they run as generated code all the same, the constants and the
+     * partials that follow them read from arrays. A least-squares loss over data (parameters
+     * read by every iteration: two passes) and a weighted sum over inputs (one pass).
+     */
+    @Test
+    void loopsOverDoubleDataRunAsGeneratedCode() {
+        int m = 200;
+        double[] t = new double[m];
+        double[] y = new double[m];
+        double[] w = new double[m];
+        for (int i = 0; i < m; i++) {
+            t[i] = 0.05 * i;
+            y[i] = 1.5 * Math.exp(-0.3 * t[i]) + 0.01 * Math.sin(7 * i);
+            w[i] = 1 + 0.5 * Math.cos(i);
+        }
+        Fn leastSquares = p -> {
+            Num s = constant(0);
+            for (int i = 0; i < m; i++) {
+                Num r = p[0].times(exp(p[1].times(-t[i]))).minus(y[i]);
+                s = s.plus(r.square().times(w[i]));
+            }
+            return s.div(m);
+        };
+        CompiledFn fit = compile(leastSquares, 1.0, 0.2);
+        fit.gradient(1.0, 0.2);
+        fit.gradient(1.0, 0.2);
+        assertTrue(fit.generatedOperations() > 190 * 7, fit.toString());
+        agrees(leastSquares, fit, new double[][] {{1.4, 0.31}, {-2, 3}, {0.5, Double.NaN}});
+
+        Fn weighted = x -> {
+            Num s = constant(0);
+            for (int i = 0; i + 1 < x.length; i++) {
+                s = s.plus(x[i].minus(y[i]).square().times(w[i]).plus(t[i] / (1 + i)).minus(x[i + 1].div(w[i])));
+            }
+            return s;
+        };
+        double[][] x = points(m, 5, 31);
+        CompiledFn sum = compile(weighted, x[0]);
+        sum.gradient(x[0]);
+        sum.gradient(x[0]);
+        assertTrue(sum.generatedOperations() > 190 * 6, sum.toString());
+        assertTrue(sum.toString().contains("one pass"), sum.toString());
+        agrees(weighted, sum, x);
     }
 
     /**
@@ -379,8 +430,11 @@ class GeneratedLoopsTest {
         }
     }
 
-    /** Σ over i of a random term of x[s·i + o] (o < 4), as one running sum that f returns. */
-    private static Fn randomSum(Random r, int stride) {
+    /**
+     * Σ over i of a random term of x[s·i + o] (o < 4), as one running sum that f returns; with
+     * {@code varying}, the term's constants change with i.
+     */
+    private static Fn randomSum(Random r, int stride, boolean varying) {
         int size = 3 + r.nextInt(8);
         int[] kind = new int[size];
         int[][] src = new int[size][2];
@@ -411,7 +465,7 @@ class GeneratedLoopsTest {
                         int q = src[j][a];
                         ab[a] = q < 100 ? cur[q] : q == 100 ? prev : x[stride * i + q - 200];
                     }
-                    Num y = op(kind[j], ab[0], ab[1], k[j]);
+                    Num y = op(kind[j], ab[0], ab[1], varying ? k[j] + 0.001 * i : k[j]);
                     cur[j] = guarded[j] && y.gt(ab[0]) ? y.times(0.5) : y;
                 }
                 prev = cur[size - 1];
