@@ -164,10 +164,12 @@ public final class CompiledFn {
      * same operations again and again; once the compiled function has been replayed for a
      * while (0.03–0.1 s of work; {@code -Dwengert.codegen=N} sets the threshold in replayed
      * operations, {@code off} disables it), those runs are compiled to Java loops that the JIT
-     * treats like hand-written code. They give the same values and gradients to the bit. When
-     * f returns what a loop sums ({@code s = s.plus(term)}, each term reading inputs that move
-     * with the loop), a gradient runs that loop forward and backward in one pass, with nothing
-     * stored in between ({@link #toString()} says so). A tape with array operations ({@code Tensor}) is not generated: its operations already run
+     * treats like hand-written code. They give the same values and gradients to the bit. Loops
+     * over {@code double[]} data count too (a constant that changes with the iteration, as in
+     * {@code p[0].times(t[i])}). When f returns what a loop sums ({@code s = s.plus(term)},
+     * each term reading inputs that move with the loop), a gradient runs that loop forward and
+     * backward in one pass, with nothing stored in between ({@link #toString()} says so). A
+     * tape with array operations ({@code Tensor}) is not generated: its operations already run
      * as whole-array loops.
      *
      * <pre>{@code

@@ -182,7 +182,8 @@ public final class Special {
      * softplus over {@code n} values: {@code out[o + k] = softplus(x[x0 + k])} and
      * {@code partial[k] = σ(x[x0 + k])}, exactly {@link #softplus(double)} and
      * {@link #sigmoid(double)} (array operations use it; a scalar rule computes its value and
-     * partial apart). The two share one {@code exp(−|x|)}.
+     * partial apart). The two share one {@code exp(−|x|)}. {@code x} and {@code out} may be one
+     * array (a tape's values) if the two ranges do not overlap.
      *
      * <p>Why two loops per block: a call to the {@code exp} intrinsic followed by one to
      * {@code log} on its result runs at the two calls' summed latency (~13 ns an element here),
