@@ -90,6 +90,11 @@ final class Loop {
         partialVaries = new boolean[period];
     }
 
+    /** Whether slot j's partials are the same recorded constants in every iteration. */
+    boolean fixedPartials(int j) {
+        return LoopFinder.constantPartials(code[j]) && !partialVaries[j];
+    }
+
     /** One past the loop's last node. */
     int end() {
         return lo + period * count;

@@ -193,7 +193,7 @@ final class LoopCode {
         }
         forward();
         backward();
-        if (root == l.last() && fusable()) {
+        if (root == l.last() && new OnePass(l, carried).possible()) {
             fused();
             fusedLoops.add(m);
         }
@@ -488,7 +488,7 @@ final class LoopCode {
                         if (!fusing || first) {
                             add(carriedOut(l.ref[j][a], first), c, carryHas, l.ref[j][a]);
                         }
-                        // fused, later iterations pass on the adjoint they were given (fusable())
+                        // fused, later iterations pass on the adjoint they were given (OnePass)
                     }
                     default -> {
                         if (fusing) {
@@ -539,108 +539,8 @@ final class LoopCode {
     }
 
     /**
-     * Whether this loop, which ends at the output, can run its backward during its forward
-     * pass ({@link #fused}). That needs, before the loop has run, every adjoint an iteration
-     * is given, and a way to add each contribution to the adjoint array in the sweep's order:
-     * <ul>
-     *   <li>every carried adjoint passes from one iteration to the previous unchanged, as a
-     *       running sum's does (∂(s + t)/∂s = 1): then each iteration is given the output's
-     *       seed, or 0 ({@link #passesCarriedAdjointsOn});
-     *   <li>every external operand moves with one positive stride, so a cell of the array is
-     *       read by a few consecutive iterations at most and can be finished once the last of
-     *       them has run (parameters read by every iteration, stride 0, are not);
-     *   <li>no node before the loop that takes a carried adjoint is also an external operand.
-     * </ul>
-     */
-    private boolean fusable() {
-        int p = l.period;
-        if (!carried[p - 1]) {
-            return false;
-        }
-        int stride = 0;
-        for (int j = 0; j < p; j++) {
-            if (l.liveLast[j] && !l.live[j] || carried[j] && l.out[j] == Loop.OUT_ALL) {
-                return false;
-            }
-            for (int a = 0; a < l.kind[j].length; a++) {
-                if (l.kind[j][a] == Loop.EXTERNAL) {
-                    int st = l.stride[j][a];
-                    if (st <= 0 || stride != 0 && st != stride) {
-                        return false;
-                    }
-                    stride = st;
-                }
-            }
-        }
-        for (int c = 0; c < p; c++) {
-            if (!carried[c]) {
-                continue;
-            }
-            long node = l.lo - p + c;
-            for (int j = 0; j < p; j++) {
-                for (int a = 0; a < l.kind[j].length; a++) {
-                    long d = node - l.ref[j][a];
-                    if (l.kind[j][a] == Loop.EXTERNAL && d >= 0 && d % stride == 0 && d / stride < l.count) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return passesCarriedAdjointsOn(l.live, false) && passesCarriedAdjointsOn(l.liveLast, true);
-    }
-
-    /**
-     * Whether an iteration (the last, or any other) hands each carried adjoint back exactly as
-     * it was given it. Followed symbolically through the backward body: an adjoint is "G<j>"
-     * (what carried slot j was given), "0" (exactly 0.0) or "?" (anything else); a contribution
-     * with partial exactly 1 copies its adjoint (the first into a local is assigned, see
-     * {@link #backwardBody}), any other makes "?", and so does a second one.
-     */
-    private boolean passesCarriedAdjointsOn(boolean[] live, boolean last) {
-        int p = l.period;
-        String[] adj = new String[p];
-        String[] back = new String[p];
-        for (int j = 0; j < p; j++) {
-            if (live[j] && carried[j]) {
-                adj[j] = given(j);
-            } else if (live[j] && (l.out[j] == Loop.OUT_ALL || l.out[j] == Loop.OUT_LAST && last)) {
-                adj[j] = "?";
-            }
-        }
-        for (int j = p - 1; j >= 0; j--) {
-            if (!live[j]) {
-                continue;
-            }
-            if (adj[j] == null) {
-                adj[j] = "0";                                  // reached, but nothing flowed in
-            }
-            for (int a = 0; a < l.kind[j].length; a++) {
-                boolean copy = fixedPartials(j) && l.partial[j][a] == 1.0;
-                String c = copy ? adj[j] : "?";
-                int r = l.ref[j][a];
-                switch (l.kind[j][a]) {
-                    case Loop.INTERNAL -> adj[r] = adj[r] == null ? c : "?";
-                    case Loop.CARRIED -> back[r] = back[r] == null ? c : "?";
-                    default -> { }
-                }
-            }
-        }
-        for (int c = 0; c < p; c++) {
-            if (carried[c] && !(back[c] == null ? "0" : back[c]).equals(given(c))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** What carried slot j is given in the last iteration: the output's seed (its adjoint cell), or 0. */
-    private String given(int j) {
-        return l.out[j] != Loop.OUT_NONE ? "G" + j : "0";
-    }
-
-    /**
      * {@code fb<m>(v, a, pt)}: forward and backward in one pass, for a loop that ends at the
-     * output and passes its carried adjoints on unchanged ({@link #fusable}). The caller has
+     * output and passes its carried adjoints on unchanged ({@link OnePass}). The caller has
      * cleared the adjoints and seeded the output; each iteration computes its values, then its
      * backward from the adjoints it is given (the seed, or 0), using the values still in
      * locals: nothing is stored for a second pass, nothing recomputed.
@@ -828,7 +728,7 @@ final class LoopCode {
 
     /** partial × adjoint of operand a of slot j, as the sweep computes it (×1 and ×−1 are exact). */
     private String contribution(int j, int a) {
-        if (fixedPartials(j)) {
+        if (l.fixedPartials(j)) {
             double c = l.partial[j][a];
             if (c == 1.0) {
                 return "A" + j;
@@ -881,7 +781,7 @@ final class LoopCode {
     /** Operand a's partial of slot j: the expressions of Tape.replay (constants as recorded). */
     private String partialExpr(int j, int a) {
         byte c = l.code[j];
-        if (fixedPartials(j)) {
+        if (l.fixedPartials(j)) {
             return literal(l.partial[j][a]);
         }
         return switch (c) {
@@ -911,11 +811,6 @@ final class LoopCode {
             constantsField = true;
         }
         return "K" + m + "[b + " + (j - l.lo) + "]";
-    }
-
-    /** Whether slot j's partials are the same recorded constants in every iteration. */
-    private boolean fixedPartials(int j) {
-        return LoopFinder.constantPartials(l.code[j]) && !l.partialVaries[j];
     }
 
     /** A double as an exact Java literal. */
