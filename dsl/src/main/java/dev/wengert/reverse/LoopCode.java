@@ -21,8 +21,12 @@ import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -471,7 +475,7 @@ final class LoopCode {
             }
         }
         boolean group = oneStride();
-        java.util.Map<String, StringBuilder> cells = new java.util.LinkedHashMap<>();
+        Map<String, StringBuilder> cells = new LinkedHashMap<>();
         for (int j = p - 1; j >= 0; j--) {
             if (!live[j]) {
                 continue;                                     // the sweep does not reach it: skipped, as there
@@ -532,7 +536,7 @@ final class LoopCode {
     /** Whether backwardBody writes the fused method's part of an iteration. */
     private boolean fusing;
     /** Fused: each external operand's contribution in this iteration, by termKey. */
-    private final java.util.Map<Integer, String> terms = new java.util.HashMap<>();
+    private final Map<Integer, String> terms = new HashMap<>();
 
     private static int termKey(int j, int a) {
         return 2 * j + a;
@@ -561,7 +565,7 @@ final class LoopCode {
         int stride = fusedStride();
         // the external operands' contributions, per ref in the sweep's order (as backwardBody
         // visits them in an iteration with every slot live)
-        java.util.TreeMap<Integer, List<Integer>> byRef = new java.util.TreeMap<>();
+        TreeMap<Integer, List<Integer>> byRef = new TreeMap<>();
         for (int j = p - 1; j >= 0; j--) {
             for (int a = 0; l.live[j] && a < l.kind[j].length; a++) {
                 if (l.kind[j][a] == Loop.EXTERNAL) {
@@ -569,7 +573,7 @@ final class LoopCode {
                 }
             }
         }
-        java.util.Map<Integer, Integer> lowest = new java.util.HashMap<>();   // residue → smallest ref
+        Map<Integer, Integer> lowest = new HashMap<>();   // residue → smallest ref
         for (int r : byRef.keySet()) {
             lowest.putIfAbsent(Math.floorMod(r, stride), r);
         }
@@ -633,8 +637,8 @@ final class LoopCode {
     }
 
     /** One iteration of fb…: values, adjoints, the finished cells, the delay line, the carried values. */
-    private void fusedIteration(boolean first, boolean last, java.util.TreeMap<Integer, List<Integer>> byRef,
-                                java.util.Map<Integer, Integer> lowest, int stride) {
+    private void fusedIteration(boolean first, boolean last, TreeMap<Integer, List<Integer>> byRef,
+                                Map<Integer, Integer> lowest, int stride) {
         String in = "      ";
         forwardStatements();
         fusing = true;
@@ -689,7 +693,7 @@ final class LoopCode {
     }
 
     /** In how many iterations the cell an operand at ref reads is finished. */
-    private static int delay(int ref, java.util.Map<Integer, Integer> lowest, int stride) {
+    private static int delay(int ref, Map<Integer, Integer> lowest, int stride) {
         return (ref - lowest.get(Math.floorMod(ref, stride))) / stride;
     }
 
