@@ -167,8 +167,9 @@ public final class CompiledFn {
      * treats like hand-written code. They give the same values and gradients to the bit. Loops
      * over {@code double[]} data count too (a constant that changes with the iteration, as in
      * {@code p[0].times(t[i])}). When f returns what a loop sums ({@code s = s.plus(term)},
-     * each term reading inputs that move with the loop), a gradient runs that loop forward and
-     * backward in one pass, with nothing stored in between ({@link #toString()} says so). A
+     * each term reading inputs that move with the loop), possibly scaled or shifted
+     * ({@code s.div(m)}), a gradient runs that loop forward and backward in one pass, with
+     * nothing stored in between ({@link #toString()} says so). A
      * tape with array operations ({@code Tensor}) is not generated: its operations already run
      * as whole-array loops.
      *

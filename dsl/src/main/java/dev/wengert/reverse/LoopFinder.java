@@ -49,8 +49,10 @@ final class LoopFinder {
     /**
      * The loops between {@code from} and the end of the tape, in order, with what reads each
      * slot from outside: other nodes, the guards' nodes ({@code guardNodes}) and {@code root}.
+     * A loop's phase is chosen to end at {@code end} where it can (the output, or the start of
+     * a chain of operations leading to it).
      */
-    List<Loop> find(int from, int root, int[] guardNodes) {
+    List<Loop> find(int from, int root, int end, int[] guardNodes) {
         List<Loop> loops = new ArrayList<>();
         int i = from;
         while (i < size) {
@@ -77,7 +79,7 @@ final class LoopFinder {
                 }
             }
             if (best != null) {
-                best = bestPhase(best, bestRun, root);
+                best = bestPhase(best, bestRun, end);
                 loops.add(best);
                 i = best.end();
             } else {
@@ -97,7 +99,7 @@ final class LoopFinder {
      * ends at the output is preferred: a gradient can then run that loop forward and backward
      * in one pass (LoopCode.fused).
      */
-    private Loop bestPhase(Loop found, int run, int root) {
+    private Loop bestPhase(Loop found, int run, int end) {
         Loop best = found;
         int p = found.period;
         for (int shift = 1; shift < p; shift++) {
@@ -107,7 +109,7 @@ final class LoopFinder {
             }
             int c = carried(l);
             int b = carried(best);
-            if (c < b || c == b && l.last() == root && best.last() != root) {
+            if (c < b || c == b && l.last() == end && best.last() != end) {
                 best = l;
             }
         }

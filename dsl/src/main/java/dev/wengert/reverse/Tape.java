@@ -142,6 +142,13 @@ public final class Tape implements Displayable {
     // and sweeps from the output run them instead of interpreting their nodes. Built when the
     // tape has been replayed often enough to pay for the compiler (see codegenAfter()).
     private Loop[] loops;
+    /**
+     * The output the loops were generated for, and the node from which it is a chain of
+     * one-operand operations with constant partials (itself if none): a loop ending there may
+     * run in one pass ({@link #replayAndSweep}).
+     */
+    private int loopsRoot = -1;
+    private int loopsEnd = -1;
     private boolean loopsTried;
     private String loopsNote;
     private long replayedNodes;
@@ -682,21 +689,41 @@ public final class Tape implements Displayable {
             guardNodes[g++] = guard.a();
             guardNodes[g++] = guard.b() >= 0 ? guard.b() : guard.a();
         }
+        int end = chainStart(root);
         List<Loop> found = new LoopFinder(program.code, op, program.konst, start, args, partials, reached, size)
-                .find(program.firstOp, root, guardNodes);
+                .find(program.firstOp, root, end, guardNodes);
         if (found.isEmpty()) {
             loopsNote = "no loops found";
             return;
         }
-        String failed = LoopCode.generate(found, root);
+        String failed = LoopCode.generate(found, end);
         if (failed != null) {
             loopsNote = "loops not generated: " + failed;
             return;
         }
         loops = found.toArray(new Loop[0]);
+        loopsRoot = root;
+        loopsEnd = end;
         for (Loop l : loops) {
             program.code[l.lo] = Program.LOOP;
         }
+    }
+
+    /**
+     * The node from which {@code root} is reached by a chain of one-operand operations whose
+     * partials are constants fixed when recording ({@code s.div(m)}, {@code s.times(0.5)},
+     * {@code s.plus(1)}, negation), each on the node just before it; root itself if it is not
+     * such an operation. Sweeping that chain needs no values, so it can run before a replay.
+     */
+    private int chainStart(int root) {
+        int i = root;
+        while (i > 0 && start[i + 1] - start[i] == 1 && args[start[i]] == i - 1 && switch (program.code[i]) {
+            case Program.ADD_K, Program.SUB_K, Program.K_SUB, Program.MUL_K, Program.DIV_K, Program.NEG -> true;
+            default -> false;
+        }) {
+            i--;
+        }
+        return i;
     }
 
     /** How many operations run as generated loops (0 until they are generated). */
@@ -718,8 +745,8 @@ public final class Tape implements Displayable {
                 fused |= l.fused != null;
             }
             return loops.length + " loop" + (loops.length == 1 ? "" : "s") + " run as generated code ("
-                    + loopOperations() + " operations" + (fused ? "; the one that ends at the output runs forward and "
-                    + "backward in one pass" : "") + ")";
+                    + loopOperations() + " operations" + (fused ? "; the one whose result f returns runs forward "
+                    + "and backward in one pass" : "") + ")";
         }
         return loopsNote;
     }
@@ -1013,18 +1040,19 @@ public final class Tape implements Displayable {
 
     /**
      * Whether {@link #replayAndSweep} applies to a gradient of {@code root}: a generated loop
-     * ends at the root and has a fused method (forward and backward in one pass), and the last
-     * sweep, from the same root, found what it reaches.
+     * ends at the root, or where the chain to it starts ({@link #chainStart}), and has a fused
+     * method (forward and backward in one pass), and the last sweep, from the same root, found
+     * what it reaches.
      */
     boolean replaysWithSweep(int root) {
-        return reachedFrom == root && reachedSize == size && program != null && program.code != null
-                && program.codeSize == size && fusedLoopAt(root) >= 0;
+        return root == loopsRoot && reachedFrom == root && reachedSize == size && program != null
+                && program.code != null && program.codeSize == size && fusedLoopAt(loopsEnd) >= 0;
     }
 
-    /** The index of the generated loop that ends at root and has a fused method, or −1. */
-    private int fusedLoopAt(int root) {
+    /** The index of the generated loop that ends at node end and has a fused method, or −1. */
+    private int fusedLoopAt(int end) {
         for (int m = loops == null ? -1 : loops.length - 1; m >= 0; m--) {
-            if (loops[m].last() == root && loops[m].fused != null) {
+            if (loops[m].last() == end && loops[m].fused != null) {
                 return m;
             }
         }
@@ -1033,17 +1061,22 @@ public final class Tape implements Displayable {
 
     /**
      * A replay and the backward sweep from {@code root} (seed 1), with the loop that ends at the
-     * root run forward and backward in one pass ({@link #replaysWithSweep} must hold): the
-     * adjoints are cleared and seeded first, the replay runs that loop's fused code, and the
-     * sweep goes on from the node below the loop. The adjoints are the same, to the bit, as
-     * those of {@link #replay} and {@link #backward}. Returns false when a guard fails, as
-     * {@link #replay} does.
+     * root (or at the start of its chain) run forward and backward in one pass
+     * ({@link #replaysWithSweep} must hold): the adjoints are cleared and seeded first, the
+     * chain is swept (its partials are constants), the replay runs the loop's fused code, and
+     * the sweep goes on from the node below the loop. The adjoints are the same, to the bit, as
+     * those of {@link #replay} and {@link #backward}: the same operations in the same order.
+     * Returns false when a guard fails, as {@link #replay} does.
      */
     boolean replayAndSweep(int[] leaves, double[] x, int root) {
-        int m = fusedLoopAt(root);
+        int m = fusedLoopAt(loopsEnd);
         Loop l = loops[m];
         clearAdjoints();
         adjoint[root] += 1.0;
+        for (int i = root; i > loopsEnd; i--) {
+            int s = start[i];
+            adjoint[args[s]] += partials[s] * adjoint[i];
+        }
         if (!replay(leaves, x, l)) {
             return false;
         }

@@ -397,6 +397,45 @@ class GeneratedLoopsTest {
     }
 
     /**
+     * f may do more after the loop if the partials are constants fixed when recording (a mean,
+     * a scale, a shift, a sign): that chain is swept before the replay, and the loop still runs
+     * in one pass. A square after the loop needs its value first: two passes.
+     */
+    @Test
+    void aMeanOrAScaleAfterTheLoopStillRunsInOnePass() {
+        Fn mean = x -> {
+            Num s = constant(0);
+            for (int i = 0; i + 1 < x.length; i++) {
+                s = s.plus(x[i + 1].minus(x[i].square()).square());
+            }
+            return s.div(x.length);
+        };
+        Fn scaled = x -> {
+            Num s = constant(0);
+            for (int i = 0; i + 1 < x.length; i++) {
+                s = s.plus(x[i].times(x[i + 1]).minus(x[i + 1]));
+            }
+            return s.times(0.5).plus(3).neg().minus(1e-3);
+        };
+        Fn squared = x -> {
+            Num s = constant(0);
+            for (int i = 0; i + 1 < x.length; i++) {
+                s = s.plus(x[i].times(x[i + 1]));
+            }
+            return s.square();
+        };
+        for (Fn f : new Fn[] {mean, scaled, squared}) {
+            double[][] x = points(120, 6, 41);
+            CompiledFn c = compile(f, x[0]);
+            c.gradient(x[0]);
+            c.gradient(x[0]);
+            assertTrue(c.generatedOperations() > 100, c.toString());
+            assertEquals(f != squared, c.toString().contains("one pass"), c.toString());
+            agrees(f, c, x);
+        }
+    }
+
+    /**
      * Inputs that take several contributions in one iteration (x[i] three times, x[i+1] twice)
      * and from up to three iterations, at strides 1 and 2: the order in which they are added
      * is the sweep's, which shows in the last bits.
