@@ -36,6 +36,17 @@ class GeneratedLoopsTest {
         }
     }
 
+    /**
+     * f compiled at x0 and replayed twice: the first gradient sweeps (the loops need to know
+     * what it reaches), the second generates the loops (the threshold is 0 here).
+     */
+    private static CompiledFn generated(Fn f, double... x0) {
+        CompiledFn c = compile(f, x0);
+        c.gradient(x0);
+        c.gradient(x0);
+        return c;
+    }
+
     /** Calls c at several points and checks each against a fresh recording, to the bit. */
     private static void agrees(Fn f, CompiledFn c, double[]... points) {
         for (double[] x : points) {
@@ -301,9 +312,7 @@ class GeneratedLoopsTest {
             Fn f = randomLoop(new Random(seed));
             int n = 64;
             double[][] x = points(n, 6, 100 + seed);
-            CompiledFn c = compile(f, x[0]);
-            c.gradient(x[0]);
-            c.gradient(x[0]);
+            CompiledFn c = generated(f, x[0]);
             generated += c.generatedOperations() > 0 ? 1 : 0;
             try {
                 agrees(f, c, x);
@@ -334,9 +343,7 @@ class GeneratedLoopsTest {
             double[][] x = points(n, 6, 300 + seed);
             x[4][7] = Double.NaN;
             x[5][9] = Double.POSITIVE_INFINITY;
-            CompiledFn c = compile(f, x[0]);
-            c.gradient(x[0]);
-            c.gradient(x[0]);
+            CompiledFn c = generated(f, x[0]);
             onePass += c.toString().contains("one pass") ? 1 : 0;
             onePassVarying += varying && c.toString().contains("one pass") ? 1 : 0;
             try {
@@ -374,9 +381,7 @@ class GeneratedLoopsTest {
             }
             return s.div(m);
         };
-        CompiledFn fit = compile(leastSquares, 1.0, 0.2);
-        fit.gradient(1.0, 0.2);
-        fit.gradient(1.0, 0.2);
+        CompiledFn fit = generated(leastSquares, 1.0, 0.2);
         assertTrue(fit.generatedOperations() > 190 * 7, fit.toString());
         agrees(leastSquares, fit, new double[][] {{1.4, 0.31}, {-2, 3}, {0.5, Double.NaN}});
 
@@ -388,9 +393,7 @@ class GeneratedLoopsTest {
             return s;
         };
         double[][] x = points(m, 5, 31);
-        CompiledFn sum = compile(weighted, x[0]);
-        sum.gradient(x[0]);
-        sum.gradient(x[0]);
+        CompiledFn sum = generated(weighted, x[0]);
         assertTrue(sum.generatedOperations() > 190 * 6, sum.toString());
         assertTrue(sum.toString().contains("one pass"), sum.toString());
         agrees(weighted, sum, x);
@@ -426,9 +429,7 @@ class GeneratedLoopsTest {
         };
         for (Fn f : new Fn[] {mean, scaled, squared}) {
             double[][] x = points(120, 6, 41);
-            CompiledFn c = compile(f, x[0]);
-            c.gradient(x[0]);
-            c.gradient(x[0]);
+            CompiledFn c = generated(f, x[0]);
             assertTrue(c.generatedOperations() > 100, c.toString());
             assertEquals(f != squared, c.toString().contains("one pass"), c.toString());
             agrees(f, c, x);
@@ -461,9 +462,7 @@ class GeneratedLoopsTest {
         };
         for (Fn f : new Fn[] {strideOne, strideTwo}) {
             double[][] x = points(41, 8, 21);
-            CompiledFn c = compile(f, x[0]);
-            c.gradient(x[0]);
-            c.gradient(x[0]);
+            CompiledFn c = generated(f, x[0]);
             assertTrue(c.toString().contains("one pass"), c.toString());
             agrees(f, c, x);
         }
@@ -540,9 +539,7 @@ class GeneratedLoopsTest {
         };
         for (Fn f : new Fn[] {readsAParameterEveryIteration, carriesAProduct}) {
             double[][] x = points(40, 5, 11);
-            CompiledFn c = compile(f, x[0]);
-            c.gradient(x[0]);
-            c.gradient(x[0]);
+            CompiledFn c = generated(f, x[0]);
             assertTrue(c.generatedOperations() > 0, c.toString());
             assertFalse(c.toString().contains("one pass"), c.toString());
             agrees(f, c, x);
