@@ -62,7 +62,7 @@ class KernelsTest {
     @Test
     void matmulEqualsThePlainLoopForEveryRowRemainderAndOperandOnTheTape() {
         for (int m = 1; m <= 9; m++) {
-            for (int k : new int[] {1, 3, 20}) {
+            for (int k : new int[] {1, 3, 7, 20}) {    // 7: a four-column step and a remainder
                 // n = 0 stands for a 1-D right operand (matrix–vector); 1 for a (k, 1) matrix
                 for (int n : new int[] {0, 1, 2, 5}) {
                     int nn = Math.max(n, 1);
