@@ -33,7 +33,8 @@ import static dev.wengert.Wengert.sum;
 
 /**
  * Time to solution on the extended Rosenbrock function (Moré–Garbow–Hillstrom problem 21,
- * standard start (−1.2, 1, −1.2, 1, …)): our L-BFGS on reverse-mode gradients against Commons
+ * standard start (−1.2, 1, −1.2, 1, …)): our L-BFGS on reverse-mode gradients (recorded at
+ * every evaluation, and with {@code compiled()} recorded once and replayed) against Commons
  * Math's {@link NonLinearConjugateGradientOptimizer} (Polak–Ribière) given finite-difference
  * gradients of a plain-double f, as a Commons Math user without AD would run it; and, to
  * separate the algorithm from the gradient, the same Commons Math optimizer on our exact
@@ -152,6 +153,11 @@ public class OptimBench {
         return lbfgs().keepPoints(false).progress(false).minimize(ROSENBROCK, start(n));
     }
 
+    /** The same run with {@code compiled()}: f recorded once, replayed for every later gradient. */
+    static OptimizationResult oursCompiled(int n) {
+        return lbfgs().keepPoints(false).progress(false).compiled().minimize(ROSENBROCK, start(n));
+    }
+
     final double[] x100k = start(100_000);
     final MultivariateFunction plain = OptimBench::rosenbrock;
 
@@ -166,6 +172,19 @@ public class OptimBench {
     @Measurement(iterations = 7)
     public OptimizationResult lbfgs100000() {
         return ours(100_000);
+    }
+
+    @Benchmark
+    public OptimizationResult lbfgsCompiled1000() {
+        return oursCompiled(1_000);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 2)
+    @Measurement(iterations = 7)
+    public OptimizationResult lbfgsCompiled100000() {
+        return oursCompiled(100_000);
     }
 
     @Benchmark
@@ -203,6 +222,9 @@ public class OptimBench {
             OptimizationResult r = ours(n);
             System.out.printf("| L-BFGS (m = 10), reverse-mode gradients | %,d | %d | %d | %d | %.3g |%n", n,
                     r.iterations(), r.evaluations(), r.evaluations(), r.value());
+            OptimizationResult c = oursCompiled(n);
+            System.out.printf("| L-BFGS (m = 10), `compiled()` (the same run to the bit) | %,d | %d | %d | %d | %.3g |%n", n,
+                    c.iterations(), c.evaluations(), c.evaluations(), c.value());
         }
         CmRun fd = commonsMath(1_000, false);
         System.out.printf("| Commons Math NLCG (Polak–Ribière), forward differences | 1,000 | %d | %d | %,d | %.3g |%n",

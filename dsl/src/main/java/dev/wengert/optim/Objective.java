@@ -5,13 +5,15 @@ import dev.wengert.NonFiniteException;
 import dev.wengert.Num;
 import dev.wengert.ValueAndGradient;
 import dev.wengert.Wengert;
+import dev.wengert.reverse.CompiledFn;
 
 import java.util.Arrays;
 
 /**
  * The function being minimised, with every evaluation counted against the evaluation limit.
  * Gradients come from {@link Wengert#valueAndGradient(Fn, double...)}: a private tape per
- * call, so minimising never grows the implicit tape.
+ * call, so minimising never grows the implicit tape; or, for {@link Optimizer#compiled()},
+ * from one {@link CompiledFn} recorded at the first point and replayed after.
  */
 final class Objective {
     /** Thrown when the evaluation limit is reached; the run stops and keeps its best point. */
@@ -24,12 +26,16 @@ final class Objective {
     private final Fn f;
     private final int n;
     private final long maxEvaluations;
+    private final boolean compile;
     private long evaluations;
+    // made at the first gradient, so a start point f cannot evaluate fails as it does without it
+    private CompiledFn compiled;
 
-    Objective(Fn f, int n, long maxEvaluations) {
+    Objective(Fn f, int n, long maxEvaluations, boolean compile) {
         this.f = f;
         this.n = n;
         this.maxEvaluations = maxEvaluations;
+        this.compile = compile;
     }
 
     int dimension() {
@@ -47,7 +53,13 @@ final class Objective {
     ValueAndGradient valueAndGradient(double[] x) {
         count();
         try {
-            return Wengert.valueAndGradient(f, x);
+            if (!compile) {
+                return Wengert.valueAndGradient(f, x);
+            }
+            if (compiled == null) {
+                compiled = Wengert.compile(f, x);
+            }
+            return compiled.valueAndGradient(x);
         } catch (NonFiniteException e) {
             double[] g = new double[n];
             Arrays.fill(g, Double.NaN);

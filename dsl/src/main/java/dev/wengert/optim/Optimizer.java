@@ -40,6 +40,7 @@ public abstract class Optimizer<S extends Optimizer<S>> {
     private double relativeTolerance = 1e-12;
     private Boolean progress;
     private Boolean keepPoints;
+    private boolean compiled;
     private final List<OptimizerListener> listeners = new ArrayList<>();
 
     Optimizer(int defaultMaxIterations) {
@@ -107,6 +108,30 @@ public abstract class Optimizer<S extends Optimizer<S>> {
         return self();
     }
 
+    /**
+     * Records f once, at the start point, and replays that recording for every later gradient
+     * ({@code compile(f, x0)}) instead of recording f anew at each evaluation. For a loss written
+     * as a loop over scalars a gradient then costs a few times the function instead of hundreds
+     * of times (see {@code bench/RESULTS.md}). Branches f takes on recorded values are guarded:
+     * a replay that would take another branch records f again, so every value and gradient, and
+     * so the whole run, is the same to the bit as without this setting.
+     *
+     * <p>Not for an f that reads anything besides its arguments that changes from call to call
+     * (a minibatch drawn inside f, a field a listener updates): a replay keeps the numbers the
+     * recording read. It applies to {@code minimize(f, x0)} and to a loss over a {@link Params}
+     * holder; a loss over plain parameters moved in place is recorded at every step all the
+     * same (it is evaluated through a rule whose value and gradient re-run it).
+     *
+     * <pre>{@code
+     * Fn f = x -> { Num s = constant(0); for (int i = 0; i + 1 < x.length; i++) s = s.plus(square(x[i + 1].minus(square(x[i])))); return s; };
+     * lbfgs().compiled().minimize(f, new double[1000]);   // the same result as lbfgs().minimize(f, …), faster
+     * }</pre>
+     */
+    public S compiled() {
+        this.compiled = true;
+        return self();
+    }
+
     /** Adds a listener that hears this optimizer's runs. */
     public S listener(OptimizerListener l) {
         if (l == null) {
@@ -134,6 +159,10 @@ public abstract class Optimizer<S extends Optimizer<S>> {
 
     Boolean progressChoice() {
         return progress;
+    }
+
+    boolean compiles() {
+        return compiled;
     }
 
     boolean keepsPoints(int n) {
@@ -215,7 +244,7 @@ public abstract class Optimizer<S extends Optimizer<S>> {
     }
 
     final OptimizationResult run(Fn f, double[] x0, List<String> names, String caller) {
-        Run run = new Run(new Objective(f, x0.length, maxEvaluations), this, names);
+        Run run = new Run(new Objective(f, x0.length, maxEvaluations, compiled), this, names);
         run.start(x0, caller);
         try {
             if (run.running()) {
