@@ -161,10 +161,6 @@ public abstract class Optimizer<S extends Optimizer<S>> {
         return progress;
     }
 
-    boolean compiles() {
-        return compiled;
-    }
-
     boolean keepsPoints(int n) {
         return keepPoints != null ? keepPoints : n <= KEEP_POINTS_UP_TO;
     }
