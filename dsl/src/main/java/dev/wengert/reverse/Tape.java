@@ -12,7 +12,6 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +39,6 @@ import java.util.Map;
  */
 public final class Tape implements Displayable {
     /** How many rows {@link #toString()} prints before it summarises. */
-    private static final int PRINT_ROWS = 200;
     /** The op of a leaf (parameter). */
     static final String PARAM = "param";
     /** How a block member other than the last (which holds the BlockOp) prints. */
@@ -1500,85 +1498,25 @@ public final class Tape implements Displayable {
         return Arrays.copyOfRange(partials, start[i], start[i + 1]);
     }
 
+    /** Whether node i is an array operation (the last position of its block). */
+    boolean isArrayOperation(int i) {
+        return blockOp(i) != null;
+    }
+
     /** The Wengert list as a table: index, operation, inputs, value, adjoint. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%s: %d operation%s%n", label, size, size == 1 ? "" : "s"));
-        sb.append(String.format("%6s  %-14s %-16s %-24s %s%n", "#", "op", "inputs", "value", "adjoint"));
-        int shown = Math.min(size, PRINT_ROWS);
-        for (int i = 0; i < shown; i++) {
-            sb.append(String.format("%6s  %-14s %-16s %-24s %s%n", "#" + i, opLabel(i), inputsLabel(i),
-                    Double.toString(value[i]), reached(i) ? Double.toString(adjoint[i]) : ""));
-        }
-        if (size > shown) {
-            sb.append(String.format("   … %,d more operations (tape().toDot() or tape().size())%n", size - shown));
-        }
-        return sb.toString();
-    }
-
-    private String opLabel(int i) {
-        String n = names.get(i);
-        return n == null || n.isEmpty() ? opName(i) : opName(i) + " " + n;
-    }
-
-    private String inputsLabel(int i) {
-        StringBuilder sb = new StringBuilder();
-        for (int a : inputs(i)) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append('#').append(a);
-        }
-        return sb.toString();
+        return TapeListing.text(this);
     }
 
     /** The recorded graph in Graphviz DOT: nodes show operation and value, edges the local partial. */
     public String toDot() {
-        StringBuilder sb = new StringBuilder("digraph tape {\n  rankdir=BT;\n  node [shape=box, fontname=\"monospace\"];\n");
-        for (int i = 0; i < size; i++) {
-            String adj = reached(i) ? "\\nadj " + adjoint[i] : "";
-            sb.append(String.format("  n%d [label=\"#%d %s\\n%s%s\"];%n", i, i, escape(opLabel(i)), value[i], adj));
-            if (blockOp(i) != null) {
-                for (int a : inputs(i)) {
-                    sb.append(String.format("  n%d -> n%d;%n", a, i));
-                }
-                continue;
-            }
-            for (int k = start[i]; k < start[i + 1]; k++) {
-                sb.append(String.format("  n%d -> n%d [label=\"%s\"];%n", args[k], i, partials[k]));
-            }
-        }
-        return sb.append("}\n").toString();
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        return TapeListing.dot(this);
     }
 
     /** The Wengert list as an HTML table, for notebooks. */
     @Override
     public Map<String, String> mimeBundle() {
-        Map<String, String> m = new LinkedHashMap<>();
-        StringBuilder h = new StringBuilder("<table><caption>").append(html(label)).append(": ")
-                .append(size).append(" operations</caption><thead><tr><th>#</th><th>op</th><th>inputs</th>"
-                        + "<th>value</th><th>adjoint</th></tr></thead><tbody>");
-        int shown = Math.min(size, PRINT_ROWS);
-        for (int i = 0; i < shown; i++) {
-            h.append("<tr><td>").append(i).append("</td><td>").append(html(opLabel(i))).append("</td><td>")
-                    .append(inputsLabel(i)).append("</td><td>").append(value[i]).append("</td><td>")
-                    .append(reached(i) ? Double.toString(adjoint[i]) : "").append("</td></tr>");
-        }
-        if (size > shown) {
-            h.append("<tr><td colspan=\"5\">… ").append(size - shown).append(" more</td></tr>");
-        }
-        h.append("</tbody></table>");
-        m.put("text/html", h.toString());
-        m.put("text/plain", toString());
-        return m;
-    }
-
-    private static String html(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return TapeListing.mimeBundle(this);
     }
 }
