@@ -38,7 +38,6 @@ import java.util.Map;
  * }</pre>
  */
 public final class Tape implements Displayable {
-    /** How many rows {@link #toString()} prints before it summarises. */
     /** The op of a leaf (parameter). */
     static final String PARAM = "param";
     /** How a block member other than the last (which holds the BlockOp) prints. */
