@@ -1,6 +1,6 @@
 // Wengert startup script: shared by ./wengert (jshell) and the Jupyter kernel.
 // JShell's own defaults (java.util.*, java.io.*, java.util.function.*, ...) are loaded before it.
-import dev.wengert.*;
+import dev.wengert.core.*;
 import dev.wengert.tensor.Tensor;
 import dev.wengert.reverse.CompiledFn;
 import dev.wengert.optim.*;

@@ -85,10 +85,10 @@ def basics(km, kc):
 
 def interrupt(km, kc):
     result = {}
-    result["session_class"] = execute(kc, "Class.forName(\"dev.wengert.Session\") != null")
+    result["session_class"] = execute(kc, "Class.forName(\"dev.wengert.core.Session\") != null")
     has_session = result["session_class"]["reply"]["status"] == "ok"
     if has_session:
-        execute(kc, "Object sessionBefore = dev.wengert.Session.current();")
+        execute(kc, "Object sessionBefore = dev.wengert.core.Session.current();")
     result["keep"] = execute(kc, "int keep = 42;")
     for name, code in [("loop", "while (true) {}"), ("sleep", "Thread.sleep(1_000_000);")]:
         msg_id = kc.execute(code)
@@ -106,7 +106,7 @@ def interrupt(km, kc):
         result[name + "_then"] = execute(kc, "1 + 1")
         result[name + "_keep"] = execute(kc, "keep")
     if has_session:
-        result["same_session"] = execute(kc, "dev.wengert.Session.current() == sessionBefore")
+        result["same_session"] = execute(kc, "dev.wengert.core.Session.current() == sessionBefore")
     return result
 
 

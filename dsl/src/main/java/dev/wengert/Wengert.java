@@ -1,5 +1,6 @@
 package dev.wengert;
 
+import dev.wengert.core.*;
 import dev.wengert.reverse.CompiledFn;
 import dev.wengert.reverse.Tape;
 import dev.wengert.tensor.Tensor;
@@ -60,10 +61,7 @@ public final class Wengert {
         if (name == null) {
             throw new IllegalArgumentException("param(null, " + value + "): give a name, or use param(value)");
         }
-        Session s = Session.current();
-        return s.mode() == Mode.REVERSE
-                ? Num.reverseParameter(s.tape(), name, value)
-                : Num.forwardParameter(s.forwardTag(), name, value);
+        return Session.current().param(name, value);
     }
 
     /** A constant: it has a value and no derivative. */
@@ -248,7 +246,7 @@ public final class Wengert {
 
     /** f(x), f′(x), …, f⁽ᵏ⁾(x) in one pass of truncated Taylor arithmetic (a derivative tower). */
     public static double[] derivatives(UnaryFn f, double x, int k) {
-        return dev.wengert.forward.Taylor.toDerivatives(Functional.taylor(f, x, k, "derivatives(f, x, " + k + ")"));
+        return Functional.derivatives(f, x, k);
     }
 
     /**
@@ -480,10 +478,7 @@ public final class Wengert {
 
     /** log Σ eˣⁱ, without overflow; its gradient is the softmax of the arguments. */
     public static Num logsumexp(Num... x) {
-        if (x == null || x.length == 0) {
-            throw new IllegalArgumentException("logsumexp(): give at least one argument");
-        }
-        return Num.apply(Arithmetic.LOGSUMEXP, x);
+        return Num.logsumexp(x);
     }
 
     /** log Σ eˣⁱ of doubles. */
@@ -496,10 +491,7 @@ public final class Wengert {
 
     /** Σ xᵢ as one operation. */
     public static Num sum(Num... x) {
-        if (x == null || x.length == 0) {
-            throw new IllegalArgumentException("sum(): give at least one argument");
-        }
-        return Num.apply(Arithmetic.SUM, x);
+        return Num.sum(x);
     }
 
     /** The digamma function ψ = (log Γ)′, exact to a few ulps. */

@@ -1,5 +1,6 @@
 package dev.wengert;
 
+import dev.wengert.core.*;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;

@@ -1,5 +1,6 @@
 package dev.wengert;
 
+import dev.wengert.core.*;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;

@@ -1,7 +1,7 @@
 package dev.wengert.bench;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

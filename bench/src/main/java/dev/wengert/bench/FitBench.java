@@ -1,8 +1,8 @@
 package dev.wengert.bench;
 
-import dev.wengert.Mode;
-import dev.wengert.Num;
-import dev.wengert.VecFn;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
+import dev.wengert.core.VecFn;
 import dev.wengert.fit.FitResult;
 import dev.wengert.fit.Model;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,6 +1,6 @@
 package dev.wengert.bench;
 
-import dev.wengert.Fn;
+import dev.wengert.core.Fn;
 import dev.wengert.plot.ContourPlot;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package dev.wengert.bench;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 import dev.wengert.reverse.Tape;
 
 import java.lang.management.ManagementFactory;

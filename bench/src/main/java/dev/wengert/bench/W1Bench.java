@@ -1,6 +1,6 @@
 package dev.wengert.bench;
 
-import dev.wengert.Mode;
+import dev.wengert.core.Mode;
 import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
 import org.hipparchus.analysis.differentiation.Gradient;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package dev.wengert.bench;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import dev.wengert.reverse.CompiledFn;
 import dev.wengert.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;

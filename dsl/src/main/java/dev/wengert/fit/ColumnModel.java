@@ -1,6 +1,6 @@
 package dev.wengert.fit;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 import dev.wengert.tensor.Tensor;
 
 /**

@@ -1,6 +1,6 @@
 package dev.wengert.fit;
 
-import dev.wengert.Mode;
+import dev.wengert.core.Mode;
 import dev.wengert.display.Displayable;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;

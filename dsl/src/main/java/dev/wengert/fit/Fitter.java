@@ -1,6 +1,6 @@
 package dev.wengert.fit;
 
-import dev.wengert.Mode;
+import dev.wengert.core.Mode;
 import tech.tablesaw.api.Table;
 
 import java.util.Arrays;

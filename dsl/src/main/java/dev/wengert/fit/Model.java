@@ -1,6 +1,6 @@
 package dev.wengert.fit;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 
 /**
  * A model of one observation: its prediction from the parameters {@code p} and the

@@ -1,6 +1,6 @@
 package dev.wengert.fit;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 
 /**
  * A model with a single predictor: the prediction from parameters {@code p} at {@code x}.

@@ -1,10 +1,10 @@
 package dev.wengert.fit;
 
-import dev.wengert.Mode;
-import dev.wengert.NonFiniteException;
-import dev.wengert.Num;
-import dev.wengert.ValueAndGradient;
-import dev.wengert.Wengert;
+import dev.wengert.core.Functional;
+import dev.wengert.core.Mode;
+import dev.wengert.core.NonFiniteException;
+import dev.wengert.core.Num;
+import dev.wengert.core.ValueAndGradient;
 import dev.wengert.tensor.Tensor;
 import org.apache.commons.math3.fitting.leastsquares.MultivariateJacobianFunction;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -130,7 +130,7 @@ final class Residuals implements MultivariateJacobianFunction {
         int n = data.size();
         double[] vals = new double[n];
         if (columns != null) {
-            double[][] jac = Wengert.jacobian(mode, par -> {
+            double[][] jac = Functional.jacobian(mode, par -> {
                 Num[] out = columnCall(par, columnData, n).toNums();
                 for (int i = 0; i < n; i++) {
                     vals[i] = out[i].value();
@@ -140,7 +140,7 @@ final class Residuals implements MultivariateJacobianFunction {
             return new Eval(vals, jac);
         }
         if (mode == Mode.FORWARD) {
-            double[][] jac = Wengert.jacobian(Mode.FORWARD, par -> {
+            double[][] jac = Functional.jacobian(Mode.FORWARD, par -> {
                 Num[] out = new Num[n];
                 for (int i = 0; i < n; i++) {
                     out[i] = row(par, i);
@@ -154,7 +154,7 @@ final class Residuals implements MultivariateJacobianFunction {
         double[][] jac = new double[n][];
         for (int i = 0; i < n; i++) {
             int r = i;
-            ValueAndGradient vg = Wengert.valueAndGradient(Mode.REVERSE, par -> row(par, r), p);
+            ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> row(par, r), p, "valueAndGradient(REVERSE, f, x)");
             vals[i] = vg.value();
             jac[i] = vg.gradient();
         }
@@ -174,14 +174,14 @@ final class Residuals implements MultivariateJacobianFunction {
         try {
             if (columns != null) {
                 Tensor weights = Tensor.of(c);
-                h = Wengert.hessian(par -> columnCall(par, columnData, n).reshape(n).dot(weights), p);
+                h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> columnCall(par, columnData, n).reshape(n).dot(weights), p);
             } else {
-                h = Wengert.hessian(par -> {
+                h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
                     Num[] terms = new Num[n];
                     for (int i = 0; i < n; i++) {
                         terms[i] = row(par, i).times(c[i]);
                     }
-                    return Wengert.sum(terms);
+                    return Num.sum(terms);
                 }, p);
             }
         } catch (NonFiniteException ex) {
@@ -235,15 +235,15 @@ final class Residuals implements MultivariateJacobianFunction {
         if (columns != null) {
             checkRowWise(p);
             Tensor[] one = columnsOf(new double[][] {x}, x.length);
-            return Wengert.jacobian(Mode.FORWARD, par -> columnCall(par, one, 1).toNums(), p)[0];
+            return Functional.jacobian(Mode.FORWARD, par -> columnCall(par, one, 1).toNums(), p)[0];
         }
-        return Wengert.jacobian(Mode.FORWARD, par -> new Num[] {call(par, x, -1)}, p)[0];
+        return Functional.jacobian(Mode.FORWARD, par -> new Num[] {call(par, x, -1)}, p)[0];
     }
 
     private static Num[] constants(double[] p) {
         Num[] par = new Num[p.length];
         for (int j = 0; j < p.length; j++) {
-            par[j] = Wengert.constant(p[j]);
+            par[j] = Num.constant(p[j]);
         }
         return par;
     }

@@ -1,6 +1,6 @@
 package dev.wengert.forward;
 
-import dev.wengert.Session;
+import dev.wengert.core.Session;
 
 import java.util.ArrayList;
 import java.util.List;

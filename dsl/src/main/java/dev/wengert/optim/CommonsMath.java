@@ -1,8 +1,9 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
-import dev.wengert.Wengert;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Functional;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
 
@@ -27,7 +28,7 @@ public final class CommonsMath {
         return new ObjectiveFunction(x -> {
             Num[] c = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
-                c[i] = Wengert.constant(x[i]);
+                c[i] = Num.constant(x[i]);
             }
             Num y = f.apply(c);
             if (y == null) {
@@ -40,7 +41,7 @@ public final class CommonsMath {
     /** ∇f as a Commons Math gradient, by reverse mode on a private tape (thread-safe). */
     public static ObjectiveFunctionGradient objectiveFunctionGradient(Fn f) {
         check(f, "asObjectiveFunctionGradient");
-        return new ObjectiveFunctionGradient(x -> Wengert.gradient(f, x));
+        return new ObjectiveFunctionGradient(x -> Functional.valueAndGradient(Mode.REVERSE, f, x, "gradient(f, x)").gradient());
     }
 
     private static void check(Fn f, String caller) {

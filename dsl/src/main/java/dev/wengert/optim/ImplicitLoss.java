@@ -1,9 +1,9 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
-import dev.wengert.Wengert;
-import dev.wengert.WengertException;
+import dev.wengert.core.CustomRule;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
+import dev.wengert.core.WengertException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,20 +73,20 @@ final class ImplicitLoss {
                     throw new IllegalArgumentException(caller + ": parameter " + params[i] + " is given twice");
                 }
             }
-            x0[i] = dev.wengert.Internals.peek(params[i]);
+            x0[i] = dev.wengert.core.Internals.peek(params[i]);
             names.add(params[i].name() != null ? params[i].name() : "x" + i);
         }
         // value and gradient are asked for separately by the rule; evaluate once per point
         double[][] lastX = {null};
-        dev.wengert.ValueAndGradient[] lastVg = {null};
-        java.util.function.Function<double[], dev.wengert.ValueAndGradient> at = v -> {
+        dev.wengert.core.ValueAndGradient[] lastVg = {null};
+        java.util.function.Function<double[], dev.wengert.core.ValueAndGradient> at = v -> {
             if (!java.util.Arrays.equals(v, lastX[0])) {
-                lastVg[0] = dev.wengert.Internals.evaluateAt(loss, params, v);
+                lastVg[0] = dev.wengert.core.Internals.evaluateAt(loss, params, v);
                 lastX[0] = v.clone();
             }
             return lastVg[0];
         };
-        Fn f = Wengert.rule("loss", n, v -> at.apply(v).value(), v -> at.apply(v).gradient());
+        Fn f = CustomRule.nary("loss", n, v -> at.apply(v).value(), v -> at.apply(v).gradient());
         OptimizationResult r = null;
         try {
             r = method.run(f, x0, names, caller);
@@ -94,7 +94,7 @@ final class ImplicitLoss {
         } finally {
             double[] end = r != null ? r.x() : x0;
             for (int i = 0; i < n; i++) {
-                dev.wengert.Internals.assign(params[i], end[i]);
+                dev.wengert.core.Internals.assign(params[i], end[i]);
             }
         }
     }
@@ -154,7 +154,7 @@ final class ImplicitLoss {
                 int[] at = e.getValue();
                 Num[] b = new Num[at.length];
                 for (int i = 0; i < at.length; i++) {
-                    b[i] = at[i] >= 0 ? x[at[i]] : Wengert.constant(p.valueAt(i));
+                    b[i] = at[i] >= 0 ? x[at[i]] : Num.constant(p.valueAt(i));
                 }
                 p.bind(b);
             }

@@ -1,10 +1,11 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
-import dev.wengert.NonFiniteException;
-import dev.wengert.Num;
-import dev.wengert.ValueAndGradient;
-import dev.wengert.Wengert;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Functional;
+import dev.wengert.core.Fn;
+import dev.wengert.core.NonFiniteException;
+import dev.wengert.core.Num;
+import dev.wengert.core.ValueAndGradient;
 import dev.wengert.reverse.CompiledFn;
 
 import java.util.Arrays;
@@ -54,10 +55,10 @@ final class Objective {
         count();
         try {
             if (!compile) {
-                return Wengert.valueAndGradient(f, x);
+                return Functional.valueAndGradient(Mode.REVERSE, f, x, "valueAndGradient(f, x)");
             }
             if (compiled == null) {
-                compiled = Wengert.compile(f, x);
+                compiled = new CompiledFn(f, x);
             }
             return compiled.valueAndGradient(x);
         } catch (NonFiniteException e) {
@@ -72,7 +73,7 @@ final class Objective {
         count();
         Num[] c = new Num[n];
         for (int i = 0; i < n; i++) {
-            c[i] = Wengert.constant(x[i]);
+            c[i] = Num.constant(x[i]);
         }
         try {
             return f.apply(c).value();
@@ -85,7 +86,7 @@ final class Objective {
     double[][] hessian(double[] x) {
         count();
         try {
-            return Wengert.hessian(f, x);
+            return Functional.hessian(Mode.FORWARD, Mode.REVERSE, f, x);
         } catch (NonFiniteException e) {
             double[][] h = new double[n][n];
             for (double[] row : h) {

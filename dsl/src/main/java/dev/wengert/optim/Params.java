@@ -1,7 +1,7 @@
 package dev.wengert.optim;
 
-import dev.wengert.Num;
-import dev.wengert.Wengert;
+import dev.wengert.core.Session;
+import dev.wengert.core.Num;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -120,9 +120,9 @@ public final class Params {
             return b[i];
         }
         Num n = issued[i];
-        if (n == null || !n.isParameter() || n.value() != values[i] || n.mode() != Wengert.mode()) {
+        if (n == null || !n.isParameter() || n.value() != values[i] || n.mode() != Session.current().mode()) {
             // a new value (after a minimisation), a reset tape or another mode: a fresh parameter
-            n = Wengert.param(names[i], values[i]);
+            n = Session.current().param(names[i], values[i]);
             issued[i] = n;
             List<WeakReference<Num>> refs = handedOut.get(i);
             refs.removeIf(r -> r.get() == null);

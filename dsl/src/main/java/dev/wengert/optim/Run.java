@@ -1,6 +1,6 @@
 package dev.wengert.optim;
 
-import dev.wengert.ValueAndGradient;
+import dev.wengert.core.ValueAndGradient;
 
 import java.util.ArrayList;
 import java.util.List;

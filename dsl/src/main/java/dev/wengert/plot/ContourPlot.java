@@ -1,7 +1,7 @@
 package dev.wengert.plot;
 
-import dev.wengert.Fn;
-import dev.wengert.Wengert;
+import dev.wengert.core.Num;
+import dev.wengert.core.Fn;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -101,7 +101,7 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
         }
         return new ContourPlot((x, y) -> {
             try {
-                return f.apply(Wengert.constant(x), Wengert.constant(y)).value();
+                return f.apply(Num.constant(x), Num.constant(y)).value();
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("contour: f(" + x + ", " + y + ") failed: " + e.getMessage()
                         + " (f must take two arguments, v[0] and v[1])", e);

@@ -1,7 +1,8 @@
 package dev.wengert.plot;
 
-import dev.wengert.UnaryFn;
-import dev.wengert.Wengert;
+import dev.wengert.core.Functional;
+import dev.wengert.core.Num;
+import dev.wengert.core.UnaryFn;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class FunctionPlot extends SeriesPlot<FunctionPlot> {
     // a point where f is undefined (log of a negative) leaves a gap, not a failed plot
     private double eval(double x) {
         try {
-            return f.apply(Wengert.constant(x)).value();
+            return f.apply(Num.constant(x)).value();
         } catch (ArithmeticException e) {
             return Double.NaN;
         }
@@ -110,7 +111,7 @@ public final class FunctionPlot extends SeriesPlot<FunctionPlot> {
 
     private double slope(double x) {
         try {
-            return Wengert.derivative(f, x);
+            return Functional.derivative(f, x);
         } catch (ArithmeticException e) {
             return Double.NaN;
         }
@@ -119,7 +120,7 @@ public final class FunctionPlot extends SeriesPlot<FunctionPlot> {
     /** f(x), f′(x), …, f⁽ᵏ⁾(x); NaN where f is undefined. */
     private double[] tower(double x) {
         try {
-            return Wengert.derivatives(f, x, order);
+            return Functional.derivatives(f, x, order);
         } catch (ArithmeticException e) {
             double[] nan = new double[order + 1];
             java.util.Arrays.fill(nan, Double.NaN);

@@ -1,8 +1,7 @@
 package dev.wengert.plot;
 
-import dev.wengert.Mode;
-import dev.wengert.Num;
-import dev.wengert.Wengert;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
 import dev.wengert.reverse.Tape;
 
 import java.awt.BasicStroke;
@@ -103,8 +102,8 @@ public final class GraphPlot extends Plot<GraphPlot> {
         }
         // the value's own tape (the implicit one, or a private one while a functional call
         // runs); a value from before resetTape() or of a rewound tape is refused by name
-        dev.wengert.Internals.checkUsable(z, "graph");
-        Tape tape = dev.wengert.Internals.tapeOf(z);
+        dev.wengert.core.Internals.checkUsable(z, "graph");
+        Tape tape = dev.wengert.core.Internals.tapeOf(z);
         int pos = z.position();
         String name = z.name() != null ? z.name() : "#" + pos;
         return of(tape, pos, name);

@@ -1,10 +1,10 @@
 package dev.wengert.reverse;
 
-import dev.wengert.Fn;
-import dev.wengert.Internals;
-import dev.wengert.Num;
-import dev.wengert.Session;
-import dev.wengert.ValueAndGradient;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Internals;
+import dev.wengert.core.Num;
+import dev.wengert.core.Session;
+import dev.wengert.core.ValueAndGradient;
 
 import java.util.Arrays;
 

@@ -1,7 +1,7 @@
 package dev.wengert.reverse;
 
-import dev.wengert.Num;
-import dev.wengert.Session;
+import dev.wengert.core.Num;
+import dev.wengert.core.Session;
 import dev.wengert.display.Displayable;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;

@@ -1,9 +1,9 @@
 package dev.wengert.rules;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 import dev.wengert.forward.Taylor;
 
-import static dev.wengert.Num.constant;
+import static dev.wengert.core.Num.constant;
 
 /**
  * Rules of arithmetic and of the two-argument functions. The four operations +, −, ×, ÷ are

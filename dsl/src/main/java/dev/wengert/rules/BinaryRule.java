@@ -1,6 +1,6 @@
 package dev.wengert.rules;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 
 /**
  * The derivative rule of a two-argument primitive: its value and both local partials, over

@@ -1,13 +1,13 @@
 package dev.wengert.rules;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 import dev.wengert.forward.Taylor;
 import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
 
 import java.util.Arrays;
 
-import static dev.wengert.Num.constant;
+import static dev.wengert.core.Num.constant;
 
 /**
  * Rules of the special and machine-learning functions: erf, erfc, lgamma, sigmoid, softplus,

@@ -1,7 +1,7 @@
 package dev.wengert.rules;
 
-import dev.wengert.Num;
-import dev.wengert.WengertException;
+import dev.wengert.core.Num;
+import dev.wengert.core.WengertException;
 
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;

@@ -1,9 +1,10 @@
 package dev.wengert.tensor;
 
-import dev.wengert.Internals;
-import dev.wengert.Num;
-import dev.wengert.Wengert;
-import dev.wengert.WengertException;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Session;
+import dev.wengert.core.Internals;
+import dev.wengert.core.Num;
+import dev.wengert.core.WengertException;
 import dev.wengert.display.Displayable;
 import dev.wengert.reverse.BlockOp;
 import dev.wengert.reverse.Tape;
@@ -156,14 +157,14 @@ public final class Tensor implements Displayable {
             throw new IllegalArgumentException("param(\"" + name + "\", values): give at least one value");
         }
         String n = name == null ? "" : name;
-        if (Wengert.mode() == dev.wengert.Mode.FORWARD) {
+        if (Session.current().mode() == Mode.FORWARD) {
             Num[] e = new Num[values.length];
             for (int i = 0; i < values.length; i++) {
-                e[i] = Wengert.param(n + "[" + i + "]", values[i]);
+                e[i] = Session.current().param(n + "[" + i + "]", values[i]);
             }
             return new Tensor(new int[] {values.length}, null, null, -1, e);
         }
-        Tape t = Wengert.tape();
+        Tape t = Session.current().tape();
         int first = -1;
         for (int i = 0; i < values.length; i++) {
             int p = Internals.position(Internals.parameter(t, n + "[" + i + "]", values[i]));
@@ -576,7 +577,7 @@ public final class Tensor implements Displayable {
                     for (int p = 0; p < k; p++) {
                         terms[p] = flat(this, i * k + p).times(flat(b, p * n + j));
                     }
-                    e[i * n + j] = Wengert.sum(terms);
+                    e[i * n + j] = Num.sum(terms);
                 }
             }
             return fromNums(out, e);
@@ -624,9 +625,9 @@ public final class Tensor implements Displayable {
                 e[i] = kind == ReduceOp.Kind.DOT ? flat(this, i).times(flat(b, i)) : flat(this, i);
             }
             return switch (kind) {
-                case SUM, DOT -> Wengert.sum(e);
-                case MEAN -> Wengert.sum(e).div(n);
-                default -> Wengert.logsumexp(e);
+                case SUM, DOT -> Num.sum(e);
+                case MEAN -> Num.sum(e).div(n);
+                default -> Num.logsumexp(e);
             };
         }
         Operand a = plain(this);
@@ -649,7 +650,7 @@ public final class Tensor implements Displayable {
             return new Tensor(shape, Arithmetic.softmax(constant), null, -1, null);
         }
         if (elems != null) {
-            Num lse = Wengert.logsumexp(elems);
+            Num lse = Num.logsumexp(elems);
             Num[] e = new Num[elems.length];
             for (int i = 0; i < e.length; i++) {
                 e[i] = elems[i].minus(lse).exp();

@@ -18,12 +18,12 @@ class BadStartTest {
 
     @Test
     void aFitStuckAtItsStartIsNotConverged() {
-        FitResult bad = fit1((p, a) -> p[0].times(dev.wengert.Wengert.pow(dev.wengert.Num.constant(a), p[1])))
+        FitResult bad = fit1((p, a) -> p[0].times(dev.wengert.Wengert.pow(dev.wengert.core.Num.constant(a), p[1])))
                 .start(-1, -5).to(A, T);
         assertFalse(bad.converged(), bad.toString());
         assertTrue(bad.reason().contains("NOT converged") && bad.reason().contains("relative offset"), bad.reason());
         assertTrue(bad.toString().contains("WARNING"), bad.toString());
-        FitResult good = fit1((p, a) -> p[0].times(dev.wengert.Wengert.pow(dev.wengert.Num.constant(a), p[1])))
+        FitResult good = fit1((p, a) -> p[0].times(dev.wengert.Wengert.pow(dev.wengert.core.Num.constant(a), p[1])))
                 .start(0.2, 1.5).to(A, T);
         assertTrue(good.converged(), good.toString());
         assertTrue(good.convergenceTolerance() < 1e-5, good.toString());

@@ -1,7 +1,7 @@
 package dev.wengert.fit;
 
-import dev.wengert.Mode;
-import dev.wengert.Num;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
 import dev.wengert.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

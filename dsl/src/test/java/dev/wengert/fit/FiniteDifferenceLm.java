@@ -1,6 +1,6 @@
 package dev.wengert.fit;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
 import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;

@@ -1,6 +1,6 @@
 package dev.wengert.fit;
 
-import dev.wengert.Mode;
+import dev.wengert.core.Mode;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 import org.apache.commons.math3.stat.regression.SimpleRegression;

@@ -68,7 +68,7 @@ final class NistModels {
             });
     }
 
-    private static dev.wengert.Num lanczos(dev.wengert.Num[] p, double[] x) {
+    private static dev.wengert.core.Num lanczos(dev.wengert.core.Num[] p, double[] x) {
         return p[0].times(exp(p[1].times(-x[0])))
                 .plus(p[2].times(exp(p[3].times(-x[0]))))
                 .plus(p[4].times(exp(p[5].times(-x[0]))));

@@ -1,8 +1,8 @@
 package dev.wengert.fuzz;
 
-import dev.wengert.Mode;
-import dev.wengert.Num;
-import dev.wengert.Oracles;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
+import dev.wengert.core.Oracles;
 import dev.wengert.reverse.CompiledFn;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.wengert.fuzz;
 
-import dev.wengert.Mode;
+import dev.wengert.core.Mode;
 import org.junit.jupiter.api.Test;
 
 import static dev.wengert.Wengert.*;
@@ -39,7 +39,7 @@ class FuzzRegressionTest {
         double[] x = {-2.097891568156241, 1.0173343203351108, 0.2566260776488225};
         double g = gradient(p, x)[2];
         assertEquals(g, gradient(Mode.FORWARD, p, x)[2], 1e-9 * Math.abs(g));
-        double[] fd = dev.wengert.Oracles.riddersWithError(t -> p.apply(DifferentialFuzzTest.constants(
+        double[] fd = dev.wengert.core.Oracles.riddersWithError(t -> p.apply(DifferentialFuzzTest.constants(
                 new double[] {x[0], x[1], t})).value(), x[2], 1e-3);
         assertFalse(fd[1] <= 1e-8 * Math.max(1, Math.abs(fd[0])), "a step of 1e-3 is inconclusive here");
     }

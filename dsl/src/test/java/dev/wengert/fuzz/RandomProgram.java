@@ -1,8 +1,8 @@
 package dev.wengert.fuzz;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
-import dev.wengert.UnaryFn;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
+import dev.wengert.core.UnaryFn;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;

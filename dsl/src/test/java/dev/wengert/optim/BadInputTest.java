@@ -1,6 +1,6 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
+import dev.wengert.core.Fn;
 import org.junit.jupiter.api.Test;
 
 import static dev.wengert.Wengert.adam;

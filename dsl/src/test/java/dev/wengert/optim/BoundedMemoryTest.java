@@ -1,7 +1,7 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,6 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
+import dev.wengert.core.Fn;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.PointValuePair;

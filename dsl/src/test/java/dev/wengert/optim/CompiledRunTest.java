@@ -1,7 +1,7 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -119,7 +119,7 @@ class CompiledRunTest {
         var c = param("c", 0.0);
         OptimizationResult plain = lbfgs().minimize(() -> square(c.minus(3)), c);
         double cEnd = c.value();
-        dev.wengert.Internals.assign(c, 0.0);
+        dev.wengert.core.Internals.assign(c, 0.0);
         OptimizationResult plainCompiled = lbfgs().compiled().minimize(() -> square(c.minus(3)), c);
         assertSameRun(plain, plainCompiled, "a plain parameter");
         assertEquals(cEnd, c.value(), 0.0);

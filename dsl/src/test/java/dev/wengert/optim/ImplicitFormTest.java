@@ -1,6 +1,6 @@
 package dev.wengert.optim;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.Supplier;

@@ -1,7 +1,7 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 
 import java.util.ArrayList;
 import java.util.List;

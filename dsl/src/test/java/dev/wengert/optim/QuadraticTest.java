@@ -1,7 +1,7 @@
 package dev.wengert.optim;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wengert.Fn;
+import dev.wengert.core.Fn;
 
 import java.awt.geom.Rectangle2D;
 import java.nio.charset.StandardCharsets;

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wengert.Mode;
-import dev.wengert.Num;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
 
 import java.util.HashSet;
 import java.util.List;
@@ -152,7 +152,7 @@ class GraphPlotTest {
         Num z = seed();
         resetTape();
         param("other", 7.0);
-        dev.wengert.WengertException w = assertThrows(dev.wengert.WengertException.class, () -> GraphPlot.of(z));
+        dev.wengert.core.WengertException w = assertThrows(dev.wengert.core.WengertException.class, () -> GraphPlot.of(z));
         assertTrue(w.getMessage().contains("graph") && w.getMessage().contains("resetTape()"), w.getMessage());
     }
 }

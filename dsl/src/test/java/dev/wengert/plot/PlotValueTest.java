@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 import dev.wengert.display.Displayable;
 
 import java.io.ByteArrayOutputStream;

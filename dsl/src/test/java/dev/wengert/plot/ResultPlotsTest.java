@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import dev.wengert.fit.FitResult;
 import dev.wengert.optim.OptimizationResult;
 

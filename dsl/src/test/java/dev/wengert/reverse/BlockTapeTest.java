@@ -1,6 +1,6 @@
 package dev.wengert.reverse;
 
-import dev.wengert.Session;
+import dev.wengert.core.Session;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
 import org.junit.jupiter.api.Test;

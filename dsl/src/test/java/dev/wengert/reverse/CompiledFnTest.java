@@ -1,8 +1,8 @@
 package dev.wengert.reverse;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
-import dev.wengert.ValueAndGradient;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
+import dev.wengert.core.ValueAndGradient;
 import dev.wengert.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.wengert.rules;
 
-import dev.wengert.Fn;
-import dev.wengert.Mode;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Mode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

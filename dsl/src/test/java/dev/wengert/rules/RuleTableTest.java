@@ -1,9 +1,9 @@
 package dev.wengert.rules;
 
-import dev.wengert.Fn;
-import dev.wengert.Mode;
-import dev.wengert.Num;
-import dev.wengert.Oracles;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
+import dev.wengert.core.Oracles;
 import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

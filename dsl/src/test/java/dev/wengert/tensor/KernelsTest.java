@@ -1,8 +1,8 @@
 package dev.wengert.tensor;
 
-import dev.wengert.Fn;
-import dev.wengert.Mode;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Special;

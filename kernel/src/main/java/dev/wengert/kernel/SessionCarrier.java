@@ -7,7 +7,7 @@ import java.lang.reflect.Method;
  * Carries the DSL's thread-bound session (its implicit tape and mode) from a replaced
  * evaluation thread to its successor.
  *
- * <p>{@code dev.wengert.Session} binds a session to the thread that evaluates user code. When
+ * <p>{@code dev.wengert.core.Session} binds a session to the thread that evaluates user code. When
  * the kernel has to replace that thread after a forced stop, the variables of earlier cells
  * still point into the old session, so the new thread must adopt it. The kernel reaches the
  * class reflectively because it depends on the DSL only through its display interface: a
@@ -15,7 +15,7 @@ import java.lang.reflect.Method;
  */
 final class SessionCarrier {
 
-    static final String SESSION_CLASS = "dev.wengert.Session";
+    static final String SESSION_CLASS = "dev.wengert.core.Session";
 
     private SessionCarrier() {
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.wengert.Session;
+import dev.wengert.core.Session;
 
 /** One evaluation thread; interrupts, forced stops, and the session carried across them. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS) // safety net only

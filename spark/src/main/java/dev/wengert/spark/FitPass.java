@@ -1,8 +1,8 @@
 package dev.wengert.spark;
 
-import dev.wengert.Fn;
-import dev.wengert.Mode;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
 import dev.wengert.Wengert;
 import dev.wengert.fit.FitException;
 import dev.wengert.reverse.CompiledFn;

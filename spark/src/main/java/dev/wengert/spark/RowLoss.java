@@ -1,6 +1,6 @@
 package dev.wengert.spark;
 
-import dev.wengert.Num;
+import dev.wengert.core.Num;
 
 import java.io.Serializable;
 

@@ -1,6 +1,6 @@
 package dev.wengert.spark;
 
-import dev.wengert.Fn;
+import dev.wengert.core.Fn;
 import dev.wengert.Wengert;
 import dev.wengert.optim.Lbfgs;
 import dev.wengert.optim.OptimizationResult;

@@ -67,7 +67,7 @@ class FitPassTest {
     @Test
     void aLossPassAllocatesNothingPerRow() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        RowLoss squared = (w, row) -> row[0].minus(MISRA1A.apply(w, new dev.wengert.Num[] {row[1]})).square();
+        RowLoss squared = (w, row) -> row[0].minus(MISRA1A.apply(w, new dev.wengert.core.Num[] {row[1]})).square();
         Block b = block(Block.CAPACITY);
         java.util.List<Block> blocks = java.util.Collections.nCopies(10, b);
         double[] w = {240, 5.5e-4};

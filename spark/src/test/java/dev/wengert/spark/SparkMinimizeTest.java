@@ -1,7 +1,7 @@
 package dev.wengert.spark;
 
-import dev.wengert.Fn;
-import dev.wengert.Num;
+import dev.wengert.core.Fn;
+import dev.wengert.core.Num;
 import dev.wengert.optim.Lbfgs;
 import dev.wengert.optim.OptimizationResult;
 import dev.wengert.tensor.Tensor;

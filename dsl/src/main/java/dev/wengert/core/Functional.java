@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import dev.wengert.forward.ForwardTag;
 import dev.wengert.reverse.Tape;
@@ -8,11 +8,11 @@ import dev.wengert.reverse.Tape;
  * records on a private tape (or a private forward tag) that is rewound when it returns, so it
  * neither grows nor disturbs the implicit tape, and it is safe to call from any thread.
  */
-final class Functional {
+public final class Functional {
     private Functional() {
     }
 
-    static ValueAndGradient valueAndGradient(Mode mode, Fn f, double[] x, String caller) {
+    public static ValueAndGradient valueAndGradient(Mode mode, Fn f, double[] x, String caller) {
         checkFunction(f, caller);
         checkPoint(x, caller);
         if (mode == Mode.FORWARD) {
@@ -51,7 +51,7 @@ final class Functional {
         }
     }
 
-    static double derivative(UnaryFn f, double x) {
+    public static double derivative(UnaryFn f, double x) {
         checkFunction(f, "derivative(f, x)");
         return derivative(Mode.FORWARD, f, Num.constant(x)).value();
     }
@@ -61,7 +61,7 @@ final class Functional {
      * fewer outputs than inputs each row comes from a backward sweep, otherwise each column
      * from a forward (tangent) sweep over the same recording.
      */
-    static double[][] jacobian(Mode mode, VecFn f, double[] x) {
+    public static double[][] jacobian(Mode mode, VecFn f, double[] x) {
         String caller = "jacobian(f, x)";
         checkFunction(f, caller);
         checkPoint(x, caller);
@@ -123,7 +123,7 @@ final class Functional {
     }
 
     /** J·v by forward mode, one pass with one tangent. */
-    static double[] jvp(VecFn f, double[] x, double[] v) {
+    public static double[] jvp(VecFn f, double[] x, double[] v) {
         String caller = "jvp(f, x, v)";
         checkFunction(f, caller);
         checkPoint(x, caller);
@@ -151,7 +151,7 @@ final class Functional {
     }
 
     /** uᵀ·J by reverse mode, one sweep seeded with u. */
-    static double[] vjp(VecFn f, double[] x, double[] u) {
+    public static double[] vjp(VecFn f, double[] x, double[] u) {
         String caller = "vjp(f, x, u)";
         checkFunction(f, caller);
         checkPoint(x, caller);
@@ -268,7 +268,7 @@ final class Functional {
     }
 
     /** Σ over paths of |∏ partials| per input: the scale of the terms the reverse gradient sums. */
-    static double[] gradientScale(Fn f, double[] x) {
+    public static double[] gradientScale(Fn f, double[] x) {
         String caller = "gradientScale(f, x)";
         checkFunction(f, caller);
         checkPoint(x, caller);
@@ -296,7 +296,7 @@ final class Functional {
      * f′(x) as a differentiable value: the result depends on x's own outer differentiations,
      * so derivatives of derivatives work. Forward mode uses a fresh tag; reverse a fresh tape.
      */
-    static Num derivative(Mode mode, UnaryFn f, Num x) {
+    public static Num derivative(Mode mode, UnaryFn f, Num x) {
         String caller = "derivative(f, x)";
         checkFunction(f, caller);
         if (x == null) {
@@ -319,7 +319,7 @@ final class Functional {
     }
 
     /** ∇f(x) as differentiable values. */
-    static Num[] gradient(Mode mode, Fn f, Num[] x, String caller) {
+    public static Num[] gradient(Mode mode, Fn f, Num[] x, String caller) {
         checkFunction(f, caller);
         checkPoint(x, caller);
         int n = x.length;
@@ -369,7 +369,7 @@ final class Functional {
     }
 
     /** J(x)·v as differentiable values, one forward pass. */
-    static Num[] jvp(VecFn f, Num[] x, Num[] v) {
+    public static Num[] jvp(VecFn f, Num[] x, Num[] v) {
         String caller = "jvp(f, x, v)";
         checkFunction(f, caller);
         checkPoint(x, caller);
@@ -401,7 +401,7 @@ final class Functional {
      * The Hessian by an outer differentiation of the inner gradient. Forward over reverse (the
      * default) costs one recording and one backward sweep carrying n tangents.
      */
-    static double[][] hessian(Mode outer, Mode inner, Fn f, double[] x) {
+    public static double[][] hessian(Mode outer, Mode inner, Fn f, double[] x) {
         String caller = "hessian(f, x)";
         checkFunction(f, caller);
         checkPoint(x, caller);
@@ -446,7 +446,7 @@ final class Functional {
     }
 
     /** H(x)·v by forward over reverse: one recording, one backward sweep with one tangent. */
-    static double[] hvp(Fn f, double[] x, double[] v) {
+    public static double[] hvp(Fn f, double[] x, double[] v) {
         String caller = "hvp(f, x, v)";
         checkFunction(f, caller);
         checkPoint(x, caller);
@@ -470,8 +470,13 @@ final class Functional {
         }
     }
 
+    /** f(x), f′(x), …, f⁽ᵏ⁾(x) in one pass of truncated Taylor arithmetic (a derivative tower). */
+    public static double[] derivatives(UnaryFn f, double x, int k) {
+        return dev.wengert.forward.Taylor.toDerivatives(taylor(f, x, k, "derivatives(f, x, " + k + ")"));
+    }
+
     /** The Taylor coefficients f(x), f′(x), f″(x)/2!, …, f⁽ᵏ⁾(x)/k! in one pass. */
-    static double[] taylor(UnaryFn f, double x, int k, String caller) {
+    public static double[] taylor(UnaryFn f, double x, int k, String caller) {
         checkFunction(f, caller);
         if (k < 0) {
             throw new IllegalArgumentException(caller + ": the order " + k + " must be at least 0");

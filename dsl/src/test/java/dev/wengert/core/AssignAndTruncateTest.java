@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 /**
  * A scalar function of one variable, written over {@link Num}.

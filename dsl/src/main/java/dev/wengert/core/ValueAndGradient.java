@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 /**
  * How a program over {@link Num} is differentiated.

@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 /**
  * Thrown in checking mode ({@code checkNonFinite(true)}) by the first operation that turns

@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import org.apache.commons.math3.analysis.UnivariateFunction;
 import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
@@ -39,7 +39,7 @@ public final class GradCheck {
         this.tolerance = tolerance;
     }
 
-    static GradCheck of(Fn f, double[] x, double tolerance) {
+    public static GradCheck of(Fn f, double[] x, double tolerance) {
         if (!(tolerance > 0)) {
             throw new IllegalArgumentException("gradCheck: tolerance " + tolerance + " must be positive");
         }

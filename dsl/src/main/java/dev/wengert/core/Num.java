@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import dev.wengert.forward.ForwardTag;
 import dev.wengert.reverse.Tape;
@@ -477,8 +477,24 @@ public final class Num {
         return bin(r, y, b, pa, pb);
     }
 
+    /** Σ xᵢ as one operation (the facade's {@code sum(x...)}). */
+    public static Num sum(Num... xs) {
+        if (xs == null || xs.length == 0) {
+            throw new IllegalArgumentException("sum(): give at least one argument");
+        }
+        return apply(Arithmetic.SUM, xs);
+    }
+
+    /** log Σ eˣⁱ as one operation, without overflow (the facade's {@code logsumexp(x...)}). */
+    public static Num logsumexp(Num... xs) {
+        if (xs == null || xs.length == 0) {
+            throw new IllegalArgumentException("logsumexp(): give at least one argument");
+        }
+        return apply(Arithmetic.LOGSUMEXP, xs);
+    }
+
     /** Applies an n-argument rule to xs. */
-    static Num apply(NaryRule r, Num[] xs) {
+    public static Num apply(NaryRule r, Num[] xs) {
         double[] vals = new double[xs.length];
         Num first = null;
         boolean fast = true;

@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import dev.wengert.rules.Special;
 import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;

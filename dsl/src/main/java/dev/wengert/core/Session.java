@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import dev.wengert.forward.ForwardTag;
 import dev.wengert.reverse.Tape;
@@ -86,6 +86,14 @@ public final class Session {
             throw new IllegalArgumentException("mode(null): choose Mode.FORWARD or Mode.REVERSE");
         }
         this.mode = m;
+    }
+
+    /**
+     * A new parameter in this session's current mode: on the implicit tape (reverse mode) or
+     * with its own tangent slot (forward mode). The facade's {@code param(name, value)}.
+     */
+    public Num param(String name, double value) {
+        return mode == Mode.REVERSE ? Num.reverseParameter(tape, name, value) : Num.forwardParameter(forward, name, value);
     }
 
     /** The implicit tape of reverse mode. */

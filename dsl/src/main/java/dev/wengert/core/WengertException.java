@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 /**
  * A misuse of differentiation that would otherwise give a wrong derivative: values of two

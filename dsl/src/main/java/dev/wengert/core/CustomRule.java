@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 import dev.wengert.rules.NaryRule;
 import dev.wengert.rules.UnaryRule;
@@ -18,11 +18,11 @@ import java.util.function.ToDoubleFunction;
  *                v -> { double h = Math.hypot(v[0], v[1]); return new double[] {v[0] / h, v[1] / h}; });
  * }</pre>
  */
-final class CustomRule {
+public final class CustomRule {
     private CustomRule() {
     }
 
-    static UnaryFn unary(String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {
+    public static UnaryFn unary(String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {
         checkName(name);
         if (f == null || df == null) {
             throw new IllegalArgumentException("rule(\"" + name + "\", f, df): f and df must not be null");
@@ -44,7 +44,7 @@ final class CustomRule {
         };
     }
 
-    static Fn nary(String name, int arity, ToDoubleFunction<double[]> f, Function<double[], double[]> partials) {
+    public static Fn nary(String name, int arity, ToDoubleFunction<double[]> f, Function<double[], double[]> partials) {
         checkName(name);
         if (arity < 1) {
             throw new IllegalArgumentException("rule(\"" + name + "\", " + arity + ", …): arity must be at least 1");

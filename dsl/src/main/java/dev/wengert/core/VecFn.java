@@ -1,4 +1,4 @@
-package dev.wengert;
+package dev.wengert.core;
 
 /**
  * A vector function of several variables, written over {@link Num}.
