@@ -1,8 +1,8 @@
 package dev.wengert;
 
 import dev.wengert.core.*;
-import dev.wengert.reverse.CompiledFn;
-import dev.wengert.reverse.Tape;
+import dev.wengert.compile.CompiledFn;
+import dev.wengert.core.Tape;
 import dev.wengert.tensor.Tensor;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;

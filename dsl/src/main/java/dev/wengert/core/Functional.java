@@ -1,7 +1,5 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
-import dev.wengert.reverse.Tape;
 
 /**
  * The functional API behind the facade: derivatives of functions at points. Every call
@@ -184,6 +182,84 @@ public final class Functional {
             return g;
         } finally {
             s.returnTape(t);
+        }
+    }
+
+    // ---- optimizers over plain parameters ----------------------------------------------------------
+
+    /**
+     * Moves a parameter to a new value — the one mutation a Num allows, used by optimizers to
+     * leave parameters at the optimum. Values computed from it before keep their old values.
+     */
+    public static void assign(Num p, double value) {
+        if (p == null || !p.isParameter()) {
+            throw new IllegalArgumentException("assign: " + (p == null ? "null" : p.describe()) + " is not a parameter");
+        }
+        if (p.tape != null) {
+            p.checkUsable("assign");
+            p.tape.setParameterValue(p.idx, value);
+        } else {
+            p.checkTagThread();
+        }
+        p.v = value;
+    }
+
+    /**
+     * The value of {@code loss} and its gradient with respect to {@code params} when they take
+     * {@code values}: the parameters are moved there, the loss is evaluated (on their own tape,
+     * which is cut back afterwards, or with their forward tangents), and differentiated. The
+     * loss must compute from the parameters themselves: a value derived from them before the
+     * call (and so from their old values) is reported, not used.
+     */
+    public static ValueAndGradient evaluateAt(java.util.function.Supplier<Num> loss, Num[] params, double[] values) {
+        if (params.length != values.length) {
+            throw new IllegalArgumentException("evaluateAt: " + params.length + " parameters but " + values.length + " values");
+        }
+        Tape t = params[0].tape;
+        ForwardTag f = params[0].tag;
+        for (Num p : params) {
+            if (!p.isParameter() || p.tape != t || p.tag != f) {
+                throw new IllegalArgumentException("minimize(loss, params): " + p.describe() + " is not a parameter of "
+                        + "the same tape as " + params[0].describe() + "; give parameters made by param(...) in one mode");
+            }
+        }
+        for (int i = 0; i < params.length; i++) {
+            assign(params[i], values[i]);
+        }
+        double[] g = new double[params.length];
+        if (t == null) {
+            Num y = loss.get();
+            if (y == null) {
+                throw new IllegalArgumentException("minimize(loss, params): the loss returned null");
+            }
+            for (int i = 0; i < params.length; i++) {
+                g[i] = y.d(params[i]);
+            }
+            return new ValueAndGradient(y.v, g);
+        }
+        int mark = t.size();
+        try {
+            Num y = loss.get();
+            if (y == null) {
+                throw new IllegalArgumentException("minimize(loss, params): the loss returned null");
+            }
+            if (y.tape == t && t.isValid(y.idx, y.gen)) {
+                t.backward(y.idx);
+                int[] positions = new int[params.length];
+                for (int i = 0; i < params.length; i++) {
+                    positions[i] = params[i].idx;
+                    g[i] = t.adjoint(params[i].idx);
+                }
+                int stale = t.staleDependency(mark, positions);
+                if (stale >= 0) {
+                    throw new WengertException("minimize(loss, params): the loss uses the value at tape position #" + stale
+                            + " (" + t.op(stale) + "), computed from the parameters before minimize was called, so it "
+                            + "would keep their old values. Compute it inside the loss: () -> … from the parameters.");
+                }
+            }
+            return new ValueAndGradient(y.v, g);
+        } finally {
+            t.truncate(mark);
         }
     }
 

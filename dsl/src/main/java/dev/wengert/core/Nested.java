@@ -1,8 +1,6 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
 import dev.wengert.forward.Taylor;
-import dev.wengert.reverse.Tape;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.NaryRule;

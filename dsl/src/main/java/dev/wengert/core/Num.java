@@ -1,7 +1,5 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
-import dev.wengert.reverse.Tape;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;
@@ -37,7 +35,7 @@ import dev.wengert.rules.UnaryRule;
  * }</pre>
  */
 public final class Num {
-    // final for every value but a parameter, which an optimizer may move (Internals.assign)
+    // final for every value but a parameter, which an optimizer may move (Functional.assign)
     double v;
     // reverse mode: the tape, the position on it, and the tape's generation when recorded
     final Tape tape;
@@ -136,8 +134,8 @@ public final class Num {
      * program may branch on it, so a replay with a different value records again.
      */
     public double value() {
-        if (tape != null && tape.recordsProgram() && tape.isValid(idx, gen)) {
-            tape.guardRead(idx, v);
+        if (tape != null) {
+            tape.read(idx, gen, v);
         }
         return v;
     }
@@ -217,16 +215,16 @@ public final class Num {
      * replay that would take the other branch records again instead of going wrong.
      */
     private boolean guard(String cmp, Num o, boolean outcome) {
-        if (tape != null && tape.recordsProgram() && tape.isValid(idx, gen)) {
-            tape.guardCompare(idx, o.tape == tape ? o.idx : -1, o.v, cmp, outcome);
-        } else if (o.tape != null && o.tape.recordsProgram() && o.tape.isValid(o.idx, o.gen)) {
+        if (tape != null && tape.listening()) {
+            tape.compared(idx, gen, o.tape == tape ? o.idx : -1, o.v, cmp, outcome);
+        } else if (o.tape != null && o.tape.listening()) {
             String flipped = switch (cmp) {
                 case "gt" -> "lt";
                 case "lt" -> "gt";
                 case "ge" -> "le";
                 default -> "ge";
             };
-            o.tape.guardCompare(o.idx, -1, v, flipped, outcome);
+            o.tape.compared(o.idx, o.gen, -1, v, flipped, outcome);
         }
         return outcome;
     }
@@ -535,17 +533,13 @@ public final class Num {
             }
             nonFinite(r.name(), y, vals, t.size(), null);
             int[] ins = java.util.Arrays.copyOf(in, n);
-            int pos = t.pushN(r, y, ins, java.util.Arrays.copyOf(pp, n));
-            if (t.recordsProgram()) {
-                int[] slots = new int[n];
-                for (int i = 0, k = 0; i < xs.length; i++) {
-                    if (!xs[i].isConstant()) {
-                        slots[k++] = i;
-                    }
+            int[] slots = new int[n];
+            for (int i = 0, k = 0; i < xs.length; i++) {
+                if (!xs[i].isConstant()) {
+                    slots[k++] = i;
                 }
-                t.naryTemplate(vals, slots);
             }
-            return new Num(y, t, pos);
+            return new Num(y, t, t.pushN(r, y, ins, java.util.Arrays.copyOf(pp, n), vals, slots));
         }
         first.checkTagThread();
         double[] tg = null;
@@ -646,11 +640,7 @@ public final class Num {
         if (!Double.isFinite(y)) {
             nonFinite(rule.name(), y, new double[] {a.v, c}, a.tape.size(), null);
         }
-        int pos = a.tape.push1(rule, y, a.idx, pa);
-        if (a.tape.recordsProgram()) {
-            a.tape.constantOperand(c, right);
-        }
-        return new Num(y, a.tape, pos);
+        return new Num(y, a.tape, a.tape.push1(rule, y, a.idx, pa, c, right));
     }
 
     /** A constant result, checked for non-finite values when checking is on. */
@@ -905,8 +895,26 @@ public final class Num {
         return constant(tan != null && s < tan.length ? tan[s] : 0.0);
     }
 
-    Tape tape() {
+    /**
+     * The tape this value was recorded on (reverse mode), or null for constants and forward-mode
+     * values; refused, with an error naming {@code op} and the fix, when that tape was rewound or
+     * discarded or belongs to another thread.
+     *
+     * <pre>{@code
+     * var x = param("x", 2.0);
+     * x.square().tape().operations();   // 2: the parameter and the square
+     * }</pre>
+     */
+    public Tape tape(String op) {
+        if (tape != null) {
+            checkUsable(op);
+        }
         return tape;
+    }
+
+    /** {@link #tape(String)} for a value used by {@code tape()} itself. */
+    public Tape tape() {
+        return tape("tape");
     }
 
     ForwardTag tag() {

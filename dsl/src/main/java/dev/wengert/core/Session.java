@@ -1,7 +1,5 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
-import dev.wengert.reverse.Tape;
 
 import java.util.ArrayDeque;
 

@@ -30,9 +30,68 @@ public final class Arithmetic {
     public static final BinaryRule DIV = BinaryRule.of("div", (a, b) -> a / b, (a, b, y) -> 1.0 / b, (a, b, y) -> -y / b,
             (a, b, y) -> b.reciprocal(), (a, b, y) -> y.neg().div(b));
 
-    /** An element read out of an array (Tensor.get): the identity, recorded so it can be replayed. */
-    public static final UnaryRule INDEX = new UnaryRule("index", x -> x, (x, y) -> 1.0,
-            (x, y) -> ONE, double[]::clone);
+    // ---- the formulas of + − × ÷, written once ----------------------------------------------------
+    // Num's first-order path, the replay interpreter, generated loops and the tensor kernels
+    // all call these (the JIT inlines them), so a convention changes in one place and every
+    // path computes the same bits.
+
+    public static double add(double a, double b) {
+        return a + b;
+    }
+
+    public static double sub(double a, double b) {
+        return a - b;
+    }
+
+    public static double mul(double a, double b) {
+        return a * b;
+    }
+
+    /** ∂(a·b)/∂a = b. */
+    public static double mulPartialA(double a, double b) {
+        return b;
+    }
+
+    /** ∂(a·b)/∂b = a. */
+    public static double mulPartialB(double a, double b) {
+        return a;
+    }
+
+    public static double div(double a, double b) {
+        return a / b;
+    }
+
+    /** ∂(a/b)/∂a = 1/b. */
+    public static double divPartialA(double b) {
+        return 1.0 / b;
+    }
+
+    /** ∂(a/b)/∂b = −y/b, from the quotient y = a/b (one division instead of −a/b²). */
+    public static double divPartialB(double b, double y) {
+        return -y / b;
+    }
+
+    public static double neg(double a) {
+        return -a;
+    }
+
+    public static double square(double a) {
+        return a * a;
+    }
+
+    /** ∂(a²)/∂a = 2a. */
+    public static double squarePartial(double a) {
+        return 2.0 * a;
+    }
+
+    public static double reciprocal(double a) {
+        return 1.0 / a;
+    }
+
+    /** ∂(1/a)/∂a = −y², from y = 1/a. */
+    public static double reciprocalPartial(double y) {
+        return -y * y;
+    }
 
     public static final UnaryRule NEG = new UnaryRule("neg", x -> -x, (x, y) -> -1.0,
             (x, y) -> MINUS_ONE, x -> Taylor.scale(x, -1.0));

@@ -45,6 +45,11 @@ public final class UnaryRule {
     private final Series series;
 
     /** A first-order rule (user rules): value and partial over double. */
+    public static UnaryRule firstOrder(String name, DoubleUnaryOperator value, DoubleBinaryOperator partial) {
+        return new UnaryRule(name, value, partial);
+    }
+
+    /** A first-order rule (user rules): value and partial over double. */
     public UnaryRule(String name, DoubleUnaryOperator value, DoubleBinaryOperator partial) {
         this(name, value, partial, null, null);
     }

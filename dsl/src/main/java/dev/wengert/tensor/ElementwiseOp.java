@@ -1,6 +1,6 @@
 package dev.wengert.tensor;
 
-import dev.wengert.reverse.BlockOp;
+import dev.wengert.core.BlockOp;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;

@@ -2,12 +2,11 @@ package dev.wengert.tensor;
 
 import dev.wengert.core.Mode;
 import dev.wengert.core.Session;
-import dev.wengert.core.Internals;
 import dev.wengert.core.Num;
 import dev.wengert.core.WengertException;
 import dev.wengert.display.Displayable;
-import dev.wengert.reverse.BlockOp;
-import dev.wengert.reverse.Tape;
+import dev.wengert.core.BlockOp;
+import dev.wengert.core.ArrayTape;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;
@@ -49,12 +48,12 @@ import java.util.function.Function;
 public final class Tensor implements Displayable {
     private final int[] shape;
     private final double[] constant;
-    private final Tape tape;
+    private final ArrayTape tape;
     private final int start;
     private final int gen;
     private final Num[] elems;
 
-    private Tensor(int[] shape, double[] constant, Tape tape, int start, Num[] elems) {
+    private Tensor(int[] shape, double[] constant, ArrayTape tape, int start, Num[] elems) {
         this.shape = shape;
         this.constant = constant;
         this.tape = tape;
@@ -107,7 +106,7 @@ public final class Tensor implements Displayable {
         if (xs == null || xs.length == 0) {
             throw new IllegalArgumentException("tensor(Num...): give at least one value");
         }
-        Tape t = null;
+        ArrayTape t = null;
         boolean block = true;
         for (int i = 0; i < xs.length; i++) {
             if (xs[i] == null) {
@@ -116,7 +115,7 @@ public final class Tensor implements Displayable {
             if (xs[i].isConstant()) {
                 continue;
             }
-            Tape ti = Internals.simpleTape(xs[i]);
+            ArrayTape ti = ArrayTape.of(xs[i], "tensor(Num...)");
             if (ti == null || (t != null && ti != t)) {
                 block = false;
             } else {
@@ -127,7 +126,7 @@ public final class Tensor implements Displayable {
         if (t == null && block) {
             double[] d = new double[xs.length];
             for (int i = 0; i < xs.length; i++) {
-                d[i] = Internals.peek(xs[i]);
+                d[i] = xs[i].value();
             }
             return new Tensor(s, d, null, -1, null);
         }
@@ -139,10 +138,9 @@ public final class Tensor implements Displayable {
         for (int i = 0; i < xs.length; i++) {
             if (xs[i].isConstant()) {
                 src[i] = -1;
-                konst[i] = Internals.peek(xs[i]);
+                konst[i] = xs[i].value();
             } else {
-                Internals.checkUsable(xs[i], "tensor(Num...)");
-                src[i] = Internals.position(xs[i]);
+                src[i] = xs[i].position();
             }
         }
         return record(t, s, out -> new GatherOp("stack", src, konst, out));
@@ -164,10 +162,10 @@ public final class Tensor implements Displayable {
             }
             return new Tensor(new int[] {values.length}, null, null, -1, e);
         }
-        Tape t = Session.current().tape();
+        ArrayTape t = ArrayTape.implicit();
         int first = -1;
         for (int i = 0; i < values.length; i++) {
-            int p = Internals.position(Internals.parameter(t, n + "[" + i + "]", values[i]));
+            int p = t.parameter(n + "[" + i + "]", values[i]);
             if (first < 0) {
                 first = p;
             }
@@ -176,11 +174,8 @@ public final class Tensor implements Displayable {
     }
 
     /** Reserves a block on t, records op there and returns the result. */
-    private static Tensor record(Tape t, int[] shape, Function<Integer, BlockOp> make) {
-        int out = t.size();
-        BlockOp op = make.apply(out);
-        t.block(op, count(shape));
-        t.forward(op);
+    private static Tensor record(ArrayTape t, int[] shape, Function<Integer, BlockOp> make) {
+        int out = t.record(make.apply(t.size()), count(shape));
         return new Tensor(shape, null, t, out, null);
     }
 
@@ -217,7 +212,7 @@ public final class Tensor implements Displayable {
         }
         double[] d = new double[elems.length];
         for (int i = 0; i < d.length; i++) {
-            d[i] = Internals.peek(elems[i]);
+            d[i] = elems[i].value();
         }
         return d;
     }
@@ -235,8 +230,7 @@ public final class Tensor implements Displayable {
             return elems[i];
         }
         check("get");
-        double v = tape.value(start + i);
-        return Internals.atPosition(tape, tape.push1(Arithmetic.INDEX, v, start + i, 1.0));
+        return tape.element(start + i);
     }
 
     /** Element (i, j) of a matrix. */
@@ -279,12 +273,12 @@ public final class Tensor implements Displayable {
         check("grad");
         boolean any = false;
         for (int i = 0; i < g.length; i++) {
-            Double p = tape.parameterGradient(start + i);
+            Double p = tape.tape().parameterGradient(start + i);
             if (p != null) {
                 g[i] = p;
                 any = true;
-            } else if (tape.reached(start + i)) {
-                g[i] = tape.adjoint(start + i);
+            } else if (tape.tape().reached(start + i)) {
+                g[i] = tape.tape().adjoint(start + i);
                 any = true;
             }
         }
@@ -296,7 +290,7 @@ public final class Tensor implements Displayable {
     }
 
     private void check(String op) {
-        Internals.checkUsable(tape, gen, start, "a tensor of shape " + shapeString(shape), op);
+        tape.check(gen, start, "a tensor of shape " + shapeString(shape), op);
     }
 
     // ---- elementwise -------------------------------------------------------------------------------
@@ -530,7 +524,7 @@ public final class Tensor implements Displayable {
         int[] out = broadcastShape(r.name(), sx, sy);
         int rows = out.length == 2 ? out[0] : 1;
         int cols = out.length == 0 ? 1 : out[out.length - 1];
-        Tape t = commonTape(r.name(), x, y);
+        ArrayTape t = commonTape(r.name(), x, y);
         if (t == null && isVariable(x, y)) {
             Num[] e = new Num[rows * cols];
             for (int i = 0; i < rows; i++) {
@@ -568,7 +562,7 @@ public final class Tensor implements Displayable {
                     + " do not match: the inner dimensions " + k + " and " + kb + " differ");
         }
         int[] out = shape.length == 1 ? new int[] {n} : b.shape.length == 1 ? new int[] {m} : new int[] {m, n};
-        Tape t = commonTape("matmul", this, b);
+        ArrayTape t = commonTape("matmul", this, b);
         if (t == null && isVariable(this, b)) {
             Num[] e = new Num[m * n];
             for (int i = 0; i < m; i++) {
@@ -618,7 +612,7 @@ public final class Tensor implements Displayable {
 
     private Num reduce(ReduceOp.Kind kind, Tensor b) {
         int n = size();
-        Tape t = commonTape(kind.name().toLowerCase(), this, b == null ? this : b);
+        ArrayTape t = commonTape(kind.name().toLowerCase(), this, b == null ? this : b);
         if (t == null && isVariable(this, b == null ? this : b)) {
             Num[] e = new Num[n];
             for (int i = 0; i < n; i++) {
@@ -637,11 +631,7 @@ public final class Tensor implements Displayable {
             new ReduceOp(kind, a, ob, 0, n).forward(d);
             return Num.constant(d[0]);
         }
-        int out = t.size();
-        ReduceOp op = new ReduceOp(kind, a, ob, out, n);
-        t.block(op, 1);
-        t.forward(op);
-        return Internals.atPosition(t, out);
+        return t.at(t.record(new ReduceOp(kind, a, ob, t.size(), n), 1));
     }
 
     /** e^(xᵢ − m) / Σ e^(xⱼ − m) over all elements. */
@@ -796,10 +786,10 @@ public final class Tensor implements Displayable {
      * when there is none (all constant) or when some operand needs the element path (forward
      * mode, nested values, two tapes).
      */
-    private static Tape commonTape(String op, Object... xs) {
-        Tape t = null;
+    private static ArrayTape commonTape(String op, Object... xs) {
+        ArrayTape t = null;
         for (Object x : xs) {
-            Tape tx;
+            ArrayTape tx;
             if (x instanceof Tensor tt) {
                 if (tt.elems != null) {
                     return null;
@@ -813,11 +803,10 @@ public final class Tensor implements Displayable {
                 if (n.isConstant()) {
                     continue;
                 }
-                tx = Internals.simpleTape(n);
+                tx = ArrayTape.of(n, op);
                 if (tx == null) {
                     return null;
                 }
-                Internals.checkUsable(n, op);
             } else {
                 continue;
             }
@@ -847,7 +836,7 @@ public final class Tensor implements Displayable {
         if (t.elems != null) {
             return t.elems[k];
         }
-        return Internals.atPosition(t.tape, t.start + k);
+        return t.tape.at(t.start + k);
     }
 
     /** The element of operand x (of shape s) at (i, j) of the broadcast output. */
@@ -872,8 +861,8 @@ public final class Tensor implements Displayable {
             return new Operand(-1, new double[] {d}, 0, 0, 1);
         }
         if (x instanceof Num n) {
-            return n.isConstant() ? new Operand(-1, new double[] {Internals.peek(n)}, 0, 0, 1)
-                    : new Operand(Internals.position(n), null, 0, 0, 1);
+            return n.isConstant() ? new Operand(-1, new double[] {n.value()}, 0, 0, 1)
+                    : new Operand(n.position(), null, 0, 0, 1);
         }
         Tensor t = (Tensor) x;
         int[] st = strides(s, out);
@@ -933,7 +922,7 @@ public final class Tensor implements Displayable {
         if (allConst) {
             double[] d = new double[e.length];
             for (int i = 0; i < d.length; i++) {
-                d[i] = Internals.peek(e[i]);
+                d[i] = e[i].value();
             }
             return new Tensor(shape, d, null, -1, null);
         }

@@ -1,6 +1,5 @@
-package dev.wengert.forward;
+package dev.wengert.core;
 
-import dev.wengert.core.Session;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ public final class ForwardTag {
         this.level = Session.nextLevel();
     }
 
-    /** The nesting level (see {@link dev.wengert.reverse.Tape#level()}). */
+    /** The nesting level (see {@link dev.wengert.core.Tape#level()}). */
     public long level() {
         return level;
     }

@@ -1,6 +1,6 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
-import dev.wengert.reverse.Tape.Program;
+
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.UnaryRule;
 
@@ -119,7 +119,7 @@ final class LoopCode {
             }
         };
         JavaFileObject unit = new SimpleJavaFileObject(
-                URI.create("string:///dev/wengert/reverse/" + CLASS + ".java"), JavaFileObject.Kind.SOURCE) {
+                URI.create("string:///dev/wengert/compile/" + CLASS + ".java"), JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {
                 return source;
@@ -140,7 +140,7 @@ final class LoopCode {
 
     private String source() {
         StringBuilder s = new StringBuilder();
-        s.append("package dev.wengert.reverse;\n")
+        s.append("package dev.wengert.compile;\n")
                 .append("import java.util.function.DoubleBinaryOperator;\n")
                 .append("import java.util.function.DoubleUnaryOperator;\n")
                 .append("final class ").append(CLASS).append(" {\n")
