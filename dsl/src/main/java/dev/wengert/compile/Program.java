@@ -227,43 +227,47 @@ final class Program implements ProgramListener {
             int s = starts[i];
             switch (code[i]) {
                 case NONE -> { }
-                case ADD -> val[i] = Arithmetic.add(val[in[s]], val[in[s + 1]]);
-                case ADD_K -> val[i] = Arithmetic.add(val[in[s]], konst[i]);
-                case SUB -> val[i] = Arithmetic.sub(val[in[s]], val[in[s + 1]]);
-                case SUB_K -> val[i] = Arithmetic.sub(val[in[s]], konst[i]);
-                case K_SUB -> val[i] = Arithmetic.sub(konst[i], val[in[s]]);
+                case ADD -> val[i] = Arithmetic.ADD.value(val[in[s]], val[in[s + 1]]);
+                case ADD_K -> val[i] = Arithmetic.ADD.value(val[in[s]], konst[i]);
+                case SUB -> val[i] = Arithmetic.SUB.value(val[in[s]], val[in[s + 1]]);
+                case SUB_K -> val[i] = Arithmetic.SUB.value(val[in[s]], konst[i]);
+                case K_SUB -> val[i] = Arithmetic.SUB.value(konst[i], val[in[s]]);
                 case MUL -> {
                     double a = val[in[s]];
                     double b = val[in[s + 1]];
-                    val[i] = Arithmetic.mul(a, b);
-                    part[s] = Arithmetic.mulPartialA(a, b);
-                    part[s + 1] = Arithmetic.mulPartialB(a, b);
-                }
-                case MUL_K -> val[i] = Arithmetic.mul(val[in[s]], konst[i]);
-                case DIV -> {
-                    double b = val[in[s + 1]];
-                    double y = Arithmetic.div(val[in[s]], b);
+                    double y = Arithmetic.MUL.value(a, b);
                     val[i] = y;
-                    part[s] = Arithmetic.divPartialA(b);
-                    part[s + 1] = Arithmetic.divPartialB(b, y);
+                    part[s] = Arithmetic.MUL.partialA(a, b, y);
+                    part[s + 1] = Arithmetic.MUL.partialB(a, b, y);
                 }
-                case DIV_K -> val[i] = Arithmetic.div(val[in[s]], konst[i]);
+                case MUL_K -> val[i] = Arithmetic.MUL.value(val[in[s]], konst[i]);
+                case DIV -> {
+                    double a = val[in[s]];
+                    double b = val[in[s + 1]];
+                    double y = Arithmetic.DIV.value(a, b);
+                    val[i] = y;
+                    part[s] = Arithmetic.DIV.partialA(a, b, y);
+                    part[s + 1] = Arithmetic.DIV.partialB(a, b, y);
+                }
+                case DIV_K -> val[i] = Arithmetic.DIV.value(val[in[s]], konst[i]);
                 case K_DIV -> {
                     double b = val[in[s]];
-                    double y = Arithmetic.div(konst[i], b);
+                    double y = Arithmetic.DIV.value(konst[i], b);
                     val[i] = y;
-                    part[s] = Arithmetic.divPartialB(b, y);
+                    part[s] = Arithmetic.DIV.partialB(konst[i], b, y);
                 }
                 case SQUARE -> {
                     double a = val[in[s]];
-                    val[i] = Arithmetic.square(a);
-                    part[s] = Arithmetic.squarePartial(a);
-                }
-                case NEG -> val[i] = Arithmetic.neg(val[in[s]]);
-                case RECIPROCAL -> {
-                    double y = Arithmetic.reciprocal(val[in[s]]);
+                    double y = Arithmetic.SQUARE.value(a);
                     val[i] = y;
-                    part[s] = Arithmetic.reciprocalPartial(y);
+                    part[s] = Arithmetic.SQUARE.partial(a, y);
+                }
+                case NEG -> val[i] = Arithmetic.NEG.value(val[in[s]]);
+                case RECIPROCAL -> {
+                    double a = val[in[s]];
+                    double y = Arithmetic.RECIPROCAL.value(a);
+                    val[i] = y;
+                    part[s] = Arithmetic.RECIPROCAL.partial(a, y);
                 }
                 case UNARY -> {
                     UnaryRule r = (UnaryRule) op[i];
