@@ -9,7 +9,7 @@ import java.util.List;
  * parameter. Values of two different tags never mix silently (that would be perturbation
  * confusion); the implicit forward mode of a session has one tag, each functional call its own.
  */
-public final class ForwardTag {
+final class ForwardTag {
     private final Session session;
     private final String label;
     private final List<String> names = new ArrayList<>();

@@ -394,6 +394,11 @@ public final class Num implements Real<Num> {
         return apply(Elementary.LOG10);
     }
 
+    /** log₂ x, exact at powers of two. */
+    public Num log2() {
+        return apply(Elementary.LOG2);
+    }
+
     public Num sin() {
         return apply(Elementary.SIN);
     }
@@ -501,6 +506,11 @@ public final class Num implements Real<Num> {
     /** √(this² + b²) without overflow. */
     public Num hypot(Num b) {
         return apply(HYPOT, b);
+    }
+
+    /** this·log y, 0 where this is 0 (scipy's xlogy): the term of entropies and cross-entropies. */
+    public Num xlogy(Num y) {
+        return apply(Special.XLOGY, y);
     }
 
     /** A constant c: {@link #constant(double)}, as the rules' arithmetic ({@link Real}) asks for it. */

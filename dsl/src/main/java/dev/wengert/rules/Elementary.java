@@ -14,6 +14,7 @@ public final class Elementary {
     }
 
     static final double LN10 = Math.log(10.0);
+    static final double LN2 = Math.log(2.0);
 
     public static final UnaryRule EXP = new UnaryRule("exp") {
         @Override
@@ -122,6 +123,31 @@ public final class Elementary {
         @Override
         public double[] series(double[] x) {
             return Taylor.scale(Taylor.log(x), 1.0 / LN10);
+        }
+    };
+
+    /** log₂ x, exact at powers of two: log2(8) is 3, not 2.9999999999999996. */
+    public static final UnaryRule LOG2 = new UnaryRule("log2") {
+        @Override
+        public double value(double x) {
+            return log2(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / (x * LN2);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.times(LN2).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            double[] c = Taylor.scale(Taylor.log(x), 1.0 / LN2);
+            c[0] = log2(x[0]);
+            return c;
         }
     };
 
@@ -541,6 +567,23 @@ public final class Elementary {
     }
 
     private static final double SPLIT = 0x1p27 + 1;     // Veltkamp's splitter for 53-bit doubles
+
+    /**
+     * log₂ x (java.lang.Math has none): x = m·2ᵉ with 1 ≤ m &lt; 2, so log₂ x = e + log(m)/log 2,
+     * exact when m = 1 and within an ulp or so elsewhere; log(x)/log(2) would round powers of
+     * two off their integer. IEEE at the edges: −∞ at 0, NaN below, +∞ at +∞.
+     */
+    public static double log2(double x) {
+        if (!(x > 0) || x == Double.POSITIVE_INFINITY) {
+            return Math.log(x);                     // NaN, −∞ at ±0, +∞
+        }
+        int e = Math.getExponent(x);
+        if (e == Double.MIN_EXPONENT - 1) {         // subnormal: scale into the normal range first
+            return log2(x * 0x1p52) - 52;
+        }
+        double m = Math.scalb(x, -e);               // exact
+        return m == 1.0 ? e : e + Math.log(m) / LN2;
+    }
 
     /** asinh(x), accurate for tiny and huge |x| (java.lang.Math has none). */
     public static double asinh(double x) {

@@ -178,6 +178,53 @@ public final class Special {
         }
     };
 
+    /**
+     * x·log y, with 0·log y = 0 for every y (so xlogy(0, 0) = 0), as scipy.special.xlogy and
+     * JAX define it: the entropy and cross-entropy term. Its partials are the formula's, log y
+     * and x/y (JAX's too), IEEE at y = 0.
+     */
+    public static final BinaryRule XLOGY = new BinaryRule("xlogy") {
+        @Override
+        public double value(double x, double y) {
+            return xlogy(x, y);
+        }
+
+        @Override
+        public double partialA(double x, double y, double r) {
+            return Math.log(y);
+        }
+
+        @Override
+        public double partialB(double x, double y, double r) {
+            return x / y;
+        }
+
+        @Override
+        public <T extends Real<T>> T partialA(T x, T y, T r) {
+            return y.log();
+        }
+
+        @Override
+        public <T extends Real<T>> T partialB(T x, T y, T r) {
+            return x.div(y);
+        }
+
+        @Override
+        public double[] series(double[] x, double[] y) {
+            if (Taylor.isConstant(x) && x[0] == 0) {
+                return new double[x.length];        // identically 0, whatever y does
+            }
+            double[] c = Taylor.mul(x, Taylor.log(y));
+            c[0] = xlogy(x[0], y[0]);
+            return c;
+        }
+    };
+
+    /** x·log y, 0 where x = 0 (scipy.special.xlogy). */
+    public static double xlogy(double x, double y) {
+        return x == 0 && !Double.isNaN(y) ? 0.0 : x * Math.log(y);
+    }
+
     private static final UnaryRule[] POLYGAMMA = new UnaryRule[64];
 
     /**

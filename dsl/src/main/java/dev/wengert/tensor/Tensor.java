@@ -13,6 +13,9 @@ import dev.wengert.rules.Elementary;
 import dev.wengert.rules.Special;
 import dev.wengert.rules.UnaryRule;
 
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,6 +102,56 @@ public final class Tensor implements Displayable {
             System.arraycopy(rows[i], 0, d, i * n, n);
         }
         return new Tensor(new int[] {rows.length, n}, d, null, -1, null);
+    }
+
+    /**
+     * A constant 1-D tensor from a numeric tablesaw column; missing values are an error naming
+     * the row (the facade's {@code tensor(column)}).
+     */
+    public static Tensor of(NumericColumn<?> column) {
+        if (column == null) {
+            throw new IllegalArgumentException("tensor(column): the column is null");
+        }
+        double[] d = column.asDoubleArray();
+        for (int i = 0; i < d.length; i++) {
+            if (column.isMissing(i)) {
+                throw new IllegalArgumentException("tensor(column '" + column.name() + "'): row " + i
+                        + " is missing; drop missing rows first (table.dropRowsWithMissingValues())");
+            }
+        }
+        return of(d);
+    }
+
+    /** A constant matrix (rows × columns) from numeric columns of a tablesaw table (the facade's {@code tensor(table, …)}). */
+    public static Tensor of(Table table, String... columns) {
+        if (table == null) {
+            throw new IllegalArgumentException("tensor(table, columns): the table is null");
+        }
+        if (columns == null || columns.length == 0) {
+            throw new IllegalArgumentException("tensor(table, columns): name at least one column of "
+                    + table.columnNames());
+        }
+        int m = table.rowCount();
+        double[] d = new double[m * columns.length];
+        for (int j = 0; j < columns.length; j++) {
+            if (!table.columnNames().contains(columns[j])) {
+                throw new IllegalArgumentException("tensor(table, …): no column '" + columns[j] + "'; the table has "
+                        + table.columnNames());
+            }
+            if (!(table.column(columns[j]) instanceof NumericColumn<?> c)) {
+                throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is "
+                        + table.column(columns[j]).type() + ", not numeric");
+            }
+            double[] col = c.asDoubleArray();
+            for (int i = 0; i < m; i++) {
+                if (c.isMissing(i)) {
+                    throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is missing at row "
+                            + i + "; drop missing rows first (table.dropRowsWithMissingValues())");
+                }
+                d[i * columns.length + j] = col[i];
+            }
+        }
+        return of(d, m, columns.length);
     }
 
     /** A 1-D tensor from scalars: one tape node when they are on one tape. */
@@ -295,6 +348,20 @@ public final class Tensor implements Displayable {
 
     // ---- elementwise -------------------------------------------------------------------------------
 
+    /**
+     * Applies a two-argument rule element by element to (this, b), with broadcasting.
+     *
+     * <pre>{@code
+     * tensor(new double[] {1, 2}).apply(Special.XLOGY, tensor(new double[] {3, 4}));   // [log 3, 2·log 4]
+     * }</pre>
+     */
+    public Tensor apply(BinaryRule r, Tensor b) {
+        if (r == null || b == null) {
+            throw new IllegalArgumentException("apply(rule, b): " + (r == null ? "the rule" : "b") + " is null");
+        }
+        return binary(r, this, b);
+    }
+
     /** Applies a one-argument rule to every element. */
     public Tensor apply(UnaryRule r) {
         if (constant != null) {
@@ -336,6 +403,11 @@ public final class Tensor implements Displayable {
 
     public Tensor log10() {
         return apply(Elementary.LOG10);
+    }
+
+    /** log₂ of every element, exact at powers of two. */
+    public Tensor log2() {
+        return apply(Elementary.LOG2);
     }
 
     public Tensor sqrt() {
@@ -513,6 +585,11 @@ public final class Tensor implements Displayable {
 
     public Tensor hypot(Tensor b) {
         return binary(Arithmetic.HYPOT, this, b);
+    }
+
+    /** xᵢ·log yᵢ element by element, 0 where xᵢ = 0 (with broadcasting). */
+    public Tensor xlogy(Tensor y) {
+        return binary(Special.XLOGY, this, y);
     }
 
     /** A binary rule element by element, with broadcasting; operands are Tensors, Nums or Doubles. */
