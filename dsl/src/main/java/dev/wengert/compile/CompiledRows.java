@@ -67,7 +67,11 @@ public final class CompiledRows {
     private int recordings;
     private int recording = -1;
     private final int[] failed = new int[RowShape.BLOCK];
+    /** Positions (and their shapes' indices) of rows whose guards failed in the current evaluation. */
     private int[] moved = new int[16];
+    private int[] movedFrom = new int[16];
+    /** Rows the first pass has recorded (it resumes there if the function threw on a row). */
+    private int firstPass;
 
     /**
      * A row function over {@code rows} rows of {@code width} values each, row i's values at
@@ -145,20 +149,24 @@ public final class CompiledRows {
                 for (int k = 0; k < bad; k++) {
                     if (nMoved == moved.length) {
                         moved = Arrays.copyOf(moved, 2 * nMoved);
+                        movedFrom = Arrays.copyOf(movedFrom, 2 * nMoved);
                     }
-                    int pos = failed[k];
-                    moved[nMoved++] = shape.rowAt(pos);
-                    shape.remove(pos);
+                    moved[nMoved] = failed[k];
+                    movedFrom[nMoved++] = s;
                 }
             }
         }
-        // rows whose branches changed: recorded again at p, then evaluated in their new shape
+        // rows whose branches changed: recorded again at p, then evaluated in their new shape. A
+        // row leaves its old shape only once its new recording succeeded: if the function throws
+        // (checking mode, a bad value), the rows not yet moved stay, and fail their guards again
         for (int k = 0; k < nMoved && !perRow; k++) {
-            int i = moved[k];
+            RowShape old = shapes.get(movedFrom[k]);
+            int i = old.rowAt(moved[k]);
             RowShape shape = recordRow(p, i);
             if (shape == null) {
                 break;                              // perRow is now set
             }
+            old.remove(moved[k]);
             int pos = shape.count - 1;
             if (shape.evaluate(p, pos, 1, values, jacobian, false, failed) > 0) {
                 throw new IllegalStateException("row " + i + " took other branches when replayed than when it was just "
@@ -172,10 +180,11 @@ public final class CompiledRows {
         }
     }
 
-    /** The first pass: every row recorded once, in order. */
+    /** The first pass: every row recorded once, in order (from where it stopped, if the function threw). */
     private void recordAll(double[] p) {
-        for (int i = 0; i < rows && !perRow; i++) {
-            recordRow(p, i);
+        while (firstPass < rows && !perRow) {
+            recordRow(p, firstPass);
+            firstPass++;
         }
         recorded = true;
     }

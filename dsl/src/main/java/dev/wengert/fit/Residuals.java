@@ -62,6 +62,7 @@ final class Residuals implements MultivariateJacobianFunction {
     private double[] bestP;
     private double bestCost = Double.POSITIVE_INFINITY;
     private int row = -1;
+    private RowEngine engine;
     // LM re-evaluates the last accepted point after a rejected step: answer that from memory
     private final double[][] cachedPoint = new double[2][];
     private final Pair<?, ?>[] cachedValue = new Pair<?, ?>[2];
@@ -156,15 +157,12 @@ final class Residuals implements MultivariateJacobianFunction {
             return new Eval(vals, jac);
         }
         if (mode == Mode.FORWARD) {
-            double[][] jac = Functional.jacobian(Mode.FORWARD, par -> {
-                Num[] out = new Num[n];
-                for (int i = 0; i < n; i++) {
-                    out[i] = row(par, i);
-                    vals[i] = out[i].value();
-                }
-                return out;
-            }, p);
-            row = -1;
+            double[] flat = new double[n * p.length];
+            compiledRows().evaluateNamingTheRow(p, vals, flat);
+            double[][] jac = new double[n][];
+            for (int i = 0; i < n; i++) {
+                jac[i] = java.util.Arrays.copyOfRange(flat, i * p.length, (i + 1) * p.length);
+            }
             return new Eval(vals, jac);
         }
         double[][] jac = new double[n][];
@@ -354,9 +352,22 @@ final class Residuals implements MultivariateJacobianFunction {
                 + ".mean()) and use them in it");
     }
 
+    /** The per-row model compiled over the rows (made on the first forward evaluation; see {@link RowEngine}). */
+    private RowEngine compiledRows() {
+        if (engine == null) {
+            engine = new RowEngine(this::call, data.x, data.predictorNames.length, names.length, i -> row = i);
+        }
+        return engine;
+    }
+
     private Num row(Num[] par, int i) {
         row = i;
         return call(par, data.x[i], i);
+    }
+
+    /** The model on one row's values, with its result checked (for messages the row is whichever {@link #row} says). */
+    private Num call(Num[] par, double[] x) {
+        return call(par, x, row);
     }
 
     private Num call(Num[] par, double[] x, int i) {

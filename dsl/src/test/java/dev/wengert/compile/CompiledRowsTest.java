@@ -159,6 +159,27 @@ class CompiledRowsTest {
         NonFiniteException e = assertThrows(NonFiniteException.class, () -> c.evaluate(new double[] {1.5}, v, new double[3]));
         assertEquals("log", e.operation());
         assertEquals(2, c.rowInProgress(), "the row it stopped at");
+        // nothing was lost: back where every row is defined, every row is there
+        sameAsForward(f, c, x, 1, new double[] {3.5});
+    }
+
+    @Test
+    void aFirstPassThatThrowsResumesAtTheRowItStoppedAt() {
+        boolean[] fail = {true};
+        RowFn f = (p, x) -> {
+            if (x[0] > 2 && fail[0]) {
+                throw new IllegalStateException("not yet");
+            }
+            return MM.apply(p, x);
+        };
+        double[] x = column(100);
+        CompiledRows c = new CompiledRows(f, 2, x, 0, 1, 1, 100);
+        assertThrows(IllegalStateException.class, () -> c.evaluate(new double[] {2, 0.8}, new double[100], null));
+        int stopped = c.rowInProgress();
+        assertTrue(x[stopped] > 2 && x[stopped - 1] <= 2, "row " + stopped);
+        fail[0] = false;
+        sameAsForward(f, c, x, 1, new double[] {2.0, 0.8});
+        assertEquals(100, c.recordings(), "each row recorded once: the rows before it were not recorded twice");
     }
 
     @Test
