@@ -282,12 +282,13 @@ final class RowShape {
 
     /**
      * Evaluates positions [from, from + n) (n ≤ {@link #BLOCK}) at parameters p: values and, when
-     * {@code jacobian} is not null, gradients, written to the rows (row-major, p per row). Returns
+     * {@code jacobian} is not null, gradients, written to the rows (column-major: ∂fᵢ/∂pⱼ at
+     * j·rows + i). Returns
      * the number of positions whose branches differ from the recording (or, in checking mode,
      * whose values are not all finite), listed in {@code failed}; those rows' outputs are not
      * written.
      */
-    int evaluate(double[] p, int from, int n, double[] values, double[] jacobian, boolean checkFinite, int[] failed) {
+    int evaluate(double[] p, int from, int n, double[] values, double[] jacobian, int rows, boolean checkFinite, int[] failed) {
         prepare();
         for (int j = 0; j < params; j++) {
             Arrays.fill(val[j], 0, n, p[j]);
@@ -303,7 +304,7 @@ final class RowShape {
         if (jacobian != null && out >= params) {
             tangents(n);
         }
-        write(p, from, n, values, jacobian, failed, bad);
+        write(from, n, values, jacobian, rows, failed, bad);
         return bad;
     }
 
@@ -562,6 +563,253 @@ final class RowShape {
         }
     }
 
+    // ---- curvature: second-order forward mode -------------------------------------------------------
+
+    /** Whether every operation has second partials here (n-ary rules do not: their rows take a per-row path). */
+    boolean hasSecondOrder() {
+        for (int i = params; i < nodes; i++) {
+            if (live[i] && code[i] == Program.NARY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds Σ c[row]·∇²f(row) over positions [from, from + n) to {@code sum} (p×p row-major,
+     * symmetric): a second-order forward pass, each operation's Hessian by parameter pair
+     * (h = ∂a·hₐ + ∂b·h_b + ∂aa·tₐtₐᵀ + ∂ab·(tₐt_bᵀ + t_btₐᵀ) + ∂bb·t_bt_bᵀ) from its first and
+     * second partials. Rows whose branches differ from the recording are listed in
+     * {@code failed} (their count returned) and left out.
+     */
+    int curvature(double[] p, int from, int n, double[] c, boolean checkFinite, int[] failed, double[] sum) {
+        prepare();
+        prepareSecondOrder();
+        for (int j = 0; j < params; j++) {
+            Arrays.fill(val[j], 0, n, p[j]);
+        }
+        for (int s = 0; s < slots; s++) {
+            if (!uniform[s]) {
+                System.arraycopy(column[s], from, konstBlock[s], 0, n);
+            }
+        }
+        forward(n);
+        int bad = guards(n, from, checkFinite, failed);
+        if (out < params) {
+            return bad;                            // a parameter or a constant: no curvature
+        }
+        tangents(n);
+        for (int i = params; i <= out; i++) {
+            if (live[i]) {
+                secondOrder(i, n);
+            }
+        }
+        int np = params;
+        int[] dep = deps[out];
+        int f = 0;
+        for (int r = 0; r < n; r++) {
+            if (f < bad && failed[f] == from + r) {
+                f++;
+                weight[r] = 0;
+                continue;
+            }
+            int row = rowAt(from + r);
+            weight[r] = row < 0 ? 0 : c[row];
+        }
+        for (int d1 = 0; d1 < dep.length; d1++) {
+            for (int d2 = d1; d2 < dep.length; d2++) {
+                double[] h = hess[out][pairs[out][d1][d2]];
+                double acc = 0;
+                for (int r = 0; r < n; r++) {
+                    if (weight[r] != 0) {
+                        acc += weight[r] * h[r];
+                    }
+                }
+                sum[dep[d1] * np + dep[d2]] += acc;
+                if (d1 != d2) {
+                    sum[dep[d2] * np + dep[d1]] += acc;
+                }
+            }
+        }
+        return bad;
+    }
+
+    // second-order work arrays, made on the first curvature pass
+    private double[][][] hess;
+    private int[][][] pairs;
+    private double[] saa;
+    private double[] sab;
+    private double[] sbb;
+    private double[] weight;
+
+    private void prepareSecondOrder() {
+        if (hess != null) {
+            return;
+        }
+        hess = new double[nodes][][];
+        pairs = new int[nodes][][];
+        for (int i = params; i < nodes; i++) {
+            if (!live[i]) {
+                continue;
+            }
+            int l = deps[i].length;
+            pairs[i] = new int[l][l];
+            int k = 0;
+            for (int d1 = 0; d1 < l; d1++) {
+                for (int d2 = d1; d2 < l; d2++) {
+                    pairs[i][d1][d2] = k;
+                    pairs[i][d2][d1] = k++;
+                }
+            }
+            hess[i] = new double[k][BLOCK];
+        }
+        saa = new double[BLOCK];
+        sab = new double[BLOCK];
+        sbb = new double[BLOCK];
+        weight = new double[BLOCK];
+    }
+
+    /** Node i's Hessian entries over the block, from its operands' tangents and Hessians. */
+    private void secondOrder(int i, int n) {
+        boolean two = argB[i] >= 0;
+        secondPartials(i, n, two);
+        int a = argA[i];
+        int b = argB[i];
+        int[] dep = deps[i];
+        double[] qa = pa[i];
+        double[] qb = pb[i];
+        for (int d1 = 0; d1 < dep.length; d1++) {
+            for (int d2 = d1; d2 < dep.length; d2++) {
+                double[] h = hess[i][pairs[i][d1][d2]];
+                double[] ha = secondOf(a, dep[d1], dep[d2]);
+                double[] hb = two ? secondOf(b, dep[d1], dep[d2]) : null;
+                double[] as = firstOf(a, dep[d1]);
+                double[] at = firstOf(a, dep[d2]);
+                double[] bs = two ? firstOf(b, dep[d1]) : null;
+                double[] bt = two ? firstOf(b, dep[d2]) : null;
+                for (int r = 0; r < n; r++) {
+                    double z = 0;
+                    if (ha != null) {
+                        z += qa[r] * ha[r];
+                    }
+                    if (hb != null) {
+                        z += qb[r] * hb[r];
+                    }
+                    if (as != null && at != null) {
+                        z += saa[r] * as[r] * at[r];
+                    }
+                    if (two) {
+                        double cross = (as != null && bt != null ? as[r] * bt[r] : 0)
+                                + (bs != null && at != null ? bs[r] * at[r] : 0);
+                        z += sab[r] * cross;
+                        if (bs != null && bt != null) {
+                            z += sbb[r] * bs[r] * bt[r];
+                        }
+                    }
+                    h[r] = z;
+                }
+            }
+        }
+    }
+
+    /** The tangent of node x in parameter s over the block, or null where x does not depend on s. */
+    private double[] firstOf(int x, int s) {
+        int d = Arrays.binarySearch(deps[x], s);
+        return d < 0 ? null : tan[x][d];
+    }
+
+    /** Node x's Hessian entry (s, t) over the block, or null where it is zero (parameters, and pairs x does not depend on). */
+    private double[] secondOf(int x, int s, int t) {
+        if (x < params) {
+            return null;
+        }
+        int d1 = Arrays.binarySearch(deps[x], s);
+        int d2 = Arrays.binarySearch(deps[x], t);
+        return d1 < 0 || d2 < 0 ? null : hess[x][pairs[x][d1][d2]];
+    }
+
+    /**
+     * The second partials of node i over the block (∂aa, ∂ab, ∂bb; for one operand ∂aa): of
+     * + − and products by constants none; of × and ÷ and the common elementary functions their
+     * closed forms; of any other rule, the derivative of the rule's own partial over {@link D1}.
+     */
+    private void secondPartials(int i, int n, boolean two) {
+        double[] a = val[argA[i]];
+        double[] b = two ? val[argB[i]] : null;
+        double[] y = val[i];
+        double[] k = kslot[i] >= 0 ? konstBlock[kslot[i]] : null;
+        Arrays.fill(saa, 0, n, 0.0);
+        if (two) {
+            Arrays.fill(sab, 0, n, 0.0);
+            Arrays.fill(sbb, 0, n, 0.0);
+        }
+        switch (code[i]) {
+            case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K,
+                 Program.DIV_K -> { }
+            case Program.MUL -> Arrays.fill(sab, 0, n, 1.0);
+            case Program.DIV -> {
+                for (int r = 0; r < n; r++) {
+                    sab[r] = -1.0 / (b[r] * b[r]);
+                    sbb[r] = 2.0 * y[r] / (b[r] * b[r]);
+                }
+            }
+            case Program.K_DIV -> {
+                for (int r = 0; r < n; r++) {
+                    saa[r] = 2.0 * y[r] / (a[r] * a[r]);
+                }
+            }
+            case Program.SQUARE -> Arrays.fill(saa, 0, n, 2.0);
+            case Program.RECIPROCAL -> {
+                for (int r = 0; r < n; r++) {
+                    saa[r] = 2.0 * y[r] / (a[r] * a[r]);
+                }
+            }
+            case Program.UNARY -> {
+                UnaryRule u = (UnaryRule) rule[i];
+                if (u == Elementary.EXP) {
+                    System.arraycopy(y, 0, saa, 0, n);
+                } else if (u == Elementary.EXPM1) {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = y[r] + 1.0;
+                    }
+                } else if (u == Elementary.LOG) {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = -1.0 / (a[r] * a[r]);
+                    }
+                } else if (u == Elementary.SQRT) {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = -0.25 / (a[r] * y[r]);
+                    }
+                } else {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = u.partial(D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
+                    }
+                }
+            }
+            case Program.BINARY_K -> {
+                BinaryRule br = (BinaryRule) rule[i];
+                for (int r = 0; r < n; r++) {
+                    saa[r] = br.partialA(D1.of(a[r], 1.0), new D1(k[r], 0, true), D1.of(y[r], pa[i][r])).d;
+                }
+            }
+            case Program.K_BINARY -> {
+                BinaryRule br = (BinaryRule) rule[i];
+                for (int r = 0; r < n; r++) {
+                    saa[r] = br.partialB(new D1(k[r], 0, true), D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
+                }
+            }
+            case Program.BINARY -> {
+                BinaryRule br = (BinaryRule) rule[i];
+                for (int r = 0; r < n; r++) {
+                    saa[r] = br.partialA(D1.of(a[r], 1.0), D1.of(b[r], 0.0), D1.of(y[r], pa[i][r])).d;
+                    sab[r] = br.partialA(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
+                    sbb[r] = br.partialB(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
+                }
+            }
+            default -> throw new IllegalStateException("row shape: node #" + i + " has no second partials here");
+        }
+    }
+
     /**
      * Checks each row's branches against the recording (and, in checking mode, that every value
      * is finite); returns how many rows failed, listing their positions in failed.
@@ -690,10 +938,32 @@ final class RowShape {
         }
     }
 
-    /** The outputs of the rows of the block that passed their checks. */
-    private void write(double[] p, int from, int n, double[] values, double[] jacobian, int[] failed, int bad) {
+    /**
+     * The outputs of the rows of the block that passed their checks: values, and the Jacobian
+     * column-major (∂fᵢ/∂pⱼ at j·m + i, m the number of rows). When the block's positions are
+     * its rows (one shape, rows in order) and all passed, each column is one copy.
+     */
+    private void write(int from, int n, double[] values, double[] jacobian, int m, int[] failed, int bad) {
+        if (bad == 0 && rowIds == null) {
+            if (out >= 0) {
+                System.arraycopy(val[out], 0, values, from, n);
+            } else {
+                System.arraycopy(konstBlock[outSlot], 0, values, from, n);
+            }
+            if (jacobian == null) {
+                return;
+            }
+            for (int j = 0; j < params; j++) {
+                int d = out >= params ? Arrays.binarySearch(deps[out], j) : -1;
+                if (d >= 0) {
+                    System.arraycopy(tan[out][d], 0, jacobian, j * m + from, n);
+                } else {
+                    Arrays.fill(jacobian, j * m + from, j * m + from + n, out == j ? 1.0 : 0.0);
+                }
+            }
+            return;
+        }
         int f = 0;
-        int np = params;
         for (int r = 0; r < n; r++) {
             int pos = from + r;
             if (f < bad && failed[f] == pos) {
@@ -708,19 +978,15 @@ final class RowShape {
             if (jacobian == null) {
                 continue;
             }
-            int o = row * np;
-            Arrays.fill(jacobian, o, o + np, 0.0);
-            if (out < 0) {
-                continue;
+            for (int j = 0; j < params; j++) {
+                jacobian[j * m + row] = out == j ? 1.0 : 0.0;
             }
-            if (out < params) {
-                jacobian[o + out] = 1.0;
-                continue;
-            }
-            int[] dep = deps[out];
-            double[][] t = tan[out];
-            for (int d = 0; d < dep.length; d++) {
-                jacobian[o + dep[d]] = t[d][r];
+            if (out >= params) {
+                int[] dep = deps[out];
+                double[][] t = tan[out];
+                for (int d = 0; d < dep.length; d++) {
+                    jacobian[dep[d] * m + row] = t[d][r];
+                }
             }
         }
     }

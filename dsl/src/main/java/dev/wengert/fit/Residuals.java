@@ -127,58 +127,93 @@ final class Residuals implements MultivariateJacobianFunction {
     }
 
     Eval evaluate(double[] p) {
+        int n = data.size();
+        int k = p.length;
+        double[] vals = new double[n];
+        double[] flat = new double[n * k];
+        evaluateInto(p, vals, flat);
+        double[][] jac = new double[n][k];
+        for (int j = 0; j < k; j++) {
+            for (int i = 0; i < n; i++) {
+                jac[i][j] = flat[j * n + i];
+            }
+        }
+        return new Eval(vals, jac);
+    }
+
+    /**
+     * One pass: the model's values at p into {@code vals} and its Jacobian into {@code jac},
+     * column-major (∂mᵢ/∂pⱼ at j·n + i): a per-row model by compiled rows, a column model by
+     * forward-mode tensors (a tangent column per parameter), or, when reverse mode is asked
+     * for, a recording and sweep per row.
+     */
+    void evaluateInto(double[] p, double[] vals, double[] jac) {
         passes++;
         int n = data.size();
-        double[] vals = new double[n];
+        int k = p.length;
         if (columns != null && mode == Mode.FORWARD) {
-            // forward-mode tensors carry a tangent column per parameter: the Jacobian's columns
-            double[][] jac = new double[n][p.length];
             Functional.forward(p, "the column model's Jacobian", par -> {
                 Tensor t = columnCall(par, columnData, n);
                 System.arraycopy(t.values(), 0, vals, 0, n);
-                for (int j = 0; j < par.length; j++) {
-                    double[] c = t.d(par[j]);
-                    for (int i = 0; i < n; i++) {
-                        jac[i][j] = c[i];
-                    }
+                for (int j = 0; j < k; j++) {
+                    System.arraycopy(t.d(par[j]), 0, jac, j * n, n);
                 }
                 return null;
             });
-            return new Eval(vals, jac);
+            return;
         }
         if (columns != null) {
-            double[][] jac = Functional.jacobian(mode, par -> {
+            double[][] rows = Functional.jacobian(mode, par -> {
                 Num[] out = columnCall(par, columnData, n).toNums();
                 for (int i = 0; i < n; i++) {
                     vals[i] = out[i].value();
                 }
                 return out;
             }, p);
-            return new Eval(vals, jac);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < k; j++) {
+                    jac[j * n + i] = rows[i][j];
+                }
+            }
+            return;
         }
         if (mode == Mode.FORWARD) {
-            double[] flat = new double[n * p.length];
-            compiledRows().evaluateNamingTheRow(p, vals, flat);
-            double[][] jac = new double[n][];
-            for (int i = 0; i < n; i++) {
-                jac[i] = java.util.Arrays.copyOfRange(flat, i * p.length, (i + 1) * p.length);
-            }
-            return new Eval(vals, jac);
+            compiledRows().evaluateNamingTheRow(p, vals, jac);
+            return;
         }
-        double[][] jac = new double[n][];
         for (int i = 0; i < n; i++) {
             int r = i;
             ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> row(par, r), p, "valueAndGradient(REVERSE, f, x)");
             vals[i] = vg.value();
-            jac[i] = vg.gradient();
+            for (int j = 0; j < k; j++) {
+                jac[j * n + i] = vg.gradient()[j];
+            }
         }
         row = -1;
-        return new Eval(vals, jac);
+    }
+
+    /** √wᵢ by row (not a copy: read only). */
+    double[] sqrtW() {
+        return sqrtW;
     }
 
     /**
-     * The exact Hessian ∇²ₚ Σᵢ cᵢ·m(p, xᵢ) (forward over reverse, one pass over the rows with
-     * p tangents), or null if it is not finite; counted as one pass. With cᵢ = −√wᵢ·rᵢ this is
+     * Notes an evaluation at p for the solver's account: where the model was not finite, or
+     * the weighted sum of squares there (the best finite point is kept).
+     */
+    void noteEvaluation(double[] p, double sumOfSquares, boolean finite) {
+        if (!finite) {
+            notFinitePoints++;
+        } else if (sumOfSquares < bestCost) {
+            bestCost = sumOfSquares;
+            bestP = p.clone();
+        }
+    }
+
+    /**
+     * The exact Hessian ∇²ₚ Σᵢ cᵢ·m(p, xᵢ), or null if it is not finite; counted as one pass. A
+     * per-row model's by the compiled rows' second-order forward pass, a column model's forward
+     * over reverse. With cᵢ = −√wᵢ·rᵢ this is
      * the residual-curvature term of the Hessian of ½·RSS.
      */
     double[][] curvature(double[] p, double[] c) {
@@ -189,6 +224,9 @@ final class Residuals implements MultivariateJacobianFunction {
             if (columns != null) {
                 Tensor weights = Tensor.of(c);
                 h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> columnCall(par, columnData, n).reshape(n).dot(weights), p);
+            } else if (mode == Mode.FORWARD) {
+                // the compiled rows' second-order pass: no allocation per row, the same Hessian within rounding
+                h = compiledRows().curvatureNamingTheRow(p, c);
             } else {
                 h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
                     Num[] terms = new Num[n];

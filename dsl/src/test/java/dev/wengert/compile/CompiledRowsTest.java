@@ -57,7 +57,7 @@ class CompiledRowsTest {
             double[] want = forward(f, p, x);
             assertEquals(Double.doubleToLongBits(want[0]), Double.doubleToLongBits(v[i]), "value of row " + i);
             for (int j = 0; j < p.length; j++) {
-                assertEquals(Double.doubleToLongBits(want[1 + j]), Double.doubleToLongBits(jac[i * p.length + j]),
+                assertEquals(Double.doubleToLongBits(want[1 + j]), Double.doubleToLongBits(jac[j * m + i]),
                         "∂/∂p" + j + " of row " + i);
             }
         }
@@ -75,6 +75,33 @@ class CompiledRowsTest {
         // x is used twice (p0·x and p1 + x): two varying constants of 8 bytes per row
         assertEquals(16.0, c.bytesPerRow(), 0.5);
         assertTrue(c.replayed());
+    }
+
+    @Test
+    void curvatureIsTheWeightedSumOfTheRowsHessians() {
+        // f = a·x/(b + x): f_aa = 0, f_ab = −x/(b + x)², f_bb = 2a·x/(b + x)³
+        double[] x = column(300);
+        double[] c = new double[300];
+        for (int i = 0; i < 300; i++) {
+            c[i] = Math.sin(i);
+        }
+        CompiledRows rows = new CompiledRows(MM, 2, x, 0, 1, 1, 300);
+        double a = 2.0;
+        double b = 0.8;
+        double[][] h = rows.curvature(new double[] {a, b}, c);
+        double ab = 0;
+        double bb = 0;
+        double scale = 0;
+        for (int i = 0; i < 300; i++) {
+            double u = b + x[i];
+            ab += c[i] * -x[i] / (u * u);
+            bb += c[i] * 2 * a * x[i] / (u * u * u);
+            scale += Math.abs(2 * a * x[i] / (u * u * u));
+        }
+        assertEquals(0.0, h[0][0], 0.0);
+        assertEquals(ab, h[0][1], 1e-14 * scale);
+        assertEquals(h[0][1], h[1][0], 0.0);
+        assertEquals(bb, h[1][1], 1e-14 * scale);
     }
 
     @Test

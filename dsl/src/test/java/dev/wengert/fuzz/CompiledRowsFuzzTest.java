@@ -53,11 +53,14 @@ class CompiledRowsFuzzTest {
                             () -> prog + "\nrow " + row + " value at " + java.util.Arrays.toString(p) + ": " + rows);
                     for (int j = 0; j < 3; j++) {
                         int col = j;
-                        assertEquals(Double.doubleToLongBits(want[0][j]), Double.doubleToLongBits(jac[3 * i + j]),
+                        assertEquals(Double.doubleToLongBits(want[0][j]), Double.doubleToLongBits(jac[j * ROWS + i]),
                                 () -> prog + "\nrow " + row + " ∂/∂p" + col + " at " + java.util.Arrays.toString(p)
-                                        + ": want " + want[0][col] + ", got " + jac[3 * row + col] + "; " + rows);
+                                        + ": want " + want[0][col] + ", got " + jac[col * ROWS + row] + "; " + rows);
                     }
                 }
+            }
+            if (!prog.usesCustomRule) {                   // a first-order-only rule has no second derivative
+                curvatureWithinRounding(prog, f, rows, data, new double[] {0.3, 0.9, -0.4});
             }
             if (rows.replayed()) {
                 replayed++;
@@ -71,5 +74,42 @@ class CompiledRowsFuzzTest {
         System.out.println("compiled rows fuzz: " + replayed + " of 60 programs replayed, " + reRecorded + " with rows recorded again");
         assertTrue(replayed >= 25, replayed + " of 60 programs replayed");
         assertTrue(reRecorded >= 10, reRecorded + " programs had rows recorded again");
+    }
+
+    /**
+     * Σ cᵢ·∇²fᵢ by compiled rows against a forward-over-reverse Hessian per row: within rounding
+     * relative to the size of the terms (the second-order pass adds them in another order).
+     */
+    static void curvatureWithinRounding(RandomProgram prog, RowFn f, CompiledRows rows, double[] data, double[] p) {
+        double[] c = new double[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+            c[i] = 1 + (i % 7) * 0.25;
+        }
+        double[][] got = rows.curvature(p, c);
+        double[][] want = new double[3][3];
+        double[][] scale = new double[3][3];
+        for (int i = 0; i < ROWS; i++) {
+            double[] x = {data[2 * i], data[2 * i + 1]};
+            int row = i;
+            double[][] h = hessian(Mode.FORWARD, Mode.REVERSE, q -> f.apply(q, x).times(c[row]), p);
+            for (int a = 0; a < 3; a++) {
+                for (int b = 0; b < 3; b++) {
+                    want[a][b] += h[a][b];
+                    scale[a][b] += Math.abs(h[a][b]);
+                }
+            }
+        }
+        for (int a = 0; a < 3; a++) {
+            for (int b = 0; b < 3; b++) {
+                double w = want[a][b];
+                double g = got[a][b];
+                String where = prog + "\ncurvature [" + a + "][" + b + "]: want " + w + ", got " + g + "; " + rows;
+                if (!Double.isFinite(w) || !Double.isFinite(scale[a][b])) {
+                    assertFalse(Double.isFinite(g) && Double.isFinite(w), where);
+                    continue;
+                }
+                assertEquals(w, g, 1e-11 * scale[a][b] + 1e-300, where);
+            }
+        }
     }
 }
