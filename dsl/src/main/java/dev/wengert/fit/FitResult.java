@@ -80,24 +80,17 @@ public final class FitResult implements Displayable {
     /** The statistics at the solver's answer, from one more pass for the exact Jacobian there. */
     static FitResult of(FitData data, Residuals model, String[] names, Solver.Solution s) {
         double[] p = s.p();
-        Residuals.Eval e = model.evaluate(p);
+        // the solver's last evaluation, when it ended where it evaluated last: no new pass
+        Evaluation e = model.at(p);
         int n = data.size();
         int k = p.length;
-        double[] fitted = e.values();
-        double[] wr = new double[n];
-        double[][] jw = new double[n][k];
-        double rss = 0;
+        double[] fitted = e.values.clone();
+        double rss = e.rss;
         double sw = 0;
         double swy = 0;
         for (int i = 0; i < n; i++) {
-            double sq = Math.sqrt(data.w[i]);
-            wr[i] = sq * (data.y[i] - fitted[i]);
-            rss += wr[i] * wr[i];
             sw += data.w[i];
             swy += data.w[i] * data.y[i];
-            for (int j = 0; j < k; j++) {
-                jw[i][j] = sq * e.jacobian()[i][j];
-            }
         }
         double mean = swy / sw;
         double tss = 0;
@@ -107,13 +100,7 @@ public final class FitResult implements Displayable {
         }
         int dof = n - k;
         StringBuilder reason = new StringBuilder(s.reason());
-        boolean finite = Double.isFinite(rss);
-        for (int i = 0; i < n && finite; i++) {
-            for (int j = 0; j < k; j++) {
-                finite &= Double.isFinite(jw[i][j]);
-            }
-        }
-        Qr qr = finite ? new Qr(jw) : null;
+        Factor qr = e.finite ? Factor.of(e, model.sqrtW()) : null;
         double[][] cov = new double[k][k];
         if (qr == null || !qr.fullRank()) {
             for (double[] row : cov) {
@@ -140,17 +127,8 @@ public final class FitResult implements Displayable {
         // could still explain, relative to the part it cannot; small at a true minimum
         double offset = Double.NaN;
         if (qr != null && dof > 0) {
-            double[] qtr = qr.qtv(wr);
-            double a = 0;
-            double b = 0;
-            for (int i = 0; i < n; i++) {
-                if (i < k) {
-                    a += qtr[i] * qtr[i];
-                } else {
-                    b += qtr[i] * qtr[i];
-                }
-            }
-            offset = Math.sqrt(a / k) / Math.sqrt(b / dof);
+            // ‖Q₁ᵀr‖² and ‖Q₂ᵀr‖², read off R of [J | r]
+            offset = Math.sqrt(qr.explained() / k) / Math.sqrt(qr.unexplained() / dof);
         }
         if (data.dropped > 0) {
             reason.append("; ").append(data.dropped).append(" row").append(data.dropped == 1 ? "" : "s")

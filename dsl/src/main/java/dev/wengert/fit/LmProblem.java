@@ -2,14 +2,13 @@ package dev.wengert.fit;
 
 import dev.wengert.core.NonFiniteException;
 
-import java.util.Arrays;
 
 /**
  * A fit as {@link Lm} sees it: residuals fᵢ = √wᵢ·(yᵢ − m(p, xᵢ)) and their Jacobian
  * Aᵢⱼ = −√wᵢ·∂m/∂pⱼ, which {@link #factor} feeds to the block QR straight from the model's
- * column-major Jacobian (no m×p copy). One pass over the rows per point; the values and
- * Jacobian of the last point evaluated are kept (8·(p + 1) bytes per row), and ‖f‖ of the last
- * two, so a restart from where a run ended costs nothing.
+ * column-major Jacobian (no m×p copy). One pass over the rows per point ({@link Residuals#at},
+ * which keeps the last point's arrays: a restart from where a run ended, the refinement and
+ * the statistics reuse them), and ‖f‖ of the last two points.
  *
  * <p>A point where the model or its derivative is not finite (a trial step into a region
  * where it is undefined) gets residuals of 10⁵⁰ and a zero Jacobian, so LM rejects the step and
@@ -22,12 +21,7 @@ final class LmProblem implements Lm.Problem {
     private final Residuals model;
     private final int n;
     private final int k;
-    private final double[] target;
     private final double[] sqrtW;
-    private final double[] res;
-    private final double[] jac;
-    /** The point res and jac belong to. */
-    private double[] held;
     private final double[][] points = new double[2][];
     private final double[] costs = new double[2];
     private int next;
@@ -36,10 +30,7 @@ final class LmProblem implements Lm.Problem {
         this.model = model;
         this.n = model.target().length;
         this.k = parameters;
-        this.target = model.target();
         this.sqrtW = model.sqrtW();
-        this.res = new double[n];
-        this.jac = new double[n * parameters];
     }
 
     @Override
@@ -55,7 +46,7 @@ final class LmProblem implements Lm.Problem {
     @Override
     public int evaluate(double[] q) {
         for (int s = 0; s < 2; s++) {
-            if (Arrays.equals(points[s], q)) {
+            if (java.util.Arrays.equals(points[s], q)) {
                 return s;
             }
         }
@@ -73,37 +64,30 @@ final class LmProblem implements Lm.Problem {
 
     @Override
     public void factor(int point, BlockQr qr) {
-        if (!Arrays.equals(held, points[point])) {
-            compute(points[point]);
+        Evaluation e = model.at(points[point]);
+        if (!e.finite) {
+            // LM factors only points it accepted, which are finite; a start where the model is
+            // not finite is refused before (checkStart): rows of 10⁵⁰ against a zero Jacobian
+            double[] row = new double[k + 1];
+            row[k] = NOT_FINITE_RESIDUAL;
+            for (int i = 0; i < n; i++) {
+                qr.addRow(row);
+            }
+            return;
         }
-        qr.add(jac, n, sqrtW, -1.0, res, 0, n);
+        qr.add(e.jac, n, sqrtW, -1.0, e.wr, 0, n);
     }
 
-    /** The residuals and Jacobian at q into res and jac; returns ‖f‖. */
+    /** ‖f‖ at q (huge where the model is not finite), with the point noted for the solver's account. */
     private double compute(double[] q) {
-        held = q.clone();
-        boolean finite = true;
+        Evaluation e;
         try {
-            model.evaluateInto(q, res, jac);
-        } catch (NonFiniteException e) {
-            finite = false;                       // checking mode is on: a point where the model is undefined
+            e = model.at(q);
+        } catch (NonFiniteException ex) {
+            e = null;                             // checking mode is on: a point where the model is undefined
         }
-        double sum = 0;
-        for (int i = 0; i < n && finite; i++) {
-            double r = target[i] - sqrtW[i] * res[i];
-            res[i] = r;
-            sum += r * r;
-        }
-        finite &= Double.isFinite(sum);
-        for (int i = 0; i < jac.length && finite; i++) {
-            finite = Double.isFinite(jac[i]);
-        }
-        model.noteEvaluation(q, sum, finite);
-        if (!finite) {
-            Arrays.fill(res, NOT_FINITE_RESIDUAL);
-            Arrays.fill(jac, 0.0);
-            sum = n * NOT_FINITE_RESIDUAL * NOT_FINITE_RESIDUAL;
-        }
-        return Math.sqrt(sum);
+        boolean finite = e != null && e.finite;
+        model.noteEvaluation(q, finite ? e.rss : Double.NaN, finite);
+        return finite ? Math.sqrt(e.rss) : Math.sqrt((double) n) * NOT_FINITE_RESIDUAL;
     }
 }

@@ -1,5 +1,6 @@
 package dev.wengert.fit;
 
+import dev.wengert.core.NonFiniteException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -34,34 +35,35 @@ final class Refinement {
         double acceptedRss = Double.NaN;
         double[] p = accepted;
         double lastStep = Double.POSITIVE_INFINITY;
+        double[] sqrtW = f.sqrtW();
         for (int k = 0; k <= MAX_STEPS; k++) {
-            Residuals.Eval e = f.evaluate(p);
-            double[] wr = f.weightedResiduals(e);
-            double rss = 0;
-            for (double r : wr) {
-                rss += r * r;
+            Evaluation e;
+            try {
+                e = f.at(p);
+            } catch (NonFiniteException ex) {
+                return accepted;                    // checking mode: a step where the model is undefined
             }
-            if (!Double.isFinite(rss) || (k > 0 && !(rss <= acceptedRss + noise(f, wr)))) {
+            double rss = e.rss;
+            if (!Double.isFinite(rss) || (k > 0 && !(rss <= acceptedRss + noise(f, e.wr)))) {
                 return accepted;
             }
             accepted = p;
             acceptedRss = rss;
-            if (k == MAX_STEPS) {
+            if (k == MAX_STEPS || !e.finite) {
                 break;
             }
-            double[][] jw = f.weightedJacobian(e);
-            Qr qr = new Qr(jw);
+            Factor qr = Factor.of(e, sqrtW);
             if (!qr.fullRank()) {
                 return accepted;
             }
             double[] norms = qr.columnNorms();
-            double[] d = qr.solve(wr);              // the Gauss–Newton step, to gauge the distance
+            double[] d = qr.gaussNewtonStep();      // the Gauss–Newton step, to gauge the distance
             double gn = scaledNorm(d, norms);
             double size = scaledNorm(p, norms);
             if (!(gn <= 1e-6 * size) || gn <= 4 * EPS * size) {
                 return accepted;                    // not a refinement, or nothing left to refine
             }
-            double[] newton = newtonStep(f, p, jw, wr, norms);
+            double[] newton = newtonStep(f, p, e, norms);
             if (newton != null) {
                 d = newton;
             }
@@ -80,26 +82,39 @@ final class Refinement {
 
     /**
      * −H⁻¹g with g = −Jᵀr and H = JᵀJ − Σ √wᵢ·rᵢ·∇²mᵢ, the exact Hessian of ½·RSS (r = target −
-     * model, weighted); null if H is not finite or not positive definite.
+     * model, weighted, J = √w·∂m/∂p); null if H is not finite or not positive definite. The
+     * evaluation is read before the curvature pass, which may evaluate the model again.
      */
-    private static double[] newtonStep(Residuals f, double[] p, double[][] jw, double[] wr, double[] norms) {
+    private static double[] newtonStep(Residuals f, double[] p, Evaluation e, double[] norms) {
         int n = p.length;
-        double[] g = gradient(jw, wr);
-        double[] sqrtW = f.sqrtWeights();
-        double[] c = new double[wr.length];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = -sqrtW[i] * wr[i];
+        int m = e.n;
+        double[] sqrtW = f.sqrtW();
+        double[] g = new double[n];
+        double[][] jtj = new double[n][n];
+        double[] c = new double[m];
+        double[] wj = new double[m];
+        for (int i = 0; i < m; i++) {
+            c[i] = -sqrtW[i] * e.wr[i];
+        }
+        for (int a = 0; a < n; a++) {
+            double s = 0;
+            for (int i = 0; i < m; i++) {
+                wj[i] = sqrtW[i] * e.jac[a * m + i];
+                s -= wj[i] * e.wr[i];
+            }
+            g[a] = s;
+            for (int b = 0; b <= a; b++) {
+                double t = 0;
+                for (int i = 0; i < m; i++) {
+                    t += wj[i] * sqrtW[i] * e.jac[b * m + i];
+                }
+                jtj[a][b] = t;
+                jtj[b][a] = t;
+            }
         }
         double[][] h = f.curvature(p, c);
         if (h == null) {
             return null;
-        }
-        for (double[] row : jw) {
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    h[i][j] += row[i] * row[j];
-                }
-            }
         }
         // scale to unit diagonal of JᵀJ, symmetrise, and solve by Cholesky
         double[][] hs = new double[n][n];
@@ -107,7 +122,9 @@ final class Refinement {
         for (int i = 0; i < n; i++) {
             gs[i] = -g[i] / norms[i];
             for (int j = 0; j < n; j++) {
-                hs[i][j] = 0.5 * (h[i][j] + h[j][i]) / (norms[i] * norms[j]);
+                double hij = h[i][j] + jtj[i][j];
+                double hji = h[j][i] + jtj[j][i];
+                hs[i][j] = 0.5 * (hij + hji) / (norms[i] * norms[j]);
             }
         }
         try {
@@ -117,21 +134,9 @@ final class Refinement {
                 z[i] /= norms[i];
             }
             return z;
-        } catch (NonPositiveDefiniteMatrixException | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
+        } catch (NonPositiveDefiniteMatrixException | org.apache.commons.math3.linear.NonSymmetricMatrixException e2) {
             return null;
         }
-    }
-
-    /** g = −Jᵀr, the gradient of ½·Σ rᵢ² with r = target − model. */
-    private static double[] gradient(double[][] jw, double[] wr) {
-        int n = jw.length == 0 ? 0 : jw[0].length;
-        double[] g = new double[n];
-        for (int i = 0; i < jw.length; i++) {
-            for (int j = 0; j < n; j++) {
-                g[j] -= jw[i][j] * wr[i];
-            }
-        }
-        return g;
     }
 
     /** How much the sum of squares can move from rounding alone: each residual is exact to a few ulps of its terms. */

@@ -63,6 +63,8 @@ final class Residuals implements MultivariateJacobianFunction {
     private double bestCost = Double.POSITIVE_INFINITY;
     private int row = -1;
     private RowEngine engine;
+    /** The last point evaluated by {@link #at}, with its arrays (reused for the next). */
+    private Evaluation last;
     // LM re-evaluates the last accepted point after a rejected step: answer that from memory
     private final double[][] cachedPoint = new double[2][];
     private final Pair<?, ?>[] cachedValue = new Pair<?, ?>[2];
@@ -190,6 +192,40 @@ final class Residuals implements MultivariateJacobianFunction {
             }
         }
         row = -1;
+    }
+
+    /**
+     * The model at p with its Jacobian and weighted residuals: one pass, unless p is the point
+     * evaluated last (then its arrays are returned again). The arrays are reused by the next
+     * point. Propagates the session's NonFiniteException (checking mode); the evaluation then
+     * holds no point.
+     */
+    Evaluation at(double[] p) {
+        if (last != null && java.util.Arrays.equals(last.p, p)) {
+            return last;
+        }
+        int n = data.size();
+        if (last == null || last.k != p.length) {
+            last = new Evaluation(n, p.length);
+        }
+        Evaluation e = last;
+        e.p = null;
+        evaluateInto(p, e.values, e.jac);
+        double rss = 0;
+        boolean finite = true;
+        for (int i = 0; i < n; i++) {
+            double r = target[i] - sqrtW[i] * e.values[i];
+            e.wr[i] = r;
+            rss += r * r;
+        }
+        finite &= Double.isFinite(rss);
+        for (int i = 0; i < e.jac.length && finite; i++) {
+            finite = Double.isFinite(e.jac[i]);
+        }
+        e.rss = rss;
+        e.finite = finite;
+        e.p = p.clone();
+        return e;
     }
 
     /** √wᵢ by row (not a copy: read only). */
@@ -434,25 +470,30 @@ final class Residuals implements MultivariateJacobianFunction {
      * its predictor values and the parameter values, since no solver can start from there.
      */
     void checkStart(double[] p) {
-        Eval e;
+        Evaluation e;
         try {
-            e = evaluate(p);
+            e = at(p);
         } catch (NonFiniteException ex) {
             throw new FitException("the model is not finite at the start point"
                     + (columns == null ? " at row " + rowName(row) : "") + " with " + params(p) + ": " + ex.getMessage()
                     + "; choose start values where the model is defined", ex);
         }
-        for (int i = 0; i < data.size(); i++) {
+        int n = data.size();
+        for (int i = 0; i < n; i++) {
             if (!Double.isFinite(e.values[i])) {
                 throw new FitException("the model is " + e.values[i] + " at the start point, at row " + rowName(i)
                         + " with " + params(p) + "; choose start values where the model is defined for every row");
             }
         }
-        for (int i = 0; i < data.size(); i++) {
+        if (e.finite) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < p.length; j++) {
-                if (!Double.isFinite(e.jacobian[i][j])) {
+                double d = e.jac[j * n + i];
+                if (!Double.isFinite(d)) {
                     throw new FitException("the derivative of the model with respect to " + names[j] + " is "
-                            + e.jacobian[i][j] + " at the start point, at row " + rowName(i) + " with " + params(p)
+                            + d + " at the start point, at row " + rowName(i) + " with " + params(p)
                             + " (e.g. √ or log at 0, or a power of a negative number); choose other start values");
                 }
             }

@@ -98,14 +98,9 @@ class NistCertifiedTest {
                     new org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder().start(start).model(f)
                             .target(f.target()).maxEvaluations(10_000).maxIterations(10_000).build());
             double[] p = o.getPoint().toArray();
-            Residuals.Eval e = f.evaluate(p);
-            double[] wr = f.weightedResiduals(e);
-            double rss = 0;
-            for (double v : wr) {
-                rss += v * v;
-            }
-            Qr qr = new Qr(f.weightedJacobian(e));
-            double[][] inv = qr.inverseOfNormalMatrix();
+            Evaluation e = f.at(p);
+            double rss = e.rss;
+            double[][] inv = Factor.of(e, f.sqrtW()).inverseOfNormalMatrix();
             double[] sd = new double[p.length];
             for (int j = 0; j < p.length; j++) {
                 sd[j] = Math.sqrt(rss / (y.length - p.length) * inv[j][j]);
