@@ -67,6 +67,8 @@ public final class CompiledRows {
     private int recordings;
     private int recording = -1;
     private final int[] failed = new int[RowShape.BLOCK];
+    /** A row's constants by slot, read straight into its shape. */
+    private double[] konst = new double[8];
     /** Positions (and their shapes' indices) of rows whose guards failed in the current evaluation. */
     private int[] moved = new int[16];
     private int[] movedFrom = new int[16];
@@ -164,7 +166,12 @@ public final class CompiledRows {
         for (int k = 0; k < nMoved && !perRow; k++) {
             RowShape old = shapes.get(movedFrom[k]);
             int i = old.rowAt(moved[k]);
-            RowShape shape = recordRow(p, i);
+            RowShape shape;
+            try {
+                shape = recordRow(p, i);
+            } finally {
+                recorder.cut();
+            }
             if (shape == null) {
                 break;                              // perRow is now set
             }
@@ -232,7 +239,12 @@ public final class CompiledRows {
             for (int k = 0; k < nMoved && !perRow; k++) {
                 RowShape old = shapes.get(movedFrom[k]);
                 int i = old.rowAt(moved[k]);
-                RowShape shape = recordRow(p, i);
+                RowShape shape;
+                try {
+                    shape = recordRow(p, i);
+                } finally {
+                    recorder.cut();
+                }
                 if (shape == null) {
                     break;
                 }
@@ -269,11 +281,23 @@ public final class CompiledRows {
         }
     }
 
+    /** Rows recorded one after the other on the tape before it is cut back (see RowRecorder.record). */
+    private static final int RUN = 256;
+
     /** The first pass: every row recorded once, in order (from where it stopped, if the function threw). */
     private void recordAll(double[] p) {
-        while (firstPass < rows && !perRow) {
-            recordRow(p, firstPass);
-            firstPass++;
+        try {
+            while (firstPass < rows && !perRow) {
+                recordRow(p, firstPass);
+                firstPass++;
+                if (firstPass % RUN == 0) {
+                    recorder.cut();
+                }
+            }
+        } finally {
+            if (recorder != null) {
+                recorder.cut();
+            }
         }
         recorded = true;
     }
@@ -286,9 +310,20 @@ public final class CompiledRows {
         }
         fill(i);
         recording = i;
-        RowRecorder.Recording r = recorder.record(f, p, row);
+        recorder.run(f, p, row);
         recording = -1;
         recordings++;
+        // most rows have the structure of the row before them: read them as that shape directly
+        if (last != null) {
+            if (konst.length < last.slots) {
+                konst = new double[last.slots];
+            }
+            if (recorder.readAs(last, konst)) {
+                last.add(i, konst);
+                return last;
+            }
+        }
+        RowRecorder.Recording r = recorder.read();
         if (r == null) {
             perRow = true;
             shapes.clear();

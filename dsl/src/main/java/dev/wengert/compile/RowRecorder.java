@@ -52,11 +52,27 @@ final class RowRecorder implements ProgramListener {
     }
 
     /**
-     * Records f on one row at parameters p and returns what it did (valid until the next call),
-     * or null when the recording cannot be replayed (a nested differentiation, array operations,
-     * a value of another differentiation returned). The model's own exceptions propagate.
+     * Records f on one row at parameters p, after the rows recorded since the last {@link #cut}
+     * (rows are recorded in runs, and the tape cut back once per run: cutting after every row
+     * would start a new generation of the tape each time, which its checks then search), and
+     * returns what it did (valid until the next call), or null when the recording cannot be
+     * replayed (a nested differentiation, array operations, a value of another differentiation
+     * or of an earlier row used). The model's own exceptions propagate; call {@link #cut} then.
      */
     Recording record(RowFn f, double[] p, double[] x) {
+        run(f, p, x);
+        return read();
+    }
+
+    // the row run last: its output and where its recording starts
+    private Num y;
+    private int from;
+
+    /** Runs f on one row at p, recording it after the rows recorded since the last cut; read it with {@link #readAs} or {@link #read}. */
+    void run(RowFn f, double[] p, double[] x) {
+        if (st.size() > mark && !java.util.Arrays.equals(p, at)) {
+            cut();                                   // the parameters move: only within a run of one point
+        }
         for (int j = 0; j < p.length; j++) {
             if (Double.doubleToRawLongBits(p[j]) != Double.doubleToRawLongBits(at[j])) {
                 Functional.assign(par[j], p[j]);
@@ -65,35 +81,128 @@ final class RowRecorder implements ProgramListener {
         }
         guards = 0;
         unreplayable = false;
-        try {
-            Num y = f.apply(par, x);
-            if (y == null) {
-                throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
+        y = null;
+        from = st.size();
+        Num out = f.apply(par, x);
+        if (out == null) {
+            throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
+        }
+        y = out;
+    }
+
+    /** The row run last, read as a {@link Recording} (valid until the next run), or null when it cannot be replayed. */
+    Recording read() {
+        return unreplayable ? null : extract(y, from);
+    }
+
+    /**
+     * Whether the row run last has exactly the structure of {@code shape}; if so its constants,
+     * one per slot, are written to {@code konst}. The common case of a first pass (a row like
+     * the one before it), read straight off the tape without building a Recording.
+     */
+    boolean readAs(RowShape shape, double[] konst) {
+        int size = st.size();
+        int n = size - from + mark;
+        if (unreplayable || n != shape.nodes || guards != shape.gKind.length) {
+            return false;
+        }
+        int pos = st.positionOf(y);
+        if ((pos < 0 && !y.isConstant()) || (pos >= mark && pos < from) || (pos < 0 ? -1 : local(pos, from)) != shape.out) {
+            return false;
+        }
+        Object[] ops = st.ops();
+        int[] starts = st.starts();
+        int[] args = st.args();
+        for (int i = mark; i < n; i++) {
+            int t = i - mark + from;
+            if (ops[t] != shape.rule[i]) {
+                return false;
             }
-            return unreplayable ? null : extract(y);
-        } finally {
+            int s = starts[t];
+            int arity = starts[t + 1] - s;
+            byte code = shape.code[i];
+            if (code == Program.NARY || arity < 1 || arity > 2 || (arity == 2) != (shape.argB[i] >= 0)) {
+                return false;
+            }
+            int a = args[s];
+            if ((a >= mark && a < from) || local(a, from) != shape.argA[i]) {
+                return false;
+            }
+            if (arity == 2) {
+                int b = args[s + 1];
+                if ((b >= mark && b < from) || local(b, from) != shape.argB[i]) {
+                    return false;
+                }
+            } else if (shape.kslot[i] >= 0) {
+                // the constant's side: + and × take it on either, the others must match the shape's
+                boolean right = nodeRight[t];
+                boolean want = code == Program.SUB_K || code == Program.DIV_K || code == Program.BINARY_K;
+                boolean either = code == Program.ADD_K || code == Program.MUL_K;
+                if (!either && right != want) {
+                    return false;
+                }
+                konst[shape.kslot[i]] = nodeKonst[t];
+            }
+        }
+        for (int g = 0; g < guards; g++) {
+            int b = guardB[g];
+            if (guardKind[g] != shape.gKind[g] || guardOutcome[g] != shape.gOutcome[g]
+                    || (guardA[g] >= mark && guardA[g] < from) || local(guardA[g], from) != shape.gA[g]
+                    || (b >= mark && b < from) || (b < 0 ? -1 : local(b, from)) != shape.gB[g]) {
+                return false;
+            }
+            if (b < 0) {
+                konst[shape.gSlot[g]] = guardC[g];
+            }
+        }
+        if (shape.out < 0) {
+            konst[shape.outSlot] = y.value();
+        }
+        return true;
+    }
+
+    /** Cuts the tape back to the parameters (after a run of rows, or when the function threw). */
+    void cut() {
+        if (st.size() > mark) {
             st.truncate(mark);
         }
     }
 
-    /** Reads the row's recording off the tape into {@link #rec}. */
-    private Recording extract(Num y) {
-        int n = st.size();
+    /** The position in a row's own numbering of a node of the tape: parameters keep theirs, the row's follow them. */
+    private int local(int node, int from) {
+        return node < mark ? node : node - from + mark;
+    }
+
+    /** Reads the row's recording (tape positions [from, size)) into {@link #rec}, renumbered as if alone on the tape. */
+    private Recording extract(Num y, int from) {
+        int size = st.size();
         Object[] ops = st.ops();
         int[] starts = st.starts();
         int[] args = st.args();
-        int out = st.positionOf(y);
-        if (out < 0 && !y.isConstant()) {
-            return null;                             // a value of another differentiation
+        int pos = st.positionOf(y);
+        if ((pos < 0 && !y.isConstant()) || (pos >= mark && pos < from)) {
+            return null;                             // a value of another differentiation, or of an earlier row
         }
+        for (int k = starts[from]; k < starts[size]; k++) {
+            if (args[k] >= mark && args[k] < from) {
+                return null;                         // an operand the function kept from an earlier row
+            }
+        }
+        for (int g = 0; g < guards; g++) {
+            if ((guardA[g] >= mark && guardA[g] < from) || (guardB[g] >= mark && guardB[g] < from)) {
+                return null;
+            }
+        }
+        int n = size - from + mark;
         Recording r = rec;
         r.reset(n);
-        r.out = out;
+        r.out = pos < 0 ? -1 : local(pos, from);
         int slots = 0;
         for (int i = mark; i < n; i++) {
-            Object o = ops[i];
-            int s = starts[i];
-            int arity = starts[i + 1] - s;
+            int t = i - mark + from;                  // the node on the tape
+            Object o = ops[t];
+            int s = starts[t];
+            int arity = starts[t + 1] - s;
             byte k;
             r.argA[i] = -1;
             r.argB[i] = -1;
@@ -104,12 +213,15 @@ final class RowRecorder implements ProgramListener {
             }
             if (o instanceof NaryRule) {
                 k = Program.NARY;
-                double[] values = naryValues[i];
-                int[] recorded = naryRecorded[i];
+                double[] values = naryValues[t];
+                int[] recorded = naryRecorded[t];
                 if (values == null || recorded.length != arity) {
                     return null;
                 }
                 int[] e = Arrays.copyOfRange(args, s, s + arity);
+                for (int q = 0; q < e.length; q++) {
+                    e[q] = local(e[q], from);
+                }
                 int[] ks = new int[values.length];
                 Arrays.fill(ks, -1);
                 boolean[] isRecorded = new boolean[values.length];
@@ -127,23 +239,23 @@ final class RowRecorder implements ProgramListener {
                 r.naryKonst[i] = ks;
                 r.argA[i] = e[0];                    // unused by an n-ary node, but a valid node
             } else {
-                r.argA[i] = args[s];
-                boolean right = nodeRight[i];
+                r.argA[i] = local(args[s], from);
                 if (arity == 2) {
                     if (!(o instanceof BinaryRule)) {
                         return null;
                     }
-                    r.argB[i] = args[s + 1];
+                    r.argB[i] = local(args[s + 1], from);
                     k = o == Arithmetic.ADD ? Program.ADD : o == Arithmetic.SUB ? Program.SUB
                             : o == Arithmetic.MUL ? Program.MUL : o == Arithmetic.DIV ? Program.DIV : Program.BINARY;
                 } else if (arity > 2) {
                     return null;
                 } else if (o instanceof BinaryRule) {
+                    boolean right = nodeRight[t];
                     k = o == Arithmetic.ADD ? Program.ADD_K : o == Arithmetic.SUB ? (right ? Program.SUB_K : Program.K_SUB)
                             : o == Arithmetic.MUL ? Program.MUL_K : o == Arithmetic.DIV ? (right ? Program.DIV_K : Program.K_DIV)
                             : right ? Program.BINARY_K : Program.K_BINARY;
                     r.kslot[i] = slots;
-                    r.konst(slots++, nodeKonst[i]);
+                    r.konst(slots++, nodeKonst[t]);
                 } else {
                     k = o == Arithmetic.SQUARE ? Program.SQUARE : o == Arithmetic.NEG ? Program.NEG
                             : o == Arithmetic.RECIPROCAL ? Program.RECIPROCAL : Program.UNARY;
@@ -156,8 +268,8 @@ final class RowRecorder implements ProgramListener {
         r.guardCapacity(guards);
         for (int g = 0; g < guards; g++) {
             r.gKind[g] = guardKind[g];
-            r.gA[g] = guardA[g];
-            r.gB[g] = guardB[g];
+            r.gA[g] = local(guardA[g], from);
+            r.gB[g] = guardB[g] < 0 ? -1 : local(guardB[g], from);
             r.gOutcome[g] = guardOutcome[g];
             r.gSlot[g] = -1;
             if (guardB[g] < 0) {
@@ -166,7 +278,7 @@ final class RowRecorder implements ProgramListener {
             }
         }
         r.outSlot = -1;
-        if (out < 0) {
+        if (pos < 0) {
             r.outSlot = slots;
             r.konst(slots++, y.value());
         }

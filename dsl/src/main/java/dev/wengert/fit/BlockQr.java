@@ -27,6 +27,7 @@ final class BlockQr {
     private final int c;
     /** R, c×c row-major; only the upper triangle is used. */
     private final double[] r;
+    /** The pending rows, column by column: entry (row b, column j) at j·BLOCK + b, so every loop is contiguous. */
     private final double[] block;
     private int pending;
     private long rows;
@@ -60,14 +61,26 @@ final class BlockQr {
      */
     void add(double[] a, int m, double[] scale, double sign, double[] f, int from, int to) {
         int k = c - 1;
-        for (int i = from; i < to; i++) {
-            int o = pending * c;
-            double s = scale == null ? sign : sign * scale[i];
+        int i = from;
+        while (i < to) {
+            int n = Math.min(BLOCK - pending, to - i);
             for (int j = 0; j < k; j++) {
-                block[o + j] = s * a[j * m + i];
+                int src = j * m + i;
+                int dst = j * BLOCK + pending;
+                if (scale == null) {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * a[src + b];
+                    }
+                } else {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * scale[i + b] * a[src + b];
+                    }
+                }
             }
-            block[o + k] = f[i];
-            if (++pending == BLOCK) {
+            System.arraycopy(f, i, block, k * BLOCK + pending, n);
+            pending += n;
+            i += n;
+            if (pending == BLOCK) {
                 flush();
             }
         }
@@ -75,7 +88,9 @@ final class BlockQr {
 
     /** Adds one row of c values. */
     void addRow(double[] row) {
-        System.arraycopy(row, 0, block, pending * c, c);
+        for (int j = 0; j < c; j++) {
+            block[j * BLOCK + pending] = row[j];
+        }
         if (++pending == BLOCK) {
             flush();
         }
@@ -118,23 +133,25 @@ final class BlockQr {
             // denominator nor its reciprocal overflows for entries near 1e154 and beyond
             double gap = alpha - x0;
             r[j * c + j] = alpha;
+            int cj = j * BLOCK;
             for (int l = j + 1; l < c; l++) {
-                double w = v0 * r[j * c + l];
+                int cl = l * BLOCK;
+                double w = 0;
                 for (int b = 0; b < n; b++) {
-                    w += block[b * c + j] * block[b * c + l];
+                    w += block[cj + b] * block[cl + b];
                 }
-                w = w / alpha / gap;
+                w = (v0 * r[j * c + l] + w) / alpha / gap;
                 r[j * c + l] -= w * v0;
                 for (int b = 0; b < n; b++) {
-                    block[b * c + l] -= w * block[b * c + j];
+                    block[cl + b] -= w * block[cj + b];
                 }
             }
         }
     }
 
     private boolean allZero(int j, int n) {
-        for (int b = 0; b < n; b++) {
-            if (block[b * c + j] != 0) {
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            if (block[b] != 0) {
                 return false;
             }
         }
@@ -143,9 +160,8 @@ final class BlockQr {
 
     private double sumOfSquares(int j, int n) {
         double s = 0;
-        for (int b = 0; b < n; b++) {
-            double x = block[b * c + j];
-            s += x * x;
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            s += block[b] * block[b];
         }
         return s;
     }
@@ -160,15 +176,15 @@ final class BlockQr {
             return Math.sqrt(s);
         }
         double big = Math.abs(x0);
-        for (int b = 0; b < n; b++) {
-            big = Math.max(big, Math.abs(block[b * c + j]));
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            big = Math.max(big, Math.abs(block[b]));
         }
         if (big == 0 || !Double.isFinite(big)) {
             return big;
         }
         double t = (x0 / big) * (x0 / big);
-        for (int b = 0; b < n; b++) {
-            double x = block[b * c + j] / big;
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            double x = block[b] / big;
             t += x * x;
         }
         return big * Math.sqrt(t);

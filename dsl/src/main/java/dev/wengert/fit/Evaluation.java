@@ -16,6 +16,8 @@ final class Evaluation {
     double[] p;
     double rss;
     boolean finite;
+    /** R of [√w·J | r] at this point, made on first use (see {@link #factor}). */
+    private Factor factor;
 
     Evaluation(int n, int k) {
         this.n = n;
@@ -23,5 +25,19 @@ final class Evaluation {
         this.values = new double[n];
         this.jac = new double[n * k];
         this.wr = new double[n];
+    }
+
+    /** Called when the arrays are refilled for another point. */
+    void clear() {
+        p = null;
+        factor = null;
+    }
+
+    /** R of [√w·J | r] at this (finite) point: factored once, read by the solver, refinement and statistics. */
+    Factor factor(double[] sqrtW) {
+        if (factor == null) {
+            factor = Factor.of(this, sqrtW);
+        }
+        return factor;
     }
 }

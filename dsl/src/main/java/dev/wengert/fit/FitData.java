@@ -14,7 +14,10 @@ import java.util.List;
  * matched back to the table.
  */
 final class FitData {
-    final double[][] x;
+    /** The predictors, row-major: row i's at [i·q, (i + 1)·q) (one array, not an array per row). */
+    final double[] x;
+    /** Predictors per row. */
+    final int q;
     final double[] y;
     final double[] w;
     final boolean weighted;
@@ -23,9 +26,10 @@ final class FitData {
     final int[] rows;
     final int dropped;
 
-    private FitData(double[][] x, double[] y, double[] w, boolean weighted, String[] predictorNames,
+    private FitData(double[] x, double[] y, double[] w, boolean weighted, String[] predictorNames,
                     String responseName, int[] rows, int dropped) {
         this.x = x;
+        this.q = predictorNames.length;
         this.y = y;
         this.w = w;
         this.weighted = weighted;
@@ -37,6 +41,16 @@ final class FitData {
 
     int size() {
         return y.length;
+    }
+
+    /** Predictor j of row i. */
+    double x(int i, int j) {
+        return x[i * q + j];
+    }
+
+    /** Row i's predictors (a copy). */
+    double[] row(int i) {
+        return java.util.Arrays.copyOfRange(x, i * q, (i + 1) * q);
     }
 
     /** How a weight column or array is to be read. */
@@ -71,7 +85,8 @@ final class FitData {
         NumericColumn<?> wc = kind == WeightKind.NONE ? null
                 : numeric(t, weightColumn, kind == WeightKind.SIGMA ? "sigma" : "weight");
         int n = t.rowCount();
-        double[][] x = new double[n][];
+        int q = xc.length;
+        double[] x = new double[n * q];
         double[] y = new double[n];
         double[] w = new double[n];
         int[] rows = new int[n];
@@ -85,11 +100,9 @@ final class FitData {
                 }
                 continue;
             }
-            double[] xi = new double[xc.length];
-            for (int j = 0; j < xc.length; j++) {
-                xi[j] = finite(xc[j].getDouble(i), xc[j].name(), i);
+            for (int j = 0; j < q; j++) {
+                x[k * q + j] = finite(xc[j].getDouble(i), xc[j].name(), i);
             }
-            x[k] = xi;
             y[k] = finite(yc.getDouble(i), yc.name(), i);
             w[k] = wc == null ? 1.0 : weight(wc.getDouble(i), wc.name(), i, kind);
             rows[k++] = i;
@@ -98,8 +111,8 @@ final class FitData {
         for (int j = 0; j < xc.length; j++) {
             names[j] = xc[j].name();
         }
-        return new FitData(Arrays.copyOf(x, k), Arrays.copyOf(y, k), Arrays.copyOf(w, k), wc != null,
-                names, yc.name(), Arrays.copyOf(rows, k), n - k);
+        return new FitData(k == n ? x : Arrays.copyOf(x, k * q), k == n ? y : Arrays.copyOf(y, k),
+                k == n ? w : Arrays.copyOf(w, k), wc != null, names, yc.name(), k == n ? rows : Arrays.copyOf(rows, k), n - k);
     }
 
     /** Plain arrays: {@code x[i]} holds the predictors of row i. NaN counts as missing. */
@@ -131,7 +144,7 @@ final class FitData {
         }
         String yName = responseName != null ? responseName : "y";
         int n = y.length;
-        double[][] xs = new double[n][];
+        double[] xs = new double[n * m];
         double[] ys = new double[n];
         double[] ws = new double[n];
         int[] rows = new int[n];
@@ -153,18 +166,18 @@ final class FitData {
                 }
                 continue;
             }
-            double[] xi = new double[m];
+            double[] xi = x[i];
             for (int j = 0; j < m; j++) {
-                xi[j] = finite(x[i][j], names[j], i);
+                xs[k * m + j] = finite(xi[j], names[j], i);
             }
-            xs[k] = xi;
             ys[k] = finite(y[i], yName, i);
             ws[k] = weightsOrSigmas == null ? 1.0
                     : weight(weightsOrSigmas[i], kind == WeightKind.SIGMA ? "sigma" : "weight", i, kind);
             rows[k++] = i;
         }
-        return new FitData(Arrays.copyOf(xs, k), Arrays.copyOf(ys, k), Arrays.copyOf(ws, k),
-                weightsOrSigmas != null, names, yName, Arrays.copyOf(rows, k), n - k);
+        return new FitData(k == n ? xs : Arrays.copyOf(xs, k * m), k == n ? ys : Arrays.copyOf(ys, k),
+                k == n ? ws : Arrays.copyOf(ws, k), weightsOrSigmas != null, names, yName,
+                k == n ? rows : Arrays.copyOf(rows, k), n - k);
     }
 
     private static String[] defaultNames(int m) {

@@ -100,7 +100,7 @@ public final class FitResult implements Displayable {
         }
         int dof = n - k;
         StringBuilder reason = new StringBuilder(s.reason());
-        Factor qr = e.finite ? Factor.of(e, model.sqrtW()) : null;
+        Factor qr = e.finite ? e.factor(model.sqrtW()) : null;
         double[][] cov = new double[k][k];
         if (qr == null || !qr.fullRank()) {
             for (double[] row : cov) {
@@ -475,7 +475,7 @@ public final class FitResult implements Displayable {
         for (int j = 0; j < data.predictorNames.length; j++) {
             double[] c = new double[n];
             for (int i = 0; i < n; i++) {
-                c[i] = data.x[i][j];
+                c[i] = data.x(i, j);
             }
             t.addColumns(DoubleColumn.create(unique(t, data.predictorNames[j]), c));
         }
@@ -537,7 +537,7 @@ public final class FitResult implements Displayable {
     public double[][] xData() {
         double[][] x = new double[data.size()][];
         for (int i = 0; i < x.length; i++) {
-            x[i] = data.x[i].clone();
+            x[i] = data.row(i);
         }
         return x;
     }

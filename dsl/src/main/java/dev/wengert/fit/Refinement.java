@@ -52,7 +52,7 @@ final class Refinement {
             if (k == MAX_STEPS || !e.finite) {
                 break;
             }
-            Factor qr = Factor.of(e, sqrtW);
+            Factor qr = e.factor(sqrtW);
             if (!qr.fullRank()) {
                 return accepted;
             }
@@ -78,6 +78,30 @@ final class Refinement {
             }
         }
         return accepted;
+    }
+
+    /**
+     * Whether p is within the refinement's reach of a minimum: the model and its Jacobian are
+     * finite there, the Jacobian has full rank, and the Gauss–Newton step is at most 10⁻⁶ of
+     * the parameters in the Jacobian's scaling (the evaluation at p is usually the solver's last,
+     * reused).
+     */
+    static boolean nearMinimum(Residuals f, double[] p) {
+        Evaluation e;
+        try {
+            e = f.at(p);
+        } catch (NonFiniteException ex) {
+            return false;
+        }
+        if (!e.finite) {
+            return false;
+        }
+        Factor qr = e.factor(f.sqrtW());
+        if (!qr.fullRank()) {
+            return false;
+        }
+        double[] norms = qr.columnNorms();
+        return scaledNorm(qr.gaussNewtonStep(), norms) <= 1e-6 * scaledNorm(p, norms);
     }
 
     /**

@@ -86,7 +86,7 @@ final class Residuals implements MultivariateJacobianFunction {
         this.data = data;
         this.mode = mode;
         this.names = names;
-        this.columnData = columns == null ? null : columnsOf(data.x, data.predictorNames.length);
+        this.columnData = columns == null ? null : columnsOf(data);
         int n = data.size();
         sqrtW = new double[n];
         target = new double[n];
@@ -209,7 +209,7 @@ final class Residuals implements MultivariateJacobianFunction {
             last = new Evaluation(n, p.length);
         }
         Evaluation e = last;
-        e.p = null;
+        e.clear();
         evaluateInto(p, e.values, e.jac);
         double rss = 0;
         boolean finite = true;
@@ -218,10 +218,12 @@ final class Residuals implements MultivariateJacobianFunction {
             e.wr[i] = r;
             rss += r * r;
         }
-        finite &= Double.isFinite(rss);
-        for (int i = 0; i < e.jac.length && finite; i++) {
-            finite = Double.isFinite(e.jac[i]);
+        // x − x is 0 for a finite x and NaN for ±∞ or NaN: one sum tells whether all are finite
+        double z = 0;
+        for (double d : e.jac) {
+            z += d - d;
         }
+        finite &= Double.isFinite(rss) && z == 0;
         e.rss = rss;
         e.finite = finite;
         e.p = p.clone();
@@ -336,6 +338,23 @@ final class Residuals implements MultivariateJacobianFunction {
         return par;
     }
 
+    /** The predictor columns of the fit's rows, as constant tensors. */
+    private static Tensor[] columnsOf(FitData d) {
+        Tensor[] t = new Tensor[d.q];
+        int n = d.size();
+        if (n == 0) {
+            return t;
+        }
+        for (int j = 0; j < d.q; j++) {
+            double[] c = new double[n];
+            for (int i = 0; i < n; i++) {
+                c[i] = d.x(i, j);
+            }
+            t[j] = Tensor.of(c);
+        }
+        return t;
+    }
+
     /** Column j of row-major predictor rows, for each j, as constant tensors. */
     private static Tensor[] columnsOf(double[][] x, int m) {
         Tensor[] t = new Tensor[m];
@@ -409,7 +428,7 @@ final class Residuals implements MultivariateJacobianFunction {
         double[] all = columnCall(constants(p), columnData, n).values();
         rowWise = true;
         for (int i : new int[] {0, n - 1}) {
-            double one = columnCall(constants(p), columnsOf(new double[][] {data.x[i]}, data.x[i].length), 1).values()[0];
+            double one = columnCall(constants(p), columnsOf(new double[][] {data.row(i)}, data.q), 1).values()[0];
             double tol = 1e-12 * Math.max(Math.abs(all[i]), Math.abs(one));
             if (!(Math.abs(all[i] - one) <= tol) && !(Double.isNaN(all[i]) && Double.isNaN(one))) {
                 rowWise = false;
@@ -429,14 +448,14 @@ final class Residuals implements MultivariateJacobianFunction {
     /** The per-row model compiled over the rows (made on the first forward evaluation; see {@link RowEngine}). */
     private RowEngine compiledRows() {
         if (engine == null) {
-            engine = new RowEngine(this::call, data.x, data.predictorNames.length, names.length, i -> row = i);
+            engine = new RowEngine(this::call, data.x, data.q, names.length, i -> row = i);
         }
         return engine;
     }
 
     private Num row(Num[] par, int i) {
         row = i;
-        return call(par, data.x[i], i);
+        return call(par, data.row(i), i);
     }
 
     /** The model on one row's values, with its result checked (for messages the row is whichever {@link #row} says). */
@@ -506,7 +525,7 @@ final class Residuals implements MultivariateJacobianFunction {
         }
         StringBuilder s = new StringBuilder().append(data.rows[i]).append(" (");
         for (int j = 0; j < data.predictorNames.length; j++) {
-            s.append(j > 0 ? ", " : "").append(data.predictorNames[j]).append(" = ").append(data.x[i][j]);
+            s.append(j > 0 ? ", " : "").append(data.predictorNames[j]).append(" = ").append(data.x(i, j));
         }
         return s.append(')').toString();
     }

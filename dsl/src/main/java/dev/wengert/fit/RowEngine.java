@@ -8,8 +8,7 @@ import java.util.function.IntConsumer;
 /**
  * A per-row model's values and Jacobian over a fit's rows by {@link CompiledRows}: each row
  * recorded once, then replayed with no allocation per operation or row, the same numbers as a
- * forward pass per row to the bit. The rows are copied once into one row-major array (the
- * compiled rows read them from there).
+ * forward pass per row to the bit. The compiled rows read the fit's row-major predictors in place.
  */
 final class RowEngine {
     private CompiledRows rows;
@@ -17,23 +16,19 @@ final class RowEngine {
 
     /**
      * @param model         the model, with its result checked (messages name the row the caller learns from rowInProgress)
-     * @param x             the rows' predictor values
+     * @param x             the rows' predictor values, row-major (read, not copied)
      * @param predictors    values per row
      * @param parameters    the number of parameters
      * @param rowInProgress told the row being recorded when the model throws, before the exception propagates
      */
-    RowEngine(RowFn model, double[][] x, int predictors, int parameters, IntConsumer rowInProgress) {
-        double[] flat = new double[x.length * predictors];
-        for (int i = 0; i < x.length; i++) {
-            System.arraycopy(x[i], 0, flat, i * predictors, predictors);
-        }
+    RowEngine(RowFn model, double[] x, int predictors, int parameters, IntConsumer rowInProgress) {
         this.rowInProgress = rowInProgress;
         // the model sees the row being recorded as "the row" in its messages
         RowFn named = (p, r) -> {
             rowInProgress.accept(this.rows == null ? -1 : this.rows.rowInProgress());
             return model.apply(p, r);
         };
-        this.rows = new CompiledRows(named, parameters, flat, 0, predictors, predictors, x.length);
+        this.rows = new CompiledRows(named, parameters, x, 0, predictors, predictors, predictors == 0 ? 0 : x.length / predictors);
     }
 
     /** Values and the row-major Jacobian at p; on an exception the caller has been told the row. */

@@ -65,8 +65,12 @@ final class Solver {
                 run = restart;
             }
         }
-        if (run.converged) {
-            // the confirming restart: LM resets its scaling and must find no better point
+        if (run.converged && !Refinement.nearMinimum(f, run.p)) {
+            // the confirming restart: LM resets its scaling and must find no better point. Where
+            // the Gauss–Newton step from LM's end is already within 10⁻⁶ of the parameters (in
+            // the Jacobian's scaling), LM did not stop early on a flat valley, and the Newton
+            // refinement finishes the job instead: a restart's first steps, a hundred times the
+            // parameters long, are rejected one by one, each a pass over the data
             Run confirm = run(problem, f, run.p, 100, budget, budget[0]);
             iterations += confirm.iterations;
             evaluations += confirm.evaluations;
