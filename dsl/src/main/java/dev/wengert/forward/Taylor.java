@@ -263,12 +263,20 @@ public final class Taylor {
     }
 
     public static double[] tanh(double[] x) {
-        return solve(Elementary.tanh(x[0]), x, Taylor::oneMinusSquare);
+        double y0 = Elementary.tanh(x[0]);
+        double d0 = Elementary.tanhPartial(x[0], y0);    // 1 − y₀² without y₀'s rounding (see there)
+        return solve(y0, x, y -> {
+            double[] d = oneMinusSquare(y);
+            d[0] = d0;
+            return d;
+        });
     }
 
-    /** 1 − x² as a series. */
+    /** 1 − x² as a series; its constant term as (1 − x₀)(1 + x₀), which does not cancel near |x₀| = 1. */
     static double[] oneMinusSquare(double[] x) {
-        return addConstant(scale(mul(x, x), -1.0), 1.0);
+        double[] d = addConstant(scale(mul(x, x), -1.0), 1.0);
+        d[0] = (1.0 - x[0]) * (1.0 + x[0]);
+        return d;
     }
 
     public static double[] asin(double[] x) {

@@ -145,9 +145,10 @@ final class ElementwiseOp implements BlockOp {
         // partial is the rule's own expression, so the numbers are the same.
         if (r == Elementary.TANH) {
             for (int k = 0; k < n; k++) {
-                double y = Elementary.tanh(v[a0 + k]);
+                double x = v[a0 + k];
+                double y = Elementary.tanh(x);
                 v[out + k] = y;
-                pa[k] = (1.0 - y) * (1.0 + y);
+                pa[k] = Elementary.tanhPartial(x, y);
             }
         } else if (r == Elementary.EXP) {
             for (int k = 0; k < n; k++) {
