@@ -33,6 +33,8 @@ import java.util.function.Supplier;
 public abstract class Optimizer<S extends Optimizer<S>> {
     /** Points are kept in the history up to this dimension unless {@link #keepPoints} says otherwise. */
     static final int KEEP_POINTS_UP_TO = 10_000;
+    /** Rows an optimizer's history keeps by default (see {@link #historyLimit(int)}). */
+    static final int DEFAULT_HISTORY_LIMIT = 10_000;
 
     private int maxIterations;
     private long maxEvaluations = 100_000;
@@ -40,6 +42,7 @@ public abstract class Optimizer<S extends Optimizer<S>> {
     private double relativeTolerance = 1e-12;
     private Boolean progress;
     private Boolean keepPoints;
+    private int historyLimit = DEFAULT_HISTORY_LIMIT;
     private boolean compiled;
     private final List<OptimizerListener> listeners = new ArrayList<>();
 
@@ -109,6 +112,28 @@ public abstract class Optimizer<S extends Optimizer<S>> {
     }
 
     /**
+     * The most rows {@link OptimizationResult#history()} keeps (default 10,000), so a long run
+     * holds a bounded amount of memory. A run of up to that many iterations keeps every one;
+     * a longer run keeps iteration 0, every k-th iteration (k the smallest power of two that
+     * fits, so the rows spread evenly over the whole run) and the last. Listeners still hear
+     * every iteration; a row costs about 60 bytes plus the point (8 bytes a coordinate) when
+     * points are kept.
+     *
+     * <pre>{@code
+     * var r = gradientDescent(1e-3).historyLimit(100).maxIterations(100_000).minimize(f, x0);
+     * r.history().size();   // ≤ 100: iterations 0, 2048, 4096, …, and the last
+     * }</pre>
+     */
+    public S historyLimit(int rows) {
+        if (rows < 2) {
+            throw new IllegalArgumentException("historyLimit(" + rows + "): keep at least 2 rows (the start "
+                    + "point and the last iteration); the default is " + DEFAULT_HISTORY_LIMIT);
+        }
+        this.historyLimit = rows;
+        return self();
+    }
+
+    /**
      * Records f once, at the start point, and replays that recording for every later gradient
      * ({@code compile(f, x0)}) instead of recording f anew at each evaluation. For a loss written
      * as a loop over scalars a gradient then costs a few times the function instead of hundreds
@@ -159,6 +184,10 @@ public abstract class Optimizer<S extends Optimizer<S>> {
 
     Boolean progressChoice() {
         return progress;
+    }
+
+    int historyLimit() {
+        return historyLimit;
     }
 
     boolean keepsPoints(int n) {
