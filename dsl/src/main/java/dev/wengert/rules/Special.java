@@ -211,11 +211,15 @@ public final class Special {
 
     /**
      * log|Γ(x)|, also for negative non-integers (by reflection); +∞ at the poles 0, −1, −2, …
+     * and at ±∞ (as C99's {@code lgamma}; Commons Math's {@code logGamma(∞)} is NaN).
      * Commons Math's {@code logGamma} is used where it is defined (x &gt; 0).
      */
     public static double lgamma(double x) {
-        if (Double.isNaN(x) || x == Double.NEGATIVE_INFINITY) {
+        if (Double.isNaN(x)) {
             return Double.NaN;
+        }
+        if (Double.isInfinite(x)) {
+            return Double.POSITIVE_INFINITY;
         }
         if (x > 0) {
             return Gamma.logGamma(x);
