@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link BinaryRule#partialB(Num, Num, Num)}, {@link NaryRule}'s, differentiated in forward and
  * reverse mode), the Hessian in all four pairings of modes, and a unary rule's Taylor series
  * ({@code derivatives(f, x, 2)}), each to within {@value #TOLERANCE} relative (plus the
- * smallest normal double, for values that underflow).
+ * smallest normal double, for values that underflow), or the looser tolerance one of the three
+ * rows next to a line where any AD cancels states (the script gives each reason).
  */
 class SecondDerivativeOracleTest {
     /** Relative agreement required of every value, partial and second derivative. */
