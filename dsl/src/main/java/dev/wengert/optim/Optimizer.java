@@ -116,12 +116,12 @@ public abstract class Optimizer<S extends Optimizer<S>> {
      * holds a bounded amount of memory. A run of up to that many iterations keeps every one;
      * a longer run keeps iteration 0, every k-th iteration (k the smallest power of two that
      * fits, so the rows spread evenly over the whole run) and the last. Listeners still hear
-     * every iteration; a row costs about 60 bytes plus the point (8 bytes a coordinate) when
-     * points are kept.
+     * every iteration. A row costs about 70 bytes, and 8 more per coordinate when points are kept.
      *
      * <pre>{@code
-     * var r = gradientDescent(1e-3).historyLimit(100).maxIterations(100_000).minimize(f, x0);
-     * r.history().size();   // ≤ 100: iterations 0, 2048, 4096, …, and the last
+     * var r = gradientDescent(1e-6).historyLimit(100).maxIterations(50_000).gradientTolerance(0)
+     *         .relativeTolerance(0).minimize(x -> square(x[0].minus(3)), 0.0);
+     * r.history().size();   // 99: iterations 0, 512, 1024, …, 49664 and the last, 50000
      * }</pre>
      */
     public S historyLimit(int rows) {
