@@ -39,7 +39,6 @@ def real_cbrt(x):
 
 # name -> (f, f', f'') as functions of an mpf; each must be exact at mp.dps
 UNARY = {
-    "index": (lambda x: x, lambda x: mpf(1), lambda x: mpf(0)),
     "neg": (lambda x: -x, lambda x: mpf(-1), lambda x: mpf(0)),
     "square": (lambda x: x * x, lambda x: 2 * x, lambda x: mpf(2)),
     "reciprocal": (lambda x: 1 / x, lambda x: -1 / x**2, lambda x: 2 / x**3),
@@ -49,6 +48,8 @@ UNARY = {
     "log1p": (mpmath.log1p, lambda x: 1 / (1 + x), lambda x: -1 / (1 + x)**2),
     "log10": (lambda x: mpmath.log(x, 10), lambda x: 1 / (x * mpmath.log(10)),
               lambda x: -1 / (x**2 * mpmath.log(10))),
+    "log2": (lambda x: mpmath.log(x, 2), lambda x: 1 / (x * mpmath.log(2)),
+             lambda x: -1 / (x**2 * mpmath.log(2))),
     "sqrt": (mpmath.sqrt, lambda x: 1 / (2 * mpmath.sqrt(x)), lambda x: -1 / (4 * x * mpmath.sqrt(x))),
     "cbrt": (real_cbrt, lambda x: 1 / (3 * real_cbrt(x)**2), lambda x: -2 / (9 * x * real_cbrt(x)**2)),
     "sin": (mpmath.sin, mpmath.cos, lambda x: -mpmath.sin(x)),
@@ -83,7 +84,6 @@ UNARY = {
 # points inside each domain, with some close to its edges (poles, branch points, overflow of the
 # derivative, underflow of the value) where a formula that cancels or overflows would show
 POINTS = {
-    "index": [-3, 0, 2.5],
     "neg": [-3, 0, 2.5],
     "square": [-3, 0, 0.5, 7],
     "reciprocal": [-3, -0.2, 1e-5, 0.5, 7, 1e100],
@@ -92,6 +92,7 @@ POINTS = {
     "log": [1e-300, 1e-8, 1e-3, 0.5, 1, 2.5, 1e4, 1e100],
     "log1p": [-0.999999, -0.9, -1e-7, 0, 0.3, 50, 1e10],
     "log10": [1e-8, 0.01, 1, 7, 1e5],
+    "log2": [1e-300, 1e-8, 0.5, 1, 3, 8, 1e5],
     "sqrt": [1e-300, 1e-10, 1e-4, 0.25, 2, 1e6, 1e300],
     "cbrt": [-27, -0.1, -1e-9, 1e-9, 0.2, 8, 1e30],
     "sin": [-4, -1, 0, 0.5, 3, 100],
@@ -151,6 +152,12 @@ def hypot_derivs(a, b):
     return h, [a / h, b / h], [[b * b / h**3, -a * b / h**3], [-a * b / h**3, a * a / h**3]]
 
 
+def xlogy_derivs(x, y):
+    # x·log y for y > 0 (the points below keep y positive; xlogy(0, ·) = 0 is a convention)
+    ly = mpmath.log(y)
+    return x * ly, [ly, x / y], [[mpf(0), 1 / y], [1 / y, -x / y**2]]
+
+
 BINARY = {
     "add": lambda a, b: (a + b, [mpf(1), mpf(1)], [[mpf(0)] * 2, [mpf(0)] * 2]),
     "sub": lambda a, b: (a - b, [mpf(1), mpf(-1)], [[mpf(0)] * 2, [mpf(0)] * 2]),
@@ -160,6 +167,7 @@ BINARY = {
     "atan2": atan2_derivs,
     "hypot": hypot_derivs,
     "max": lambda a, b: (max(a, b), [mpf(1 if a > b else 0), mpf(0 if a > b else 1)], [[mpf(0)] * 2, [mpf(0)] * 2]),
+    "xlogy": xlogy_derivs,
     "min": lambda a, b: (min(a, b), [mpf(1 if a < b else 0), mpf(0 if a < b else 1)], [[mpf(0)] * 2, [mpf(0)] * 2]),
 }
 
@@ -179,6 +187,7 @@ BINARY_POINTS = {
               ((-1e-3, 2), 1e-9)],
     "max": [(1, 2), (3, -1), (-0.5, -0.25)],
     "min": [(1, 2), (3, -1), (-0.5, -0.25)],
+    "xlogy": [(0.5, 2), (-3, 1e-5), (2, 1), (1e-10, 0.3), (4, 1e100), (0, 5)],
 }
 
 

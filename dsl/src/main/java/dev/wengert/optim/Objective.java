@@ -6,7 +6,7 @@ import dev.wengert.core.Fn;
 import dev.wengert.core.NonFiniteException;
 import dev.wengert.core.Num;
 import dev.wengert.core.ValueAndGradient;
-import dev.wengert.reverse.CompiledFn;
+import dev.wengert.compile.CompiledFn;
 
 import java.util.Arrays;
 
