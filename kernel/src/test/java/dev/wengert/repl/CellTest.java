@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -56,7 +56,7 @@ class CellTest {
     @Test
     void magicLinesKeepLineNumbers() {
         Cell cell = Cell.of("%jars lib/*.jar\nint a = 1;");
-        assertEquals(List.of(new Cell.Magic("jars", "lib/*.jar")), cell.magics());
+        assertEquals(List.of(new Cell.MagicCall("jars", "lib/*.jar", null, 0, 1)), cell.magics());
         assertEquals("               \nint a = 1;", cell.java());
     }
 

@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 /**
  * Rewrites {@code let x = …} to {@code var x = …} where {@code let} starts a statement.
