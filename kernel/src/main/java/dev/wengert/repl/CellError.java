@@ -151,11 +151,18 @@ public abstract class CellError extends Exception {
 
         private final List<Thrown> chain;
         private final String note;
+        private final int line;
 
-        ExceptionInCell(List<Thrown> chain, String note) {
+        ExceptionInCell(List<Thrown> chain, String note, int line) {
             super(chain.get(0).header());
             this.chain = List.copyOf(chain);
             this.note = note;
+            this.line = line;
+        }
+
+        /** The line (in the source) where the snippet that threw starts; 0 if no snippet threw. */
+        public int line() {
+            return line;
         }
 
         /** The exception first, then its causes. */
@@ -187,6 +194,26 @@ public abstract class CellError extends Exception {
                 }
             }
             return lines;
+        }
+    }
+
+    /** A method or class was called whose body uses names not declared yet. */
+    public static final class Unresolved extends CellError {
+        private final int line;
+
+        Unresolved(String message, int line) {
+            super(message);
+            this.line = line;
+        }
+
+        /** The line (in the source) where the snippet that made the call starts. */
+        public int line() {
+            return line;
+        }
+
+        @Override
+        public List<String> traceback() {
+            return List.of(getMessage());
         }
     }
 

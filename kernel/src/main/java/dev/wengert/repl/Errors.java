@@ -64,9 +64,11 @@ final class Errors {
 
     /**
      * The error for an exception thrown by user code; {@code origins} says where every user
-     * snippet came from, {@code thisCell} which snippets belong to the cell that failed.
+     * snippet came from, {@code thisCell} which snippets belong to the cell that failed, and
+     * {@code line} is where the snippet that threw starts.
      */
-    static ExceptionInCell exception(JShellException exception, Map<String, Origin> origins, Set<String> thisCell) {
+    static ExceptionInCell exception(JShellException exception, Map<String, Origin> origins, Set<String> thisCell,
+            int line) {
         List<Thrown> chain = new ArrayList<>();
         Throwable current = exception;
         // JShell hands causes over as EvalExceptions too, when the JDK passes them on
@@ -79,7 +81,7 @@ final class Errors {
             current = current.getCause();
         }
         String note = chain.get(0).type().equals("java.lang.OutOfMemoryError") ? OUT_OF_MEMORY_NOTE : null;
-        return new ExceptionInCell(chain, note);
+        return new ExceptionInCell(chain, note, line);
     }
 
     private static List<Frame> userFrames(Throwable exception, Map<String, Origin> origins, Set<String> thisCell) {
@@ -138,15 +140,15 @@ final class Errors {
             }
             frames.add(new Frame(frame.getMethodName(), null, frame.getLineNumber(), null, false, frame.toString()));
         }
-        return new ExceptionInCell(List.of(new Thrown(what, String.valueOf(thrown), frames)), null);
+        return new ExceptionInCell(List.of(new Thrown(what, String.valueOf(thrown), frames)), null, 0);
     }
 
     /** The error for calling {@code name}, whose body uses names not declared yet. */
-    static ExceptionInCell unresolved(UnresolvedReferenceException exception, List<String> missing) {
+    static CellError.Unresolved unresolved(UnresolvedReferenceException exception, List<String> missing, int line) {
         String name = exception.getSnippet().name();
         String message = name + " cannot be used until " + String.join(", ", missing) + " "
                 + (missing.size() == 1 ? "is" : "are") + " declared";
-        return new ExceptionInCell(List.of(new Thrown(message, null, List.of())), null);
+        return new CellError.Unresolved(message, line);
     }
 
     /**

@@ -340,10 +340,10 @@ public final class Evaluator implements AutoCloseable {
             if (event.exception() instanceof UnresolvedReferenceException) {
                 UnresolvedReferenceException unresolved = (UnresolvedReferenceException) event.exception();
                 throw Errors.unresolved(unresolved,
-                        jshell.unresolvedDependencies(unresolved.getSnippet()).collect(Collectors.toList()));
+                        jshell.unresolvedDependencies(unresolved.getSnippet()).collect(Collectors.toList()), firstLine);
             }
             if (event.exception() != null) {
-                throw Errors.exception(event.exception(), origins, thisCell);
+                throw Errors.exception(event.exception(), origins, thisCell, firstLine);
             }
             warnIfUnresolved(jshell, event);
             Object value = event.value() == null ? null : control.takeResult(event.value());

@@ -25,9 +25,12 @@ public final class ValueText {
     private ValueText() {
     }
 
-    /** JShell's text of {@code value}: strings and characters quoted, arrays listed, null as "null". */
+    /**
+     * JShell's text of {@code value}: strings and characters quoted, arrays listed, null as
+     * "null"; without the names of JShell's wrapper classes ("$Lambda$14/0x…@1f", "Point@2a").
+     */
     public static String jshell(Object value) {
-        return InProcessExecutionControl.jshellText(value);
+        return InProcessExecutionControl.jshellText(value).replaceAll("REPL\\.\\$JShell\\$\\d+[A-Za-z]?\\$", "");
     }
 
     /** Whether {@code value} is printed whole, whatever the truncation. */
