@@ -96,7 +96,7 @@ final class Feedback {
             lines.add(BAR + "Exception " + traceback.get(0));
             for (String line : traceback.subList(1, traceback.size())) {
                 // jshell indents frames deeper than the header
-                lines.add(BAR + (line.startsWith("    ") ? "      " + line : line));
+                lines.add(BAR + (line.startsWith("    ") ? "      " + line.substring(4) : line));
             }
         } else if (error instanceof CellError.Interrupted) {
             lines.add(BAR + capitalized(error.getMessage()) + "; the session and its variables are kept");

@@ -58,7 +58,10 @@ final class InProcessExecutionControl extends DirectExecutionControl {
             ExecutionControl.EngineTerminationException, ExecutionControl.InternalException {
         Object value;
         try {
-            value = findClass(className).getField(varName).get(null);
+            // the wrapper class is not public: its public field needs setAccessible to be read
+            java.lang.reflect.Field field = findClass(className).getField(varName);
+            field.setAccessible(true);
+            value = field.get(null);
         } catch (ReflectiveOperationException | LinkageError e) {
             return super.varValue(className, varName);
         }
