@@ -140,6 +140,9 @@ final class Console {
         }
         if (!withJavadoc) {
             text.append("<press Tab again to see the documentation>");
+        } else if (docs.stream().allMatch(d -> d.javadoc().isBlank())) {
+            // JShell reads javadoc from the sources: the JDK's lib/src.zip, a library's sources jar
+            text.append("(no documentation found: JShell reads it from the sources, e.g. the JDK's lib/src.zip)");
         }
         return text.toString().stripTrailing();
     }

@@ -22,7 +22,9 @@ import dev.wengert.repl.Evaluator;
  * <p>Enter on an unfinished input (an open brace, {@code x +}) continues it on a new line,
  * as jshell does: JShell's completeness analysis decides, after magics and {@code let} are
  * handled as in a notebook cell. For Tab, the word JLine replaces is exactly the text JShell's
- * completion replaces (from its anchor to the cursor), so candidates need no adjusting.
+ * completion replaces (from its anchor to the cursor), so candidates need no adjusting; with
+ * nothing typed inside a call's parentheses there are no candidates, and the console shows
+ * the call's signatures instead.
  */
 final class InputParser implements Parser {
 
@@ -99,6 +101,11 @@ final class InputParser implements Parser {
         try {
             Evaluator.Completions completions = evaluator.get().complete(line, cursor);
             int anchor = Math.min(Math.max(0, completions.anchor()), cursor);
+            if (anchor == cursor && !evaluator.get().documentation(line, cursor).isEmpty()) {
+                // nothing typed yet inside a call's parentheses: its signatures help more than
+                // every expression that could go there, as in jshell (the completer shows them)
+                return new Line(line, cursor, cursor, List.of());
+            }
             return new Line(line, cursor, anchor, completions.continuations());
         } catch (CellError | RuntimeException e) {
             return new Line(line, cursor, cursor, List.of());
