@@ -35,6 +35,29 @@ public final class Cell {
             }
             return offset + blank;
         }
+
+        /**
+         * Offset in the cell of the snippet's code: after blanks and comments (JShell hands a
+         * comment over with the snippet that follows it). A magic line between the comment and
+         * the code comes before the snippet.
+         */
+        public int codeStart() {
+            int i = 0;
+            while (i < source.length()) {
+                if (Character.isWhitespace(source.charAt(i))) {
+                    i++;
+                } else if (source.startsWith("//", i)) {
+                    int end = source.indexOf('\n', i);
+                    i = end < 0 ? source.length() : end + 1;
+                } else if (source.startsWith("/*", i)) {
+                    int end = source.indexOf("*/", i + 2);
+                    i = end < 0 ? source.length() : end + 2;
+                } else {
+                    break;
+                }
+            }
+            return offset + i;
+        }
     }
 
     /**
@@ -149,7 +172,12 @@ public final class Cell {
         String rest = code;
         int consumed = 0;
         while (!rest.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            String line = statementEndingAtALineEnd(analysis, rest);
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(line != null ? line : rest);
+            if (line != null) {
+                // the snippet is that line (or those lines) and nothing more
+                info = new LineEnded(info, rest.substring(line.length()));
+            }
             Completeness completeness = info.completeness();
             if (completeness == Completeness.EMPTY) {
                 break;
@@ -159,12 +187,91 @@ public final class Cell {
                 break;
             }
             String source = info.source();
-            pieces.add(new Piece(source, consumed + locate(rest, source, completeness)));
+            int at = consumed + locate(rest, source, completeness);
+            // JShell numbers the lines of a snippet that starts with a line break wrongly (a
+            // method's frames all read line 1): hand it the snippet from its first character
+            String stripped = source.stripLeading();
+            pieces.add(new Piece(stripped, at + source.length() - stripped.length()));
             String remaining = info.remaining();
             consumed += rest.length() - remaining.length();
             rest = remaining;
         }
         return pieces;
+    }
+
+    /**
+     * The text up to the first line end where a statement ends without its semicolon, as a line
+     * typed into jshell does ({@code best} on the last line of a notebook cell, followed by more
+     * code in a script), unless the next line visibly continues it ({@code .toUpperCase()},
+     * {@code + b}); null when JShell's own split applies. JShell alone would read
+     * {@code best\nint y = 2;} as one broken statement.
+     */
+    private static String statementEndingAtALineEnd(SourceCodeAnalysis analysis, String rest) {
+        int from = 0;
+        while (true) {
+            int newline = rest.indexOf('\n', from);
+            if (newline < 0) {
+                return null;
+            }
+            String head = rest.substring(0, newline);
+            from = newline + 1;
+            if (head.isBlank()) {
+                continue;
+            }
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(head);
+            switch (info.completeness()) {
+                case DEFINITELY_INCOMPLETE:
+                case CONSIDERED_INCOMPLETE:
+                case EMPTY:
+                    continue; // the statement goes on, or only comments so far
+                case COMPLETE:
+                case COMPLETE_WITH_SEMI:
+                    // an expression is complete without ';', and so is an if without its else
+                    if (info.remaining().isBlank() && !continues(rest.substring(newline + 1))) {
+                        return head;
+                    }
+                    return null;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    // what a line starts with when it continues the statement above it
+    private static final Pattern CONTINUATION = Pattern.compile(
+            "(\\.[^.]|[,)\\]?:+*%&|^<>=!]|-[^-]|/[^/*]|(instanceof|else|catch|finally)\\b).*", Pattern.DOTALL);
+
+    /** Whether the code after a line end (blanks and comments skipped) continues a statement. */
+    private static boolean continues(String next) {
+        int i = 0;
+        while (i < next.length()) {
+            if (Character.isWhitespace(next.charAt(i))) {
+                i++;
+            } else if (next.startsWith("//", i)) {
+                int end = next.indexOf('\n', i);
+                i = end < 0 ? next.length() : end + 1;
+            } else if (next.startsWith("/*", i)) {
+                int end = next.indexOf("*/", i + 2);
+                i = end < 0 ? next.length() : end + 2;
+            } else {
+                break;
+            }
+        }
+        return CONTINUATION.matcher(next.substring(i)).matches();
+    }
+
+    /** JShell's analysis of a line-ended statement, with the rest of the cell as what remains. */
+    private record LineEnded(SourceCodeAnalysis.CompletionInfo head, String remaining)
+            implements SourceCodeAnalysis.CompletionInfo {
+        @Override
+        public Completeness completeness() {
+            return head.completeness();
+        }
+
+        @Override
+        public String source() {
+            return head.source();
+        }
     }
 
     /** Where {@code source} (possibly with a ';' JShell added) starts within {@code text}. */

@@ -282,7 +282,7 @@ public final class Evaluator implements AutoCloseable {
     private static List<Step> steps(JShell jshell, Cell cell) {
         List<Step> steps = new ArrayList<>();
         cell.magics().forEach(m -> steps.add(new Step(m, null, m.offset())));
-        cell.pieces(jshell.sourceCodeAnalysis()).forEach(p -> steps.add(new Step(null, p, p.start())));
+        cell.pieces(jshell.sourceCodeAnalysis()).forEach(p -> steps.add(new Step(null, p, p.codeStart())));
         steps.sort((a, b) -> Integer.compare(a.start(), b.start()));
         return steps;
     }
@@ -322,7 +322,9 @@ public final class Evaluator implements AutoCloseable {
                     : "stopped after " + options.timeoutName() + " (" + options.timeoutMillis() + " ms)");
         }
         String typed = cell.typedText(piece);
+        // JShell numbers a snippet's lines from its first non-blank character, comments included
         int firstLine = source.firstLine() + Errors.lineOf(cell.java(), piece.start()) - 1;
+        int codeLine = source.firstLine() + Errors.lineOf(cell.java(), piece.codeStart()) - 1;
         int lines = (int) piece.source().strip().lines().count();
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {
@@ -340,10 +342,10 @@ public final class Evaluator implements AutoCloseable {
             if (event.exception() instanceof UnresolvedReferenceException) {
                 UnresolvedReferenceException unresolved = (UnresolvedReferenceException) event.exception();
                 throw Errors.unresolved(unresolved,
-                        jshell.unresolvedDependencies(unresolved.getSnippet()).collect(Collectors.toList()), firstLine);
+                        jshell.unresolvedDependencies(unresolved.getSnippet()).collect(Collectors.toList()), codeLine);
             }
             if (event.exception() != null) {
-                throw Errors.exception(event.exception(), origins, thisCell, firstLine);
+                throw Errors.exception(event.exception(), origins, thisCell, codeLine);
             }
             warnIfUnresolved(jshell, event);
             Object value = event.value() == null ? null : control.takeResult(event.value());

@@ -162,6 +162,27 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void aMagicAfterACommentRunsBeforeTheCodeBelowIt() throws Exception {
+        dev.wengert.repl.RepoFiles.jarOf(Files.createDirectories(dir.resolve("lib")).resolve("greet.jar"), "greet.Hello",
+                "package greet; public class Hello { public static String hi() { return \"hi\"; } }");
+        ConsoleSession.Outcome outcome = script("greet.jsh", String.join("\n", "int before = 1;", "// the library",
+                "%jars lib/*.jar", "System.out.println(greet.Hello.hi());", ""));
+        assertEquals(ConsoleSession.Outcome.GO_ON, outcome, errors.toString(StandardCharsets.UTF_8));
+        assertEquals("hi\n", printed.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void linesOfAnExceptionCountCommentsAndBlankLines() {
+        ConsoleSession.Outcome outcome = script("lines.jsh", String.join("\n", "int[] empty = new int[0];",
+                "// a comment", "/* and another", "   over two lines */", "int first() {", "    int i = 0;",
+                "    return empty[i];", "}", "System.out.println(", "    first());", ""));
+        assertEquals(ConsoleSession.Outcome.FAILED, outcome);
+        assertEquals(String.join("\n", "lines.jsh:9: java.lang.ArrayIndexOutOfBoundsException: "
+                + "Index 0 out of bounds for length 0", "    at first (lines.jsh:7)", "    at (lines.jsh:10)", ""),
+                errors.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aScriptStatementMayContinueOverLinesAsInANotebook() {
         ConsoleSession.Outcome outcome = script("shout.jsh",
                 "let shout = \"wengert\"\n    .toUpperCase();\nSystem.out.println(shout);");

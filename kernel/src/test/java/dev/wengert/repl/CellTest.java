@@ -32,25 +32,26 @@ class CellTest {
         return Cell.of(code).pieces(analysis).stream().map(Cell.Piece::offset).toList();
     }
 
-    // a snippet's source starts right after the previous one, blanks included, as JShell
-    // counts compiler positions from there
+    // a snippet's source starts at its first non-blank character (JShell misnumbers the
+    // lines of one that starts with a line break); compiler positions count from there
 
     @Test
     void snippetsKnowTheirOffsets() {
         String code = "int divide(int a, int b) {\n    return a / b;\n}\n\ndivide(1, 0)";
-        assertEquals(List.of(0, code.indexOf("\n\ndivide(1")), offsets(code));
+        assertEquals(List.of(0, code.indexOf("divide(1")), offsets(code));
     }
 
     @Test
     void severalStatementsOnOneLine() {
-        assertEquals(List.of(0, 10, 21), offsets("int a = 1; int b = 2;  a + b"));
+        assertEquals(List.of(0, 11, 23), offsets("int a = 1; int b = 2;  a + b"));
     }
 
     @Test
-    void leadingBlankLinesAndCommentsBelongToTheSnippet() {
-        List<Cell.Piece> pieces = Cell.of("\n\n// the answer\nint a = 42;").pieces(analysis);
-        assertEquals(1, pieces.size());
-        assertEquals(0, pieces.get(0).offset());
+    void leadingCommentsBelongToTheSnippet() {
+        Cell.Piece piece = Cell.of("\n\n// the answer\nint a = 42;").pieces(analysis).get(0);
+        assertEquals(2, piece.offset());
+        assertEquals("// the answer\nint a = 42;", piece.source());
+        assertEquals("// the answer\nint a = 42;".indexOf("int"), piece.codeStart() - piece.offset());
     }
 
     @Test
@@ -65,6 +66,22 @@ class CellTest {
         Cell cell = Cell.of("int r = 7\n  % 3;\nint s = 8\n% 3;");
         assertEquals(List.of(), cell.magics());
         assertEquals("int r = 7\n  % 3;\nint s = 8\n% 3;", cell.java());
+    }
+
+    @Test
+    void aLineThatCompletesAStatementEndsItUnlessTheNextLineContinuesIt() {
+        // as a line typed into jshell: a bare value on its own line, then more code
+        List<Cell.Piece> pieces = Cell.of("int best = 3;\nbest\n// next\nint y = best * 2;").pieces(analysis);
+        assertEquals(List.of("int best = 3;", "best", "// next\nint y = best * 2;"),
+                pieces.stream().map(Cell.Piece::source).toList());
+        assertEquals(List.of(0, 14, 19), pieces.stream().map(Cell.Piece::offset).toList());
+        // a line starting with '.', an operator or ')' continues the statement above it
+        assertEquals(1, Cell.of("String s = \"a\"\n    .toUpperCase();").pieces(analysis).size());
+        assertEquals(1, Cell.of("double t = 1\n    + 2;").pieces(analysis).size());
+        assertEquals(1, Cell.of("boolean b = true\n    // why\n    && false;").pieces(analysis).size());
+        assertEquals(2, Cell.of("int a = 1\nint b = 2").pieces(analysis).size());
+        assertEquals(1, Cell.of("if (true) {\n}\nelse {\n}").pieces(analysis).size());
+        assertEquals(1, Cell.of("try {\n} catch (RuntimeException e) {\n}\nfinally {\n}").pieces(analysis).size());
     }
 
     @Test
