@@ -119,9 +119,11 @@ public final class Main {
 
     private static int interactive(Evaluator.Options options, Path here) {
         String historySetting = System.getenv("WENGERT_HISTORY");
+        // $HOME as shells read it (Java's user.home comes from the password file instead)
+        String home = System.getenv("HOME");
         Path history = historySetting != null && !historySetting.isBlank()
                 ? Path.of(historySetting)
-                : Path.of(System.getProperty("user.home"), ".wengert_history");
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".wengert_history");
         try (ConsoleSession session = new ConsoleSession(options, System.out);
                 Terminal terminal = TerminalBuilder.builder().name("wengert").system(true).nativeSignals(true).build()) {
             return new Console(session, terminal, history, here).run();

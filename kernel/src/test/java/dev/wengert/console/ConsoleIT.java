@@ -100,32 +100,48 @@ class ConsoleIT {
             assertEquals(0, leave(tmux, "/exit"));
         }
         assertTrue(Files.readString(history).contains("let answer = 6 * 7;"), Files.readString(history));
-        // a new console finds the history of the last one
+        // a new console finds the history of the last one: Up, and Ctrl-R searching it
         try (Tmux tmux = console(history)) {
             tmux.keys("Up", "Up");
             tmux.waitFor(s -> s.stripTrailing().endsWith(PROMPT + "let answer = 6 * 7;"), "the last session's input");
-            tmux.keys("C-u", "C-d");
+            tmux.keys("C-u", "C-r");
+            tmux.type("6 * 7");
+            int prompts = Tmux.count(tmux.screen(), "wengert>");
+            tmux.keys("Enter");
+            String screen = waitForPrompt(tmux, prompts);
+            assertTrue(screen.contains("answer ==> 42\n"), screen);
+            screen = submit(tmux, "/history");
+            assertTrue(after(screen, PROMPT + "/history").containsAll(List.of("let answer = 6 * 7;", "/exit")), screen);
+            // Ctrl-C at the prompt drops what was typed
+            tmux.type("half typed");
+            tmux.keys("C-c");
+            tmux.waitFor(s -> s.stripTrailing().endsWith("wengert>") && s.contains(PROMPT + "half typed"), "a fresh prompt");
+            tmux.keys("C-d");
             assertEquals(0, tmux.exitStatus(), "Ctrl-D on an empty line leaves");
         }
     }
 
     @Test
-    void tabCompletesDslMethodsAndShowsSignatures() throws Exception {
-        try (Tmux tmux = console(dir.resolve("history-tab"))) {
-            tmux.type("var best = minimi");
+    void theHistoryIsKeptInTheHomeFolderByDefault() throws Exception {
+        Tmux.require();
+        Path home = Files.createDirectories(dir.resolve("home"));
+        try (Tmux tmux = new Tmux(dir, Map.of("HOME", home.toString()), List.of(launcher.toString()))) {
+            tmux.waitFor(s -> s.stripTrailing().endsWith("wengert>"), "the first prompt");
+            submit(tmux, "int remembered = 1;");
+            assertEquals(0, leave(tmux, "/exit"));
+        }
+        assertTrue(Files.readString(home.resolve(".wengert_history")).contains("int remembered = 1;"));
+    }
+
+    @Test
+    void tabListsTheChoicesWhenSeveralFit() throws Exception {
+        try (Tmux tmux = console(dir.resolve("history-list"))) {
+            tmux.type("sq");
             tmux.keys("Tab");
-            tmux.waitFor(s -> s.stripTrailing().endsWith(PROMPT + "var best = minimize("), "minimize( completed");
+            String screen = tmux.waitFor(s -> s.contains("sqrt(") && s.contains("square("), "the list of choices");
+            assertTrue(screen.contains(PROMPT + "sq"), screen);
             tmux.keys("C-u");
-            tmux.type("Math.abs(");
-            tmux.keys("Tab");
-            tmux.waitFor("int Math.abs(int a)");
-            tmux.keys("Tab");
-            // the javadoc, where the JDK has its sources installed; else a note that says so
-            String docs = tmux.waitFor(s -> s.contains("Returns the absolute value")
-                    || s.contains("(no documentation found: JShell reads it from the sources"), "the documentation");
-            assertTrue(docs.contains("Signatures:"), docs);
-            tmux.keys("C-u");
-            assertEquals(4, leave(tmux, "/exit 4"), "/exit takes a status");
+            assertEquals(0, leave(tmux, "/exit"));
         }
     }
 
@@ -200,14 +216,21 @@ class ConsoleIT {
 
     /** Runs the launcher with {@code args} in {@code dir}, standard input from {@code stdin}, output into files. */
     private static Result launch(String stdin, String... args) throws IOException, InterruptedException {
+        return launch(Map.of(), stdin, args);
+    }
+
+    private static Result launch(Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Path in = Files.createTempFile(dir, "in", ".txt");
         Files.writeString(in, stdin);
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
         assertTrue(process.waitFor(4, TimeUnit.MINUTES), "the launcher hung: " + command);
         return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -245,6 +268,7 @@ class ConsoleIT {
     void standardInputThatIsNotATerminalRunsAsAScript() throws Exception {
         assertEquals(new Result(0, "42\n", ""), launch("let x = 6;\nSystem.out.println(x * 7);\n"));
         assertEquals(new Result(3, "", ""), launch("/exit 3\n", "-"));
+        assertEquals(new Result(5, "before\n", ""), launch("System.out.println(\"before\");\nSystem.exit(5);\n"));
     }
 
     @Test
@@ -256,6 +280,8 @@ class ConsoleIT {
                 "System.out.println(r.iterations());", ""));
         Result result = launch("", "slow.jsh");
         assertEquals(0, result.exit(), result.stderr());
+        Result quiet = launch(Map.of("JAVA_OPTS", "-Dwengert.progress=off"), "", "slow.jsh");
+        assertEquals(new Result(0, "300\n", ""), quiet, "JAVA_OPTS reaches the JVM; off is off");
         assertEquals("300\n", result.stdout());
         assertClean(result.stdout() + result.stderr());
         List<String> progress = result.stderr().lines().toList();

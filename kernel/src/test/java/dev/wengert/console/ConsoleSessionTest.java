@@ -242,6 +242,27 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void typesAndSettings() {
+        typed("record Point(int a, int b) {}");
+        typed("interface Shape {}");
+        assertEquals("|    record Point\n|    interface Shape\n", command("/types"));
+        String before = System.getProperty(dev.wengert.optim.OptimizerEvents.PROGRESS_PROPERTY);
+        try {
+            command("/set truncation 200");
+            command("/set progress lines");
+            assertEquals("|  /set truncation 200\n|  /set progress lines\n", command("/set"));
+            assertEquals("|  /set knows: truncation <characters> (0: never shorten plain values), progress live|lines|off\n",
+                    command("/set progress sometimes"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(dev.wengert.optim.OptimizerEvents.PROGRESS_PROPERTY);
+            } else {
+                System.setProperty(dev.wengert.optim.OptimizerEvents.PROGRESS_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void resetStartsAFreshSession() {
         typed("let gone = 1;");
         assertTrue(command("/reset").startsWith("|  Resetting state"));
