@@ -21,7 +21,7 @@ import dev.wengert.repl.Evaluator;
  * a script run to its end or its first error.
  *
  * <pre>
- * java -cp 'kernel/target/lib/*:kernel/target/wengert-kernel.jar' dev.wengert.console.Main \
+ * java -cp 'kernel/target/lib/*:kernel/target/wengert-kernel-0.1.0-SNAPSHOT.jar' dev.wengert.console.Main \
  *      [--startup FILE]... [--class-path PATH] [FILE | -]
  * </pre>
  *
