@@ -338,7 +338,9 @@ public final class Evaluator implements AutoCloseable {
                 throw Errors.compilation(cell, piece, jshell.diagnostics(snippet).collect(Collectors.toList()),
                         source.name(), source.firstLine());
             }
-            checkInterrupt();
+            if (event.exception() != null) {
+                checkInterrupt(); // what the interrupt made the snippet throw reads as the interrupt
+            }
             if (event.exception() instanceof UnresolvedReferenceException) {
                 UnresolvedReferenceException unresolved = (UnresolvedReferenceException) event.exception();
                 throw Errors.unresolved(unresolved,
@@ -348,9 +350,17 @@ public final class Evaluator implements AutoCloseable {
                 throw Errors.exception(event.exception(), origins, thisCell, codeLine);
             }
             warnIfUnresolved(jshell, event);
+            if (interruptRequested) {
+                // the snippet finished anyway (an optimizer returned its best point): its value
+                // may still be shown; the cell ends after it
+                evaluationThread.clearInterrupt();
+            }
             Object value = event.value() == null ? null : control.takeResult(event.value());
             listener.snippet(new Result(event, value, typed));
         }
+        // a snippet that finished despite the interrupt (an optimizer returns its best point)
+        // is reported above; the rest of the cell does not run
+        checkInterrupt();
     }
 
     private void checkInterrupt() throws CellError.Interrupted {

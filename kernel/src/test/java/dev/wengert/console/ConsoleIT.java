@@ -185,6 +185,24 @@ class ConsoleIT {
             tmux.keys("C-u");
             String screen = submit(tmux, "keep");
             assertEquals(List.of("keep ==> 42"), after(screen, PROMPT + "keep"));
+            // an optimizer stopped by Ctrl-C returns its best point: the variable is bound and shown
+            tmux.type("let slow = minimize(x -> square(x[0].minus(3)), new double[] {0}, "
+                    + "gradientDescent(1e-9).maxIterations(Integer.MAX_VALUE));");
+            tmux.keys("Enter");
+            // the live progress line shows once the run is under way (a Ctrl-C while JShell still
+            // compiles would stop the snippet before it binds anything)
+            tmux.waitFor("gradient descent (rate 1.0E-9)  iteration ");
+            deadline = System.currentTimeMillis() + 60_000;
+            while (Tmux.count(tmux.screen(), "|  Interrupted; the session and its variables are kept") < 2) {
+                assertTrue(System.currentTimeMillis() < deadline, "not interrupted:\n" + tmux.screen());
+                tmux.keys("C-c");
+                Thread.sleep(300);
+            }
+            tmux.keys("C-u");
+            screen = submit(tmux, "slow.reason()");
+            assertTrue(screen.lines().anyMatch(l -> l.startsWith("slow ==> gradient descent (rate 1.0E-9): stopped, f = ")
+                    && l.contains("; interrupted after ")), screen);
+            assertTrue(after(screen, PROMPT + "slow.reason()").get(0).matches("\\$\\d+ ==> \"interrupted after .*"), screen);
             // errors point at the text with a caret, as jshell's do
             screen = submit(tmux, "int b = nope;");
             assertEquals(List.of("|  Error:", "|  cannot find symbol", "|    symbol:   variable nope",

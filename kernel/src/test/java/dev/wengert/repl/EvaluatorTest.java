@@ -186,6 +186,37 @@ class EvaluatorTest {
     }
 
     @Test
+    void anInterruptedOptimizerBindsItsBestPointAndTheRestOfTheCellDoesNotRun() throws Exception {
+        System.clearProperty("wengert.test.running");
+        List<Evaluator.Result> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Exception> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                evaluator.eval("let slow = minimize(x -> { System.setProperty(\"wengert.test.running\", \"yes\"); "
+                        + "return square(x[0].minus(3)); }, new double[] {0}, "
+                        + "gradientDescent(1e-9).maxIterations(Integer.MAX_VALUE).progress(false));\nint after = 1;",
+                        Evaluator.Source.CELL, reported::add);
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        // interrupt once the run is under way, until the cell has ended
+        while (System.getProperty("wengert.test.running") == null) {
+            Thread.sleep(10);
+        }
+        while (!outcome.isDone()) {
+            evaluator.interrupt();
+            Thread.sleep(50);
+        }
+        assertTrue(outcome.get() instanceof CellError.Interrupted, String.valueOf(outcome.get()));
+        assertEquals(1, reported.size(), "the optimizer's snippet finished and was reported; the next did not run");
+        assertTrue(String.valueOf(reported.get(0).value()).contains("; interrupted after "), reported.toString());
+        assertTrue(((String) last("slow.reason()")).startsWith("interrupted after "));
+        CompilationError after = assertThrows(CompilationError.class, () -> eval("after"));
+        assertTrue(after.getMessage().contains("cannot find symbol"), after.getMessage());
+    }
+
+    @Test
     void aRunawaySnippetIsInterruptedAndTheSessionStays() throws Exception {
         eval("int keep = 42;");
         CompletableFuture<Exception> outcome = CompletableFuture.supplyAsync(() -> {
