@@ -1060,6 +1060,22 @@ public final class Wengert {
     }
 
     /**
+     * An ODE dy/dt = f(t, y, p) as a fit model: give its initial state and time span, then take
+     * {@code component(i)} (time as the predictor) or {@code model()} (time and component). The
+     * same as {@code Ode.of(f)}.
+     *
+     * <pre>{@code
+     * // A → B → C
+     * var chain = ode((t, y, p) -> new Num[] {p[0].times(y[0]).neg(), p[0].times(y[0]).minus(p[1].times(y[1])),
+     *         p[1].times(y[1])}).initial(1, 0, 0).span(0, 10);
+     * var r = fit(chain.component(1)).start(1, 0.5).names("k1", "k2").to(times, b);
+     * }</pre>
+     */
+    public static dev.wengert.fit.Ode ode(dev.wengert.fit.OdeSystem f) {
+        return dev.wengert.fit.Ode.of(f);
+    }
+
+    /**
      * A global fit: several datasets, each with its own model of the whole named parameter
      * vector (a parameter several models use is shared); add them with {@code dataset(...)},
      * then {@code fit()}. The same as {@code Fitter.global(names)}.
