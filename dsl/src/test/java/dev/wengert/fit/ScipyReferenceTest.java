@@ -106,6 +106,9 @@ class ScipyReferenceTest {
                 String key = prefix + "." + r.parameterNames()[j] + ".se";
                 close(S.get(key), r.standardErrors()[j], 1e-7, key);
             }
+            // curve_fit's s² = 2·cost/(n − p) with scipy's cost ½·Σ C²ρ
+            close(Math.sqrt(2 * S.get(prefix + ".cost") / (r.observations() - 3)), r.residualStandardError(), 1e-10,
+                    prefix + " residual scale");
             if (loss != Loss.LINEAR) {
                 assertTrue(Double.isNaN(r.aic()) && r.toString().contains("Robust nonlinear fit (" + loss.scipyName()),
                         r.toString());
