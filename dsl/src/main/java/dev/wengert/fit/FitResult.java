@@ -42,7 +42,9 @@ import java.util.Map;
  * {@code logLik.nls} (σ counts as a parameter). A parameter held on a bound or fixed has no
  * standard error; the others' are those of the fit with it held. With
  * {@code absoluteSigma(true)} the σᵢ are known: the covariance is (JᵀWJ)⁻¹, and the tests and
- * intervals use the normal distribution (z values). See {@link Statistics} for robust losses.
+ * intervals use the normal distribution (z values). With a robust loss, J and r are scaled per
+ * row as scipy's {@code least_squares} does, and σ̂² = Σ C²ρ/(n − p), which is what
+ * {@code curve_fit(…, loss=…)} reports.
  *
  * <p>A global fit ({@code Fitter.global(…)}) is one result over the rows of all its datasets;
  * {@link #dataset(int)} gives the view of one dataset (its rows, predictions and bands, with the

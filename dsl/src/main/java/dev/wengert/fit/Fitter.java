@@ -340,7 +340,7 @@ public final class Fitter {
         return to(column(x), y);
     }
 
-    private static double[][] column(double[] x) {
+    static double[][] column(double[] x) {
         if (x == null) {
             throw new FitException("x is null; pass the predictor values");
         }

@@ -142,7 +142,7 @@ final class Statistics {
             String msg = "the model does not depend on " + list + ": the derivative with respect to "
                     + (flat.size() == 1 ? "it" : "each") + " is exactly 0 on every row, so the data say nothing about "
                     + (flat.size() == 1 ? "it" : "them") + " and no standard error is given. If " + list
-                    + (flat.size() == 1 ? " should" : " should") + " matter, check that the model does not pass "
+                    + " should matter, check that the model does not pass "
                     + (flat.size() == 1 ? "it" : "them") + " through value() or a Math.* function, which drop the "
                     + "derivative (write exp(p[1]), not Math.exp(p[1].value()))";
             warn.add(msg);

@@ -113,6 +113,41 @@ class FitOptionsTest {
     }
 
     @Test
+    void aGlobalFitOfTablesWithASigmaColumnIsTheFitOfArraysWithSigmas() {
+        double[] x = {0, 1, 2, 3, 4, 5};
+        double[] y1 = {10.2, 7.3, 5.6, 4.0, 3.1, 2.2};
+        double[] y2 = {4.1, 3.0, 2.2, 1.7, 1.1, 0.9};
+        double[] sd1 = {0.2, 0.2, 0.3, 0.3, 0.4, 0.4};
+        double[] sd2 = {0.1, 0.1, 0.1, 0.2, 0.2, 0.2};
+        Model m1 = (p, v) -> p[0].times(exp(p[2].times(-v[0])));
+        Model m2 = (p, v) -> p[1].times(exp(p[2].times(-v[0])));
+        Table t1 = Table.create("first", DoubleColumn.create("t", x), DoubleColumn.create("y", y1), DoubleColumn.create("sd", sd1));
+        Table t2 = Table.create("second", DoubleColumn.create("t", x), DoubleColumn.create("y", y2), DoubleColumn.create("sd", sd2));
+        t2.doubleColumn("y").setMissing(4);
+        FitResult tables = fitGlobal("a1", "a2", "k").start(8, 4, 0.3).sigma("sd")
+                .dataset(m1, t1, "y", "t").dataset(m2, t2, "y", "t").fit();
+        double[] y2nan = y2.clone();
+        y2nan[4] = Double.NaN;
+        FitResult arrays = fitGlobal("a1", "a2", "k").start(8, 4, 0.3)
+                .dataset(m1, Fitter.column(x), y1, sd1).dataset(m2, Fitter.column(x), y2nan, sd2).fit();
+        assertArrayEquals(arrays.parameters(), tables.parameters(), 1e-12);
+        assertArrayEquals(arrays.standardErrors(), tables.standardErrors(), 1e-12);
+        assertEquals(1, tables.rowsDropped());
+        assertEquals(11, tables.observations());
+        assertTrue(tables.weighted());
+        assertEquals("t", tables.dataset(1).predictorNames()[0]);
+        assertEquals(1 / (sd2[5] * sd2[5]), tables.dataset(1).weights()[4], 1e-12);
+        // a missing response column names its dataset
+        FitException e = assertThrows(FitException.class, () -> fitGlobal("a1", "a2", "k").start(8, 4, 0.3)
+                .dataset(m1, t1, "y", "t").dataset(m2, t2, "z", "t").fit());
+        assertTrue(e.getMessage().startsWith("dataset 1: no response column \"z\""), e.getMessage());
+        // arrays of weights belong to each dataset in a global fit
+        FitException w = assertThrows(FitException.class, () -> fitGlobal("a1", "a2", "k").start(8, 4, 0.3)
+                .sigma(sd1).dataset(m1, t1, "y", "t").fit());
+        assertTrue(w.getMessage().contains(".dataset(model, x, y, sigma)"), w.getMessage());
+    }
+
+    @Test
     void badBoundsFixesAndLossesAreRefusedByName() {
         double[] s = PURO.get("conc");
         double[] v = PURO.get("rate");
