@@ -5,9 +5,9 @@ import dev.wengert.core.Mode;
 import dev.wengert.core.Num;
 import dev.wengert.Wengert;
 import dev.wengert.fit.FitException;
+import dev.wengert.compile.CompiledFn;
 import dev.wengert.fit.Loss;
 import dev.wengert.fit.RowSums;
-import dev.wengert.reverse.CompiledFn;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;
