@@ -125,11 +125,21 @@ public final class CompiledRows {
      * @throws IllegalArgumentException for arrays of the wrong length
      */
     public synchronized void evaluate(double[] p, double[] values, double[] jacobian) {
+        evaluate(p, values, 0, jacobian, 0, rows);
+    }
+
+    /**
+     * As {@link #evaluate(double[], double[], double[])}, into parts of larger arrays: row i's
+     * value at {@code values[vOff + i]}, ∂fᵢ/∂pⱼ at {@code jacobian[jOff + j·ld + i]} (the rows of a
+     * dataset among those of a global fit, ld its total number of rows).
+     */
+    public synchronized void evaluate(double[] p, double[] values, int vOff, double[] jacobian, int jOff, int ld) {
         if (p == null || p.length != params) {
             throw new IllegalArgumentException("CompiledRows.evaluate: " + (p == null ? "no" : String.valueOf(p.length))
                     + " parameter values for a function of " + params);
         }
-        if (values == null || values.length < rows || (jacobian != null && jacobian.length < (long) rows * params)) {
+        if (values == null || vOff < 0 || values.length < vOff + rows || (jacobian != null && (ld < rows || jOff < 0
+                || jacobian.length < jOff + (long) (params - 1) * ld + rows))) {
             throw new IllegalArgumentException("CompiledRows.evaluate: give " + rows + " values and a Jacobian of "
                     + rows + "×" + params + " (column-major), or null for values only");
         }
@@ -137,9 +147,7 @@ public final class CompiledRows {
             recordAll(p);
         }
         if (perRow) {
-            for (int i = 0; i < rows; i++) {
-                forwardRow(p, i, values, jacobian);
-            }
+            forwardAll(p, values, vOff, jacobian, jOff, ld);
             return;
         }
         boolean checkFinite = Session.current().checkNonFinite();
@@ -149,7 +157,7 @@ public final class CompiledRows {
             int count = shape.count;
             for (int from = 0; from < count; from += RowShape.BLOCK) {
                 int n = Math.min(RowShape.BLOCK, count - from);
-                int bad = shape.evaluate(p, from, n, values, jacobian, rows, checkFinite, failed);
+                int bad = shape.evaluate(p, from, n, values, vOff, jacobian, jOff, ld, checkFinite, failed);
                 for (int k = 0; k < bad; k++) {
                     if (nMoved == moved.length) {
                         moved = Arrays.copyOf(moved, 2 * nMoved);
@@ -177,15 +185,13 @@ public final class CompiledRows {
             }
             old.remove(moved[k]);
             int pos = shape.count - 1;
-            if (shape.evaluate(p, pos, 1, values, jacobian, rows, false, failed) > 0) {
+            if (shape.evaluate(p, pos, 1, values, vOff, jacobian, jOff, ld, false, failed) > 0) {
                 throw new IllegalStateException("row " + i + " took other branches when replayed than when it was just "
                         + "recorded at the same parameters: the row function is not deterministic");
             }
         }
         if (perRow) {
-            for (int i = 0; i < rows; i++) {
-                forwardRow(p, i, values, jacobian);
-            }
+            forwardAll(p, values, vOff, jacobian, jOff, ld);
         }
     }
 
@@ -195,9 +201,9 @@ public final class CompiledRows {
      * shape's rows take a second-order forward pass over blocks (second partials from the
      * rules: closed forms for arithmetic and the common functions, otherwise the derivative of
      * the rule's own partial); rows whose branches changed are recorded again first, as in
-     * {@link #evaluate}; rows whose shape has an n-ary rule, and a function evaluated row by row,
-     * take a forward-over-reverse Hessian per row. Equal to a per-row Hessian within rounding
-     * (the terms are added in another order).
+     * {@link #evaluate}; rows whose shape has an n-ary rule take a forward-over-reverse Hessian
+     * per row, and a function that cannot be replayed one over all rows. Equal to a per-row
+     * Hessian within rounding (the terms are added in another order).
      */
     public synchronized double[][] curvature(double[] p, double[] c) {
         if (p == null || p.length != params || c == null || c.length < rows) {
@@ -254,8 +260,18 @@ public final class CompiledRows {
         }
         if (perRow) {
             java.util.Arrays.fill(sum, 0.0);
-            for (int i = 0; i < rows; i++) {
-                rowCurvature(p, i, c[i], sum);
+            double[][] h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
+                Num[] terms = new Num[rows];
+                for (int i = 0; i < rows; i++) {
+                    recording = i;
+                    terms[i] = f.apply(par, java.util.Arrays.copyOfRange(data, offset + i * stride,
+                            offset + i * stride + width)).times(c[i]);
+                }
+                recording = -1;
+                return Num.sum(terms);
+            }, p);
+            for (int a = 0; a < params; a++) {
+                System.arraycopy(h[a], 0, sum, a * params, params);
             }
         }
         double[][] h = new double[params][params];
@@ -349,24 +365,32 @@ public final class CompiledRows {
         System.arraycopy(data, offset + i * stride, row, 0, width);
     }
 
-    /** Row i by a forward pass of its own (a function that cannot be replayed). */
-    private void forwardRow(double[] p, int i, double[] values, double[] jacobian) {
-        fill(i);
-        recording = i;
-        double[] v = new double[1];
+    /**
+     * Every row by one forward pass (a function that cannot be replayed): one differentiation
+     * for all rows, so a function that shares work between rows (an ODE solved once per
+     * parameter vector and read by every row) does that work once. Each row gets its own copy
+     * of its values.
+     */
+    private void forwardAll(double[] p, double[] values, int vOff, double[] jacobian, int jOff, int ld) {
         double[][] j = Functional.jacobian(Mode.FORWARD, par -> {
-            Num y = f.apply(par, row);
-            if (y == null) {
-                throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
+            Num[] out = new Num[rows];
+            for (int i = 0; i < rows; i++) {
+                recording = i;
+                Num y = f.apply(par, java.util.Arrays.copyOfRange(data, offset + i * stride, offset + i * stride + width));
+                if (y == null) {
+                    throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
+                }
+                out[i] = y;
+                values[vOff + i] = y.value();
             }
-            v[0] = y.value();
-            return new Num[] {y};
+            recording = -1;
+            return out;
         }, p);
-        recording = -1;
-        values[i] = v[0];
         if (jacobian != null) {
-            for (int k = 0; k < params; k++) {
-                jacobian[k * rows + i] = j[0][k];
+            for (int i = 0; i < rows; i++) {
+                for (int k = 0; k < params; k++) {
+                    jacobian[jOff + k * ld + i] = j[i][k];
+                }
             }
         }
     }

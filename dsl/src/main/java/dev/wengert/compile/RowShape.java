@@ -282,13 +282,14 @@ final class RowShape {
 
     /**
      * Evaluates positions [from, from + n) (n ≤ {@link #BLOCK}) at parameters p: values and, when
-     * {@code jacobian} is not null, gradients, written to the rows (column-major: ∂fᵢ/∂pⱼ at
-     * j·rows + i). Returns
+     * {@code jacobian} is not null, gradients, written to the rows (value at vOff + i, ∂fᵢ/∂pⱼ at
+     * jOff + j·ld + i). Returns
      * the number of positions whose branches differ from the recording (or, in checking mode,
      * whose values are not all finite), listed in {@code failed}; those rows' outputs are not
      * written.
      */
-    int evaluate(double[] p, int from, int n, double[] values, double[] jacobian, int rows, boolean checkFinite, int[] failed) {
+    int evaluate(double[] p, int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld,
+                 boolean checkFinite, int[] failed) {
         prepare();
         for (int j = 0; j < params; j++) {
             Arrays.fill(val[j], 0, n, p[j]);
@@ -304,7 +305,7 @@ final class RowShape {
         if (jacobian != null && out >= params) {
             tangents(n);
         }
-        write(from, n, values, jacobian, rows, failed, bad);
+        write(from, n, values, vOff, jacobian, jOff, ld, failed, bad);
         return bad;
     }
 
@@ -940,25 +941,27 @@ final class RowShape {
 
     /**
      * The outputs of the rows of the block that passed their checks: values, and the Jacobian
-     * column-major (∂fᵢ/∂pⱼ at j·m + i, m the number of rows). When the block's positions are
+     * column-major (row i's value at vOff + i, ∂fᵢ/∂pⱼ at jOff + j·ld + i). When the block's positions are
      * its rows (one shape, rows in order) and all passed, each column is one copy.
      */
-    private void write(int from, int n, double[] values, double[] jacobian, int m, int[] failed, int bad) {
+    private void write(int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld, int[] failed,
+                       int bad) {
         if (bad == 0 && rowIds == null) {
             if (out >= 0) {
-                System.arraycopy(val[out], 0, values, from, n);
+                System.arraycopy(val[out], 0, values, vOff + from, n);
             } else {
-                System.arraycopy(konstBlock[outSlot], 0, values, from, n);
+                System.arraycopy(konstBlock[outSlot], 0, values, vOff + from, n);
             }
             if (jacobian == null) {
                 return;
             }
             for (int j = 0; j < params; j++) {
                 int d = out >= params ? Arrays.binarySearch(deps[out], j) : -1;
+                int at = jOff + j * ld + from;
                 if (d >= 0) {
-                    System.arraycopy(tan[out][d], 0, jacobian, j * m + from, n);
+                    System.arraycopy(tan[out][d], 0, jacobian, at, n);
                 } else {
-                    Arrays.fill(jacobian, j * m + from, j * m + from + n, out == j ? 1.0 : 0.0);
+                    Arrays.fill(jacobian, at, at + n, out == j ? 1.0 : 0.0);
                 }
             }
             return;
@@ -974,18 +977,18 @@ final class RowShape {
             if (row < 0) {
                 continue;
             }
-            values[row] = out >= 0 ? val[out][r] : konstBlock[outSlot][r];
+            values[vOff + row] = out >= 0 ? val[out][r] : konstBlock[outSlot][r];
             if (jacobian == null) {
                 continue;
             }
             for (int j = 0; j < params; j++) {
-                jacobian[j * m + row] = out == j ? 1.0 : 0.0;
+                jacobian[jOff + j * ld + row] = out == j ? 1.0 : 0.0;
             }
             if (out >= params) {
                 int[] dep = deps[out];
                 double[][] t = tan[out];
                 for (int d = 0; d < dep.length; d++) {
-                    jacobian[dep[d] * m + row] = t[d][r];
+                    jacobian[jOff + dep[d] * ld + row] = t[d][r];
                 }
             }
         }

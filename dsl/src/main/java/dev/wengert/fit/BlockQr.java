@@ -86,6 +86,35 @@ final class BlockQr {
         }
     }
 
+    /**
+     * Adds rows i in [from, to) of [A | f]: A's columns are {@code a}'s columns {@code cols}
+     * (column-major, m rows; cols null for 0 … c − 2), each entry times {@code sign}, and the last
+     * column is {@code fSign·f[i]}.
+     */
+    void addColumns(double[] a, int m, int[] cols, double sign, double[] f, double fSign, int from, int to) {
+        int k = c - 1;
+        int i = from;
+        while (i < to) {
+            int n = Math.min(BLOCK - pending, to - i);
+            for (int j = 0; j < k; j++) {
+                int src = (cols == null ? j : cols[j]) * m + i;
+                int dst = j * BLOCK + pending;
+                for (int b = 0; b < n; b++) {
+                    block[dst + b] = sign * a[src + b];
+                }
+            }
+            int dst = k * BLOCK + pending;
+            for (int b = 0; b < n; b++) {
+                block[dst + b] = fSign * f[i + b];
+            }
+            pending += n;
+            i += n;
+            if (pending == BLOCK) {
+                flush();
+            }
+        }
+    }
+
     /** Adds one row of c values. */
     void addRow(double[] row) {
         for (int j = 0; j < c; j++) {

@@ -1,10 +1,10 @@
 package dev.wengert.fit;
 
 /**
- * The triangular factor R of the QR factorisation of [J | r] at an evaluation (J = √w·∂m/∂p the
- * weighted Jacobian, r the weighted residuals), made from the rows in blocks ({@link BlockQr}),
- * and what the statistics and the refinement read from it: whether J has full rank, (JᵀJ)⁻¹,
- * the Gauss–Newton step, and how much of r a step could still explain. Forming JᵀJ would square
+ * The triangular factor R of the QR factorisation of [J | f], made from the rows in blocks
+ * ({@link BlockQr}), and what the solvers and the refinement read from it: whether J has full
+ * rank, (JᵀJ)⁻¹, the least-squares solution of J·x ≈ f (a Gauss–Newton step), and how much of
+ * f it explains. Forming JᵀJ would square
  * J's condition number (NIST's Thurber, MGH17 and the Lanczos problems lose most of their
  * digits that way); R loses only about cond(J·D⁻¹)·ε, D the column norms, which the inversion
  * scales out as before.
@@ -39,11 +39,19 @@ final class Factor {
         }
     }
 
-    /** R of [√w·J | r] at a finite evaluation. */
-    static Factor of(Evaluation e, double[] sqrtW) {
-        BlockQr q = new BlockQr(e.k + 1);
-        q.add(e.jac, e.n, sqrtW, 1.0, e.wr, 0, e.n);
-        return new Factor(e.k, e.n, q.r());
+    /**
+     * R of [A | fSign·f] with A the columns {@code cols} of a column-major matrix of n rows (cols
+     * null: the first k).
+     */
+    static Factor of(double[] a, int n, int k, int[] cols, double[] f, double fSign) {
+        BlockQr q = new BlockQr(k + 1);
+        q.addColumns(a, n, cols, 1.0, f, fSign, 0, n);
+        return new Factor(k, n, q.r());
+    }
+
+    /** R of whatever rows were given to q (k + 1 columns, the last the right-hand side). */
+    static Factor of(BlockQr q) {
+        return new Factor(q.columns() - 1, (int) Math.min(Integer.MAX_VALUE, q.rows()), q.r());
     }
 
     /** R of [J | r] from J's rows (and r; null for zeros): for a Jacobian made elsewhere (finite differences). */

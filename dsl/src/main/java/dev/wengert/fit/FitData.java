@@ -50,7 +50,7 @@ final class FitData {
 
     /** Row i's predictors (a copy). */
     double[] row(int i) {
-        return java.util.Arrays.copyOfRange(x, i * q, (i + 1) * q);
+        return Arrays.copyOfRange(x, i * q, (i + 1) * q);
     }
 
     /** How a weight column or array is to be read. */
@@ -62,8 +62,10 @@ final class FitData {
      * Reads the columns of a table. A missing value (tablesaw's missing marker, NaN) in any
      * used column drops the row or is refused, as {@code missing} says; an infinite value or a
      * weight that is not positive is always refused, since no option makes it meaningful.
+     * Weights or sigmas come from a column or, when {@code weightArray} is given, from an array
+     * with one value per row of the table (NaN counts as missing).
      */
-    static FitData fromTable(Table t, String response, String[] predictors, String weightColumn,
+    static FitData fromTable(Table t, String response, String[] predictors, String weightColumn, double[] weightArray,
                              WeightKind kind, MissingValues missing) {
         if (t == null) {
             throw new FitException("the table is null; pass a tablesaw Table");
@@ -82,9 +84,15 @@ final class FitData {
             }
             xc[j] = numeric(t, predictors[j], "predictor");
         }
-        NumericColumn<?> wc = kind == WeightKind.NONE ? null
+        NumericColumn<?> wc = kind == WeightKind.NONE || weightArray != null ? null
                 : numeric(t, weightColumn, kind == WeightKind.SIGMA ? "sigma" : "weight");
         int n = t.rowCount();
+        String arrayName = kind == WeightKind.SIGMA ? "sigma" : "weight";
+        if (weightArray != null && weightArray.length != n) {
+            throw new FitException("the " + (kind == WeightKind.SIGMA ? "sigmas" : "weights") + " have "
+                    + weightArray.length + " values but table \"" + t.name() + "\" has " + n
+                    + " rows; give one per row of the table, in its order");
+        }
         int q = xc.length;
         double[] x = new double[n * q];
         double[] y = new double[n];
@@ -93,10 +101,14 @@ final class FitData {
         int k = 0;
         for (int i = 0; i < n; i++) {
             String miss = missingIn(i, yc, xc, wc);
+            if (miss == null && weightArray != null && Double.isNaN(weightArray[i])) {
+                miss = "";
+            }
             if (miss != null) {
                 if (missing == MissingValues.REFUSE) {
-                    throw new FitException("row " + i + " has a missing value in column \"" + miss
-                            + "\"; fill or remove it, or use .missing(MissingValues.DROP) to leave such rows out");
+                    throw new FitException("row " + i + " has a missing value "
+                            + (miss.isEmpty() ? "(NaN) in the " + arrayName + " array" : "in column \"" + miss + "\"")
+                            + "; fill or remove it, or use .missing(MissingValues.DROP) to leave such rows out");
                 }
                 continue;
             }
@@ -104,7 +116,8 @@ final class FitData {
                 x[k * q + j] = finite(xc[j].getDouble(i), xc[j].name(), i);
             }
             y[k] = finite(yc.getDouble(i), yc.name(), i);
-            w[k] = wc == null ? 1.0 : weight(wc.getDouble(i), wc.name(), i, kind);
+            w[k] = weightArray != null ? weight(weightArray[i], arrayName, i, kind)
+                    : wc == null ? 1.0 : weight(wc.getDouble(i), wc.name(), i, kind);
             rows[k++] = i;
         }
         String[] names = new String[xc.length];
@@ -112,7 +125,8 @@ final class FitData {
             names[j] = xc[j].name();
         }
         return new FitData(k == n ? x : Arrays.copyOf(x, k * q), k == n ? y : Arrays.copyOf(y, k),
-                k == n ? w : Arrays.copyOf(w, k), wc != null, names, yc.name(), k == n ? rows : Arrays.copyOf(rows, k), n - k);
+                k == n ? w : Arrays.copyOf(w, k), wc != null || weightArray != null,
+                names, yc.name(), k == n ? rows : Arrays.copyOf(rows, k), n - k);
     }
 
     /** Plain arrays: {@code x[i]} holds the predictors of row i. NaN counts as missing. */

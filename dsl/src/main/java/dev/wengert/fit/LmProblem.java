@@ -1,14 +1,10 @@
 package dev.wengert.fit;
 
-import dev.wengert.core.NonFiniteException;
-
-
 /**
- * A fit as {@link Lm} sees it: residuals fᵢ = √wᵢ·(yᵢ − m(p, xᵢ)) and their Jacobian
- * Aᵢⱼ = −√wᵢ·∂m/∂pⱼ, which {@link #factor} feeds to the block QR straight from the model's
- * column-major Jacobian (no m×p copy). One pass over the rows per point ({@link Residuals#at},
- * which keeps the last point's arrays: a restart from where a run ended, the refinement and
- * the statistics reuse them), and ‖f‖ of the last two points.
+ * A {@link LeastSquares} problem as {@link Lm} sees it: the residuals r̃ and their Jacobian
+ * ∂r̃/∂q over the free parameters, kept column by column by {@link LeastSquares.Point}, which
+ * {@link #factor} hands to the block QR as they are (no m×p copy, no row arrays). The last two
+ * points are kept, so a restart from where a run ended evaluates nothing.
  *
  * <p>A point where the model or its derivative is not finite (a trial step into a region
  * where it is undefined) gets residuals of 10⁵⁰ and a zero Jacobian, so LM rejects the step and
@@ -18,76 +14,57 @@ final class LmProblem implements Lm.Problem {
     /** A residual where the model is not finite: large, so the step is rejected, yet its square sums safely. */
     static final double NOT_FINITE_RESIDUAL = 1e50;
 
-    private final Residuals model;
-    private final int n;
-    private final int k;
-    private final double[] sqrtW;
-    private final double[][] points = new double[2][];
-    private final double[] costs = new double[2];
+    private final LeastSquares problem;
+    private final LeastSquares.Point[] points = new LeastSquares.Point[2];
     private int next;
 
-    LmProblem(Residuals model, int parameters) {
-        this.model = model;
-        this.n = model.target().length;
-        this.k = parameters;
-        this.sqrtW = model.sqrtW();
+    LmProblem(LeastSquares problem) {
+        this.problem = problem;
     }
 
     @Override
     public int rows() {
-        return n;
+        return problem.rows();
     }
 
     @Override
     public int unknowns() {
-        return k;
+        return problem.unknowns();
     }
 
     @Override
     public int evaluate(double[] q) {
         for (int s = 0; s < 2; s++) {
-            if (java.util.Arrays.equals(points[s], q)) {
+            if (points[s] != null && java.util.Arrays.equals(points[s].q(), q)) {
                 return s;
             }
         }
         int s = next;
         next = 1 - next;
-        costs[s] = compute(q);
-        points[s] = q.clone();
+        points[s] = problem.at(q);
         return s;
     }
 
     @Override
     public double cost(int point) {
-        return costs[point];
+        LeastSquares.Point at = points[point];
+        return at.finite() ? Math.sqrt(2 * at.cost()) : Math.sqrt((double) rows()) * NOT_FINITE_RESIDUAL;
     }
 
     @Override
     public void factor(int point, BlockQr qr) {
-        Evaluation e = model.at(points[point]);
-        if (!e.finite) {
-            // LM factors only points it accepted, which are finite; a start where the model is
-            // not finite is refused before (checkStart): rows of 10⁵⁰ against a zero Jacobian
-            double[] row = new double[k + 1];
-            row[k] = NOT_FINITE_RESIDUAL;
+        LeastSquares.Point at = points[point];
+        int n = rows();
+        if (!at.finite()) {
+            // LM factors only points it accepted, which are finite, and a start where the model
+            // is not finite is refused before: rows of 10⁵⁰ against a zero Jacobian all the same
+            double[] row = new double[unknowns() + 1];
+            row[unknowns()] = NOT_FINITE_RESIDUAL;
             for (int i = 0; i < n; i++) {
                 qr.addRow(row);
             }
             return;
         }
-        qr.add(e.jac, n, sqrtW, -1.0, e.wr, 0, n);
-    }
-
-    /** ‖f‖ at q (huge where the model is not finite), with the point noted for the solver's account. */
-    private double compute(double[] q) {
-        Evaluation e;
-        try {
-            e = model.at(q);
-        } catch (NonFiniteException ex) {
-            e = null;                             // checking mode is on: a point where the model is undefined
-        }
-        boolean finite = e != null && e.finite;
-        model.noteEvaluation(q, finite ? e.rss : Double.NaN, finite);
-        return finite ? Math.sqrt(e.rss) : Math.sqrt((double) n) * NOT_FINITE_RESIDUAL;
+        qr.addColumns(at.jt(), n, null, 1.0, at.rt(), 1.0, 0, n);
     }
 }

@@ -1,6 +1,5 @@
 package dev.wengert.fit;
 
-import dev.wengert.core.NonFiniteException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -21,7 +20,9 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  *
  * <p>Only small steps (at most 10⁻⁶ of the parameters, in the Jacobian's scaling) that keep
  * shrinking and do not raise the sum of squares beyond its rounding noise are taken, so this
- * never leaves LM's minimum.
+ * never leaves LM's minimum. With a robust loss the same holds for its cost, whose exact
+ * Hessian {@link LeastSquares#hessian} gives. Parameters held on a bound stay there, and a step
+ * that would leave the bounds is not taken.
  */
 final class Refinement {
     private static final double EPS = Math.ulp(1.0);
@@ -30,40 +31,40 @@ final class Refinement {
     private Refinement() {
     }
 
-    static double[] refine(Residuals f, double[] start) {
+    static double[] refine(LeastSquares f, double[] start, boolean[] held) {
+        double[] lo = f.parameters().freeLower();
+        double[] hi = f.parameters().freeUpper();
+        int[] cols = columns(held);
+        if (cols.length == 0) {
+            return start.clone();
+        }
         double[] accepted = start.clone();
-        double acceptedRss = Double.NaN;
-        double[] p = accepted;
+        double acceptedCost = Double.NaN;
+        double[] q = accepted;
         double lastStep = Double.POSITIVE_INFINITY;
-        double[] sqrtW = f.sqrtW();
         for (int k = 0; k <= MAX_STEPS; k++) {
-            Evaluation e;
-            try {
-                e = f.at(p);
-            } catch (NonFiniteException ex) {
-                return accepted;                    // checking mode: a step where the model is undefined
-            }
-            double rss = e.rss;
-            if (!Double.isFinite(rss) || (k > 0 && !(rss <= acceptedRss + noise(f, e.wr)))) {
+            LeastSquares.Point at = f.at(q);
+            if (!at.finite() || (k > 0 && !(at.cost() <= acceptedCost + f.noise(at)))) {
                 return accepted;
             }
-            accepted = p;
-            acceptedRss = rss;
-            if (k == MAX_STEPS || !e.finite) {
+            accepted = q;
+            acceptedCost = at.cost();
+            if (k == MAX_STEPS) {
                 break;
             }
-            Factor qr = e.factor(sqrtW);
+            Factor qr = Factor.of(at.jt(), at.n(), cols.length, cols, at.rt(), -1.0);
             if (!qr.fullRank()) {
                 return accepted;
             }
             double[] norms = qr.columnNorms();
-            double[] d = qr.gaussNewtonStep();      // the Gauss–Newton step, to gauge the distance
+            double[] d = qr.gaussNewtonStep();      // the Gauss–Newton step (J·d ≈ −r̃), to gauge the distance
+            double[] qc = pick(q, cols);
             double gn = scaledNorm(d, norms);
-            double size = scaledNorm(p, norms);
+            double size = scaledNorm(qc, norms);
             if (!(gn <= 1e-6 * size) || gn <= 4 * EPS * size) {
                 return accepted;                    // not a refinement, or nothing left to refine
             }
-            double[] newton = newtonStep(f, p, e, norms);
+            double[] newton = newtonStep(f, at, cols, norms);
             if (newton != null) {
                 d = newton;
             }
@@ -72,83 +73,52 @@ final class Refinement {
                 return accepted;
             }
             lastStep = step;
-            p = accepted.clone();
-            for (int j = 0; j < p.length; j++) {
-                p[j] += d[j];
+            q = accepted.clone();
+            for (int c = 0; c < cols.length; c++) {
+                int j = cols[c];
+                q[j] += d[c];
+                if (!(q[j] >= lo[j] && q[j] <= hi[j])) {
+                    return accepted;
+                }
             }
         }
         return accepted;
     }
 
     /**
-     * Whether p is within the refinement's reach of a minimum: the model and its Jacobian are
-     * finite there, the Jacobian has full rank, and the Gauss–Newton step is at most 10⁻⁶ of
-     * the parameters in the Jacobian's scaling (the evaluation at p is usually the solver's last,
-     * reused).
+     * Whether q is within the refinement's reach of a minimum: the model and its Jacobian are
+     * finite there, the Jacobian has full rank, and the Gauss–Newton step is at most 10⁻⁶ of the
+     * parameters in the Jacobian's scaling (the model's evaluation at q is usually the solver's
+     * last, reused).
      */
-    static boolean nearMinimum(Residuals f, double[] p) {
-        Evaluation e;
-        try {
-            e = f.at(p);
-        } catch (NonFiniteException ex) {
+    static boolean nearMinimum(LeastSquares f, double[] q) {
+        LeastSquares.Point at = f.at(q);
+        if (!at.finite()) {
             return false;
         }
-        if (!e.finite) {
-            return false;
-        }
-        Factor qr = e.factor(f.sqrtW());
+        Factor qr = Factor.of(at.jt(), at.n(), q.length, null, at.rt(), -1.0);
         if (!qr.fullRank()) {
             return false;
         }
         double[] norms = qr.columnNorms();
-        return scaledNorm(qr.gaussNewtonStep(), norms) <= 1e-6 * scaledNorm(p, norms);
+        return scaledNorm(qr.gaussNewtonStep(), norms) <= 1e-6 * scaledNorm(q, norms);
     }
 
-    /**
-     * −H⁻¹g with g = −Jᵀr and H = JᵀJ − Σ √wᵢ·rᵢ·∇²mᵢ, the exact Hessian of ½·RSS (r = target −
-     * model, weighted, J = √w·∂m/∂p); null if H is not finite or not positive definite. The
-     * evaluation is read before the curvature pass, which may evaluate the model again.
-     */
-    private static double[] newtonStep(Residuals f, double[] p, Evaluation e, double[] norms) {
-        int n = p.length;
-        int m = e.n;
-        double[] sqrtW = f.sqrtW();
-        double[] g = new double[n];
-        double[][] jtj = new double[n][n];
-        double[] c = new double[m];
-        double[] wj = new double[m];
-        for (int i = 0; i < m; i++) {
-            c[i] = -sqrtW[i] * e.wr[i];
-        }
-        for (int a = 0; a < n; a++) {
-            double s = 0;
-            for (int i = 0; i < m; i++) {
-                wj[i] = sqrtW[i] * e.jac[a * m + i];
-                s -= wj[i] * e.wr[i];
-            }
-            g[a] = s;
-            for (int b = 0; b <= a; b++) {
-                double t = 0;
-                for (int i = 0; i < m; i++) {
-                    t += wj[i] * sqrtW[i] * e.jac[b * m + i];
-                }
-                jtj[a][b] = t;
-                jtj[b][a] = t;
-            }
-        }
-        double[][] h = f.curvature(p, c);
-        if (h == null) {
+    /** −H⁻¹g over the given columns, H the exact Hessian of the cost; null if H is not finite or not positive definite. */
+    private static double[] newtonStep(LeastSquares f, LeastSquares.Point at, int[] cols, double[] norms) {
+        double[][] full = f.hessian(at);
+        if (full == null) {
             return null;
         }
+        double[] gAll = at.gradient();
+        int n = cols.length;
         // scale to unit diagonal of JᵀJ, symmetrise, and solve by Cholesky
         double[][] hs = new double[n][n];
         double[] gs = new double[n];
         for (int i = 0; i < n; i++) {
-            gs[i] = -g[i] / norms[i];
+            gs[i] = -gAll[cols[i]] / norms[i];
             for (int j = 0; j < n; j++) {
-                double hij = h[i][j] + jtj[i][j];
-                double hji = h[j][i] + jtj[j][i];
-                hs[i][j] = 0.5 * (hij + hji) / (norms[i] * norms[j]);
+                hs[i][j] = 0.5 * (full[cols[i]][cols[j]] + full[cols[j]][cols[i]]) / (norms[i] * norms[j]);
             }
         }
         try {
@@ -158,18 +128,29 @@ final class Refinement {
                 z[i] /= norms[i];
             }
             return z;
-        } catch (NonPositiveDefiniteMatrixException | org.apache.commons.math3.linear.NonSymmetricMatrixException e2) {
+        } catch (NonPositiveDefiniteMatrixException | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
             return null;
         }
     }
 
-    /** How much the sum of squares can move from rounding alone: each residual is exact to a few ulps of its terms. */
-    private static double noise(Residuals f, double[] wr) {
-        double[] t = f.target();
-        double s = 0;
-        for (int i = 0; i < wr.length; i++) {
-            double model = t[i] - wr[i];
-            s += 2 * Math.abs(wr[i]) * 16 * EPS * (Math.abs(t[i]) + Math.abs(model));
+    private static int[] columns(boolean[] held) {
+        int m = 0;
+        for (boolean h : held) {
+            m += h ? 0 : 1;
+        }
+        int[] c = new int[m];
+        for (int j = 0, i = 0; j < held.length; j++) {
+            if (!held[j]) {
+                c[i++] = j;
+            }
+        }
+        return c;
+    }
+
+    private static double[] pick(double[] v, int[] cols) {
+        double[] s = new double[cols.length];
+        for (int c = 0; c < cols.length; c++) {
+            s[c] = v[cols[c]];
         }
         return s;
     }

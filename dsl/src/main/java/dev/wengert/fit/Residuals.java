@@ -13,18 +13,23 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.util.Pair;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The model over all rows with its exact Jacobian with respect to the parameters, and the
- * weighted form Levenberg–Marquardt minimises: values √wᵢ·m(p, xᵢ), target √wᵢ·yᵢ.
+ * The models of a fit over all their rows, with the exact Jacobian with respect to the
+ * parameters, by automatic differentiation: the {@link ModelEvaluator} of every in-memory fit.
+ * An ordinary fit has one {@link Dataset}; a global fit has one per dataset, each model seeing
+ * the whole parameter vector, their rows one after the other.
  *
  * <p><b>Why forward mode by default.</b> A fit has many rows and few parameters. Forward mode
  * carries one tangent per parameter through a single pass over the rows, giving every value
  * and the whole n×p Jacobian at once, at about (1 + p) times the cost of the plain model and
  * with no tape. Reverse mode needs a backward sweep per row (one per residual), which only pays
  * once p is large, so above {@link #FORWARD_LIMIT} parameters each row is recorded and swept
- * on its own (a per-row gradient), which keeps the cost linear in the rows.
+ * on its own (a per-row gradient), which keeps the cost linear in the rows. One forward pass
+ * covers every dataset, so models that share work across rows (an ODE solved once per
+ * parameter vector) do it once per pass.
  *
  * <p><b>Column models.</b> A {@link ColumnModel} is called once per evaluation on whole
  * predictor columns. Its Jacobian is taken in forward mode too: the parameters are dual
@@ -34,7 +39,7 @@ import java.util.Arrays;
  * the rows), and block operations have no tangent (forward) sweep; so reverse is used only when
  * asked for with {@code mode(Mode.REVERSE)}, e.g. as a cross-check on small data.
  */
-final class Residuals implements MultivariateJacobianFunction {
+final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     /**
      * Up to this many parameters, forward mode. A forward pass costs about p plain passes; a
      * per-row reverse recording and sweep costs a fixed multiple of one, independent of p, so
@@ -42,243 +47,273 @@ final class Residuals implements MultivariateJacobianFunction {
      */
     static final int FORWARD_LIMIT = 24;
 
-    /** A residual where the model is not finite: large, so the step is rejected, yet its square sums safely. */
-    private static final double NOT_FINITE_RESIDUAL = 1e50;
-
-    private final Model model;
-    private final ColumnModel columns;
-    /** The predictor columns of a column model, as constant tensors (made once). */
-    private final Tensor[] columnData;
-    /** Whether the column model predicts a lone row as it does inside the whole column; null until checked. */
-    private Boolean rowWise;
-    private final FitData data;
+    private final List<Dataset> parts;
+    private final int[] offsets;
+    private final int rows;
     private final Mode mode;
     private final String[] names;
-    private final double[] sqrtW;
-    private final double[] target;
-
     private int passes;
-    private int notFinitePoints;
-    private double[] bestP;
-    private double bestCost = Double.POSITIVE_INFINITY;
+    /** The row being evaluated, for messages (−1 outside a pass). */
     private int row = -1;
-    private RowEngine engine;
-    /** The last point evaluated by {@link #at}, with its arrays (reused for the next). */
-    private Evaluation last;
-    // LM re-evaluates the last accepted point after a rejected step: answer that from memory
-    private final double[][] cachedPoint = new double[2][];
-    private final Pair<?, ?>[] cachedValue = new Pair<?, ?>[2];
-    private int cacheNext;
+    /** Each per-row dataset's compiled rows (forward mode), made on first use. */
+    private RowEngine[] engines;
+    /** The last evaluation and its point. */
+    private Eval last;
+    private double[] lastPoint;
 
+    private Residuals(List<Dataset> parts, Mode mode, String[] names) {
+        this.parts = List.copyOf(parts);
+        this.mode = mode;
+        this.names = names;
+        this.offsets = new int[parts.size() + 1];
+        for (int k = 0; k < parts.size(); k++) {
+            offsets[k + 1] = offsets[k] + parts.get(k).size();
+        }
+        this.rows = offsets[parts.size()];
+    }
+
+    /** One per-row model on its rows; forward mode up to {@link #FORWARD_LIMIT} parameters unless mode says. */
     Residuals(Model model, FitData data, Mode mode, String[] names) {
-        this(model, null, data, mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE,
+        this(List.of(Dataset.of(model, data, names, null)),
+                mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE, names);
+    }
+
+    /** Per-row models (one or several datasets); forward mode up to {@link #FORWARD_LIMIT} parameters. */
+    static Residuals of(List<Dataset> parts, Mode mode, String[] names) {
+        return new Residuals(parts, mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE,
                 names);
     }
 
-    /** The residuals of a column model; forward mode unless another mode is asked for (see the class comment). */
-    static Residuals ofColumns(ColumnModel model, FitData data, Mode mode, String[] names) {
-        return new Residuals(null, model, data, mode != null ? mode : Mode.FORWARD, names);
+    /** A column model; forward mode unless another mode is asked for (see the class comment). */
+    static Residuals ofColumns(Dataset part, Mode mode, String[] names) {
+        return new Residuals(List.of(part), mode != null ? mode : Mode.FORWARD, names);
     }
 
-    private Residuals(Model model, ColumnModel columns, FitData data, Mode mode, String[] names) {
-        this.model = model;
-        this.columns = columns;
-        this.data = data;
-        this.mode = mode;
-        this.names = names;
-        this.columnData = columns == null ? null : columnsOf(data);
-        int n = data.size();
-        sqrtW = new double[n];
-        target = new double[n];
-        for (int i = 0; i < n; i++) {
-            sqrtW[i] = Math.sqrt(data.w[i]);
-            target[i] = sqrtW[i] * data.y[i];
-        }
+    List<Dataset> parts() {
+        return parts;
+    }
+
+    /** The first row of dataset k among all rows. */
+    int offset(int k) {
+        return offsets[k];
     }
 
     Mode mode() {
         return mode;
     }
 
-    double[] target() {
-        return target;
+    @Override
+    public int rows() {
+        return rows;
     }
 
-    /** √wᵢ per row (a copy). */
-    double[] sqrtWeights() {
-        return sqrtW.clone();
+    @Override
+    public int parameters() {
+        return names.length;
     }
 
-    /** Passes over the data so far (each gives values and the Jacobian). */
-    int passes() {
+    @Override
+    public int passes() {
         return passes;
     }
 
-    /** Trial points where the model was NaN or infinite (rejected as steps). */
-    int notFinitePoints() {
-        return notFinitePoints;
+    @Override
+    public String jacobianKind() {
+        return "exact " + mode.name().toLowerCase(java.util.Locale.ROOT) + "-mode";
     }
 
-    /** The finite point with the lowest weighted sum of squares seen so far, or null. */
-    double[] bestPoint() {
-        return bestP == null ? null : bestP.clone();
-    }
-
-    /** The model's values and Jacobian (unweighted) at p: the one place the model is called. */
-    record Eval(double[] values, double[][] jacobian) {
-    }
-
-    Eval evaluate(double[] p) {
-        int n = data.size();
-        int k = p.length;
-        double[] vals = new double[n];
-        double[] flat = new double[n * k];
-        evaluateInto(p, vals, flat);
-        double[][] jac = new double[n][k];
-        for (int j = 0; j < k; j++) {
-            for (int i = 0; i < n; i++) {
-                jac[i][j] = flat[j * n + i];
-            }
+    @Override
+    public Eval evaluate(double[] p) {
+        // the start check and the solver's first point, the solver's last and the statistics: one pass
+        if (last != null && java.util.Arrays.equals(lastPoint, p)) {
+            return last;
         }
-        return new Eval(vals, jac);
-    }
-
-    /**
-     * One pass: the model's values at p into {@code vals} and its Jacobian into {@code jac},
-     * column-major (∂mᵢ/∂pⱼ at j·n + i): a per-row model by compiled rows, a column model by
-     * forward-mode tensors (a tangent column per parameter), or, when reverse mode is asked
-     * for, a recording and sweep per row.
-     */
-    void evaluateInto(double[] p, double[] vals, double[] jac) {
+        // row names the row being evaluated; it stays there if the model throws, for the message
         passes++;
-        int n = data.size();
+        last = null;
         int k = p.length;
-        if (columns != null && mode == Mode.FORWARD) {
-            Functional.forward(p, "the column model's Jacobian", par -> {
-                Tensor t = columnCall(par, columnData, n);
-                System.arraycopy(t.values(), 0, vals, 0, n);
-                for (int j = 0; j < k; j++) {
-                    System.arraycopy(t.d(par[j]), 0, jac, j * n, n);
-                }
-                return null;
-            });
-            return;
-        }
-        if (columns != null) {
-            double[][] rows = Functional.jacobian(mode, par -> {
-                Num[] out = columnCall(par, columnData, n).toNums();
-                for (int i = 0; i < n; i++) {
+        double[] vals = new double[rows];
+        double[] jac = new double[rows * k];
+        if (mode == Mode.FORWARD && shared()) {
+            // a model that shares work between rows and datasets (an ODE solved once per parameter
+            // vector): one forward pass over every dataset, so that work is done once
+            double[][] all = Functional.jacobian(Mode.FORWARD, par -> {
+                Num[] out = allRows(par);
+                for (int i = 0; i < rows; i++) {
                     vals[i] = out[i].value();
                 }
                 return out;
             }, p);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < k; j++) {
-                    jac[j * n + i] = rows[i][j];
+            row = -1;
+            copyRows(all, jac, 0);
+            lastPoint = p.clone();
+            last = new Eval(vals, jac);
+            return last;
+        }
+        for (int part = 0; part < parts.size(); part++) {
+            Dataset d = parts.get(part);
+            int o = offsets[part];
+            int n = d.size();
+            if (d.columns != null && mode == Mode.FORWARD) {
+                // forward-mode tensors carry a tangent column per parameter: the Jacobian's columns
+                Functional.forward(p, "the column model's Jacobian", par -> {
+                    Tensor t = d.allAsTensor(par);
+                    System.arraycopy(t.values(), 0, vals, o, n);
+                    for (int j = 0; j < k; j++) {
+                        System.arraycopy(t.d(par[j]), 0, jac, j * rows + o, n);
+                    }
+                    return null;
+                });
+            } else if (d.columns != null) {
+                double[][] part2 = Functional.jacobian(mode, par -> {
+                    Num[] out = d.all(par);
+                    for (int i = 0; i < out.length; i++) {
+                        vals[o + i] = out[i].value();
+                    }
+                    return out;
+                }, p);
+                copyRows(part2, jac, o);
+            } else if (mode == Mode.FORWARD) {
+                engine(part, k).evaluateNamingTheRow(p, vals, o, jac, o, rows);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int r = i;
+                    row = o + i;
+                    ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> d.row(par, r), p,
+                            "valueAndGradient(REVERSE, f, x)");
+                    vals[o + i] = vg.value();
+                    for (int j = 0; j < k; j++) {
+                        jac[j * rows + o + i] = vg.gradient()[j];
+                    }
                 }
-            }
-            return;
-        }
-        if (mode == Mode.FORWARD) {
-            compiledRows().evaluateNamingTheRow(p, vals, jac);
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            int r = i;
-            ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> row(par, r), p, "valueAndGradient(REVERSE, f, x)");
-            vals[i] = vg.value();
-            for (int j = 0; j < k; j++) {
-                jac[j * n + i] = vg.gradient()[j];
             }
         }
         row = -1;
+        lastPoint = p.clone();
+        last = new Eval(vals, jac);
+        return last;
     }
 
     /**
-     * The model at p with its Jacobian and weighted residuals: one pass, unless p is the point
-     * evaluated last (then its arrays are returned again). The arrays are reused by the next
-     * point. Propagates the session's NonFiniteException (checking mode); the evaluation then
-     * holds no point.
+     * Whether the datasets are evaluated together in one forward pass: a global fit with a
+     * per-row model whose rows could not be compiled (they use values computed for other rows,
+     * as an ODE solved once per parameter vector), known after the first evaluation.
      */
-    Evaluation at(double[] p) {
-        if (last != null && java.util.Arrays.equals(last.p, p)) {
-            return last;
+    private boolean shared() {
+        if (parts.size() < 2 || engines == null) {
+            return false;
         }
-        int n = data.size();
-        if (last == null || last.k != p.length) {
-            last = new Evaluation(n, p.length);
+        for (RowEngine e : engines) {
+            if (e != null && !e.rows().replayed()) {
+                return true;
+            }
         }
-        Evaluation e = last;
-        e.clear();
-        evaluateInto(p, e.values, e.jac);
-        double rss = 0;
-        boolean finite = true;
-        for (int i = 0; i < n; i++) {
-            double r = target[i] - sqrtW[i] * e.values[i];
-            e.wr[i] = r;
-            rss += r * r;
-        }
-        // x − x is 0 for a finite x and NaN for ±∞ or NaN: one sum tells whether all are finite
-        double z = 0;
-        for (double d : e.jac) {
-            z += d - d;
-        }
-        finite &= Double.isFinite(rss) && z == 0;
-        e.rss = rss;
-        e.finite = finite;
-        e.p = p.clone();
-        return e;
+        return false;
     }
 
-    /** √wᵢ by row (not a copy: read only). */
-    double[] sqrtW() {
-        return sqrtW;
+    /** Every row's prediction, dataset after dataset, with the same parameter values. */
+    private Num[] allRows(Num[] par) {
+        Num[] out = new Num[rows];
+        for (int k = 0; k < parts.size(); k++) {
+            Dataset d = parts.get(k);
+            int o = offsets[k];
+            if (d.columns != null) {
+                Num[] all = d.all(par);
+                System.arraycopy(all, 0, out, o, all.length);
+                continue;
+            }
+            for (int i = 0; i < d.size(); i++) {
+                row = o + i;
+                out[o + i] = d.row(par, i);
+            }
+        }
+        return out;
     }
 
-    /**
-     * Notes an evaluation at p for the solver's account: where the model was not finite, or
-     * the weighted sum of squares there (the best finite point is kept).
-     */
-    void noteEvaluation(double[] p, double sumOfSquares, boolean finite) {
-        if (!finite) {
-            notFinitePoints++;
-        } else if (sumOfSquares < bestCost) {
-            bestCost = sumOfSquares;
-            bestP = p.clone();
+    /** Rows of a Jacobian (one array per row) into the column-major one, from row o. */
+    private void copyRows(double[][] r, double[] jac, int o) {
+        for (int i = 0; i < r.length; i++) {
+            for (int j = 0; j < r[i].length; j++) {
+                jac[j * rows + o + i] = r[i][j];
+            }
         }
     }
 
     /**
-     * The exact Hessian ∇²ₚ Σᵢ cᵢ·m(p, xᵢ), or null if it is not finite; counted as one pass. A
-     * per-row model's by the compiled rows' second-order forward pass, a column model's forward
-     * over reverse. With cᵢ = −√wᵢ·rᵢ this is
-     * the residual-curvature term of the Hessian of ½·RSS.
+     * Dataset part's per-row model compiled over its rows (made on the first forward evaluation;
+     * see {@link RowEngine}): each row recorded once, then replayed for every pass.
      */
-    double[][] curvature(double[] p, double[] c) {
+    private RowEngine engine(int part, int k) {
+        if (engines == null) {
+            engines = new RowEngine[parts.size()];
+        }
+        if (engines[part] == null) {
+            Dataset d = parts.get(part);
+            int o = offsets[part];
+            engines[part] = new RowEngine((par, x) -> d.rowCall(par, x, row - o), d.data.x, d.data.q, k,
+                    i -> row = i < 0 ? -1 : o + i);
+        }
+        return engines[part];
+    }
+
+    /**
+     * The exact Σᵢ cᵢ·∇²ₚ mᵢ (forward over reverse, one pass over the rows with p tangents), or
+     * null if it is not finite; counted as one pass.
+     */
+    @Override
+    public double[][] curvature(double[] p, double[] c) {
         passes++;
-        int n = data.size();
-        double[][] h;
+        int k = p.length;
+        double[][] h = new double[k][k];
         try {
-            if (columns != null) {
-                Tensor weights = Tensor.of(c);
-                h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> columnCall(par, columnData, n).reshape(n).dot(weights), p);
-            } else if (mode == Mode.FORWARD) {
-                // the compiled rows' second-order pass: no allocation per row, the same Hessian within rounding
-                h = compiledRows().curvatureNamingTheRow(p, c);
-            } else {
-                h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
-                    Num[] terms = new Num[n];
-                    for (int i = 0; i < n; i++) {
-                        terms[i] = row(par, i).times(c[i]);
+            if (mode == Mode.FORWARD && shared()) {
+                double[][] all = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
+                    Num[] out = allRows(par);
+                    for (int i = 0; i < rows; i++) {
+                        out[i] = out[i].times(c[i]);
                     }
-                    return Num.sum(terms);
+                    return Num.sum(out);
                 }, p);
+                for (int a = 0; a < k; a++) {
+                    System.arraycopy(all[a], 0, h[a], 0, k);
+                }
+                return finiteOrNull(h);
+            }
+            for (int part = 0; part < parts.size(); part++) {
+                Dataset d = parts.get(part);
+                int o = offsets[part];
+                double[] ck = java.util.Arrays.copyOfRange(c, o, o + d.size());
+                double[][] hd;
+                if (d.columns != null) {
+                    hd = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> d.allAsTensor(par).dot(Tensor.of(ck)), p);
+                } else if (mode == Mode.FORWARD) {
+                    // the compiled rows' second-order pass: no allocation per row, the same Hessian within rounding
+                    hd = engine(part, k).curvatureNamingTheRow(p, ck);
+                } else {
+                    hd = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
+                        Num[] terms = new Num[d.size()];
+                        for (int i = 0; i < d.size(); i++) {
+                            row = o + i;
+                            terms[i] = d.row(par, i).times(ck[i]);
+                        }
+                        return Num.sum(terms);
+                    }, p);
+                }
+                for (int a = 0; a < k; a++) {
+                    for (int b = 0; b < k; b++) {
+                        h[a][b] += hd[a][b];
+                    }
+                }
             }
         } catch (NonFiniteException ex) {
             return null;
         } finally {
             row = -1;
         }
+        return finiteOrNull(h);
+    }
+
+    private static double[][] finiteOrNull(double[][] h) {
         for (double[] r : h) {
             for (double v : r) {
                 if (!Double.isFinite(v)) {
@@ -289,245 +324,137 @@ final class Residuals implements MultivariateJacobianFunction {
         return h;
     }
 
-    /** √wᵢ·(yᵢ − m(p, xᵢ)) at an evaluation. */
-    double[] weightedResiduals(Eval e) {
-        double[] r = new double[data.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = target[i] - sqrtW[i] * e.values[i];
+    @Override
+    public double[] values(double[] p) {
+        double[] v = new double[rows];
+        for (int k = 0; k < parts.size(); k++) {
+            double[] part = parts.get(k).values(p);
+            System.arraycopy(part, 0, v, offsets[k], part.length);
         }
-        return r;
+        return v;
     }
 
-    /** √wᵢ·∂m(p, xᵢ)/∂pⱼ at an evaluation. */
+    /** Dataset k's part of a vector over all rows. */
+    double[] slice(double[] all, int k) {
+        return java.util.Arrays.copyOfRange(all, offsets[k], offsets[k + 1]);
+    }
+
+    // ---- the plain weighted least-squares view: values √wᵢ·mᵢ against target √wᵢ·yᵢ --------------
+    // (what Commons Math's LM sees when given this directly, as the NIST ablation test does; the
+    // fits themselves go through LeastSquares, which adds fixed parameters, bounds and losses)
+
+    /** √wᵢ·yᵢ over all rows. */
+    double[] target() {
+        double[] t = new double[rows];
+        int i = 0;
+        for (Dataset d : parts) {
+            for (int r = 0; r < d.size(); r++, i++) {
+                t[i] = Math.sqrt(d.data.w[r]) * d.data.y[r];
+            }
+        }
+        return t;
+    }
+
+    /** √wᵢ·(yᵢ − mᵢ) at an evaluation. */
+    double[] weightedResiduals(Eval e) {
+        double[] t = target();
+        int i = 0;
+        for (Dataset d : parts) {
+            for (int r = 0; r < d.size(); r++, i++) {
+                t[i] -= Math.sqrt(d.data.w[r]) * e.values()[i];
+            }
+        }
+        return t;
+    }
+
+    /** √wᵢ·∂mᵢ/∂pⱼ at an evaluation. */
     double[][] weightedJacobian(Eval e) {
-        double[][] j = new double[data.size()][];
-        for (int i = 0; i < j.length; i++) {
-            j[i] = e.jacobian[i].clone();
-            for (int k = 0; k < j[i].length; k++) {
-                j[i][k] *= sqrtW[i];
+        double[][] j = new double[rows][];
+        int i = 0;
+        for (Dataset d : parts) {
+            for (int r = 0; r < d.size(); r++, i++) {
+                double sw = Math.sqrt(d.data.w[r]);
+                j[i] = new double[names.length];
+                for (int k = 0; k < j[i].length; k++) {
+                    j[i][k] = sw * e.d(i, k);
+                }
             }
         }
         return j;
     }
 
-    /** The model at p for the given predictor values, as a plain number. */
-    double predict(double[] p, double[] x) {
-        Num[] par = constants(p);
-        if (columns != null) {
-            checkRowWise(p);
-            return columnCall(par, columnsOf(new double[][] {x}, x.length), 1).values()[0];
+    @Override
+    public Pair<RealVector, RealMatrix> value(RealVector point) {
+        Eval e = evaluate(point.toArray());
+        double[] t = target();
+        double[] r = weightedResiduals(e);
+        double[] v = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            v[i] = t[i] - r[i];
         }
-        return call(par, x, -1).value();
-    }
-
-    /** ∇ₚ m(p, x), by one forward pass (for the delta method). */
-    double[] gradient(double[] p, double[] x) {
-        if (columns != null) {
-            checkRowWise(p);
-            Tensor[] one = columnsOf(new double[][] {x}, x.length);
-            return Functional.jacobian(Mode.FORWARD, par -> columnCall(par, one, 1).toNums(), p)[0];
-        }
-        return Functional.jacobian(Mode.FORWARD, par -> new Num[] {call(par, x, -1)}, p)[0];
-    }
-
-    private static Num[] constants(double[] p) {
-        Num[] par = new Num[p.length];
-        for (int j = 0; j < p.length; j++) {
-            par[j] = Num.constant(p[j]);
-        }
-        return par;
-    }
-
-    /** The predictor columns of the fit's rows, as constant tensors. */
-    private static Tensor[] columnsOf(FitData d) {
-        Tensor[] t = new Tensor[d.q];
-        int n = d.size();
-        if (n == 0) {
-            return t;
-        }
-        for (int j = 0; j < d.q; j++) {
-            double[] c = new double[n];
-            for (int i = 0; i < n; i++) {
-                c[i] = d.x(i, j);
-            }
-            t[j] = Tensor.of(c);
-        }
-        return t;
-    }
-
-    /** Column j of row-major predictor rows, for each j, as constant tensors. */
-    private static Tensor[] columnsOf(double[][] x, int m) {
-        Tensor[] t = new Tensor[m];
-        if (x.length == 0) {
-            return t;
-        }
-        for (int j = 0; j < m; j++) {
-            double[] c = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                c[i] = x[i][j];
-            }
-            t[j] = Tensor.of(c);
-        }
-        return t;
-    }
-
-    /** The column model on the given columns of {@code n} rows, with its result's shape checked. */
-    private Tensor columnCall(Num[] par, Tensor[] x, int n) {
-        Tensor v;
-        try {
-            v = columns.apply(par, x);
-        } catch (ArrayIndexOutOfBoundsException e) {
-            throw new FitException("the column model read past its arrays: it is given " + par.length
-                    + " parameter" + (par.length == 1 ? "" : "s") + " " + Arrays.toString(names) + " and " + x.length
-                    + " predictor column" + (x.length == 1 ? "" : "s") + " " + Arrays.toString(data.predictorNames)
-                    + " (" + e.getMessage() + "); give one start value per parameter the model uses and name "
-                    + "every predictor column it reads", e);
-        } catch (FitException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            // a tensor operation refused its operands (shapes): say it happened in the model, on which columns
-            throw new FitException("the column model failed on " + x.length + " predictor column"
-                    + (x.length == 1 ? "" : "s") + " " + Arrays.toString(data.predictorNames) + " of " + n + " row"
-                    + (n == 1 ? "" : "s") + ": " + e.getMessage(), e);
-        }
-        if (v == null) {
-            throw new FitException("the column model returned null; it must return a Tensor of predictions, "
-                    + "one per row, computed from p and the columns x[0], x[1], …");
-        }
-        int[] s = v.shape();
-        boolean ok = s[0] == n && (s.length == 1 || s[1] == 1);
-        if (!ok) {
-            throw new FitException("the column model returned a tensor of shape " + shape(s) + " but "
-                    + (n == data.size() ? "the fit has " : "it was given ") + n + " row" + (n == 1 ? "" : "s")
-                    + "; it must return one prediction per row, shape (" + n + ",) or (" + n + ", 1)"
-                    + (v.size() == 1 && n > 1 ? " — a scalar such as p[0] alone is not spread over the rows; "
-                    + "build the prediction from a predictor column, e.g. x[0].times(0).plus(p[0])" : "")
-                    + (v.size() != n && v.size() != 1 ? " — did the model sum or reduce over the rows, or use a "
-                    + "matrix product of the wrong orientation?" : ""));
-        }
-        return v;
-    }
-
-    private static String shape(int[] s) {
-        return s.length == 1 ? "(" + s[0] + ",)" : "(" + s[0] + ", " + s[1] + ")";
-    }
-
-    /**
-     * predict(x) and the bands evaluate a column model on one row; that is only its prediction
-     * if each row's prediction depends on that row alone. Checked once, on the first and last
-     * rows of the data, against the whole-column prediction.
-     */
-    private void checkRowWise(double[] p) {
-        if (rowWise != null) {
-            if (!rowWise) {
-                throw notRowWise();
-            }
-            return;
-        }
-        int n = data.size();
-        double[] all = columnCall(constants(p), columnData, n).values();
-        rowWise = true;
-        for (int i : new int[] {0, n - 1}) {
-            double one = columnCall(constants(p), columnsOf(new double[][] {data.row(i)}, data.q), 1).values()[0];
-            double tol = 1e-12 * Math.max(Math.abs(all[i]), Math.abs(one));
-            if (!(Math.abs(all[i] - one) <= tol) && !(Double.isNaN(all[i]) && Double.isNaN(one))) {
-                rowWise = false;
-                throw notRowWise();
-            }
-        }
-    }
-
-    private FitException notRowWise() {
-        return new FitException("the column model's prediction for a row depends on other rows (e.g. a sum() or "
-                + "mean() over a column inside the model): on row " + rowName(0) + " alone it gives another value "
-                + "than in the whole column, so predict(x) and the bands cannot evaluate it at a new x; the fit "
-                + "itself is valid. Compute such constants outside the model (e.g. double m = table.numberColumn(\"x\")"
-                + ".mean()) and use them in it");
-    }
-
-    /** The per-row model compiled over the rows (made on the first forward evaluation; see {@link RowEngine}). */
-    private RowEngine compiledRows() {
-        if (engine == null) {
-            engine = new RowEngine(this::call, data.x, data.q, names.length, i -> row = i);
-        }
-        return engine;
-    }
-
-    private Num row(Num[] par, int i) {
-        row = i;
-        return call(par, data.row(i), i);
-    }
-
-    /** The model on one row's values, with its result checked (for messages the row is whichever {@link #row} says). */
-    private Num call(Num[] par, double[] x) {
-        return call(par, x, row);
-    }
-
-    private Num call(Num[] par, double[] x, int i) {
-        Num v;
-        try {
-            v = model.apply(par, x);
-        } catch (ArrayIndexOutOfBoundsException e) {
-            throw new FitException("the model read past its arrays" + at(i) + ": it is given " + par.length
-                    + " parameter" + (par.length == 1 ? "" : "s") + " " + Arrays.toString(names) + " and " + x.length
-                    + " predictor value" + (x.length == 1 ? "" : "s") + " " + Arrays.toString(data.predictorNames)
-                    + " (" + e.getMessage() + "); give one start value per parameter the model uses and name "
-                    + "every predictor column it reads", e);
-        }
-        if (v == null) {
-            throw new FitException("the model returned null" + at(i) + "; it must return a Num computed from p and x");
-        }
-        return v;
-    }
-
-    private static String at(int i) {
-        return i >= 0 ? " at row " + i : "";
+        return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(weightedJacobian(e), false));
     }
 
     /**
      * Refuses a start point where the model or its derivative is not finite, naming the row,
      * its predictor values and the parameter values, since no solver can start from there.
      */
-    void checkStart(double[] p) {
-        Evaluation e;
+    Eval checkStart(double[] p) {
+        Eval e;
         try {
-            e = at(p);
+            e = evaluate(p);
         } catch (NonFiniteException ex) {
             throw new FitException("the model is not finite at the start point"
-                    + (columns == null ? " at row " + rowName(row) : "") + " with " + params(p) + ": " + ex.getMessage()
+                    + (row >= 0 ? " at row " + rowName(row) : "") + " with " + params(p) + ": " + ex.getMessage()
                     + "; choose start values where the model is defined", ex);
         }
-        int n = data.size();
-        for (int i = 0; i < n; i++) {
-            if (!Double.isFinite(e.values[i])) {
-                throw new FitException("the model is " + e.values[i] + " at the start point, at row " + rowName(i)
+        for (int i = 0; i < rows; i++) {
+            if (!Double.isFinite(e.values()[i])) {
+                throw new FitException("the model is " + e.values()[i] + " at the start point, at row " + rowName(i)
                         + " with " + params(p) + "; choose start values where the model is defined for every row");
             }
         }
-        if (e.finite) {
-            return;
-        }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < rows; i++) {
             for (int j = 0; j < p.length; j++) {
-                double d = e.jac[j * n + i];
-                if (!Double.isFinite(d)) {
+                if (!Double.isFinite(e.d(i, j))) {
                     throw new FitException("the derivative of the model with respect to " + names[j] + " is "
-                            + d + " at the start point, at row " + rowName(i) + " with " + params(p)
+                            + e.d(i, j) + " at the start point, at row " + rowName(i) + " with " + params(p)
                             + " (e.g. √ or log at 0, or a power of a negative number); choose other start values");
                 }
             }
         }
+        return e;
     }
 
-    private String rowName(int i) {
+    /**
+     * Whether any prediction changes when parameter j is NaN: a model that reads p[j] in any
+     * operation, or through value() or Math.*, passes the NaN on. One that never reads it does not.
+     */
+    boolean reads(double[] p, int j) {
+        double[] q = p.clone();
+        q[j] = Double.NaN;
+        try {
+            for (double v : values(q)) {
+                if (Double.isNaN(v)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            // checking mode, or a model that refuses NaN: it did look at the value
+            return true;
+        }
+    }
+
+    String rowName(int i) {
         if (i < 0) {
             return "?";
         }
-        StringBuilder s = new StringBuilder().append(data.rows[i]).append(" (");
-        for (int j = 0; j < data.predictorNames.length; j++) {
-            s.append(j > 0 ? ", " : "").append(data.predictorNames[j]).append(" = ").append(data.x(i, j));
+        int k = 0;
+        while (i >= offsets[k + 1]) {
+            k++;
         }
-        return s.append(')').toString();
+        return parts.get(k).rowName(i - offsets[k]);
     }
 
     String params(double[] p) {
@@ -536,64 +463,5 @@ final class Residuals implements MultivariateJacobianFunction {
             s.append(j > 0 ? ", " : "").append(names[j]).append(" = ").append(p[j]);
         }
         return s.toString();
-    }
-
-    /**
-     * What Levenberg–Marquardt sees. A point where the model is not finite (a trial step into a
-     * region where it is undefined) gets huge finite residuals, so the step is rejected and the
-     * trust region shrinks, instead of NaN poisoning the solver's comparisons.
-     */
-    @Override
-    @SuppressWarnings("unchecked")
-    public Pair<RealVector, RealMatrix> value(RealVector point) {
-        double[] p = point.toArray();
-        for (int c = 0; c < 2; c++) {
-            if (Arrays.equals(cachedPoint[c], p)) {
-                Pair<RealVector, RealMatrix> hit = (Pair<RealVector, RealMatrix>) cachedValue[c];
-                // copies: LM must not be able to change what is cached
-                return new Pair<>(hit.getFirst().copy(), hit.getSecond().copy());
-            }
-        }
-        Pair<RealVector, RealMatrix> r = compute(p);
-        cachedPoint[cacheNext] = p;
-        cachedValue[cacheNext] = r;
-        cacheNext = 1 - cacheNext;
-        return new Pair<>(r.getFirst().copy(), r.getSecond().copy());
-    }
-
-    private Pair<RealVector, RealMatrix> compute(double[] p) {
-        int n = data.size();
-        Eval e;
-        try {
-            e = evaluate(p);
-        } catch (NonFiniteException ex) {
-            // checking mode is on in the session: treat as a point where the model is undefined
-            e = null;
-        }
-        double[] v = new double[n];
-        double[][] j = new double[n][p.length];
-        boolean finite = e != null;
-        double cost = 0;
-        for (int i = 0; i < n && finite; i++) {
-            v[i] = sqrtW[i] * e.values[i];
-            double r = target[i] - v[i];
-            cost += r * r;
-            for (int k = 0; k < p.length; k++) {
-                j[i][k] = sqrtW[i] * e.jacobian[i][k];
-                finite &= Double.isFinite(j[i][k]);
-            }
-            finite &= Double.isFinite(v[i]);
-        }
-        if (!finite || !Double.isFinite(cost)) {
-            notFinitePoints++;
-            for (int i = 0; i < n; i++) {
-                v[i] = target[i] - NOT_FINITE_RESIDUAL;
-                Arrays.fill(j[i], 0.0);
-            }
-        } else if (cost < bestCost) {
-            bestCost = cost;
-            bestP = p.clone();
-        }
-        return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(j, false));
     }
 }

@@ -31,9 +31,12 @@ final class RowEngine {
         this.rows = new CompiledRows(named, parameters, x, 0, predictors, predictors, predictors == 0 ? 0 : x.length / predictors);
     }
 
-    /** Values and the row-major Jacobian at p; on an exception the caller has been told the row. */
-    void evaluateNamingTheRow(double[] p, double[] values, double[] jacobian) {
-        rows.evaluate(p, values, jacobian);
+    /**
+     * Values and the Jacobian at p, into parts of larger arrays (row i's value at vOff + i,
+     * ∂mᵢ/∂pⱼ at jOff + j·ld + i); on an exception the caller has been told the row.
+     */
+    void evaluateNamingTheRow(double[] p, double[] values, int vOff, double[] jacobian, int jOff, int ld) {
+        rows.evaluate(p, values, vOff, jacobian, jOff, ld);
         rowInProgress.accept(-1);
     }
 

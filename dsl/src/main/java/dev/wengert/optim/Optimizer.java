@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * {@link #gradientTolerance(double)} (default 1e-6; converged); a relative change of f over
  * one iteration, |Δf| ≤ {@link #relativeTolerance(double)}·max(|f|, |f_previous|) (default
  * 1e-12; converged); {@link #maxIterations(int)}; {@link #maxEvaluations(long)} (default
- * 100,000); a line search that finds no lower value; a NaN or infinite value or gradient.
+ * 100,000, raised with maxIterations); a line search that finds no lower value; a NaN or
+ * infinite value or gradient; an interrupt of the thread (Jupyter's interrupt, Ctrl-C in
+ * {@code ./wengert}), which ends the run at its next evaluation with its best point so far.
  * {@link OptimizationResult#reason()} says which, with the numbers.
  *
  * <p>An optimizer is a description: it holds no state of a run, so one object can run many
@@ -33,13 +35,22 @@ import java.util.function.Supplier;
 public abstract class Optimizer<S extends Optimizer<S>> {
     /** Points are kept in the history up to this dimension unless {@link #keepPoints} says otherwise. */
     static final int KEEP_POINTS_UP_TO = 10_000;
+    /** Rows an optimizer's history keeps by default (see {@link #historyLimit(int)}). */
+    static final int DEFAULT_HISTORY_LIMIT = 10_000;
+
+    /** The evaluation budget when neither limit is set. */
+    static final long DEFAULT_MAX_EVALUATIONS = 100_000;
+    /** The evaluations per iteration {@link #maxIterations(int)} budgets: more than any line search takes. */
+    static final int EVALUATIONS_PER_ITERATION = 50;
 
     private int maxIterations;
-    private long maxEvaluations = 100_000;
+    private long maxEvaluations = DEFAULT_MAX_EVALUATIONS;
+    private boolean evaluationsSet;
     private double gradientTolerance = 1e-6;
     private double relativeTolerance = 1e-12;
     private Boolean progress;
     private Boolean keepPoints;
+    private int historyLimit = DEFAULT_HISTORY_LIMIT;
     private boolean compiled;
     private final List<OptimizerListener> listeners = new ArrayList<>();
 
@@ -60,12 +71,20 @@ public abstract class Optimizer<S extends Optimizer<S>> {
 
     // ---- settings -------------------------------------------------------------------------
 
-    /** Stop after this many iterations (not converged). */
+    /**
+     * Stop after this many iterations (not converged). Unless {@link #maxEvaluations(long)} was
+     * set too, the evaluation budget grows with it (to {@value #EVALUATIONS_PER_ITERATION}
+     * evaluations per iteration, line searches included), so the iteration limit is the one that
+     * applies.
+     */
     public S maxIterations(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("maxIterations(" + n + "): allow at least one iteration");
         }
         this.maxIterations = n;
+        if (!evaluationsSet) {
+            this.maxEvaluations = Math.max(DEFAULT_MAX_EVALUATIONS, EVALUATIONS_PER_ITERATION * (long) n);
+        }
         return self();
     }
 
@@ -75,6 +94,7 @@ public abstract class Optimizer<S extends Optimizer<S>> {
             throw new IllegalArgumentException("maxEvaluations(" + n + "): allow at least two evaluations");
         }
         this.maxEvaluations = n;
+        this.evaluationsSet = true;
         return self();
     }
 
@@ -105,6 +125,28 @@ public abstract class Optimizer<S extends Optimizer<S>> {
     /** Whether each history row keeps its point (default: when there are at most 10,000 coordinates). */
     public S keepPoints(boolean keep) {
         this.keepPoints = keep;
+        return self();
+    }
+
+    /**
+     * The most rows {@link OptimizationResult#history()} keeps (default 10,000), so a long run
+     * holds a bounded amount of memory. A run of up to that many iterations keeps every one;
+     * a longer run keeps iteration 0, every k-th iteration (k the smallest power of two that
+     * fits, so the rows spread evenly over the whole run) and the last. Listeners still hear
+     * every iteration. A row costs about 70 bytes, and 8 more per coordinate when points are kept.
+     *
+     * <pre>{@code
+     * var r = gradientDescent(1e-6).historyLimit(100).maxIterations(50_000).gradientTolerance(0)
+     *         .relativeTolerance(0).minimize(x -> square(x[0].minus(3)), 0.0);
+     * r.history().size();   // 99: iterations 0, 512, 1024, …, 49664 and the last, 50000
+     * }</pre>
+     */
+    public S historyLimit(int rows) {
+        if (rows < 2) {
+            throw new IllegalArgumentException("historyLimit(" + rows + "): keep at least 2 rows (the start "
+                    + "point and the last iteration); the default is " + DEFAULT_HISTORY_LIMIT);
+        }
+        this.historyLimit = rows;
         return self();
     }
 
@@ -159,6 +201,10 @@ public abstract class Optimizer<S extends Optimizer<S>> {
 
     Boolean progressChoice() {
         return progress;
+    }
+
+    int historyLimit() {
+        return historyLimit;
     }
 
     boolean keepsPoints(int n) {
@@ -248,6 +294,8 @@ public abstract class Optimizer<S extends Optimizer<S>> {
             }
         } catch (Objective.LimitReached e) {
             run.stopEvaluationLimit();
+        } catch (Objective.Interrupted e) {
+            run.stopInterrupted();
         }
         return run.result();
     }

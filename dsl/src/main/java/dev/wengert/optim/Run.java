@@ -17,7 +17,7 @@ final class Run {
     private final List<String> names;
     private final boolean keepPoints;
     private final List<OptimizerListener> listeners = new ArrayList<>();
-    private final List<Iteration> history = new ArrayList<>();
+    private final History history;
 
     private double[] x;
     private double f;
@@ -37,10 +37,11 @@ final class Run {
         this.settings = settings;
         this.names = names;
         this.keepPoints = settings.keepsPoints(objective.dimension());
+        this.history = new History(settings.historyLimit());
         listeners.addAll(settings.listeners());
         listeners.addAll(OptimizerEvents.listeners());
         if (OptimizerEvents.showProgress(settings.progressChoice())) {
-            listeners.add(new ProgressLine(System.err));
+            listeners.add(new ProgressLine(System.err, OptimizerEvents.liveProgress()));
         }
     }
 
@@ -164,12 +165,19 @@ final class Run {
     }
 
     void stopEvaluationLimit() {
-        stop("evaluation limit " + settings.maxEvaluations() + " reached", false);
+        stop("evaluation limit " + settings.maxEvaluations() + " reached after " + iteration + " iterations (raise it "
+                + "with .maxEvaluations(n))", false);
+    }
+
+    /** The thread was interrupted: the run ends with the best point so far. */
+    void stopInterrupted() {
+        stop("interrupted after " + iteration + " iterations; the best point so far is kept (f = " + bestF
+                + "): continue from it with minimize(f, r.x(), method)", false);
     }
 
     OptimizationResult result() {
         OptimizationResult r = new OptimizationResult(method, names, bestX.clone(), bestF, bestG.clone(), iteration,
-                objective.evaluations(), converged, reason == null ? "stopped" : reason, history);
+                objective.evaluations(), converged, reason == null ? "stopped" : reason, history.rows());
         for (OptimizerListener l : listeners) {
             l.finished(r);
         }

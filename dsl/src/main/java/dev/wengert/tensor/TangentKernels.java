@@ -456,47 +456,71 @@ final class TangentKernels {
     }
 
     /**
-     * e^(xₖ − l)/… as the element path computes softmax: l = logsumexp(x), then each element
-     * minus l (SUB: partials 1 and −1, combined), then exp.
+     * Softmax as the element path computes it: with xₘ the largest element, tₖ = e^(xₖ − xₘ)
+     * (SUB then EXP), s = Σ tₖ (SUM), yₖ = tₖ / s (DIV); every difference is one of inputs, so a
+     * weight near 1 keeps its digits (see Tensor.softmax).
      */
     static Dual softmax(Dual a) {
-        Num l = logsumexp(a);
-        double lv = l.value();
-        double[] lt = a.tag.tangents(l);
-        int n = a.value.length;
+        double[] x = a.value;
+        int n = x.length;
+        int m = 0;
+        for (int k = 1; k < n; k++) {
+            if (x[k] > x[m]) {
+                m = k;
+            }
+        }
         double[] d = new double[n];
-        double[] e = new double[n];
+        double[] t = new double[n];
+        double[] pe = new double[n];
+        double[] y = new double[n];
         double[] pa = new double[n];
         double[] pb = new double[n];
-        double[] pe = new double[n];
+        double dA = 0;
+        double dB = 0;
+        double s = 0;
         for (int k = 0; k < n; k++) {
-            double x = a.value[k];
-            d[k] = Arithmetic.SUB.value(x, lv);
-            pa[k] = Arithmetic.SUB.partialA(x, lv, d[k]);
-            pb[k] = Arithmetic.SUB.partialB(x, lv, d[k]);
-            e[k] = Elementary.EXP.value(d[k]);
-            pe[k] = Elementary.EXP.partial(d[k], e[k]);
+            d[k] = Arithmetic.SUB.value(x[k], x[m]);
+            dA = Arithmetic.SUB.partialA(x[k], x[m], d[k]);
+            dB = Arithmetic.SUB.partialB(x[k], x[m], d[k]);
+            t[k] = Elementary.EXP.value(d[k]);
+            pe[k] = Elementary.EXP.partial(d[k], t[k]);
+            s += t[k];
         }
-        int slots = Math.max(a.tangent.length, lt.length);
-        double[][] t = new double[slots][];
-        for (int q = 0; q < slots; q++) {
-            double[] c = a.column(q);
-            double w = q < lt.length ? lt[q] : 0.0;
-            if (c == null && w == 0) {
+        for (int k = 0; k < n; k++) {
+            y[k] = Arithmetic.DIV.value(t[k], s);
+            pa[k] = Arithmetic.DIV.partialA(t[k], s, y[k]);
+            pb[k] = Arithmetic.DIV.partialB(t[k], s, y[k]);
+        }
+        double[][] out = new double[a.tangent.length][];
+        double[] tt = new double[n];
+        for (int q = 0; q < out.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
                 continue;
+            }
+            double ts = 0.0;
+            for (int k = 0; k < n; k++) {
+                double u = c[k];
+                double w = c[m];
+                double z = u == 0 ? 0.0 : dA * u;       // SUB's partials are ±1 for every element
+                if (w != 0) {
+                    z += dB * w;
+                }
+                tt[k] = z == 0 ? 0.0 : pe[k] * z;
+                ts += tt[k];
             }
             double[] o = new double[n];
             for (int k = 0; k < n; k++) {
-                double u = c == null ? 0.0 : c[k];
+                double u = tt[k];
                 double z = u == 0 ? 0.0 : pa[k] * u;
-                if (w != 0) {
-                    z += pb[k] * w;
+                if (ts != 0) {
+                    z += pb[k] * ts;
                 }
-                o[k] = z == 0 ? 0.0 : pe[k] * z;
+                o[k] = z;
             }
-            t[q] = o;
+            out[q] = o;
         }
-        return new Dual(a.tag, e, t);
+        return new Dual(a.tag, y, out);
     }
 
     // ---- matrix products --------------------------------------------------------------------------

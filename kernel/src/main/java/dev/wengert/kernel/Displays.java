@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 
 import dev.wengert.display.Displayable;
+import dev.wengert.repl.ValueText;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 
 /**
@@ -28,7 +29,7 @@ final class Displays {
         if (value instanceof Displayable) {
             return fromBundle(((Displayable) value).mimeBundle(), value);
         }
-        return new DisplayData(InProcessExecutionControl.jshellText(value));
+        return new DisplayData(ValueText.jshell(value));
     }
 
     private static DisplayData fromBundle(Map<String, String> bundle, Object value) {
