@@ -130,6 +130,17 @@ public final class Fitter {
             throw new FitException("global(): name the parameters that the datasets' models share and use, "
                     + "e.g. Fitter.global(\"a1\", \"a2\", \"k\")");
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] == null || names[i].isBlank()) {
+                throw new FitException("global(…): parameter name " + i + " is " + (names[i] == null ? "null" : "blank")
+                        + "; give every shared parameter a name, e.g. Fitter.global(\"a1\", \"a2\", \"k\")");
+            }
+            if (!seen.add(names[i])) {
+                throw new FitException("global(…): the name '" + names[i] + "' appears twice; a parameter several "
+                        + "datasets share is named once");
+            }
+        }
         Fitter f = new Fitter(null, null, new ArrayList<>());
         f.names = names.clone();
         return f;
