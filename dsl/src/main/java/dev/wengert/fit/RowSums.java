@@ -144,7 +144,10 @@ public final class RowSums implements Serializable {
         n++;
         rss += res * res;
         deviance += scale * scale * loss.rho(z);
-        sumLogW += Math.log(w);
+        // log 1 = 0 exactly: an unweighted fit of millions of rows need not take a logarithm per row
+        if (w != 1.0) {
+            sumLogW += Math.log(w);
+        }
         sumW += w;
         double d = y - meanY;
         meanY += d * w / sumW;

@@ -104,6 +104,37 @@ class CompiledRowsTest {
         assertEquals(bb, h[1][1], 1e-14 * scale);
     }
 
+    /** Issue 19, item 1: once recorded, a pass allocates nothing per row or per operation (counted, not timed). */
+    @Test
+    void aReplayAllocatesNothingPerRow() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        // two exponentials and an offset: 8 operations per row, 5 parameters
+        RowFn exp2 = (p, x) -> p[0].times(exp(p[1].times(-x[0]))).plus(p[2].times(exp(p[3].times(-x[0])))).plus(p[4]);
+        int m = 20_000;
+        double[] x = column(m);
+        CompiledRows rows = new CompiledRows(exp2, 5, x, 0, 1, 1, m);
+        double[] v = new double[m];
+        double[] jac = new double[5 * m];
+        double[] c = new double[m];
+        java.util.Arrays.fill(c, 1.0);
+        double[] p = {3, 1.5, 1.5, 0.2, 0.5};
+        for (int k = 0; k < 5; k++) {
+            rows.evaluate(p, v, jac);                  // records every row once, then warms up
+            rows.curvature(p, c);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int k = 0; k < 10; k++) {
+            p[0] += 1e-3;
+            rows.evaluate(p, v, jac);
+            rows.evaluate(p, v, null);
+            rows.curvature(p, c);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // 30 passes over 20,000 rows of 8 operations: one 16-byte object per row would be 9.6 MB
+        assertTrue(allocated < 64 * 1024, "30 passes over " + m + " rows allocated " + allocated + " bytes");
+        assertEquals(m, rows.recordings());
+    }
+
     @Test
     void constantsSharedByAllRowsAreKeptOnce() {
         // y = 3·p0 + p1·x + 1: the 3 and the 1 are the same in every row, only x varies
