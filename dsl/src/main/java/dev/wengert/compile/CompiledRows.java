@@ -316,6 +316,9 @@ public final class CompiledRows {
             }
         }
         recorded = true;
+        for (RowShape s : shapes) {
+            s.share();
+        }
     }
 
     /** Records row i at p and adds it to the shape of its structure; null (and perRow set) if it cannot be replayed. */
@@ -420,8 +423,8 @@ public final class CompiledRows {
 
     /**
      * The bytes kept per row beyond the data: the constants that vary from row to row (8 bytes
-     * each per use: {@code p[0].times(x[0])} and {@code p[1].plus(x[0])} keep x₀ twice), and
-     * 4 bytes of row number once rows changed shape.
+     * each; one kept for all the uses of a predictor, as {@code p[0].times(x[0])} and
+     * {@code p[1].plus(x[0])}), and 4 bytes of row number once rows changed shape.
      */
     public synchronized double bytesPerRow() {
         long b = 0;

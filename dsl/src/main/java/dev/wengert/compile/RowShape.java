@@ -69,6 +69,8 @@ final class RowShape {
     private final boolean[] uniform;
     private final double[] uniformValue;
     private final double[][] column;
+    /** Per slot: the earlier slot whose column it shares (the same value in every row), or −1. */
+    private final int[] alias;
 
     // work arrays of a block, made on first use
     private double[][] val;
@@ -165,7 +167,9 @@ final class RowShape {
         uniform = new boolean[slots];
         uniformValue = new double[slots];
         column = new double[slots][];
+        alias = new int[slots];
         Arrays.fill(uniform, true);
+        Arrays.fill(alias, -1);
     }
 
     /** For each parameter in {@code of}: its index in {@code in}, or −1. */
@@ -214,7 +218,7 @@ final class RowShape {
             }
             for (int s = 0; s < slots; s++) {
                 if (column[s] != null) {
-                    column[s] = Arrays.copyOf(column[s], capacity);
+                    column[s] = alias[s] >= 0 ? column[alias[s]] : Arrays.copyOf(column[s], capacity);
                 }
             }
         }
@@ -242,10 +246,37 @@ final class RowShape {
                 column[s] = new double[capacity];
                 Arrays.fill(column[s], 0, pos, uniformValue[s]);
             }
+            if (alias[s] >= 0) {
+                if (Double.doubleToRawLongBits(c) == Double.doubleToRawLongBits(column[s][pos])) {
+                    continue;                    // the slot it shares wrote the same value
+                }
+                column[s] = Arrays.copyOf(column[s], capacity);
+                alias[s] = -1;
+            }
             column[s][pos] = c;
         }
         count++;
         return pos;
+    }
+
+    /**
+     * Lets slots whose columns hold the same value in every row share one array: a predictor
+     * used twice (p₀·x and p₁ + x) is kept once. A row added later with different values
+     * there gets the slot its own column again.
+     */
+    void share() {
+        for (int s = 0; s < slots; s++) {
+            if (uniform[s] || alias[s] >= 0) {
+                continue;
+            }
+            for (int a = 0; a < s; a++) {
+                if (!uniform[a] && alias[a] < 0 && Arrays.equals(column[s], 0, count, column[a], 0, count)) {
+                    column[s] = column[a];
+                    alias[s] = a;
+                    break;
+                }
+            }
+        }
     }
 
     /** The row at a position, or −1 when it moved to another shape. */
@@ -264,11 +295,11 @@ final class RowShape {
         rowIds[pos] = -1;
     }
 
-    /** How many slots vary from row to row (a column each). */
+    /** How many columns the slots that vary from row to row keep (slots with equal columns share one). */
     int columns() {
         int n = 0;
-        for (boolean u : uniform) {
-            n += u ? 0 : 1;
+        for (int s = 0; s < slots; s++) {
+            n += uniform[s] || alias[s] >= 0 ? 0 : 1;
         }
         return n;
     }

@@ -92,6 +92,12 @@ final class BlockQr {
      * column is {@code fSign·f[i]}.
      */
     void addColumns(double[] a, int m, int[] cols, double sign, double[] f, double fSign, int from, int to) {
+        addColumns(a, m, cols, null, sign, f, fSign, from, to);
+    }
+
+    /** As {@link #addColumns(double[], int, int[], double, double[], double, int, int)}, row i of A also times scale[i]. */
+    void addColumns(double[] a, int m, int[] cols, double[] scale, double sign, double[] f, double fSign, int from,
+                    int to) {
         int k = c - 1;
         int i = from;
         while (i < to) {
@@ -99,8 +105,14 @@ final class BlockQr {
             for (int j = 0; j < k; j++) {
                 int src = (cols == null ? j : cols[j]) * m + i;
                 int dst = j * BLOCK + pending;
-                for (int b = 0; b < n; b++) {
-                    block[dst + b] = sign * a[src + b];
+                if (scale == null) {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * a[src + b];
+                    }
+                } else {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * scale[i + b] * a[src + b];
+                    }
                 }
             }
             int dst = k * BLOCK + pending;

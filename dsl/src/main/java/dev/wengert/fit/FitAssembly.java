@@ -43,16 +43,8 @@ final class FitAssembly {
         double[] values;
         if (at.eval() != null) {
             values = at.eval().values();
-            double[] y = new double[f.rows()];
-            double[] w = new double[f.rows()];
-            int i = 0;
-            for (Dataset d : f.parts()) {
-                System.arraycopy(d.data.y, 0, y, i, d.size());
-                System.arraycopy(d.data.w, 0, w, i, d.size());
-                i += d.size();
-            }
             // every row at once: the Jacobian's estimated columns straight into the sums' block QR
-            sums.addRows(y, w, values, at.eval().jacobian(), est);
+            sums.addRows(f.responses(), f.weights(), values, at.eval().jacobian(), est);
         } else {
             values = new double[f.rows()];
             java.util.Arrays.fill(values, Double.NaN);

@@ -500,15 +500,7 @@ public final class Fitter {
         double[] p = ps.start.clone();
         ModelEvaluator.Eval e = f.checkStart(p);
         refuseUnused(f, ps, p, e);
-        double[] y = new double[n];
-        double[] w = new double[n];
-        int o = 0;
-        for (Dataset d : parts) {
-            System.arraycopy(d.data.y, 0, y, o, d.size());
-            System.arraycopy(d.data.w, 0, w, o, d.size());
-            o += d.size();
-        }
-        LeastSquares ls = new LeastSquares(f, ps, y, w, loss, lossScale);
+        LeastSquares ls = new LeastSquares(f, ps, f.responses(), f.weights(), loss, lossScale);
         Solver.Solution s = Solver.solve(ls, ps.freeOf(p), maxEvaluations);
         return FitAssembly.assemble(ls, f, s, absoluteSigma, dropped);
     }

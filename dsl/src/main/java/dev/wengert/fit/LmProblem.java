@@ -3,8 +3,10 @@ package dev.wengert.fit;
 /**
  * A {@link LeastSquares} problem as {@link Lm} sees it: the residuals r̃ and their Jacobian
  * ∂r̃/∂q over the free parameters, kept column by column by {@link LeastSquares.Point}, which
- * {@link #factor} hands to the block QR as they are (no m×p copy, no row arrays). The last two
- * points are kept, so a restart from where a run ended evaluates nothing.
+ * {@link #factor} hands to the block QR as they are (no m×p copy, no row arrays). The cost of
+ * the last two points is kept, so a restart from where a run ended evaluates nothing; only the
+ * latest keeps its arrays (LM factors a point right after it accepted it), so a fit holds one
+ * point's values and Jacobian at a time.
  *
  * <p>A point where the model or its derivative is not finite (a trial step into a region
  * where it is undefined) gets residuals of 10⁵⁰ and a zero Jacobian, so LM rejects the step and
@@ -15,7 +17,12 @@ final class LmProblem implements Lm.Problem {
     static final double NOT_FINITE_RESIDUAL = 1e50;
 
     private final LeastSquares problem;
-    private final LeastSquares.Point[] points = new LeastSquares.Point[2];
+    /** The last two points evaluated and their costs; only the latest keeps its arrays. */
+    private final double[][] points = new double[2][];
+    private final double[] costs = new double[2];
+    private final boolean[] finite = new boolean[2];
+    private LeastSquares.Point latest;
+    private int latestSlot = -1;
     private int next;
 
     LmProblem(LeastSquares problem) {
@@ -35,27 +42,43 @@ final class LmProblem implements Lm.Problem {
     @Override
     public int evaluate(double[] q) {
         for (int s = 0; s < 2; s++) {
-            if (points[s] != null && java.util.Arrays.equals(points[s].q(), q)) {
+            if (java.util.Arrays.equals(points[s], q)) {
                 return s;
             }
         }
         int s = next;
         next = 1 - next;
-        points[s] = problem.at(q);
+        keep(s, q);
         return s;
+    }
+
+    /** Evaluates q into slot s, letting go of the latest point's arrays first (only one point's are ever held). */
+    private void keep(int s, double[] q) {
+        latest = null;
+        latestSlot = -1;
+        LeastSquares.Point at = problem.at(q);
+        points[s] = q.clone();
+        finite[s] = at.finite();
+        costs[s] = at.finite() ? Math.sqrt(2 * at.cost()) : Math.sqrt((double) rows()) * NOT_FINITE_RESIDUAL;
+        latest = at;
+        latestSlot = s;
+    }
+
+    /** Lets go of the latest point's arrays (the solver is done with them). */
+    void release() {
+        latest = null;
+        latestSlot = -1;
     }
 
     @Override
     public double cost(int point) {
-        LeastSquares.Point at = points[point];
-        return at.finite() ? Math.sqrt(2 * at.cost()) : Math.sqrt((double) rows()) * NOT_FINITE_RESIDUAL;
+        return costs[point];
     }
 
     @Override
     public void factor(int point, BlockQr qr) {
-        LeastSquares.Point at = points[point];
         int n = rows();
-        if (!at.finite()) {
+        if (!finite[point]) {
             // LM factors only points it accepted, which are finite, and a start where the model
             // is not finite is refused before: rows of 10⁵⁰ against a zero Jacobian all the same
             double[] row = new double[unknowns() + 1];
@@ -65,6 +88,9 @@ final class LmProblem implements Lm.Problem {
             }
             return;
         }
-        qr.addColumns(at.jt(), n, null, 1.0, at.rt(), 1.0, 0, n);
+        if (latestSlot != point) {
+            keep(point, points[point]);               // a restart from an earlier point: evaluated again
+        }
+        latest.feed(qr);
     }
 }

@@ -334,6 +334,29 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         return v;
     }
 
+    /** The responses of all rows, dataset after dataset (a dataset's own array when there is one). */
+    double[] responses() {
+        return concat(true);
+    }
+
+    /** The weights of all rows, likewise. */
+    double[] weights() {
+        return concat(false);
+    }
+
+    private double[] concat(boolean responses) {
+        if (parts.size() == 1) {
+            FitData d = parts.get(0).data;
+            return responses ? d.y : d.w;
+        }
+        double[] v = new double[rows];
+        for (int k = 0; k < parts.size(); k++) {
+            FitData d = parts.get(k).data;
+            System.arraycopy(responses ? d.y : d.w, 0, v, offsets[k], d.size());
+        }
+        return v;
+    }
+
     /** Dataset k's part of a vector over all rows. */
     double[] slice(double[] all, int k) {
         return java.util.Arrays.copyOfRange(all, offsets[k], offsets[k + 1]);

@@ -75,6 +75,7 @@ final class Solver {
                 run = restart;
             }
         }
+        lmf.release();
         if (run.converged && !Refinement.nearMinimum(f, run.q)) {
             // the confirming restart: LM resets its scaling and must find no better point. Where
             // the Gauss–Newton step from LM's end is already within 10⁻⁶ of the parameters (in
@@ -87,6 +88,7 @@ final class Solver {
             if (confirm.converged) {
                 run = confirm;
             }
+            lmf.release();
         }
         String head = "Levenberg–Marquardt with the " + f.model().jacobianKind() + " Jacobian " + run.how;
         return finish(f, run, head, story, iterations, evaluations, maxEvaluations, new boolean[start.length]);

@@ -72,8 +72,8 @@ class CompiledRowsTest {
         sameAsForward(MM, c, x, 1, new double[] {-4.0, 12.0});
         assertEquals(1000, c.recordings(), "each row recorded once");
         assertEquals(1, c.shapes());
-        // x is used twice (p0·x and p1 + x): two varying constants of 8 bytes per row
-        assertEquals(16.0, c.bytesPerRow(), 0.5);
+        // x is used twice (p0·x and p1 + x): two varying constants, one column of 8 bytes per row
+        assertEquals(8.0, c.bytesPerRow(), 0.5);
         assertTrue(c.replayed());
     }
 
@@ -163,6 +163,25 @@ class CompiledRowsTest {
         }
         assertEquals(400 + between, c.recordings(), "only the rows that changed side were recorded again");
         sameAsForward(stick, c, x, 1, new double[] {1, 2, 0.5, -1});
+    }
+
+    @Test
+    void columnsThatWereEqualSplitWhenARowDiffers() {
+        // on the first pass the rows below the breakpoint have x0 = x1, so the two constants of
+        // their shape share one column; rows moving there later have x0 ≠ x1
+        RowFn f = (p, x) -> p[2].gt(x[2]) ? p[0].times(x[0]).plus(p[1].times(x[1])) : p[0].times(x[0]).plus(p[1].times(x[1]));
+        int m = 200;
+        double[] data = new double[3 * m];
+        for (int i = 0; i < m; i++) {
+            double t = i / (double) m;
+            data[3 * i] = 1 + t;
+            data[3 * i + 1] = t < 0.5 ? 1 + t : 3 - t;
+            data[3 * i + 2] = t;
+        }
+        CompiledRows c = new CompiledRows(f, 3, data, 0, 3, 3, m);
+        sameAsForward(f, c, data, 3, new double[] {2, 3, 0.5});
+        sameAsForward(f, c, data, 3, new double[] {2, 3, 0.9});     // rows 100–179 join the first shape
+        sameAsForward(f, c, data, 3, new double[] {2, 3, 0.1});
     }
 
     @Test
