@@ -38,7 +38,7 @@ public final class OptimizationResult implements Displayable {
     private final long evaluations;
     private final boolean converged;
     private final String reason;
-    private final List<Iteration> history;
+    private final History history;
 
     OptimizationResult(String method, List<String> names, double[] x, double value, double[] gradient, int iterations,
             long evaluations, boolean converged, String reason, List<Iteration> history) {
@@ -51,7 +51,7 @@ public final class OptimizationResult implements Displayable {
         this.evaluations = evaluations;
         this.converged = converged;
         this.reason = reason;
-        this.history = Collections.unmodifiableList(history);
+        this.history = new History(method, names, Collections.unmodifiableList(history));
     }
 
     /** The method and its main setting, e.g. "L-BFGS (m = 10)", "gradient descent (rate 0.01)". */
@@ -104,8 +104,8 @@ public final class OptimizationResult implements Displayable {
         return reason;
     }
 
-    /** Every iterate, from iteration 0 (the start point); unmodifiable. */
-    public List<Iteration> history() {
+    /** Every iterate, from iteration 0 (the start point); unmodifiable, and shown as a table. */
+    public History history() {
         return history;
     }
 
