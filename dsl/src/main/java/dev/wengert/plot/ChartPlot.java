@@ -157,7 +157,7 @@ public abstract class ChartPlot<P extends ChartPlot<P>> extends Plot<P> {
     @Override
     protected void draw(Graphics2D g, Rectangle2D area) {
         JFreeChart chart = chart((int) Math.ceil(area.getWidth()), (int) Math.ceil(area.getHeight()));
-        keepTickLabelsInside(chart, area);
+        keepTickLabelsInside(chart, area, g);
         chart.draw(g, area);
     }
 
@@ -167,14 +167,20 @@ public abstract class ChartPlot<P extends ChartPlot<P>> extends Plot<P> {
      * edge) reaches past the plot by half its width, and the canvas edge cut it off. The chart
      * is laid out once without drawing (an empty clip), the labels it would draw are measured,
      * and the overhang becomes padding; a new layout may pick other ticks, hence a few rounds.
+     * The layout is measured with the fonts as {@code target} measures them (JFreeSVG uses
+     * fractional glyph advances, an image integer ones), so it is the layout then drawn.
      */
-    static void keepTickLabelsInside(JFreeChart chart, Rectangle2D area) {
+    static void keepTickLabelsInside(JFreeChart chart, Rectangle2D area, Graphics2D target) {
         if (!(chart.getPlot() instanceof XYPlot)) {
             return;
         }
         XYPlot plot = (XYPlot) chart.getPlot();
         BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = scratch.createGraphics();
+        g.setRenderingHints(target.getRenderingHints());
+        if (target instanceof org.jfree.svg.SVGGraphics2D) {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_FRACTIONALMETRICS, java.awt.RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+        }
         try {
             for (int round = 0; round < 4; round++) {
                 g.setClip(new Rectangle());

@@ -418,6 +418,9 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
         XYSeriesCollection haloData = new XYSeriesCollection();
         XYLineAndShapeRenderer halo = new XYLineAndShapeRenderer(true, false);
         halo.setDefaultSeriesVisibleInLegend(false);
+        // one SVG path per series, not an element per segment
+        r.setDrawSeriesLineAsPath(true);
+        halo.setDrawSeriesLineAsPath(true);
         r.setUseOutlinePaint(true);
         r.setDrawOutlines(true);
         java.util.Set<String> used = new java.util.HashSet<>();

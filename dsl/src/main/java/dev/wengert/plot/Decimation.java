@@ -18,6 +18,7 @@ import java.util.Arrays;
  *       k-th point is kept and the plot says so;</li>
  *   <li>a band keeps, per pixel column, its lowest lower and highest upper edge.</li>
  * </ul>
+ * The lines kept are then simplified to within a quarter of a pixel (Ramer–Douglas–Peucker).
  * Gaps (non-finite values) are kept, one per gap. Written here because JFreeChart draws every
  * point it is given and no library on Maven Central thins series for it.
  */
@@ -72,6 +73,11 @@ final class Decimation {
             return !Double.isNaN(transform(v, log));
         }
 
+        /** Where v lies across n pixels (not clamped). */
+        double pixel(double v, int n) {
+            return span == 0 ? 0 : (transform(v, log) - lo) / span * n;
+        }
+
         /** The bin of v among n across the range, clamped to [0, n − 1]. */
         int bin(double v, int n) {
             if (span == 0) {
@@ -97,12 +103,83 @@ final class Decimation {
         return true;
     }
 
+    /** How far, in pixels, a simplified line may pass from a point it leaves out. */
+    static final double TOLERANCE = 0.25;
+
     /**
      * The indices of the points to keep of the line (x, y) drawn on a w × h canvas, in order;
-     * an index whose point is not drawable marks a gap.
+     * an index whose point is not drawable marks a gap. After binning, each gap-free run is
+     * simplified by Ramer–Douglas–Peucker to within {@value #TOLERANCE} pixel, which leaves a
+     * smooth curve a few points per bend instead of one per pixel.
      */
     static int[] line(double[] x, double[] y, Scale sx, Scale sy, int w, int h) {
-        return increasing(x) ? m4(x, y, sx, sy, w) : cells(x, y, sx, sy, w, h);
+        int[] binned = increasing(x) ? m4(x, y, sx, sy, w) : cells(x, y, sx, sy, w, h);
+        return simplify(binned, x, y, sx, sy, w, h);
+    }
+
+    /** Ramer–Douglas–Peucker over each gap-free run of {@code idx}, in pixels; gaps kept. */
+    static int[] simplify(int[] idx, double[] x, double[] y, Scale sx, Scale sy, int w, int h) {
+        int n = idx.length;
+        double[] px = new double[n], py = new double[n];
+        boolean[] gap = new boolean[n];
+        for (int k = 0; k < n; k++) {
+            int i = idx[k];
+            gap[k] = !sx.drawable(x[i]) || !sy.drawable(y[i]);
+            px[k] = gap[k] ? 0 : sx.pixel(x[i], w);
+            py[k] = gap[k] ? 0 : sy.pixel(y[i], h);
+        }
+        boolean[] keep = new boolean[n];
+        int[] stack = new int[64];
+        for (int a = 0; a < n; ) {
+            if (gap[a]) {
+                keep[a] = true;
+                a++;
+                continue;
+            }
+            int b = a;
+            while (b + 1 < n && !gap[b + 1]) {
+                b++;
+            }
+            keep[a] = true;
+            keep[b] = true;
+            // an explicit stack of (from, to) pairs: no recursion, whatever the length
+            int top = 0;
+            stack[top++] = a;
+            stack[top++] = b;
+            while (top > 0) {
+                int to = stack[--top], from = stack[--top];
+                double dx = px[to] - px[from], dy = py[to] - py[from];
+                double len = Math.hypot(dx, dy);
+                double worst = -1;
+                int at = -1;
+                for (int k = from + 1; k < to; k++) {
+                    double d = len == 0 ? Math.hypot(px[k] - px[from], py[k] - py[from])
+                            : Math.abs(dy * (px[k] - px[from]) - dx * (py[k] - py[from])) / len;
+                    if (d > worst) {
+                        worst = d;
+                        at = k;
+                    }
+                }
+                if (worst > TOLERANCE) {
+                    keep[at] = true;
+                    if (top + 4 > stack.length) {
+                        stack = Arrays.copyOf(stack, 2 * stack.length);
+                    }
+                    stack[top++] = from;
+                    stack[top++] = at;
+                    stack[top++] = at;
+                    stack[top++] = to;
+                }
+            }
+            a = b + 1;
+        }
+        Indices out = new Indices(n);
+        for (int k = 0; k < n; k++) {
+            if (keep[k]) {
+                out.add(idx[k]);
+            }
+        }
+        return out.toArray();
     }
 
     private static int[] m4(double[] x, double[] y, Scale sx, Scale sy, int w) {

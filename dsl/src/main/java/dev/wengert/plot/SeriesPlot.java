@@ -95,7 +95,7 @@ public abstract class SeriesPlot<P extends SeriesPlot<P>> extends ChartPlot<P> {
     }
 
     /** Lines with more points than this after thinning to pixels are thinned further, every k-th point kept. */
-    static final int LINE_LIMIT = 20_000;
+    static final int LINE_LIMIT = 4_000;
 
     /**
      * Draws, from the bottom up: the scatter points (vector dots, or one image beyond
@@ -260,7 +260,12 @@ public abstract class SeriesPlot<P extends SeriesPlot<P>> extends ChartPlot<P> {
                     new java.awt.geom.Rectangle2D.Double(-7, -5, 14, 10), shade));
         }
         plot.setFixedLegendItems(items);
-        boolean legend = legendShown() && all.size() + bands.size() > 1;
+        // a series thinned beyond its pixels or drawn as an image says so in the legend, even alone
+        boolean noted = false;
+        for (String label : shownLabel) {
+            noted |= label != null && label.endsWith(" points)");
+        }
+        boolean legend = legendShown() && (all.size() + bands.size() > 1 || noted);
         JFreeChart chart = new JFreeChart(null, TITLE_FONT, plot, legend);
         return style(chart);
     }

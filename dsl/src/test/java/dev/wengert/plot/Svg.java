@@ -243,14 +243,15 @@ final class Svg {
         }
     }
 
-    /** Where JFreeChart puts the data area of a chart drawn at w × h (the same for SVG and PNG). */
+    /** Where JFreeChart puts the data area of a chart drawn at w × h into an SVG (fonts measured as JFreeSVG does). */
     static Rectangle2D dataArea(ChartPlot<?> plot, int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = img.createGraphics();
         ChartRenderingInfo info = new ChartRenderingInfo();
         org.jfree.chart.JFreeChart chart = plot.chart(w, h);
         Rectangle2D area = new Rectangle2D.Double(0, 0, w, h);
-        ChartPlot.keepTickLabelsInside(chart, area);   // as draw() does
+        g.setRenderingHint(java.awt.RenderingHints.KEY_FRACTIONALMETRICS, java.awt.RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+        ChartPlot.keepTickLabelsInside(chart, area, new org.jfree.svg.SVGGraphics2D(w, h));   // as draw() does
         chart.draw(g, area, info);
         g.dispose();
         return info.getPlotInfo().getDataArea();
