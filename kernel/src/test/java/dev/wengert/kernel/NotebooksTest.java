@@ -93,7 +93,7 @@ class NotebooksTest {
                 if (isPlotCell(cell)) {
                     plots++;
                     if (svgOf(cell).isEmpty()) {
-                        problems.add("plot cell " + i + " has no image/svg+xml output");
+                        problems.add("plot cell " + i + " shows no SVG (image/svg+xml, or inline in text/html)");
                     }
                 }
             }
@@ -141,7 +141,7 @@ class NotebooksTest {
             if (isPlotCell(cell)) {
                 plotCells++;
                 if (svgOf(cell).isEmpty()) {
-                    problems.add("plot cell " + i + " produced no image/svg+xml output");
+                    problems.add("plot cell " + i + " produced no SVG (image/svg+xml, or inline in text/html)");
                 }
             }
         }
@@ -319,17 +319,20 @@ class NotebooksTest {
     }
 
     /** The SVG text of a cell's outputs, empty if it has none. */
+    /** The SVG a cell shows: as image/svg+xml, or inline in its text/html (how plots are sent by default). */
     private static String svgOf(JsonObject cell) {
         StringBuilder svg = new StringBuilder();
         JsonArray outputs = cell.getAsJsonArray("outputs");
         for (JsonElement o : outputs == null ? new JsonArray() : outputs) {
             JsonObject data = o.getAsJsonObject().getAsJsonObject("data");
-            if (data != null && data.has("image/svg+xml")) {
-                JsonElement value = data.get("image/svg+xml");
-                if (value.isJsonArray()) {
-                    value.getAsJsonArray().forEach(line -> svg.append(line.getAsString()));
-                } else {
-                    svg.append(value.getAsString());
+            for (String type : List.of("image/svg+xml", "text/html")) {
+                if (data != null && data.has(type)) {
+                    JsonElement value = data.get(type);
+                    if (value.isJsonArray()) {
+                        value.getAsJsonArray().forEach(line -> svg.append(line.getAsString()));
+                    } else {
+                        svg.append(value.getAsString());
+                    }
                 }
             }
         }
