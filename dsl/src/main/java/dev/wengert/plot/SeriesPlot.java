@@ -70,6 +70,11 @@ public abstract class SeriesPlot<P extends SeriesPlot<P>> extends ChartPlot<P> {
         return false;
     }
 
+    /** Whether the zero line is drawn over the series (residuals: a dense cloud would hide it) rather than under. */
+    boolean zeroLineOver() {
+        return false;
+    }
+
     /** The label of the right-hand y axis when a series uses it. */
     String secondAxisLabel() {
         return null;
@@ -135,7 +140,7 @@ public abstract class SeriesPlot<P extends SeriesPlot<P>> extends ChartPlot<P> {
         }
         if (zeroLine() && !isLogY()) {
             plot.addRangeMarker(0, new org.jfree.chart.plot.ValueMarker(0, new Color(0x99, 0x99, 0x99), new BasicStroke(1f)),
-                    org.jfree.chart.ui.Layer.BACKGROUND);
+                    zeroLineOver() ? org.jfree.chart.ui.Layer.FOREGROUND : org.jfree.chart.ui.Layer.BACKGROUND);
         }
 
         // the canvas's pixels, on the scales of all series together, decide how far lines are thinned
@@ -238,6 +243,9 @@ public abstract class SeriesPlot<P extends SeriesPlot<P>> extends ChartPlot<P> {
             plot.setRenderer(2, dr);
         }
         plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.REVERSE);
+        // the axes ranged themselves when the datasets came; the points' layers came later
+        plot.configureDomainAxes();
+        plot.configureRangeAxes();
 
         // the legend in the order of series(), then the bands as swatches of their shade
         org.jfree.chart.LegendItemCollection items = new org.jfree.chart.LegendItemCollection();

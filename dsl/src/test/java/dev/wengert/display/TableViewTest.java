@@ -91,6 +91,13 @@ class TableViewTest {
     }
 
     @Test
+    void sixtyRowsAreShownWholeAndSixtyOneAreNot() {
+        assertEquals(60, TableView.maxRows());
+        assertEquals(1 + 60, rows(html(TableView.of(Table.create("t", IntColumn.create("id", new int[60]))).html())).size());
+        assertEquals(1 + 11, rows(html(TableView.of(Table.create("t", IntColumn.create("id", new int[61]))).html())).size());
+    }
+
+    @Test
     void theRowCapCanBeRaisedAndWideTablesShowTheirEdges() {
         int before = TableView.maxRows();
         try {
