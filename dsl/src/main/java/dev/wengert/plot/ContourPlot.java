@@ -421,8 +421,9 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
         // one SVG path per series, not an element per segment
         r.setDrawSeriesLineAsPath(true);
         halo.setDrawSeriesLineAsPath(true);
-        r.setUseOutlinePaint(true);
-        r.setDrawOutlines(true);
+        // the markers are one compact layer over the lines (JFreeChart's would be two SVG paths each)
+        r.setDefaultShapesVisible(false);
+        List<PointLayer.Cloud> markerClouds = new ArrayList<>();
         java.util.Set<String> used = new java.util.HashSet<>();
         List<String> keys = new ArrayList<>();
         for (Path p : paths) {
@@ -452,16 +453,15 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
             haloData.addSeries(s);
             Color c = Palette.series(colour[k]);
             r.setSeriesPaint(k, c);
-            r.setSeriesOutlinePaint(k, HALO);
-            r.setSeriesOutlineStroke(k, new BasicStroke(1.2f));
             r.setSeriesStroke(k, new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            r.setSeriesShape(k, new Ellipse2D.Double(-3.5, -3.5, 7, 7));
             halo.setSeriesPaint(k, HALO);
             halo.setSeriesStroke(k, new BasicStroke(4.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             // a long run's markers would merge into a thick smear: then the line alone, with its ends marked
             boolean markers = p.points().length <= MARKERS_UP_TO;
-            r.setSeriesShapesVisible(k, markers);
-            if (!markers) {
+            r.setSeriesShapesVisible(k, false);
+            if (markers) {
+                markerClouds.add(new PointLayer.Cloud(px, py, c));
+            } else {
                 double[] first = p.points()[0], last = p.points()[p.points().length - 1];
                 r.addAnnotation(new org.jfree.chart.annotations.XYShapeAnnotation(
                         ring(first[0], first[1], xAxis.getRange().getLength(), yAxis.getRange().getLength()),
@@ -470,6 +470,10 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
                         ring(last[0], last[1], xAxis.getRange().getLength() / 2, yAxis.getRange().getLength() / 2),
                         new BasicStroke(1f), Color.BLACK, c), Layer.FOREGROUND);
             }
+        }
+        if (!markerClouds.isEmpty()) {
+            // foreground: over every path's line, each marker ringed in white
+            r.addAnnotation(new PointLayer(markerClouds, false, false, false).ringed(HALO, 7f, 1.2f), Layer.FOREGROUND);
         }
         XYPlot plot = new XYPlot(data, xAxis, yAxis, r);
         if (!paths.isEmpty()) {

@@ -223,7 +223,8 @@ public abstract class Plot<P extends Plot<P>> implements Displayable {
         if (w <= 0 || h <= 0) {
             throw new IllegalArgumentException("png(" + w + ", " + h + "): width and height must be positive");
         }
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        // opaque (the background is white): a PNG without an alpha channel is smaller
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

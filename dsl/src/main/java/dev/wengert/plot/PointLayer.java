@@ -53,6 +53,9 @@ final class PointLayer extends AbstractXYAnnotation implements XYAnnotationBound
     private final boolean raster;
     private final Range xRange, yRange;
     private final boolean logX, logY;
+    private Color halo;          // vector dots only: a ring of this colour around each, or null
+    private float diameter = DIAMETER;
+    private float alpha = VECTOR_ALPHA;
 
     PointLayer(List<Cloud> clouds, boolean raster, boolean logX, boolean logY) {
         this.clouds = clouds;
@@ -78,6 +81,20 @@ final class PointLayer extends AbstractXYAnnotation implements XYAnnotationBound
     private static boolean drawable(double v, boolean log) {
         return Double.isFinite(v) && (!log || v > 0);
     }
+
+    /**
+     * Vector dots of the given diameter, opaque, each on a ring of {@code halo} {@code ring}
+     * pixels wide: the markers of a path drawn over a colour map.
+     */
+    PointLayer ringed(Color halo, float diameter, float ring) {
+        this.halo = halo;
+        this.diameter = diameter;
+        this.ring = ring;
+        this.alpha = 1f;
+        return this;
+    }
+
+    private float ring;
 
     /** Whether the points are drawn as an image. */
     boolean isRaster() {
@@ -121,7 +138,6 @@ final class PointLayer extends AbstractXYAnnotation implements XYAnnotationBound
                 g.drawImage(image(w, h, ox, oy, area, xAxis, yAxis, xe, ye), ox, oy, null);
             }
         } else {
-            g.setStroke(new BasicStroke(DIAMETER, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             for (Cloud c : clouds) {
                 Path2D.Double dots = new Path2D.Double(Path2D.WIND_NON_ZERO, 2 * c.x().length);
                 for (int i = 0; i < c.x().length; i++) {
@@ -132,8 +148,14 @@ final class PointLayer extends AbstractXYAnnotation implements XYAnnotationBound
                         dots.lineTo(px, py);
                     }
                 }
+                if (halo != null) {
+                    g.setStroke(new BasicStroke(diameter + 2 * ring, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                    g.setColor(halo);
+                    g.draw(dots);
+                }
                 Color k = c.colour();
-                g.setColor(new Color(k.getRed(), k.getGreen(), k.getBlue(), Math.round(255 * VECTOR_ALPHA)));
+                g.setStroke(new BasicStroke(diameter, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                g.setColor(new Color(k.getRed(), k.getGreen(), k.getBlue(), Math.round(255 * alpha)));
                 g.draw(dots);
             }
         }
