@@ -8,7 +8,9 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jfree.chart.ChartRenderingInfo;
 
@@ -154,9 +156,43 @@ public abstract class ChartPlot<P extends ChartPlot<P>> extends Plot<P> {
      */
     public abstract JFreeChart chart(int w, int h);
 
+    /**
+     * While {@link #mimeBundle()} renders the plot several times (SVG, PNG) on this thread, the
+     * chart built for the first serves the others: its data is read, thinned and (for many
+     * points) rasterised once.
+     */
+    private final ThreadLocal<Map<Long, Built>> bundleCharts = new ThreadLocal<>();
+
+    /** A chart and the padding it was built with (each drawing pads it for its own canvas). */
+    private record Built(JFreeChart chart, RectangleInsets padding) {
+    }
+
+    @Override
+    public Map<String, String> mimeBundle() {
+        bundleCharts.set(new HashMap<>());
+        try {
+            return super.mimeBundle();
+        } finally {
+            bundleCharts.remove();
+        }
+    }
+
     @Override
     protected void draw(Graphics2D g, Rectangle2D area) {
-        JFreeChart chart = chart((int) Math.ceil(area.getWidth()), (int) Math.ceil(area.getHeight()));
+        int w = (int) Math.ceil(area.getWidth()), h = (int) Math.ceil(area.getHeight());
+        Map<Long, Built> shared = bundleCharts.get();
+        JFreeChart chart;
+        if (shared == null) {
+            chart = chart(w, h);
+        } else {
+            Built built = shared.computeIfAbsent((long) w << 32 | h, k -> {
+                JFreeChart c = chart(w, h);
+                return new Built(c, c.getPadding());
+            });
+            chart = built.chart();
+            // padding is measured for each kind of canvas anew (SVG and PNG measure text differently)
+            chart.setPadding(built.padding());
+        }
         keepTickLabelsInside(chart, area, g);
         chart.draw(g, area);
     }

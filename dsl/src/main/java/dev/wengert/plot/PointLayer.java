@@ -95,6 +95,8 @@ final class PointLayer extends AbstractXYAnnotation implements XYAnnotationBound
     }
 
     private float ring;
+    private transient BufferedImage image;
+    private transient double[] imageKey;
 
     /** Whether the points are drawn as an image. */
     boolean isRaster() {
@@ -135,7 +137,14 @@ final class PointLayer extends AbstractXYAnnotation implements XYAnnotationBound
             int ox = (int) Math.floor(area.getX()), oy = (int) Math.floor(area.getY());
             int w = (int) Math.ceil(area.getMaxX()) - ox, h = (int) Math.ceil(area.getMaxY()) - oy;
             if (w > 0 && h > 0) {
-                g.drawImage(image(w, h, ox, oy, area, xAxis, yAxis, xe, ye), ox, oy, null);
+                // a chart drawn twice (SVG and PNG of one notebook output) rasterises once
+                double[] key = {w, h, ox, oy, area.getWidth(), area.getHeight(), xAxis.getLowerBound(),
+                    xAxis.getUpperBound(), yAxis.getLowerBound(), yAxis.getUpperBound()};
+                if (image == null || !java.util.Arrays.equals(key, imageKey)) {
+                    image = image(w, h, ox, oy, area, xAxis, yAxis, xe, ye);
+                    imageKey = key;
+                }
+                g.drawImage(image, ox, oy, null);
             }
         } else {
             for (Cloud c : clouds) {

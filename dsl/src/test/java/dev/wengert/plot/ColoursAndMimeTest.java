@@ -123,6 +123,20 @@ class ColoursAndMimeTest {
     }
 
     @Test
+    void theBundlesPngIsThePlotsPngThoughItsChartIsBuiltOnce() {
+        java.util.Random rnd = new java.util.Random(5);
+        double[] x = new double[20_000], y = new double[20_000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextGaussian();
+            y[i] = x[i] * 1000 + rnd.nextGaussian();
+        }
+        LinePlot p = LinePlot.scatter(x, y).line("trend", new double[] {-4, 4}, new double[] {-4000, 4000});
+        byte[] fromBundle = Base64.getDecoder().decode(p.mimeBundle().get("image/png"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(p.png(), fromBundle,
+                "the SVG drawn first does not change the PNG drawn after it from the same chart");
+    }
+
+    @Test
     void theDefaultChangesForEveryPlotWithoutAChoiceOfItsOwn() {
         List<String> before = Plot.defaultMime();
         try {
