@@ -1,17 +1,41 @@
 package dev.wengert;
 
 import dev.wengert.core.*;
-import dev.wengert.reverse.CompiledFn;
-import dev.wengert.reverse.Tape;
-import dev.wengert.tensor.Tensor;
-import tech.tablesaw.api.NumericColumn;
-import tech.tablesaw.api.Table;
+import dev.wengert.compile.CompiledFn;
+import dev.wengert.fit.ColumnModel;
+import dev.wengert.fit.FitResult;
+import dev.wengert.fit.Fitter;
+import dev.wengert.fit.Model;
+import dev.wengert.fit.Model1;
+import dev.wengert.optim.Adam;
+import dev.wengert.optim.CommonsMath;
+import dev.wengert.optim.ConjugateGradient;
+import dev.wengert.optim.GradientDescent;
+import dev.wengert.optim.Lbfgs;
+import dev.wengert.optim.Momentum;
+import dev.wengert.optim.Newton;
+import dev.wengert.optim.OptimizationResult;
+import dev.wengert.optim.Optimizer;
+import dev.wengert.optim.Params;
+import dev.wengert.plot.ContourPlot;
+import dev.wengert.plot.FitPlot;
+import dev.wengert.plot.FunctionPlot;
+import dev.wengert.plot.GraphPlot;
+import dev.wengert.plot.LinePlot;
+import dev.wengert.plot.LossCurvePlot;
+import dev.wengert.plot.ResidualPlot;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
 import dev.wengert.rules.Special;
+import dev.wengert.tensor.Tensor;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
 
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -302,49 +326,12 @@ public final class Wengert {
 
     /** A constant 1-D tensor from a numeric tablesaw column; missing values are an error naming the row. */
     public static Tensor tensor(NumericColumn<?> column) {
-        if (column == null) {
-            throw new IllegalArgumentException("tensor(column): the column is null");
-        }
-        double[] d = column.asDoubleArray();
-        for (int i = 0; i < d.length; i++) {
-            if (column.isMissing(i)) {
-                throw new IllegalArgumentException("tensor(column '" + column.name() + "'): row " + i
-                        + " is missing; drop missing rows first (table.dropRowsWithMissingValues())");
-            }
-        }
-        return Tensor.of(d);
+        return Tensor.of(column);
     }
 
     /** A constant matrix (rows × columns) from numeric columns of a tablesaw table. */
     public static Tensor tensor(Table table, String... columns) {
-        if (table == null) {
-            throw new IllegalArgumentException("tensor(table, columns): the table is null");
-        }
-        if (columns == null || columns.length == 0) {
-            throw new IllegalArgumentException("tensor(table, columns): name at least one column of "
-                    + table.columnNames());
-        }
-        int m = table.rowCount();
-        double[] d = new double[m * columns.length];
-        for (int j = 0; j < columns.length; j++) {
-            if (!table.columnNames().contains(columns[j])) {
-                throw new IllegalArgumentException("tensor(table, …): no column '" + columns[j] + "'; the table has "
-                        + table.columnNames());
-            }
-            if (!(table.column(columns[j]) instanceof NumericColumn<?> c)) {
-                throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is "
-                        + table.column(columns[j]).type() + ", not numeric");
-            }
-            double[] col = c.asDoubleArray();
-            for (int i = 0; i < m; i++) {
-                if (c.isMissing(i)) {
-                    throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is missing at row "
-                            + i + "; drop missing rows first (table.dropRowsWithMissingValues())");
-                }
-                d[i * columns.length + j] = col[i];
-            }
-        }
-        return Tensor.of(d, m, columns.length);
+        return Tensor.of(table, columns);
     }
 
     /** log Σ e^xᵢ over a tensor's elements, as one operation. */
@@ -552,6 +539,16 @@ public final class Wengert {
     /** The base-10 logarithm, of a double. */
     public static double log10(double x) {
         return Math.log10(x);
+    }
+
+    /** The base-2 logarithm, exact at powers of two: {@code log2(8.0)} is 3. */
+    public static Num log2(Num x) {
+        return arg(x, "log2").log2();
+    }
+
+    /** The base-2 logarithm of a double, exact at powers of two. */
+    public static double log2(double x) {
+        return Elementary.log2(x);
     }
 
     /** √x (derivative +∞ at 0). */
@@ -834,6 +831,33 @@ public final class Wengert {
         return Math.hypot(a, b);
     }
 
+    /**
+     * x·log y, 0 where x = 0 whatever y (scipy's and JAX's xlogy): the term of entropies.
+     *
+     * <pre>{@code
+     * var p = param("p", 0.25);
+     * xlogy(p, p).neg().plus(xlogy(constant(1).minus(p), constant(1).minus(p)).neg());   // binary entropy
+     * }</pre>
+     */
+    public static Num xlogy(Num x, Num y) {
+        return arg(x, "xlogy").xlogy(arg(y, "xlogy"));
+    }
+
+    /** x·log y for a constant y. */
+    public static Num xlogy(Num x, double y) {
+        return arg(x, "xlogy").xlogy(Num.constant(y));
+    }
+
+    /** x·log y for a constant x (0 when x is 0). */
+    public static Num xlogy(double x, Num y) {
+        return Num.constant(x).xlogy(arg(y, "xlogy"));
+    }
+
+    /** x·log y of doubles, 0 where x = 0. */
+    public static double xlogy(double x, double y) {
+        return Special.xlogy(x, y);
+    }
+
     // ==== optimizers (dev.wengert.optim): minimize, gradientDescent, lbfgs, … ====
 
     /**
@@ -846,8 +870,8 @@ public final class Wengert {
      * r.x();   // ≈ [1.0, 1.0]
      * }</pre>
      */
-    public static dev.wengert.optim.OptimizationResult minimize(Fn f, double... x0) {
-        return dev.wengert.optim.Lbfgs.create().minimize(f, x0);
+    public static OptimizationResult minimize(Fn f, double... x0) {
+        return Lbfgs.create().minimize(f, x0);
     }
 
     /**
@@ -857,7 +881,7 @@ public final class Wengert {
      * minimize(x -> square(x[0].minus(3)), new double[] {0}, gradientDescent(0.1));
      * }</pre>
      */
-    public static dev.wengert.optim.OptimizationResult minimize(Fn f, double[] x0, dev.wengert.optim.Optimizer<?> method) {
+    public static OptimizationResult minimize(Fn f, double[] x0, Optimizer<?> method) {
         if (method == null) {
             throw new IllegalArgumentException("minimize(f, x0, null): choose a method, e.g. lbfgs() or gradientDescent(0.01)");
         }
@@ -875,8 +899,8 @@ public final class Wengert {
      * p;   // a = 3.0, b = 0.0
      * }</pre>
      */
-    public static dev.wengert.optim.OptimizationResult minimize(java.util.function.Supplier<Num> loss, Num... params) {
-        return dev.wengert.optim.Lbfgs.create().minimize(loss, params);
+    public static OptimizationResult minimize(Supplier<Num> loss, Num... params) {
+        return Lbfgs.create().minimize(loss, params);
     }
 
     /**
@@ -887,14 +911,14 @@ public final class Wengert {
      * minimize(() -> square(p.get("a").minus(3)).plus(square(p.get("b"))), p);
      * }</pre>
      */
-    public static dev.wengert.optim.OptimizationResult minimize(java.util.function.Supplier<Num> loss,
-            dev.wengert.optim.Params params) {
-        return dev.wengert.optim.Lbfgs.create().minimize(loss, params);
+    public static OptimizationResult minimize(Supplier<Num> loss,
+            Params params) {
+        return Lbfgs.create().minimize(loss, params);
     }
 
-    /** {@link #minimize(java.util.function.Supplier, dev.wengert.optim.Params)} by the given method. */
-    public static dev.wengert.optim.OptimizationResult minimize(java.util.function.Supplier<Num> loss,
-            dev.wengert.optim.Params params, dev.wengert.optim.Optimizer<?> method) {
+    /** {@link #minimize(Supplier, Params)} by the given method. */
+    public static OptimizationResult minimize(Supplier<Num> loss,
+            Params params, Optimizer<?> method) {
         if (method == null) {
             throw new IllegalArgumentException("minimize(loss, params, null): choose a method, e.g. lbfgs() or adam(0.01)");
         }
@@ -909,43 +933,43 @@ public final class Wengert {
      * p.get("slope");   // slope = 0.0, a parameter
      * }</pre>
      */
-    public static dev.wengert.optim.Params params(Object... namesAndValues) {
-        return dev.wengert.optim.Params.of(namesAndValues);
+    public static Params params(Object... namesAndValues) {
+        return Params.of(namesAndValues);
     }
 
     /** Gradient descent with a fixed step: x ← x − rate·∇f. */
-    public static dev.wengert.optim.GradientDescent gradientDescent(double rate) {
-        return dev.wengert.optim.GradientDescent.fixed(rate);
+    public static GradientDescent gradientDescent(double rate) {
+        return GradientDescent.fixed(rate);
     }
 
     /** Gradient descent with Commons Math's Brent line search along −∇f. */
-    public static dev.wengert.optim.GradientDescent gradientDescent() {
-        return dev.wengert.optim.GradientDescent.withLineSearch();
+    public static GradientDescent gradientDescent() {
+        return GradientDescent.withLineSearch();
     }
 
     /** Heavy-ball momentum: v ← beta·v + ∇f, x ← x − rate·v. */
-    public static dev.wengert.optim.Momentum momentum(double rate, double beta) {
-        return dev.wengert.optim.Momentum.heavyBall(rate, beta);
+    public static Momentum momentum(double rate, double beta) {
+        return Momentum.heavyBall(rate, beta);
     }
 
     /** Nesterov's accelerated gradient: v ← beta·v + ∇f, x ← x − rate·(∇f + beta·v). */
-    public static dev.wengert.optim.Momentum nesterov(double rate, double beta) {
-        return dev.wengert.optim.Momentum.nesterov(rate, beta);
+    public static Momentum nesterov(double rate, double beta) {
+        return Momentum.nesterov(rate, beta);
     }
 
     /** Adam with step size rate (β₁ = 0.9, β₂ = 0.999, ε = 1e-8). */
-    public static dev.wengert.optim.Adam adam(double rate) {
-        return dev.wengert.optim.Adam.of(rate);
+    public static Adam adam(double rate) {
+        return Adam.of(rate);
     }
 
     /** Nonlinear conjugate gradients (Polak–Ribière+, Commons Math's Brent line search). */
-    public static dev.wengert.optim.ConjugateGradient conjugateGradient() {
-        return dev.wengert.optim.ConjugateGradient.create();
+    public static ConjugateGradient conjugateGradient() {
+        return ConjugateGradient.create();
     }
 
     /** L-BFGS (memory 10, strong-Wolfe line search): the default of {@code minimize}. */
-    public static dev.wengert.optim.Lbfgs lbfgs() {
-        return dev.wengert.optim.Lbfgs.create();
+    public static Lbfgs lbfgs() {
+        return Lbfgs.create();
     }
 
     /**
@@ -956,18 +980,18 @@ public final class Wengert {
      * minimize(x -> square(x[0].minus(1)).plus(square(x[1]).times(10)), new double[] {3, 3}, newton());   // 1 iteration
      * }</pre>
      */
-    public static dev.wengert.optim.Newton newton() {
-        return dev.wengert.optim.Newton.create();
+    public static Newton newton() {
+        return Newton.create();
     }
 
     /** f as a Commons Math {@code ObjectiveFunction}, to run any Commons Math optimizer on it. */
-    public static org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction asObjectiveFunction(Fn f) {
-        return dev.wengert.optim.CommonsMath.objectiveFunction(f);
+    public static ObjectiveFunction asObjectiveFunction(Fn f) {
+        return CommonsMath.objectiveFunction(f);
     }
 
     /** ∇f (exact, reverse mode) as a Commons Math {@code ObjectiveFunctionGradient}. */
-    public static org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient asObjectiveFunctionGradient(Fn f) {
-        return dev.wengert.optim.CommonsMath.objectiveFunctionGradient(f);
+    public static ObjectiveFunctionGradient asObjectiveFunctionGradient(Fn f) {
+        return CommonsMath.objectiveFunctionGradient(f);
     }
 
     // ==== fitting (dev.wengert.fit): fit, FitResult, … ====
@@ -982,9 +1006,9 @@ public final class Wengert {
      *             table, "y", new String[] {"x1", "x2"}, 1, 0.1, 0);
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fit(dev.wengert.fit.Model model, tech.tablesaw.api.Table table,
+    public static FitResult fit(Model model, Table table,
                                                 String response, String[] predictors, double... start) {
-        return dev.wengert.fit.Fitter.of(model).start(start).to(table, response, predictors);
+        return Fitter.of(model).start(start).to(table, response, predictors);
     }
 
     /**
@@ -994,9 +1018,9 @@ public final class Wengert {
      * var r = fit((p, x) -> p[0].times(x[0]).plus(p[1]), table, "y", "x", 1, 0);   // y = b1·x + b2
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fit(dev.wengert.fit.Model model, tech.tablesaw.api.Table table,
+    public static FitResult fit(Model model, Table table,
                                                 String response, String predictor, double... start) {
-        return dev.wengert.fit.Fitter.of(model).start(start).to(table, response, predictor);
+        return Fitter.of(model).start(start).to(table, response, predictor);
     }
 
     /**
@@ -1006,9 +1030,9 @@ public final class Wengert {
      * var r = fit((p, x) -> p[0].times(x[0]), new double[][] {{1}, {2}, {3}}, new double[] {2.1, 3.9, 6.2}, 1);
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fit(dev.wengert.fit.Model model, double[][] x, double[] y,
+    public static FitResult fit(Model model, double[][] x, double[] y,
                                                 double... start) {
-        return dev.wengert.fit.Fitter.of(model).start(start).to(x, y);
+        return Fitter.of(model).start(start).to(x, y);
     }
 
     /**
@@ -1019,8 +1043,8 @@ public final class Wengert {
      *         .start(100, 1, 0.1).names("top", "shift", "rate").sigma("sd").to(table, "y", "x");
      * }</pre>
      */
-    public static dev.wengert.fit.Fitter fit(dev.wengert.fit.Model model) {
-        return dev.wengert.fit.Fitter.of(model);
+    public static Fitter fit(Model model) {
+        return Fitter.of(model);
     }
 
     /**
@@ -1031,9 +1055,9 @@ public final class Wengert {
      * var r = fit1((p, x) -> p[0].times(exp(p[1].times(-x))), table, "y", "t", 10, 0.5);   // y = a·e^(−k·t)
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fit1(dev.wengert.fit.Model1 model, tech.tablesaw.api.Table table,
+    public static FitResult fit1(Model1 model, Table table,
                                                  String response, String predictor, double... start) {
-        return dev.wengert.fit.Fitter.of1(model).start(start).to(table, response, predictor);
+        return Fitter.of1(model).start(start).to(table, response, predictor);
     }
 
     /**
@@ -1043,9 +1067,9 @@ public final class Wengert {
      * var r = fit1((p, x) -> p[0].times(x).plus(p[1]), new double[] {0, 1, 2}, new double[] {1, 3.1, 4.9}, 1, 0);
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fit1(dev.wengert.fit.Model1 model, double[] x, double[] y,
+    public static FitResult fit1(Model1 model, double[] x, double[] y,
                                                  double... start) {
-        return dev.wengert.fit.Fitter.of1(model).start(start).to(x, y);
+        return Fitter.of1(model).start(start).to(x, y);
     }
 
     /**
@@ -1055,8 +1079,8 @@ public final class Wengert {
      * var r = fit1((p, x) -> p[0].times(exp(p[1].times(-x)))).start(10, 0.5).weights("w").to(table, "y", "t");
      * }</pre>
      */
-    public static dev.wengert.fit.Fitter fit1(dev.wengert.fit.Model1 model) {
-        return dev.wengert.fit.Fitter.of1(model);
+    public static Fitter fit1(Model1 model) {
+        return Fitter.of1(model);
     }
 
     /**
@@ -1071,10 +1095,10 @@ public final class Wengert {
      *                    table, "y", new String[] {"x1", "x2"}, 1, 0.1, 0);
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fitColumns(dev.wengert.fit.ColumnModel model,
-                                                       tech.tablesaw.api.Table table, String response,
+    public static FitResult fitColumns(ColumnModel model,
+                                                       Table table, String response,
                                                        String[] predictors, double... start) {
-        return dev.wengert.fit.Fitter.ofColumns(model).start(start).to(table, response, predictors);
+        return Fitter.ofColumns(model).start(start).to(table, response, predictors);
     }
 
     /**
@@ -1084,10 +1108,10 @@ public final class Wengert {
      * var r = fitColumns((p, x) -> x[0].times(p[0]).plus(p[1]), table, "y", "x", 1, 0);   // y = b1·x + b2
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fitColumns(dev.wengert.fit.ColumnModel model,
-                                                       tech.tablesaw.api.Table table, String response,
+    public static FitResult fitColumns(ColumnModel model,
+                                                       Table table, String response,
                                                        String predictor, double... start) {
-        return dev.wengert.fit.Fitter.ofColumns(model).start(start).to(table, response, predictor);
+        return Fitter.ofColumns(model).start(start).to(table, response, predictor);
     }
 
     /**
@@ -1098,9 +1122,9 @@ public final class Wengert {
      * var r = fitColumns((p, x) -> x[0].times(p[0]), new double[][] {{1}, {2}, {3}}, new double[] {2.1, 3.9, 6.2}, 1);
      * }</pre>
      */
-    public static dev.wengert.fit.FitResult fitColumns(dev.wengert.fit.ColumnModel model, double[][] x,
+    public static FitResult fitColumns(ColumnModel model, double[][] x,
                                                        double[] y, double... start) {
-        return dev.wengert.fit.Fitter.ofColumns(model).start(start).to(x, y);
+        return Fitter.ofColumns(model).start(start).to(x, y);
     }
 
     /**
@@ -1112,8 +1136,8 @@ public final class Wengert {
      *         .start(10, 0.5).names("a", "k").sigma("sd").to(table, "y", "t");
      * }</pre>
      */
-    public static dev.wengert.fit.Fitter fitColumns(dev.wengert.fit.ColumnModel model) {
-        return dev.wengert.fit.Fitter.ofColumns(model);
+    public static Fitter fitColumns(ColumnModel model) {
+        return Fitter.ofColumns(model);
     }
 
     // ==== plots (dev.wengert.plot): contour, lossCurve, plot, graph, … ====
@@ -1129,8 +1153,8 @@ public final class Wengert {
      * contour(J, -2, 3, -1, 2).path(minimize(J, -1.5, 1.5)).save("cost.png");
      * }</pre>
      */
-    public static dev.wengert.plot.ContourPlot contour(Fn f, double x0, double x1, double y0, double y1) {
-        return dev.wengert.plot.ContourPlot.of(f, x0, x1, y0, y1);
+    public static ContourPlot contour(Fn f, double x0, double x1, double y0, double y1) {
+        return ContourPlot.of(f, x0, x1, y0, y1);
     }
 
     /**
@@ -1141,8 +1165,8 @@ public final class Wengert {
      * lossCurve(minimize(f, 0, 0), minimize(f, new double[] {0, 0}, gradientDescent(0.01))).logScale();
      * }</pre>
      */
-    public static dev.wengert.plot.LossCurvePlot lossCurve(dev.wengert.optim.OptimizationResult... runs) {
-        return dev.wengert.plot.LossCurvePlot.of(runs);
+    public static LossCurvePlot lossCurve(OptimizationResult... runs) {
+        return LossCurvePlot.of(runs);
     }
 
     /**
@@ -1152,8 +1176,8 @@ public final class Wengert {
      * plot(x -> x.times(sin(x)), 0, 10).withDerivatives(1);
      * }</pre>
      */
-    public static dev.wengert.plot.FunctionPlot plot(UnaryFn f, double a, double b) {
-        return dev.wengert.plot.FunctionPlot.of(f, a, b);
+    public static FunctionPlot plot(UnaryFn f, double a, double b) {
+        return FunctionPlot.of(f, a, b);
     }
 
     /**
@@ -1164,13 +1188,13 @@ public final class Wengert {
      * line(new double[] {0, 1, 2}, new double[] {1, 3, 2}).title("data").labels("t", "y");
      * }</pre>
      */
-    public static dev.wengert.plot.LinePlot line(double[] xs, double[] ys) {
-        return dev.wengert.plot.LinePlot.line(xs, ys);
+    public static LinePlot line(double[] xs, double[] ys) {
+        return LinePlot.line(xs, ys);
     }
 
     /** Points at (xs[i], ys[i]). */
-    public static dev.wengert.plot.LinePlot scatter(double[] xs, double[] ys) {
-        return dev.wengert.plot.LinePlot.scatter(xs, ys);
+    public static LinePlot scatter(double[] xs, double[] ys) {
+        return LinePlot.scatter(xs, ys);
     }
 
     /**
@@ -1180,8 +1204,8 @@ public final class Wengert {
      * scatter(table, "area", "price").logY();
      * }</pre>
      */
-    public static dev.wengert.plot.LinePlot scatter(tech.tablesaw.api.Table table, String x, String y) {
-        return dev.wengert.plot.LinePlot.scatter(table, x, y);
+    public static LinePlot scatter(Table table, String x, String y) {
+        return LinePlot.scatter(table, x, y);
     }
 
     /**
@@ -1191,13 +1215,13 @@ public final class Wengert {
      * fitPlot(fit1((p, x) -> p[0].times(x).plus(p[1]), xs, ys, 1, 0)).predictionBand(true);
      * }</pre>
      */
-    public static dev.wengert.plot.FitPlot fitPlot(dev.wengert.fit.FitResult fit) {
-        return dev.wengert.plot.FitPlot.of(fit);
+    public static FitPlot fitPlot(FitResult fit) {
+        return FitPlot.of(fit);
     }
 
     /** The residuals of a fit against its predictor (or fitted values), around zero. */
-    public static dev.wengert.plot.ResidualPlot residualPlot(dev.wengert.fit.FitResult fit) {
-        return dev.wengert.plot.ResidualPlot.of(fit);
+    public static ResidualPlot residualPlot(FitResult fit) {
+        return ResidualPlot.of(fit);
     }
 
     /**
@@ -1215,8 +1239,8 @@ public final class Wengert {
      * graph(z).save("chain-rule.svg");
      * }</pre>
      */
-    public static dev.wengert.plot.GraphPlot graph(Num z) {
-        return dev.wengert.plot.GraphPlot.of(z);
+    public static GraphPlot graph(Num z) {
+        return GraphPlot.of(z);
     }
 
     /**

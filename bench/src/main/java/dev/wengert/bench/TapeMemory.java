@@ -1,7 +1,7 @@
 package dev.wengert.bench;
 
 import dev.wengert.core.Num;
-import dev.wengert.reverse.Tape;
+import dev.wengert.core.Tape;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

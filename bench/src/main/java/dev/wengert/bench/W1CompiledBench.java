@@ -1,6 +1,6 @@
 package dev.wengert.bench;
 
-import dev.wengert.reverse.CompiledFn;
+import dev.wengert.compile.CompiledFn;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

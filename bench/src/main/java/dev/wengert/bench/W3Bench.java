@@ -2,7 +2,7 @@ package dev.wengert.bench;
 
 import dev.wengert.core.Fn;
 import dev.wengert.core.Num;
-import dev.wengert.reverse.CompiledFn;
+import dev.wengert.compile.CompiledFn;
 import dev.wengert.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -299,7 +299,7 @@ public final class Workloads {
     // ---- checks ----------------------------------------------------------------------------------
 
     /** A replay that re-recorded would time a recording, not a replay: refuse such a run. */
-    public static void checkRecordedOnce(String what, dev.wengert.reverse.CompiledFn compiled) {
+    public static void checkRecordedOnce(String what, dev.wengert.compile.CompiledFn compiled) {
         if (compiled.recordings() != 1) {
             throw new IllegalStateException(what + ": " + compiled.recordings() + " recordings, expected 1");
         }

@@ -27,7 +27,7 @@ public final class CustomRule {
         if (f == null || df == null) {
             throw new IllegalArgumentException("rule(\"" + name + "\", f, df): f and df must not be null");
         }
-        UnaryRule r = new UnaryRule(name, f, (x, y) -> df.applyAsDouble(x));
+        UnaryRule r = UnaryRule.firstOrder(name, f, (x, y) -> df.applyAsDouble(x));
         return new UnaryFn() {
             @Override
             public Num apply(Num x) {
@@ -52,7 +52,7 @@ public final class CustomRule {
         if (f == null || partials == null) {
             throw new IllegalArgumentException("rule(\"" + name + "\", …): f and partials must not be null");
         }
-        NaryRule r = NaryRule.of(name, f::applyAsDouble, (x, y) -> partials.apply(x));
+        NaryRule r = NaryRule.firstOrder(name, f, partials);
         return new Fn() {
             @Override
             public Num apply(Num... x) {

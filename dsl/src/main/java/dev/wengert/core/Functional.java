@@ -1,7 +1,6 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
-import dev.wengert.reverse.Tape;
+import java.util.function.Function;
 
 /**
  * The functional API behind the facade: derivatives of functions at points. Every call
@@ -16,12 +15,11 @@ public final class Functional {
         checkFunction(f, caller);
         checkPoint(x, caller);
         if (mode == Mode.FORWARD) {
-            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
-            Num[] in = new Num[x.length];
-            for (int i = 0; i < x.length; i++) {
-                in[i] = Num.forwardParameter(tag, null, x[i]);
-            }
-            try {
+            return withTag("the forward pass of " + caller, tag -> {
+                Num[] in = new Num[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    in[i] = Num.forwardParameter(tag, null, x[i]);
+                }
                 Num y = call(f, in, caller);
                 double[] g = new double[x.length];
                 if (y.isAt(tag)) {
@@ -29,13 +27,9 @@ public final class Functional {
                     System.arraycopy(t, 0, g, 0, Math.min(t.length, g.length));
                 }
                 return new ValueAndGradient(y.value(), g);
-            } finally {
-                tag.close();
-            }
+            });
         }
-        Session s = Session.current();
-        Tape t = s.borrowTape(caller);
-        try {
+        return withTape(caller, t -> {
             Num[] in = parameters(t, x);
             Num y = call(f, in, caller);
             double[] g = new double[x.length];
@@ -46,9 +40,7 @@ public final class Functional {
                 }
             }
             return new ValueAndGradient(y.value(), g);
-        } finally {
-            s.returnTape(t);
-        }
+        });
     }
 
     public static double derivative(UnaryFn f, double x) {
@@ -67,12 +59,11 @@ public final class Functional {
         checkPoint(x, caller);
         int n = x.length;
         if (mode == Mode.FORWARD) {
-            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
-            Num[] in = new Num[n];
-            for (int i = 0; i < n; i++) {
-                in[i] = Num.forwardParameter(tag, null, x[i]);
-            }
-            try {
+            return withTag("the forward pass of " + caller, tag -> {
+                Num[] in = new Num[n];
+                for (int i = 0; i < n; i++) {
+                    in[i] = Num.forwardParameter(tag, null, x[i]);
+                }
                 Num[] y = callVec(f, in, caller);
                 double[][] j = new double[y.length][n];
                 for (int r = 0; r < y.length; r++) {
@@ -82,13 +73,9 @@ public final class Functional {
                     }
                 }
                 return j;
-            } finally {
-                tag.close();
-            }
+            });
         }
-        Session s = Session.current();
-        Tape t = s.borrowTape(caller);
-        try {
+        return withTape(caller, t -> {
             Num[] in = parameters(t, x);
             int[] leaves = new int[n];
             for (int i = 0; i < n; i++) {
@@ -117,9 +104,7 @@ public final class Functional {
                 }
             }
             return j;
-        } finally {
-            s.returnTape(t);
-        }
+        });
     }
 
     /** J·v by forward mode, one pass with one tangent. */
@@ -129,13 +114,12 @@ public final class Functional {
         checkPoint(x, caller);
         checkPoint(v, caller);
         checkDirection(caller, v.length, x.length);
-        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
-        tag.newSlot("v");
-        Num[] in = new Num[x.length];
-        for (int i = 0; i < x.length; i++) {
-            in[i] = Num.forwardSeed(tag, null, x[i], new double[] {v[i]});
-        }
-        try {
+        return withTag("the forward pass of " + caller, tag -> {
+            tag.newSlot("v");
+            Num[] in = new Num[x.length];
+            for (int i = 0; i < x.length; i++) {
+                in[i] = Num.forwardSeed(tag, null, x[i], new double[] {v[i]});
+            }
             Num[] y = callVec(f, in, caller);
             double[] out = new double[y.length];
             for (int r = 0; r < y.length; r++) {
@@ -145,9 +129,7 @@ public final class Functional {
                 }
             }
             return out;
-        } finally {
-            tag.close();
-        }
+        });
     }
 
     /** uᵀ·J by reverse mode, one sweep seeded with u. */
@@ -156,9 +138,7 @@ public final class Functional {
         checkFunction(f, caller);
         checkPoint(x, caller);
         checkPoint(u, caller);
-        Session s = Session.current();
-        Tape t = s.borrowTape(caller);
-        try {
+        return withTape(caller, t -> {
             Num[] in = parameters(t, x);
             Num[] y = callVec(f, in, caller);
             if (u.length != y.length) {
@@ -182,6 +162,117 @@ public final class Functional {
                 }
             }
             return g;
+        });
+    }
+
+    // ---- optimizers over plain parameters ----------------------------------------------------------
+
+    /**
+     * Moves a parameter to a new value — the one mutation a Num allows, used by optimizers to
+     * leave parameters at the optimum. Values computed from it before keep their old values.
+     */
+    public static void assign(Num p, double value) {
+        if (p == null || !p.isParameter()) {
+            throw new IllegalArgumentException("assign: " + (p == null ? "null" : p.describe()) + " is not a parameter");
+        }
+        if (p.tape != null) {
+            p.checkUsable("assign");
+            p.tape.setParameterValue(p.idx, value);
+        } else {
+            p.checkTagThread();
+        }
+        p.v = value;
+    }
+
+    /**
+     * The value of {@code loss} and its gradient with respect to {@code params} when they take
+     * {@code values}: the parameters are moved there, the loss is evaluated (on their own tape,
+     * which is cut back afterwards, or with their forward tangents), and differentiated. The
+     * loss must compute from the parameters themselves: a value derived from them before the
+     * call (and so from their old values) is reported, not used.
+     */
+    public static ValueAndGradient evaluateAt(java.util.function.Supplier<Num> loss, Num[] params, double[] values) {
+        if (params.length != values.length) {
+            throw new IllegalArgumentException("evaluateAt: " + params.length + " parameters but " + values.length + " values");
+        }
+        Tape t = params[0].tape;
+        ForwardTag f = params[0].tag;
+        for (Num p : params) {
+            if (!p.isParameter() || p.tape != t || p.tag != f) {
+                throw new IllegalArgumentException("minimize(loss, params): " + p.describe() + " is not a parameter of "
+                        + "the same tape as " + params[0].describe() + "; give parameters made by param(...) in one mode");
+            }
+        }
+        for (int i = 0; i < params.length; i++) {
+            assign(params[i], values[i]);
+        }
+        double[] g = new double[params.length];
+        if (t == null) {
+            Num y = loss.get();
+            if (y == null) {
+                throw new IllegalArgumentException("minimize(loss, params): the loss returned null");
+            }
+            for (int i = 0; i < params.length; i++) {
+                g[i] = y.d(params[i]);
+            }
+            return new ValueAndGradient(y.v, g);
+        }
+        int mark = t.size();
+        try {
+            Num y = loss.get();
+            if (y == null) {
+                throw new IllegalArgumentException("minimize(loss, params): the loss returned null");
+            }
+            if (y.tape == t && t.isValid(y.idx, y.gen)) {
+                t.backward(y.idx);
+                int[] positions = new int[params.length];
+                for (int i = 0; i < params.length; i++) {
+                    positions[i] = params[i].idx;
+                    g[i] = t.adjoint(params[i].idx);
+                }
+                int stale = t.staleDependency(mark, positions);
+                if (stale >= 0) {
+                    throw new WengertException("minimize(loss, params): the loss uses the value at tape position #" + stale
+                            + " (" + t.op(stale) + "), computed from the parameters before minimize was called, so it "
+                            + "would keep their old values. Compute it inside the loss: () -> … from the parameters.");
+                }
+            }
+            return new ValueAndGradient(y.v, g);
+        } finally {
+            t.truncate(mark);
+        }
+    }
+
+    // ---- the scaffolding of every call: a private differentiation, closed when it returns -------
+
+    /**
+     * Runs {@code body} with a new forward-mode differentiation of its own (a tag scoped to
+     * this call, at the innermost level), closed when body returns or throws: its values are
+     * refused afterwards, so none can leak into another differentiation.
+     */
+    private static <R> R withTag(String label, Function<ForwardTag, R> body) {
+        return withTag(label, -1, body);
+    }
+
+    /** {@link #withTag(String, java.util.function.Function)} in Taylor mode of the given order. */
+    private static <R> R withTag(String label, int taylorOrder, Function<ForwardTag, R> body) {
+        ForwardTag tag = new ForwardTag(Session.current(), label, true, taylorOrder);
+        try {
+            return body.apply(tag);
+        } finally {
+            tag.close();
+        }
+    }
+
+    /**
+     * Runs {@code body} on a private tape the session lends (at the innermost level), rewound
+     * and taken back when body returns or throws: the call never grows the implicit tape.
+     */
+    private static <R> R withTape(String label, Function<Tape, R> body) {
+        Session s = Session.current();
+        Tape t = s.borrowTape(label);
+        try {
+            return body.apply(t);
         } finally {
             s.returnTape(t);
         }
@@ -272,9 +363,7 @@ public final class Functional {
         String caller = "gradientScale(f, x)";
         checkFunction(f, caller);
         checkPoint(x, caller);
-        Session s = Session.current();
-        Tape t = s.borrowTape(caller);
-        try {
+        return withTape(caller, t -> {
             Num[] in = parameters(t, x);
             Num y = call(f, in, caller);
             double[] g = new double[x.length];
@@ -285,9 +374,7 @@ public final class Functional {
                 }
             }
             return g;
-        } finally {
-            s.returnTape(t);
-        }
+        });
     }
 
     // ---- nesting: the same calls over Num, returning Num ------------------------------------------
@@ -305,17 +392,14 @@ public final class Functional {
         if (mode == Mode.REVERSE) {
             return gradient(Mode.REVERSE, v -> f.apply(v[0]), new Num[] {x}, caller)[0];
         }
-        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
-        try {
+        return withTag("the forward pass of " + caller, tag -> {
             Num in = Num.forwardParameter(tag, "x", x, ForwardTag.unit(0), null);
             Num y = f.apply(in);
             if (y == null) {
                 throw new IllegalArgumentException(caller + ": f returned null; it must return a Num");
             }
             return y.isAt(tag) ? y.tangent(0) : Num.constant(0.0);
-        } finally {
-            tag.close();
-        }
+        });
     }
 
     /** ∇f(x) as differentiable values. */
@@ -324,8 +408,7 @@ public final class Functional {
         checkPoint(x, caller);
         int n = x.length;
         if (mode == Mode.FORWARD) {
-            ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
-            try {
+            return withTag("the forward pass of " + caller, tag -> {
                 Num[] in = new Num[n];
                 for (int i = 0; i < n; i++) {
                     in[i] = Num.forwardParameter(tag, null, x[i], ForwardTag.unit(i), null);
@@ -336,13 +419,9 @@ public final class Functional {
                     g[i] = y.isAt(tag) ? y.tangent(i) : Num.constant(0.0);
                 }
                 return g;
-            } finally {
-                tag.close();
-            }
+            });
         }
-        Session s = Session.current();
-        Tape t = s.borrowTape(caller);
-        try {
+        return withTape(caller, t -> {
             Num[] in = parameters(t, x);
             Num y = call(f, in, caller);
             Num[] g = new Num[n];
@@ -363,9 +442,7 @@ public final class Functional {
                 }
             }
             return g;
-        } finally {
-            s.returnTape(t);
-        }
+        });
     }
 
     /** J(x)·v as differentiable values, one forward pass. */
@@ -375,8 +452,7 @@ public final class Functional {
         checkPoint(x, caller);
         checkPoint(v, caller);
         checkDirection(caller, v.length, x.length);
-        ForwardTag tag = new ForwardTag(Session.current(), "the forward pass of " + caller, true, -1);
-        try {
+        return withTag("the forward pass of " + caller, tag -> {
             Num[] in = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
                 if (v[i] == null) {
@@ -392,9 +468,7 @@ public final class Functional {
                 out[r] = y[r].isAt(tag) ? y[r].tangent(0) : Num.constant(0.0);
             }
             return out;
-        } finally {
-            tag.close();
-        }
+        });
     }
 
     /**
@@ -408,8 +482,7 @@ public final class Functional {
         int n = x.length;
         double[][] h = new double[n][n];
         if (outer == Mode.FORWARD) {
-            ForwardTag tag = new ForwardTag(Session.current(), "the outer forward pass of " + caller, true, -1);
-            try {
+            return withTag("the outer forward pass of " + caller, tag -> {
                 Num[] xs = new Num[n];
                 for (int i = 0; i < n; i++) {
                     xs[i] = Num.forwardParameter(tag, null, x[i]);
@@ -422,13 +495,9 @@ public final class Functional {
                     }
                 }
                 return h;
-            } finally {
-                tag.close();
-            }
+            });
         }
-        Session s = Session.current();
-        Tape t = s.borrowTape(caller);
-        try {
+        return withTape(caller, t -> {
             Num[] xs = parameters(t, x);
             Num[] g = gradient(inner, f, xs, caller);
             for (int i = 0; i < n; i++) {
@@ -440,9 +509,7 @@ public final class Functional {
                 }
             }
             return h;
-        } finally {
-            s.returnTape(t);
-        }
+        });
     }
 
     /** H(x)·v by forward over reverse: one recording, one backward sweep with one tangent. */
@@ -452,8 +519,7 @@ public final class Functional {
         checkPoint(x, caller);
         checkPoint(v, caller);
         checkDirection(caller, v.length, x.length);
-        ForwardTag tag = new ForwardTag(Session.current(), "the outer forward pass of " + caller, true, -1);
-        try {
+        return withTag("the outer forward pass of " + caller, tag -> {
             tag.newSlot("v");
             Num[] xs = new Num[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -465,9 +531,7 @@ public final class Functional {
                 out[i] = g[i].isAt(tag) ? g[i].tangent(0).value() : 0.0;
             }
             return out;
-        } finally {
-            tag.close();
-        }
+        });
     }
 
     /** f(x), f′(x), …, f⁽ᵏ⁾(x) in one pass of truncated Taylor arithmetic (a derivative tower). */
@@ -481,8 +545,7 @@ public final class Functional {
         if (k < 0) {
             throw new IllegalArgumentException(caller + ": the order " + k + " must be at least 0");
         }
-        ForwardTag tag = new ForwardTag(Session.current(), "Taylor mode of " + caller, true, k);
-        try {
+        return withTag("Taylor mode of " + caller, k, tag -> {
             Num y = f.apply(Num.taylorVariable(tag, x, k));
             if (y == null) {
                 throw new IllegalArgumentException(caller + ": f returned null; it must return a Num");
@@ -493,9 +556,7 @@ public final class Functional {
             double[] c = new double[k + 1];
             c[0] = y.value();
             return c;
-        } finally {
-            tag.close();
-        }
+        });
     }
 
     static void checkPoint(Num[] x, String caller) {

@@ -1,9 +1,6 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
 import dev.wengert.forward.Taylor;
-import dev.wengert.reverse.Tape;
-import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.NaryRule;
 import dev.wengert.rules.UnaryRule;
@@ -25,6 +22,9 @@ final class Nested {
     }
 
     static Num unary(UnaryRule r, Num a) {
+        if (!r.isHigherOrder()) {
+            throw new WengertException(UnaryRule.firstOrderOnlyMessage(r.name()));
+        }
         if (a.tc != null) {
             return taylor(a, r.series(a.tc));
         }
@@ -54,6 +54,9 @@ final class Nested {
     }
 
     static Num nary(NaryRule r, Num[] xs) {
+        if (!r.isHigherOrder()) {
+            throw new WengertException(UnaryRule.firstOrderOnlyMessage(r.name()));
+        }
         for (Num x : xs) {
             if (x.tc != null) {
                 return taylorNary(r, xs);
@@ -229,79 +232,18 @@ final class Nested {
     private static Num taylorBinary(BinaryRule r, Num a, Num b) {
         ForwardTag t = taylorTag(r.name(), a, b);
         int k = t.taylorOrder();
-        double[] x = series(a, k);
-        double[] y = series(b, k);
-        double[] c;
-        if (r == Arithmetic.ADD) {
-            c = Taylor.add(x, y);
-        } else if (r == Arithmetic.SUB) {
-            c = Taylor.sub(x, y);
-        } else if (r == Arithmetic.MUL) {
-            c = Taylor.mul(x, y);
-        } else if (r == Arithmetic.DIV) {
-            c = Taylor.div(x, y);
-        } else if (r == Arithmetic.POW) {
-            c = b.tc == null ? Taylor.pow(x, b.v) : Taylor.exp(Taylor.mul(y, Taylor.log(x)));
-            c[0] = Math.pow(a.v, b.v);
-        } else if (r == Arithmetic.ATAN2) {
-            // θ = atan2(y, x): θ′ = (x·y′ − y·x′)/(x² + y²), here with (a, b) = (y, x)
-            double[] den = Taylor.add(Taylor.mul(x, x), Taylor.mul(y, y));
-            double[] num = Taylor.sub(Taylor.mul(y, derivative(x)), Taylor.mul(x, derivative(y)));
-            c = antiderivative(Math.atan2(a.v, b.v), Taylor.div(num, den));
-        } else if (r == Arithmetic.HYPOT) {
-            c = Taylor.sqrt(Taylor.add(Taylor.mul(x, x), Taylor.mul(y, y)));
-            c[0] = Math.hypot(a.v, b.v);
-        } else if (r == Arithmetic.MAX || r == Arithmetic.MIN) {
-            boolean first = r == Arithmetic.MAX ? a.v > b.v : a.v < b.v;
-            c = a.v == b.v ? Taylor.scale(Taylor.add(x, y), 0.5) : first ? x.clone() : y.clone();
-        } else {
-            throw new WengertException("rule '" + r.name() + "' has no Taylor propagation");
-        }
+        double[] c = r.series(series(a, k), series(b, k));
         return new Num(c[0], null, -1, 0, t, null, null, null, c);
     }
 
     private static Num taylorNary(NaryRule r, Num[] xs) {
         ForwardTag t = taylorTag(r.name(), xs);
         int k = t.taylorOrder();
-        double[] c;
-        if (r == Arithmetic.SUM) {
-            c = Taylor.constant(0.0, k);
-            for (Num x : xs) {
-                c = Taylor.add(c, series(x, k));
-            }
-        } else if (r == Arithmetic.LOGSUMEXP) {
-            double m = Double.NEGATIVE_INFINITY;
-            for (Num x : xs) {
-                m = Math.max(m, x.v);
-            }
-            double[] s = Taylor.constant(0.0, k);
-            for (Num x : xs) {
-                s = Taylor.add(s, Taylor.exp(Taylor.addConstant(series(x, k), -m)));
-            }
-            c = Taylor.addConstant(Taylor.log(s), m);
-        } else {
-            throw new WengertException("rule '" + r.name() + "' is first-order only: it has no Taylor propagation, "
-                    + "so it cannot be used inside derivatives(f, x, k)");
+        double[][] x = new double[xs.length][];
+        for (int i = 0; i < xs.length; i++) {
+            x[i] = series(xs[i], k);
         }
+        double[] c = r.series(x);
         return new Num(c[0], null, -1, 0, t, null, null, null, c);
-    }
-
-    /** The series of x′(t), one order shorter, padded back to the same length. */
-    private static double[] derivative(double[] x) {
-        double[] d = new double[x.length];
-        for (int k = 0; k + 1 < x.length; k++) {
-            d[k] = (k + 1) * x[k + 1];
-        }
-        return d;
-    }
-
-    /** The series with constant term c0 whose derivative is d. */
-    private static double[] antiderivative(double c0, double[] d) {
-        double[] y = new double[d.length];
-        y[0] = c0;
-        for (int k = 1; k < y.length; k++) {
-            y[k] = d[k - 1] / k;
-        }
-        return y;
     }
 }

@@ -1,13 +1,28 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
-import dev.wengert.reverse.Tape;
-import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;
 import dev.wengert.rules.NaryRule;
+import dev.wengert.rules.Real;
 import dev.wengert.rules.Special;
 import dev.wengert.rules.UnaryRule;
+
+import java.util.Arrays;
+
+import static dev.wengert.rules.Arithmetic.ADD;
+import static dev.wengert.rules.Arithmetic.ATAN2;
+import static dev.wengert.rules.Arithmetic.DIV;
+import static dev.wengert.rules.Arithmetic.HYPOT;
+import static dev.wengert.rules.Arithmetic.LOGSUMEXP;
+import static dev.wengert.rules.Arithmetic.MAX;
+import static dev.wengert.rules.Arithmetic.MIN;
+import static dev.wengert.rules.Arithmetic.MUL;
+import static dev.wengert.rules.Arithmetic.NEG;
+import static dev.wengert.rules.Arithmetic.POW;
+import static dev.wengert.rules.Arithmetic.RECIPROCAL;
+import static dev.wengert.rules.Arithmetic.SQUARE;
+import static dev.wengert.rules.Arithmetic.SUB;
+import static dev.wengert.rules.Arithmetic.SUM;
 
 /**
  * The one number type of the DSL: an immutable real value that knows how it depends on the
@@ -36,8 +51,8 @@ import dev.wengert.rules.UnaryRule;
  * z.d(y);                            // x = 1.5
  * }</pre>
  */
-public final class Num {
-    // final for every value but a parameter, which an optimizer may move (Internals.assign)
+public final class Num implements Real<Num> {
+    // final for every value but a parameter, which an optimizer may move (Functional.assign)
     double v;
     // reverse mode: the tape, the position on it, and the tape's generation when recorded
     final Tape tape;
@@ -136,8 +151,8 @@ public final class Num {
      * program may branch on it, so a replay with a different value records again.
      */
     public double value() {
-        if (tape != null && tape.recordsProgram() && tape.isValid(idx, gen)) {
-            tape.guardRead(idx, v);
+        if (tape != null) {
+            tape.read(idx, gen, v);
         }
         return v;
     }
@@ -217,96 +232,135 @@ public final class Num {
      * replay that would take the other branch records again instead of going wrong.
      */
     private boolean guard(String cmp, Num o, boolean outcome) {
-        if (tape != null && tape.recordsProgram() && tape.isValid(idx, gen)) {
-            tape.guardCompare(idx, o.tape == tape ? o.idx : -1, o.v, cmp, outcome);
-        } else if (o.tape != null && o.tape.recordsProgram() && o.tape.isValid(o.idx, o.gen)) {
+        if (tape != null && tape.listening()) {
+            tape.compared(idx, gen, o.tape == tape ? o.idx : -1, o.v, cmp, outcome);
+        } else if (o.tape != null && o.tape.listening()) {
             String flipped = switch (cmp) {
                 case "gt" -> "lt";
                 case "lt" -> "gt";
                 case "ge" -> "le";
                 default -> "ge";
             };
-            o.tape.guardCompare(o.idx, -1, v, flipped, outcome);
+            o.tape.compared(o.idx, o.gen, -1, v, flipped, outcome);
         }
         return outcome;
     }
 
     // ---- arithmetic ---------------------------------------------------------------------------
+    // Each operation computes its value and local partials with its rule (the JIT inlines a
+    // rule constant's methods) and hands them to result(), the one place a result is made by
+    // mode. Values that need nesting or Taylor series take Nested's general path instead.
 
     /** this + b. */
     public Num plus(Num b) {
-        return fastWith(b) ? bin(Arithmetic.ADD, v + b.v, b, 1.0, 1.0) : Nested.binary(Arithmetic.ADD, this, b);
+        if (!fastWith(b)) {
+            return Nested.binary(ADD, this, b);
+        }
+        double y = ADD.value(v, b.v);
+        return result(ADD, y, ADD.partialA(v, b.v, y), b, ADD.partialB(v, b.v, y), 0.0, true);
     }
 
     /** this + c. */
     public Num plus(double c) {
-        return simple() ? unC(Arithmetic.ADD, c, v + c, 1.0) : Nested.binary(Arithmetic.ADD, this, constant(c));
+        if (!simple()) {
+            return Nested.binary(ADD, this, constant(c));
+        }
+        double y = ADD.value(v, c);
+        return result(ADD, y, ADD.partialA(v, c, y), null, 0.0, c, true);
     }
 
     /** this − b. */
     public Num minus(Num b) {
-        return fastWith(b) ? bin(Arithmetic.SUB, v - b.v, b, 1.0, -1.0) : Nested.binary(Arithmetic.SUB, this, b);
+        if (!fastWith(b)) {
+            return Nested.binary(SUB, this, b);
+        }
+        double y = SUB.value(v, b.v);
+        return result(SUB, y, SUB.partialA(v, b.v, y), b, SUB.partialB(v, b.v, y), 0.0, true);
     }
 
     /** this − c. */
     public Num minus(double c) {
-        return simple() ? unC(Arithmetic.SUB, c, v - c, 1.0) : Nested.binary(Arithmetic.SUB, this, constant(c));
+        if (!simple()) {
+            return Nested.binary(SUB, this, constant(c));
+        }
+        double y = SUB.value(v, c);
+        return result(SUB, y, SUB.partialA(v, c, y), null, 0.0, c, true);
     }
 
     /** this · b. */
     public Num times(Num b) {
-        return fastWith(b) ? bin(Arithmetic.MUL, v * b.v, b, b.v, v) : Nested.binary(Arithmetic.MUL, this, b);
+        if (!fastWith(b)) {
+            return Nested.binary(MUL, this, b);
+        }
+        double y = MUL.value(v, b.v);
+        return result(MUL, y, MUL.partialA(v, b.v, y), b, MUL.partialB(v, b.v, y), 0.0, true);
     }
 
     /** this · c. */
     public Num times(double c) {
-        return simple() ? unC(Arithmetic.MUL, c, v * c, c) : Nested.binary(Arithmetic.MUL, this, constant(c));
+        if (!simple()) {
+            return Nested.binary(MUL, this, constant(c));
+        }
+        double y = MUL.value(v, c);
+        return result(MUL, y, MUL.partialA(v, c, y), null, 0.0, c, true);
     }
 
     /** this / b. */
     public Num div(Num b) {
         if (!fastWith(b)) {
-            return Nested.binary(Arithmetic.DIV, this, b);
+            return Nested.binary(DIV, this, b);
         }
-        double y = v / b.v;
-        return bin(Arithmetic.DIV, y, b, 1.0 / b.v, -y / b.v);
+        double y = DIV.value(v, b.v);
+        return result(DIV, y, DIV.partialA(v, b.v, y), b, DIV.partialB(v, b.v, y), 0.0, true);
     }
 
     /** this / c. */
     public Num div(double c) {
-        return simple() ? unC(Arithmetic.DIV, c, v / c, 1.0 / c) : Nested.binary(Arithmetic.DIV, this, constant(c));
+        if (!simple()) {
+            return Nested.binary(DIV, this, constant(c));
+        }
+        double y = DIV.value(v, c);
+        return result(DIV, y, DIV.partialA(v, c, y), null, 0.0, c, true);
     }
 
     /** −this. */
     public Num neg() {
-        return simple() ? un(Arithmetic.NEG, -v, -1.0) : Nested.unary(Arithmetic.NEG, this);
+        if (!simple()) {
+            return Nested.unary(NEG, this);
+        }
+        double y = NEG.value(v);
+        return result(NEG, y, NEG.partial(v, y), null, 0.0, 0.0, true);
     }
 
     /** 1 / this. */
     public Num reciprocal() {
-        return apply(Arithmetic.RECIPROCAL);
+        return apply(RECIPROCAL);
     }
 
     /** this². */
     public Num square() {
-        return simple() ? un(Arithmetic.SQUARE, v * v, 2.0 * v) : Nested.unary(Arithmetic.SQUARE, this);
+        if (!simple()) {
+            return Nested.unary(SQUARE, this);
+        }
+        double y = SQUARE.value(v);
+        return result(SQUARE, y, SQUARE.partial(v, y), null, 0.0, 0.0, true);
     }
 
     /** thisᵖ for a constant exponent; integer p works for negative bases. */
     public Num pow(double e) {
         if (!simple()) {
-            return Nested.binary(Arithmetic.POW, this, constant(e));
+            return Nested.binary(POW, this, constant(e));
         }
-        double y = Math.pow(v, e);
+        double y = POW.value(v, e);
         if (isConstant()) {
-            return result("pow", y);
+            return constantResult("pow", y);
         }
-        return unC(Arithmetic.POW, e, y, Arithmetic.POW.partialA(v, e, y));
+        return result(POW, y, POW.partialA(v, e, y), null, 0.0, e, true);
     }
 
     /** thisᵇ with both base and exponent differentiable. */
     public Num pow(Num b) {
-        return apply(Arithmetic.POW, b);
+        return apply(POW, b);
     }
 
     public Num sqrt() {
@@ -338,6 +392,11 @@ public final class Num {
 
     public Num log10() {
         return apply(Elementary.LOG10);
+    }
+
+    /** log₂ x, exact at powers of two. */
+    public Num log2() {
+        return apply(Elementary.LOG2);
     }
 
     public Num sin() {
@@ -423,30 +482,41 @@ public final class Num {
 
     /** The larger of this and b; a tie splits the derivative evenly. */
     public Num max(Num b) {
-        return apply(Arithmetic.MAX, b);
+        return apply(MAX, b);
     }
 
     public Num max(double c) {
-        return apply(Arithmetic.MAX, constant(c));
+        return apply(MAX, constant(c));
     }
 
     /** The smaller of this and b; a tie splits the derivative evenly. */
     public Num min(Num b) {
-        return apply(Arithmetic.MIN, b);
+        return apply(MIN, b);
     }
 
     public Num min(double c) {
-        return apply(Arithmetic.MIN, constant(c));
+        return apply(MIN, constant(c));
     }
 
     /** atan2(this, x): the angle of the point (x, this). */
     public Num atan2(Num x) {
-        return apply(Arithmetic.ATAN2, x);
+        return apply(ATAN2, x);
     }
 
     /** √(this² + b²) without overflow. */
     public Num hypot(Num b) {
-        return apply(Arithmetic.HYPOT, b);
+        return apply(HYPOT, b);
+    }
+
+    /** this·log y, 0 where this is 0 (scipy's xlogy): the term of entropies and cross-entropies. */
+    public Num xlogy(Num y) {
+        return apply(Special.XLOGY, y);
+    }
+
+    /** A constant c: {@link #constant(double)}, as the rules' arithmetic ({@link Real}) asks for it. */
+    @Override
+    public Num newInstance(double c) {
+        return constant(c);
     }
 
     // ---- applying rules ------------------------------------------------------------------------
@@ -458,9 +528,9 @@ public final class Num {
         }
         double y = r.value(v);
         if (isConstant()) {
-            return result(r.name(), y);
+            return constantResult(r.name(), y);
         }
-        return un(r, y, r.partial(v, y));
+        return result(r, y, r.partial(v, y), null, 0.0, 0.0, true);
     }
 
     /** Applies a two-argument rule to (this, b). */
@@ -474,7 +544,7 @@ public final class Num {
         double y = r.value(v, b.v);
         double pa = isConstant() ? 0.0 : r.partialA(v, b.v, y);
         double pb = b.isConstant() ? 0.0 : r.partialB(v, b.v, y);
-        return bin(r, y, b, pa, pb);
+        return result(r, y, pa, b, pb, 0.0, true);
     }
 
     /** Σ xᵢ as one operation (the facade's {@code sum(x...)}). */
@@ -482,7 +552,7 @@ public final class Num {
         if (xs == null || xs.length == 0) {
             throw new IllegalArgumentException("sum(): give at least one argument");
         }
-        return apply(Arithmetic.SUM, xs);
+        return apply(SUM, xs);
     }
 
     /** log Σ eˣⁱ as one operation, without overflow (the facade's {@code logsumexp(x...)}). */
@@ -490,10 +560,13 @@ public final class Num {
         if (xs == null || xs.length == 0) {
             throw new IllegalArgumentException("logsumexp(): give at least one argument");
         }
-        return apply(Arithmetic.LOGSUMEXP, xs);
+        return apply(LOGSUMEXP, xs);
     }
 
-    /** Applies an n-argument rule to xs. */
+    /**
+     * Applies an n-argument rule to xs: recorded as one node with all its recorded inputs, or
+     * carried as the sum of the arguments' tangents times the partials.
+     */
     public static Num apply(NaryRule r, Num[] xs) {
         double[] vals = new double[xs.length];
         Num first = null;
@@ -524,28 +597,19 @@ public final class Num {
         if (first.tape != null) {
             Tape t = first.tape;
             int[] in = new int[xs.length];
-            int n = 0;
+            int[] slots = new int[xs.length];
             double[] pp = new double[xs.length];
+            int n = 0;
             for (int i = 0; i < xs.length; i++) {
                 if (!xs[i].isConstant()) {
                     xs[i].checkUsable(r.name());
                     in[n] = xs[i].idx;
+                    slots[n] = i;
                     pp[n++] = pd[i];
                 }
             }
             nonFinite(r.name(), y, vals, t.size(), null);
-            int[] ins = java.util.Arrays.copyOf(in, n);
-            int pos = t.pushN(r, y, ins, java.util.Arrays.copyOf(pp, n));
-            if (t.recordsProgram()) {
-                int[] slots = new int[n];
-                for (int i = 0, k = 0; i < xs.length; i++) {
-                    if (!xs[i].isConstant()) {
-                        slots[k++] = i;
-                    }
-                }
-                t.naryTemplate(vals, slots);
-            }
-            return new Num(y, t, pos);
+            return new Num(y, t, t.pushN(r, y, Arrays.copyOf(in, n), Arrays.copyOf(pp, n), vals, Arrays.copyOf(slots, n)));
         }
         first.checkTagThread();
         double[] tg = null;
@@ -579,82 +643,64 @@ public final class Num {
         if (rule instanceof BinaryRule r) {
             return r.name();
         }
+        if (rule instanceof NaryRule r) {
+            return r.name();
+        }
         return String.valueOf(rule);
     }
 
-    /** A result of this alone, with local partial pd. */
-    private Num un(UnaryRule rule, double y, double pd) {
-        if (tape != null) {
-            checkUsable(rule.name());
+    /**
+     * The one place a first-order result is made, by mode. {@code rule} (a UnaryRule or a
+     * BinaryRule) was applied to this value and to b, or (b null) to the constant c on the
+     * right or the left, or to nothing else; y is its value, pa and pb its local partials
+     * with respect to this and b. In reverse mode the result is recorded on the tape (with c,
+     * for a replay); in forward mode its tangent is pa·this′ + pb·b′; of constants it is a
+     * constant. Checks the operands are usable, and non-finite results in checking mode.
+     */
+    private Num result(Object rule, double y, double pa, Num b, double pb, double c, boolean right) {
+        Num a = this;
+        double other = b != null ? b.v : c;          // the second operand's value, for messages
+        if (b != null && b.isConstant()) {
+            c = b.v;
+            b = null;
+        } else if (b != null && isConstant()) {
+            c = v;
+            right = false;
+            a = b;
+            pa = pb;
+            b = null;
+        }
+        if (a.tape != null) {
+            a.checkRecordable(rule);
+            if (b != null) {
+                b.checkGeneration(nameOf(rule));   // b is on a's tape (fastWith): same owner thread
+            }
             if (!Double.isFinite(y)) {
-                nonFinite(rule.name(), y, new double[] {v}, tape.size(), null);
+                nonFinite(nameOf(rule), y, inputs(rule, other), a.tape.size(), null);
             }
-            return new Num(y, tape, tape.push1(rule, y, idx, pd));
+            Tape t = a.tape;
+            int pos = b != null ? t.push2(rule, y, a.idx, pa, b.idx, pb)
+                    : rule instanceof BinaryRule br ? t.push1(br, y, a.idx, pa, c, right)
+                    : t.push1(rule, y, a.idx, pa);
+            return new Num(y, t, pos);
         }
-        if (tag != null) {
-            checkTagThread();
-            if (!Double.isFinite(y)) {
-                nonFinite(rule.name(), y, new double[] {v}, -1, null);
-            }
-            return new Num(y, tag, ForwardTag.scale(tan, pd), -1);
-        }
-        return result(rule.name(), y);
-    }
-
-    /** A result of (this, c) for a binary rule with the constant c on the right, local partial pd. */
-    private Num unC(BinaryRule rule, double c, double y, double pd) {
-        if (tape != null) {
-            return withOne(rule, y, this, pd, c, true);
-        }
-        if (tag != null) {
-            checkTagThread();
-            if (!Double.isFinite(y)) {
-                nonFinite(rule.name(), y, new double[] {v, c}, -1, null);
-            }
-            return new Num(y, tag, ForwardTag.scale(tan, pd), -1);
-        }
-        return nonFinite(rule.name(), y, new double[] {v, c}, -1, new Num(y));
-    }
-
-    /** A result of (this, b), with local partials pa and pb; both on one tape or tag, or constant. */
-    private Num bin(BinaryRule rule, double y, Num b, double pa, double pb) {
-        if (tape != null || b.tape != null) {
-            if (tape != null && b.tape != null) {
-                checkUsable(rule.name());
-                b.checkGeneration(rule.name());   // b is on this tape (fastWith): same owner thread
-                if (!Double.isFinite(y)) {
-                    nonFinite(rule.name(), y, new double[] {v, b.v}, tape.size(), null);
-                }
-                return new Num(y, tape, tape.push2(rule, y, idx, pa, b.idx, pb));
-            }
-            return tape != null ? withOne(rule, y, this, pa, b.v, true) : withOne(rule, y, b, pb, v, false);
-        }
-        if (tag != null || b.tag != null) {
-            Num a = tag != null ? this : b;
+        if (a.tag != null) {
             a.checkTagThread();
             if (!Double.isFinite(y)) {
-                nonFinite(rule.name(), y, new double[] {v, b.v}, -1, null);
+                nonFinite(nameOf(rule), y, inputs(rule, other), -1, null);
             }
-            return new Num(y, a.tag, ForwardTag.combine(tan, pa, b.tan, pb), -1);
+            return new Num(y, a.tag, b != null ? ForwardTag.combine(a.tan, pa, b.tan, pb) : ForwardTag.scale(a.tan, pa), -1);
         }
-        return nonFinite(rule.name(), y, new double[] {v, b.v}, -1, new Num(y));
+        return constantResult(nameOf(rule), y);
     }
 
-    /** A reverse result with one recorded input a; the other operand is the constant c, on the right or left. */
-    private static Num withOne(BinaryRule rule, double y, Num a, double pa, double c, boolean right) {
-        a.checkUsable(rule.name());
-        if (!Double.isFinite(y)) {
-            nonFinite(rule.name(), y, new double[] {a.v, c}, a.tape.size(), null);
-        }
-        int pos = a.tape.push1(rule, y, a.idx, pa);
-        if (a.tape.recordsProgram()) {
-            a.tape.constantOperand(c, right);
-        }
-        return new Num(y, a.tape, pos);
+    /** The operands of an operation on this value, for messages: this, and the other one of a binary rule. */
+    private double[] inputs(Object rule, double other) {
+        return rule instanceof UnaryRule ? new double[] {v} : new double[] {v, other};
     }
 
     /** A constant result, checked for non-finite values when checking is on. */
-    private Num result(String op, double y) {
+    private Num constantResult(String op, double y) {
         if (!Double.isFinite(y)) {
             return nonFinite(op, y, new double[] {v}, -1, new Num(y));
         }
@@ -685,6 +731,16 @@ public final class Num {
     }
 
     // ---- checks -------------------------------------------------------------------------------
+
+    /**
+     * {@link #checkUsable(String)} for the operation {@code rule}, naming it only when a check
+     * fails (every recorded operation passes here).
+     */
+    private void checkRecordable(Object rule) {
+        if ((gen != tape.generation() && !tape.isValid(idx, gen)) || tape.session().owner() != Thread.currentThread()) {
+            checkUsable(nameOf(rule));
+        }
+    }
 
     /** Refuses values of a closed, rewound or foreign-thread tape, naming the value and the fix. */
     void checkUsable(String op) {
@@ -905,8 +961,26 @@ public final class Num {
         return constant(tan != null && s < tan.length ? tan[s] : 0.0);
     }
 
-    Tape tape() {
+    /**
+     * The tape this value was recorded on (reverse mode), or null for constants and forward-mode
+     * values; refused, with an error naming {@code op} and the fix, when that tape was rewound or
+     * discarded or belongs to another thread.
+     *
+     * <pre>{@code
+     * var x = param("x", 2.0);
+     * x.square().tape().operations();   // 2: the parameter and the square
+     * }</pre>
+     */
+    public Tape tape(String op) {
+        if (tape != null) {
+            checkUsable(op);
+        }
         return tape;
+    }
+
+    /** {@link #tape(String)} for a value used by {@code tape()} itself. */
+    public Tape tape() {
+        return tape("tape");
     }
 
     ForwardTag tag() {

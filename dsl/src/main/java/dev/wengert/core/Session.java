@@ -1,7 +1,5 @@
 package dev.wengert.core;
 
-import dev.wengert.forward.ForwardTag;
-import dev.wengert.reverse.Tape;
 
 import java.util.ArrayDeque;
 
@@ -30,7 +28,7 @@ public final class Session {
     private static final java.util.concurrent.atomic.AtomicLong LEVELS = new java.util.concurrent.atomic.AtomicLong();
 
     /** A new nesting level: every differentiation (tape, forward tag) started later gets a higher one. */
-    public static long nextLevel() {
+    static long nextLevel() {
         return LEVELS.incrementAndGet();
     }
 
@@ -67,7 +65,7 @@ public final class Session {
     }
 
     /** Throws unless the calling thread owns this session; {@code what} names the value. */
-    public void checkThread(String what) {
+    void checkThread(String what) {
         Thread t = Thread.currentThread();
         if (t != owner) {
             throw new WengertException(what + " belongs to thread '" + owner.getName()
@@ -102,7 +100,7 @@ public final class Session {
     }
 
     /** The tag of implicit forward mode. */
-    public ForwardTag forwardTag() {
+    ForwardTag forwardTag() {
         return forward;
     }
 

@@ -261,7 +261,7 @@ public final class TableView implements Displayable {
     }
 
     /** Escapes text for HTML element content and attribute values. */
-    public static String escape(String s) {
+    private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

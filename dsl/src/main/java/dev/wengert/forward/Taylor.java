@@ -1,7 +1,5 @@
 package dev.wengert.forward;
 
-import dev.wengert.rules.Elementary;
-
 /**
  * Truncated Taylor arithmetic: a value is its coefficients c₀ … c_K of x(t) = Σ cₖ tᵏ, and
  * each operation maps input coefficients to output coefficients exactly (to rounding).
@@ -262,8 +260,9 @@ public final class Taylor {
         return solve(Math.tan(x[0]), x, y -> addConstant(mul(y, y), 1.0));
     }
 
-    public static double[] tanh(double[] x) {
-        return solve(Elementary.tanh(x[0]), x, Taylor::oneMinusSquare);
+    /** tanh, given its value y0 = tanh(x₀) (the rule computes it to within 1 ulp). */
+    public static double[] tanh(double[] x, double y0) {
+        return solve(y0, x, Taylor::oneMinusSquare);
     }
 
     /** 1 − x² as a series. */
@@ -303,6 +302,35 @@ public final class Taylor {
     /** The series of a function whose derivative is known as a series (lgamma, polygamma). */
     public static double[] withDerivative(double y0, double[] x, double[] derivativeSeries) {
         return integrate(y0, x, derivativeSeries);
+    }
+
+    /** The series of x′(t), one order shorter, padded back to the same length. */
+    public static double[] derivative(double[] x) {
+        double[] d = new double[x.length];
+        for (int k = 0; k + 1 < x.length; k++) {
+            d[k] = (k + 1) * x[k + 1];
+        }
+        return d;
+    }
+
+    /** The series with constant term c0 whose derivative is d (d's last coefficient is not needed). */
+    public static double[] antiderivative(double c0, double[] d) {
+        double[] y = new double[d.length];
+        y[0] = c0;
+        for (int k = 1; k < y.length; k++) {
+            y[k] = d[k - 1] / k;
+        }
+        return y;
+    }
+
+    /** Whether a series is a constant: every coefficient after the first is zero. */
+    public static boolean isConstant(double[] x) {
+        for (int k = 1; k < x.length; k++) {
+            if (x[k] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first k+1 Taylor coefficients to derivatives: f⁽ʲ⁾ = j!·cⱼ. */

@@ -1,6 +1,7 @@
 package dev.wengert.optim;
 
 import dev.wengert.core.CustomRule;
+import dev.wengert.core.Functional;
 import dev.wengert.core.Fn;
 import dev.wengert.core.Num;
 import dev.wengert.core.WengertException;
@@ -73,7 +74,7 @@ final class ImplicitLoss {
                     throw new IllegalArgumentException(caller + ": parameter " + params[i] + " is given twice");
                 }
             }
-            x0[i] = dev.wengert.core.Internals.peek(params[i]);
+            x0[i] = params[i].value();
             names.add(params[i].name() != null ? params[i].name() : "x" + i);
         }
         // value and gradient are asked for separately by the rule; evaluate once per point
@@ -81,7 +82,7 @@ final class ImplicitLoss {
         dev.wengert.core.ValueAndGradient[] lastVg = {null};
         java.util.function.Function<double[], dev.wengert.core.ValueAndGradient> at = v -> {
             if (!java.util.Arrays.equals(v, lastX[0])) {
-                lastVg[0] = dev.wengert.core.Internals.evaluateAt(loss, params, v);
+                lastVg[0] = Functional.evaluateAt(loss, params, v);
                 lastX[0] = v.clone();
             }
             return lastVg[0];
@@ -94,7 +95,7 @@ final class ImplicitLoss {
         } finally {
             double[] end = r != null ? r.x() : x0;
             for (int i = 0; i < n; i++) {
-                dev.wengert.core.Internals.assign(params[i], end[i]);
+                Functional.assign(params[i], end[i]);
             }
         }
     }

@@ -2,7 +2,7 @@ package dev.wengert.plot;
 
 import dev.wengert.core.Mode;
 import dev.wengert.core.Num;
-import dev.wengert.reverse.Tape;
+import dev.wengert.core.Tape;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -102,8 +102,7 @@ public final class GraphPlot extends Plot<GraphPlot> {
         }
         // the value's own tape (the implicit one, or a private one while a functional call
         // runs); a value from before resetTape() or of a rewound tape is refused by name
-        dev.wengert.core.Internals.checkUsable(z, "graph");
-        Tape tape = dev.wengert.core.Internals.tapeOf(z);
+        Tape tape = z.tape("graph");
         int pos = z.position();
         String name = z.name() != null ? z.name() : "#" + pos;
         return of(tape, pos, name);

@@ -1,6 +1,6 @@
 package dev.wengert.plot;
 
-import dev.wengert.reverse.Tape;
+import dev.wengert.core.Tape;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,9 +1,7 @@
 package dev.wengert.rules;
 
-import dev.wengert.core.Num;
 import dev.wengert.forward.Taylor;
 
-import static dev.wengert.core.Num.constant;
 
 /**
  * Rules of the elementary functions: exponentials, logarithms, roots, trigonometric and
@@ -16,56 +14,455 @@ public final class Elementary {
     }
 
     static final double LN10 = Math.log(10.0);
+    static final double LN2 = Math.log(2.0);
 
-    public static final UnaryRule EXP = new UnaryRule("exp", Math::exp, (x, y) -> y,
-            (x, y) -> y, Taylor::exp);
-    public static final UnaryRule EXPM1 = new UnaryRule("expm1", Math::expm1, (x, y) -> y + 1.0,
-            (x, y) -> y.plus(1.0), Taylor::expm1);
-    public static final UnaryRule LOG = new UnaryRule("log", Math::log, (x, y) -> 1.0 / x,
-            (x, y) -> x.reciprocal(), Taylor::log);
-    public static final UnaryRule LOG1P = new UnaryRule("log1p", Math::log1p, (x, y) -> 1.0 / (1.0 + x),
-            (x, y) -> x.plus(1.0).reciprocal(), Taylor::log1p);
-    public static final UnaryRule LOG10 = new UnaryRule("log10", Math::log10, (x, y) -> 1.0 / (x * LN10),
-            (x, y) -> x.times(LN10).reciprocal(), x -> Taylor.scale(Taylor.log(x), 1.0 / LN10));
+    public static final UnaryRule EXP = new UnaryRule("exp") {
+        @Override
+        public double value(double x) {
+            return Math.exp(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return y;
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return y;
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.exp(x);
+        }
+    };
+
+    public static final UnaryRule EXPM1 = new UnaryRule("expm1") {
+        @Override
+        public double value(double x) {
+            return Math.expm1(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return y + 1.0;
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return y.plus(1.0);
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.expm1(x);
+        }
+    };
+
+    public static final UnaryRule LOG = new UnaryRule("log") {
+        @Override
+        public double value(double x) {
+            return Math.log(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / x;
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.log(x);
+        }
+    };
+
+    public static final UnaryRule LOG1P = new UnaryRule("log1p") {
+        @Override
+        public double value(double x) {
+            return Math.log1p(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / (1.0 + x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.plus(1.0).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.log1p(x);
+        }
+    };
+
+    public static final UnaryRule LOG10 = new UnaryRule("log10") {
+        @Override
+        public double value(double x) {
+            return Math.log10(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / (x * LN10);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.times(LN10).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.scale(Taylor.log(x), 1.0 / LN10);
+        }
+    };
+
+    /** log₂ x, exact at powers of two: log2(8) is 3, not 2.9999999999999996. */
+    public static final UnaryRule LOG2 = new UnaryRule("log2") {
+        @Override
+        public double value(double x) {
+            return log2(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / (x * LN2);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.times(LN2).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            double[] c = Taylor.scale(Taylor.log(x), 1.0 / LN2);
+            c[0] = log2(x[0]);
+            return c;
+        }
+    };
+
     // √ at 0: partial +∞ (IEEE 1/0)
-    public static final UnaryRule SQRT = new UnaryRule("sqrt", Math::sqrt, (x, y) -> 0.5 / y,
-            (x, y) -> y.reciprocal().times(0.5), Taylor::sqrt);
+    public static final UnaryRule SQRT = new UnaryRule("sqrt") {
+        @Override
+        public double value(double x) {
+            return Math.sqrt(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 0.5 / y;
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return y.reciprocal().times(0.5);
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.sqrt(x);
+        }
+    };
+
     // ∛ at 0: partial +∞
-    public static final UnaryRule CBRT = new UnaryRule("cbrt", Math::cbrt, (x, y) -> 1.0 / (3.0 * y * y),
-            (x, y) -> y.square().times(3.0).reciprocal(), Taylor::cbrt);
+    public static final UnaryRule CBRT = new UnaryRule("cbrt") {
+        @Override
+        public double value(double x) {
+            return Math.cbrt(x);
+        }
 
-    public static final UnaryRule SIN = new UnaryRule("sin", Math::sin, (x, y) -> Math.cos(x),
-            (x, y) -> x.cos(), x -> Taylor.sinCos(x)[0]);
-    public static final UnaryRule COS = new UnaryRule("cos", Math::cos, (x, y) -> -Math.sin(x),
-            (x, y) -> x.sin().neg(), x -> Taylor.sinCos(x)[1]);
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / (3.0 * y * y);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return y.square().times(3.0).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.cbrt(x);
+        }
+    };
+
+    public static final UnaryRule SIN = new UnaryRule("sin") {
+        @Override
+        public double value(double x) {
+            return Math.sin(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return Math.cos(x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.cos();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.sinCos(x)[0];
+        }
+    };
+
+    public static final UnaryRule COS = new UnaryRule("cos") {
+        @Override
+        public double value(double x) {
+            return Math.cos(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return -Math.sin(x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.sin().neg();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.sinCos(x)[1];
+        }
+    };
+
     // 1 + tan² reuses the output instead of computing 1/cos², which loses nothing here
-    public static final UnaryRule TAN = new UnaryRule("tan", Math::tan, (x, y) -> 1.0 + y * y,
-            (x, y) -> y.square().plus(1.0), Taylor::tan);
-    // at |x| = 1 the partials are ±∞ (IEEE)
-    public static final UnaryRule ASIN = new UnaryRule("asin", Math::asin,
-            (x, y) -> 1.0 / Math.sqrt((1.0 - x) * (1.0 + x)),
-            (x, y) -> constant(1.0).minus(x).times(x.plus(1.0)).sqrt().reciprocal(), Taylor::asin);
-    public static final UnaryRule ACOS = new UnaryRule("acos", Math::acos,
-            (x, y) -> -1.0 / Math.sqrt((1.0 - x) * (1.0 + x)),
-            (x, y) -> constant(1.0).minus(x).times(x.plus(1.0)).sqrt().reciprocal().neg(), Taylor::acos);
-    public static final UnaryRule ATAN = new UnaryRule("atan", Math::atan, (x, y) -> 1.0 / (1.0 + x * x),
-            (x, y) -> x.square().plus(1.0).reciprocal(), Taylor::atan);
+    public static final UnaryRule TAN = new UnaryRule("tan") {
+        @Override
+        public double value(double x) {
+            return Math.tan(x);
+        }
 
-    public static final UnaryRule SINH = new UnaryRule("sinh", Math::sinh, (x, y) -> Math.cosh(x),
-            (x, y) -> x.cosh(), x -> Taylor.sinhCosh(x)[0]);
-    public static final UnaryRule COSH = new UnaryRule("cosh", Math::cosh, (x, y) -> Math.sinh(x),
-            (x, y) -> x.sinh(), x -> Taylor.sinhCosh(x)[1]);
-    public static final UnaryRule TANH = new UnaryRule("tanh", Elementary::tanh, (x, y) -> (1.0 - y) * (1.0 + y),
-            (x, y) -> constant(1.0).minus(y).times(y.plus(1.0)), Taylor::tanh);
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 + y * y;
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return y.square().plus(1.0);
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.tan(x);
+        }
+    };
+
+    // at |x| = 1 the partials are ±∞ (IEEE)
+    public static final UnaryRule ASIN = new UnaryRule("asin") {
+        @Override
+        public double value(double x) {
+            return Math.asin(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / Math.sqrt((1.0 - x) * (1.0 + x));
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.newInstance(1.0).minus(x).times(x.plus(1.0)).sqrt().reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.asin(x);
+        }
+    };
+
+    public static final UnaryRule ACOS = new UnaryRule("acos") {
+        @Override
+        public double value(double x) {
+            return Math.acos(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return -1.0 / Math.sqrt((1.0 - x) * (1.0 + x));
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.newInstance(1.0).minus(x).times(x.plus(1.0)).sqrt().reciprocal().neg();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.acos(x);
+        }
+    };
+
+    public static final UnaryRule ATAN = new UnaryRule("atan") {
+        @Override
+        public double value(double x) {
+            return Math.atan(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / (1.0 + x * x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.square().plus(1.0).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.atan(x);
+        }
+    };
+
+    public static final UnaryRule SINH = new UnaryRule("sinh") {
+        @Override
+        public double value(double x) {
+            return Math.sinh(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return Math.cosh(x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.cosh();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.sinhCosh(x)[0];
+        }
+    };
+
+    public static final UnaryRule COSH = new UnaryRule("cosh") {
+        @Override
+        public double value(double x) {
+            return Math.cosh(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return Math.sinh(x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.sinh();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.sinhCosh(x)[1];
+        }
+    };
+
+    public static final UnaryRule TANH = new UnaryRule("tanh") {
+        @Override
+        public double value(double x) {
+            return Elementary.tanh(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return (1.0 - y) * (1.0 + y);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.newInstance(1.0).minus(y).times(y.plus(1.0));
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.tanh(x, tanh(x[0]));
+        }
+    };
+
     // hypot keeps 1/√(x²+1) from overflowing for |x| > 1e154
-    public static final UnaryRule ASINH = new UnaryRule("asinh", Elementary::asinh, (x, y) -> 1.0 / Math.hypot(x, 1.0),
-            (x, y) -> x.hypot(constant(1.0)).reciprocal(), x -> Taylor.asinh(x, asinh(x[0])));
-    public static final UnaryRule ACOSH = new UnaryRule("acosh", Elementary::acosh,
-            (x, y) -> 1.0 / (Math.sqrt(x - 1.0) * Math.sqrt(x + 1.0)),
-            (x, y) -> x.minus(1.0).sqrt().times(x.plus(1.0).sqrt()).reciprocal(), x -> Taylor.acosh(x, acosh(x[0])));
-    public static final UnaryRule ATANH = new UnaryRule("atanh", Elementary::atanh,
-            (x, y) -> 1.0 / ((1.0 - x) * (1.0 + x)),
-            (x, y) -> constant(1.0).minus(x).times(x.plus(1.0)).reciprocal(), x -> Taylor.atanh(x, atanh(x[0])));
+    public static final UnaryRule ASINH = new UnaryRule("asinh") {
+        @Override
+        public double value(double x) {
+            return Elementary.asinh(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / Math.hypot(x, 1.0);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.hypot(x.newInstance(1.0)).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.asinh(x, asinh(x[0]));
+        }
+    };
+
+    public static final UnaryRule ACOSH = new UnaryRule("acosh") {
+        @Override
+        public double value(double x) {
+            return Elementary.acosh(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / (Math.sqrt(x - 1.0) * Math.sqrt(x + 1.0));
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.minus(1.0).sqrt().times(x.plus(1.0).sqrt()).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.acosh(x, acosh(x[0]));
+        }
+    };
+
+    public static final UnaryRule ATANH = new UnaryRule("atanh") {
+        @Override
+        public double value(double x) {
+            return Elementary.atanh(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0 / ((1.0 - x) * (1.0 + x));
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.newInstance(1.0).minus(x).times(x.plus(1.0)).reciprocal();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.atanh(x, atanh(x[0]));
+        }
+    };
 
     /**
      * tanh(x), within 1 ulp of the correctly rounded result (java.lang.Math promises 2.5 ulps,
@@ -170,6 +567,23 @@ public final class Elementary {
     }
 
     private static final double SPLIT = 0x1p27 + 1;     // Veltkamp's splitter for 53-bit doubles
+
+    /**
+     * log₂ x (java.lang.Math has none): x = m·2ᵉ with 1 ≤ m &lt; 2, so log₂ x = e + log(m)/log 2,
+     * exact when m = 1 and within an ulp or so elsewhere; log(x)/log(2) would round powers of
+     * two off their integer. IEEE at the edges: −∞ at 0, NaN below, +∞ at +∞.
+     */
+    public static double log2(double x) {
+        if (!(x > 0) || x == Double.POSITIVE_INFINITY) {
+            return Math.log(x);                     // NaN, −∞ at ±0, +∞
+        }
+        int e = Math.getExponent(x);
+        if (e == Double.MIN_EXPONENT - 1) {         // subnormal: scale into the normal range first
+            return log2(x * 0x1p52) - 52;
+        }
+        double m = Math.scalb(x, -e);               // exact
+        return m == 1.0 ? e : e + Math.log(m) / LN2;
+    }
 
     /** asinh(x), accurate for tiny and huge |x| (java.lang.Math has none). */
     public static double asinh(double x) {

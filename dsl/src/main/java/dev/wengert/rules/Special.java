@@ -1,13 +1,10 @@
 package dev.wengert.rules;
 
-import dev.wengert.core.Num;
 import dev.wengert.forward.Taylor;
 import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
 
 import java.util.Arrays;
-
-import static dev.wengert.core.Num.constant;
 
 /**
  * Rules of the special and machine-learning functions: erf, erfc, lgamma, sigmoid, softplus,
@@ -24,36 +21,209 @@ public final class Special {
 
     // Commons Math's erf/erfc are accurate to ~1e-15 relative (continued fractions of the
     // regularized gamma function), so we use them and only add the partial.
-    public static final UnaryRule ERF = new UnaryRule("erf", Erf::erf,
-            (x, y) -> TWO_OVER_SQRT_PI * Math.exp(-x * x),
-            (x, y) -> x.square().neg().exp().times(TWO_OVER_SQRT_PI), x -> Taylor.erf(x, Erf.erf(x[0]), 1.0));
-    public static final UnaryRule ERFC = new UnaryRule("erfc", Erf::erfc,
-            (x, y) -> -TWO_OVER_SQRT_PI * Math.exp(-x * x),
-            (x, y) -> x.square().neg().exp().times(-TWO_OVER_SQRT_PI), x -> Taylor.erf(x, Erf.erfc(x[0]), -1.0));
-    public static final UnaryRule LGAMMA = new UnaryRule("lgamma", Special::lgamma,
-            (x, y) -> digamma(x),
-            (x, y) -> x.apply(polygammaRule(0)),
-            x -> Taylor.withDerivative(lgamma(x[0]), x, polygammaSeries(0, Arrays.copyOf(x, Math.max(1, x.length - 1)))));
+    public static final UnaryRule ERF = new UnaryRule("erf") {
+        @Override
+        public double value(double x) {
+            return Erf.erf(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return TWO_OVER_SQRT_PI * Math.exp(-x * x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.square().neg().exp().times(TWO_OVER_SQRT_PI);
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.erf(x, Erf.erf(x[0]), 1.0);
+        }
+    };
+
+    public static final UnaryRule ERFC = new UnaryRule("erfc") {
+        @Override
+        public double value(double x) {
+            return Erf.erfc(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return -TWO_OVER_SQRT_PI * Math.exp(-x * x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.square().neg().exp().times(-TWO_OVER_SQRT_PI);
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.erf(x, Erf.erfc(x[0]), -1.0);
+        }
+    };
+
+    public static final UnaryRule LGAMMA = new UnaryRule("lgamma") {
+        @Override
+        public double value(double x) {
+            return Special.lgamma(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return digamma(x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.apply(polygammaRule(0));
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.withDerivative(lgamma(x[0]), x, polygammaSeries(0, Arrays.copyOf(x, Math.max(1, x.length - 1))));
+        }
+    };
 
     // σ(x)·σ(−x) rather than y(1−y): 1−y cancels catastrophically for large x
-    public static final UnaryRule SIGMOID = new UnaryRule("sigmoid", Special::sigmoid,
-            (x, y) -> y * sigmoid(-x),
-            (x, y) -> y.times(x.neg().sigmoid()),
-            Special::sigmoidSeries);
-    public static final UnaryRule SOFTPLUS = new UnaryRule("softplus", Special::softplus,
-            (x, y) -> sigmoid(x),
-            (x, y) -> x.sigmoid(),
-            x -> Taylor.integrate(softplus(x[0]), x, SIGMOID.series(x)));
+    public static final UnaryRule SIGMOID = new UnaryRule("sigmoid") {
+        @Override
+        public double value(double x) {
+            return Special.sigmoid(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return y * sigmoid(-x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return y.times(x.neg().sigmoid());
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Special.sigmoidSeries(x);
+        }
+    };
+
+    public static final UnaryRule SOFTPLUS = new UnaryRule("softplus") {
+        @Override
+        public double value(double x) {
+            return Special.softplus(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return sigmoid(x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.sigmoid();
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.integrate(softplus(x[0]), x, SIGMOID.series(x));
+        }
+    };
+
     // relu'(0) = 0; NaN in, NaN out. Higher derivatives are 0 away from the kink.
-    public static final UnaryRule RELU = new UnaryRule("relu", x -> x > 0 ? x : (x <= 0 ? 0.0 : x),
-            (x, y) -> x > 0 ? 1.0 : (x <= 0 ? 0.0 : Double.NaN),
-            (x, y) -> constant(x.value() > 0 ? 1.0 : (x.value() <= 0 ? 0.0 : Double.NaN)),
-            x -> Taylor.scale(x, x[0] > 0 ? 1.0 : (x[0] <= 0 ? 0.0 : Double.NaN)));
+    public static final UnaryRule RELU = new UnaryRule("relu") {
+        @Override
+        public double value(double x) {
+            return x > 0 ? x : (x <= 0 ? 0.0 : x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return x > 0 ? 1.0 : (x <= 0 ? 0.0 : Double.NaN);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.newInstance(x.value() > 0 ? 1.0 : (x.value() <= 0 ? 0.0 : Double.NaN));
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.scale(x, x[0] > 0 ? 1.0 : (x[0] <= 0 ? 0.0 : Double.NaN));
+        }
+    };
+
     // abs'(0) = 0 (the sign function); NaN in, NaN out
-    public static final UnaryRule ABS = new UnaryRule("abs", Math::abs,
-            (x, y) -> Math.signum(x),
-            (x, y) -> constant(Math.signum(x.value())),
-            x -> Taylor.scale(x, Math.signum(x[0])));
+    public static final UnaryRule ABS = new UnaryRule("abs") {
+        @Override
+        public double value(double x) {
+            return Math.abs(x);
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return Math.signum(x);
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.newInstance(Math.signum(x.value()));
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return Taylor.scale(x, Math.signum(x[0]));
+        }
+    };
+
+    /**
+     * x·log y, with 0·log y = 0 for every y (so xlogy(0, 0) = 0), as scipy.special.xlogy and
+     * JAX define it: the entropy and cross-entropy term. Its partials are the formula's, log y
+     * and x/y (JAX's too), IEEE at y = 0.
+     */
+    public static final BinaryRule XLOGY = new BinaryRule("xlogy") {
+        @Override
+        public double value(double x, double y) {
+            return xlogy(x, y);
+        }
+
+        @Override
+        public double partialA(double x, double y, double r) {
+            return Math.log(y);
+        }
+
+        @Override
+        public double partialB(double x, double y, double r) {
+            return x / y;
+        }
+
+        @Override
+        public <T extends Real<T>> T partialA(T x, T y, T r) {
+            return y.log();
+        }
+
+        @Override
+        public <T extends Real<T>> T partialB(T x, T y, T r) {
+            return x.div(y);
+        }
+
+        @Override
+        public double[] series(double[] x, double[] y) {
+            if (Taylor.isConstant(x) && x[0] == 0) {
+                return new double[x.length];        // identically 0, whatever y does
+            }
+            double[] c = Taylor.mul(x, Taylor.log(y));
+            c[0] = xlogy(x[0], y[0]);
+            return c;
+        }
+    };
+
+    /** x·log y, 0 where x = 0 (scipy.special.xlogy). */
+    public static double xlogy(double x, double y) {
+        return x == 0 && !Double.isNaN(y) ? 0.0 : x * Math.log(y);
+    }
 
     private static final UnaryRule[] POLYGAMMA = new UnaryRule[64];
 
@@ -67,8 +237,27 @@ public final class Special {
         }
         if (POLYGAMMA[n] == null) {
             String name = n == 0 ? "digamma" : n == 1 ? "trigamma" : "polygamma" + n;
-            POLYGAMMA[n] = new UnaryRule(name, x -> polygamma(n, x), (x, y) -> polygamma(n + 1, x),
-                    (x, y) -> x.apply(polygammaRule(n + 1)), x -> polygammaSeries(n, x));
+            POLYGAMMA[n] = new UnaryRule(name) {
+                @Override
+                public double value(double x) {
+                    return polygamma(n, x);
+                }
+
+                @Override
+                public double partial(double x, double y) {
+                    return polygamma(n + 1, x);
+                }
+
+                @Override
+                public <T extends Real<T>> T partial(T x, T y) {
+                    return x.apply(polygammaRule(n + 1));
+                }
+
+                @Override
+                public double[] series(double[] x) {
+                    return polygammaSeries(n, x);
+                }
+            };
         }
         return POLYGAMMA[n];
     }

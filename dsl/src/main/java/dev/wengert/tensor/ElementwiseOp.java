@@ -1,6 +1,6 @@
 package dev.wengert.tensor;
 
-import dev.wengert.reverse.BlockOp;
+import dev.wengert.core.BlockOp;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;
@@ -139,34 +139,36 @@ final class ElementwiseOp implements BlockOp {
             Special.softplus(v, a0, v, out, pa, n);
             return;
         }
-        // The common activations call their functions directly: through the rule, every
-        // element is a call on a lambda that each rule in the program shares one call site
-        // for, which the JIT cannot inline once several rules have gone through it. Each
-        // partial is the rule's own expression, so the numbers are the same.
+        // The common activations call their rule constant itself: the JIT sees its exact
+        // class and inlines it, where through `r` every element is a call on a site that every
+        // rule in the program shares, which it cannot inline once several rules have used it.
         if (r == Elementary.TANH) {
             for (int k = 0; k < n; k++) {
-                double y = Elementary.tanh(v[a0 + k]);
+                double x = v[a0 + k];
+                double y = Elementary.TANH.value(x);
                 v[out + k] = y;
-                pa[k] = (1.0 - y) * (1.0 + y);
+                pa[k] = Elementary.TANH.partial(x, y);
             }
         } else if (r == Elementary.EXP) {
             for (int k = 0; k < n; k++) {
-                double y = Math.exp(v[a0 + k]);
+                double x = v[a0 + k];
+                double y = Elementary.EXP.value(x);
                 v[out + k] = y;
-                pa[k] = y;
+                pa[k] = Elementary.EXP.partial(x, y);
             }
         } else if (r == Elementary.LOG) {
             for (int k = 0; k < n; k++) {
                 double x = v[a0 + k];
-                v[out + k] = Math.log(x);
-                pa[k] = 1.0 / x;
+                double y = Elementary.LOG.value(x);
+                v[out + k] = y;
+                pa[k] = Elementary.LOG.partial(x, y);
             }
         } else if (r == Special.SIGMOID) {
             for (int k = 0; k < n; k++) {
                 double x = v[a0 + k];
-                double y = Special.sigmoid(x);
+                double y = Special.SIGMOID.value(x);
                 v[out + k] = y;
-                pa[k] = y * Special.sigmoid(-x);
+                pa[k] = Special.SIGMOID.partial(x, y);
             }
         } else {
             for (int k = 0; k < n; k++) {
@@ -215,8 +217,10 @@ final class ElementwiseOp implements BlockOp {
 
     /**
      * Adds every output's adjoint, times ∂out/∂x, into operand x (every output was reached).
-     * The partial is 1 for +, ±1 for − (the left operand x or the right), the other operand for
-     * ×, else the stored partials p.
+     * The partial is the rule's: 1 for + ({@code Arithmetic.ADD}), ±1 for − (the left operand x
+     * or the right), the other operand for ×, so these add, subtract or multiply by the other
+     * operand without a partials array (the same bits: 1·g is g and x + (−g) is x − g); any
+     * other rule's partials were stored by the forward pass.
      */
     private void pullbackAll(Operand x, Operand other, double[] p, boolean left, double[] v, double[] adj) {
         double[] ov = other.array(v);
@@ -249,21 +253,13 @@ final class ElementwiseOp implements BlockOp {
                 double g = adj[out + k];
                 int ka = i * a.rowStride + j * a.colStride;
                 int kb = i * b.rowStride + j * b.colStride;
-                double da;
-                double db;
-                if (r == Arithmetic.ADD) {
-                    da = 1;
-                    db = 1;
-                } else if (r == Arithmetic.SUB) {
-                    da = 1;
-                    db = -1;
-                } else if (r == Arithmetic.MUL) {
-                    da = b.get(v, kb);
-                    db = a.get(v, ka);
-                } else {
-                    da = pa == null ? 0 : pa[k];
-                    db = pb == null ? 0 : pb[k];
-                }
+                double x = a.get(v, ka);
+                double y = b.get(v, kb);
+                double z = v[out + k];
+                // + − × keep no partials: they come from the rule, from the operands' values
+                boolean arithmetic = r == Arithmetic.ADD || r == Arithmetic.SUB || r == Arithmetic.MUL;
+                double da = arithmetic ? r.partialA(x, y, z) : pa == null ? 0 : pa[k];
+                double db = arithmetic ? r.partialB(x, y, z) : pb == null ? 0 : pb[k];
                 if (a.onTape()) {
                     adj[a.start + ka] += da * g;
                     hit[a.start + ka] = true;

@@ -1,6 +1,6 @@
 package dev.wengert.tensor;
 
-import dev.wengert.reverse.BlockOp;
+import dev.wengert.core.BlockOp;
 
 /**
  * Output element i is a copy of tape position {@code source[i]} (or the constant

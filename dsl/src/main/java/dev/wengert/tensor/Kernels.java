@@ -1,7 +1,11 @@
 package dev.wengert.tensor;
 
+import dev.wengert.rules.Arithmetic;
+
 /**
- * Loops shared by the array operations.
+ * Loops shared by the array operations. Their arithmetic is the rules' own: a rule constant's
+ * methods ({@code Arithmetic.ADD.value(a, b)}) inline to the bare operation, so the kernels
+ * compute what the scalar rules compute, to the bit.
  *
  * <p>On Java 17, C2's SuperWord vectorises a loop only when all its arrays are indexed by the
  * same expression (here: the loop counter, from 0); an offset such as {@code row + j} in one of
@@ -26,17 +30,17 @@ final class Kernels {
             switch (op) {
                 case ADD -> {
                     for (int j = 0; j < n; j++) {
-                        v[o + j] = x[kx + j] + y[ky + j];
+                        v[o + j] = Arithmetic.ADD.value(x[kx + j], y[ky + j]);
                     }
                 }
                 case SUB -> {
                     for (int j = 0; j < n; j++) {
-                        v[o + j] = x[kx + j] - y[ky + j];
+                        v[o + j] = Arithmetic.SUB.value(x[kx + j], y[ky + j]);
                     }
                 }
                 default -> {
                     for (int j = 0; j < n; j++) {
-                        v[o + j] = x[kx + j] * y[ky + j];
+                        v[o + j] = Arithmetic.MUL.value(x[kx + j], y[ky + j]);
                     }
                 }
             }
@@ -45,17 +49,17 @@ final class Kernels {
             switch (op) {
                 case ADD -> {
                     for (int j = 0; j < n; j++) {
-                        v[o + j] = x[kx + j] + c;
+                        v[o + j] = Arithmetic.ADD.value(x[kx + j], c);
                     }
                 }
                 case SUB -> {
                     for (int j = 0; j < n; j++) {
-                        v[o + j] = x[kx + j] - c;
+                        v[o + j] = Arithmetic.SUB.value(x[kx + j], c);
                     }
                 }
                 default -> {
                     for (int j = 0; j < n; j++) {
-                        v[o + j] = x[kx + j] * c;
+                        v[o + j] = Arithmetic.MUL.value(x[kx + j], c);
                     }
                 }
             }
@@ -63,7 +67,8 @@ final class Kernels {
             for (int j = 0; j < n; j++) {
                 double a = x[kx + j * xs];
                 double b = y[ky + j * ys];
-                v[o + j] = op == ADD ? a + b : op == SUB ? a - b : a * b;
+                v[o + j] = op == ADD ? Arithmetic.ADD.value(a, b) : op == SUB ? Arithmetic.SUB.value(a, b)
+                        : Arithmetic.MUL.value(a, b);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.wengert.tensor;
 
-import dev.wengert.reverse.BlockOp;
+import dev.wengert.core.BlockOp;
 
 import java.util.Arrays;
 

@@ -1,6 +1,6 @@
 package dev.wengert.tensor;
 
-import dev.wengert.reverse.BlockOp;
+import dev.wengert.core.BlockOp;
 
 /** yᵢ = e^(xᵢ − m) / Σ e^(xⱼ − m), as one node; its pullback is dxᵢ = yᵢ (dyᵢ − Σⱼ dyⱼ yⱼ). */
 final class SoftmaxOp implements BlockOp {

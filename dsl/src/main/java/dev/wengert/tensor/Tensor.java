@@ -2,17 +2,19 @@ package dev.wengert.tensor;
 
 import dev.wengert.core.Mode;
 import dev.wengert.core.Session;
-import dev.wengert.core.Internals;
 import dev.wengert.core.Num;
 import dev.wengert.core.WengertException;
 import dev.wengert.display.Displayable;
-import dev.wengert.reverse.BlockOp;
-import dev.wengert.reverse.Tape;
+import dev.wengert.core.BlockOp;
+import dev.wengert.core.ArrayTape;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;
 import dev.wengert.rules.Special;
 import dev.wengert.rules.UnaryRule;
+
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -49,12 +51,12 @@ import java.util.function.Function;
 public final class Tensor implements Displayable {
     private final int[] shape;
     private final double[] constant;
-    private final Tape tape;
+    private final ArrayTape tape;
     private final int start;
     private final int gen;
     private final Num[] elems;
 
-    private Tensor(int[] shape, double[] constant, Tape tape, int start, Num[] elems) {
+    private Tensor(int[] shape, double[] constant, ArrayTape tape, int start, Num[] elems) {
         this.shape = shape;
         this.constant = constant;
         this.tape = tape;
@@ -102,12 +104,62 @@ public final class Tensor implements Displayable {
         return new Tensor(new int[] {rows.length, n}, d, null, -1, null);
     }
 
+    /**
+     * A constant 1-D tensor from a numeric tablesaw column; missing values are an error naming
+     * the row (the facade's {@code tensor(column)}).
+     */
+    public static Tensor of(NumericColumn<?> column) {
+        if (column == null) {
+            throw new IllegalArgumentException("tensor(column): the column is null");
+        }
+        double[] d = column.asDoubleArray();
+        for (int i = 0; i < d.length; i++) {
+            if (column.isMissing(i)) {
+                throw new IllegalArgumentException("tensor(column '" + column.name() + "'): row " + i
+                        + " is missing; drop missing rows first (table.dropRowsWithMissingValues())");
+            }
+        }
+        return of(d);
+    }
+
+    /** A constant matrix (rows × columns) from numeric columns of a tablesaw table (the facade's {@code tensor(table, …)}). */
+    public static Tensor of(Table table, String... columns) {
+        if (table == null) {
+            throw new IllegalArgumentException("tensor(table, columns): the table is null");
+        }
+        if (columns == null || columns.length == 0) {
+            throw new IllegalArgumentException("tensor(table, columns): name at least one column of "
+                    + table.columnNames());
+        }
+        int m = table.rowCount();
+        double[] d = new double[m * columns.length];
+        for (int j = 0; j < columns.length; j++) {
+            if (!table.columnNames().contains(columns[j])) {
+                throw new IllegalArgumentException("tensor(table, …): no column '" + columns[j] + "'; the table has "
+                        + table.columnNames());
+            }
+            if (!(table.column(columns[j]) instanceof NumericColumn<?> c)) {
+                throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is "
+                        + table.column(columns[j]).type() + ", not numeric");
+            }
+            double[] col = c.asDoubleArray();
+            for (int i = 0; i < m; i++) {
+                if (c.isMissing(i)) {
+                    throw new IllegalArgumentException("tensor(table, …): column '" + columns[j] + "' is missing at row "
+                            + i + "; drop missing rows first (table.dropRowsWithMissingValues())");
+                }
+                d[i * columns.length + j] = col[i];
+            }
+        }
+        return of(d, m, columns.length);
+    }
+
     /** A 1-D tensor from scalars: one tape node when they are on one tape. */
     public static Tensor stack(Num... xs) {
         if (xs == null || xs.length == 0) {
             throw new IllegalArgumentException("tensor(Num...): give at least one value");
         }
-        Tape t = null;
+        ArrayTape t = null;
         boolean block = true;
         for (int i = 0; i < xs.length; i++) {
             if (xs[i] == null) {
@@ -116,7 +168,7 @@ public final class Tensor implements Displayable {
             if (xs[i].isConstant()) {
                 continue;
             }
-            Tape ti = Internals.simpleTape(xs[i]);
+            ArrayTape ti = ArrayTape.of(xs[i], "tensor(Num...)");
             if (ti == null || (t != null && ti != t)) {
                 block = false;
             } else {
@@ -127,7 +179,7 @@ public final class Tensor implements Displayable {
         if (t == null && block) {
             double[] d = new double[xs.length];
             for (int i = 0; i < xs.length; i++) {
-                d[i] = Internals.peek(xs[i]);
+                d[i] = xs[i].value();
             }
             return new Tensor(s, d, null, -1, null);
         }
@@ -139,10 +191,9 @@ public final class Tensor implements Displayable {
         for (int i = 0; i < xs.length; i++) {
             if (xs[i].isConstant()) {
                 src[i] = -1;
-                konst[i] = Internals.peek(xs[i]);
+                konst[i] = xs[i].value();
             } else {
-                Internals.checkUsable(xs[i], "tensor(Num...)");
-                src[i] = Internals.position(xs[i]);
+                src[i] = xs[i].position();
             }
         }
         return record(t, s, out -> new GatherOp("stack", src, konst, out));
@@ -164,10 +215,10 @@ public final class Tensor implements Displayable {
             }
             return new Tensor(new int[] {values.length}, null, null, -1, e);
         }
-        Tape t = Session.current().tape();
+        ArrayTape t = ArrayTape.implicit();
         int first = -1;
         for (int i = 0; i < values.length; i++) {
-            int p = Internals.position(Internals.parameter(t, n + "[" + i + "]", values[i]));
+            int p = t.parameter(n + "[" + i + "]", values[i]);
             if (first < 0) {
                 first = p;
             }
@@ -176,11 +227,8 @@ public final class Tensor implements Displayable {
     }
 
     /** Reserves a block on t, records op there and returns the result. */
-    private static Tensor record(Tape t, int[] shape, Function<Integer, BlockOp> make) {
-        int out = t.size();
-        BlockOp op = make.apply(out);
-        t.block(op, count(shape));
-        t.forward(op);
+    private static Tensor record(ArrayTape t, int[] shape, Function<Integer, BlockOp> make) {
+        int out = t.record(make.apply(t.size()), count(shape));
         return new Tensor(shape, null, t, out, null);
     }
 
@@ -217,7 +265,7 @@ public final class Tensor implements Displayable {
         }
         double[] d = new double[elems.length];
         for (int i = 0; i < d.length; i++) {
-            d[i] = Internals.peek(elems[i]);
+            d[i] = elems[i].value();
         }
         return d;
     }
@@ -235,8 +283,7 @@ public final class Tensor implements Displayable {
             return elems[i];
         }
         check("get");
-        double v = tape.value(start + i);
-        return Internals.atPosition(tape, tape.push1(Arithmetic.INDEX, v, start + i, 1.0));
+        return tape.element(start + i);
     }
 
     /** Element (i, j) of a matrix. */
@@ -279,12 +326,12 @@ public final class Tensor implements Displayable {
         check("grad");
         boolean any = false;
         for (int i = 0; i < g.length; i++) {
-            Double p = tape.parameterGradient(start + i);
+            Double p = tape.tape().parameterGradient(start + i);
             if (p != null) {
                 g[i] = p;
                 any = true;
-            } else if (tape.reached(start + i)) {
-                g[i] = tape.adjoint(start + i);
+            } else if (tape.tape().reached(start + i)) {
+                g[i] = tape.tape().adjoint(start + i);
                 any = true;
             }
         }
@@ -296,10 +343,24 @@ public final class Tensor implements Displayable {
     }
 
     private void check(String op) {
-        Internals.checkUsable(tape, gen, start, "a tensor of shape " + shapeString(shape), op);
+        tape.check(gen, start, "a tensor of shape " + shapeString(shape), op);
     }
 
     // ---- elementwise -------------------------------------------------------------------------------
+
+    /**
+     * Applies a two-argument rule element by element to (this, b), with broadcasting.
+     *
+     * <pre>{@code
+     * tensor(new double[] {1, 2}).apply(Special.XLOGY, tensor(new double[] {3, 4}));   // [log 3, 2·log 4]
+     * }</pre>
+     */
+    public Tensor apply(BinaryRule r, Tensor b) {
+        if (r == null || b == null) {
+            throw new IllegalArgumentException("apply(rule, b): " + (r == null ? "the rule" : "b") + " is null");
+        }
+        return binary(r, this, b);
+    }
 
     /** Applies a one-argument rule to every element. */
     public Tensor apply(UnaryRule r) {
@@ -342,6 +403,11 @@ public final class Tensor implements Displayable {
 
     public Tensor log10() {
         return apply(Elementary.LOG10);
+    }
+
+    /** log₂ of every element, exact at powers of two. */
+    public Tensor log2() {
+        return apply(Elementary.LOG2);
     }
 
     public Tensor sqrt() {
@@ -521,6 +587,11 @@ public final class Tensor implements Displayable {
         return binary(Arithmetic.HYPOT, this, b);
     }
 
+    /** xᵢ·log yᵢ element by element, 0 where xᵢ = 0 (with broadcasting). */
+    public Tensor xlogy(Tensor y) {
+        return binary(Special.XLOGY, this, y);
+    }
+
     /** A binary rule element by element, with broadcasting; operands are Tensors, Nums or Doubles. */
     static Tensor binary(BinaryRule r, Object x, Object y) {
         Tensor tx = x instanceof Tensor t ? t : null;
@@ -530,7 +601,7 @@ public final class Tensor implements Displayable {
         int[] out = broadcastShape(r.name(), sx, sy);
         int rows = out.length == 2 ? out[0] : 1;
         int cols = out.length == 0 ? 1 : out[out.length - 1];
-        Tape t = commonTape(r.name(), x, y);
+        ArrayTape t = commonTape(r.name(), x, y);
         if (t == null && isVariable(x, y)) {
             Num[] e = new Num[rows * cols];
             for (int i = 0; i < rows; i++) {
@@ -568,7 +639,7 @@ public final class Tensor implements Displayable {
                     + " do not match: the inner dimensions " + k + " and " + kb + " differ");
         }
         int[] out = shape.length == 1 ? new int[] {n} : b.shape.length == 1 ? new int[] {m} : new int[] {m, n};
-        Tape t = commonTape("matmul", this, b);
+        ArrayTape t = commonTape("matmul", this, b);
         if (t == null && isVariable(this, b)) {
             Num[] e = new Num[m * n];
             for (int i = 0; i < m; i++) {
@@ -618,7 +689,7 @@ public final class Tensor implements Displayable {
 
     private Num reduce(ReduceOp.Kind kind, Tensor b) {
         int n = size();
-        Tape t = commonTape(kind.name().toLowerCase(), this, b == null ? this : b);
+        ArrayTape t = commonTape(kind.name().toLowerCase(), this, b == null ? this : b);
         if (t == null && isVariable(this, b == null ? this : b)) {
             Num[] e = new Num[n];
             for (int i = 0; i < n; i++) {
@@ -637,11 +708,7 @@ public final class Tensor implements Displayable {
             new ReduceOp(kind, a, ob, 0, n).forward(d);
             return Num.constant(d[0]);
         }
-        int out = t.size();
-        ReduceOp op = new ReduceOp(kind, a, ob, out, n);
-        t.block(op, 1);
-        t.forward(op);
-        return Internals.atPosition(t, out);
+        return t.at(t.record(new ReduceOp(kind, a, ob, t.size(), n), 1));
     }
 
     /** e^(xᵢ − m) / Σ e^(xⱼ − m) over all elements. */
@@ -796,10 +863,10 @@ public final class Tensor implements Displayable {
      * when there is none (all constant) or when some operand needs the element path (forward
      * mode, nested values, two tapes).
      */
-    private static Tape commonTape(String op, Object... xs) {
-        Tape t = null;
+    private static ArrayTape commonTape(String op, Object... xs) {
+        ArrayTape t = null;
         for (Object x : xs) {
-            Tape tx;
+            ArrayTape tx;
             if (x instanceof Tensor tt) {
                 if (tt.elems != null) {
                     return null;
@@ -813,11 +880,10 @@ public final class Tensor implements Displayable {
                 if (n.isConstant()) {
                     continue;
                 }
-                tx = Internals.simpleTape(n);
+                tx = ArrayTape.of(n, op);
                 if (tx == null) {
                     return null;
                 }
-                Internals.checkUsable(n, op);
             } else {
                 continue;
             }
@@ -847,7 +913,7 @@ public final class Tensor implements Displayable {
         if (t.elems != null) {
             return t.elems[k];
         }
-        return Internals.atPosition(t.tape, t.start + k);
+        return t.tape.at(t.start + k);
     }
 
     /** The element of operand x (of shape s) at (i, j) of the broadcast output. */
@@ -872,8 +938,8 @@ public final class Tensor implements Displayable {
             return new Operand(-1, new double[] {d}, 0, 0, 1);
         }
         if (x instanceof Num n) {
-            return n.isConstant() ? new Operand(-1, new double[] {Internals.peek(n)}, 0, 0, 1)
-                    : new Operand(Internals.position(n), null, 0, 0, 1);
+            return n.isConstant() ? new Operand(-1, new double[] {n.value()}, 0, 0, 1)
+                    : new Operand(n.position(), null, 0, 0, 1);
         }
         Tensor t = (Tensor) x;
         int[] st = strides(s, out);
@@ -933,7 +999,7 @@ public final class Tensor implements Displayable {
         if (allConst) {
             double[] d = new double[e.length];
             for (int i = 0; i < d.length; i++) {
-                d[i] = Internals.peek(e[i]);
+                d[i] = e[i].value();
             }
             return new Tensor(shape, d, null, -1, null);
         }

@@ -20,7 +20,7 @@ class AssignAndTruncateTest {
         var a = param("a", 1.0);
         var b = param("b", 2.0);
         int before = tape().size();
-        ValueAndGradient vg = Internals.evaluateAt(() -> a.minus(3).square().plus(b.times(a)), new Num[] {a, b},
+        ValueAndGradient vg = Functional.evaluateAt(() -> a.minus(3).square().plus(b.times(a)), new Num[] {a, b},
                 new double[] {4.0, 5.0});
         assertEquals(1 + 20, vg.value(), 0.0);
         assertArrayEquals(new double[] {2 * 1 + 5, 4}, vg.gradient(), 0.0);
@@ -49,7 +49,7 @@ class AssignAndTruncateTest {
         var a = param("a", 1.0);
         Num stale = a.times(2);                         // computed from the old value
         WengertException e = assertThrows(WengertException.class,
-                () -> Internals.evaluateAt(() -> stale.plus(a).square(), new Num[] {a}, new double[] {3.0}));
+                () -> Functional.evaluateAt(() -> stale.plus(a).square(), new Num[] {a}, new double[] {3.0}));
         assertTrue(e.getMessage().contains("before minimize") && e.getMessage().contains("#"), e.getMessage());
     }
 
@@ -57,7 +57,7 @@ class AssignAndTruncateTest {
     void forwardModeParametersToo() {
         mode(Mode.FORWARD);
         var a = param("a", 1.0);
-        ValueAndGradient vg = Internals.evaluateAt(() -> a.square().times(3), new Num[] {a}, new double[] {2.0});
+        ValueAndGradient vg = Functional.evaluateAt(() -> a.square().times(3), new Num[] {a}, new double[] {2.0});
         assertEquals(12.0, vg.value());
         assertArrayEquals(new double[] {12.0}, vg.gradient(), 0.0);
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.wengert.reverse.CompiledFn;
+import dev.wengert.compile.CompiledFn;
 
 import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;

@@ -3,7 +3,7 @@ package dev.wengert.fuzz;
 import dev.wengert.core.Mode;
 import dev.wengert.core.Num;
 import dev.wengert.core.Oracles;
-import dev.wengert.reverse.CompiledFn;
+import dev.wengert.compile.CompiledFn;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

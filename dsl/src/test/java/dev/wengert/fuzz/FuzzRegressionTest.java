@@ -1,5 +1,6 @@
 package dev.wengert.fuzz;
 
+import dev.wengert.core.Fn;
 import dev.wengert.core.Mode;
 import org.junit.jupiter.api.Test;
 
@@ -7,8 +8,9 @@ import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Programs the long fuzzing run flagged (RELIABILITY.md), kept as regression tests. None was a
- * wrong rule; each showed a limit of an oracle, and the fuzzer now tells those apart.
+ * Programs the long fuzzing run flagged (RELIABILITY.md; written out in FoundPrograms), kept as
+ * regression tests. None was a wrong rule; each showed a limit of an oracle, and the fuzzer now
+ * tells those apart.
  */
 class FuzzRegressionTest {
 
@@ -19,7 +21,7 @@ class FuzzRegressionTest {
      */
     @Test
     void reverseModeCancellationIsRoundingNotADefect() {
-        RandomProgram p = new RandomProgram(825265529706600804L, 1, 15);
+        Fn p = FoundPrograms.CANCELLATION;
         double[] x = {-2.3274741532505385};
         double f = gradient(Mode.FORWARD, p, x)[0];
         double r = gradient(Mode.REVERSE, p, x)[0];
@@ -35,7 +37,7 @@ class FuzzRegressionTest {
      */
     @Test
     void finiteDifferencesOfFastOscillationsAreInconclusive() {
-        RandomProgram p = new RandomProgram(3595615084640831618L, 3, 13);
+        Fn p = FoundPrograms.OSCILLATION;
         double[] x = {-2.097891568156241, 1.0173343203351108, 0.2566260776488225};
         double g = gradient(p, x)[2];
         assertEquals(g, gradient(Mode.FORWARD, p, x)[2], 1e-9 * Math.abs(g));
@@ -51,7 +53,7 @@ class FuzzRegressionTest {
      */
     @Test
     void forwardOverReverseHessianInheritsTheCancellation() {
-        RandomProgram p = new RandomProgram(-5625456670012386642L, 1, 11);
+        Fn p = FoundPrograms.HESSIAN_CANCELLATION;
         double[] x = {1.7768333651806465};
         double g = gradient(p, x)[0];
         assertTrue(gradientScale(p, x)[0] > 1e30 * Math.max(1, Math.abs(g)), "over 30 digits lost");
@@ -68,7 +70,7 @@ class FuzzRegressionTest {
      */
     @Test
     void finiteDifferencesOfALargeValueHaveARoundingFloor() {
-        RandomProgram p = new RandomProgram(-2428140738526612432L, 2, 9);
+        Fn p = FoundPrograms.LARGE_VALUE;
         double[] x = {0.9523350979619047, 0.021080158408079305};
         assertEquals(1.0, gradient(p, x)[1], 0.0);
         double f = p.apply(DifferentialFuzzTest.constants(x)).value();

@@ -3,10 +3,9 @@ package dev.wengert.fuzz;
 import dev.wengert.core.Fn;
 import dev.wengert.core.Num;
 import dev.wengert.core.UnaryFn;
-import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
-import dev.wengert.rules.Elementary;
-import dev.wengert.rules.Special;
+import dev.wengert.rules.RuleRows;
+import dev.wengert.rules.Rules;
 import dev.wengert.rules.UnaryRule;
 import dev.wengert.tensor.Tensor;
 
@@ -19,30 +18,21 @@ import static dev.wengert.Wengert.*;
 /**
  * A random straight-line-plus-control-flow program over {@link Num}, for differential testing:
  * registers start as the inputs; each instruction reads earlier registers (so subexpressions
- * are shared) and appends one. Instructions cover the whole rule table (domain-limited
- * functions get an argument transform that keeps them inside their domain), branches on
+ * are shared) and appends one. Instructions draw from the whole rule registry (domain-limited
+ * functions get their row's transform that keeps them inside their domain), branches on
  * values, loops whose trip count depends on values, tensor operations and a user rule.
  */
 final class RandomProgram implements Fn {
 
-    /** The rule table, with a transform into each rule's domain. */
-    record Op(UnaryRule rule, String domain) {
+    /** A one-argument rule of the registry, with the transform into its domain (RuleRows). */
+    record Op(UnaryRule rule, RuleRows.Domain domain) {
     }
 
-    static final List<Op> UNARY = List.of(
-            new Op(Elementary.EXP, "small"), new Op(Elementary.EXPM1, "small"), new Op(Elementary.LOG, "positive"),
-            new Op(Elementary.LOG1P, "positive"), new Op(Elementary.LOG10, "positive"), new Op(Elementary.SQRT, "positive"),
-            new Op(Elementary.CBRT, "positive"), new Op(Elementary.SIN, "any"), new Op(Elementary.COS, "any"),
-            new Op(Elementary.TAN, "unit"), new Op(Elementary.ASIN, "unit"), new Op(Elementary.ACOS, "unit"),
-            new Op(Elementary.ATAN, "any"), new Op(Elementary.SINH, "small"), new Op(Elementary.COSH, "small"),
-            new Op(Elementary.TANH, "any"), new Op(Elementary.ASINH, "any"), new Op(Elementary.ACOSH, "aboveOne"),
-            new Op(Elementary.ATANH, "unit"), new Op(Special.ABS, "any"), new Op(Special.SIGMOID, "any"),
-            new Op(Special.SOFTPLUS, "any"), new Op(Special.RELU, "any"), new Op(Special.ERF, "any"),
-            new Op(Special.ERFC, "any"), new Op(Special.LGAMMA, "positive"), new Op(Arithmetic.SQUARE, "small"),
-            new Op(Arithmetic.RECIPROCAL, "positive"), new Op(Arithmetic.NEG, "any"));
+    /** Every one-argument rule of the registry (Rules), each with its row's domain. */
+    static final List<Op> UNARY = Rules.unary().stream().map(r -> new Op(r, RuleRows.of(r).domain())).toList();
 
-    static final List<BinaryRule> BINARY = List.of(Arithmetic.ADD, Arithmetic.SUB, Arithmetic.MUL, Arithmetic.DIV,
-            Arithmetic.POW, Arithmetic.ATAN2, Arithmetic.HYPOT, Arithmetic.MAX, Arithmetic.MIN);
+    /** Every two-argument rule of the registry. */
+    static final List<BinaryRule> BINARY = Rules.binary();
 
     /** A user rule (first-order only): softsign x/(1+|x|), derivative 1/(1+|x|)². */
     static final UnaryFn SOFTSIGN = rule("softsign", x -> x / (1 + Math.abs(x)), x -> 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x))));
@@ -68,15 +58,14 @@ final class RandomProgram implements Fn {
             if (kind < 40) {
                 Op op = UNARY.get(rnd.nextInt(UNARY.size()));
                 int a = rnd.nextInt(regs);
-                body.add(r -> into(op.domain, r.get(a)).apply(op.rule));
+                body.add(r -> op.domain.into(r.get(a)).apply(op.rule));
                 text.add("r" + regs + " = " + op.rule.name() + "(" + op.domain + "(r" + a + "))");
             } else if (kind < 70) {
                 BinaryRule b = BINARY.get(rnd.nextInt(BINARY.size()));
+                RuleRows.Binary row = RuleRows.of(b);
                 int a = rnd.nextInt(regs);
                 int c = rnd.nextInt(regs);
-                boolean safe = b == Arithmetic.DIV || b == Arithmetic.POW;
-                body.add(r -> safe ? into("positive", r.get(a)).apply(b, b == Arithmetic.POW ? into("small", r.get(c))
-                        : into("positive", r.get(c))) : r.get(a).apply(b, r.get(c)));
+                body.add(r -> row.a().into(r.get(a)).apply(b, row.b().into(r.get(c))));
                 text.add("r" + regs + " = " + b.name() + "(r" + a + ", r" + c + ")");
             } else if (kind < 76) {
                 int[] src = pick(rnd, regs, 2 + rnd.nextInt(3));
@@ -94,7 +83,7 @@ final class RandomProgram implements Fn {
                 int c = rnd.nextInt(regs);
                 Op t = UNARY.get(rnd.nextInt(UNARY.size()));
                 BinaryRule e = BINARY.get(rnd.nextInt(3));
-                body.add(r -> r.get(a).gt(r.get(c)) ? into(t.domain, r.get(a)).apply(t.rule)
+                body.add(r -> r.get(a).gt(r.get(c)) ? t.domain.into(r.get(a)).apply(t.rule)
                         : r.get(a).apply(e, r.get(c)));
                 text.add("r" + regs + " = r" + a + " > r" + c + " ? " + t.rule.name() + "(r" + a + ") : " + e.name()
                         + "(r" + a + ", r" + c + ")");
@@ -102,7 +91,7 @@ final class RandomProgram implements Fn {
                 int a = rnd.nextInt(regs);
                 double limit = 1 + 3 * rnd.nextDouble();
                 body.add(r -> {
-                    Num y = into("unit", r.get(a));
+                    Num y = RuleRows.Domain.UNIT.into(r.get(a));
                     int steps = 0;
                     while (y.lt(limit) && steps < 6) {       // trip count depends on the value
                         y = y.times(1.3).plus(y.square().times(0.1)).plus(0.2);
@@ -123,7 +112,7 @@ final class RandomProgram implements Fn {
                 body.add(r -> {
                     Num[] xs = new Num[src.length];
                     for (int i = 0; i < xs.length; i++) {
-                        xs[i] = into(op.domain, r.get(src[i]));
+                        xs[i] = op.domain.into(r.get(src[i]));
                     }
                     Tensor t = tensor(xs).apply(op.rule);
                     return switch (red) {
@@ -150,17 +139,6 @@ final class RandomProgram implements Fn {
             s[i] = rnd.nextInt(regs);
         }
         return s;
-    }
-
-    /** Maps a value into a rule's domain, smoothly. */
-    static Num into(String domain, Num x) {
-        return switch (domain) {
-            case "positive" -> x.square().plus(0.5);
-            case "unit" -> x.tanh().times(0.9);
-            case "aboveOne" -> x.square().plus(1.5);
-            case "small" -> x.tanh().times(3);
-            default -> x;
-        };
     }
 
     @Override

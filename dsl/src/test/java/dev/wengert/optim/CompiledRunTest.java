@@ -119,7 +119,7 @@ class CompiledRunTest {
         var c = param("c", 0.0);
         OptimizationResult plain = lbfgs().minimize(() -> square(c.minus(3)), c);
         double cEnd = c.value();
-        dev.wengert.core.Internals.assign(c, 0.0);
+        dev.wengert.core.Functional.assign(c, 0.0);
         OptimizationResult plainCompiled = lbfgs().compiled().minimize(() -> square(c.minus(3)), c);
         assertSameRun(plain, plainCompiled, "a plain parameter");
         assertEquals(cEnd, c.value(), 0.0);

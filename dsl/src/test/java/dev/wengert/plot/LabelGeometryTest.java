@@ -79,6 +79,24 @@ class LabelGeometryTest {
         }
         acc.backward();
         Svg.assertTextReadable(graph(acc).svg(), "graph of a 6-term loss");
+        resetTape();
+        Num a = param("a", 1.5);
+        Svg.assertTextReadable(graph(a.times(a).times(a).plus(a.times(a))).svg(), "parallel edges of a·a·a + a·a");
+        resetTape();
+        Num s = param("s", 0.3);
+        Num t = s;
+        for (int i = 0; i < 200; i++) {
+            t = t.times(s).plus(sin(t));
+        }
+        Svg.assertTextReadable(graph(t).svg(), "a graph of 601 operations, summarised");
+        resetTape();
+        Num[] ps = new Num[40];
+        Num sum = constant(0);
+        for (int i = 0; i < ps.length; i++) {
+            ps[i] = param("p" + i, i * 0.25);
+            sum = sum.plus(ps[i].times(ps[i]));
+        }
+        Svg.assertTextReadable(graph(sum).svg(), "a layer of 40 parameters");
     }
 
     @Test

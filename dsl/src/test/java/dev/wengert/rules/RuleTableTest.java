@@ -19,13 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The rule table: every elementary function, checked in forward and reverse mode at several
- * points against Commons Math's {@link DerivativeStructure} (where it has the function) and
- * against Ridders-extrapolated central differences.
+ * The rule table: every rule of the registry ({@link Rules}), with its row of {@link RuleRows},
+ * checked in forward and reverse mode at several points against Commons Math's
+ * {@link DerivativeStructure} (where it has the function) and against Ridders-extrapolated
+ * central differences; n-ary rules at several argument lists.
  */
 class RuleTableTest {
 
-    /** One row: our function, the oracle (null where Commons Math has none), the points. */
+    /** One check: our function, the oracle (null where Commons Math has none), the plain function, the points. */
     record Row(String name, UnaryOperator<Num> ours, Function<DerivativeStructure, DerivativeStructure> oracle,
                DoubleUnaryOperator plain, double... points) {
     }
@@ -34,39 +35,42 @@ class RuleTableTest {
         return new DerivativeStructure(1, 1, 0, x);
     }
 
-    static final List<Row> TABLE = List.of(
-            new Row("exp", Num::exp, DerivativeStructure::exp, Math::exp, -3, -0.5, 0, 0.7, 10),
-            new Row("expm1", Num::expm1, DerivativeStructure::expm1, Math::expm1, -2, -1e-8, 0, 1e-6, 3),
-            new Row("log", Num::log, DerivativeStructure::log, Math::log, 1e-3, 0.5, 1, 2.5, 1e4),
-            new Row("log1p", Num::log1p, DerivativeStructure::log1p, Math::log1p, -0.9, -1e-7, 0, 0.3, 50),
-            new Row("log10", Num::log10, DerivativeStructure::log10, Math::log10, 0.01, 1, 7, 1e5),
-            new Row("sqrt", Num::sqrt, DerivativeStructure::sqrt, Math::sqrt, 1e-4, 0.25, 2, 1e6),
-            new Row("cbrt", Num::cbrt, DerivativeStructure::cbrt, Math::cbrt, -8, -0.1, 0.2, 27),
-            new Row("sin", Num::sin, DerivativeStructure::sin, Math::sin, -4, -1, 0, 0.5, 3),
-            new Row("cos", Num::cos, DerivativeStructure::cos, Math::cos, -4, -1, 0.3, 1.5, 3),
-            new Row("tan", Num::tan, DerivativeStructure::tan, Math::tan, -1.4, -0.3, 0, 0.8, 1.2),
-            new Row("asin", Num::asin, DerivativeStructure::asin, Math::asin, -0.99, -0.5, 0, 0.3, 0.9),
-            new Row("acos", Num::acos, DerivativeStructure::acos, Math::acos, -0.99, -0.5, 0, 0.3, 0.9),
-            new Row("atan", Num::atan, DerivativeStructure::atan, Math::atan, -20, -1, 0, 0.4, 3),
-            new Row("sinh", Num::sinh, DerivativeStructure::sinh, Math::sinh, -5, -0.2, 0, 1, 4),
-            new Row("cosh", Num::cosh, DerivativeStructure::cosh, Math::cosh, -5, -0.2, 0.1, 1, 4),
-            new Row("tanh", Num::tanh, DerivativeStructure::tanh, Elementary::tanh, -5, -0.2, 0, 1, 4),
-            new Row("asinh", Num::asinh, DerivativeStructure::asinh, Elementary::asinh, -30, -0.5, 0, 1e-5, 2, 1e5),
-            new Row("acosh", Num::acosh, DerivativeStructure::acosh, Elementary::acosh, 1.01, 1.5, 3, 100),
-            new Row("atanh", Num::atanh, DerivativeStructure::atanh, Elementary::atanh, -0.99, -0.3, 0, 0.5, 0.95),
-            new Row("abs", Num::abs, DerivativeStructure::abs, Math::abs, -3, -1e-3, 2, 40),
-            new Row("square", Num::square, d -> d.multiply(d), x -> x * x, -3, 0, 0.5, 7),
-            new Row("reciprocal", Num::reciprocal, DerivativeStructure::reciprocal, x -> 1 / x, -3, -0.2, 0.5, 7),
-            new Row("neg", Num::neg, DerivativeStructure::negate, x -> -x, -3, 0, 2),
-            new Row("pow 3", x -> x.pow(3), d -> d.pow(3), x -> x * x * x, -2, -0.5, 0, 1.5),
-            new Row("pow -2", x -> x.pow(-2), d -> d.pow(-2), x -> Math.pow(x, -2), -2, -0.5, 0.7, 3),
-            new Row("pow 2.5", x -> x.pow(2.5), d -> d.pow(2.5), x -> Math.pow(x, 2.5), 0.1, 1, 4),
-            new Row("sigmoid", Num::sigmoid, d -> d.negate().exp().add(1).reciprocal(), Special::sigmoid, -30, -2, 0, 1, 15),
-            new Row("softplus", Num::softplus, d -> d.exp().log1p(), Special::softplus, -30, -2, 0, 1, 15),
-            new Row("relu", Num::relu, null, x -> Math.max(x, 0), -2, -0.1, 0.1, 3),
-            new Row("erf", Num::erf, null, x -> org.apache.commons.math3.special.Erf.erf(x), -3, -0.5, 0, 0.2, 1, 2.5),
-            new Row("erfc", Num::erfc, null, x -> org.apache.commons.math3.special.Erf.erfc(x), -3, -0.5, 0, 0.2, 1, 2.5),
-            new Row("lgamma", Num::lgamma, null, Special::lgamma, -2.5, -0.3, 0.1, 1, 1.5, 7.25, 40));
+    /**
+     * Every one-argument rule of the registry, through the Num method users call (x.sin()), with
+     * its row of oracles; and a constant exponent, which Num.pow(double) records as the binary
+     * rule with one constant operand.
+     */
+    static final List<Row> TABLE = table();
+
+    private static List<Row> table() {
+        List<Row> t = new ArrayList<>();
+        for (UnaryRule r : Rules.unary()) {
+            RuleRows.Unary u = RuleRows.of(r);
+            t.add(new Row(r.name(), numMethod(r.name()), u.oracle(), u.plain(), u.points()));
+        }
+        t.add(new Row("pow 3", x -> x.pow(3), d -> d.pow(3), x -> x * x * x, -2, -0.5, 0, 1.5));
+        t.add(new Row("pow -2", x -> x.pow(-2), d -> d.pow(-2), x -> Math.pow(x, -2), -2, -0.5, 0.7, 3));
+        t.add(new Row("pow 2.5", x -> x.pow(2.5), d -> d.pow(2.5), x -> Math.pow(x, 2.5), 0.1, 1, 4));
+        return t;
+    }
+
+    /** The Num method of a one-argument rule: x.sin() for sin. */
+    static UnaryOperator<Num> numMethod(String name) {
+        try {
+            java.lang.reflect.Method m = Num.class.getMethod(name);
+            return x -> {
+                try {
+                    return (Num) m.invoke(x);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("Num has no method " + name + "() for the rule '" + name + "'", e);
+        }
+    }
 
     @TestFactory
     List<DynamicTest> everyRuleInBothModesAgainstOracles() {
@@ -144,18 +148,11 @@ class RuleTableTest {
     List<DynamicTest> binaryRulesAgainstDerivativeStructure() {
         record B(String name, Fn ours, java.util.function.BinaryOperator<DerivativeStructure> oracle, double[][] points) {
         }
-        double[][] pts = {{0.7, 1.3}, {2.0, -0.5}, {3.0, 4.0}, {0.25, 0.125}};
-        double[][] pos = {{0.7, 1.3}, {2.0, -0.5}, {3.0, 4.0}, {0.25, 0.125}, {1.5, 2.0}};
-        List<B> table = List.of(
-                new B("add", v -> v[0].plus(v[1]), DerivativeStructure::add, pts),
-                new B("sub", v -> v[0].minus(v[1]), DerivativeStructure::subtract, pts),
-                new B("mul", v -> v[0].times(v[1]), DerivativeStructure::multiply, pts),
-                new B("div", v -> v[0].div(v[1]), DerivativeStructure::divide, pts),
-                new B("pow", v -> v[0].pow(v[1]), DerivativeStructure::pow, pos),
-                new B("atan2", v -> atan2(v[0], v[1]), (a, b) -> DerivativeStructure.atan2(a, b), pts),
-                new B("hypot", v -> hypot(v[0], v[1]), (a, b) -> DerivativeStructure.hypot(a, b), pts),
-                new B("max", v -> max(v[0], v[1]), (a, b) -> a.getValue() >= b.getValue() ? a : b, pts),
-                new B("min", v -> min(v[0], v[1]), (a, b) -> a.getValue() <= b.getValue() ? a : b, pts));
+        List<B> table = new ArrayList<>();
+        for (BinaryRule r : Rules.binary()) {
+            RuleRows.Binary row = RuleRows.of(r);
+            table.add(new B(r.name(), v -> v[0].apply(r, v[1]), row.oracle(), row.points()));
+        }
         List<DynamicTest> tests = new ArrayList<>();
         for (B b : table) {
             for (double[] p : b.points) {
@@ -174,5 +171,44 @@ class RuleTableTest {
             }
         }
         return tests;
+    }
+
+    /** Rules of any number of arguments, against DerivativeStructure with one free parameter per argument. */
+    @TestFactory
+    List<DynamicTest> naryRulesAgainstDerivativeStructure() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (NaryRule r : Rules.nary()) {
+            RuleRows.Nary row = RuleRows.of(r);
+            for (double[] p : row.points()) {
+                tests.add(DynamicTest.dynamicTest(r.name() + " at " + java.util.Arrays.toString(p), () -> {
+                    Fn f = v -> Num.apply(r, v);
+                    double[] fwd = gradient(Mode.FORWARD, f, p);
+                    double[] rev = gradient(Mode.REVERSE, f, p);
+                    DerivativeStructure[] d = new DerivativeStructure[p.length];
+                    for (int i = 0; i < p.length; i++) {
+                        d[i] = new DerivativeStructure(p.length, 1, i, p[i]);
+                    }
+                    DerivativeStructure y = row.oracle().apply(d);
+                    assertEquals(y.getValue(), f.apply(constants(p)).value(), 1e-14 * Math.max(1, Math.abs(y.getValue())));
+                    for (int i = 0; i < p.length; i++) {
+                        int[] order = new int[p.length];
+                        order[i] = 1;
+                        double want = y.getPartialDerivative(order);
+                        assertEquals(fwd[i], rev[i], 0.0, r.name() + " forward = reverse");
+                        assertTrue(Oracles.relErr(rev[i], want) <= 1e-13 || Math.abs(rev[i] - want) < 1e-15,
+                                r.name() + " ∂/∂x" + i + ": ours " + rev[i] + " vs " + want);
+                    }
+                }));
+            }
+        }
+        return tests;
+    }
+
+    private static Num[] constants(double[] p) {
+        Num[] c = new Num[p.length];
+        for (int i = 0; i < p.length; i++) {
+            c[i] = constant(p[i]);
+        }
+        return c;
     }
 }

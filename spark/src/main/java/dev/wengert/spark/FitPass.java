@@ -5,7 +5,7 @@ import dev.wengert.core.Mode;
 import dev.wengert.core.Num;
 import dev.wengert.Wengert;
 import dev.wengert.fit.FitException;
-import dev.wengert.reverse.CompiledFn;
+import dev.wengert.compile.CompiledFn;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;

@@ -3,7 +3,7 @@ package dev.wengert.spark;
 import dev.wengert.core.Fn;
 import dev.wengert.core.Num;
 import dev.wengert.Wengert;
-import dev.wengert.reverse.CompiledFn;
+import dev.wengert.compile.CompiledFn;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;

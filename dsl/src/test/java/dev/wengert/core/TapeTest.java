@@ -1,8 +1,5 @@
-package dev.wengert.reverse;
+package dev.wengert.core;
 
-import dev.wengert.core.Fn;
-import dev.wengert.core.Num;
-import dev.wengert.core.Session;
 import dev.wengert.rules.Arithmetic;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package dev.wengert.reverse;
+package dev.wengert.core;
 
-import dev.wengert.core.Session;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
 import org.junit.jupiter.api.Test;
@@ -170,39 +169,21 @@ class BlockTapeTest {
         assertEquals("…", t.op(1));
         assertArrayEquals(new int[0], t.inputs(1));
         // record past the cut; the orphaned members must not be replayed or swept as a block
-        t.startProgram();
         Scale s2 = scale(t, x, 1, 3);                 // #4..#6
         int y = t.push1(Elementary.SIN, Math.sin(6.0), s2.out + 2, Math.cos(6.0));
         assertEquals(3, t.operations());
-        assertTrue(t.replay(new int[] {x}, new double[] {3.0}));
-        assertEquals(1, s.forwards, "the cut block is not replayed");
-        assertEquals(2, s2.forwards);
-        assertEquals(Math.sin(9.0), t.value(y), 0.0);
+        TapeStorage st = new TapeStorage(t);
+        for (int i = 1; i <= 3; i++) {
+            assertNull(st.blockStartingAt(i), "kept member #" + i + " is no block a replay would run");
+        }
+        assertSame(s2, st.blockStartingAt(4));
+        assertEquals(6, st.blockEnd(4));
         t.backward(y);
         assertEquals(0, s.pullbacks);
-        assertEquals(3 * Math.cos(9.0), t.adjoint(x), 0.0);
+        assertEquals(1, s2.pullbacks);
+        assertEquals(3 * Math.cos(6.0), t.adjoint(x), 0.0);
         t.truncate(1);
         assertEquals(1, t.size());
         assertEquals(1, t.operations());
-    }
-
-    @Test
-    void replayRunsEachBlockOnceInOrder() {
-        Tape t = tape();
-        t.startProgram();
-        int x = t.leaf(1.0, "x");
-        Scale a = scale(t, x, 1, 4);                  // a_k = (k+1)·x
-        Scale b = scale(t, a.out, 4, 8);              // b_k = (k+1)·a_{k mod 4}
-        Scale c = scale(t, b.out + 7, 1, 1);          // a block of one: c = b_7
-        int y = t.push1(Elementary.SIN, Math.sin(t.value(c.out)), c.out, Math.cos(t.value(c.out)));
-        assertTrue(t.replay(new int[] {x}, new double[] {0.25}));
-        assertEquals(2, a.forwards);
-        assertEquals(2, b.forwards);
-        assertEquals(2, c.forwards);
-        assertEquals(8 * 4 * 0.25, t.value(c.out), 0.0);
-        t.backward(y);
-        assertEquals(32 * Math.cos(8.0), t.adjoint(x), 0.0);
-        double[] abs = t.absoluteAdjoints(y);
-        assertEquals(32 * Math.abs(Math.cos(8.0)), abs[x], 0.0);
     }
 }

@@ -1,9 +1,8 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
 import dev.wengert.core.Fn;
-import dev.wengert.core.Internals;
 import dev.wengert.core.Num;
-import dev.wengert.core.Session;
+import dev.wengert.core.Tape;
 import dev.wengert.core.ValueAndGradient;
 
 import java.util.Arrays;
@@ -31,6 +30,7 @@ import java.util.Arrays;
 public final class CompiledFn {
     private final Fn f;
     private final int n;
+    private Program program;
     private Tape tape;
     private int[] leaves;
     private int output;
@@ -51,13 +51,13 @@ public final class CompiledFn {
     }
 
     private void record(double[] x) {
-        tape = new Tape(Session.current(), "the compiled tape of compile(f, x0)", false, Long.MAX_VALUE);
-        tape.startProgram();
+        program = new Program("the compiled tape of compile(f, x0)");
+        tape = program.tape();
         Num[] in = new Num[n];
         leaves = new int[n];
         for (int i = 0; i < n; i++) {
-            in[i] = Internals.parameter(tape, null, x[i]);
-            leaves[i] = Internals.position(in[i]);
+            in[i] = program.parameter(x[i]);
+            leaves[i] = in[i].position();
         }
         Num y;
         try {
@@ -69,8 +69,8 @@ public final class CompiledFn {
         if (y == null) {
             throw new IllegalArgumentException("compile(f, x0): f returned null; it must return a Num");
         }
-        output = Internals.tapeOf(y) == tape ? Internals.position(y) : -1;
-        constantValue = Internals.peek(y);
+        output = program.positionOf(y);
+        constantValue = output >= 0 ? tape.value(output) : y.value();
         recordings++;
     }
 
@@ -84,10 +84,10 @@ public final class CompiledFn {
     /** Replays (or records again) at x. */
     private void prepare(double[] x) {
         checkInputs(x);
-        if (!tape.replayable() || !tape.replay(leaves, x)) {
+        if (!program.replayable() || !program.replay(leaves, x)) {
             record(x);
         } else if (output >= 0) {
-            tape.considerLoops(output);
+            program.considerLoops(output);
         }
     }
 
@@ -129,11 +129,11 @@ public final class CompiledFn {
                     + "; allocate new double[" + n + "] once and reuse it");
         }
         checkInputs(x);
-        if (output >= 0 && tape.replayable() && tape.replaysWithSweep(output)) {
+        if (output >= 0 && program.replayable() && program.replaysWithSweep(output)) {
             // the loop that ends at the output runs forward and backward in one pass
-            if (tape.replayAndSweep(leaves, x, output)) {
-                tape.considerLoops(output);
-                tape.adjoints(leaves, gradient);
+            if (program.replayAndSweep(leaves, x, output)) {
+                program.considerLoops(output);
+                program.adjoints(leaves, gradient);
                 return tape.value(output);
             }
             record(x);                                // a guard failed: the branch changed
@@ -144,8 +144,8 @@ public final class CompiledFn {
             Arrays.fill(gradient, 0, n, 0.0);
             return constantValue;
         }
-        tape.backward(output);
-        tape.adjoints(leaves, gradient);
+        program.sweep(output);
+        program.adjoints(leaves, gradient);
         return tape.value(output);
     }
 
@@ -181,20 +181,20 @@ public final class CompiledFn {
      * }</pre>
      */
     public synchronized int generatedOperations() {
-        return tape.loopOperations();
+        return program.loopOperations();
     }
 
     /** How many control-flow guards the current recording checks. */
     public synchronized int guards() {
-        return tape.guards();
+        return program.guards();
     }
 
     @Override
     public synchronized String toString() {
         return "compiled function of " + n + " input" + (n == 1 ? "" : "s") + ": " + tape.size() + " operations, "
-                + tape.guards() + " guard" + (tape.guards() == 1 ? "" : "s") + ", recorded " + recordings + " time"
-                + (recordings == 1 ? "" : "s") + (tape.replayable() ? "" : " (not replayable: it nests another "
-                + "differentiation, so every call records)")
-                + (tape.loopsSummary() == null ? "" : "; " + tape.loopsSummary());
+                + program.guards() + " guard" + (program.guards() == 1 ? "" : "s") + ", recorded " + recordings
+                + " time" + (recordings == 1 ? "" : "s") + (program.replayable() ? "" : " (not replayable: it nests "
+                + "another differentiation, so every call records)")
+                + (program.loopsSummary() == null ? "" : "; " + program.loopsSummary());
     }
 }

@@ -1,4 +1,4 @@
-package dev.wengert.reverse;
+package dev.wengert.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,9 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
-import dev.wengert.reverse.Tape.Program;
+
+import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Source;
 import dev.wengert.rules.UnaryRule;
 
 import javax.tools.DiagnosticCollector;
@@ -21,6 +23,7 @@ import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,7 +122,7 @@ final class LoopCode {
             }
         };
         JavaFileObject unit = new SimpleJavaFileObject(
-                URI.create("string:///dev/wengert/reverse/" + CLASS + ".java"), JavaFileObject.Kind.SOURCE) {
+                URI.create("string:///dev/wengert/compile/" + CLASS + ".java"), JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {
                 return source;
@@ -140,7 +143,7 @@ final class LoopCode {
 
     private String source() {
         StringBuilder s = new StringBuilder();
-        s.append("package dev.wengert.reverse;\n")
+        s.append("package dev.wengert.compile;\n")
                 .append("import java.util.function.DoubleBinaryOperator;\n")
                 .append("import java.util.function.DoubleUnaryOperator;\n")
                 .append("final class ").append(CLASS).append(" {\n")
@@ -203,19 +206,76 @@ final class LoopCode {
         }
     }
 
+    // ---- the arithmetic, from the rules' Source ------------------------------------------------
+
+    /** The formulas of an arithmetic opcode: its rule's {@link Source}. */
+    private static Source source(byte c) {
+        return switch (c) {
+            case Program.ADD, Program.ADD_K -> Arithmetic.ADD.source();
+            case Program.SUB, Program.SUB_K, Program.K_SUB -> Arithmetic.SUB.source();
+            case Program.MUL, Program.MUL_K -> Arithmetic.MUL.source();
+            case Program.DIV, Program.DIV_K, Program.K_DIV -> Arithmetic.DIV.source();
+            case Program.SQUARE -> Arithmetic.SQUARE.source();
+            case Program.NEG -> Arithmetic.NEG.source();
+            case Program.RECIPROCAL -> Arithmetic.RECIPROCAL.source();
+            default -> null;
+        };
+    }
+
+    /**
+     * The name in the formulas ({@code a} or {@code b}) of each operand an arithmetic opcode
+     * records: a constant on the right ({@code _K}) takes {@code b}, one on the left
+     * ({@code K_}) takes {@code a}.
+     */
+    private static char[] operandNames(byte c) {
+        return switch (c) {
+            case Program.ADD, Program.SUB, Program.MUL, Program.DIV -> new char[] {'a', 'b'};
+            case Program.K_SUB, Program.K_DIV -> new char[] {'b'};
+            default -> new char[] {'a'};
+        };
+    }
+
+    /** The formula of the partial with respect to recorded operand a. */
+    private static String partialFormula(byte c, int a) {
+        Source f = source(c);
+        return operandNames(c)[a] == 'a' ? f.partialA() : f.partialB();
+    }
+
+    /** Whether an arithmetic opcode's partials are computed (not constants fixed when recording). */
+    private static boolean computedPartials(byte c) {
+        return source(c) != null && !LoopFinder.constantPartials(c);
+    }
+
     /** The operands whose values a slot's partials depend on. */
     private static int[] partialOperands(byte c) {
-        return switch (c) {
-            case Program.MUL -> new int[] {0, 1};
-            case Program.DIV -> new int[] {1};
-            case Program.K_DIV, Program.SQUARE -> new int[] {0};
-            default -> new int[0];
-        };
+        if (!computedPartials(c)) {
+            return new int[0];
+        }
+        char[] names = operandNames(c);
+        int[] read = new int[names.length];
+        int n = 0;
+        for (int x = 0; x < names.length; x++) {
+            for (int a = 0; a < names.length; a++) {
+                if (Source.reads(partialFormula(c, a), names[x])) {
+                    read[n++] = x;
+                    break;
+                }
+            }
+        }
+        return Arrays.copyOf(read, n);
     }
 
     /** Whether a slot's partials depend on its own value (y = a / b, 1 / a). */
     private static boolean partialNeedsValue(byte c) {
-        return c == Program.DIV || c == Program.K_DIV || c == Program.RECIPROCAL;
+        if (!computedPartials(c)) {
+            return false;
+        }
+        for (int a = 0; a < operandNames(c).length; a++) {
+            if (Source.reads(partialFormula(c, a), 'y')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void needOperand(int j, int a) {
@@ -354,25 +414,22 @@ final class LoopCode {
         return "v[" + l.ref[j][a] + (s == 0 ? "" : " + k * " + s) + "]";
     }
 
-    /** The value of an arithmetic slot from its operands: the expressions of Tape.replay. */
+    /**
+     * The value of an arithmetic slot from the expression of its recorded operand(s) (a, and b
+     * when both are recorded): its rule's formula, with the slot's constant in the other place.
+     */
     private String value(int j, String a, String b) {
+        byte c = l.code[j];
+        Source f = source(c);
+        if (f == null) {
+            throw new IllegalStateException("no inline value for opcode " + c);
+        }
+        char[] names = operandNames(c);
         String k = constant(j);
-        return switch (l.code[j]) {
-            case Program.ADD -> a + " + " + b;
-            case Program.ADD_K -> a + " + " + k;
-            case Program.SUB -> a + " - " + b;
-            case Program.SUB_K -> a + " - " + k;
-            case Program.K_SUB -> k + " - " + a;
-            case Program.MUL -> a + " * " + b;
-            case Program.MUL_K -> a + " * " + k;
-            case Program.DIV -> a + " / " + b;
-            case Program.DIV_K -> a + " / " + k;
-            case Program.K_DIV -> k + " / " + a;
-            case Program.SQUARE -> a + " * " + a;
-            case Program.NEG -> "-" + a;
-            case Program.RECIPROCAL -> "1.0 / " + a;
-            default -> throw new IllegalStateException("no inline value for opcode " + l.code[j]);
-        };
+        if (names.length == 2) {
+            return Source.substitute(f.value(), a, b, null);
+        }
+        return names[0] == 'a' ? Source.substitute(f.value(), a, k, null) : Source.substitute(f.value(), k, a, null);
     }
 
     /**
@@ -782,22 +839,24 @@ final class LoopCode {
         return l.kind[j][a] == Loop.INTERNAL ? "u" + l.ref[j][a] : "o" + j + "_" + a;
     }
 
-    /** Operand a's partial of slot j: the expressions of Tape.replay (constants as recorded). */
+    /**
+     * Operand a's partial of slot j: constants as recorded, else its rule's formula over the
+     * operands' and the slot's values in the backward method.
+     */
     private String partialExpr(int j, int a) {
         byte c = l.code[j];
         if (l.fixedPartials(j)) {
             return literal(l.partial[j][a]);
         }
-        return switch (c) {
-            case Program.MUL -> backwardOperand(j, 1 - a);
-            case Program.DIV -> a == 0 ? "1.0 / " + backwardOperand(j, 1) : "-u" + j + " / " + backwardOperand(j, 1);
-            case Program.K_DIV -> "-u" + j + " / " + backwardOperand(j, 0);
-            case Program.SQUARE -> "2.0 * " + backwardOperand(j, 0);
-            case Program.RECIPROCAL -> "-u" + j + " * u" + j;
+        if (!computedPartials(c)) {
             // a rule call's partial, stored going forward; or a constant one that differs
             // between iterations, stored when recording
-            default -> "pt[q + " + (l.argOffset[j] + a) + "]";
-        };
+            return "pt[q + " + (l.argOffset[j] + a) + "]";
+        }
+        char[] names = operandNames(c);
+        String x = names[0] == 'a' ? backwardOperand(j, 0) : names.length == 2 ? backwardOperand(j, 1) : constant(j);
+        String y = names.length == 2 ? backwardOperand(j, 1) : names[0] == 'b' ? backwardOperand(j, 0) : constant(j);
+        return Source.substitute(partialFormula(c, a), x, y, "u" + j);
     }
 
     /**

@@ -1,6 +1,6 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
-import dev.wengert.reverse.Tape.Program;
+
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
 import java.lang.invoke.MethodHandle;
 

@@ -1,4 +1,4 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
 /**
  * Whether a generated loop that ends at the output can run forward and backward in one pass

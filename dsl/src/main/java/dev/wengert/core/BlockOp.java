@@ -1,4 +1,4 @@
-package dev.wengert.reverse;
+package dev.wengert.core;
 
 /**
  * An operation on whole arrays recorded as one tape node (tensor arithmetic, matrix products,

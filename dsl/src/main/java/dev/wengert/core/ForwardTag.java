@@ -1,6 +1,5 @@
-package dev.wengert.forward;
+package dev.wengert.core;
 
-import dev.wengert.core.Session;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.List;
  * parameter. Values of two different tags never mix silently (that would be perturbation
  * confusion); the implicit forward mode of a session has one tag, each functional call its own.
  */
-public final class ForwardTag {
+final class ForwardTag {
     private final Session session;
     private final String label;
     private final List<String> names = new ArrayList<>();
@@ -37,7 +36,7 @@ public final class ForwardTag {
         this.level = Session.nextLevel();
     }
 
-    /** The nesting level (see {@link dev.wengert.reverse.Tape#level()}). */
+    /** The nesting level (see {@link dev.wengert.core.Tape#level()}). */
     public long level() {
         return level;
     }

@@ -1,18 +1,13 @@
-package dev.wengert.reverse;
+package dev.wengert.core;
 
-import dev.wengert.core.Num;
-import dev.wengert.core.Session;
 import dev.wengert.display.Displayable;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.NaryRule;
 import dev.wengert.rules.UnaryRule;
 
-import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -124,34 +119,21 @@ public final class Tape implements Displayable {
 
     private long warnAt;
     private boolean warned;
+    // whether the implicit tape warned that it nears the maximum heap (once per tape)
+    private boolean heapWarned;
     // next() takes its slow path (grow, warn) once size reaches this: the capacity, or the
     // warning size when that comes first. One comparison per recorded operation.
     private int limit;
 
-    // Replay information, kept only while recording a program for compile(): for a binary rule
-    // with one constant operand, the constant and its side; for n-ary rules, the argument
-    // template; the guards; and whether anything was recorded that cannot be replayed.
-    private Program program;
     private boolean blocks;
     private int members;
 
-    // A compiled tape's loops, once turned into generated code (LoopFinder, LoopCode): replays
-    // and sweeps from the output run them instead of interpreting their nodes. Built when the
-    // tape has been replayed often enough to pay for the compiler (see codegenAfter()).
-    private Loop[] loops;
-    /**
-     * The output the loops were generated for, and the node from which it is a chain of
-     * one-operand operations with constant partials (itself if none): a loop ending there may
-     * run in one pass ({@link #replayAndSweep}).
-     */
-    private int loopsRoot = -1;
-    private int loopsEnd = -1;
-    private boolean loopsTried;
-    private String loopsNote;
-    private long replayedNodes;
-    // the leaves a replay sets, when they are consecutive positions (copied in one step)
-    private int[] replayLeaves;
-    private boolean replayLeavesRun;
+    // The listener of a recording that will be replayed (dev.wengert.compile), or null: it is
+    // told what the tape does not keep (constant operands, guards), so a plain tape pays
+    // nothing for compiled ones.
+    private ProgramListener listener;
+    // what array operations use to record here (made on first use)
+    private ArrayTape arrays;
 
     /**
      * @param session  the session (and so the thread) that owns this tape
@@ -159,7 +141,7 @@ public final class Tape implements Displayable {
      * @param implicit whether this is a session's implicit tape (it warns when very large)
      * @param warnAt   node count at which an implicit tape warns once
      */
-    public Tape(Session session, String label, boolean implicit, long warnAt) {
+    Tape(Session session, String label, boolean implicit, long warnAt) {
         this.session = session;
         this.label = label;
         this.implicit = implicit;
@@ -171,7 +153,7 @@ public final class Tape implements Displayable {
     // ---- recording -------------------------------------------------------------------------
 
     /** Records a parameter (a leaf). Returns its position. */
-    public int leaf(double v, String name) {
+    int leaf(double v, String name) {
         int i = next(PARAM, v);
         start[i + 1] = nargs;
         // functional calls make thousands of unnamed parameters: keep the map for real names
@@ -188,7 +170,7 @@ public final class Tape implements Displayable {
     }
 
     /** Records a one-input operation; {@code rule} is its UnaryRule, BinaryRule (one constant operand) or name. */
-    public int push1(Object rule, double v, int a, double pa) {
+    int push1(Object rule, double v, int a, double pa) {
         int i = next(rule, v);
         ensureArgs(1);
         args[nargs] = a;
@@ -198,7 +180,7 @@ public final class Tape implements Displayable {
     }
 
     /** Records a two-input operation. */
-    public int push2(Object rule, double v, int a, double pa, int b, double pb) {
+    int push2(Object rule, double v, int a, double pa, int b, double pb) {
         int i = next(rule, v);
         ensureArgs(2);
         args[nargs] = a;
@@ -210,8 +192,11 @@ public final class Tape implements Displayable {
     }
 
     /** Records an operation with any number of inputs. */
-    public int pushN(Object rule, double v, int[] in, double[] p) {
+    int pushN(Object rule, double v, int[] in, double[] p) {
         int i = next(rule, v);
+        if (listener != null && rule instanceof String) {
+            listener.unreplayable(i);              // a nested node: its partials have no rule here
+        }
         ensureArgs(in.length);
         System.arraycopy(in, 0, args, nargs, in.length);
         System.arraycopy(p, 0, partials, nargs, in.length);
@@ -224,7 +209,7 @@ public final class Tape implements Displayable {
      * Records an operation whose partials are differentiable values (they depend on an outer
      * differentiation). Their current values are stored too, for first-order sweeps.
      */
-    public int pushNested(String opName, double v, int[] in, Num[] p) {
+    int pushNested(String opName, double v, int[] in, Num[] p) {
         double[] pv = new double[p.length];
         for (int k = 0; k < p.length; k++) {
             pv[k] = p[k].value();
@@ -238,7 +223,7 @@ public final class Tape implements Displayable {
      * Records an array operation: reserves {@code n} consecutive positions for its output and
      * returns the first; {@link #forward} then computes them.
      */
-    public int block(BlockOp blockOp, int n) {
+    int block(BlockOp blockOp, int n) {
         if (n < 1) {
             throw new IllegalArgumentException(blockOp.name() + ": an array operation needs at least one output");
         }
@@ -280,12 +265,46 @@ public final class Tape implements Displayable {
     /** The node arrays (and a program's) grown to hold at least {@code need} positions. */
     private void growNodes(long need) {
         int cap = grow(value.length, need);
-        value = Arrays.copyOf(value, cap);
-        op = Arrays.copyOf(op, cap);
-        start = Arrays.copyOf(start, cap + 1);
-        if (program != null) {
-            program.grow(cap);
+        // all three or none: a tape whose arrays disagree on their length would be corrupt
+        double[] v;
+        Object[] o;
+        int[] s;
+        try {
+            v = Arrays.copyOf(value, cap);
+            o = Arrays.copyOf(op, cap);
+            s = Arrays.copyOf(start, cap + 1);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(cap);
         }
+        value = v;
+        op = o;
+        start = s;
+    }
+
+    /**
+     * The error of a tape that could not grow: it names the tape, what it holds and the way out.
+     * The tape is intact (nothing was half-grown), so the session goes on after resetTape().
+     */
+    private WengertException outOfMemory(long slots) {
+        long max = Runtime.getRuntime().maxMemory();
+        return new WengertException(label + " ran out of memory growing to " + String.format("%,d", slots)
+                + " positions: it holds " + String.format("%,d", operations()) + " operations (about "
+                + String.format("%,d", bytes() >> 20) + " MB) of a " + String.format("%,d", max >> 20)
+                + " MB maximum heap. " + (implicit ? "Call resetTape() to discard it (values made before are then "
+                + "refused), compute gradients with gradient(f, x), which does not grow this tape, or"
+                : "Record less per call (split the function), or") + " give the JVM more heap (-Xmx8g; in Jupyter: "
+                + "kernel-config/install --jvm-option -Xmx8g).");
+    }
+
+    /**
+     * Whether the implicit tape, grown to {@code cap} positions, would hold more than a quarter
+     * of the maximum heap: growing copies its arrays, so it then needs about half the heap for a
+     * moment, and the next growth may not fit. The count-based warning ({@code tapeWarning(n)})
+     * may come too late when the heap is small.
+     */
+    private boolean nearHeapLimit(long cap) {
+        long tapeBytes = cap * (8 + 4 + 4) + (long) args.length * (4 + 8);
+        return tapeBytes > Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** The array operation recorded at position i (the last of its block), or null. */
@@ -294,16 +313,13 @@ public final class Tape implements Displayable {
     }
 
     /** Runs a block operation's forward computation (after {@link #block} reserved its output). */
-    public void forward(BlockOp blockOp) {
+    void forward(BlockOp blockOp) {
         blockOp.forward(value);
     }
 
     private int next(Object opOrName, double v) {
         if (size >= limit) {
             reserve();
-        }
-        if (program != null && opOrName instanceof String s && s != PARAM && s != MEMBER) {
-            program.replayable = false;            // a nested node: its partials have no rule here
         }
         value[size] = v;
         // A rewound tape keeps its ops, and code re-recorded on it (gradient(f, x) called in a
@@ -318,6 +334,15 @@ public final class Tape implements Displayable {
     /** next()'s slow path: room for one more node, and the large-tape warning when it is due. */
     private void reserve() {
         if (size == value.length) {
+            if (implicit && !heapWarned && nearHeapLimit(grow(value.length, size + 1L))) {
+                heapWarned = true;
+                System.err.printf("wengert: the implicit tape now holds %,d operations (about %,d MB), and growing it "
+                        + "would take over a quarter of the %,d MB maximum heap. Every operation on parameters is "
+                        + "recorded until you call resetTape(); call it when you no longer need earlier values, "
+                        + "compute gradients with gradient(f, x), which does not grow this tape, or give the JVM more "
+                        + "heap (-Xmx8g; in Jupyter: kernel-config/install --jvm-option -Xmx8g).%n",
+                        operations(), bytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+            }
             growNodes(size + 1L);
         }
         if (implicit && !warned && size >= warnAt) {
@@ -337,8 +362,16 @@ public final class Tape implements Displayable {
     private void ensureArgs(int k) {
         if (nargs + k > args.length) {
             int cap = grow(args.length, (long) nargs + k);
-            args = Arrays.copyOf(args, cap);
-            partials = Arrays.copyOf(partials, cap);
+            int[] a;
+            double[] p;
+            try {
+                a = Arrays.copyOf(args, cap);
+                p = Arrays.copyOf(partials, cap);
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(size);
+            }
+            args = a;
+            partials = p;
         }
     }
 
@@ -353,507 +386,118 @@ public final class Tape implements Displayable {
         return (int) Math.min(Math.max(c, need), MAX_ARRAY - 1);
     }
 
-    // ---- programs (compiled tapes) -------------------------------------------------------------
+    // ---- recordings that will be replayed ---------------------------------------------------------
 
-    /** Starts recording replay information (constants, templates, guards) for compile(). */
-    public void startProgram() {
-        program = new Program(value.length);
+    /** Attaches the listener of a recording that will be replayed ({@link TapeStorage#programTape}). */
+    void listen(ProgramListener l) {
+        this.listener = l;
     }
 
-    /** Whether replay information is being recorded. */
-    public boolean recordsProgram() {
-        return program != null;
+    /** Whether a listener follows this recording (then comparisons and reads are reported to it). */
+    boolean listening() {
+        return listener != null;
     }
 
-    /** For the node just recorded by push1 with a BinaryRule: its constant operand and side. */
-    public void constantOperand(double c, boolean right) {
-        if (program != null) {
-            program.konst[size - 1] = c;
-            program.right[size - 1] = right;
-        }
-    }
-
-    /** For the node just recorded by pushN with an NaryRule: all argument values and which are on the tape. */
-    public void naryTemplate(double[] values, int[] tapeSlots) {
-        if (program != null) {
-            program.template.put(size - 1, new double[][] {values.clone(), toDoubles(tapeSlots)});
-        }
-    }
-
-    private static double[] toDoubles(int[] a) {
-        double[] d = new double[a.length];
-        for (int k = 0; k < a.length; k++) {
-            d[k] = a[k];
-        }
-        return d;
-    }
-
-    /** Records a comparison the program made on recorded values (b &lt; 0: against the constant c). */
-    public void guardCompare(int a, int b, double c, String cmp, boolean outcome) {
-        if (program != null) {
-            byte k = switch (cmp) {
-                case "gt" -> Guard.GT;
-                case "lt" -> Guard.LT;
-                case "ge" -> Guard.GE;
-                default -> Guard.LE;
-            };
-            program.guards.add(new Guard(a, b, c, k, outcome));
-        }
-    }
-
-    /** Records that the program read a recorded value directly (Num.value()). */
-    public void guardRead(int a, double v) {
-        if (program != null) {
-            program.guards.add(new Guard(a, -1, v, Guard.READ, true));
-        }
-    }
-
-    /** Whether the recorded program can be replayed (no nested nodes were recorded). */
-    public boolean replayable() {
-        return program != null && program.replayable;
-    }
-
-    /** How many guards the recorded program has. */
-    public int guards() {
-        return program == null ? 0 : program.guards.size();
-    }
-
-    /**
-     * Replays the recorded program for new leaf values: every node's value and partials are
-     * recomputed in place, without allocating per operation. Returns false when a guard fails
-     * (a branch would go the other way): the caller must record again.
-     */
-    public boolean replay(int[] leaves, double[] x) {
-        return replay(leaves, x, null);
-    }
-
-    /** The replay, running loop {@code fuse} (if not null) with its backward ({@link #replayAndSweep}). */
-    private boolean replay(int[] leaves, double[] x, Loop fuse) {
-        if (program.code == null || program.codeSize != size) {
-            compileProgram();
-        }
-        if (leaves != replayLeaves) {
-            replayLeaves = leaves;
-            replayLeavesRun = consecutive(leaves);
-        }
-        if (replayLeavesRun) {
-            System.arraycopy(x, 0, value, leaves[0], leaves.length);
-        } else {
-            for (int k = 0; k < leaves.length; k++) {
-                value[leaves[k]] = x[k];
-            }
-        }
-        final double[] val = value;
-        final double[] part = partials;
-        final int[] in = args;
-        final int[] st = start;
-        final byte[] code = program.code;
-        final double[] konst = program.konst;
-        int nary = 0;
-        int loop = 0;
-        // Partials that are constants (add, sub, neg, and mul or div by a constant) were
-        // stored when recording and stay valid: only the value is recomputed.
-        for (int i = program.firstOp; i < size; i++) {
-            int s = st[i];
-            switch (code[i]) {
-                case Program.NONE -> { }
-                case Program.ADD -> val[i] = val[in[s]] + val[in[s + 1]];
-                case Program.ADD_K -> val[i] = val[in[s]] + konst[i];
-                case Program.SUB -> val[i] = val[in[s]] - val[in[s + 1]];
-                case Program.SUB_K -> val[i] = val[in[s]] - konst[i];
-                case Program.K_SUB -> val[i] = konst[i] - val[in[s]];
-                case Program.MUL -> {
-                    double a = val[in[s]];
-                    double b = val[in[s + 1]];
-                    val[i] = a * b;
-                    part[s] = b;
-                    part[s + 1] = a;
-                }
-                case Program.MUL_K -> val[i] = val[in[s]] * konst[i];
-                case Program.DIV -> {
-                    double b = val[in[s + 1]];
-                    double y = val[in[s]] / b;
-                    val[i] = y;
-                    part[s] = 1.0 / b;
-                    part[s + 1] = -y / b;
-                }
-                case Program.DIV_K -> val[i] = val[in[s]] / konst[i];
-                case Program.K_DIV -> {
-                    double b = val[in[s]];
-                    double y = konst[i] / b;
-                    val[i] = y;
-                    part[s] = -y / b;
-                }
-                case Program.SQUARE -> {
-                    double a = val[in[s]];
-                    val[i] = a * a;
-                    part[s] = 2.0 * a;
-                }
-                case Program.NEG -> val[i] = -val[in[s]];
-                case Program.RECIPROCAL -> {
-                    double y = 1.0 / val[in[s]];
-                    val[i] = y;
-                    part[s] = -y * y;
-                }
-                case Program.UNARY -> {
-                    UnaryRule r = (UnaryRule) op[i];
-                    double a = val[in[s]];
-                    double y = r.value(a);
-                    val[i] = y;
-                    part[s] = r.partial(a, y);
-                }
-                case Program.BINARY -> {
-                    BinaryRule r = (BinaryRule) op[i];
-                    double a = val[in[s]];
-                    double b = val[in[s + 1]];
-                    double y = r.value(a, b);
-                    val[i] = y;
-                    part[s] = r.partialA(a, b, y);
-                    part[s + 1] = r.partialB(a, b, y);
-                }
-                case Program.BINARY_K -> {
-                    BinaryRule r = (BinaryRule) op[i];
-                    double a = val[in[s]];
-                    double y = r.value(a, konst[i]);
-                    val[i] = y;
-                    part[s] = r.partialA(a, konst[i], y);
-                }
-                case Program.K_BINARY -> {
-                    BinaryRule r = (BinaryRule) op[i];
-                    double b = val[in[s]];
-                    double y = r.value(konst[i], b);
-                    val[i] = y;
-                    part[s] = r.partialB(konst[i], b, y);
-                }
-                case Program.NARY -> {
-                    NaryRule r = (NaryRule) op[i];
-                    double[] vals = program.naryValues[nary];
-                    int[] slots = program.narySlots[nary++];
-                    for (int k = 0; k < slots.length; k++) {
-                        vals[slots[k]] = val[in[s + k]];
-                    }
-                    double y = r.value(vals);
-                    val[i] = y;
-                    double[] p = r.partials(vals, y);
-                    for (int k = 0; k < slots.length; k++) {
-                        part[s + k] = p[slots[k]];
-                    }
-                }
-                case Program.BLOCK -> {
-                    Block b = (Block) op[i];
-                    b.op.forward(val);
-                    i = b.last;                    // the members in between have nothing to replay
-                }
-                case Program.LOOP -> {
-                    Loop l = loops[loop++];
-                    if (l == fuse) {
-                        run(l.fused, l, val, adjoint, part);
-                    } else {
-                        runForward(l, val, part);
-                    }
-                    i = l.last();
-                }
-                default -> throw new IllegalStateException("replay: node #" + i + " (" + opName(i)
-                        + ") has no rule to replay");
-            }
-        }
-        // indexed, not for-each: an iterator per replay would be the replay's only allocation
-        List<Guard> guards = program.guards;
-        for (int k = 0, n = guards.size(); k < n; k++) {
-            if (!guards.get(k).holds(val)) {
-                return false;
-            }
-        }
-        sweptRoot = -1;
-        return true;
-    }
-
-    /**
-     * Turns the recorded program into one opcode per node, so that replay dispatches with a
-     * switch instead of type tests, and the common arithmetic runs inline instead of through
-     * the rules' lambdas. The special cases compute exactly what Num's methods computed when
-     * recording (same expressions, same order), so replay and recording agree to the bit.
-     */
-    private void compileProgram() {
-        Program pr = program;
-        byte[] code = new byte[size];
-        List<double[]> naryValues = new ArrayList<>();
-        List<int[]> narySlots = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            Object o = op[i];
-            int arity = start[i + 1] - start[i];
-            boolean right = pr.right[i];
-            byte c;
-            if (arity == 0) {
-                // a block's entry at its first position runs it; a leaf, member or its last position: nothing
-                c = o instanceof Block b && b.first == i ? Program.BLOCK : Program.NONE;
-            } else if (o == Arithmetic.ADD) {
-                c = arity == 2 ? Program.ADD : Program.ADD_K;
-            } else if (o == Arithmetic.SUB) {
-                c = arity == 2 ? Program.SUB : right ? Program.SUB_K : Program.K_SUB;
-            } else if (o == Arithmetic.MUL) {
-                c = arity == 2 ? Program.MUL : Program.MUL_K;
-            } else if (o == Arithmetic.DIV) {
-                c = arity == 2 ? Program.DIV : right ? Program.DIV_K : Program.K_DIV;
-            } else if (o == Arithmetic.SQUARE) {
-                c = Program.SQUARE;
-            } else if (o == Arithmetic.NEG) {
-                c = Program.NEG;
-            } else if (o == Arithmetic.RECIPROCAL) {
-                c = Program.RECIPROCAL;
-            } else if (o instanceof UnaryRule) {
-                c = Program.UNARY;
-            } else if (o instanceof BinaryRule) {
-                c = arity == 2 ? Program.BINARY : right ? Program.BINARY_K : Program.K_BINARY;
-            } else if (o instanceof NaryRule) {
-                c = Program.NARY;
-                double[][] t = pr.template.get(i);
-                naryValues.add(t[0]);
-                narySlots.add(toInts(t[1]));
-            } else {
-                c = Program.UNKNOWN;
-            }
-            code[i] = c;
-        }
-        pr.naryValues = naryValues.toArray(new double[0][]);
-        pr.narySlots = narySlots.toArray(new int[0][]);
-        pr.code = code;
-        pr.codeSize = size;
-        int first = 0;
-        while (first < size && code[first] == Program.NONE) {
-            first++;
-        }
-        pr.firstOp = first;
-        loops = null;                              // built for the old code, if any
-        loopsTried = false;
-    }
-
-    private static boolean consecutive(int[] leaves) {
-        for (int k = 1; k < leaves.length; k++) {
-            if (leaves[k] != leaves[0] + k) {
-                return false;
-            }
-        }
-        return leaves.length > 0;
-    }
-
-    // ---- generated loops -----------------------------------------------------------------------
-
-    /**
-     * How many operations a compiled tape must have replayed (replays times size) before its
-     * loops are compiled to Java: javac takes 0.2–1 s, so code is generated once the interpreter
-     * has spent a time of that order (0.03–0.1 s by default: 20 million operations).
-     * {@code -Dwengert.codegen=off} turns it off; a number sets the threshold (0: from the first
-     * replay on, as the tests do).
-     */
-    static long codegenAfter() {
-        String s = System.getProperty("wengert.codegen");
-        if (s == null || s.isBlank()) {
-            return 20_000_000L;
-        }
-        if (s.equalsIgnoreCase("off") || s.equalsIgnoreCase("false")) {
-            return Long.MAX_VALUE;
-        }
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-Dwengert.codegen=" + s + ": give off, or the number of replayed "
-                    + "operations after which a compiled tape's loops become generated code (e.g. 20000000)");
-        }
-    }
-
-    /**
-     * After a replay of a compiled tape whose output is {@code root}: counts it, and once enough
-     * have run, turns the tape's loops into generated code. The loops need to know which nodes
-     * a sweep from the output reaches, so a tape only ever replayed for values is swept once.
-     */
-    void considerLoops(int root) {
-        replayedNodes += size;
-        if (loopsTried || program == null || replayedNodes <= codegenAfter()) {
-            return;
-        }
-        loopsTried = true;
-        if (blocks || !program.replayable) {
-            loopsNote = blocks ? "no generated loops: the tape has array operations" : null;
-            return;
-        }
-        if (reachedFrom != root || reachedSize != size) {
-            backward(root);
-        }
-        int[] guardNodes = new int[2 * program.guards.size()];
-        int g = 0;
-        for (Guard guard : program.guards) {
-            guardNodes[g++] = guard.a();
-            guardNodes[g++] = guard.b() >= 0 ? guard.b() : guard.a();
-        }
-        int end = chainStart(root);
-        List<Loop> found = new LoopFinder(program.code, op, program.konst, start, args, partials, reached, size)
-                .find(program.firstOp, root, end, guardNodes);
-        if (found.isEmpty()) {
-            loopsNote = "no loops found";
-            return;
-        }
-        String failed = LoopCode.generate(found, end);
-        if (failed != null) {
-            loopsNote = "loops not generated: " + failed;
-            return;
-        }
-        loops = found.toArray(new Loop[0]);
-        loopsRoot = root;
-        loopsEnd = end;
-        for (Loop l : loops) {
-            program.code[l.lo] = Program.LOOP;
-        }
-    }
-
-    /**
-     * The node from which {@code root} is reached by a chain of one-operand operations whose
-     * partials are constants fixed when recording ({@code s.div(m)}, {@code s.times(0.5)},
-     * {@code s.plus(1)}, negation), each on the node just before it; root itself if it is not
-     * such an operation. Sweeping that chain needs no values, so it can run before a replay.
-     */
-    private int chainStart(int root) {
-        int i = root;
-        while (i > 0 && start[i + 1] - start[i] == 1 && args[start[i]] == i - 1 && switch (program.code[i]) {
-            case Program.ADD_K, Program.SUB_K, Program.K_SUB, Program.MUL_K, Program.DIV_K, Program.NEG -> true;
-            default -> false;
-        }) {
-            i--;
+    /** Records a binary rule applied to node a and the constant c (on the right or left); pa is ∂/∂a. */
+    int push1(BinaryRule rule, double v, int a, double pa, double c, boolean right) {
+        int i = push1(rule, v, a, pa);
+        if (listener != null) {
+            listener.constantOperand(i, c, right);
         }
         return i;
     }
 
-    /** How many operations run as generated loops (0 until they are generated). */
-    int loopOperations() {
-        int n = 0;
-        if (loops != null) {
-            for (Loop l : loops) {
-                n += l.period * l.count;
-            }
+    /** Records an n-ary rule: the node's inputs and partials, and for a replay all argument values. */
+    int pushN(NaryRule rule, double v, int[] in, double[] p, double[] values, int[] recordedSlots) {
+        int i = pushN(rule, v, in, p);
+        if (listener != null) {
+            listener.naryArguments(i, values, recordedSlots);
         }
-        return n;
+        return i;
     }
 
-    /** The generated loops, or why there are none, for CompiledFn.toString(). */
-    String loopsSummary() {
-        if (loops != null) {
-            boolean fused = false;
-            for (Loop l : loops) {
-                fused |= l.fused != null;
-            }
-            return loops.length + " loop" + (loops.length == 1 ? "" : "s") + " run as generated code ("
-                    + loopOperations() + " operations" + (fused ? "; the one whose result f returns runs forward "
-                    + "and backward in one pass" : "") + ")";
-        }
-        return loopsNote;
-    }
-
-    private static void runForward(Loop l, double[] v, double[] pt) {
-        try {
-            l.forward.invokeExact(v, pt);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("generated loop " + l, t);
+    /** The program compared recorded node a (valid in generation gen) with node b or the constant c. */
+    void compared(int a, int gen, int b, double c, String cmp, boolean outcome) {
+        if (listener != null && isValid(a, gen)) {
+            listener.compared(a, b, c, cmp, outcome);
         }
     }
 
-    private static void runBackward(Loop l, double[] v, double[] a, double[] pt) {
-        run(l.backward, l, v, a, pt);
-    }
-
-    private static void run(MethodHandle code, Loop l, double[] v, double[] a, double[] pt) {
-        try {
-            code.invokeExact(v, a, pt);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("generated loop " + l, t);
+    /** The program read the value v of recorded node a (valid in generation gen). */
+    void read(int a, int gen, double v) {
+        if (listener != null && isValid(a, gen)) {
+            listener.read(a, v);
         }
     }
 
-    /** Clears the adjoints a sweep reads: all but the loops' inner nodes, which live in locals. */
-    private void clearAdjoints() {
-        if (loops == null) {
-            Arrays.fill(adjoint, 0, size, 0.0);
-            return;
+    /** The view of this tape that array operations record through. */
+    ArrayTape arrays() {
+        if (arrays == null) {
+            arrays = new ArrayTape(this);
         }
-        int from = 0;
-        for (Loop l : loops) {
-            Arrays.fill(adjoint, from, l.lo, 0.0);
-            int p = l.period;
-            for (int j = 0; j < p; j++) {
-                if (l.out[j] == Loop.OUT_ALL) {
-                    for (int i = l.lo + j; i < l.end(); i += p) {
-                        adjoint[i] = 0.0;
-                    }
-                } else if (l.out[j] == Loop.OUT_LAST) {
-                    adjoint[l.last() - (p - 1 - j)] = 0.0;
-                }
-            }
-            from = l.end();
-        }
-        Arrays.fill(adjoint, from, size, 0.0);
+        return arrays;
     }
 
-    private static int[] toInts(double[] a) {
-        int[] r = new int[a.length];
-        for (int k = 0; k < a.length; k++) {
-            r[k] = (int) a[k];
-        }
-        return r;
+    // ---- storage, for replays (TapeStorage) ---------------------------------------------------------
+
+    double[] valueArray() {
+        return value;
     }
 
-    /** Replay information, allocated only for compiled tapes. */
-    static final class Program {
-        // opcodes of compileProgram(): _K has the constant on the right, K_ on the left
-        static final byte NONE = 0;
-        static final byte ADD = 1;
-        static final byte ADD_K = 2;
-        static final byte SUB = 3;
-        static final byte SUB_K = 4;
-        static final byte K_SUB = 5;
-        static final byte MUL = 6;
-        static final byte MUL_K = 7;
-        static final byte DIV = 8;
-        static final byte DIV_K = 9;
-        static final byte K_DIV = 10;
-        static final byte SQUARE = 11;
-        static final byte NEG = 12;
-        static final byte RECIPROCAL = 13;
-        static final byte UNARY = 14;
-        static final byte BINARY = 15;
-        static final byte BINARY_K = 16;
-        static final byte K_BINARY = 17;
-        static final byte NARY = 18;
-        static final byte BLOCK = 19;
-        static final byte UNKNOWN = 20;
-        /** The first node of a loop run by generated code (see Tape.loops). */
-        static final byte LOOP = 21;
-
-        double[] konst;
-        boolean[] right;
-        final Map<Integer, double[][]> template = new HashMap<>();
-        final List<Guard> guards = new ArrayList<>();
-        boolean replayable = true;
-        // built on the first replay, from the finished recording
-        byte[] code;
-        int codeSize;
-        // the first node with something to replay: the leaves before it have nothing to do
-        int firstOp;
-        double[][] naryValues;
-        int[][] narySlots;
-
-        Program(int cap) {
-            konst = new double[cap];
-            right = new boolean[cap];
-        }
-
-        void grow(int cap) {
-            konst = Arrays.copyOf(konst, cap);
-            right = Arrays.copyOf(right, cap);
-        }
+    Object[] opArray() {
+        return op;
     }
+
+    int[] startArray() {
+        return start;
+    }
+
+    int[] argArray() {
+        return args;
+    }
+
+    double[] partialArray() {
+        return partials;
+    }
+
+    double[] adjointArray() {
+        return adjoint;
+    }
+
+    boolean[] reachedArray() {
+        return reached;
+    }
+
+    /** The array operation whose block starts at node i, or null. */
+    BlockOp blockStartingAt(int i) {
+        return op[i] instanceof Block b && b.first == i ? b.op : null;
+    }
+
+    /** The last node of the block that starts (or ends) at node i. */
+    int blockEnd(int i) {
+        return ((Block) op[i]).last;
+    }
+
+    /** Whether {@code reached} holds what a sweep from root reaches, over the current recording. */
+    boolean reachIsFrom(int root) {
+        return root == reachedFrom && size == reachedSize && !blocks;
+    }
+
+    /** A replay changed the values: the last sweep's adjoints describe the old ones. */
+    void valuesChanged() {
+        sweptRoot = -1;
+    }
+
+    /** A sweep from root ran outside the tape, over its arrays (a replayed tape's own sweep). */
+    void sweptExternally(int root) {
+        finishSweep(root, root);
+    }
+
+    /** Whether the last sweep's adjoints cover node i. */
+    boolean sweptBelow(int i) {
+        return i < swept;
+    }
+
 
     // ---- sweeps ----------------------------------------------------------------------------
 
@@ -863,7 +507,7 @@ public final class Tape implements Displayable {
      * forward-over-reverse Hessians and reverse-over-reverse work). Returns the adjoint of
      * every node, null where the sweep did not reach.
      */
-    public Num[] backwardNested(int[] roots, Num[] seeds) {
+    Num[] backwardNested(int[] roots, Num[] seeds) {
         int top = -1;
         for (int r : roots) {
             top = Math.max(top, r);
@@ -891,12 +535,12 @@ public final class Tape implements Displayable {
     }
 
     /** Whether any array operation was recorded (they are swept backward only). */
-    public boolean hasBlocks() {
+    boolean hasBlocks() {
         return blocks;
     }
 
     /** Whether any operation has differentiable partials (then {@link #backwardNested} is needed for nesting). */
-    public boolean isNested() {
+    boolean isNested() {
         return !numPartials.isEmpty();
     }
 
@@ -918,27 +562,22 @@ public final class Tape implements Displayable {
      * Sweeps backward from several outputs at once, seeding each with its weight: the
      * adjoints are then uᵀJ (a vector–Jacobian product).
      */
-    public void backward(int[] roots, double[] seeds) {
+    void backward(int[] roots, double[] seeds) {
         int top = -1;
         for (int r : roots) {
             top = Math.max(top, r);
-        }
-        if (roots.length == 1 && roots[0] == reachedFrom && size == reachedSize && !blocks) {
-            sweepKnownReach(top, seeds[0]);
-            return;
-        }
-        if (loops != null) {
-            // generated loops keep their partials in locals: the tape's arrays no longer hold
-            // them, so only the sweep they were built for may run (a CompiledFn sweeps only so)
-            throw new IllegalStateException("a tape with generated loops swept from #" + top + ", not from its output #"
-                    + reachedFrom);
         }
         if (adjoint.length < size) {
             // exactly the recorded size the first time; a tape that keeps growing between
             // sweeps (the implicit tape) grows these like its own arrays
             int n = adjoint.length == 0 ? size : grow(adjoint.length, size);
-            adjoint = new double[n];
-            reached = new boolean[n];
+            try {
+                double[] a = new double[n];
+                reached = new boolean[n];
+                adjoint = a;
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(size);           // the last sweep's arrays are untouched
+            }
         } else {
             // clear every recorded node, not only those below the root: a later node must not
             // keep a stale adjoint from an earlier sweep
@@ -983,126 +622,11 @@ public final class Tape implements Displayable {
         finishSweep(top, single ? roots[0] : -1);
     }
 
-    /**
-     * The sweep again from the root of the last one, over the same graph: the same nodes are
-     * reached, so `reached` is kept and only adjoints are cleared and summed. A node is skipped
-     * when its adjoint is zero and it was not reached, which is exactly the full sweep's rule
-     * (an unreached node's adjoint is always zero; a reached one with a zero adjoint still
-     * propagates, so 0·∞ gives NaN there as before).
-     */
-    private void sweepKnownReach(int root, double seed) {
-        clearAdjoints();
-        adjoint[root] += seed;
-        // the loops at or below the root; the root may sit inside one (what f returned was not
-        // the last thing it recorded): that loop runs from there, its later slots being dead
-        int next = loops == null ? -1 : loops.length - 1;
-        while (next >= 0 && loops[next].lo > root) {
-            next--;
-        }
-        sweepFrom(root, start[root + 1], next);
-        finishSweep(root, root);
-    }
-
-    /**
-     * The known-reach sweep from node {@code from} down, {@code e} being where the arguments of
-     * the node above it start and {@code next} the index of the highest loop not yet swept.
-     */
-    private void sweepFrom(int from, int e, int next) {
-        final double[] adj = adjoint;
-        final boolean[] hit = reached;
-        final int[] st = start;
-        final int[] in = args;
-        final double[] p = partials;
-        int low = program != null && program.code != null ? program.firstOp : 0;
-        int top = next >= 0 ? Math.min(loops[next].last(), from) : -1;
-        for (int i = from; i >= low; i--) {
-            if (i == top) {
-                Loop l = loops[next--];
-                runBackward(l, value, adj, p);
-                i = l.lo;
-                e = st[i];
-                top = next >= 0 ? loops[next].last() : -1;
-                continue;
-            }
-            int s = st[i];
-            double g = adj[i];
-            if (s != e && (g != 0 || hit[i])) {      // s == e: a leaf (there are no array operations)
-                for (int k = s; k < e; k++) {
-                    adj[in[k]] += p[k] * g;
-                }
-            }
-            e = s;
-        }
-    }
-
-    /**
-     * Whether {@link #replayAndSweep} applies to a gradient of {@code root}: a generated loop
-     * ends at the root, or where the chain to it starts ({@link #chainStart}), and has a fused
-     * method (forward and backward in one pass), and the last sweep, from the same root, found
-     * what it reaches.
-     */
-    boolean replaysWithSweep(int root) {
-        return root == loopsRoot && reachedFrom == root && reachedSize == size && program != null
-                && program.code != null && program.codeSize == size && fusedLoopAt(loopsEnd) >= 0;
-    }
-
-    /** The index of the generated loop that ends at node end and has a fused method, or −1. */
-    private int fusedLoopAt(int end) {
-        for (int m = loops == null ? -1 : loops.length - 1; m >= 0; m--) {
-            if (loops[m].last() == end && loops[m].fused != null) {
-                return m;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * A replay and the backward sweep from {@code root} (seed 1), with the loop that ends at the
-     * root (or at the start of its chain) run forward and backward in one pass
-     * ({@link #replaysWithSweep} must hold): the adjoints are cleared and seeded first, the
-     * chain is swept (its partials are constants), the replay runs the loop's fused code, and
-     * the sweep goes on from the node below the loop. The adjoints are the same, to the bit, as
-     * those of {@link #replay} and {@link #backward}: the same operations in the same order.
-     * Returns false when a guard fails, as {@link #replay} does.
-     */
-    boolean replayAndSweep(int[] leaves, double[] x, int root) {
-        int m = fusedLoopAt(loopsEnd);
-        Loop l = loops[m];
-        clearAdjoints();
-        adjoint[root] += 1.0;
-        for (int i = root; i > loopsEnd; i--) {
-            int s = start[i];
-            adjoint[args[s]] += partials[s] * adjoint[i];
-        }
-        if (!replay(leaves, x, l)) {
-            return false;
-        }
-        sweepFrom(l.lo - 1, start[l.lo], m - 1);
-        finishSweep(root, root);
-        return true;
-    }
-
-    /**
-     * The adjoints of {@code nodes} from the last sweep into {@code out} (0 where it did not
-     * reach): {@link #adjoint(int)} for each, in one copy when the nodes are consecutive.
-     */
-    void adjoints(int[] nodes, double[] out) {
-        int n = nodes.length;
-        if (n > 0 && nodes == replayLeaves && replayLeavesRun && nodes[n - 1] < swept) {
-            // a sweep clears every adjoint below `swept` first, so one it did not reach is 0 here
-            System.arraycopy(adjoint, nodes[0], out, 0, n);
-            return;
-        }
-        for (int k = 0; k < n; k++) {
-            out[k] = adjoint(nodes[k]);
-        }
-    }
-
     /** After a sweep: parameters reached remember their gradient; adjoints below size are current. */
     private void finishSweep(int top, int root) {
         // a compiled tape's parameters are CompiledFn's inputs, read through adjoints(): not
         // remembering each one's gradient saves a pass over all of them per sweep
-        for (int k = 0, n = program == null ? nparams : 0; k < n; k++) {
+        for (int k = 0, n = listener == null ? nparams : 0; k < n; k++) {
             int i = params[k];
             if (i <= top && reached[i]) {
                 paramGrad[k] = adjoint[i];
@@ -1122,7 +646,7 @@ public final class Tape implements Displayable {
      * Array operations contribute their pullback applied to the magnitudes (an upper estimate
      * for elementwise operations, approximate for matrix products).
      */
-    public double[] absoluteAdjoints(int root) {
+    double[] absoluteAdjoints(int root) {
         double[] a = new double[size];
         boolean[] hit = new boolean[size];
         a[root] = 1.0;
@@ -1156,7 +680,7 @@ public final class Tape implements Displayable {
      * Propagates tangents forward over the recorded operations: given tangents of some leaves,
      * returns the tangent of every node (a Jacobian–vector product without re-running code).
      */
-    public double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
+    double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
         for (int i = 0; i <= upTo; i++) {
             if (blockOp(i) != null) {
                 throw new IllegalStateException("forward sweep over the array operation " + opName(i)
@@ -1207,7 +731,7 @@ public final class Tape implements Displayable {
      * Forgets everything recorded, keeping the arrays. Values recorded before carry the old
      * generation and are refused from now on.
      */
-    public void rewind() {
+    void rewind() {
         endGeneration(0);
         level = Session.nextLevel();
         numPartials.clear();
@@ -1219,14 +743,13 @@ public final class Tape implements Displayable {
         swept = 0;
         sweptRoot = -1;
         reachedFrom = -1;
-        program = null;
-        loops = null;
+        listener = null;
         blocks = false;
         members = 0;
     }
 
     /** Closes the tape for good (after {@code resetTape()}); its values are refused. */
-    public void close() {
+    void close() {
         closed = true;
         endGeneration(0);
         numPartials.clear();
@@ -1244,8 +767,7 @@ public final class Tape implements Displayable {
         nparams = 0;
         swept = 0;
         reachedFrom = -1;
-        program = null;
-        loops = null;
+        listener = null;
         size = 0;
         nargs = 0;
     }
@@ -1254,7 +776,7 @@ public final class Tape implements Displayable {
      * Starts a new differentiation on this (rewound) tape: it gets a fresh, innermost level, so
      * values of every differentiation already running count as outer to it.
      */
-    public void begin() {
+    void begin() {
         level = Session.nextLevel();
     }
 
@@ -1278,7 +800,7 @@ public final class Tape implements Displayable {
      * Whether a value recorded at {@code position} in generation {@code gen} is still valid:
      * always in the current generation, else only below every cut made since.
      */
-    public boolean isValid(int position, int gen) {
+    boolean isValid(int position, int gen) {
         if (gen == generation) {
             return true;
         }
@@ -1304,7 +826,7 @@ public final class Tape implements Displayable {
      * and refused from now on, what came before stays valid. An optimizer uses this to evaluate
      * a loss over the implicit tape's parameters again and again without growing the tape.
      */
-    public void truncate(int mark) {
+    void truncate(int mark) {
         if (mark < 0 || mark > size) {
             throw new IllegalArgumentException("truncate(" + mark + "): the tape has " + size + " operations");
         }
@@ -1340,10 +862,6 @@ public final class Tape implements Displayable {
         swept = Math.min(swept, mark);
         sweptRoot = -1;
         reachedFrom = -1;
-        if (loops != null) {
-            loops = null;
-            program.code = null;                   // it marks the loops' first nodes: rebuild it
-        }
         endGeneration(mark);
     }
 
@@ -1352,7 +870,7 @@ public final class Tape implements Displayable {
      * that is not a parameter, and that depends on one of the given parameters — a value
      * computed from their old values — or −1.
      */
-    public int staleDependency(int mark, int[] parameterPositions) {
+    int staleDependency(int mark, int[] parameterPositions) {
         boolean[] dep = new boolean[mark];
         for (int p : parameterPositions) {
             if (p < mark) {
@@ -1378,7 +896,7 @@ public final class Tape implements Displayable {
     }
 
     /** Sets the recorded value of a parameter (an optimizer moving it). */
-    public void setParameterValue(int position, double v) {
+    void setParameterValue(int position, double v) {
         if (!isParameter(position)) {
             throw new IllegalArgumentException("position #" + position + " is not a parameter");
         }
@@ -1390,7 +908,7 @@ public final class Tape implements Displayable {
         return closed;
     }
 
-    public int generation() {
+    int generation() {
         return generation;
     }
 
@@ -1398,16 +916,16 @@ public final class Tape implements Displayable {
      * The nesting level: differentiations started later have higher levels, so an operation
      * that meets values of two tapes knows which is inner.
      */
-    public long level() {
+    long level() {
         return level;
     }
 
     /** Whether this tape belongs to one functional call (and so may nest inside others). */
-    public boolean isScoped() {
+    boolean isScoped() {
         return !implicit;
     }
 
-    public Session session() {
+    Session session() {
         return session;
     }
 
@@ -1435,7 +953,7 @@ public final class Tape implements Displayable {
     }
 
     /** Sets the node count at which an implicit tape warns (once). */
-    public void warnAt(long nodes) {
+    void warnAt(long nodes) {
         this.warnAt = nodes;
         this.warned = false;
         updateLimit();
@@ -1448,7 +966,7 @@ public final class Tape implements Displayable {
     }
 
     /** The raw values, for array operations (read-only by convention). */
-    public double[] values() {
+    double[] values() {
         return value;
     }
 

@@ -1,4 +1,4 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
 import dev.wengert.core.Fn;
 import dev.wengert.core.Num;

@@ -1,4 +1,4 @@
-package dev.wengert.reverse;
+package dev.wengert.compile;
 
 /**
  * A decision the recorded program took on a recorded value: a comparison (gt, lt, ge, le)

@@ -1,0 +1,714 @@
+package dev.wengert.compile;
+
+import dev.wengert.core.Num;
+import dev.wengert.core.ProgramListener;
+import dev.wengert.core.Tape;
+import dev.wengert.core.TapeStorage;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.NaryRule;
+import dev.wengert.rules.UnaryRule;
+
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A recording that is replayed for new inputs: what the tape does not keep (the constant
+ * operand of each binary rule, the arguments of n-ary rules, the guards), the replay
+ * interpreter, and the loops of the recording once they run as generated code.
+ *
+ * <p>The tape tells a program what it records through {@link ProgramListener}; a replay
+ * then recomputes every node's value and partials in the tape's own arrays
+ * ({@link TapeStorage}), without allocating per operation, and checks the guards. Sweeps of
+ * a replayed tape run here too ({@link #sweep}), because once loops are generated their
+ * partials live in the generated code's locals, not in the tape's arrays.
+ *
+ * <p>The special cases of the interpreter compute exactly what {@code Num}'s methods computed
+ * when recording — both call the formulas of {@link Arithmetic} — so replay and recording
+ * agree to the bit.
+ */
+final class Program implements ProgramListener {
+    // opcodes of compile(): _K has the constant on the right, K_ on the left
+    static final byte NONE = 0;
+    static final byte ADD = 1;
+    static final byte ADD_K = 2;
+    static final byte SUB = 3;
+    static final byte SUB_K = 4;
+    static final byte K_SUB = 5;
+    static final byte MUL = 6;
+    static final byte MUL_K = 7;
+    static final byte DIV = 8;
+    static final byte DIV_K = 9;
+    static final byte K_DIV = 10;
+    static final byte SQUARE = 11;
+    static final byte NEG = 12;
+    static final byte RECIPROCAL = 13;
+    static final byte UNARY = 14;
+    static final byte BINARY = 15;
+    static final byte BINARY_K = 16;
+    static final byte K_BINARY = 17;
+    static final byte NARY = 18;
+    static final byte BLOCK = 19;
+    static final byte UNKNOWN = 20;
+    /** The first node of a loop run by generated code (see {@link #loops}). */
+    static final byte LOOP = 21;
+
+    private final Tape tape;
+    private TapeStorage st;
+
+    // what the recording told us
+    private double[] konst = new double[64];
+    private boolean[] right = new boolean[64];
+    private final Map<Integer, double[][]> template = new HashMap<>();
+    private final List<Guard> guards = new ArrayList<>();
+    private boolean replayable = true;
+
+    // built on the first replay, from the finished recording
+    private byte[] code;
+    private int codeSize;
+    // the first node with something to replay: the leaves before it have nothing to do
+    private int firstOp;
+    private double[][] naryValues;
+    private int[][] narySlots;
+
+    // the leaves a replay sets, when they are consecutive positions (copied in one step)
+    private int[] replayLeaves;
+    private boolean replayLeavesRun;
+
+    // A compiled tape's loops, once turned into generated code (LoopFinder, LoopCode): replays
+    // and sweeps from the output run them instead of interpreting their nodes. Built when the
+    // tape has been replayed often enough to pay for the compiler (see codegenAfter()).
+    private Loop[] loops;
+    /**
+     * The output the loops were generated for, and the node from which it is a chain of
+     * one-operand operations with constant partials (itself if none): a loop ending there may
+     * run in one pass ({@link #replayAndSweep}).
+     */
+    private int loopsRoot = -1;
+    private int loopsEnd = -1;
+    private boolean loopsTried;
+    private String loopsNote;
+    private long replayedNodes;
+
+    /** A program recorded on a new private tape of the calling thread's session. */
+    Program(String label) {
+        this.tape = TapeStorage.programTape(label, this);
+    }
+
+    /** A new input of the recording. */
+    Num parameter(double value) {
+        return st.parameter(value);
+    }
+
+    /** x's position if it was recorded here, else −1. */
+    int positionOf(Num x) {
+        return st.positionOf(x);
+    }
+
+    /** The tape the program records on. */
+    Tape tape() {
+        return tape;
+    }
+
+    // ---- what the recording tells us -------------------------------------------------------------
+
+    @Override
+    public void attached(TapeStorage storage) {
+        this.st = storage;
+    }
+
+    @Override
+    public void constantOperand(int node, double c, boolean onRight) {
+        if (node >= konst.length) {
+            int cap = Math.max(node + 1, konst.length * 2);
+            konst = Arrays.copyOf(konst, cap);
+            right = Arrays.copyOf(right, cap);
+        }
+        konst[node] = c;
+        right[node] = onRight;
+    }
+
+    @Override
+    public void naryArguments(int node, double[] values, int[] recordedSlots) {
+        template.put(node, new double[][] {values.clone(), toDoubles(recordedSlots)});
+    }
+
+    @Override
+    public void compared(int a, int b, double c, String cmp, boolean outcome) {
+        byte k = switch (cmp) {
+            case "gt" -> Guard.GT;
+            case "lt" -> Guard.LT;
+            case "ge" -> Guard.GE;
+            default -> Guard.LE;
+        };
+        guards.add(new Guard(a, b, c, k, outcome));
+    }
+
+    @Override
+    public void read(int a, double v) {
+        guards.add(new Guard(a, -1, v, Guard.READ, true));
+    }
+
+    @Override
+    public void unreplayable(int node) {
+        replayable = false;
+    }
+
+    private static double[] toDoubles(int[] a) {
+        double[] d = new double[a.length];
+        for (int k = 0; k < a.length; k++) {
+            d[k] = a[k];
+        }
+        return d;
+    }
+
+    private static int[] toInts(double[] a) {
+        int[] r = new int[a.length];
+        for (int k = 0; k < a.length; k++) {
+            r[k] = (int) a[k];
+        }
+        return r;
+    }
+
+    /** Whether the recorded program can be replayed (no nested nodes were recorded). */
+    boolean replayable() {
+        return replayable;
+    }
+
+    /** How many guards the recorded program has. */
+    int guards() {
+        return guards.size();
+    }
+
+    // ---- replay -------------------------------------------------------------------------------------
+
+    /**
+     * Replays the recorded program for new leaf values: every node's value and partials are
+     * recomputed in place, without allocating per operation. Returns false when a guard fails
+     * (a branch would go the other way): the caller must record again.
+     */
+    boolean replay(int[] leaves, double[] x) {
+        return replay(leaves, x, null);
+    }
+
+    /** The replay, running loop {@code fuse} (if not null) with its backward ({@link #replayAndSweep}). */
+    private boolean replay(int[] leaves, double[] x, Loop fuse) {
+        int size = st.size();
+        if (code == null || codeSize != size) {
+            compile();
+        }
+        final double[] val = st.values();
+        if (leaves != replayLeaves) {
+            replayLeaves = leaves;
+            replayLeavesRun = consecutive(leaves);
+        }
+        if (replayLeavesRun) {
+            System.arraycopy(x, 0, val, leaves[0], leaves.length);
+        } else {
+            for (int k = 0; k < leaves.length; k++) {
+                val[leaves[k]] = x[k];
+            }
+        }
+        final double[] part = st.partials();
+        final int[] in = st.args();
+        final int[] starts = st.starts();
+        final Object[] op = st.ops();
+        final byte[] code = this.code;
+        final double[] konst = this.konst;
+        int nary = 0;
+        int loop = 0;
+        // Partials that are constants (add, sub, neg, and mul or div by a constant) were
+        // stored when recording and stay valid: only the value is recomputed.
+        for (int i = firstOp; i < size; i++) {
+            int s = starts[i];
+            switch (code[i]) {
+                case NONE -> { }
+                case ADD -> val[i] = Arithmetic.ADD.value(val[in[s]], val[in[s + 1]]);
+                case ADD_K -> val[i] = Arithmetic.ADD.value(val[in[s]], konst[i]);
+                case SUB -> val[i] = Arithmetic.SUB.value(val[in[s]], val[in[s + 1]]);
+                case SUB_K -> val[i] = Arithmetic.SUB.value(val[in[s]], konst[i]);
+                case K_SUB -> val[i] = Arithmetic.SUB.value(konst[i], val[in[s]]);
+                case MUL -> {
+                    double a = val[in[s]];
+                    double b = val[in[s + 1]];
+                    double y = Arithmetic.MUL.value(a, b);
+                    val[i] = y;
+                    part[s] = Arithmetic.MUL.partialA(a, b, y);
+                    part[s + 1] = Arithmetic.MUL.partialB(a, b, y);
+                }
+                case MUL_K -> val[i] = Arithmetic.MUL.value(val[in[s]], konst[i]);
+                case DIV -> {
+                    double a = val[in[s]];
+                    double b = val[in[s + 1]];
+                    double y = Arithmetic.DIV.value(a, b);
+                    val[i] = y;
+                    part[s] = Arithmetic.DIV.partialA(a, b, y);
+                    part[s + 1] = Arithmetic.DIV.partialB(a, b, y);
+                }
+                case DIV_K -> val[i] = Arithmetic.DIV.value(val[in[s]], konst[i]);
+                case K_DIV -> {
+                    double b = val[in[s]];
+                    double y = Arithmetic.DIV.value(konst[i], b);
+                    val[i] = y;
+                    part[s] = Arithmetic.DIV.partialB(konst[i], b, y);
+                }
+                case SQUARE -> {
+                    double a = val[in[s]];
+                    double y = Arithmetic.SQUARE.value(a);
+                    val[i] = y;
+                    part[s] = Arithmetic.SQUARE.partial(a, y);
+                }
+                case NEG -> val[i] = Arithmetic.NEG.value(val[in[s]]);
+                case RECIPROCAL -> {
+                    double a = val[in[s]];
+                    double y = Arithmetic.RECIPROCAL.value(a);
+                    val[i] = y;
+                    part[s] = Arithmetic.RECIPROCAL.partial(a, y);
+                }
+                case UNARY -> {
+                    UnaryRule r = (UnaryRule) op[i];
+                    double a = val[in[s]];
+                    double y = r.value(a);
+                    val[i] = y;
+                    part[s] = r.partial(a, y);
+                }
+                case BINARY -> {
+                    BinaryRule r = (BinaryRule) op[i];
+                    double a = val[in[s]];
+                    double b = val[in[s + 1]];
+                    double y = r.value(a, b);
+                    val[i] = y;
+                    part[s] = r.partialA(a, b, y);
+                    part[s + 1] = r.partialB(a, b, y);
+                }
+                case BINARY_K -> {
+                    BinaryRule r = (BinaryRule) op[i];
+                    double a = val[in[s]];
+                    double y = r.value(a, konst[i]);
+                    val[i] = y;
+                    part[s] = r.partialA(a, konst[i], y);
+                }
+                case K_BINARY -> {
+                    BinaryRule r = (BinaryRule) op[i];
+                    double b = val[in[s]];
+                    double y = r.value(konst[i], b);
+                    val[i] = y;
+                    part[s] = r.partialB(konst[i], b, y);
+                }
+                case NARY -> {
+                    NaryRule r = (NaryRule) op[i];
+                    double[] vals = naryValues[nary];
+                    int[] slots = narySlots[nary++];
+                    for (int k = 0; k < slots.length; k++) {
+                        vals[slots[k]] = val[in[s + k]];
+                    }
+                    double y = r.value(vals);
+                    val[i] = y;
+                    double[] p = r.partials(vals, y);
+                    for (int k = 0; k < slots.length; k++) {
+                        part[s + k] = p[slots[k]];
+                    }
+                }
+                case BLOCK -> {
+                    st.blockStartingAt(i).forward(val);
+                    i = st.blockEnd(i);               // the members in between have nothing to replay
+                }
+                case LOOP -> {
+                    Loop l = loops[loop++];
+                    if (l == fuse) {
+                        run(l.fused, l, val, st.adjoints(), part);
+                    } else {
+                        runForward(l, val, part);
+                    }
+                    i = l.last();
+                }
+                default -> throw new IllegalStateException("replay: node #" + i + " (" + tape.op(i)
+                        + ") has no rule to replay");
+            }
+        }
+        // indexed, not for-each: an iterator per replay would be the replay's only allocation
+        for (int k = 0, n = guards.size(); k < n; k++) {
+            if (!guards.get(k).holds(val)) {
+                return false;
+            }
+        }
+        st.valuesChanged();
+        return true;
+    }
+
+    /**
+     * Turns the recording into one opcode per node, so that replay dispatches with a switch
+     * instead of type tests, and the common arithmetic runs inline instead of through the
+     * rules' virtual calls.
+     */
+    private void compile() {
+        int size = st.size();
+        Object[] op = st.ops();
+        int[] starts = st.starts();
+        if (konst.length < size) {
+            konst = Arrays.copyOf(konst, size);
+            right = Arrays.copyOf(right, size);
+        }
+        byte[] c = new byte[size];
+        List<double[]> values = new ArrayList<>();
+        List<int[]> slots = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Object o = op[i];
+            int arity = starts[i + 1] - starts[i];
+            boolean r = right[i];
+            byte k;
+            if (arity == 0) {
+                // a block's entry at its first position runs it; a leaf, member or its last position: nothing
+                k = st.blockStartingAt(i) != null ? BLOCK : NONE;
+            } else if (o == Arithmetic.ADD) {
+                k = arity == 2 ? ADD : ADD_K;
+            } else if (o == Arithmetic.SUB) {
+                k = arity == 2 ? SUB : r ? SUB_K : K_SUB;
+            } else if (o == Arithmetic.MUL) {
+                k = arity == 2 ? MUL : MUL_K;
+            } else if (o == Arithmetic.DIV) {
+                k = arity == 2 ? DIV : r ? DIV_K : K_DIV;
+            } else if (o == Arithmetic.SQUARE) {
+                k = SQUARE;
+            } else if (o == Arithmetic.NEG) {
+                k = NEG;
+            } else if (o == Arithmetic.RECIPROCAL) {
+                k = RECIPROCAL;
+            } else if (o instanceof UnaryRule) {
+                k = UNARY;
+            } else if (o instanceof BinaryRule) {
+                k = arity == 2 ? BINARY : r ? BINARY_K : K_BINARY;
+            } else if (o instanceof NaryRule) {
+                k = NARY;
+                double[][] t = template.get(i);
+                values.add(t[0]);
+                slots.add(toInts(t[1]));
+            } else {
+                k = UNKNOWN;
+            }
+            c[i] = k;
+        }
+        naryValues = values.toArray(new double[0][]);
+        narySlots = slots.toArray(new int[0][]);
+        code = c;
+        codeSize = size;
+        int first = 0;
+        while (first < size && c[first] == NONE) {
+            first++;
+        }
+        firstOp = first;
+        loops = null;                              // built for the old code, if any
+        loopsTried = false;
+    }
+
+    private static boolean consecutive(int[] leaves) {
+        for (int k = 1; k < leaves.length; k++) {
+            if (leaves[k] != leaves[0] + k) {
+                return false;
+            }
+        }
+        return leaves.length > 0;
+    }
+
+    // ---- sweeps -------------------------------------------------------------------------------------
+
+    /**
+     * Sweeps backward from {@code root} with seed 1. The first sweep from a root, or one after the
+     * recording changed, is the tape's own (it finds what the sweep reaches); later sweeps from
+     * the same root know that already (a replay changes values, not structure) and run the
+     * generated loops where there are any.
+     */
+    void sweep(int root) {
+        if (!st.reachIsFrom(root)) {
+            if (loops != null) {
+                // generated loops keep their partials in locals: the tape's arrays no longer hold
+                // them, so only the sweep they were built for may run (a CompiledFn sweeps only so)
+                throw new IllegalStateException("a tape with generated loops swept from #" + root
+                        + ", not from its output #" + loopsRoot);
+            }
+            tape.backward(root);
+            return;
+        }
+        clearAdjoints();
+        st.adjoints()[root] += 1.0;
+        // the loops at or below the root; the root may sit inside one (what f returned was not
+        // the last thing it recorded): that loop runs from there, its later slots being dead
+        int next = loops == null ? -1 : loops.length - 1;
+        while (next >= 0 && loops[next].lo > root) {
+            next--;
+        }
+        sweepFrom(root, st.starts()[root + 1], next);
+        st.swept(root);
+    }
+
+    /**
+     * The known-reach sweep from node {@code from} down, {@code e} being where the arguments of
+     * the node above it start and {@code next} the index of the highest loop not yet swept. A
+     * node is skipped when its adjoint is zero and it was not reached, which is exactly the full
+     * sweep's rule (an unreached node's adjoint is always zero; a reached one with a zero
+     * adjoint still propagates, so 0·∞ gives NaN there as before).
+     */
+    private void sweepFrom(int from, int e, int next) {
+        final double[] adj = st.adjoints();
+        final boolean[] hit = st.reached();
+        final int[] starts = st.starts();
+        final int[] in = st.args();
+        final double[] p = st.partials();
+        final double[] val = st.values();
+        int low = code != null ? firstOp : 0;
+        int top = next >= 0 ? Math.min(loops[next].last(), from) : -1;
+        for (int i = from; i >= low; i--) {
+            if (i == top) {
+                Loop l = loops[next--];
+                runBackward(l, val, adj, p);
+                i = l.lo;
+                e = starts[i];
+                top = next >= 0 ? loops[next].last() : -1;
+                continue;
+            }
+            int s = starts[i];
+            double g = adj[i];
+            if (s != e && (g != 0 || hit[i])) {      // s == e: a leaf (there are no array operations)
+                for (int k = s; k < e; k++) {
+                    adj[in[k]] += p[k] * g;
+                }
+            }
+            e = s;
+        }
+    }
+
+    /** Clears the adjoints a sweep reads: all but the loops' inner nodes, which live in locals. */
+    private void clearAdjoints() {
+        double[] adjoint = st.adjoints();
+        int size = st.size();
+        if (loops == null) {
+            Arrays.fill(adjoint, 0, size, 0.0);
+            return;
+        }
+        int from = 0;
+        for (Loop l : loops) {
+            Arrays.fill(adjoint, from, l.lo, 0.0);
+            int p = l.period;
+            for (int j = 0; j < p; j++) {
+                if (l.out[j] == Loop.OUT_ALL) {
+                    for (int i = l.lo + j; i < l.end(); i += p) {
+                        adjoint[i] = 0.0;
+                    }
+                } else if (l.out[j] == Loop.OUT_LAST) {
+                    adjoint[l.last() - (p - 1 - j)] = 0.0;
+                }
+            }
+            from = l.end();
+        }
+        Arrays.fill(adjoint, from, size, 0.0);
+    }
+
+    /**
+     * Whether {@link #replayAndSweep} applies to a gradient of {@code root}: a generated loop
+     * ends at the root, or where the chain to it starts ({@link #chainStart}), and has a fused
+     * method (forward and backward in one pass), and the last sweep, from the same root, found
+     * what it reaches.
+     */
+    boolean replaysWithSweep(int root) {
+        return root == loopsRoot && st.reachIsFrom(root) && code != null && codeSize == st.size()
+                && fusedLoopAt(loopsEnd) >= 0;
+    }
+
+    /** The index of the generated loop that ends at node end and has a fused method, or −1. */
+    private int fusedLoopAt(int end) {
+        for (int m = loops == null ? -1 : loops.length - 1; m >= 0; m--) {
+            if (loops[m].last() == end && loops[m].fused != null) {
+                return m;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A replay and the backward sweep from {@code root} (seed 1), with the loop that ends at the
+     * root (or at the start of its chain) run forward and backward in one pass
+     * ({@link #replaysWithSweep} must hold): the adjoints are cleared and seeded first, the
+     * chain is swept (its partials are constants), the replay runs the loop's fused code, and
+     * the sweep goes on from the node below the loop. The adjoints are the same, to the bit, as
+     * those of {@link #replay} and {@link #sweep}: the same operations in the same order.
+     * Returns false when a guard fails, as {@link #replay} does.
+     */
+    boolean replayAndSweep(int[] leaves, double[] x, int root) {
+        int m = fusedLoopAt(loopsEnd);
+        Loop l = loops[m];
+        clearAdjoints();
+        double[] adjoint = st.adjoints();
+        int[] starts = st.starts();
+        int[] args = st.args();
+        double[] partials = st.partials();
+        adjoint[root] += 1.0;
+        for (int i = root; i > loopsEnd; i--) {
+            int s = starts[i];
+            adjoint[args[s]] += partials[s] * adjoint[i];
+        }
+        if (!replay(leaves, x, l)) {
+            return false;
+        }
+        sweepFrom(l.lo - 1, starts[l.lo], m - 1);
+        st.swept(root);
+        return true;
+    }
+
+    /**
+     * The adjoints of {@code nodes} from the last sweep into {@code out} (0 where it did not
+     * reach), in one copy when the nodes are the consecutive leaves of the last replay.
+     */
+    void adjoints(int[] nodes, double[] out) {
+        int n = nodes.length;
+        if (n > 0 && nodes == replayLeaves && replayLeavesRun && st.sweptBelow(nodes[n - 1])) {
+            // a sweep clears every adjoint below the tape's size first, so one it did not reach is 0 here
+            System.arraycopy(st.adjoints(), nodes[0], out, 0, n);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            out[k] = tape.adjoint(nodes[k]);
+        }
+    }
+
+    // ---- generated loops ----------------------------------------------------------------------------
+
+    /**
+     * How many operations a compiled tape must have replayed (replays times size) before its
+     * loops are compiled to Java: javac takes 0.2–1 s, so code is generated once the interpreter
+     * has spent a time of that order (0.03–0.1 s by default: 20 million operations).
+     * {@code -Dwengert.codegen=off} turns it off; a number sets the threshold (0: from the first
+     * replay on, as the tests do).
+     */
+    static long codegenAfter() {
+        String s = System.getProperty("wengert.codegen");
+        if (s == null || s.isBlank()) {
+            return 20_000_000L;
+        }
+        if (s.equalsIgnoreCase("off") || s.equalsIgnoreCase("false")) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dwengert.codegen=" + s + ": give off, or the number of replayed "
+                    + "operations after which a compiled tape's loops become generated code (e.g. 20000000)");
+        }
+    }
+
+    /**
+     * After a replay whose output is {@code root}: counts it, and once enough have run, turns the
+     * tape's loops into generated code. The loops need to know which nodes a sweep from the
+     * output reaches, so a tape only ever replayed for values is swept once.
+     */
+    void considerLoops(int root) {
+        int size = st.size();
+        replayedNodes += size;
+        if (loopsTried || replayedNodes <= codegenAfter()) {
+            return;
+        }
+        loopsTried = true;
+        if (st.hasBlocks() || !replayable) {
+            loopsNote = st.hasBlocks() ? "no generated loops: the tape has array operations" : null;
+            return;
+        }
+        if (!st.reachIsFrom(root)) {
+            tape.backward(root);
+        }
+        int[] guardNodes = new int[2 * guards.size()];
+        int g = 0;
+        for (Guard guard : guards) {
+            guardNodes[g++] = guard.a();
+            guardNodes[g++] = guard.b() >= 0 ? guard.b() : guard.a();
+        }
+        int end = chainStart(root);
+        List<Loop> found = new LoopFinder(code, st.ops(), konst, st.starts(), st.args(), st.partials(),
+                st.reached(), size).find(firstOp, root, end, guardNodes);
+        if (found.isEmpty()) {
+            loopsNote = "no loops found";
+            return;
+        }
+        String failed = LoopCode.generate(found, end);
+        if (failed != null) {
+            loopsNote = "loops not generated: " + failed;
+            return;
+        }
+        loops = found.toArray(new Loop[0]);
+        loopsRoot = root;
+        loopsEnd = end;
+        for (Loop l : loops) {
+            code[l.lo] = LOOP;
+        }
+    }
+
+    /**
+     * The node from which {@code root} is reached by a chain of one-operand operations whose
+     * partials are constants fixed when recording ({@code s.div(m)}, {@code s.times(0.5)},
+     * {@code s.plus(1)}, negation), each on the node just before it; root itself if it is not
+     * such an operation. Sweeping that chain needs no values, so it can run before a replay.
+     */
+    private int chainStart(int root) {
+        int[] starts = st.starts();
+        int[] args = st.args();
+        int i = root;
+        while (i > 0 && starts[i + 1] - starts[i] == 1 && args[starts[i]] == i - 1 && switch (code[i]) {
+            case ADD_K, SUB_K, K_SUB, MUL_K, DIV_K, NEG -> true;
+            default -> false;
+        }) {
+            i--;
+        }
+        return i;
+    }
+
+    /** How many operations run as generated loops (0 until they are generated). */
+    int loopOperations() {
+        int n = 0;
+        if (loops != null) {
+            for (Loop l : loops) {
+                n += l.period * l.count;
+            }
+        }
+        return n;
+    }
+
+    /** The generated loops, or why there are none, for CompiledFn.toString(). */
+    String loopsSummary() {
+        if (loops != null) {
+            boolean fused = false;
+            for (Loop l : loops) {
+                fused |= l.fused != null;
+            }
+            return loops.length + " loop" + (loops.length == 1 ? "" : "s") + " run as generated code ("
+                    + loopOperations() + " operations" + (fused ? "; the one whose result f returns runs forward "
+                    + "and backward in one pass" : "") + ")";
+        }
+        return loopsNote;
+    }
+
+    private static void runForward(Loop l, double[] v, double[] pt) {
+        try {
+            l.forward.invokeExact(v, pt);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("generated loop " + l, t);
+        }
+    }
+
+    private static void runBackward(Loop l, double[] v, double[] a, double[] pt) {
+        run(l.backward, l, v, a, pt);
+    }
+
+    private static void run(MethodHandle code, Loop l, double[] v, double[] a, double[] pt) {
+        try {
+            code.invokeExact(v, a, pt);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("generated loop " + l, t);
+        }
+    }
+}

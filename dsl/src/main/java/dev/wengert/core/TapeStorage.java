@@ -1,0 +1,114 @@
+package dev.wengert.core;
+
+/**
+ * The arrays of a tape, for code that replays it ({@code dev.wengert.compile}): a replay
+ * recomputes values and partials in place, and sweeps backward over them, with the tape's own
+ * layout (node i has value {@code values()[i]}, operation {@code ops()[i]}, and inputs
+ * {@code args()[starts()[i] .. starts()[i+1])} with partials at the same indices). Only the
+ * {@link ProgramListener} of a tape made by {@link #programTape} receives one, so the tape a
+ * user sees ({@code tape()}) offers none of this.
+ *
+ * <p>Part of the engine's interface to the packages built on it, not of the DSL a notebook
+ * uses.
+ */
+public final class TapeStorage {
+    private final Tape t;
+
+    TapeStorage(Tape t) {
+        this.t = t;
+    }
+
+    /**
+     * A new private tape of the calling thread's session for a recording that will be replayed;
+     * the listener is attached before anything is recorded and learns what a replay needs.
+     */
+    public static Tape programTape(String label, ProgramListener listener) {
+        Tape tape = new Tape(Session.current(), label, false, Long.MAX_VALUE);
+        tape.listen(listener);
+        listener.attached(new TapeStorage(tape));
+        return tape;
+    }
+
+    /** A new unnamed parameter: an input of the recording. */
+    public Num parameter(double value) {
+        return Num.reverseParameter(t, null, value);
+    }
+
+    /** x's position if it was recorded on this tape, else −1 (a constant, or another differentiation's value). */
+    public int positionOf(Num x) {
+        return x.tape == t ? x.idx : -1;
+    }
+
+    public int size() {
+        return t.size();
+    }
+
+    public double[] values() {
+        return t.valueArray();
+    }
+
+    /** Each node's rule object (a UnaryRule, BinaryRule, NaryRule), or a marker for leaves and array operations. */
+    public Object[] ops() {
+        return t.opArray();
+    }
+
+    public int[] starts() {
+        return t.startArray();
+    }
+
+    public int[] args() {
+        return t.argArray();
+    }
+
+    public double[] partials() {
+        return t.partialArray();
+    }
+
+    /** The adjoints of the last sweep (allocated by the tape's first sweep). */
+    public double[] adjoints() {
+        return t.adjointArray();
+    }
+
+    /** Which nodes the last full sweep reached. */
+    public boolean[] reached() {
+        return t.reachedArray();
+    }
+
+    /** The array operation whose block starts at node i, or null. */
+    public BlockOp blockStartingAt(int i) {
+        return t.blockStartingAt(i);
+    }
+
+    /** The last node of the block that starts at node i. */
+    public int blockEnd(int i) {
+        return t.blockEnd(i);
+    }
+
+    /** Whether any array operation was recorded. */
+    public boolean hasBlocks() {
+        return t.hasBlocks();
+    }
+
+    /**
+     * Whether {@link #reached()} holds what a sweep from {@code root} reaches: the last full
+     * sweep started there, over the same recording (a replay changes values, not structure).
+     */
+    public boolean reachIsFrom(int root) {
+        return t.reachIsFrom(root);
+    }
+
+    /** After a replay changed values: earlier sweeps no longer describe them. */
+    public void valuesChanged() {
+        t.valuesChanged();
+    }
+
+    /** After a sweep from {@code root} run outside the tape: its adjoints are current for every node. */
+    public void swept(int root) {
+        t.sweptExternally(root);
+    }
+
+    /** Whether the last sweep's adjoints cover node i. */
+    public boolean sweptBelow(int i) {
+        return t.sweptBelow(i);
+    }
+}
