@@ -38,7 +38,7 @@ public final class OptimizationResult implements Displayable {
     private final long evaluations;
     private final boolean converged;
     private final String reason;
-    private final History history;
+    private final Iterates history;
 
     OptimizationResult(String method, List<String> names, double[] x, double value, double[] gradient, int iterations,
             long evaluations, boolean converged, String reason, List<Iteration> history) {
@@ -51,7 +51,7 @@ public final class OptimizationResult implements Displayable {
         this.evaluations = evaluations;
         this.converged = converged;
         this.reason = reason;
-        this.history = new History(method, names, Collections.unmodifiableList(history));
+        this.history = new Iterates(method, names, Collections.unmodifiableList(history));
     }
 
     /** The method and its main setting, e.g. "L-BFGS (m = 10)", "gradient descent (rate 0.01)". */
@@ -105,7 +105,7 @@ public final class OptimizationResult implements Displayable {
     }
 
     /** Every iterate, from iteration 0 (the start point); unmodifiable, and shown as a table. */
-    public History history() {
+    public Iterates history() {
         return history;
     }
 

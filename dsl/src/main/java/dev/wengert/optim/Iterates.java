@@ -22,12 +22,12 @@ import java.util.Map;
  * <p>{@link OptimizationResult#historyTable()} gives the same rows as a tablesaw table, to
  * compute with.
  */
-public final class History extends AbstractList<Iteration> implements Displayable {
+public final class Iterates extends AbstractList<Iteration> implements Displayable {
     private final List<Iteration> rows;
     private final List<String> names;
     private final String method;
 
-    History(String method, List<String> names, List<Iteration> rows) {
+    Iterates(String method, List<String> names, List<Iteration> rows) {
         this.method = method;
         this.names = List.copyOf(names);
         this.rows = rows;

@@ -13,12 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** An optimizer's history shows itself as a table, in a notebook and in JShell. */
-class HistoryDisplayTest {
+class IteratesDisplayTest {
 
     @Test
     void theHistoryIsATableOfItsIterates() {
         OptimizationResult r = minimize(x -> square(x[0].minus(3)).plus(square(x[1].plus(1))), 0.0, 0.0);
-        History h = r.history();
+        Iterates h = r.history();
         Map<String, String> m = h.mimeBundle();
         assertEquals(List.of("text/html", "text/plain"), List.copyOf(m.keySet()));
         String html = m.get("text/html");
@@ -37,7 +37,7 @@ class HistoryDisplayTest {
     void aLongHistoryShowsItsEnds() {
         OptimizationResult r = minimize(x -> square(x[0].minus(3)), new double[] {0},
                 dev.wengert.Wengert.gradientDescent(0.001).maxIterations(500));
-        History h = r.history();
+        Iterates h = r.history();
         assertTrue(h.size() > TableView.maxRows());
         String[] lines = h.toString().split("\n");
         assertEquals(3 + 2 * TableView.EDGE_ROWS + 1, lines.length, h.toString());
