@@ -209,6 +209,14 @@ def restart(km, kc):
     return result
 
 
+def cells(km, kc):
+    """The cells of the file named by $WENGERT_CELLS, split at its '// ---- cell' lines (the
+    text before the first is the file's header); FrontEndsIT runs the same cells in ./wengert."""
+    with open(os.environ["WENGERT_CELLS"]) as f:
+        chunks = f.read().split("\n// ---- cell\n")[1:]
+    return {"executions": [execute(kc, chunk.rstrip("\n")) for chunk in chunks]}
+
+
 def kernel_cpu_seconds(km):
     """CPU time the kernel process used so far (Linux): a figure a busy machine inflates less."""
     with open("/proc/%d/stat" % km.provisioner.process.pid) as stat:
@@ -234,7 +242,8 @@ def bench(km, kc):
             "round_trip_ms_min": 1000 * times[0]}
 
 
-SCENARIOS = {f.__name__: f for f in (basics, rich, interrupt, memory, flood, system_exit, signature, restart, kill, bench)}
+SCENARIOS = {f.__name__: f for f in (basics, rich, interrupt, memory, flood, system_exit, signature, restart, kill, bench,
+                                     cells)}
 
 
 def main():

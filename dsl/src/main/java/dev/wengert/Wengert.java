@@ -1084,6 +1084,39 @@ public final class Wengert {
     }
 
     /**
+     * An ODE dy/dt = f(t, y, p) as a fit model: give its initial state and time span, then take
+     * {@code component(i)} (time as the predictor) or {@code model()} (time and component). The
+     * same as {@code Ode.of(f)}.
+     *
+     * <pre>{@code
+     * // A → B → C
+     * var chain = ode((t, y, p) -> new Num[] {p[0].times(y[0]).neg(), p[0].times(y[0]).minus(p[1].times(y[1])),
+     *         p[1].times(y[1])}).initial(1, 0, 0).span(0, 10);
+     * var r = fit(chain.component(1)).start(1, 0.5).names("k1", "k2").to(times, b);
+     * }</pre>
+     */
+    public static dev.wengert.fit.Ode ode(dev.wengert.fit.OdeSystem f) {
+        return dev.wengert.fit.Ode.of(f);
+    }
+
+    /**
+     * A global fit: several datasets, each with its own model of the whole named parameter
+     * vector (a parameter several models use is shared); add them with {@code dataset(...)},
+     * then {@code fit()}. The same as {@code Fitter.global(names)}.
+     *
+     * <pre>{@code
+     * // two decays with their own amplitudes and a shared rate k
+     * var r = fitGlobal("a1", "a2", "k").start(10, 5, 0.3)
+     *     .dataset((p, x) -> p[0].times(exp(p[2].times(-x[0]))), t1, y1)
+     *     .dataset((p, x) -> p[1].times(exp(p[2].times(-x[0]))), t2, y2)
+     *     .fit();
+     * }</pre>
+     */
+    public static dev.wengert.fit.Fitter fitGlobal(String... names) {
+        return dev.wengert.fit.Fitter.global(names);
+    }
+
+    /**
      * Least-squares fit of a model written over whole columns ({@code x[j]} is predictor column
      * j as a {@link Tensor}; the model returns all rows' predictions at once). Its own name: a
      * {@code fit} overload would make two-argument lambdas ambiguous. Same result as the
@@ -1217,6 +1250,17 @@ public final class Wengert {
      */
     public static FitPlot fitPlot(FitResult fit) {
         return FitPlot.of(fit);
+    }
+
+    /**
+     * Dataset k (0-based) of a global fit over its data: points, its model's curve and band.
+     *
+     * <pre>{@code
+     * fitPlot(fitGlobal("a1", "a2", "k").start(10, 5, 0.3).dataset(m1, t1, y1).dataset(m2, t2, y2).fit(), 1);
+     * }</pre>
+     */
+    public static dev.wengert.plot.FitPlot fitPlot(dev.wengert.fit.FitResult fit, int dataset) {
+        return dev.wengert.plot.FitPlot.of(fit, dataset);
     }
 
     /** The residuals of a fit against its predictor (or fitted values), around zero. */

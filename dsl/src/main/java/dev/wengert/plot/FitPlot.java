@@ -51,7 +51,26 @@ public final class FitPlot extends SeriesPlot<FitPlot> {
         if (fit == null) {
             throw new IllegalArgumentException("fitPlot(null): pass the result of fit(...)");
         }
+        if (fit.datasets() > 1 && fit.datasetShown() < 0) {
+            throw new IllegalArgumentException("fitPlot: this global fit has " + fit.datasets() + " datasets, each with "
+                    + "its own model; draw one with fitPlot(r, k), k from 0 to " + (fit.datasets() - 1));
+        }
         return new FitPlot(fit);
+    }
+
+    /**
+     * Dataset k (0-based) of a global fit: its data, its model's curve and band (with the
+     * covariance of the whole fit), titled "dataset k".
+     *
+     * <pre>{@code
+     * fitPlot(peaks, 2).save("peak3.svg");
+     * }</pre>
+     */
+    public static FitPlot of(FitResult fit, int dataset) {
+        if (fit == null) {
+            throw new IllegalArgumentException("fitPlot(null, " + dataset + "): pass the result of a global fit");
+        }
+        return new FitPlot(fit.dataset(dataset)).title("dataset " + dataset);
     }
 
     /** The confidence level of the bands (default 0.95). */

@@ -7,6 +7,7 @@ import com.google.gson.JsonSyntaxException;
 
 import dev.wengert.display.Displayable;
 import dev.wengert.display.TableView;
+import dev.wengert.repl.ValueText;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import tech.tablesaw.api.Table;
 
@@ -35,7 +36,7 @@ final class Displays {
         if (value instanceof Table) {
             return fromBundle(TableView.of((Table) value).mimeBundle(), value);
         }
-        return new DisplayData(InProcessExecutionControl.jshellText(value));
+        return new DisplayData(ValueText.jshell(value));
     }
 
     private static DisplayData fromBundle(Map<String, String> bundle, Object value) {

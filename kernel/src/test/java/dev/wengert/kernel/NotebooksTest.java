@@ -49,7 +49,8 @@ class NotebooksTest {
             "02-gradient-descent.ipynb",
             "03-fitting-a-table.ipynb",
             "04-higher-order.ipynb",
-            "05-custom-rules-and-tapes.ipynb");
+            "05-custom-rules-and-tapes.ipynb",
+            "06-bounds-outliers-global-odes.ipynb");
 
     private static final String KERNEL = "wengert";
     private static final String PLOT_TAG = "plot";

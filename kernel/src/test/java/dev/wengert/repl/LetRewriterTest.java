@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,6 +24,8 @@ class LetRewriterTest {
         "/* let x = 1 */ let y = 2;         | /* let x = 1 */ var y = 2;",
         "letter = 1;                        | letter = 1;",
         "x.let = 1;                         | x.let = 1;",
+        "`best\n// next\nlet y = 2;`          | `best\n// next\nvar y = 2;`",
+        "`f(a,\n  let)`                      | `f(a,\n  let)`",
     })
     void rewrites(String input, String expected) {
         assertEquals(expected, LetRewriter.rewrite(input));

@@ -1,7 +1,8 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 /**
- * Rewrites {@code let x = …} to {@code var x = …} where {@code let} starts a statement.
+ * Rewrites {@code let x = …} to {@code var x = …} where {@code let} starts a statement: at the
+ * start of the cell or of a line, or after {@code ;}, a brace, or {@code for (}.
  *
  * <p>{@code let} reads naturally in notebooks (and is what users of other notebook languages
  * type); Java spells it {@code var}. Both words have three letters, so the rewrite keeps every
@@ -24,6 +25,7 @@ final class LetRewriter {
         StringBuilder out = new StringBuilder(code);
         // the last significant character before the current position, '\0' at the start
         char previous = '\0';
+        boolean lineStart = true;
         boolean afterForParen = false;
         String lastWord = "";
         int i = 0;
@@ -39,10 +41,13 @@ final class LetRewriter {
                 int end = code.indexOf("\"\"\"", i + 3);
                 i = end < 0 ? n : end + 3;
                 previous = '"';
+                lineStart = false;
             } else if (c == '"' || c == '\'') {
                 i = endOfQuoted(code, i, c);
                 previous = c;
+                lineStart = false;
             } else if (Character.isWhitespace(c)) {
+                lineStart |= c == '\n';
                 i++;
             } else if (Character.isJavaIdentifierStart(c)) {
                 int end = i;
@@ -50,16 +55,20 @@ final class LetRewriter {
                     end++;
                 }
                 String word = code.substring(i, end);
+                // a line that starts with "let x =" starts a declaration (a line may end a
+                // statement without its ';', as in jshell)
                 boolean statementStart = previous == '\0' || previous == ';' || previous == '{'
-                        || previous == '}' || (previous == '(' && afterForParen);
+                        || previous == '}' || (previous == '(' && afterForParen) || lineStart;
                 if (word.equals("let") && statementStart && declarationFollows(code, end)) {
                     out.replace(i, end, "var");
                 }
                 afterForParen = false;
+                lineStart = false;
                 lastWord = word;
                 previous = 'a';
                 i = end;
             } else {
+                lineStart = false;
                 afterForParen = c == '(' && lastWord.equals("for") && previous == 'a';
                 lastWord = "";
                 previous = c;

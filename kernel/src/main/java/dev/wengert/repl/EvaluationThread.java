@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -216,7 +216,7 @@ final class EvaluationThread implements AutoCloseable {
             try {
                 SessionCarrier.bindToCurrentThread(inherited);
             } catch (RuntimeException e) {
-                System.err.println("wengert kernel: " + e.getMessage());
+                System.err.println("wengert: " + e.getMessage());
             }
             while (!retired) {
                 try {

@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -16,13 +16,13 @@ import java.util.List;
  * directory, which Jupyter sets to the notebook's folder. A pattern that matches nothing is an
  * error, because a silently empty class path only shows up later as "cannot find symbol".
  */
-final class ClassPathEntries {
+public final class ClassPathEntries {
 
     private ClassPathEntries() {
     }
 
     /** Jar files for each pattern: a jar, a directory of jars, or a glob in the file name. */
-    static List<Path> jars(Path base, List<String> patterns) {
+    public static List<Path> jars(Path base, List<String> patterns) {
         List<Path> found = new ArrayList<>();
         for (String pattern : patterns) {
             Path path = base.resolve(pattern.strip()).normalize();
@@ -40,7 +40,7 @@ final class ClassPathEntries {
     }
 
     /** Each existing class-path element (a jar or a class folder), resolved against base. */
-    static List<Path> paths(Path base, List<String> entries) {
+    public static List<Path> paths(Path base, List<String> entries) {
         List<Path> found = new ArrayList<>();
         for (String entry : entries) {
             if (entry.isBlank()) {

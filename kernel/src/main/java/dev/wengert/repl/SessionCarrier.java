@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

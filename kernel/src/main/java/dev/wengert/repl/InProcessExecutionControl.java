@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -49,6 +49,26 @@ final class InProcessExecutionControl extends DirectExecutionControl {
             stopped = true;
             throw new ExecutionControl.StoppedException();
         }
+        return keep(value);
+    }
+
+    /** A variable's value (the console's /vars), kept as an object like a snippet's result. */
+    @Override
+    public String varValue(String className, String varName) throws ExecutionControl.RunException,
+            ExecutionControl.EngineTerminationException, ExecutionControl.InternalException {
+        Object value;
+        try {
+            // the wrapper class is not public: its public field needs setAccessible to be read
+            java.lang.reflect.Field field = findClass(className).getField(varName);
+            field.setAccessible(true);
+            value = field.get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return super.varValue(className, varName);
+        }
+        return keep(value);
+    }
+
+    private String keep(Object value) {
         String key = KEY_PREFIX + nextKey.incrementAndGet();
         results.put(key, value == null ? NullValue.INSTANCE : value);
         return key;

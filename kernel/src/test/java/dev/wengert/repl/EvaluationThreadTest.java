@@ -1,4 +1,4 @@
-package dev.wengert.kernel;
+package dev.wengert.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
