@@ -1287,6 +1287,32 @@ public final class Wengert {
         return GraphPlot.of(z);
     }
 
+    /**
+     * What every plot sends to a notebook from now on, most preferred first: {@code "text/html"}
+     * (SVG inline), {@code "image/svg+xml"}, {@code "image/png"} (or {@code "html"}, {@code "svg"},
+     * {@code "png"}); a line of text always goes too. The default is HTML and PNG; one plot
+     * chooses its own with {@code .mime(…)}.
+     *
+     * <pre>{@code
+     * plotMime("png");   // PNG only: the smallest notebooks
+     * }</pre>
+     */
+    public static void plotMime(String... types) {
+        dev.wengert.plot.Plot.defaultMime(types);
+    }
+
+    /**
+     * How many rows a table shows in a notebook before it shows only its first and last
+     * rows (default 60); the row and column counts are shown either way.
+     *
+     * <pre>{@code
+     * tableRows(200);
+     * }</pre>
+     */
+    public static void tableRows(int maxRows) {
+        dev.wengert.display.TableView.maxRows(maxRows);
+    }
+
     // ---- argument checks ---------------------------------------------------------------------------
 
     private static Num arg(Num x, String op) {
