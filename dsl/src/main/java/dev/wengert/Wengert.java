@@ -2,11 +2,14 @@ package dev.wengert;
 
 import dev.wengert.core.*;
 import dev.wengert.compile.CompiledFn;
+import dev.wengert.display.TableView;
 import dev.wengert.fit.ColumnModel;
 import dev.wengert.fit.FitResult;
 import dev.wengert.fit.Fitter;
 import dev.wengert.fit.Model;
 import dev.wengert.fit.Model1;
+import dev.wengert.fit.Ode;
+import dev.wengert.fit.OdeSystem;
 import dev.wengert.optim.Adam;
 import dev.wengert.optim.CommonsMath;
 import dev.wengert.optim.ConjugateGradient;
@@ -23,6 +26,7 @@ import dev.wengert.plot.FunctionPlot;
 import dev.wengert.plot.GraphPlot;
 import dev.wengert.plot.LinePlot;
 import dev.wengert.plot.LossCurvePlot;
+import dev.wengert.plot.Plot;
 import dev.wengert.plot.ResidualPlot;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
@@ -1095,8 +1099,8 @@ public final class Wengert {
      * var r = fit(chain.component(1)).start(1, 0.5).names("k1", "k2").to(times, b);
      * }</pre>
      */
-    public static dev.wengert.fit.Ode ode(dev.wengert.fit.OdeSystem f) {
-        return dev.wengert.fit.Ode.of(f);
+    public static Ode ode(OdeSystem f) {
+        return Ode.of(f);
     }
 
     /**
@@ -1112,8 +1116,8 @@ public final class Wengert {
      *     .fit();
      * }</pre>
      */
-    public static dev.wengert.fit.Fitter fitGlobal(String... names) {
-        return dev.wengert.fit.Fitter.global(names);
+    public static Fitter fitGlobal(String... names) {
+        return Fitter.global(names);
     }
 
     /**
@@ -1259,8 +1263,8 @@ public final class Wengert {
      * fitPlot(fitGlobal("a1", "a2", "k").start(10, 5, 0.3).dataset(m1, t1, y1).dataset(m2, t2, y2).fit(), 1);
      * }</pre>
      */
-    public static dev.wengert.plot.FitPlot fitPlot(dev.wengert.fit.FitResult fit, int dataset) {
-        return dev.wengert.plot.FitPlot.of(fit, dataset);
+    public static FitPlot fitPlot(FitResult fit, int dataset) {
+        return FitPlot.of(fit, dataset);
     }
 
     /** The residuals of a fit against its predictor (or fitted values), around zero. */
@@ -1285,6 +1289,32 @@ public final class Wengert {
      */
     public static GraphPlot graph(Num z) {
         return GraphPlot.of(z);
+    }
+
+    /**
+     * What every plot sends to a notebook from now on, most preferred first: {@code "text/html"}
+     * (SVG inline), {@code "image/svg+xml"}, {@code "image/png"} (or {@code "html"}, {@code "svg"},
+     * {@code "png"}); a line of text always goes too. The default is HTML and PNG; one plot
+     * chooses its own with {@code .mime(…)}.
+     *
+     * <pre>{@code
+     * plotMime("png");   // PNG only: the smallest notebooks
+     * }</pre>
+     */
+    public static void plotMime(String... types) {
+        Plot.defaultMime(types);
+    }
+
+    /**
+     * How many rows a table shows in a notebook before it shows only its first and last
+     * rows (default 60); the row and column counts are shown either way.
+     *
+     * <pre>{@code
+     * tableRows(200);
+     * }</pre>
+     */
+    public static void tableRows(int maxRows) {
+        TableView.maxRows(maxRows);
     }
 
     // ---- argument checks ---------------------------------------------------------------------------

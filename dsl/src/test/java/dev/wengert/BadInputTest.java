@@ -163,6 +163,9 @@ class BadInputTest {
         GOOD_ARGS.put("tensor(Table, String[])", () -> new Object[] {table(), new String[] {"x", "y"}});
         GOOD_ARGS.put("contour(Fn, double, double, double, double)", () -> new Object[] {f2, -1.0, 1.0, -1.0, 1.0});
         GOOD_ARGS.put("plot(UnaryFn, double, double)", () -> new Object[] {f1, -1.0, 1.0});
+        // global display settings: their good arguments are the defaults, so the test leaves them as they were
+        GOOD_ARGS.put("plotMime(String[])", () -> new Object[] {new String[] {"text/html", "image/png"}});
+        GOOD_ARGS.put("tableRows(int)", () -> new Object[] {60});
     }
 
     static Object[] goodArgs(Method m) {
