@@ -348,7 +348,7 @@ public final class Fitter {
     /** Fits arrays with a single predictor. */
     public FitResult to(double[] x, double[] y) {
         notGlobal("to(x, y)");
-        return to(column(x), y);
+        return runSingle(FitData.fromColumn(x, y, arrayWeights(), weightKind, missing));
     }
 
     static double[][] column(double[] x) {

@@ -122,6 +122,26 @@ final class LeastSquares {
             }
         }
 
+        /**
+         * R of [∂r̃/∂q | fSign·r̃] over the given columns of q (null: all), read from the model's
+         * Jacobian where no copy of ∂r̃/∂q was made: the same numbers as from {@link #jt()}.
+         */
+        Factor factor(int[] cols, double fSign) {
+            int n = rt.length;
+            int k = cols == null ? q.length : cols.length;
+            BlockQr b = new BlockQr(k + 1);
+            if (slope == null && jt == null) {
+                int[] model = new int[k];
+                for (int c = 0; c < k; c++) {
+                    model[c] = params.free[cols == null ? c : cols[c]];
+                }
+                b.addColumns(eval.jacobian(), n, model, sqrtW, -1.0, rt, fSign, 0, n);
+            } else {
+                b.addColumns(jt(), n, cols, 1.0, rt, fSign, 0, n);
+            }
+            return Factor.of(b);
+        }
+
         /** The gradient of the cost, J̃ᵀr̃. */
         double[] gradient() {
             int k = q.length;
@@ -276,11 +296,14 @@ final class LeastSquares {
         int[] free = params.free;
         int k = free.length;
         double[] c = new double[n];
-        double[] a = new double[n];
+        // aᵢ is 1 for least squares (ρ′ = 1, ρ″ = 0): no array of ones, the same sums
+        double[] a = loss == Loss.LINEAR ? null : new double[n];
         for (int i = 0; i < n; i++) {
             double z = (at.r[i] / scale) * (at.r[i] / scale);
             c[i] = -loss.rho1(z) * at.r[i] * sqrtW[i];
-            a[i] = loss.rho1(z) + 2 * loss.rho2(z) * z;
+            if (a != null) {
+                a[i] = loss.rho1(z) + 2 * loss.rho2(z) * z;
+            }
         }
         double[][] full = model.curvature(at.p, c);
         if (full == null) {
@@ -293,8 +316,14 @@ final class LeastSquares {
             for (int v = 0; v < k; v++) {
                 int cv = free[v] * n;
                 double s = full[free[u]][free[v]];
-                for (int i = 0; i < n; i++) {
-                    s += a[i] * sqrtW[i] * sqrtW[i] * jm[cu + i] * jm[cv + i];
+                if (a == null) {
+                    for (int i = 0; i < n; i++) {
+                        s += sqrtW[i] * sqrtW[i] * jm[cu + i] * jm[cv + i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s += a[i] * sqrtW[i] * sqrtW[i] * jm[cu + i] * jm[cv + i];
+                    }
                 }
                 h[u][v] = s;
             }

@@ -52,7 +52,7 @@ final class Refinement {
             if (k == MAX_STEPS) {
                 break;
             }
-            Factor qr = Factor.of(at.jt(), at.n(), cols.length, cols, at.rt(), -1.0);
+            Factor qr = at.factor(cols, -1.0);
             if (!qr.fullRank()) {
                 return accepted;
             }
@@ -96,7 +96,7 @@ final class Refinement {
         if (!at.finite()) {
             return false;
         }
-        Factor qr = Factor.of(at.jt(), at.n(), q.length, null, at.rt(), -1.0);
+        Factor qr = at.factor(null, -1.0);
         if (!qr.fullRank()) {
             return false;
         }
