@@ -1,6 +1,6 @@
 # R's nls on the data of FitSpeedBench (bench/src/main/java/dev/wengert/bench/FitModels.java).
 #
-#   Rscript bench/peers/fit_peers.R <data dir> <out.json> [--quick] <rows>...
+#   Rscript bench/peers/fit_peers.R <data dir> <out.json> [--quick] [--models=MM,EXP2] <rows>...
 #
 # The same models, starts and data files as the Java side (one file per model and size: the
 # predictor column then the response column, little-endian doubles). nls as a user calls it:
@@ -15,7 +15,9 @@ args <- commandArgs(trailingOnly = TRUE)
 dir <- args[1]
 out <- args[2]
 quick <- "--quick" %in% args
-sizes <- as.integer(args[-(1:2)][args[-(1:2)] != "--quick"])
+rest <- args[-(1:2)]
+pick <- rest[startsWith(rest, "--models=")]
+sizes <- as.integer(rest[!startsWith(rest, "--")])
 
 models <- list(
   MM = list(f = y ~ a * x / (b + x), start = c(a = 1.5, b = 0.5)),
@@ -33,6 +35,8 @@ load <- function(name, m) {
   close(con)
   data.frame(x = d[1:m], y = d[(m + 1):(2 * m)])
 }
+
+if (length(pick) > 0) models <- models[strsplit(sub("--models=", "", pick[1]), ",")[[1]]]
 
 cat(R.version.string, "\n")
 lines <- character(0)

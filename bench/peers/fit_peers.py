@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """scipy's curve_fit on the data of FitSpeedBench (bench/src/main/java/dev/wengert/bench/FitModels.java).
 
-    /usr/bin/python3 bench/peers/fit_peers.py <data dir> <rows>... [--json out.json] [--quick]
+    /usr/bin/python3 bench/peers/fit_peers.py <data dir> <rows>... [--json out.json] [--quick] [--models MM,EXP2]
 
 The same models, starts and data files as the Java side (one file per model and size: the
 predictor column then the response column, little-endian doubles). curve_fit as a user calls
@@ -79,11 +79,17 @@ def main():
     if "--json" in sys.argv:
         out = sys.argv[sys.argv.index("--json") + 1]
         args.remove(out)
+    models = list(MODELS)
+    if "--models" in sys.argv:
+        pick = sys.argv[sys.argv.index("--models") + 1]
+        args.remove(pick)
+        models = pick.split(",")
     directory = args[0]
     sizes = [int(a) for a in args[1:]]
     print(f"python {sys.version.split()[0]} numpy {np.__version__} scipy {scipy.__version__}")
     results = []
-    for name, (f, p0) in MODELS.items():
+    for name in models:
+        f, p0 = MODELS[name]
         for m in sizes:
             x, y = load(directory, name, m)
             mean, best, n, p, cpu = timed(f, x, y, p0, quick)

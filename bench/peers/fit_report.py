@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The ratio table of bench/RESULTS.md's fitting section from one run of bench/peers/fit_run.sh.
 
-    /usr/bin/python3 bench/peers/fit_report.py RUN_DIR   (RUN_DIR holds jmh.json, scipy.json, nls.json)
+    /usr/bin/python3 bench/peers/fit_report.py RUN_DIR   (RUN_DIR holds jmh*.json, scipy*.json, nls*.json)
 
 Per model and size: the mean wall time per fit of each tool, and Wengert's time divided by
 scipy's and by R's, for the per-row model (`fit`, what a new user writes) and the column model
@@ -20,8 +20,10 @@ P = {"MM": 2, "POWER": 3, "LOGISTIC": 4, "EXP2": 5, "GAUSS2": 8}
 NAMES = {"MM": "Michaelis–Menten (rational)", "POWER": "power a·xᵇ + c", "LOGISTIC": "logistic",
          "EXP2": "two exponentials + offset", "GAUSS2": "two Gaussians on a decay"}
 
+import glob
+
 W = {}
-for b in json.load(open(os.path.join(run, "jmh.json"))):
+for b in [b for fn in sorted(glob.glob(os.path.join(run, "jmh*.json"))) for b in json.load(open(fn))]:
     name = b["benchmark"].split(".")[-1]
     if "FitSpeedBench" not in b["benchmark"]:
         continue
@@ -43,9 +45,8 @@ if os.path.exists(jt):
         EST[(mt.group(1), int(mt.group(2)), mt.group(3))] = [float(v) for v in mt.group(4).split(",")]
 
 PEER = {}
-for tool, fn in (("scipy", "scipy.json"), ("nls", "nls.json")):
-    path = os.path.join(run, fn)
-    if os.path.exists(path):
+for tool in ("scipy", "nls"):
+    for path in sorted(glob.glob(os.path.join(run, tool + "*.json"))):
         for r in json.load(open(path)):
             PEER[(tool, r["model"], int(r["rows"]))] = r
 

@@ -6,11 +6,18 @@
 #   bench/peers/fit_run.sh [--build] [--quick]
 #
 #   --build   first: mvn -B -ntp -pl dsl,bench -am package -DskipTests
-#   --quick   1 warmup + 2 measurement iterations of 1 s, peers 0.3 s per cell (to try the script)
+#   --quick   a subset, meant to finish within 10 minutes on 2 cores: every model at 10³, 10⁴
+#             and 10⁵ rows and MM and EXP2 at 10⁶ (LARGE_MODELS), JMH 1 warmup + 2 measurement iterations of 1 s,
+#             the peers 0.3 s per cell (at least 3 fits), FitColdBench in 3 forks
+#   (default) the full run: every model at 10³–10⁶ rows, JMH 3 warmup + 5 measurement iterations
+#             of 2 s, the peers 2 s per cell (at least 3 fits), FitColdBench in 5 forks
 #
-# SIZES (default "1000 10000 100000 1000000") and MODELS (default all five) select the cells.
+# SIZES (default "1000 10000 100000 1000000"; --quick: "1000 10000 100000") and MODELS (default
+# all five) select the cells run for every model; LARGE_SIZES (default: none; --quick "1000000")
+# are run for LARGE_MODELS only (default "MM,EXP2").
 # Output goes to $OUT (default bench/target/fit-run-<UTC time>): machine.txt (with the load
-# before and after), data/, jmh.txt, jmh.json, scipy.json, nls.json, cold.txt and fit-table.md.
+# before and after), data/, jmh.txt, jmh.json (jmh-large.json for LARGE_SIZES), scipy-<models>.json,
+# nls-<models>.json, cold.txt and fit-table.md.
 # The benchmark jar is copied there first, so a rebuild mid-run cannot change it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,15 +25,23 @@ cd "$(dirname "$0")/../.."
 BUILD=0
 JMH_ITER=()
 QUICK=()
+COLD_FORKS=5
 for a in "$@"; do
   case "$a" in
     --build) BUILD=1 ;;
-    --quick) JMH_ITER=(-wi 1 -i 2 -w 1 -r 1); QUICK=(--quick) ;;
+    --quick) JMH_ITER=(-wi 1 -i 2 -w 1 -r 1); QUICK=(--quick); COLD_FORKS=3 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
-SIZES=${SIZES:-"1000 10000 100000 1000000"}
+if [ ${#QUICK[@]} -gt 0 ]; then
+  SIZES=${SIZES:-"1000 10000 100000"}
+  LARGE_SIZES=${LARGE_SIZES:-"1000000"}
+else
+  SIZES=${SIZES:-"1000 10000 100000 1000000"}
+  LARGE_SIZES=${LARGE_SIZES:-""}
+fi
 MODELS=${MODELS:-"MM,POWER,LOGISTIC,EXP2,GAUSS2"}
+LARGE_MODELS=${LARGE_MODELS:-"MM,EXP2"}
 
 PY=/usr/bin/python3        # Debian's python with python3-scipy (a pyenv python3 on PATH has none)
 if [ "$BUILD" = 1 ]; then
@@ -49,22 +64,35 @@ JAR="$OUT/benchmarks.jar"
 cat "$OUT/machine.txt"
 
 # shellcheck disable=SC2086
-java -cp "$JAR" dev.wengert.bench.FitModels "$OUT/data" $SIZES
+java -cp "$JAR" dev.wengert.bench.FitModels "$OUT/data" $SIZES $LARGE_SIZES
 
 ROWS=$(echo $SIZES | tr ' ' ',')
 java -jar "$JAR" 'FitSpeedBench' -p model="$MODELS" -p rows="$ROWS" "${JMH_ITER[@]}" \
   -prof dev.wengert.bench.CpuTimeProfiler -rf json -rff "$OUT/jmh.json" 2>&1 | tee "$OUT/jmh.txt"
+if [ -n "$LARGE_SIZES" ]; then
+  LARGE_ROWS=$(echo $LARGE_SIZES | tr ' ' ',')
+  java -jar "$JAR" 'FitSpeedBench' -p model="$LARGE_MODELS" -p rows="$LARGE_ROWS" "${JMH_ITER[@]}" \
+    -prof dev.wengert.bench.CpuTimeProfiler -rf json -rff "$OUT/jmh-large.json" 2>&1 | tee -a "$OUT/jmh.txt"
+fi
 echo "load after JMH: $(uptime)" >> "$OUT/machine.txt"
 
 # one thread for the peers' numerics too (numpy's BLAS would otherwise use both cores)
+peers() {   # models sizes...
+  local models=$1
+  shift
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $PY bench/peers/fit_peers.py "$OUT/data" "$@" --models "$models" \
+    --json "$OUT/scipy-$models.json" "${QUICK[@]}" 2>&1 | tee -a "$OUT/scipy.txt"
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 Rscript bench/peers/fit_peers.R "$OUT/data" "$OUT/nls-$models.json" \
+    "${QUICK[@]}" --models="$models" "$@" 2>&1 | tee -a "$OUT/nls.txt"
+}
 # shellcheck disable=SC2086
-OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $PY bench/peers/fit_peers.py "$OUT/data" $SIZES --json "$OUT/scipy.json" \
-  "${QUICK[@]}" 2>&1 | tee "$OUT/scipy.txt"
-# shellcheck disable=SC2086
-OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 Rscript bench/peers/fit_peers.R "$OUT/data" "$OUT/nls.json" "${QUICK[@]}" \
-  $SIZES 2>&1 | tee "$OUT/nls.txt"
+peers "$MODELS" $SIZES
+if [ -n "$LARGE_SIZES" ]; then
+  # shellcheck disable=SC2086
+  peers "$LARGE_MODELS" $LARGE_SIZES
+fi
 
-java -jar "$JAR" 'FitColdBench' -rf json -rff "$OUT/cold.json" 2>&1 | tee "$OUT/cold.txt"
+java -jar "$JAR" 'FitColdBench' -f "$COLD_FORKS" -rf json -rff "$OUT/cold.json" 2>&1 | tee "$OUT/cold.txt"
 
 echo "load after: $(uptime)" >> "$OUT/machine.txt"
 $PY bench/peers/fit_report.py "$OUT" | tee "$OUT/fit-table.md"
