@@ -7,7 +7,7 @@
 #
 #   --build   first: mvn -B -ntp -pl dsl,bench -am package -DskipTests
 #   --quick   a subset, meant to finish within 10 minutes on 2 cores: every model at 10³, 10⁴
-#             and 10⁵ rows and MM and EXP2 at 10⁶ (LARGE_MODELS), JMH 1 warmup + 2 measurement iterations of 1 s,
+#             and 10⁵ rows and MM and EXP2 at 10⁶ (LARGE_MODELS), JMH 3 warmup + 2 measurement iterations of 1 s,
 #             the peers 0.3 s per cell (at least 3 fits), FitColdBench in 3 forks
 #   (default) the full run: every model at 10³–10⁶ rows, JMH 3 warmup + 5 measurement iterations
 #             of 2 s, the peers 2 s per cell (at least 3 fits), FitColdBench in 5 forks
@@ -16,8 +16,8 @@
 # all five) select the cells run for every model; LARGE_SIZES (default: none; --quick "1000000")
 # are run for LARGE_MODELS only (default "MM,EXP2").
 # Output goes to $OUT (default bench/target/fit-run-<UTC time>): machine.txt (with the load
-# before and after), data/, jmh.txt, jmh.json (jmh-large.json for LARGE_SIZES), scipy-<models>.json,
-# nls-<models>.json, cold.txt and fit-table.md.
+# before and after), data/, jmh.txt, jmh.json, scipy-all.json, nls-all.json (jmh-large.json,
+# scipy-large.json, nls-large.json for LARGE_SIZES), scipy.txt, nls.txt, cold.txt and fit-table.md.
 # The benchmark jar is copied there first, so a rebuild mid-run cannot change it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +29,7 @@ COLD_FORKS=5
 for a in "$@"; do
   case "$a" in
     --build) BUILD=1 ;;
-    --quick) JMH_ITER=(-wi 1 -i 2 -w 1 -r 1); QUICK=(--quick); COLD_FORKS=3 ;;
+    --quick) JMH_ITER=(-wi 3 -i 2 -w 1 -r 1); QUICK=(--quick); COLD_FORKS=3 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -77,19 +77,19 @@ fi
 echo "load after JMH: $(uptime)" >> "$OUT/machine.txt"
 
 # one thread for the peers' numerics too (numpy's BLAS would otherwise use both cores)
-peers() {   # models sizes...
-  local models=$1
-  shift
+peers() {   # name models sizes...
+  local name=$1 models=$2
+  shift 2
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $PY bench/peers/fit_peers.py "$OUT/data" "$@" --models "$models" \
-    --json "$OUT/scipy-$models.json" "${QUICK[@]}" 2>&1 | tee -a "$OUT/scipy.txt"
-  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 Rscript bench/peers/fit_peers.R "$OUT/data" "$OUT/nls-$models.json" \
+    --json "$OUT/scipy-$name.json" "${QUICK[@]}" 2>&1 | tee -a "$OUT/scipy.txt"
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 Rscript bench/peers/fit_peers.R "$OUT/data" "$OUT/nls-$name.json" \
     "${QUICK[@]}" --models="$models" "$@" 2>&1 | tee -a "$OUT/nls.txt"
 }
 # shellcheck disable=SC2086
-peers "$MODELS" $SIZES
+peers all "$MODELS" $SIZES
 if [ -n "$LARGE_SIZES" ]; then
   # shellcheck disable=SC2086
-  peers "$LARGE_MODELS" $LARGE_SIZES
+  peers large "$LARGE_MODELS" $LARGE_SIZES
 fi
 
 java -jar "$JAR" 'FitColdBench' -f "$COLD_FORKS" -rf json -rff "$OUT/cold.json" 2>&1 | tee "$OUT/cold.txt"
