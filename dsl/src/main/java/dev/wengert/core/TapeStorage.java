@@ -97,6 +97,14 @@ public final class TapeStorage {
         return t.reachIsFrom(root);
     }
 
+    /**
+     * What a sweep from {@code root} reaches, worked out elsewhere from the recording (one flag
+     * per node, at least {@link #size()} of them): afterwards {@link #reachIsFrom} holds for root.
+     */
+    public void adoptReach(int root, boolean[] reached) {
+        t.adoptReach(root, reached);
+    }
+
     /** After a replay changed values: earlier sweeps no longer describe them. */
     public void valuesChanged() {
         t.valuesChanged();
