@@ -119,6 +119,8 @@ public final class Tape implements Displayable {
 
     private long warnAt;
     private boolean warned;
+    // whether the implicit tape warned that it nears the maximum heap (once per tape)
+    private boolean heapWarned;
     // next() takes its slow path (grow, warn) once size reaches this: the capacity, or the
     // warning size when that comes first. One comparison per recorded operation.
     private int limit;
@@ -263,9 +265,46 @@ public final class Tape implements Displayable {
     /** The node arrays (and a program's) grown to hold at least {@code need} positions. */
     private void growNodes(long need) {
         int cap = grow(value.length, need);
-        value = Arrays.copyOf(value, cap);
-        op = Arrays.copyOf(op, cap);
-        start = Arrays.copyOf(start, cap + 1);
+        // all three or none: a tape whose arrays disagree on their length would be corrupt
+        double[] v;
+        Object[] o;
+        int[] s;
+        try {
+            v = Arrays.copyOf(value, cap);
+            o = Arrays.copyOf(op, cap);
+            s = Arrays.copyOf(start, cap + 1);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(cap);
+        }
+        value = v;
+        op = o;
+        start = s;
+    }
+
+    /**
+     * The error of a tape that could not grow: it names the tape, what it holds and the way out.
+     * The tape is intact (nothing was half-grown), so the session goes on after resetTape().
+     */
+    private WengertException outOfMemory(long slots) {
+        long max = Runtime.getRuntime().maxMemory();
+        return new WengertException(label + " ran out of memory growing to " + String.format("%,d", slots)
+                + " positions: it holds " + String.format("%,d", operations()) + " operations (about "
+                + String.format("%,d", bytes() >> 20) + " MB) of a " + String.format("%,d", max >> 20)
+                + " MB maximum heap. " + (implicit ? "Call resetTape() to discard it (values made before are then "
+                + "refused), compute gradients with gradient(f, x), which does not grow this tape, or"
+                : "Record less per call (split the function), or") + " give the JVM more heap (-Xmx8g; in Jupyter: "
+                + "kernel-config/install --jvm-option -Xmx8g).");
+    }
+
+    /**
+     * Whether the implicit tape, grown to {@code cap} positions, would hold more than a quarter
+     * of the maximum heap: growing copies its arrays, so it then needs about half the heap for a
+     * moment, and the next growth may not fit. The count-based warning ({@code tapeWarning(n)})
+     * may come too late when the heap is small.
+     */
+    private boolean nearHeapLimit(long cap) {
+        long tapeBytes = cap * (8 + 4 + 4) + (long) args.length * (4 + 8);
+        return tapeBytes > Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** The array operation recorded at position i (the last of its block), or null. */
@@ -295,6 +334,15 @@ public final class Tape implements Displayable {
     /** next()'s slow path: room for one more node, and the large-tape warning when it is due. */
     private void reserve() {
         if (size == value.length) {
+            if (implicit && !heapWarned && nearHeapLimit(grow(value.length, size + 1L))) {
+                heapWarned = true;
+                System.err.printf("wengert: the implicit tape now holds %,d operations (about %,d MB), and growing it "
+                        + "would take over a quarter of the %,d MB maximum heap. Every operation on parameters is "
+                        + "recorded until you call resetTape(); call it when you no longer need earlier values, "
+                        + "compute gradients with gradient(f, x), which does not grow this tape, or give the JVM more "
+                        + "heap (-Xmx8g; in Jupyter: kernel-config/install --jvm-option -Xmx8g).%n",
+                        operations(), bytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+            }
             growNodes(size + 1L);
         }
         if (implicit && !warned && size >= warnAt) {
@@ -314,8 +362,16 @@ public final class Tape implements Displayable {
     private void ensureArgs(int k) {
         if (nargs + k > args.length) {
             int cap = grow(args.length, (long) nargs + k);
-            args = Arrays.copyOf(args, cap);
-            partials = Arrays.copyOf(partials, cap);
+            int[] a;
+            double[] p;
+            try {
+                a = Arrays.copyOf(args, cap);
+                p = Arrays.copyOf(partials, cap);
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(size);
+            }
+            args = a;
+            partials = p;
         }
     }
 
@@ -534,8 +590,13 @@ public final class Tape implements Displayable {
             // exactly the recorded size the first time; a tape that keeps growing between
             // sweeps (the implicit tape) grows these like its own arrays
             int n = adjoint.length == 0 ? size : grow(adjoint.length, size);
-            adjoint = new double[n];
-            reached = new boolean[n];
+            try {
+                double[] a = new double[n];
+                reached = new boolean[n];
+                adjoint = a;
+            } catch (OutOfMemoryError e) {
+                throw outOfMemory(size);           // the last sweep's arrays are untouched
+            }
         } else {
             // clear every recorded node, not only those below the root: a later node must not
             // keep a stale adjoint from an earlier sweep

@@ -18,6 +18,13 @@ import java.util.Arrays;
  */
 final class Objective {
     /** Thrown when the evaluation limit is reached; the run stops and keeps its best point. */
+    /** Thrown instead of an evaluation when the thread was interrupted: the run stops with its best point. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super(null, null, false, false);
+        }
+    }
+
     static final class LimitReached extends RuntimeException {
         LimitReached() {
             super(null, null, false, false);
@@ -106,6 +113,10 @@ final class Objective {
     private void count() {
         if (evaluations >= maxEvaluations) {
             throw new LimitReached();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // the flag stays set: whoever runs the cell sees the interrupt too
+            throw new Interrupted();
         }
         evaluations++;
     }

@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * {@link #gradientTolerance(double)} (default 1e-6; converged); a relative change of f over
  * one iteration, |Δf| ≤ {@link #relativeTolerance(double)}·max(|f|, |f_previous|) (default
  * 1e-12; converged); {@link #maxIterations(int)}; {@link #maxEvaluations(long)} (default
- * 100,000); a line search that finds no lower value; a NaN or infinite value or gradient.
+ * 100,000, raised with maxIterations); a line search that finds no lower value; a NaN or
+ * infinite value or gradient; an interrupt of the thread (Jupyter's interrupt, Ctrl-C in
+ * {@code ./wengert}), which ends the run at its next evaluation with its best point so far.
  * {@link OptimizationResult#reason()} says which, with the numbers.
  *
  * <p>An optimizer is a description: it holds no state of a run, so one object can run many
@@ -34,8 +36,14 @@ public abstract class Optimizer<S extends Optimizer<S>> {
     /** Points are kept in the history up to this dimension unless {@link #keepPoints} says otherwise. */
     static final int KEEP_POINTS_UP_TO = 10_000;
 
+    /** The evaluation budget when neither limit is set. */
+    static final long DEFAULT_MAX_EVALUATIONS = 100_000;
+    /** The evaluations per iteration {@link #maxIterations(int)} budgets: more than any line search takes. */
+    static final int EVALUATIONS_PER_ITERATION = 50;
+
     private int maxIterations;
-    private long maxEvaluations = 100_000;
+    private long maxEvaluations = DEFAULT_MAX_EVALUATIONS;
+    private boolean evaluationsSet;
     private double gradientTolerance = 1e-6;
     private double relativeTolerance = 1e-12;
     private Boolean progress;
@@ -60,12 +68,20 @@ public abstract class Optimizer<S extends Optimizer<S>> {
 
     // ---- settings -------------------------------------------------------------------------
 
-    /** Stop after this many iterations (not converged). */
+    /**
+     * Stop after this many iterations (not converged). Unless {@link #maxEvaluations(long)} was
+     * set too, the evaluation budget grows with it (to {@value #EVALUATIONS_PER_ITERATION}
+     * evaluations per iteration, line searches included), so the iteration limit is the one that
+     * applies.
+     */
     public S maxIterations(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("maxIterations(" + n + "): allow at least one iteration");
         }
         this.maxIterations = n;
+        if (!evaluationsSet) {
+            this.maxEvaluations = Math.max(DEFAULT_MAX_EVALUATIONS, EVALUATIONS_PER_ITERATION * (long) n);
+        }
         return self();
     }
 
@@ -75,6 +91,7 @@ public abstract class Optimizer<S extends Optimizer<S>> {
             throw new IllegalArgumentException("maxEvaluations(" + n + "): allow at least two evaluations");
         }
         this.maxEvaluations = n;
+        this.evaluationsSet = true;
         return self();
     }
 
@@ -248,6 +265,8 @@ public abstract class Optimizer<S extends Optimizer<S>> {
             }
         } catch (Objective.LimitReached e) {
             run.stopEvaluationLimit();
+        } catch (Objective.Interrupted e) {
+            run.stopInterrupted();
         }
         return run.result();
     }

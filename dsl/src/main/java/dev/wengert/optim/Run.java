@@ -164,7 +164,14 @@ final class Run {
     }
 
     void stopEvaluationLimit() {
-        stop("evaluation limit " + settings.maxEvaluations() + " reached", false);
+        stop("evaluation limit " + settings.maxEvaluations() + " reached after " + iteration + " iterations (raise it "
+                + "with .maxEvaluations(n))", false);
+    }
+
+    /** The thread was interrupted: the run ends with the best point so far. */
+    void stopInterrupted() {
+        stop("interrupted after " + iteration + " iterations; the best point so far is kept (f = " + bestF
+                + "): continue from it with minimize(f, r.x(), method)", false);
     }
 
     OptimizationResult result() {
