@@ -177,6 +177,8 @@ final class Program implements ProgramListener {
             case "gt" -> Guard.GT;
             case "lt" -> Guard.LT;
             case "ge" -> Guard.GE;
+            case "eq" -> Guard.EQ;
+            case "ne" -> Guard.NE;
             default -> Guard.LE;
         };
         guards.add(new Guard(a, b, c, k, outcome));
@@ -211,6 +213,21 @@ final class Program implements ProgramListener {
     /** Whether the recorded program can be replayed (no nested nodes were recorded). */
     boolean replayable() {
         return replayable;
+    }
+
+    /** Whether the recording has array operations (they are swept backward only). */
+    boolean hasBlocks() {
+        return st.hasBlocks();
+    }
+
+    /** A backward sweep from several roots with their seeds (vector functions: no generated loops). */
+    void backward(int[] roots, double[] seeds) {
+        st.backward(roots, seeds);
+    }
+
+    /** Tangents of every node up to upTo, given tangents of some leaves (vector functions). */
+    double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
+        return st.forwardSweep(leaves, seeds, upTo);
     }
 
     /** How many guards the recorded program has. */

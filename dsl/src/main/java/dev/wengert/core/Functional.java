@@ -43,6 +43,26 @@ public final class Functional {
         });
     }
 
+    /** f(x) on constants: nothing recorded, nothing differentiated. */
+    public static double value(Fn f, double[] x) {
+        String caller = "value(f, x)";
+        checkFunction(f, caller);
+        checkPoint(x, caller);
+        return call(f, constants(x, caller), caller).value();
+    }
+
+    /** Constants of the given values. */
+    public static Num[] constants(double[] x, String caller) {
+        if (x == null) {
+            throw new IllegalArgumentException(caller + ": the values are null");
+        }
+        Num[] c = new Num[x.length];
+        for (int i = 0; i < x.length; i++) {
+            c[i] = Num.constant(x[i]);
+        }
+        return c;
+    }
+
     public static double derivative(UnaryFn f, double x) {
         checkFunction(f, "derivative(f, x)");
         return derivative(Mode.FORWARD, f, Num.constant(x)).value();

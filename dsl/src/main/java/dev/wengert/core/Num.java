@@ -228,6 +228,32 @@ public final class Num implements Real<Num> {
     }
 
     /**
+     * Whether the values are equal (IEEE: NaN equals nothing, 0.0 equals −0.0). Like the other
+     * comparisons it reads the value, and a compiled tape records it as a guard.
+     *
+     * <pre>{@code
+     * var k = param("k", 2.0);
+     * k.eq(2)     // true
+     * }</pre>
+     */
+    public boolean eq(Num o) {
+        return guard("eq", o, v == o.v);
+    }
+
+    public boolean eq(double o) {
+        return guard("eq", constant(o), v == o);
+    }
+
+    /** Whether the values differ (IEEE: NaN differs from everything, itself included). */
+    public boolean ne(Num o) {
+        return guard("ne", o, v != o.v);
+    }
+
+    public boolean ne(double o) {
+        return guard("ne", constant(o), v != o);
+    }
+
+    /**
      * Remembers a comparison on recorded values while a compiled tape is being recorded, so a
      * replay that would take the other branch records again instead of going wrong.
      */
@@ -239,7 +265,8 @@ public final class Num implements Real<Num> {
                 case "gt" -> "lt";
                 case "lt" -> "gt";
                 case "ge" -> "le";
-                default -> "ge";
+                case "le" -> "ge";
+                default -> cmp;                       // eq and ne are symmetric
             };
             o.tape.compared(o.idx, o.gen, -1, v, flipped, outcome);
         }

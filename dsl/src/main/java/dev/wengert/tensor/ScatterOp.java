@@ -1,0 +1,59 @@
+package dev.wengert.tensor;
+
+import dev.wengert.core.BlockOp;
+
+import java.util.Arrays;
+
+/**
+ * The adjoint of a gather: output element {@code index[i]} receives input element i, added
+ * to whatever else lands there (a histogram of values by bucket; the pullback of indexing).
+ * Outputs nothing lands in are 0.
+ */
+final class ScatterOp implements BlockOp {
+    private final Operand a;
+    private final int[] index;
+    private final int out;
+    private final int size;
+
+    ScatterOp(Operand a, int[] index, int out, int size) {
+        this.a = a;
+        this.index = index;
+        this.out = out;
+        this.size = size;
+    }
+
+    @Override
+    public String name() {
+        return "scatter";
+    }
+
+    @Override
+    public int[] inputs() {
+        return new int[] {a.start};
+    }
+
+    @Override
+    public void forward(double[] v) {
+        double[] x = a.array(v);
+        int x0 = a.base();
+        Arrays.fill(v, out, out + size, 0.0);
+        for (int i = 0; i < index.length; i++) {
+            v[out + index[i]] += x[x0 + i];
+        }
+    }
+
+    @Override
+    public void pullback(double[] v, double[] adj, boolean[] hit) {
+        if (!a.onTape()) {
+            return;
+        }
+        int a0 = a.start;
+        for (int i = 0; i < index.length; i++) {
+            int o = out + index[i];
+            if (hit[o]) {
+                adj[a0 + i] += adj[o];
+                hit[a0 + i] = true;
+            }
+        }
+    }
+}
