@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The README's tour, evaluated in a real JShell (the jdk.jshell API, a separate JVM as the
  * {@code jshell} tool uses) with the same startup script as {@code ./wengert}: every snippet
- * must be accepted and run without an exception.
+ * must be accepted and run without an exception, and the values its comments state
+ * (∂z/∂x = −0.4292627983322971, the Taylor coefficients of exp, the nested derivative 1, 6k = 12,
+ * the cube rule's 12, stopGradient's 3, …) must be what it prints. The snippet at the top of the
+ * README is evaluated too.
  */
 class ReadmeTourTest {
 
@@ -98,6 +101,36 @@ class ReadmeTourTest {
         return js;
     }
 
+    /** The first ```java block of the README, above "## Set up". */
+    static String introBlock() throws Exception {
+        String readme = Files.readString(repoRoot().resolve("README.md"));
+        Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find() && m.start() < readme.indexOf("\n## Set up"), "README opens with a java snippet");
+        return m.group(1);
+    }
+
+    @Test
+    void theSnippetAtTheTopGivesTheGradientItsCommentStates() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JShell js = newShell(out)) {
+            assertNull(evalAll(js, introBlock()));
+            assertEquals("-0.4292627983322971", js.eval("x.grad()").get(0).value(), "∂z/∂x = y + cos x");
+            assertEquals(-0.5 + Math.cos(1.5), -0.4292627983322971, 0.0);
+        }
+    }
+
+    /** The lines the tour prints, in order, must include these (each the value a comment in the tour states). */
+    static final List<String> STATED = List.of(
+            "-0.4292627983322971 1.5 1.5",                       // ∂z/∂x = y + cos x, ∂z/∂y = x, z.d(y)
+            "[1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333]",   // 1, 1, 1/2, 1/6, …
+            "1.0",                                               // the nested derivative is 1, not 2
+            "Num(12.0) (grad 1.0)  ∂g/∂k = 6.0",                 // g = 6k at k = 2, ∂g/∂k = 6
+            "[6.0] [-1.0] recordings: 2",                        // a flipped branch records again
+            "a0 = 3.0 (grad 0.0)",                               // J(a) = (a − 3)² moved a0 to 3
+            "12.0",                                              // the cube rule's derivative at 2
+            "3.0",                                               // d/ds [s · stopGradient(s)] = s
+            "gradient check: PASSED (tolerance 1e-06)");
+
     @Test
     void theTourRunsInARealJShell() throws Exception {
         List<String> blocks = tourBlocks();
@@ -120,6 +153,14 @@ class ReadmeTourTest {
                 Files.delete(p);
             }
         }
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("the implicit tape"), out.toString());
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("the implicit tape"), printed);
+        List<String> lines = printed.lines().map(String::strip).toList();
+        int from = 0;
+        for (String want : STATED) {
+            int at = lines.subList(from, lines.size()).indexOf(want);
+            assertTrue(at >= 0, "the tour prints \"" + want + "\" (after line " + from + "):\n" + printed);
+            from += at + 1;
+        }
     }
 }

@@ -40,8 +40,16 @@ public final class GradCheck {
     }
 
     public static GradCheck of(Fn f, double[] x, double tolerance) {
-        if (!(tolerance > 0)) {
-            throw new IllegalArgumentException("gradCheck: tolerance " + tolerance + " must be positive");
+        if (!(tolerance > 0) || tolerance == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("gradCheck: tolerance " + tolerance + " must be positive and finite, "
+                    + "e.g. 1e-6 (an infinite tolerance passes any gradient)");
+        }
+        // a check at a non-finite point can only fail, which would blame a gradient that is not wrong
+        for (int i = 0; x != null && i < x.length; i++) {
+            if (!Double.isFinite(x[i])) {
+                throw new IllegalArgumentException("gradCheck(f, x): x[" + i + "] = " + x[i] + "; a gradient check "
+                        + "compares with finite differences, which need a finite point");
+            }
         }
         double[] fwd = Functional.valueAndGradient(Mode.FORWARD, f, x, "gradCheck(f, x)").gradient();
         double[] rev = Functional.valueAndGradient(Mode.REVERSE, f, x, "gradCheck(f, x)").gradient();

@@ -260,14 +260,24 @@ public final class Taylor {
         return solve(Math.tan(x[0]), x, y -> addConstant(mul(y, y), 1.0));
     }
 
-    /** tanh, given its value y0 = tanh(x₀) (the rule computes it to within 1 ulp). */
-    public static double[] tanh(double[] x, double y0) {
-        return solve(y0, x, Taylor::oneMinusSquare);
+    /**
+     * tanh, given its value y0 = tanh(x₀) (the rule computes it to within 1 ulp) and its
+     * derivative d0 = 1 − y0², which the rule computes without y0's rounding (1 − y0² itself
+     * loses all digits as |y0| → 1).
+     */
+    public static double[] tanh(double[] x, double y0, double d0) {
+        return solve(y0, x, y -> {
+            double[] d = oneMinusSquare(y);
+            d[0] = d0;
+            return d;
+        });
     }
 
-    /** 1 − x² as a series. */
+    /** 1 − x² as a series; its constant term as (1 − x₀)(1 + x₀), which does not cancel near |x₀| = 1. */
     static double[] oneMinusSquare(double[] x) {
-        return addConstant(scale(mul(x, x), -1.0), 1.0);
+        double[] d = addConstant(scale(mul(x, x), -1.0), 1.0);
+        d[0] = (1.0 - x[0]) * (1.0 + x[0]);
+        return d;
     }
 
     public static double[] asin(double[] x) {

@@ -30,7 +30,14 @@ public final class CommonsMath {
             for (int i = 0; i < x.length; i++) {
                 c[i] = Num.constant(x[i]);
             }
-            Num y = f.apply(c);
+            Num y;
+            try {
+                y = f.apply(c);
+            } catch (ArrayIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("asObjectiveFunction(f): f was given " + x.length + " input"
+                        + (x.length == 1 ? "" : "s") + " and read past them (" + e.getMessage() + "); pass as many "
+                        + "values as f reads", e);
+            }
             if (y == null) {
                 throw new IllegalArgumentException("asObjectiveFunction(f): f returned null; it must return a Num");
             }

@@ -104,14 +104,20 @@ public final class OptimizationResult implements Displayable {
         return reason;
     }
 
-    /** Every iterate, from iteration 0 (the start point); unmodifiable. */
+    /**
+     * The iterates, from iteration 0 (the start point), in order; unmodifiable. Every one for a
+     * run of up to {@link Optimizer#historyLimit(int)} iterations (10,000 by default); a longer
+     * run keeps at most that many rows: iteration 0, every k-th iteration (k a power of two) and
+     * the last. {@link Iteration#iteration()} gives each row's number.
+     */
     public List<Iteration> history() {
         return history;
     }
 
     /**
      * The history as a table: iteration, value, gradientNorm, step and one column per
-     * coordinate (named as in {@link #names()}; up to 50 coordinates, and only if points were kept).
+     * coordinate (named as in {@link #names()}; up to 50 coordinates, and only if points were kept);
+     * one row per row of {@link #history()}.
      */
     public Table historyTable() {
         int rows = history.size();

@@ -17,7 +17,7 @@ final class Run {
     private final List<String> names;
     private final boolean keepPoints;
     private final List<OptimizerListener> listeners = new ArrayList<>();
-    private final List<Iteration> history = new ArrayList<>();
+    private final History history;
 
     private double[] x;
     private double f;
@@ -37,6 +37,7 @@ final class Run {
         this.settings = settings;
         this.names = names;
         this.keepPoints = settings.keepsPoints(objective.dimension());
+        this.history = new History(settings.historyLimit());
         listeners.addAll(settings.listeners());
         listeners.addAll(OptimizerEvents.listeners());
         if (OptimizerEvents.showProgress(settings.progressChoice())) {
@@ -176,7 +177,7 @@ final class Run {
 
     OptimizationResult result() {
         OptimizationResult r = new OptimizationResult(method, names, bestX.clone(), bestF, bestG.clone(), iteration,
-                objective.evaluations(), converged, reason == null ? "stopped" : reason, history);
+                objective.evaluations(), converged, reason == null ? "stopped" : reason, history.rows());
         for (OptimizerListener l : listeners) {
             l.finished(r);
         }

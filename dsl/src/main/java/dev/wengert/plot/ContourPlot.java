@@ -99,14 +99,24 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
         if (f == null) {
             throw new IllegalArgumentException("contour(null, …): pass a function of two variables, e.g. v -> v[0].times(v[1])");
         }
-        return new ContourPlot((x, y) -> {
+        DoubleBinaryOperator g = (x, y) -> {
+            Num z;
             try {
-                return f.apply(Num.constant(x), Num.constant(y)).value();
+                z = f.apply(Num.constant(x), Num.constant(y));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("contour: f(" + x + ", " + y + ") failed: " + e.getMessage()
                         + " (f must take two arguments, v[0] and v[1])", e);
             }
-        }, "f", x0, x1, y0, y1);
+            if (z == null) {
+                throw new IllegalArgumentException("contour: f(" + x + ", " + y + ") returned null; return a Num, "
+                        + "e.g. v -> v[0].times(v[1])");
+            }
+            return z.value();
+        };
+        ContourPlot p = new ContourPlot(g, "f", x0, x1, y0, y1);
+        // sampled lazily when first shown: try f once now, so a broken f fails here and not in toString()
+        g.applyAsDouble(0.5 * (x0 + x1), 0.5 * (y0 + y1));
+        return p;
     }
 
     /**

@@ -39,6 +39,20 @@ public final class FunctionPlot extends SeriesPlot<FunctionPlot> {
         if (!(b > a) || !Double.isFinite(b - a)) {
             throw new IllegalArgumentException("plot(f, " + a + ", " + b + "): needs a finite range with a < b");
         }
+        // sampled lazily when first shown: try f once now, so a broken f fails here and not in toString()
+        double m = 0.5 * (a + b);
+        Num y;
+        try {
+            y = f.apply(Num.constant(m));
+        } catch (ArithmeticException e) {
+            y = Num.constant(Double.NaN);              // undefined there: a gap, as when drawn
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("plot(f, " + a + ", " + b + "): f(" + m + ") failed: " + e, e);
+        }
+        if (y == null) {
+            throw new IllegalArgumentException("plot(f, " + a + ", " + b + "): f(" + m + ") returned null; return a Num, "
+                    + "e.g. x -> sin(x)");
+        }
         return new FunctionPlot(f, a, b).labels("x", null);
     }
 

@@ -99,9 +99,13 @@ public final class Special {
             return y * sigmoid(-x);
         }
 
+        // nested, as tanh′(x/2)/4: the derivative of the product σ(x)·σ(−x) is σ′·(σ(−x) − σ(x)),
+        // which cancels near 0 (relative error ε/|x|), while tanh′'s differentiable form keeps its
+        // digits there
         @Override
         public <T extends Real<T>> T partial(T x, T y) {
-            return y.times(x.neg().sigmoid());
+            T h = x.times(0.5);
+            return Elementary.TANH.partial(h, h.apply(Elementary.TANH)).times(0.25);
         }
 
         @Override
@@ -327,17 +331,14 @@ public final class Special {
     }
 
     /**
-     * The Taylor series of σ by direct recurrences: 1/(1 + e^−x) for x₀ ≥ 0 and eˣ/(1 + eˣ)
-     * below, so the exponential never overflows and nothing cancels.
+     * The Taylor series of σ(x) = (1 + tanh(x/2))/2, from tanh's: its recurrences keep their
+     * digits near 0, where those of 1/(1 + e^−x) cancel (σ''(1e-8) came out 1e-9 off, relative),
+     * and never overflow. The constant term is σ(x₀) itself, which 1 + tanh would cancel for x₀ ≪ 0.
      */
     static double[] sigmoidSeries(double[] x) {
-        double[] y;
-        if (x[0] >= 0) {
-            y = Taylor.reciprocal(Taylor.addConstant(Taylor.exp(Taylor.scale(x, -1.0)), 1.0));
-        } else {
-            double[] e = Taylor.exp(x);
-            y = Taylor.div(e, Taylor.addConstant(e, 1.0));
-        }
+        double h = 0.5 * x[0];
+        double t = Elementary.tanh(h);
+        double[] y = Taylor.scale(Taylor.tanh(Taylor.scale(x, 0.5), t, Elementary.tanhPartial(h, t)), 0.5);
         y[0] = sigmoid(x[0]);
         return y;
     }
@@ -400,11 +401,15 @@ public final class Special {
 
     /**
      * log|Γ(x)|, also for negative non-integers (by reflection); +∞ at the poles 0, −1, −2, …
+     * and at ±∞ (as C99's {@code lgamma}; Commons Math's {@code logGamma(∞)} is NaN).
      * Commons Math's {@code logGamma} is used where it is defined (x &gt; 0).
      */
     public static double lgamma(double x) {
-        if (Double.isNaN(x) || x == Double.NEGATIVE_INFINITY) {
+        if (Double.isNaN(x)) {
             return Double.NaN;
+        }
+        if (Double.isInfinite(x)) {
+            return Double.POSITIVE_INFINITY;
         }
         if (x > 0) {
             return Gamma.logGamma(x);

@@ -29,7 +29,14 @@ import java.util.function.DoubleUnaryOperator;
  * };
  * sin.partial(0.0, sin.value(0.0));   // 1.0
  * }</pre>
- * A user's rule made with {@code rule(name, f, df)} is {@link #firstOrder}: it has only the
+ * The two partials are the same function, each written in the form that keeps its digits
+ * where it is used (tanh′ over {@code Real} is 1 − y² near 0, where the derivative of
+ * (1 − y)(1 + y) would cancel). {@code SecondDerivativeOracleTest} checks every built-in rule's
+ * value, partial, the partial over {@code Real} differentiated in both modes, the second
+ * derivative in every pairing of modes and the Taylor series to second order against 50-digit
+ * mpmath values, to 1e-13 relative.
+ *
+ * <p>A user's rule made with {@code rule(name, f, df)} is {@link #firstOrder}: it has only the
  * first two, and says so when nested.
  */
 public abstract class UnaryRule {

@@ -2,7 +2,10 @@ package dev.wengert.tensor;
 
 import dev.wengert.core.BlockOp;
 
-/** yᵢ = e^(xᵢ − m) / Σ e^(xⱼ − m), as one node; its pullback is dxᵢ = yᵢ (dyᵢ − Σⱼ dyⱼ yⱼ). */
+/**
+ * yᵢ = e^(xᵢ − m) / Σ e^(xⱼ − m), as one node; its pullback is dxᵢ = yᵢ (dyᵢ − Σⱼ dyⱼ yⱼ), with
+ * the difference taken so that it does not cancel: see {@link #pullback}.
+ */
 final class SoftmaxOp implements BlockOp {
     private final Operand a;
     private final int out;
@@ -41,22 +44,36 @@ final class SoftmaxOp implements BlockOp {
         }
     }
 
+    /**
+     * dxₖ = yₖ (gₖ − Σⱼ gⱼyⱼ), written as yₖ ((gₖ − gₘ) + D) with m the largest weight and
+     * D = gₘ − Σⱼ gⱼyⱼ = Σⱼ≠ₘ yⱼ (gₘ − gⱼ) (Σ y = 1). Formed directly, gₘ − Σ gⱼyⱼ subtracts
+     * nearly equal numbers when yₘ is near 1 — 1 − yₘ from the rounded yₘ, 3 of 16 digits lost at
+     * yₘ = 1 − 4e-14 — while D sums the small weights themselves. The same holds for the tangent
+     * of the element path (Tensor.softmax), so both modes keep their digits.
+     */
     @Override
     public void pullback(double[] v, double[] adj, boolean[] hit) {
-        double dot = 0;
         boolean any = false;
+        int m = 0;
         for (int k = 0; k < n; k++) {
-            if (hit[out + k]) {
-                dot += adj[out + k] * v[out + k];
-                any = true;
+            any |= hit[out + k];
+            if (v[out + k] > v[out + m]) {
+                m = k;
             }
         }
         if (!any) {
             return;
         }
+        double gm = hit[out + m] ? adj[out + m] : 0.0;
+        double d = 0;
+        for (int k = 0; k < n; k++) {
+            if (k != m) {
+                d += v[out + k] * (gm - (hit[out + k] ? adj[out + k] : 0.0));
+            }
+        }
         for (int k = 0; k < n; k++) {
             double g = hit[out + k] ? adj[out + k] : 0.0;
-            adj[a.start + k] += v[out + k] * (g - dot);
+            adj[a.start + k] += v[out + k] * (k == m ? d : (g - gm) + d);
             hit[a.start + k] = true;
         }
     }

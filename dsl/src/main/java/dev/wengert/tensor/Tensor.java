@@ -915,10 +915,23 @@ public final class Tensor implements Displayable {
             return new Tensor(shape, Arithmetic.softmax(constant), null, -1, null);
         }
         if (elems != null) {
-            Num lse = Num.logsumexp(elems);
+            // e^(xᵢ − xₘ) / Σ e^(xⱼ − xₘ) with xₘ the largest: differentiated, every difference is
+            // one of inputs (dxᵢ − dxₘ), where exp(xᵢ − logsumexp x) would subtract Σ yⱼ dxⱼ from
+            // dxᵢ and lose 1 − yₘ's digits when a weight is near 1 (as SoftmaxOp's pullback avoids)
+            int m = 0;
+            for (int i = 1; i < elems.length; i++) {
+                if (elems[i].value() > elems[m].value()) {
+                    m = i;
+                }
+            }
+            Num[] t = new Num[elems.length];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = elems[i].minus(elems[m]).exp();
+            }
+            Num s = Num.sum(t);
             Num[] e = new Num[elems.length];
             for (int i = 0; i < e.length; i++) {
-                e[i] = elems[i].minus(lse).exp();
+                e[i] = t[i].div(s);
             }
             return fromNums(shape, e);
         }

@@ -47,7 +47,7 @@ class ThreadsAndMemoryTest {
                     fs.add(pool.submit(() -> work(kk)));
                 }
                 for (int k = 0; k < 8; k++) {
-                    assertArrayEquals(single[k], fs.get(k).get(), 0.0, "thread result " + k);
+                    assertArrayEquals(bits(single[k]), bits(fs.get(k).get()), "thread result " + k + ", bit for bit");
                 }
             }
         } finally {
@@ -69,7 +69,7 @@ class ThreadsAndMemoryTest {
                 fs.add(pool.submit(() -> kk % 2 == 0 ? gradient(f, x) : c.gradient(x)));
             }
             for (Future<double[]> fu : fs) {
-                assertArrayEquals(want, fu.get(), 0.0);
+                assertArrayEquals(bits(want), bits(fu.get()), "bit for bit");
             }
         } finally {
             pool.shutdownNow();
@@ -90,5 +90,9 @@ class ThreadsAndMemoryTest {
         assertTrue(tape().size() > 10_000_000);
         resetTape();
         assertEquals(0, tape().size(), "reset frees the tape");
+    }
+
+    static long[] bits(double[] d) {
+        return java.util.Arrays.stream(d).mapToLong(Double::doubleToLongBits).toArray();
     }
 }

@@ -16,26 +16,37 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * NIST StRD nonlinear regression, certified accuracy: every file in shared/data/nist, both
- * starts; every parameter and standard deviation must agree with the certified value to at
- * least 6 significant digits (LRE ≥ 6). Lanczos1 is scored on its parameters only (its
- * certified RSS is below what double data reproduce; see shared/data/README.md).
+ * starts; every parameter, every standard deviation, the residual sum of squares and the
+ * residual standard deviation must agree with the certified value to at least 10 significant
+ * digits (LRE ≥ 10; the certified values carry 11). Lanczos1 is scored on its parameters only:
+ * it is an exact fit whose certified RSS is below what double data reproduce, which caps its
+ * standard deviations and RSS near 3 digits for any double-precision solver (see
+ * shared/data/README.md); for it the test asserts the measured floor ({@link #LANCZOS1_LRE}),
+ * so a regression there still fails. Degrees of freedom are n − p (the data README's note on
+ * Rat43's header).
  *
  * <p>The per-problem table, next to Commons Math's LM with a finite-difference Jacobian, is
  * printed; with {@code -Dwengert.fit.report} it is also written to bench/results/fit.md (copy the table into bench/RESULTS.md):
  * {@code mvn -B -ntp -pl dsl test -Dtest=NistCertifiedTest -Dwengert.fit.report}.
  */
 class NistCertifiedTest {
-    private static final double REQUIRED_LRE = 6;
-    /** Problems whose standard deviations are not scored (data README). */
+    private static final double REQUIRED_LRE = 10;
+    /** Problems whose standard deviations and RSS are not scored at 10 digits (data README). */
     private static final List<String> PARAMETERS_ONLY = List.of("Lanczos1");
+    /**
+     * Lanczos1's standard deviations and RSS, scored against the certified values that double data
+     * cannot reproduce: measured 3.2–3.5 (SD) and 2.9–3.2 (RSS) digits from the two starts; the
+     * floor asserted here keeps an exact fit (RSS ≈ 1.43e-25) from sliding back unnoticed.
+     */
+    private static final double LANCZOS1_LRE = 2.5;
 
-    record Row(String problem, int start, int p, int n, double lreP, double lreSd, double lreRss, int iterations,
+    record Row(String problem, int start, int p, int n, double lreP, double lreSd, double lreRss, double lreRsd, int iterations,
                int evaluations, boolean converged, FiniteDifferenceLm.Outcome fd, double fdLreP, double fdLreSd,
                double plainLreP, double plainLreSd) {
     }
 
     @Test
-    void everyProblemFromBothStartsToSixDigits() throws IOException {
+    void everyProblemFromBothStartsToTenDigits() throws IOException {
         List<String> names = NistFile.names();
         assertEquals(14, names.size(), "expected the 14 NIST files in " + NistFile.folder() + ", found " + names);
         List<Row> rows = new ArrayList<>();
@@ -50,13 +61,14 @@ class NistCertifiedTest {
                 double lreP = minLre(r.parameters(), f.certified());
                 double lreSd = minLre(r.standardErrors(), f.certifiedSd());
                 double lreRss = NistFile.lre(r.residualSumOfSquares(), f.certifiedRss());
+                double lreRsd = NistFile.lre(r.residualStandardError(), f.certifiedRsd());
                 FiniteDifferenceLm.Outcome fd = FiniteDifferenceLm.fit(m, f.x(), y, f.starts()[s], 10_000);
                 double fdP = fd.p() == null ? 0 : minLre(fd.p(), f.certified());
                 double fdSd = fd.sd() == null ? 0 : minLre(fd.sd(), f.certifiedSd());
                 double[][] plain = plainLmWithExactJacobian(m, f.x(), y, f.starts()[s]);
                 double plainP = plain == null ? 0 : minLre(plain[0], f.certified());
                 double plainSd = plain == null ? 0 : minLre(plain[1], f.certifiedSd());
-                rows.add(new Row(name, s + 1, f.parameters(), f.y().length, lreP, lreSd, lreRss, r.iterations(),
+                rows.add(new Row(name, s + 1, f.parameters(), f.y().length, lreP, lreSd, lreRss, lreRsd, r.iterations(),
                         r.evaluations(), r.converged(), fd, fdP, fdSd, plainP, plainSd));
                 if (!r.converged()) {
                     failures.add(name + " start " + (s + 1) + ": not converged: " + r.reason());
@@ -64,8 +76,15 @@ class NistCertifiedTest {
                 if (lreP < REQUIRED_LRE) {
                     failures.add(name + " start " + (s + 1) + ": parameter LRE " + fmt(lreP));
                 }
-                if (scoreSd && lreSd < REQUIRED_LRE) {
+                double sdFloor = scoreSd ? REQUIRED_LRE : LANCZOS1_LRE;
+                if (lreSd < sdFloor) {
                     failures.add(name + " start " + (s + 1) + ": standard deviation LRE " + fmt(lreSd));
+                }
+                if (lreRss < sdFloor) {
+                    failures.add(name + " start " + (s + 1) + ": residual sum of squares LRE " + fmt(lreRss));
+                }
+                if (lreRsd < sdFloor) {
+                    failures.add(name + " start " + (s + 1) + ": residual standard deviation LRE " + fmt(lreRsd));
                 }
                 assertEquals(f.y().length - f.parameters(), r.degreesOfFreedom(), name);
             }
@@ -81,7 +100,7 @@ class NistCertifiedTest {
         if (!failures.isEmpty()) {
             fail("NIST certified accuracy not reached:\n" + String.join("\n", failures));
         }
-        assertTrue(rows.size() == 28);
+        assertEquals(28, rows.size());
     }
 
     /**
@@ -126,31 +145,45 @@ class NistCertifiedTest {
 
     static String markdown(List<Row> rows) {
         StringBuilder s = new StringBuilder();
-        s.append("| problem | start | p | n | LRE params | LRE std. dev. | LRE RSS | iterations | evaluations "
+        s.append("| problem | start | p | n | LRE params | LRE std. dev. | LRE RSS | LRE res. SD | iterations | evaluations "
                 + "| CM-FD LRE params | CM-FD LRE std. dev. | CM-FD iterations | CM-FD evaluations "
                 + "| CM-AD LRE params | CM-AD LRE std. dev. |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         int[] pass = new int[3];
         for (Row r : rows) {
             boolean sdScored = !PARAMETERS_ONLY.contains(r.problem);
             String fdP = r.fd.failure() != null ? "failed (" + r.fd.failure() + ")" : fmt(r.fdLreP);
             String fdSd = r.fd.failure() != null ? "–" : fmt(r.fdLreSd) + (sdScored ? "" : " (not scored)");
             String ns = sdScored ? "" : " (not scored)";
-            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s | %d | %d | %s | %s | %d | %d | %s | %s |%n",
-                    r.problem, r.start, r.p, r.n, fmt(r.lreP), fmt(r.lreSd) + ns, fmt(r.lreRss) + ns,
+            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s | %s | %d | %d | %s | %s | %d | %d | %s | %s |%n",
+                    r.problem, r.start, r.p, r.n, fmt(r.lreP), fmt(r.lreSd) + ns, fmt(r.lreRss) + ns, fmt(r.lreRsd) + ns,
                     r.iterations, r.evaluations, fdP, fdSd, r.fd.iterations(), r.fd.evaluations(),
                     fmt(r.plainLreP), fmt(r.plainLreSd) + ns));
             pass[0] += passes(r.lreP, r.lreSd, sdScored) ? 1 : 0;
             pass[1] += r.fd.failure() == null && passes(r.fdLreP, r.fdLreSd, sdScored) ? 1 : 0;
             pass[2] += passes(r.plainLreP, r.plainLreSd, sdScored) ? 1 : 0;
         }
-        s.append(String.format(Locale.ROOT, "%nLRE ≥ 6 on every scored value: Wengert %d/%d, CM-FD %d/%d, CM-AD %d/%d "
-                + "(problem × start).%n", pass[0], rows.size(), pass[1], rows.size(), pass[2], rows.size()));
+        s.append(String.format(Locale.ROOT, "%nLRE ≥ %.0f on every scored parameter and standard deviation: Wengert %d/%d, "
+                + "CM-FD %d/%d, CM-AD %d/%d (problem × start).%n", REQUIRED_LRE, pass[0], rows.size(), pass[1], rows.size(),
+                pass[2], rows.size()));
+        int[] six = new int[3];
+        for (Row r : rows) {
+            boolean sdScored = !PARAMETERS_ONLY.contains(r.problem);
+            six[0] += passes(r.lreP, r.lreSd, sdScored, 6) ? 1 : 0;
+            six[1] += r.fd.failure() == null && passes(r.fdLreP, r.fdLreSd, sdScored, 6) ? 1 : 0;
+            six[2] += passes(r.plainLreP, r.plainLreSd, sdScored, 6) ? 1 : 0;
+        }
+        s.append(String.format(Locale.ROOT, "LRE ≥ 6 on every scored parameter and standard deviation: Wengert %d/%d, "
+                + "CM-FD %d/%d, CM-AD %d/%d.%n", six[0], rows.size(), six[1], rows.size(), six[2], rows.size()));
         return s.toString();
     }
 
     private static boolean passes(double lreP, double lreSd, boolean sdScored) {
-        return lreP >= REQUIRED_LRE && (!sdScored || lreSd >= REQUIRED_LRE);
+        return passes(lreP, lreSd, sdScored, REQUIRED_LRE);
+    }
+
+    private static boolean passes(double lreP, double lreSd, boolean sdScored, double required) {
+        return lreP >= required && (!sdScored || lreSd >= required);
     }
 
     private static String report(String table) {
@@ -164,8 +197,10 @@ class NistCertifiedTest {
                 Each of the 14 NIST files in `shared/data/nist`, from both certified starts. LRE is the log
                 relative error −log₁₀(|estimate − certified| / |certified|), capped at 11 (the certified
                 digits) and floored at 0; a cell is the worst parameter (or standard deviation) of the
-                problem. The test requires LRE ≥ 6 for every parameter and standard deviation
-                (Lanczos1: parameters only, see `shared/data/README.md`).
+                problem. The test requires LRE ≥ 10 for every parameter, standard deviation, residual
+                sum of squares and residual standard deviation (degrees of freedom n − p). Lanczos1 is
+                scored on its parameters only (`shared/data/README.md`: double data cap its standard
+                deviations and RSS near 3 digits); for it the test requires LRE ≥ 2.5 on those.
 
                 **Wengert** (`fit`): Commons Math `LevenbergMarquardtOptimizer` fed the exact forward-mode
                 Jacobian, tolerances 1e-14, a confirming restart, then Newton refinement with the exact

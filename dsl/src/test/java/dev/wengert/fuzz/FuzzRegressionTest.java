@@ -2,6 +2,7 @@ package dev.wengert.fuzz;
 
 import dev.wengert.core.Fn;
 import dev.wengert.core.Mode;
+import dev.wengert.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import static dev.wengert.Wengert.*;
@@ -75,5 +76,38 @@ class FuzzRegressionTest {
         assertEquals(1.0, gradient(p, x)[1], 0.0);
         double f = p.apply(DifferentialFuzzTest.constants(x)).value();
         assertTrue(Math.abs(f) > 1e7, "a large value: " + f);
+    }
+
+    /**
+     * Finding 6: a softmax weight next to 1. softmax[0] of two values 31 apart is 1 − 3.4e-14,
+     * and its derivative p(1 − p) was formed from the rounded p in both modes (y·(g − Σ gⱼyⱼ) in
+     * the pullback, exp(x − logsumexp x) in the element path), 3 of 16 digits lost differently in
+     * each; a pow after it multiplied the difference past the fuzzer's floor. Both now form
+     * 1 − p from the small weights, and agree with the closed form to rounding.
+     */
+    @Test
+    void aSoftmaxWeightNextToOneKeepsItsDerivativeDigits() {
+        double e31 = Math.exp(-31);
+        double p = 1 / (1 + e31);
+        double q = e31 / (1 + e31);                              // 1 − p, without cancellation
+        Fn first = v -> tensor(v).softmax().get(0);
+        // two weights read together (gₖ = gₘ): y₀ + y₁ = 1 − y₂
+        double s = 1 + Math.exp(-1) + e31;
+        double y0 = 1 / s;
+        double y2 = e31 / s;
+        Fn firstTwo = v -> {
+            Tensor y = tensor(v).softmax();
+            return y.get(0).plus(y.get(1));
+        };
+        for (Mode m : Mode.values()) {
+            double[] g = gradient(m, first, 31, 0);
+            assertEquals(p * q, g[0], 1e-15 * p * q, m + ": ∂y₀/∂x₀ = p(1 − p)");
+            assertEquals(-p * q, g[1], 1e-15 * p * q, m + ": ∂y₀/∂x₁");
+        }
+        // the one node's pullback sees both adjoints at once, so (g₁ − g₀) = 0 exactly; forward mode
+        // carries y₀′ and y₁′ apart (±0.2) and their sum cancels to 1.8e-14 in any implementation
+        double[] h = gradient(Mode.REVERSE, firstTwo, 31, 30, 0);
+        assertEquals(y0 * y2, h[0], 1e-15 * y0 * y2, "∂(y₀ + y₁)/∂x₀ = y₀·y₂");
+        assertEquals(-y2 * (1 - y2), h[2], 1e-15 * y2, "∂(y₀ + y₁)/∂x₂ = −y₂(1 − y₂)");
     }
 }

@@ -29,7 +29,8 @@ import com.google.gson.JsonParser;
 /**
  * The packaged kernel, installed with kernel-config/install into a temporary Jupyter path and
  * driven through Debian's jupyter_client and nbconvert (kernel_driver.py), as a notebook user
- * would drive it. Runs after {@code package}; skips without Jupyter unless CI=true.
+ * would drive it. Runs after {@code package}; skips without Jupyter unless CI is set (any value
+ * but false or 0, see {@link Ci}).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // safety net only; nothing here waits on a clock
 class KernelIT {
@@ -64,7 +65,7 @@ class KernelIT {
         }
         String message = "Debian's Jupyter is missing (" + JUPYTER + "): apt-get install jupyter-client "
                 + "jupyter-nbconvert python3-nbclient python3-ipykernel";
-        if ("true".equals(System.getenv("CI"))) {
+        if (Ci.active()) {
             fail(message + " -- CI must run the kernel integration tests");
         }
         Assumptions.abort(message);

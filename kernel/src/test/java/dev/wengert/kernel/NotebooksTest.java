@@ -39,7 +39,7 @@ import com.google.gson.JsonParser;
  * their outputs.
  *
  * <p>Without Debian's Jupyter or Chromium the browser test is skipped with the packages to install,
- * except when {@code CI=true}: then it fails.
+ * except when {@code CI} is set (any value but {@code false} or {@code 0}, see {@link Ci}): then it fails.
  */
 class NotebooksTest {
 
@@ -214,7 +214,7 @@ class NotebooksTest {
         }
         String message = "cannot execute and browser-check the notebooks: missing " + String.join(", ", missing)
                 + "; on Debian: apt-get install " + PACKAGES;
-        if ("true".equals(System.getenv("CI"))) {
+        if (Ci.active()) {
             fail(message + " -- CI must execute the notebooks");
         }
         Assumptions.abort(message);
