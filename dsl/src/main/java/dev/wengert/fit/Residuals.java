@@ -129,6 +129,22 @@ final class Residuals implements MultivariateJacobianFunction {
         passes++;
         int n = data.size();
         double[] vals = new double[n];
+        if (columns != null && mode == Mode.FORWARD) {
+            // forward-mode tensors carry a tangent column per parameter: the Jacobian's columns
+            double[][] jac = new double[n][p.length];
+            Functional.forward(p, "the column model's Jacobian", par -> {
+                Tensor t = columnCall(par, columnData, n);
+                System.arraycopy(t.values(), 0, vals, 0, n);
+                for (int j = 0; j < par.length; j++) {
+                    double[] c = t.d(par[j]);
+                    for (int i = 0; i < n; i++) {
+                        jac[i][j] = c[i];
+                    }
+                }
+                return null;
+            });
+            return new Eval(vals, jac);
+        }
         if (columns != null) {
             double[][] jac = Functional.jacobian(mode, par -> {
                 Num[] out = columnCall(par, columnData, n).toNums();

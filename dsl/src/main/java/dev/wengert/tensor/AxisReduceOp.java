@@ -113,6 +113,43 @@ final class AxisReduceOp implements BlockOp {
         }
     }
 
+    /**
+     * The reduction of a forward-mode tensor: the values as {@link #forward} computes them, and
+     * each tangent column reduced with the same weights (a sum's 1, a mean's 1/n, the
+     * extremum's even split, the softmax of log-sum-exp).
+     */
+    static Dual forward(Kind kind, Dual a, int rows, int cols, int axis) {
+        AxisReduceOp op = new AxisReduceOp(kind, new Operand(-1, a.value, 0, 1, rows * cols), rows, cols, axis, 0);
+        int n = op.outputs();
+        double[] v = new double[n];
+        op.forward(v);
+        int len = axis == 0 ? rows : cols;
+        int step = axis == 0 ? 1 : cols;
+        int stride = axis == 0 ? cols : 1;
+        double[][] t = new double[a.tangent.length][];
+        for (int q = 0; q < t.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
+                continue;
+            }
+            double[] o = new double[n];
+            for (int r = 0; r < n; r++) {
+                int b = r * step;
+                double z = 0;
+                for (int k = 0; k < len; k++) {
+                    double u = c[b + k * stride];
+                    if (u != 0) {
+                        double w = kind == Kind.SUM ? 1.0 : kind == Kind.MEAN ? 1.0 / len : op.weights[b + k * stride];
+                        z += w * u;
+                    }
+                }
+                o[r] = z;
+            }
+            t[q] = o;
+        }
+        return new Dual(a.tag, v, t);
+    }
+
     /** Whether x is the extremum m: equal (0.0 and −0.0 alike), or both NaN. */
     private static boolean attains(double x, double m) {
         return x == m || (x != x && m != m);

@@ -42,6 +42,27 @@ final class ScatterOp implements BlockOp {
         }
     }
 
+    /** The scatter of a forward-mode tensor: values and each tangent column added into their buckets alike. */
+    static Dual forward(Dual a, int[] index, int size) {
+        double[] v = new double[size];
+        for (int i = 0; i < index.length; i++) {
+            v[index[i]] += a.value[i];
+        }
+        double[][] t = new double[a.tangent.length][];
+        for (int q = 0; q < t.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
+                continue;
+            }
+            double[] o = new double[size];
+            for (int i = 0; i < index.length; i++) {
+                o[index[i]] += c[i];
+            }
+            t[q] = o;
+        }
+        return new Dual(a.tag, v, t);
+    }
+
     @Override
     public void pullback(double[] v, double[] adj, boolean[] hit) {
         if (!a.onTape()) {
