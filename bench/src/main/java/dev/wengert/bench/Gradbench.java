@@ -503,10 +503,10 @@ public final class Gradbench {
             return tensors ? costOf(tensor(centroids, KM_K, KM_D)).value() : c.value(centroids);
         }
 
-        /** The Newton direction ∇f ⊘ (H·1): gradient by the compiled tape, the Hessian–vector product by hvp. */
+        /** The Newton direction ∇f ⊘ (H·1): the gradient and the Hessian–vector product from the compiled tape. */
         public Object derivative() {
             c.valueAndGradientInto(centroids, g);
-            double[] h = hvp(cost, centroids, ones);
+            double[] h = c.hvp(centroids, ones);
             double[] dir = new double[g.length];
             for (int i = 0; i < dir.length; i++) {
                 dir[i] = g[i] / h[i];

@@ -215,6 +215,97 @@ final class Program implements ProgramListener {
         return replayable;
     }
 
+    // ---- what second-order sweeps read (SecondOrder) -------------------------------------------------
+
+    /**
+     * A replay that interprets every node, generated loops or not, so that the tape's arrays
+     * hold every value and partial (a second-order sweep reads them all); false when a guard
+     * fails.
+     */
+    boolean replayInterpreted(int[] leaves, double[] x) {
+        int size = st.size();
+        if (code == null || codeSize != size) {
+            compile();
+        }
+        double[] val = st.values();
+        for (int k = 0; k < leaves.length; k++) {
+            val[leaves[k]] = x[k];
+        }
+        if (firstOp < size) {
+            interpret(firstOp, size, 0);
+        }
+        for (int k = 0, n = guards.size(); k < n; k++) {
+            if (!guards.get(k).holds(val)) {
+                return false;
+            }
+        }
+        st.valuesChanged();
+        return true;
+    }
+
+    byte[] code() {
+        return code;
+    }
+
+    /** The arrays of second-order sweeps, sized to the recording once and reused (SecondOrder). */
+    static final class Scratch {
+        final double[] tangents;
+        final double[] adjointTangents;
+        /** Per block's last node, its first + 1 (0 elsewhere); null without array operations. */
+        final int[] blockFirst;
+        /** Per n-ary node, its index among them; null without n-ary nodes. */
+        final int[] naryIndex;
+
+        Scratch(int size, boolean blocks, boolean nary) {
+            tangents = new double[size];
+            adjointTangents = new double[size];
+            blockFirst = blocks ? new int[size] : null;
+            naryIndex = nary ? new int[size] : null;
+        }
+    }
+
+    private Scratch scratch;
+
+    Scratch scratch() {
+        int size = st.size();
+        if (scratch == null || scratch.tangents.length != size) {
+            scratch = new Scratch(size, st.hasBlocks(), naryValues.length > 0);
+        }
+        return scratch;
+    }
+
+    /** Turns the finished recording into opcodes if no replay has yet. */
+    void ensureCompiled() {
+        if (code == null || codeSize != st.size()) {
+            compile();
+        }
+    }
+
+    double[] constants() {
+        return konst;
+    }
+
+    boolean constantOnRight(int node) {
+        return right[node];
+    }
+
+    int firstOp() {
+        return firstOp;
+    }
+
+    TapeStorage storage() {
+        return st;
+    }
+
+    /** The argument values (constants in place) and recorded slots of the k-th n-ary node. */
+    double[] naryValues(int k) {
+        return naryValues[k];
+    }
+
+    int[] narySlots(int k) {
+        return narySlots[k];
+    }
+
     /** Whether the recording has array operations (they are swept backward only). */
     boolean hasBlocks() {
         return st.hasBlocks();

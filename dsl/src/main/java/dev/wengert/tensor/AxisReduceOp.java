@@ -194,4 +194,59 @@ final class AxisReduceOp implements BlockOp {
             Arrays.fill(hit, a0, a0 + rows * cols, true);
         }
     }
+
+    // ---- forward over reverse: along an axis, sums, means and extrema (their weights fixed) are
+    // ---- linear; a log-sum-exp's weights move by w ⊙ (ẋ − ẏ) -----------------------------------
+
+    @Override
+    public boolean forwardTangent(double[] v, double[] t) {
+        int n = outputs();
+        int len = axis == 0 ? rows : cols;
+        int step = axis == 0 ? 1 : cols;
+        int stride = axis == 0 ? cols : 1;
+        for (int o = 0; o < n; o++) {
+            int b = o * step;
+            double s = 0;
+            for (int k = 0; k < len; k++) {
+                double tx = a.onTape() ? t[a.start + b + k * stride] : 0.0;
+                if (tx != 0) {
+                    s += kind == Kind.SUM ? tx : kind == Kind.MEAN ? tx / len : weights[b + k * stride] * tx;
+                }
+            }
+            t[out + o] = s;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean pullbackTangent(double[] v, double[] t, double[] adj, double[] at, boolean[] hit) {
+        if (!a.onTape()) {
+            return true;
+        }
+        int n = outputs();
+        int len = axis == 0 ? rows : cols;
+        int step = axis == 0 ? 1 : cols;
+        int stride = axis == 0 ? cols : 1;
+        for (int o = 0; o < n; o++) {
+            if (!hit[out + o]) {
+                continue;
+            }
+            double g = adj[out + o];
+            double gt = at[out + o];
+            int b = o * step;
+            for (int k = 0; k < len; k++) {
+                int e = b + k * stride;
+                switch (kind) {
+                    case SUM -> at[a.start + e] += gt;
+                    case MEAN -> at[a.start + e] += gt / len;
+                    case LOGSUMEXP -> {
+                        double w = weights[e];
+                        at[a.start + e] += w * gt + w * (t[a.start + e] - t[out + o]) * g;
+                    }
+                    default -> at[a.start + e] += weights[e] * gt;
+                }
+            }
+        }
+        return true;
+    }
 }

@@ -77,4 +77,30 @@ final class ScatterOp implements BlockOp {
             }
         }
     }
+
+    // ---- forward over reverse: a scatter is linear -------------------------------------------------
+
+    @Override
+    public boolean forwardTangent(double[] v, double[] t) {
+        Arrays.fill(t, out, out + size, 0.0);
+        if (a.onTape()) {
+            for (int i = 0; i < index.length; i++) {
+                t[out + index[i]] += t[a.start + i];
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean pullbackTangent(double[] v, double[] t, double[] adj, double[] at, boolean[] hit) {
+        if (a.onTape()) {
+            for (int i = 0; i < index.length; i++) {
+                int o = out + index[i];
+                if (hit[o]) {
+                    at[a.start + i] += at[o];
+                }
+            }
+        }
+        return true;
+    }
 }
