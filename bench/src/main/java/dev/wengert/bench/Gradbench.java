@@ -47,6 +47,41 @@ public final class Gradbench {
          * and returns the objective's summary value, which the PyTorch side prints too.
          */
         double check();
+
+        /** The same objective written on plain doubles by hand, for objective ÷ doubles (null when not written). */
+        default Object doubles() {
+            return null;
+        }
+    }
+
+    /** The compiled functions of the workloads made so far (settle waits for their generated code). */
+    static final java.util.List<CompiledFn> COMPILED = new java.util.ArrayList<>();
+
+    /** compile(f, x0), remembered for {@link #settle}. */
+    static CompiledFn compiled(Fn f, double... x0) {
+        CompiledFn c = compile(f, x0);
+        COMPILED.add(c);
+        return c;
+    }
+
+    /**
+     * Brings a workload to its steady state before it is timed: calls it until its compiled
+     * tapes have handed their loops to the code generation thread, waits for that thread, then
+     * calls it on until the loops have been timed against the interpreter (kept or dropped).
+     */
+    public static void settle(Workload w) {
+        long end = System.nanoTime() + 15_000_000_000L;
+        for (int k = 0; k < 400 && System.nanoTime() < end; k++) {
+            w.derivative();
+            w.objective();
+        }
+        for (CompiledFn c : COMPILED) {
+            c.awaitGeneratedCode(120_000);
+        }
+        for (int k = 0; k < 40; k++) {
+            w.derivative();
+            w.objective();
+        }
     }
 
     /** Every workload by name: {@code lse.scalar}, {@code lse.tensor}, … */
@@ -127,7 +162,7 @@ public final class Gradbench {
             return s.log().plus(a);
         };
         final double[] x = lseData();
-        final CompiledFn c = compile(F, x);
+        final CompiledFn c = compiled(F, x);
         final double[] g = new double[x.length];
 
         public Object objective() {
@@ -137,6 +172,18 @@ public final class Gradbench {
         public Object derivative() {
             c.valueAndGradientInto(x, g);
             return g;
+        }
+
+        public Object doubles() {
+            double a = x[0];
+            for (int i = 1; i < x.length; i++) {
+                a = Math.max(a, x[i]);
+            }
+            double s = 0;
+            for (double xi : x) {
+                s += Math.exp(xi - a);
+            }
+            return Math.log(s) + a;
         }
 
         public double check() {
@@ -156,7 +203,7 @@ public final class Gradbench {
         static final Fn F = x -> lse(tensor(x, 0, x.length));
         final double[] x = lseData();
         final Tensor data = tensor(x);
-        final CompiledFn c = compile(F, x);
+        final CompiledFn c = compiled(F, x);
         final double[] g = new double[x.length];
 
         public Object objective() {
@@ -199,7 +246,7 @@ public final class Gradbench {
             return sum.div(2);
         };
         final double[] x = new GradbenchData(2).uniform(LLSQ_M);
-        final CompiledFn c = compile(F, x);
+        final CompiledFn c = compiled(F, x);
         final double[] g = new double[x.length];
 
         public Object objective() {
@@ -209,6 +256,19 @@ public final class Gradbench {
         public Object derivative() {
             c.valueAndGradientInto(x, g);
             return g;
+        }
+
+        public Object doubles() {
+            double sum = 0;
+            for (int i = 0; i < LLSQ_N; i++) {
+                double ti = llsqT(i);
+                double inner = Math.signum(ti);
+                for (int j = 0; j < x.length; j++) {
+                    inner -= x[j] * Math.pow(ti, j);
+                }
+                sum += inner * inner;
+            }
+            return sum / 2;
         }
 
         public double check() {
@@ -244,7 +304,7 @@ public final class Gradbench {
         static final Fn F = x -> llsq(tensor(x, 0, x.length));
         final double[] x = new GradbenchData(2).uniform(LLSQ_M);
         final Tensor data = tensor(x);
-        final CompiledFn c = compile(F, x);
+        final CompiledFn c = compiled(F, x);
         final double[] g = new double[x.length];
 
         public Object objective() {
@@ -292,6 +352,31 @@ public final class Gradbench {
         return detM;
     }
 
+    /** det_of_minor on doubles, for objective ÷ doubles. */
+    static double detOfMinor(double[] a, int n, int m, int[] r, int[] c) {
+        int r0 = r[n];
+        int cj = c[n];
+        if (m == 1) {
+            return a[r0 * n + cj];
+        }
+        double detM = 0;
+        int sign = 1;
+        r[n] = r[r0];
+        int cj1 = n;
+        for (int j = 0; j < m; j++) {
+            double m0j = a[r0 * n + cj];
+            c[cj1] = c[cj];
+            double detS = detOfMinor(a, n, m - 1, r, c);
+            c[cj1] = cj;
+            detM = sign > 0 ? detM + m0j * detS : detM - m0j * detS;
+            cj1 = cj;
+            cj = c[cj];
+            sign = -sign;
+        }
+        r[n] = r0;
+        return detM;
+    }
+
     static final Fn DET_MINORS = a -> {
         int l = (int) Math.round(Math.sqrt(a.length));
         int[] r = new int[l + 1];
@@ -320,7 +405,7 @@ public final class Gradbench {
 
         Det(boolean lu) {
             this.lu = lu;
-            this.c = compile(lu ? DET_LU : DET_MINORS, a);
+            this.c = compiled(lu ? DET_LU : DET_MINORS, a);
         }
 
         public Object objective() {
@@ -330,6 +415,19 @@ public final class Gradbench {
         public Object derivative() {
             c.valueAndGradientInto(a, g);
             return g;
+        }
+
+        public Object doubles() {
+            if (lu) {
+                return null;
+            }
+            int[] r = new int[DET_L + 1];
+            int[] c = new int[DET_L + 1];
+            for (int i = 0; i < DET_L; i++) {
+                r[i] = i + 1;
+                c[i] = i + 1;
+            }
+            return detOfMinor(a, DET_L, DET_L, r, c);
         }
 
         public double check() {
@@ -359,6 +457,14 @@ public final class Gradbench {
 
     static final int ODE_N = 1000;
     static final int ODE_S = 10;
+
+    /** z₀ = x₀, zᵢ = xᵢ·yᵢ₋₁, on doubles. */
+    static void odeFun(double[] x, double[] y, double[] z) {
+        z[0] = x[0];
+        for (int i = 1; i < x.length; i++) {
+            z[i] = x[i] * y[i - 1];
+        }
+    }
 
     /** z₀ = x₀, zᵢ = xᵢ·yᵢ₋₁. */
     static Num[] odeFun(Num[] x, Num[] y) {
@@ -426,7 +532,7 @@ public final class Gradbench {
         Ode(boolean tensors) {
             this.tensors = tensors;
             this.total = tensors ? v -> odeTensor(tensor(v, 0, v.length)).sum() : v -> sum(odeScalar(v));
-            this.c = compile(total, x);
+            this.c = compiled(total, x);
         }
 
         public Object objective() {
@@ -437,6 +543,40 @@ public final class Gradbench {
         public Object derivative() {
             c.valueAndGradientInto(x, g);
             return g;
+        }
+
+        public Object doubles() {
+            if (tensors) {
+                return null;
+            }
+            int n = x.length;
+            double h = 2.0 / ODE_S;
+            double[] yf = new double[n];
+            double[] tmp = new double[n];
+            double[][] k = new double[4][n];
+            for (int step = 0; step < ODE_S; step++) {
+                odeFun(x, yf, k[0]);
+                for (int i = 0; i < n; i++) {
+                    tmp[i] = yf[i] + k[0][i] * h / 2;
+                }
+                odeFun(x, tmp, k[1]);
+                for (int i = 0; i < n; i++) {
+                    tmp[i] = yf[i] + k[1][i] * h / 2;
+                }
+                odeFun(x, tmp, k[2]);
+                for (int i = 0; i < n; i++) {
+                    tmp[i] = yf[i] + k[2][i] * h;
+                }
+                odeFun(x, tmp, k[3]);
+                for (int i = 0; i < n; i++) {
+                    yf[i] = yf[i] + (k[0][i] + k[1][i] * 2 + k[2][i] * 2 + k[3][i]) * h / 6;
+                }
+            }
+            double total = 0;
+            for (double y : yf) {
+                total += y;
+            }
+            return total;
         }
 
         public double check() {
@@ -470,7 +610,7 @@ public final class Gradbench {
             this.tensors = tensors;
             Arrays.fill(ones, 1.0);
             this.cost = tensors ? x -> costOf(tensor(x, 0, KM_K, KM_D)) : this::costScalar;
-            this.c = compile(cost, centroids);
+            this.c = compiled(cost, centroids);
         }
 
         /** The loops of gradbench's C++ objective. */
@@ -501,6 +641,26 @@ public final class Gradbench {
 
         public Object objective() {
             return tensors ? costOf(tensor(centroids, KM_K, KM_D)).value() : c.value(centroids);
+        }
+
+        public Object doubles() {
+            if (tensors) {
+                return null;
+            }
+            double total = 0;
+            for (int i = 0; i < KM_N; i++) {
+                double closest = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < KM_K; j++) {
+                    double dist = 0;
+                    for (int t = 0; t < KM_D; t++) {
+                        double diff = points[i * KM_D + t] - centroids[j * KM_D + t];
+                        dist += diff * diff;
+                    }
+                    closest = Math.min(closest, dist);
+                }
+                total += closest;
+            }
+            return total;
         }
 
         /** The Newton direction ∇f ⊘ (H·1): the gradient and the Hessian–vector product from the compiled tape. */
@@ -600,7 +760,7 @@ public final class Gradbench {
             at = blocks("alphas", alphas, "means", means, "icf", icf);
             f = tensors ? x -> gmmTensor(at.tensor(x, "alphas"), at.tensor(x, "means"), at.tensor(x, "icf"))
                     : x -> gmmScalar(at.nums(x, "alphas"), at.nums(x, "means"), at.nums(x, "icf"));
-            c = compile(f, at.values());
+            c = compiled(f, at.values());
             g = new double[at.size()];
         }
 
@@ -763,7 +923,7 @@ public final class Gradbench {
         final double[] w = new double[BA_P];
         final double[][] feats = new double[BA_P][];
         final CompiledVecFn block;
-        final CompiledFn wErr = compile(x -> minus(1, x[0].square()), 0.5);
+        final CompiledFn wErr = compiled(x -> minus(1, x[0].square()), 0.5);
         final double[] in = new double[17];
 
         Ba() {

@@ -44,7 +44,7 @@ final class GradbenchLstm {
         at = blocks("main", main, "extra", extra);
         f = tensors ? x -> lossTensor(at.tensor(x, "main"), at.tensor(x, "extra"))
                 : x -> lossScalar(at.nums(x, "main"), at.nums(x, "extra"));
-        c = compile(f, at.values());
+        c = Gradbench.compiled(f, at.values());
         g = new double[at.size()];
     }
 

@@ -325,6 +325,7 @@ final class Codegen implements Runnable {
             long best = Long.MAX_VALUE;
             int sinceBest = 0;
             long calls = 0;
+            long iterations = 0;
             long stop = Math.min(deadline, System.nanoTime() + WARM_GROUP_NANOS);
             while (!cancelled && System.nanoTime() < stop) {
                 long t0 = System.nanoTime();
@@ -333,11 +334,12 @@ final class Codegen implements Runnable {
                 }
                 long t = System.nanoTime() - t0;
                 calls += perBatch;
+                iterations += (long) perBatch * l.count;
                 if (t < best * 0.97) {
                     best = t;
                     sinceBest = 0;
-                } else if (++sinceBest >= 8 && calls >= 3000) {
-                    break;                              // compiled, and no faster for a while
+                } else if (++sinceBest >= 5 && (calls >= 1000 || iterations >= 2_000_000)) {
+                    break;                              // compiled (long loops: on stack), and no faster for a while
                 }
             }
         }

@@ -255,6 +255,37 @@ public final class CompiledFn {
         program.awaitLoops();
     }
 
+    /**
+     * Waits, at most {@code millis} milliseconds, for the code generation thread to finish this
+     * function's loops, and takes them up; returns whether it has (or was never asked to). For
+     * benchmarks and scripts that want to time a steady state: calls themselves never wait.
+     *
+     * <pre>{@code
+     * for (int k = 0; k < 1000; k++) f.gradient(x);   // enough replays to hand the loops over
+     * f.awaitGeneratedCode(60_000);
+     * }</pre>
+     */
+    public boolean awaitGeneratedCode(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            synchronized (this) {
+                program.callStarted();
+                if (!program.generating()) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     /** Whether the code generation thread is working on this function's loops. */
     synchronized boolean generating() {
         return program.generating();

@@ -593,8 +593,8 @@ public final class Functional {
             if (y == null) {
                 throw new IllegalArgumentException(caller + ": f returned null; it must return a Num");
             }
-            if (y.tc != null && y.tag == tag) {
-                return y.tc.clone();
+            if (y.taylorCoefficients() != null && y.tag == tag) {
+                return y.taylorCoefficients().clone();
             }
             double[] c = new double[k + 1];
             c[0] = y.value();
