@@ -36,11 +36,13 @@ def main(run):
     torch = json.load(open(os.path.join(run, "torch-gradbench.json")))["workloads"]
     warm = {}
     cold = {}
+    cold_off = {}
     for e in jmh:
         w = e["params"]["workload"]
         kind = e["benchmark"].rsplit(".", 1)[1]
         if "GradbenchColdBench" in e["benchmark"]:
-            cold[w] = [x for fork in e["primaryMetric"]["rawData"] for x in fork]
+            calls = [x for fork in e["primaryMetric"]["rawData"] for x in fork]
+            (cold_off if kind == "derivativeCodegenOff" else cold)[w] = calls
         else:
             warm.setdefault(w, {})[kind] = e["primaryMetric"]["score"]
     print("| workload | Java objective | Java derivative | Java ratio | PyTorch objective | PyTorch derivative "
@@ -60,6 +62,21 @@ def main(run):
         print(f"| {w} | {fmt(o)} | {fmt(d)} | {jr:.2f} | {fmt(t['objective_us'])} | {fmt(t['derivative_us'])} | "
               f"{tr:.2f} | {target} | {fmt(cm)} / {fmt(cx)} | {cx / cm:.2f} | "
               f"{fmt(statistics.median(tc))} / {fmt(max(tc))} |")
+    print()
+    print("| workload | objective ÷ plain doubles | cold calls, code generation on: total / slowest "
+          "| off: total / slowest | on ÷ off: total, slowest |")
+    print("|---|---|---|---|---|")
+    for w in warm:
+        dbl = warm[w].get("doubles")
+        o = warm[w].get("objective")
+        ratio = f"{o / dbl:.2f}" if dbl and dbl > 0.05 else "—"
+        on = cold.get(w, [])
+        off = cold_off.get(w, [])
+        if on and off:
+            print(f"| {w} | {ratio} | {fmt(sum(on))} / {fmt(max(on))} | {fmt(sum(off))} / {fmt(max(off))} | "
+                  f"{sum(on) / sum(off):.2f}, {max(on) / max(off):.2f} |")
+        else:
+            print(f"| {w} | {ratio} | | | |")
 
 
 if __name__ == "__main__":

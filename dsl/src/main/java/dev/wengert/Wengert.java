@@ -172,7 +172,7 @@ public final class Wengert {
      * }</pre>
      */
     public static Blocks gradient(Fn f, Blocks at) {
-        return at.with(Functional.valueAndGradient(Mode.REVERSE, f, at.values(), "gradient(f, blocks)").gradient());
+        return Blocks.gradient(f, at);
     }
 
     /**

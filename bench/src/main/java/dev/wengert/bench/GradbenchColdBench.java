@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * the issue timed compiled llsq (its slowest call 5.4 s against a 4.4 ms median). JMH's
  * single-shot mode times each call as an iteration; {@code bench/peers/gradbench_report.py}
  * reads the median and the slowest call from the JSON's raw data. Code generation for the
- * compiled tapes happens on its own thread during these calls.
+ * compiled tapes happens on its own thread during these calls; {@code derivativeCodegenOff}
+ * makes the same calls with it off (-Dwengert.codegen=off), the total and the slowest call
+ * code generation must not exceed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
@@ -45,6 +47,13 @@ public class GradbenchColdBench {
 
     @Benchmark
     public Object derivative() {
+        return w.derivative();
+    }
+
+    /** The same calls with code generation off: what a compiled gradient must never be slower than. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "-Dwengert.codegen=off"})
+    public Object derivativeCodegenOff() {
         return w.derivative();
     }
 }

@@ -53,8 +53,9 @@ public final class Functional {
 
     /** Constants of the given values. */
     public static Num[] constants(double[] x, String caller) {
-        if (x == null) {
-            throw new IllegalArgumentException(caller + ": the values are null");
+        if (x == null || x.length == 0) {
+            throw new IllegalArgumentException(caller + ": " + (x == null ? "the values are null" : "no values")
+                    + "; give at least one value");
         }
         Num[] c = new Num[x.length];
         for (int i = 0; i < x.length; i++) {

@@ -87,6 +87,12 @@ public final class Blocks {
             }
             shapes[b] = t.shape();
             data[b] = t.values();
+            for (int i = 0; i < data[b].length; i++) {
+                if (!Double.isFinite(data[b][i])) {
+                    throw new IllegalArgumentException("blocks(…): value " + i + " of '" + s + "' is " + data[b][i]
+                            + "; give finite start values");
+                }
+            }
             offsets[b + 1] = offsets[b] + data[b].length;
         }
         double[] values = new double[offsets[k]];
@@ -94,6 +100,18 @@ public final class Blocks {
             System.arraycopy(data[b], 0, values, offsets[b], data[b].length);
         }
         return new Blocks(names, shapes, offsets, values);
+    }
+
+    /**
+     * ∇f at these blocks' values, laid out in the same blocks (the facade's
+     * {@code gradient(f, blocks)}).
+     */
+    public static Blocks gradient(dev.wengert.core.Fn f, Blocks at) {
+        if (at == null) {
+            throw new IllegalArgumentException("gradient(f, blocks): the blocks are null; make them with blocks(\"name\", values, …)");
+        }
+        return at.with(dev.wengert.core.Functional.valueAndGradient(dev.wengert.core.Mode.REVERSE, f, at.values(),
+                "gradient(f, blocks)").gradient());
     }
 
     /** The same blocks with other values, in the flat layout (a gradient, an optimum). */

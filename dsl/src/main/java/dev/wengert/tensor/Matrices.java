@@ -225,12 +225,12 @@ public final class Matrices {
 
     /** The determinant of a matrix of doubles (Commons Math's LU). */
     public static double det(double[][] a) {
-        return new LUDecomposition(matrix(a, "det")).getDeterminant();
+        return new LUDecomposition(squareMatrix(a, "det")).getDeterminant();
     }
 
     /** The inverse of a matrix of doubles; a singular one is an error. */
     public static double[][] inverse(double[][] a) {
-        LUDecomposition lu = new LUDecomposition(matrix(a, "inverse"));
+        LUDecomposition lu = new LUDecomposition(squareMatrix(a, "inverse"));
         if (!lu.getSolver().isNonSingular()) {
             throw new WengertException("inverse: the matrix is singular; a singular matrix has no inverse "
                     + "(use solve with a least-squares method, or regularise it)");
@@ -240,7 +240,7 @@ public final class Matrices {
 
     /** The solution of a·x = b for doubles; a singular a is an error. */
     public static double[] solve(double[][] a, double[] b) {
-        LUDecomposition lu = new LUDecomposition(matrix(a, "solve"));
+        LUDecomposition lu = new LUDecomposition(squareMatrix(a, "solve"));
         if (!lu.getSolver().isNonSingular()) {
             throw new WengertException("solve: the matrix is singular, so a·x = b has no unique solution");
         }
@@ -253,7 +253,14 @@ public final class Matrices {
 
     /** The matrix product of doubles. */
     public static double[][] matmul(double[][] a, double[][] b) {
-        return matrix(a, "matmul").multiply(matrix(b, "matmul")).getData();
+        RealMatrix ma = matrix(a, "matmul");
+        RealMatrix mb = matrix(b, "matmul");
+        if (ma.getColumnDimension() != mb.getRowDimension()) {
+            throw new IllegalArgumentException("matmul: a is " + ma.getRowDimension() + "×" + ma.getColumnDimension()
+                    + " and b is " + mb.getRowDimension() + "×" + mb.getColumnDimension()
+                    + ": a's column count must equal b's row count");
+        }
+        return ma.multiply(mb).getData();
     }
 
     /** The cross product of two 3-vectors of doubles. */
@@ -268,7 +275,22 @@ public final class Matrices {
         if (a == null || a.length == 0 || a[0] == null || a[0].length == 0) {
             throw new IllegalArgumentException(op + ": give a matrix with at least one row and column");
         }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == null || a[i].length != a[0].length) {
+                throw new IllegalArgumentException(op + ": the matrix is not rectangular: row " + i + " has "
+                        + (a[i] == null ? "no values" : a[i].length + " values") + " but row 0 has " + a[0].length);
+            }
+        }
         return new Array2DRowRealMatrix(a, true);
+    }
+
+    private static RealMatrix squareMatrix(double[][] a, String op) {
+        RealMatrix m = matrix(a, op);
+        if (!m.isSquare()) {
+            throw new IllegalArgumentException(op + ": the matrix is " + m.getRowDimension() + "×" + m.getColumnDimension()
+                    + "; it must be square");
+        }
+        return m;
     }
 
     // ---- LU with partial pivoting ----------------------------------------------------------------

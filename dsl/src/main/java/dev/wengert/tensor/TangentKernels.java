@@ -460,43 +460,73 @@ final class TangentKernels {
      * minus l (SUB: partials 1 and −1, combined), then exp.
      */
     static Dual softmax(Dual a) {
-        Num l = logsumexp(a);
-        double lv = l.value();
-        double[] lt = a.tag.tangents(l);
+        // as the element path (Tensor.softmax) computes it, to the bit: tᵢ = e^(xᵢ − xₘ) with xₘ
+        // the largest, s = Σ tⱼ, yᵢ = tᵢ / s — so each tangent is formed from differences of
+        // input tangents (dxᵢ − dxₘ) and keeps its digits when a weight is next to 1
         int n = a.value.length;
+        double[] x = a.value;
+        int m = 0;
+        for (int i = 1; i < n; i++) {
+            if (x[i] > x[m]) {
+                m = i;
+            }
+        }
         double[] d = new double[n];
-        double[] e = new double[n];
         double[] pa = new double[n];
         double[] pb = new double[n];
+        double[] e = new double[n];
         double[] pe = new double[n];
-        for (int k = 0; k < n; k++) {
-            double x = a.value[k];
-            d[k] = Arithmetic.SUB.value(x, lv);
-            pa[k] = Arithmetic.SUB.partialA(x, lv, d[k]);
-            pb[k] = Arithmetic.SUB.partialB(x, lv, d[k]);
-            e[k] = Elementary.EXP.value(d[k]);
-            pe[k] = Elementary.EXP.partial(d[k], e[k]);
+        for (int i = 0; i < n; i++) {
+            d[i] = Arithmetic.SUB.value(x[i], x[m]);
+            pa[i] = Arithmetic.SUB.partialA(x[i], x[m], d[i]);
+            pb[i] = Arithmetic.SUB.partialB(x[i], x[m], d[i]);
+            e[i] = Elementary.EXP.value(d[i]);
+            pe[i] = Elementary.EXP.partial(d[i], e[i]);
         }
-        int slots = Math.max(a.tangent.length, lt.length);
-        double[][] t = new double[slots][];
-        for (int q = 0; q < slots; q++) {
-            double[] c = a.column(q);
-            double w = q < lt.length ? lt[q] : 0.0;
-            if (c == null && w == 0) {
+        double s = Arithmetic.SUM.value(e);
+        double[] ps = Arithmetic.SUM.partials(e, s);
+        double[] y = new double[n];
+        double[] qa = new double[n];
+        double[] qb = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = Arithmetic.DIV.value(e[i], s);
+            qa[i] = Arithmetic.DIV.partialA(e[i], s, y[i]);
+            qb[i] = Arithmetic.DIV.partialB(e[i], s, y[i]);
+        }
+        double[][] t = new double[a.tangent.length][];
+        double[] te = new double[n];
+        for (int q = 0; q < t.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
                 continue;
             }
-            double[] o = new double[n];
-            for (int k = 0; k < n; k++) {
-                double u = c == null ? 0.0 : c[k];
-                double z = u == 0 ? 0.0 : pa[k] * u;
-                if (w != 0) {
-                    z += pb[k] * w;
+            double um = c[m];
+            for (int i = 0; i < n; i++) {
+                double u = c[i];
+                double z = u == 0 ? 0.0 : pa[i] * u;            // ForwardTag.combine, term by term
+                if (um != 0) {
+                    z += pb[i] * um;
                 }
-                o[k] = z == 0 ? 0.0 : pe[k] * z;
+                te[i] = z == 0 ? 0.0 : pe[i] * z;
+            }
+            double ts = te[0] == 0 ? 0.0 : ps[0] * te[0];
+            for (int i = 1; i < n; i++) {
+                ts = ts == 0 ? 0.0 : 1.0 * ts;
+                if (te[i] != 0) {
+                    ts += ps[i] * te[i];
+                }
+            }
+            double[] o = new double[n];
+            for (int i = 0; i < n; i++) {
+                double z = te[i] == 0 ? 0.0 : qa[i] * te[i];
+                if (ts != 0) {
+                    z += qb[i] * ts;
+                }
+                o[i] = z;
             }
             t[q] = o;
         }
-        return new Dual(a.tag, e, t);
+        return new Dual(a.tag, y, t);
     }
 
     // ---- matrix products --------------------------------------------------------------------------
