@@ -82,6 +82,9 @@ public final class Gradbench {
             w.derivative();
             w.objective();
         }
+        for (CompiledFn c : COMPILED) {
+            System.out.println("settled: " + c);                 // in the JMH log: what runs generated
+        }
     }
 
     /** Every workload by name: {@code lse.scalar}, {@code lse.tensor}, … */

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every derivative call of a fresh JVM, timed one by one: the workload is set up (compiled
  * tapes recorded once at the point) and then called {@value #CALLS} times with no warm-up, as
- * the issue timed compiled llsq (its slowest call 5.4 s against a 4.4 ms median). JMH's
+ * the issue timed compiled llsq (its slowest call 5.4 s against a 4.4 ms median) — enough
+ * calls for every compiled workload to reach its code generation threshold and switch. JMH's
  * single-shot mode times each call as an iteration; {@code bench/peers/gradbench_report.py}
  * reads the median and the slowest call from the JSON's raw data. Code generation for the
  * compiled tapes happens on its own thread during these calls; {@code derivativeCodegenOff}
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = GradbenchColdBench.CALLS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
 public class GradbenchColdBench {
-    static final int CALLS = 150;
+    static final int CALLS = 500;
 
     @Param({"lse.scalar", "lse.tensor", "llsq.scalar", "llsq.tensor", "det.minors", "det.lu", "ode.scalar",
         "ode.tensor", "kmeans.scalar", "kmeans.tensor", "gmm.scalar", "gmm.tensor", "ba.scalar", "ht.scalar",

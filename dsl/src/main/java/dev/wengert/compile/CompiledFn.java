@@ -96,7 +96,7 @@ public final class CompiledFn {
 
     /** f(x). */
     public synchronized double value(double... x) {
-        program.callStarted();
+        program.callStarted(false);
         prepare(x);
         double v = output < 0 ? constantValue : tape.value(output);
         program.callEnded(false);
@@ -135,7 +135,7 @@ public final class CompiledFn {
                     + "; allocate new double[" + n + "] once and reuse it");
         }
         checkInputs(x);
-        program.callStarted();
+        program.callStarted(true);
         if (output >= 0 && program.replayable() && program.replaysWithSweep(output)) {
             // the loop that ends at the output runs forward and backward in one pass
             if (program.replayAndSweep(leaves, x, output)) {

@@ -127,6 +127,8 @@ final class Program implements ProgramListener {
     static final int MEASURED_CALLS = 3;
     private int mode = RUN;
     private int measuredCalls;
+    /** Calls measured so far, per kind (0 values, 1 gradients). */
+    private final int[] measured = new int[2];
 
     /** A program recorded on a new private tape of the calling thread's session. */
     Program(String label) {
@@ -834,6 +836,20 @@ final class Program implements ProgramListener {
         install(r);
     }
 
+    /**
+     * At the start of a call of the given kind (a value, or a gradient): takes up finished loops,
+     * and while they are being measured, runs this call's loops interpreted or generated, in
+     * turn for each kind of call, so a caller that mixes values and gradients measures both
+     * ways of both.
+     */
+    void callStarted(boolean gradient) {
+        callStarted();
+        if (mode != RUN) {
+            int kind = gradient ? 1 : 0;
+            mode = measured[kind] % 2 == 0 ? MEASURE_INTERPRETED : MEASURE_GENERATED;
+        }
+    }
+
     /** Waits for the code generation thread, then takes up its loops (tests only: calls never wait). */
     void awaitLoops() {
         Codegen j = job;
@@ -867,6 +883,8 @@ final class Program implements ProgramListener {
         loopsNote = r.note();
         mode = verdict().equals("keep") ? RUN : MEASURE_INTERPRETED;
         measuredCalls = 0;
+        measured[0] = 0;
+        measured[1] = 0;
     }
 
     /**
@@ -887,11 +905,11 @@ final class Program implements ProgramListener {
             g.current = 0;
         }
         measuredCalls++;
+        measured[kind]++;
         LoopGroup any = groups.get(0);
         boolean enough = any.calls[kind][0] >= MEASURED_CALLS && any.calls[kind][1] >= MEASURED_CALLS;
-        if (!enough && measuredCalls < 4 * MEASURED_CALLS) {
-            mode = mode == MEASURE_INTERPRETED ? MEASURE_GENERATED : MEASURE_INTERPRETED;
-            return;
+        if (!enough && measuredCalls < 8 * MEASURED_CALLS) {
+            return;                                // callStarted picks the next call's way
         }
         decide(enough ? kind : -1);
     }
