@@ -225,4 +225,19 @@ class CodegenTest {
         assertEquals(2, c.generatedMethods(), c.toString());
         agrees(f, c, points(150, 4, 19));
     }
+
+    @Test
+    void aCallerThatAlternatesValuesAndGradientsGetsBothWaysOfBothMeasured() {
+        // the decision needs each kind of call timed both ways: alternating value, gradient,
+        // value, gradient must not leave every gradient interpreted and every value generated
+        System.setProperty("wengert.codegen.verdict", "drop");
+        Fn f = llsq(24);
+        CompiledFn c = GeneratedLoopsTest.generated(f, points(40, 1, 20)[0]);
+        double[] g = new double[40];
+        for (double[] p : points(40, 4 * Program.MEASURED_CALLS, 21)) {
+            c.value(p);
+            c.valueAndGradientInto(p, g);
+        }
+        assertTrue(c.toString().contains("verdict=drop"), "decided on measurements, not for want of them: " + c);
+    }
 }
