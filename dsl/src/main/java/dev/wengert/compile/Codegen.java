@@ -338,7 +338,7 @@ final class Codegen implements Runnable {
                 if (t < best * 0.97) {
                     best = t;
                     sinceBest = 0;
-                } else if (++sinceBest >= 5 && (calls >= 1000 || iterations >= 2_000_000)) {
+                } else if (++sinceBest >= 8 && (calls >= 3000 || iterations >= 4_000_000)) {
                     break;                              // compiled (long loops: on stack), and no faster for a while
                 }
             }

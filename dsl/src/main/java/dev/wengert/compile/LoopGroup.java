@@ -23,7 +23,7 @@ final class LoopGroup {
     MethodHandle forward;
     MethodHandle backward;
     MethodHandle fused;
-    /** Time measured per call kind (0 values, 1 gradients) and mode (0 interpreted, 1 generated). */
+    /** The fastest call measured per call kind (0 values, 1 gradients) and way (0 interpreted, 1 generated). */
     final long[][] nanos = new long[2][2];
     final int[][] calls = new int[2][2];
     /** Nanoseconds accumulated during the current call. */

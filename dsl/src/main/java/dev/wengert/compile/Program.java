@@ -123,8 +123,11 @@ final class Program implements ProgramListener {
     private static final int RUN = 0;
     private static final int MEASURE_INTERPRETED = 1;
     private static final int MEASURE_GENERATED = 2;
-    /** Calls measured in each mode before shapes are kept or dropped (at most twice that when values and gradients mix). */
-    static final int MEASURED_CALLS = 3;
+    /**
+     * Calls measured in each way before shapes are kept or dropped; the fastest of each is
+     * compared (the machine's other work only ever slows a call down).
+     */
+    static final int MEASURED_CALLS = 4;
     private int mode = RUN;
     private int measuredCalls;
     /** Calls measured so far, per kind (0 values, 1 gradients). */
@@ -889,9 +892,9 @@ final class Program implements ProgramListener {
 
     /**
      * At the end of a call (a value, or a gradient): while generated loops are being measured,
-     * books the time each shape took in this call, switches between interpreted and generated
-     * loops, and after {@link #MEASURED_CALLS} calls of one kind in each mode keeps the shapes
-     * that were faster generated and drops the others (their loops are interpreted from then on).
+     * books the time each shape took in this call, and after {@link #MEASURED_CALLS} calls of
+     * one kind in each way keeps the shapes whose fastest call was faster generated and drops the
+     * others (their loops are interpreted from then on).
      */
     void callEnded(boolean gradient) {
         if (mode == RUN || loops == null) {
@@ -900,7 +903,8 @@ final class Program implements ProgramListener {
         int kind = gradient ? 1 : 0;
         int m = mode == MEASURE_INTERPRETED ? 0 : 1;
         for (LoopGroup g : groups) {
-            g.nanos[kind][m] += g.current;
+            // the fastest call of each way: a busy machine only ever makes a call slower
+            g.nanos[kind][m] = g.calls[kind][m] == 0 ? g.current : Math.min(g.nanos[kind][m], g.current);
             g.calls[kind][m]++;
             g.current = 0;
         }
@@ -925,8 +929,8 @@ final class Program implements ProgramListener {
             if (kind < 0) {
                 continue;
             }
-            long interpreted = g.nanos[kind][0] / g.calls[kind][0];
-            long generated = g.nanos[kind][1] / g.calls[kind][1];
+            long interpreted = g.nanos[kind][0];
+            long generated = g.nanos[kind][1];
             before += interpreted;
             if (!drop && generated < interpreted) {
                 kept.add(g);
