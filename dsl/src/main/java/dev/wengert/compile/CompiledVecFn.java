@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * A vector function recorded once and replayed for new inputs, with its Jacobian from the
- * same recording: each row by a backward sweep (fewer outputs than inputs, or array
- * operations), or each column by a forward sweep over the recorded partials (more outputs).
+ * same recording: each row by a backward sweep (fewer outputs than inputs), or each column by
+ * a forward sweep over the recorded partials (more outputs; array operations as whole blocks).
  * A block of several outputs — a reprojection error's two coordinates — is one recording, not
  * one per output. Guards work as in {@link CompiledFn}: a replay that would take another branch
  * records again ({@link #recordings()}).
@@ -112,11 +112,14 @@ public final class CompiledVecFn {
         return y;
     }
 
-    /** The Jacobian J(x) (outputs × inputs) from one replay. */
+    /** The Jacobian J(x) (outputs × inputs) from one replay: by rows or by columns, whichever are fewer. */
     public synchronized double[][] jacobian(double... x) {
         prepare(x);
         int m = outputs.length;
         double[][] j = new double[m][n];
+        if (m > n && program.hasBlocks() && columnsByBlocks(j)) {
+            return j;
+        }
         if (m <= n || program.hasBlocks()) {
             for (int r = 0; r < m; r++) {
                 if (outputs[r] >= 0) {
@@ -142,6 +145,28 @@ public final class CompiledVecFn {
             }
         }
         return j;
+    }
+
+    /**
+     * The Jacobian's columns by forward sweeps that take array operations as whole blocks (their
+     * tangents), one per input; false when an operation has none (then rows are taken).
+     */
+    private boolean columnsByBlocks(double[][] j) {
+        double[] t = new double[tape.size()];
+        double[] e = new double[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                e[i] = 1.0;
+                SecondOrder.tangentsForward(program, leaves, e, t);
+                e[i] = 0.0;
+                for (int r = 0; r < outputs.length; r++) {
+                    j[r][i] = outputs[r] >= 0 ? t[outputs[r]] : 0.0;
+                }
+            }
+            return true;
+        } catch (SecondOrder.Unsupported u) {
+            return false;
+        }
     }
 
     /** uᵀJ(x): one replay and one backward sweep seeded with u. */
@@ -179,6 +204,16 @@ public final class CompiledVecFn {
         prepare(x);
         double[] out = new double[outputs.length];
         if (program.hasBlocks()) {
+            double[] t = new double[tape.size()];
+            try {
+                SecondOrder.tangentsForward(program, leaves, v, t);
+                for (int r = 0; r < out.length; r++) {
+                    out[r] = outputs[r] >= 0 ? t[outputs[r]] : 0.0;
+                }
+                return out;
+            } catch (SecondOrder.Unsupported u) {
+                // an array operation without tangents: by rows
+            }
             double[][] j = jacobian(x);
             for (int r = 0; r < out.length; r++) {
                 for (int i = 0; i < n; i++) {

@@ -91,13 +91,14 @@ public final class SecondOrder {
         }
     }
 
-    /** H·v over a recording whose values and partials are current (after a recording or an interpreted replay). */
-    static void sweeps(Program p, int[] leaves, int root, double[] dir, double[] out) {
-        if (!p.replayable()) {
-            throw new Unsupported("nested differentiation inside f");
-        }
+    /**
+     * Every node's derivative along {@code dir} (the leaves' tangents) into {@code t}: scalar
+     * nodes by their recorded partials, array operations as whole blocks. Also marks, in the
+     * program's scratch arrays, each block's last node and each n-ary node's index (for the
+     * backward sweeps). Values and partials must be current.
+     */
+    static void tangentsForward(Program p, int[] leaves, double[] dir, double[] t) {
         TapeStorage st = p.storage();
-        Tape tape = p.tape();
         p.ensureCompiled();
         int size = st.size();
         byte[] code = p.code();
@@ -105,18 +106,15 @@ public final class SecondOrder {
         double[] part = st.partials();
         int[] starts = st.starts();
         int[] in = st.args();
-        Object[] op = st.ops();
         int first = p.firstOp();
-        // tangents forward (the arrays are the program's, reused by every product of this recording)
         Program.Scratch sc = p.scratch();
-        double[] t = sc.tangents;
-        java.util.Arrays.fill(t, 0.0);
-        for (int k = 0; k < leaves.length; k++) {
-            t[leaves[k]] += dir[k];
-        }
         int[] blockFirst = sc.blockFirst;
         int[] naryIndex = sc.naryIndex;
         int nary = 0;
+        java.util.Arrays.fill(t, 0, size, 0.0);
+        for (int k = 0; k < leaves.length; k++) {
+            t[leaves[k]] += dir[k];
+        }
         for (int i = first; i < size; i++) {
             byte c = code[i];
             if (c == Program.NONE) {
@@ -147,6 +145,29 @@ public final class SecondOrder {
             }
             t[i] = s;
         }
+    }
+
+    /** H·v over a recording whose values and partials are current (after a recording or an interpreted replay). */
+    static void sweeps(Program p, int[] leaves, int root, double[] dir, double[] out) {
+        if (!p.replayable()) {
+            throw new Unsupported("nested differentiation inside f");
+        }
+        TapeStorage st = p.storage();
+        Tape tape = p.tape();
+        p.ensureCompiled();
+        int size = st.size();
+        byte[] code = p.code();
+        double[] val = st.values();
+        double[] part = st.partials();
+        int[] starts = st.starts();
+        int[] in = st.args();
+        Object[] op = st.ops();
+        int first = p.firstOp();
+        Program.Scratch sc = p.scratch();
+        double[] t = sc.tangents;
+        int[] blockFirst = sc.blockFirst;
+        int[] naryIndex = sc.naryIndex;
+        tangentsForward(p, leaves, dir, t);
         // adjoints backward (the gradient), with what the sweep reaches
         tape.backward(root);
         double[] adj = st.adjoints();

@@ -86,6 +86,21 @@ class CompiledVecFnTest {
             assertArrayEquals(wt[r], gt[r], 1e-15, "row " + r);
         }
         assertArrayEquals(jvp(tensors, y, new double[] {1, 2, 3, 4}), ct.jvp(y, new double[] {1, 2, 3, 4}), 1e-14);
+        // more outputs than inputs, with array operations: columns by forward sweeps over the blocks
+        VecFn wideTensors = z -> {
+            Tensor a = tensor(z, 0, 2);
+            Tensor m = tensor(new double[] {1, 2, 3, 4, 5, 6}, 3, 2).matmul(a).exp();      // 3
+            Tensor s = a.square().softmax().pad(1, 1, 0.5);                               // 4
+            return concat(m, s, a.reshape(1, 2).logsumexp(1)).toNums();                   // 8 outputs of 2 inputs
+        };
+        CompiledVecFn cw = compileVec(wideTensors, 0.1, 0.2);
+        double[] w = {0.3, -0.4};
+        double[][] ww = jacobian(Mode.REVERSE, wideTensors, w);
+        double[][] gw = cw.jacobian(w);
+        for (int r = 0; r < ww.length; r++) {
+            assertArrayEquals(ww[r], gw[r], 1e-14, "row " + r);
+        }
+        assertArrayEquals(jvp(wideTensors, w, new double[] {1, -2}), cw.jvp(w, new double[] {1, -2}), 1e-14);
     }
 
     @Test
