@@ -1,4 +1,4 @@
-// Wengert startup script: shared by ./wengert (jshell) and the Jupyter kernel.
+// Wengert startup script: shared by ./wengert (the console and scripts) and the Jupyter kernel.
 // JShell's own defaults (java.util.*, java.io.*, java.util.function.*, ...) are loaded before it.
 import dev.wengert.core.*;
 import dev.wengert.tensor.Tensor;

@@ -41,7 +41,7 @@ final class Run {
         listeners.addAll(settings.listeners());
         listeners.addAll(OptimizerEvents.listeners());
         if (OptimizerEvents.showProgress(settings.progressChoice())) {
-            listeners.add(new ProgressLine(System.err));
+            listeners.add(new ProgressLine(System.err, OptimizerEvents.liveProgress()));
         }
     }
 

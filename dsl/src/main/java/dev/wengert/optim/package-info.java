@@ -28,8 +28,9 @@
  * and keeps the best point afterwards.
  *
  * <p><b>Progress.</b> Runs report events to {@link dev.wengert.optim.OptimizerListener}s (per
- * optimizer, or for every run through {@link dev.wengert.optim.OptimizerEvents}); in a JShell
- * with a console a single progress line on {@code System.err} shows long runs.
+ * optimizer, or for every run through {@link dev.wengert.optim.OptimizerEvents}); at a terminal
+ * a single progress line on {@code System.err} shows long runs (plain lines when the output is
+ * a file or a pipe, an updating display in the notebook kernel).
  *
  * <p><b>Commons Math.</b> {@code asObjectiveFunction(f)} and {@code asObjectiveFunctionGradient(f)}
  * run any Commons Math optimizer on exact gradients.

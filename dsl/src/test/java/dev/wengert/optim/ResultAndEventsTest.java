@@ -127,12 +127,57 @@ class ResultAndEventsTest {
     void progressLineRewritesOneLineAndEndsWithANewline() {
         var bytes = new ByteArrayOutputStream();
         var out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ProgressLine line = new ProgressLine(out, 0, 0);
+        ProgressLine line = new ProgressLine(out, true, 0, 0);
         lbfgs().listener(line).minimize(Mgh.BEALE, 1, 1);
         String s = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(s.startsWith("\rL-BFGS (m = 10)  iteration 1  f = "), s);
         assertEquals(1, s.chars().filter(c -> c == '\n').count(), "one line, finished once");
         assertTrue(s.endsWith("\n"));
+    }
+
+    @Test
+    void progressIntoAFileIsPlainLinesWithoutCarriageReturns() {
+        var bytes = new ByteArrayOutputStream();
+        var out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ProgressLine line = new ProgressLine(out, false, 0, 0);
+        OptimizationResult r = lbfgs().listener(line).minimize(Mgh.BEALE, 1, 1);
+        String s = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(s.contains("\r"), s);
+        assertFalse(s.contains("\u001b"), s);
+        List<String> lines = s.lines().toList();
+        // every iteration once, in order, the last one not repeated when the run ends
+        assertEquals(r.history().size() - 1, lines.size(), s);
+        for (int i = 0; i < lines.size(); i++) {
+            assertTrue(lines.get(i).startsWith("L-BFGS (m = 10)  iteration " + (i + 1) + "  f = "), lines.get(i));
+        }
+        assertTrue(s.endsWith("\n"));
+    }
+
+    @Test
+    void thePropertyChoosesLiveLinesOrOff() {
+        String before = System.getProperty(OptimizerEvents.PROGRESS_PROPERTY);
+        try {
+            System.setProperty(OptimizerEvents.PROGRESS_PROPERTY, "lines");
+            assertTrue(OptimizerEvents.showProgress(null));
+            assertFalse(OptimizerEvents.liveProgress());
+            System.setProperty(OptimizerEvents.PROGRESS_PROPERTY, "live");
+            assertTrue(OptimizerEvents.showProgress(null));
+            assertTrue(OptimizerEvents.liveProgress());
+            System.setProperty(OptimizerEvents.PROGRESS_PROPERTY, "off");
+            assertFalse(OptimizerEvents.showProgress(null));
+            assertTrue(OptimizerEvents.showProgress(true), "the optimizer's own choice wins");
+            System.setProperty(OptimizerEvents.PROGRESS_PROPERTY, "sometimes");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OptimizerEvents.showProgress(null));
+            assertTrue(e.getMessage().contains("-Dwengert.progress=sometimes is not a progress style: use live"),
+                    e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(OptimizerEvents.PROGRESS_PROPERTY);
+            } else {
+                System.setProperty(OptimizerEvents.PROGRESS_PROPERTY, before);
+            }
+        }
     }
 
     @Test
@@ -151,7 +196,7 @@ class ResultAndEventsTest {
     @Test
     void quickRunsDrawNothing() {
         var bytes = new ByteArrayOutputStream();
-        ProgressLine line = new ProgressLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), Long.MAX_VALUE, 0);
+        ProgressLine line = new ProgressLine(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, Long.MAX_VALUE, 0);
         lbfgs().listener(line).minimize(Mgh.BEALE, 1, 1);
         assertEquals(0, bytes.size());
     }

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import dev.wengert.repl.ClassPathEntries;
+
 /**
  * The kernel's settings, read from the environment.
  *

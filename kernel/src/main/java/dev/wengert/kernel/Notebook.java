@@ -7,9 +7,9 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 /**
  * What notebook cells call to show values while they run.
  *
- * <p>The kernel defines top-level {@code display(obj)}, {@code updatableDisplay(obj)} and
- * {@code updateDisplay(id, obj)} methods in every session that delegate here, so cells never
- * name this class:
+ * <p>Every session has top-level {@code display(obj)}, {@code updatableDisplay(obj)} and
+ * {@code updateDisplay(id, obj)} methods ({@link dev.wengert.repl.Display}); in the kernel they
+ * end here, so cells never name this class:
  *
  * <pre>{@code
  * String line = updatableDisplay("step 0");

@@ -7,17 +7,17 @@ package dev.wengert.kernel;
  * except {@code false} and {@code 0} (any case, surrounding blanks ignored), which say
  * explicitly that it is not a CI build.
  */
-final class Ci {
+public final class Ci {
     private Ci() {
     }
 
     /** True when the environment variable {@code CI} is set to a value that {@link #isSet} accepts. */
-    static boolean active() {
+    public static boolean active() {
         return isSet(System.getenv("CI"));
     }
 
     /** The parsing rule: null, blank, {@code false} and {@code 0} are "not CI"; anything else is. */
-    static boolean isSet(String value) {
+    public static boolean isSet(String value) {
         if (value == null) {
             return false;
         }

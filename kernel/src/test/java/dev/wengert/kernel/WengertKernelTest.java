@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.wengert.repl.CellError;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 
 /** The kernel's evaluation, driven directly (no Jupyter): results, errors, interrupts. */
