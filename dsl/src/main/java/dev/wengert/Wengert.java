@@ -275,17 +275,19 @@ public final class Wengert {
     }
 
     /**
-     * The Hessian ∂²f/∂xᵢ∂xⱼ, forward over reverse: the gradient is taken in reverse mode (one
-     * sweep gives all n partials) on values that carry n forward tangents, so the whole
-     * Hessian costs one recording and one backward sweep, each O(n) times a gradient's work.
-     * Reverse over forward would need n sweeps of a tape of dual numbers for the same result.
+     * The Hessian ∂²f/∂xᵢ∂xⱼ, forward over reverse on the recorded nodes: f is recorded once
+     * and each column H·eⱼ costs a few sweeps over the recording (array operations as whole
+     * blocks, so tensor code keeps its kernels). Code with nested differentiation or first-order
+     * user rules takes forward over reverse by nested values. The pairing is chosen here:
+     * reverse over reverse ({@code hessian(REVERSE, REVERSE, f, x)}) records a node per adjoint
+     * operation and serves only as a cross-check.
      *
      * <pre>{@code
      * hessian(x -> x[0].square().times(x[1]), 1.0, 2.0);   // [[4, 2], [2, 0]]
      * }</pre>
      */
     public static double[][] hessian(Fn f, double... x) {
-        return Functional.hessian(Mode.FORWARD, Mode.REVERSE, f, x);
+        return SecondOrder.hessian(f, x);
     }
 
     /**

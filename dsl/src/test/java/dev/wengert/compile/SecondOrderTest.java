@@ -177,4 +177,51 @@ class SecondOrderTest {
         assertTrue(e.getMessage().contains("first-order only"), e.getMessage());
         assertEquals(before + 1, SecondOrder.FALLBACKS.get());
     }
+
+    /** hessian(f, x) agrees with both nested pairings and takes the form expected for f's code (counted). */
+    static void hessianAgrees(String what, Fn f, double[] x, boolean bySweeps) {
+        long before = SecondOrder.FALLBACKS.get();
+        long swept = SecondOrder.HESSIANS_BY_SWEEPS.get();
+        double[][] got = hessian(f, x);
+        assertEquals(before, SecondOrder.FALLBACKS.get(), what + ": a sweep met a node without tangents");
+        assertEquals(swept + (bySweeps ? 1 : 0), SecondOrder.HESSIANS_BY_SWEEPS.get(),
+                what + (bySweeps ? ": not by the sweeps" : ": by the sweeps, not the one pass with n tangents"));
+        double[][] forwardOverReverse = Functional.hessian(dev.wengert.core.Mode.FORWARD, dev.wengert.core.Mode.REVERSE, f, x);
+        double[][] reverseOverReverse = Functional.hessian(dev.wengert.core.Mode.REVERSE, dev.wengert.core.Mode.REVERSE, f, x);
+        double scale = 1;
+        for (double[] row : forwardOverReverse) {
+            for (double w : row) {
+                scale = Math.max(scale, Math.abs(w));
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x.length; j++) {
+                assertEquals(forwardOverReverse[i][j], got[i][j], 1e-12 * scale, what + ": H" + i + j);
+                assertEquals(reverseOverReverse[i][j], got[i][j], 1e-12 * scale, what + ": H" + i + j + " (reverse over reverse)");
+            }
+        }
+    }
+
+    @Test
+    void theHessianChoosesForwardOverReverseOnTheRecordedNodes() {
+        double[] x = point(12, 9);
+        hessianAgrees("scalar code", v -> v[0].times(v[1]).sin().plus(v[2].div(v[3].square().plus(1)))
+                .plus(exp(v[4].minus(v[5])).times(v[6])).plus(max(v[7], v[8]).times(v[9])).plus(atan2(v[10], v[11])), x, false);
+        hessianAgrees("tensor code", v -> {
+            Tensor m = tensor(v, 0, 3, 4);
+            return m.matmul(m.transpose()).exp().sum().plus(m.logsumexp(1).square().sum()).plus(m.softmax().dot(m));
+        }, x, true);
+        assertArrayEquals(new double[][] {{4, 2}, {2, 0}}, hessian(v -> v[0].square().times(v[1]), 1.0, 2.0));
+        assertArrayEquals(new double[][] {{0, 0}, {0, 0}}, hessian(v -> constant(3), 1.0, 2.0), "f does not depend on x");
+        // a forward derivative inside tensor code records ordinary nodes on the tape: the sweeps take it
+        hessianAgrees("a derivative inside", v -> tensor(v).square().sum().times(derivative(t -> t.times(v[1]).sin(), v[0])),
+                new double[] {0.3, 0.7}, true);
+        // a first-order user rule has no second-order tangent: the nested way, which says why it cannot either
+        var cube = rule("cube", q -> q * q * q, q -> 3 * q * q);
+        long before = SecondOrder.FALLBACKS.get();
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> hessian(v -> tensor(v).square().sum().plus(cube.apply(v[0])), 0.3, 0.7));
+        assertTrue(e.getMessage().contains("first-order only"), e.getMessage());
+        assertEquals(before + 1, SecondOrder.FALLBACKS.get(), "the nested way, once");
+    }
 }
