@@ -5,12 +5,21 @@
 #
 #   bench/peers/gradbench.sh [--build] [--quick] [--only lse.scalar,lse.tensor]
 #
+# Full mode: every workload (17 Java forms, 10 PyTorch ones) with JMH's annotated iterations
+# (3 × 2 s warm-up, 5 × 1 s measured), objective, derivative and plain doubles, and 500 cold
+# calls with code generation on and off; it takes well over half an hour on 2 cores.
+# --quick: the same workloads at the same sizes, both sides in one run, for a check that takes
+# at most 10 minutes on 2 cores: objective and derivative only, 1 × 1 s warm-up and 2 × 1 s
+# measured, settling capped (-Dgradbench.quick=true: 3 s of calls, 20 s for generated code),
+# 20 cold calls, PyTorch's --quick. Its ratios are indicative; RESULTS.md takes the full run's.
+#
 # Output in $OUT (default bench/target/gradbench-<UTC time>): machine.txt, values-java.txt,
-# jmh-gradbench.txt/.json, torch-gradbench.txt/.json, gradbench-table.md. About 25 minutes on 2 cores.
+# jmh-gradbench.txt/.json, torch-gradbench.txt/.json, gradbench-table.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BUILD=0
+QUICK=0
 JMH_ITER=()
 COLD_ITER=()
 TORCH_ARGS=()
@@ -18,7 +27,7 @@ ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD=1 ;;
-    --quick) JMH_ITER=(-wi 1 -i 2 -w 1 -r 1); COLD_ITER=(-i 20); TORCH_ARGS+=(--quick) ;;
+    --quick) QUICK=1; JMH_ITER=(-wi 1 -i 2 -w 1 -r 1); COLD_ITER=(-i 20); TORCH_ARGS+=(--quick) ;;
     --only) ONLY="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -50,7 +59,13 @@ fi
 cat "$OUT/machine.txt"
 
 java -Xmx3g -cp "$JAR" dev.wengert.bench.Gradbench $(echo "$ONLY" | tr ',' ' ') | tee "$OUT/values-java.txt"
-java -jar "$JAR" 'dev.wengert.bench.GradbenchBench' "${JMH_ITER[@]}" "${PARAMS[@]}" \
+WARM='dev.wengert.bench.GradbenchBench'
+JAVA_QUICK=()
+if [ "$QUICK" = 1 ]; then
+  WARM='dev.wengert.bench.GradbenchBench.(objective|derivative)$'
+  JAVA_QUICK=(-Dgradbench.quick=true)     # the forks inherit it: settle() capped
+fi
+java "${JAVA_QUICK[@]}" -jar "$JAR" "$WARM" "${JMH_ITER[@]}" "${PARAMS[@]}" \
   -prof dev.wengert.bench.CpuTimeProfiler -rf json -rff "$OUT/jmh-warm.json" 2>&1 | tee "$OUT/jmh-gradbench.txt"
 java -jar "$JAR" 'dev.wengert.bench.GradbenchColdBench' "${COLD_ITER[@]}" "${PARAMS[@]}" \
   -rf json -rff "$OUT/jmh-cold.json" 2>&1 | tee -a "$OUT/jmh-gradbench.txt"
