@@ -36,6 +36,35 @@ class HandleSizeTest {
         assertTrue(perOp >= 0, "the counter moved");
     }
 
+    /**
+     * The tape's share of the figure README states (34 bytes per operation measured as heap, a
+     * 40-byte handle beside it, counted above): for TapeMemory's mix s ← s²·½ + x (a unary
+     * operation, one with a constant, a binary one) the tape's arrays hold 32 bytes per
+     * operation when full and grow by at most a quarter, so between 32 and 40 bytes; with the
+     * handle, a program that keeps every value it computes holds at most 80.5 bytes per operation.
+     */
+    @Test
+    void theTapeHoldsAtMostFortyBytesPerOperationOfTheMix() {
+        resetTape();
+        try {
+            Num x = param("x", 0.5);
+            Num s = param("s", 0.5);
+            Tape t = tape();
+            int size0 = t.size();
+            int loops = 100_000;
+            for (int k = 0; k < loops; k++) {
+                s = s.square().times(0.5).plus(x);
+            }
+            int ops = t.size() - size0;
+            assertEquals(3 * loops, ops);
+            double tapePerOp = (double) t.bytes() / ops;
+            assertTrue(tapePerOp <= 40.0, tapePerOp + " bytes of tape arrays per operation");
+            assertTrue(tapePerOp >= 32.0, tapePerOp + ": the layout is 32 bytes per operation of this mix at full arrays");
+        } finally {
+            resetTape();
+        }
+    }
+
     private static void assumeAllocationCounting(com.sun.management.ThreadMXBean mx) {
         org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(),
                 "this JVM does not count allocated bytes per thread");
