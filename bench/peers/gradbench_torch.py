@@ -499,7 +499,8 @@ def main():
     ap.add_argument("--cold-calls", type=int, default=150)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    warm, meas, rounds = (0.2, 0.3, 2) if args.quick else (1.0, 1.0, 5)
+    # --quick: one round, a call at least, 5 cold calls or 10 s of them (ht's and det's derivatives take seconds)
+    warm, meas, rounds = (0.2, 0.3, 1) if args.quick else (1.0, 1.0, 5)
     names = args.only.split(",") if args.only else list(WORKLOADS)
     result = {"torch": torch.__version__, "threads": args.threads, "workloads": {}}
     for name in names:
@@ -511,18 +512,19 @@ def main():
             with torch.no_grad():
                 return w["objective"]()
 
-        slow = name in ("ba", "ht", "det.minors", "lstm")
+        slow = name in ("ba", "ht", "det.minors", "lstm") and not args.quick
         obj = mean_time(objective, warm, meas, rounds, 3 if slow else 1)
         der = mean_time(w["derivative"], warm, meas, rounds, 3 if slow else 1)
         # cold: a fresh setup, then every derivative call timed
         fresh = WORKLOADS[name]()
         cold = []
-        stop = time.perf_counter() + 60          # at most a minute of calls (ba's Jacobian takes seconds)
-        for _ in range(args.cold_calls if not args.quick else 20):
+        # at most a minute of calls (ba's Jacobian takes seconds); --quick: 10 s and at least 3 calls
+        stop = time.perf_counter() + (10 if args.quick else 60)
+        for _ in range(args.cold_calls if not args.quick else 5):
             t0 = time.perf_counter()
             fresh["derivative"]()
             cold.append((time.perf_counter() - t0) * 1e6)
-            if t0 > stop and len(cold) >= 10:
+            if t0 > stop and len(cold) >= (3 if args.quick else 10):
                 break
         rec = {"value": value, "objective_us": obj[0], "objective_cpu_us": obj[1], "derivative_us": der[0],
                "derivative_cpu_us": der[1], "cold_us": cold}

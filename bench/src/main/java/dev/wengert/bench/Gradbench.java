@@ -69,20 +69,20 @@ public final class Gradbench {
      * tapes have handed their loops to the code generation thread, waits for that thread, then
      * calls it on until the loops have been timed against the interpreter (kept or dropped).
      * With {@code -Dgradbench.quick=true} (bench/peers/gradbench.sh --quick) it calls for at most
-     * 3 s and waits at most 20 s for the generated code, so a quick run stays short; a loop not
+     * 2 s and waits at most 5 s for the generated code, so a quick run stays short; a loop not
      * ready by then is timed as the interpreter runs it.
      */
     public static void settle(Workload w) {
         boolean quick = Boolean.getBoolean("gradbench.quick");
-        long end = System.nanoTime() + (quick ? 3_000_000_000L : 15_000_000_000L);
+        long end = System.nanoTime() + (quick ? 2_000_000_000L : 15_000_000_000L);
         for (int k = 0; k < 400 && System.nanoTime() < end; k++) {
             w.derivative();
             w.objective();
         }
         for (CompiledFn c : COMPILED) {
-            c.awaitGeneratedCode(quick ? 20_000 : 120_000);
+            c.awaitGeneratedCode(quick ? 5_000 : 120_000);
         }
-        for (int k = 0; k < 40; k++) {
+        for (int k = 0, calls = quick ? 10 : 40; k < calls; k++) {
             w.derivative();
             w.objective();
         }
