@@ -181,8 +181,9 @@ public final class Wengert {
 
     /**
      * f(x), without derivatives: f runs on constants, so nothing is recorded. Each operation
-     * still makes a Num; to evaluate f many times at the cost of the same code on doubles, use
-     * {@code compile(f, x0).value(x)}, whose loops run as generated Java.
+     * still makes a Num (40 bytes, no tape); to evaluate f many times without a Num per
+     * operation, use {@code compile(f, x0).value(x)}: it replays the recording's arrays, its
+     * loops as generated Java.
      *
      * <pre>{@code
      * value(x -> x[0].times(x[1]), 3, 4);   // 12.0

@@ -210,18 +210,31 @@ final class MatMulOp implements BlockOp {
         double[] bv = b.array(v);
         int a0 = a.base();
         int b0 = b.base();
+        boolean aOn = a.onTape();
+        boolean bOn = b.onTape();
+        // row by row, the inner loop along a row of B (unit stride); each element still sums its
+        // terms in the order p = 0, 1, …, Ȧ's term before Ḃ's, as the dot-product form would
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    if (a.onTape()) {
-                        s += t[a.start + i * k + p] * bv[b0 + p * n + j];
+            int row = out + i * n;
+            java.util.Arrays.fill(t, row, row + n, 0.0);
+            for (int p = 0; p < k; p++) {
+                double ta = aOn ? t[a.start + i * k + p] : 0.0;
+                double va = av[a0 + i * k + p];
+                int bp = b0 + p * n;
+                int tb = b.start + p * n;
+                if (aOn && bOn) {
+                    for (int j = 0; j < n; j++) {
+                        t[row + j] = t[row + j] + ta * bv[bp + j] + va * t[tb + j];
                     }
-                    if (b.onTape()) {
-                        s += av[a0 + i * k + p] * t[b.start + p * n + j];
+                } else if (aOn) {
+                    for (int j = 0; j < n; j++) {
+                        t[row + j] += ta * bv[bp + j];
+                    }
+                } else if (bOn) {
+                    for (int j = 0; j < n; j++) {
+                        t[row + j] += va * t[tb + j];
                     }
                 }
-                t[out + i * n + j] = s;
             }
         }
         return true;
