@@ -1,7 +1,7 @@
 package dev.wengert.compile;
 
 /**
- * A decision the recorded program took on a recorded value: a comparison (gt, lt, ge, le)
+ * A decision the recorded program took on a recorded value: a comparison (gt, lt, ge, le, eq, ne)
  * or a raw read of the value. A compiled tape checks every guard after each replay; when one
  * would come out differently, the program is recorded again.
  */
@@ -10,6 +10,8 @@ record Guard(int a, int b, double c, byte kind, boolean outcome) {
     static final byte LT = 1;
     static final byte GE = 2;
     static final byte LE = 3;
+    static final byte EQ = 5;
+    static final byte NE = 6;
     /** The program read the exact value (Num.value()): any change invalidates the recording. */
     static final byte READ = 4;
 
@@ -24,6 +26,8 @@ record Guard(int a, int b, double c, byte kind, boolean outcome) {
             case GT -> x > y;
             case LT -> x < y;
             case GE -> x >= y;
+            case EQ -> x == y;
+            case NE -> x != y;
             default -> x <= y;
         };
         return r == outcome;
