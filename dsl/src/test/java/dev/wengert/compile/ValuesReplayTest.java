@@ -31,12 +31,13 @@ import static org.junit.jupiter.api.Assertions.*;
  * gradient after a value (whose partials the value left stale) is still the fresh one.
  */
 class ValuesReplayTest {
+    private boolean changed;
     private String saved;
     private String savedVerdict;
 
     @AfterEach
     void restore() {
-        if (saved != null || savedVerdict != null) {
+        if (changed) {
             GeneratedLoopsTest.restore("wengert.codegen", saved);
             GeneratedLoopsTest.restore("wengert.codegen.verdict", savedVerdict);
         }
@@ -44,6 +45,7 @@ class ValuesReplayTest {
 
     /** Generated loops from the first replay on, kept whatever the machine's load. */
     private void generateAtOnce() {
+        changed = true;
         saved = System.getProperty("wengert.codegen");
         savedVerdict = System.getProperty("wengert.codegen.verdict");
         System.setProperty("wengert.codegen", "0");
