@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,9 @@ class EvaluatorTest {
 
     @BeforeAll
     static void start() {
-        evaluator = new Evaluator(Evaluator.Options.defaults(dir).withStartup(List.of(RepoFiles.startup())));
+        // the DSL's sources as a folder: the sources jar the kernel ships is made later, at package
+        evaluator = new Evaluator(Evaluator.Options.defaults(dir).withStartup(List.of(RepoFiles.startup()))
+                .withSourcePath(List.of(RepoFiles.root().resolve("dsl/src/main/java"))));
     }
 
     @AfterAll
@@ -147,16 +150,149 @@ class EvaluatorTest {
     }
 
     @Test
+    void aBareDslNameShowsTheJavadocOfEachOverload() throws Exception {
+        for (int cursor : new int[] {"var r = minimize".length(), "var r = mini".length()}) {
+            List<Evaluator.Documentation> docs = evaluator.documentation("var r = minimize", cursor);
+            Evaluator.Documentation lbfgs = docs.stream()
+                    .filter(d -> d.signature().equals("OptimizationResult dev.wengert.Wengert.minimize(Fn f, double... x0)"))
+                    .findFirst().orElseThrow(() -> new AssertionError(docs.toString()));
+            // the javadoc as plain text: {@code} resolved, the example indented, no HTML left
+            assertTrue(lbfgs.javadoc().startsWith("Minimises f from x0 by L-BFGS"), lbfgs.javadoc());
+            assertTrue(lbfgs.javadoc().contains("\n    var r = minimize(x -> square("), lbfgs.javadoc());
+            assertTrue(!lbfgs.javadoc().contains("<pre>") && !lbfgs.javadoc().contains("{@code"), lbfgs.javadoc());
+            assertTrue(docs.size() >= 2 && docs.stream().allMatch(d -> d.signature().contains(".minimize(")
+                    && !d.javadoc().isBlank()), "every overload, each with its javadoc: " + docs);
+        }
+        List<Evaluator.Documentation> sine = evaluator.documentation("sin(", 4);
+        assertEquals(List.of(new Evaluator.Documentation("Num dev.wengert.Wengert.sin(Num x)", "Sine."),
+                new Evaluator.Documentation("double dev.wengert.Wengert.sin(double x)", "Sine, of a double.")), sine);
+    }
+
+    @Test
+    void exitsOfCellsAndOfTheirLibrariesAreRefusedWhenTheFrontEndSaysSo() throws Exception {
+        RepoFiles.jarOf(dir.resolve("quitter.jar"), "quitting.Quitter",
+                "package quitting; public class Quitter { public static void quit() { System.exit(4); } }");
+        eval("int survivor = 7;");
+        ExitCalls.refuse("the test says no.");
+        try {
+            String[][] cells = {
+                {"System.exit(3);", "System.exit(3)"},
+                {"Runtime.getRuntime().halt(2);", "Runtime.halt(2)"},
+                {"Runtime.getRuntime().exit(1);", "Runtime.exit(1)"},
+                {"java.util.function.IntConsumer quit = System::exit;\nquit.accept(6);", "System.exit(6)"},
+                {"java.util.function.IntConsumer end = Runtime.getRuntime()::exit;\nend.accept(8);", "Runtime.exit(8)"},
+                {"%jars quitter.jar\nquitting.Quitter.quit();", "System.exit(4)"}};
+            for (String[] cell : cells) {
+                ExceptionInCell refused = assertThrows(ExceptionInCell.class, () -> eval(cell[0]), cell[0]);
+                assertEquals("java.lang.SecurityException: " + cell[1] + " was refused: the test says no.",
+                        refused.traceback().get(0), cell[0]);
+            }
+        } finally {
+            ExitCalls.allow();
+        }
+        assertEquals(7, last("survivor"));
+    }
+
+    @Test
+    void mavenAddsAnArtifactAndItsDependenciesFromARemoteRepository() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("remote-repo"));
+        Path local = dir.resolve("local-repo");
+        String[] printed = new String[1];
+        Object greeting = withMaven(remote.toUri().toString(), local, "false", printed,
+                () -> last("%maven " + TestMavenRepository.GREET + "\ngreet.Greeter.greet(\"maven\")"));
+        // greet.Greeter calls words.Words: the transitive dependency is on the class path too
+        assertEquals("hello, maven", greeting);
+        assertTrue(printed[0].endsWith("com.example:greet:jar:1.0: added to the class path\n"
+                + "com.example:words:jar:1.0: added to the class path\n"), printed[0]);
+        assertTrue(printed[0].startsWith("downloaded " + remote.toUri() + "com/example/greet/1.0/greet-1.0.jar ("),
+                printed[0]);
+        assertTrue(Files.isRegularFile(local.resolve("com/example/words/1.0/words-1.0.jar")), "cached in the local repository");
+
+        // offline, the local repository alone serves what was downloaded before
+        Object again = withMaven("file:///nonexistent-repository/", local, "true", printed,
+                () -> last("%maven com.example:greet:1.0\nwords.Words.hello()"));
+        assertEquals("hello", again);
+        assertEquals("com.example:greet:jar:1.0: added to the class path\n"
+                + "com.example:words:jar:1.0: added to the class path\n", printed[0]);
+    }
+
+    @Test
+    void loadFromPomTakesDependencyElementsWithProperties() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("pom-repo"));
+        String[] printed = new String[1];
+        List<Evaluator.Result> results = withMaven(remote.toUri().toString(), dir.resolve("pom-local"), "false", printed,
+                () -> eval("%%loadFromPOM\n<properties><greet.version>1.0</greet.version></properties>\n"
+                        + "<dependency>\n  <groupId>com.example</groupId>\n  <artifactId>greet</artifactId>\n"
+                        + "  <version>${greet.version}</version>\n</dependency>\n"));
+        assertEquals(List.of(), results, "a cell magic takes the whole cell");
+        assertTrue(printed[0].endsWith("com.example:greet:jar:1.0: added to the class path\n"
+                + "com.example:words:jar:1.0: added to the class path\n"), printed[0]);
+        assertEquals("hello, pom", last("greet.Greeter.greet(\"pom\")"));
+    }
+
+    @Test
+    void mavenSaysWhatItCouldNotFindAndWhere() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("missing-repo"));
+        Path local = dir.resolve("missing-local");
+        String[] printed = new String[1];
+        CellError.MagicError missing = assertThrows(CellError.MagicError.class, () -> withMaven(remote.toUri().toString(),
+                local, "false", printed, () -> eval("int fine = 1;\n%maven com.example:missing:2.0")));
+        assertEquals(2, missing.line());
+        String message = missing.getMessage();
+        assertTrue(message.startsWith("%maven: could not resolve the dependencies:\n  Could not find artifact "
+                + "com.example:missing:jar:2.0 in repository (" + remote.toUri() + ")\n"), message);
+        assertTrue(message.contains("Looked in the local repository " + local + " and in repository (" + remote.toUri()),
+                message);
+        // offline and not in the local repository: it says so
+        CellError.MagicError offline = assertThrows(CellError.MagicError.class, () -> withMaven(remote.toUri().toString(),
+                local, "true", printed, () -> eval("%maven com.example:greet:1.0")));
+        assertTrue(offline.getMessage().contains("com.example:greet:")
+                && offline.getMessage().contains("Looked in the local repository " + local + " only (offline"),
+                offline.getMessage());
+        CellError.MagicError bad = assertThrows(CellError.MagicError.class, () -> eval("%maven commons-lang3"));
+        assertTrue(bad.getMessage().startsWith("%maven: 'commons-lang3' is not a Maven artifact: write "
+                + "group:artifact:version"), bad.getMessage());
+    }
+
+    /** Runs {@code work} with %maven pointed at {@code remote} and {@code local}; what it printed goes to printed[0]. */
+    private static <T> T withMaven(String remote, Path local, String offline, String[] printed,
+            java.util.concurrent.Callable<T> work) throws Exception {
+        java.io.PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setProperty("wengert.maven.repositories", remote);
+        System.setProperty("wengert.maven.local", local.toString());
+        System.setProperty("wengert.maven.offline", offline);
+        System.setProperty("wengert.maven.settings", dir.resolve("no-settings.xml").toString());
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            return work.call();
+        } finally {
+            System.setOut(out);
+            printed[0] = captured.toString(StandardCharsets.UTF_8);
+            for (String name : List.of("repositories", "local", "offline", "settings")) {
+                System.clearProperty("wengert.maven." + name);
+            }
+        }
+    }
+
+    @Test
     void startupProblemsAreReportedAndTheRestOfTheScriptRuns() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Evaluator.Options options = Evaluator.Options.defaults(dir);
         options = new Evaluator.Options(List.of(), List.of(), List.of(new Evaluator.Script("bad.jsh",
                 "int ok1 = 1;\nint bad = nope;\nint ok2 = 2;")), -1, "the time limit", 200, dir,
                 new PrintStream(log, true, StandardCharsets.UTF_8));
+        int warmUps = Evaluator.warmUps();
         try (Evaluator other = new Evaluator(options)) {
             List<Evaluator.Result> results = new ArrayList<>();
             other.eval("ok1 + ok2", Evaluator.Source.CELL, results::add);
             assertEquals(3, results.get(0).value());
+            // the session ran its warm-up cell before the first cell, and dropped it: the user's snippets start at 1
+            assertEquals(warmUps + 1, Evaluator.warmUps());
+            assertEquals("1", results.get(0).snippet().id());
+            jdk.jshell.JShell shell = other.jshell();
+            assertTrue(shell.snippets().noneMatch(s -> shell.status(s).isActive()
+                    && s.source().contains("Math.max(1, 2) + 40")), "the warm-up snippet is dropped");
         }
         assertEquals("wengert: startup script bad.jsh: line 2, column 11: cannot find symbol\n"
                 + "  symbol:   variable nope\n", log.toString(StandardCharsets.UTF_8));
