@@ -60,6 +60,8 @@ def execute(kc, code):
 def basics(km, kc):
     result = {}
     result["sum"] = execute(kc, "1 + 1")
+    # the session warmed up while the kernel started (a count, not a time)
+    result["warm_ups"] = execute(kc, "dev.wengert.repl.Evaluator.warmUps()")
     result["let"] = execute(kc, "let greeting = \"hello\";\ngreeting.length()")
     result["stream"] = execute(kc, 'System.out.println("to stdout");\nSystem.err.println("to stderr");')
     result["svg"] = execute(kc, "dev.wengert.display.Displayable d = () -> java.util.Map.of(\"text/plain\", \"x\", "
@@ -75,6 +77,11 @@ def basics(km, kc):
     result["complete"] = reply_to(kc, msg_id)
     msg_id = kc.inspect("Math.abs(-1)", 6)
     result["inspect"] = reply_to(kc, msg_id)
+    # Shift-Tab at the end of a bare DSL name: its javadoc, from the sources jar the kernel ships
+    msg_id = kc.inspect("var r = minimize", len("var r = minimize"), detail_level=0)
+    result["inspect_bare_name"] = reply_to(kc, msg_id)
+    msg_id = kc.complete("var r = minimiz", len("var r = minimiz"))
+    result["complete_bare_name"] = reply_to(kc, msg_id)
     for name, code in [("complete_code", "1 + 1"), ("incomplete_code", "for (int i = 0; i < 3; i++) {"),
                        ("complete_let", "let x = 1;")]:
         msg_id = kc.is_complete(code)
@@ -90,6 +97,7 @@ def interrupt(km, kc):
     if has_session:
         execute(kc, "Object sessionBefore = dev.wengert.core.Session.current();")
     result["keep"] = execute(kc, "int keep = 42;")
+    execute(kc, "boolean started = false;")
     for name, code in [("loop", "while (true) {}"), ("sleep", "Thread.sleep(1_000_000);")]:
         msg_id = kc.execute(code)
         reply = None
@@ -107,6 +115,29 @@ def interrupt(km, kc):
         result[name + "_keep"] = execute(kc, "keep")
     if has_session:
         result["same_session"] = execute(kc, "dev.wengert.core.Session.current() == sessionBefore")
+    # an optimizer on a slow function, interrupted once it runs (it prints when it starts): it
+    # returns its best point, and `slow` is bound to it
+    msg_id = kc.execute('let slow = minimize(x -> { if (!started) { started = true; System.out.println("running"); } '
+                        'return square(x[0].minus(3)); }, new double[] {0}, '
+                        'gradientDescent(1e-9).maxIterations(Integer.MAX_VALUE).progress(false));\n'
+                        'int afterSlow = 1;')
+    outputs = []
+    while not any(o["type"] == "stream" and "running" in o["content"].get("text", "") for o in outputs):
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] not in ("status", "execute_input"):
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    reply = None
+    while reply is None:
+        km.interrupt_kernel()
+        try:
+            msg = kc.get_shell_msg(timeout=1)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                reply = msg["content"]
+        except Exception:  # queue.Empty: still running
+            pass
+    result["minimize"] = {"reply": reply, "outputs": outputs + collect(kc, msg_id)}
+    result["minimize_reason"] = execute(kc, "slow.reason()")
+    result["minimize_after"] = execute(kc, "afterSlow")
     return result
 
 
@@ -122,6 +153,16 @@ def memory(km, kc):
     result["stack"] = execute(kc, "int down(int n) { return down(n + 1) + 1; }\ndown(0)")
     result["after_stack"] = execute(kc, "2 + 2")
     result["stack_keep"] = execute(kc, "keep")
+    return result
+
+
+def maven(km, kc):
+    """%maven and %%loadFromPOM against the repository $WENGERT_MAVEN_REPOSITORIES names (a folder KernelIT made)."""
+    result = {"maven": execute(kc, '%maven com.example:greet:1.0\ngreet.Greeter.greet("kernel")')}
+    result["pom"] = execute(kc, "%%loadFromPOM\n<dependency><groupId>com.example</groupId><artifactId>words</artifactId>"
+                                "<version>1.0</version></dependency>")
+    result["missing"] = execute(kc, "%maven com.example:missing:2.0")
+    result["after"] = execute(kc, "words.Words.hello()")
     return result
 
 
@@ -220,7 +261,7 @@ def bench(km, kc):
 
 
 SCENARIOS = {f.__name__: f for f in (basics, interrupt, memory, flood, system_exit, signature, restart, kill, bench,
-                                     cells)}
+                                     cells, maven)}
 
 
 def main():

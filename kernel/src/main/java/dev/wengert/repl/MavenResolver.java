@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.artifact.Artifact;
 import org.eclipse.aether.collection.CollectRequest;
 import org.eclipse.aether.graph.Dependency;
 import org.eclipse.aether.repository.LocalRepository;
@@ -68,9 +69,10 @@ final class MavenResolver {
         RepositorySystem repositories = system();
         try (RepositorySystemSession.CloseableSession session = session(repositories, setup, out)) {
             List<RemoteRepository> remotes = remotes(repositories, session, setup, extraRepositories);
-            List<Dependency> allManaged = new ArrayList<>(managed);
+            List<Dependency> allManaged = new ArrayList<>();
+            managed.stream().filter(d -> !"import".equals(d.getScope())).forEach(allManaged::add);
             allManaged.addAll(importedBoms(repositories, session, managed, remotes, setup));
-            CollectRequest collect = new CollectRequest(dependencies, allManaged, remotes);
+            CollectRequest collect = new CollectRequest(versioned(dependencies, allManaged), allManaged, remotes);
             DependencyRequest request = new DependencyRequest(collect,
                     DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
             DependencyResult result;
@@ -122,6 +124,32 @@ final class MavenResolver {
         List<RemoteRepository> all = new ArrayList<>(setup.remotes());
         all.addAll(extra);
         return repositories.newResolutionRepositories(session, all);
+    }
+
+    /**
+     * The dependencies, those without a version given theirs from dependency management (as
+     * Maven's model builder does for a project's own dependencies; the resolver manages only
+     * transitive ones).
+     */
+    private static List<Dependency> versioned(List<Dependency> dependencies, List<Dependency> managed) {
+        List<Dependency> versioned = new ArrayList<>();
+        for (Dependency dependency : dependencies) {
+            Artifact artifact = dependency.getArtifact();
+            if (artifact.getVersion() == null || artifact.getVersion().isBlank()) {
+                Dependency rule = managed.stream().filter(m -> sameArtifact(m.getArtifact(), artifact)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(artifact.getGroupId() + ":"
+                                + artifact.getArtifactId() + " has no version: give it a <version>, or import a BOM "
+                                + "that manages it in <dependencyManagement>"));
+                dependency = dependency.setArtifact(artifact.setVersion(rule.getArtifact().getVersion()));
+            }
+            versioned.add(dependency);
+        }
+        return versioned;
+    }
+
+    private static boolean sameArtifact(Artifact a, Artifact b) {
+        return a.getGroupId().equals(b.getGroupId()) && a.getArtifactId().equals(b.getArtifactId())
+                && a.getClassifier().equals(b.getClassifier()) && a.getExtension().equals(b.getExtension());
     }
 
     /** The managed dependencies of BOMs imported in dependency management ({@code <scope>import</scope>}). */

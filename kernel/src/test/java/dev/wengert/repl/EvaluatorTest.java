@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -231,6 +232,81 @@ class EvaluatorTest {
     }
 
     @Test
+    void loadFromPomTakesTheRepositoriesAndTheBomsItNames() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("bom-repo"));
+        String[] printed = new String[1];
+        // no repository but the POM's; words' version comes from the imported BOM
+        withMaven("none", dir.resolve("bom-local"), "false", printed, () -> eval("%%loadFromPOM\n"
+                + "<repositories><repository><id>team</id><url>" + remote.toUri() + "</url></repository></repositories>\n"
+                + "<dependencyManagement><dependencies><dependency><groupId>com.example</groupId>"
+                + "<artifactId>bom</artifactId><version>1.0</version><type>pom</type><scope>import</scope>"
+                + "</dependency></dependencies></dependencyManagement>\n"
+                + "<dependency><groupId>com.example</groupId><artifactId>words</artifactId></dependency>"));
+        assertTrue(printed[0].endsWith("com.example:words:jar:1.0: added to the class path\n"), printed[0]);
+        assertTrue(printed[0].startsWith("downloaded " + remote.toUri() + "com/example/words/1.0/words-1.0.jar"), printed[0]);
+    }
+
+    @Test
+    void mavenFollowsTheMirrorsAndTheLocalRepositoryOfSettingsXml() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("mirror-repo"));
+        Path local = dir.resolve("settings-local");
+        Path settings = dir.resolve("settings.xml");
+        // Maven Central (the default) is mirrored by the test's repository: nothing goes to the network
+        Files.writeString(settings, "<settings><localRepository>" + local + "</localRepository><mirrors><mirror>"
+                + "<id>company</id><mirrorOf>*</mirrorOf><url>" + remote.toUri() + "</url></mirror></mirrors></settings>");
+        String[] printed = new String[1];
+        Object hello = withSettings(Map.of("wengert.maven.settings", settings.toString()), printed,
+                () -> last("%maven com.example:words:1.0\nwords.Words.hello()"));
+        assertEquals("hello", hello);
+        assertTrue(printed[0].startsWith("downloaded " + remote.toUri() + "com/example/words/1.0/words-1.0.jar"), printed[0]);
+        assertTrue(Files.isRegularFile(local.resolve("com/example/words/1.0/words-1.0.jar")), "settings.xml's localRepository");
+    }
+
+    @Test
+    void mavenSendsTheCredentialsOfSettingsXmlToAnHttpRepository() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("http-repo"));
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("ada:secret".getBytes(StandardCharsets.UTF_8));
+        server.createContext("/", exchange -> {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            Path file = remote.resolve(exchange.getRequestURI().getPath().substring(1));
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + (auth != null));
+            if (!expected.equals(auth)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"repo\"");
+                exchange.sendResponseHeaders(401, -1);
+            } else if (!Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                byte[] body = Files.readAllBytes(file);
+                exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
+                if (!exchange.getRequestMethod().equals("HEAD")) {
+                    exchange.getResponseBody().write(body);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            Path settings = dir.resolve("settings-auth.xml");
+            // the repository's id is "repository" (the first of WENGERT_MAVEN_REPOSITORIES); its server entry has the password
+            Files.writeString(settings, "<settings><servers><server><id>repository</id><username>ada</username>"
+                    + "<password>secret</password></server></servers></settings>");
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            String[] printed = new String[1];
+            Object hello = withSettings(Map.of("wengert.maven.settings", settings.toString(), "wengert.maven.repositories",
+                    url, "wengert.maven.local", dir.resolve("http-local").toString()), printed,
+                    () -> last("%maven com.example:words:1.0\nwords.Words.hello()"));
+            assertEquals("hello", hello);
+            assertTrue(printed[0].startsWith("downloaded " + url + "com/example/words/1.0/words-1.0.jar"), printed[0]);
+            assertTrue(seen.contains("GET /com/example/words/1.0/words-1.0.jar true"), seen.toString());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void mavenSaysWhatItCouldNotFindAndWhere() throws Exception {
         Path remote = TestMavenRepository.create(dir.resolve("missing-repo"));
         Path local = dir.resolve("missing-local");
@@ -257,12 +333,20 @@ class EvaluatorTest {
     /** Runs {@code work} with %maven pointed at {@code remote} and {@code local}; what it printed goes to printed[0]. */
     private static <T> T withMaven(String remote, Path local, String offline, String[] printed,
             java.util.concurrent.Callable<T> work) throws Exception {
+        return withSettings(Map.of("wengert.maven.repositories", remote, "wengert.maven.local", local.toString(),
+                "wengert.maven.offline", offline), printed, work);
+    }
+
+    /**
+     * Runs {@code work} with these system properties (a settings.xml that does not exist unless
+     * they name one); what it printed goes to printed[0].
+     */
+    private static <T> T withSettings(Map<String, String> properties, String[] printed,
+            java.util.concurrent.Callable<T> work) throws Exception {
         java.io.PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setProperty("wengert.maven.repositories", remote);
-        System.setProperty("wengert.maven.local", local.toString());
-        System.setProperty("wengert.maven.offline", offline);
         System.setProperty("wengert.maven.settings", dir.resolve("no-settings.xml").toString());
+        properties.forEach(System::setProperty);
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             return work.call();

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * A Maven repository in a folder, made by a test: two tiny artifacts, {@code com.example:greet:1.0}
  * (class {@code greet.Greeter}) depending on {@code com.example:words:1.0} (class
- * {@code words.Words}), laid out as Maven lays them out, so {@code %maven} can resolve them
- * without a network, transitively.
+ * {@code words.Words}), and a BOM {@code com.example:bom:1.0} that manages words' version, laid
+ * out as Maven lays them out, so {@code %maven} can resolve them without a network, transitively.
  */
 public final class TestMavenRepository {
 
@@ -30,6 +30,12 @@ public final class TestMavenRepository {
                 words);
         deploy(repository, "greet", greet, "<dependencies><dependency><groupId>com.example</groupId>"
                 + "<artifactId>words</artifactId><version>1.0</version></dependency></dependencies>");
+        Path bom = Files.createDirectories(repository.resolve("com/example/bom/1.0"));
+        Files.writeString(bom.resolve("bom-1.0.pom"), "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">"
+                + "<modelVersion>4.0.0</modelVersion><groupId>com.example</groupId><artifactId>bom</artifactId>"
+                + "<version>1.0</version><packaging>pom</packaging><dependencyManagement><dependencies><dependency>"
+                + "<groupId>com.example</groupId><artifactId>words</artifactId><version>1.0</version></dependency>"
+                + "</dependencies></dependencyManagement></project>\n");
         return repository;
     }
 
