@@ -265,29 +265,8 @@ class EvaluatorTest {
     @Test
     void mavenSendsTheCredentialsOfSettingsXmlToAnHttpRepository() throws Exception {
         Path remote = TestMavenRepository.create(dir.resolve("http-repo"));
-        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("ada:secret".getBytes(StandardCharsets.UTF_8));
-        server.createContext("/", exchange -> {
-            String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            Path file = remote.resolve(exchange.getRequestURI().getPath().substring(1));
-            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + (auth != null));
-            if (!expected.equals(auth)) {
-                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"repo\"");
-                exchange.sendResponseHeaders(401, -1);
-            } else if (!Files.isRegularFile(file)) {
-                exchange.sendResponseHeaders(404, -1);
-            } else {
-                byte[] body = Files.readAllBytes(file);
-                exchange.sendResponseHeaders(200, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
-                if (!exchange.getRequestMethod().equals("HEAD")) {
-                    exchange.getResponseBody().write(body);
-                }
-            }
-            exchange.close();
-        });
-        server.start();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = repositoryServer(remote, "ada:secret", seen);
         try {
             Path settings = dir.resolve("settings-auth.xml");
             // the repository's id is "repository" (the first of WENGERT_MAVEN_REPOSITORIES); its server entry has the password
@@ -300,10 +279,68 @@ class EvaluatorTest {
                     () -> last("%maven com.example:words:1.0\nwords.Words.hello()"));
             assertEquals("hello", hello);
             assertTrue(printed[0].startsWith("downloaded " + url + "com/example/words/1.0/words-1.0.jar"), printed[0]);
-            assertTrue(seen.contains("GET /com/example/words/1.0/words-1.0.jar true"), seen.toString());
+            assertTrue(seen.contains("GET /com/example/words/1.0/words-1.0.jar authorized"), seen.toString());
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void mavenGoesThroughTheProxyOfSettingsXml() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("proxied-repo"));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer proxy = repositoryServer(remote, null, seen);
+        try {
+            Path settings = dir.resolve("settings-proxy.xml");
+            Files.writeString(settings, "<settings><proxies><proxy><id>office</id><active>true</active><protocol>http"
+                    + "</protocol><host>127.0.0.1</host><port>" + proxy.getAddress().getPort() + "</port></proxy>"
+                    + "</proxies></settings>");
+            // a host no resolver could reach: only the proxy knows it
+            String url = "http://repository.invalid/";
+            String[] printed = new String[1];
+            Object hello = withSettings(Map.of("wengert.maven.settings", settings.toString(), "wengert.maven.repositories",
+                    url, "wengert.maven.local", dir.resolve("proxied-local").toString()), printed,
+                    () -> last("%maven com.example:words:1.0\nwords.Words.hello()"));
+            assertEquals("hello", hello);
+            assertTrue(seen.contains("GET http://repository.invalid/com/example/words/1.0/words-1.0.jar"), seen.toString());
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    /**
+     * An HTTP server on the loopback address serving {@code repository}'s files (as a repository,
+     * or as a proxy in front of one), asking for {@code credentials} ("user:password") if given;
+     * each request is noted in {@code seen}.
+     */
+    private static com.sun.net.httpserver.HttpServer repositoryServer(Path repository, String credentials, List<String> seen)
+            throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        String expected = credentials == null ? null
+                : "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        server.createContext("/", exchange -> {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            java.net.URI uri = exchange.getRequestURI();
+            Path file = repository.resolve(uri.getPath().substring(1));
+            seen.add(exchange.getRequestMethod() + " " + uri + (expected != null && expected.equals(auth) ? " authorized" : ""));
+            if (expected != null && !expected.equals(auth)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"repository\"");
+                exchange.sendResponseHeaders(401, -1);
+            } else if (!Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                byte[] body = Files.readAllBytes(file);
+                boolean head = exchange.getRequestMethod().equals("HEAD");
+                exchange.sendResponseHeaders(200, head ? -1 : body.length);
+                if (!head) {
+                    exchange.getResponseBody().write(body);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     @Test
