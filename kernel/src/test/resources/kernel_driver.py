@@ -90,6 +90,29 @@ def basics(km, kc):
     return result
 
 
+def rich(km, kc):
+    """Rich display of DSL values and tablesaw tables; what plots send, per plot and globally."""
+    result = {}
+    result["table"] = execute(kc, 'Table.create("decay", DoubleColumn.create("t", 0, 1, 2), '
+                                  'DoubleColumn.create("y", 10.2, 6.1, 3.6))')
+    result["big_table"] = execute(kc, 'Table.create("big", IntColumn.indexColumn("id", 1_000_000, 0))')
+    result["tensor"] = execute(kc, "tensor(new double[] {1, 2, 3, 4}, 2, 2)")
+    execute(kc, "var run = minimize(v -> square(v[0].minus(3)).plus(square(v[1].plus(1))), 0.0, 0.0);")
+    result["history"] = execute(kc, "run.history()")
+    result["history_table"] = execute(kc, "run.historyTable()")
+    result["history_size"] = execute(kc, "run.history().size()")
+    result["plot"] = execute(kc, "line(new double[] {0, 1}, new double[] {1, 0})")
+    result["plot_png"] = execute(kc, 'line(new double[] {0, 1}, new double[] {1, 0}).mime("png")')
+    result["global_svg"] = execute(kc, 'plotMime("svg");\nline(new double[] {0, 1}, new double[] {1, 0})')
+    execute(kc, 'plotMime("html", "png");')
+    result["million"] = execute(kc, "var rnd = new Random(1);\n"
+                                    "double[] bx = new double[1_000_000], by = new double[1_000_000];\n"
+                                    "for (int i = 0; i < bx.length; i++) { bx[i] = rnd.nextGaussian(); "
+                                    "by[i] = bx[i] + rnd.nextGaussian(); }\n"
+                                    "scatter(bx, by)")
+    return result
+
+
 def interrupt(km, kc):
     result = {}
     result["session_class"] = execute(kc, "Class.forName(\"dev.wengert.core.Session\") != null")
@@ -262,7 +285,7 @@ def bench(km, kc):
             "round_trip_ms_min": 1000 * times[0]}
 
 
-SCENARIOS = {f.__name__: f for f in (basics, interrupt, memory, flood, system_exit, signature, restart, kill, bench,
+SCENARIOS = {f.__name__: f for f in (basics, rich, interrupt, memory, flood, system_exit, signature, restart, kill, bench,
                                      cells, maven)}
 
 

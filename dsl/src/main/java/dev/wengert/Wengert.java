@@ -2,11 +2,14 @@ package dev.wengert;
 
 import dev.wengert.core.*;
 import dev.wengert.compile.CompiledFn;
+import dev.wengert.display.TableView;
 import dev.wengert.fit.ColumnModel;
 import dev.wengert.fit.FitResult;
 import dev.wengert.fit.Fitter;
 import dev.wengert.fit.Model;
 import dev.wengert.fit.Model1;
+import dev.wengert.fit.Ode;
+import dev.wengert.fit.OdeSystem;
 import dev.wengert.optim.Adam;
 import dev.wengert.optim.CommonsMath;
 import dev.wengert.optim.ConjugateGradient;
@@ -23,6 +26,7 @@ import dev.wengert.plot.FunctionPlot;
 import dev.wengert.plot.GraphPlot;
 import dev.wengert.plot.LinePlot;
 import dev.wengert.plot.LossCurvePlot;
+import dev.wengert.plot.Plot;
 import dev.wengert.plot.ResidualPlot;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
@@ -1084,6 +1088,39 @@ public final class Wengert {
     }
 
     /**
+     * An ODE dy/dt = f(t, y, p) as a fit model: give its initial state and time span, then take
+     * {@code component(i)} (time as the predictor) or {@code model()} (time and component). The
+     * same as {@code Ode.of(f)}.
+     *
+     * <pre>{@code
+     * // A → B → C
+     * var chain = ode((t, y, p) -> new Num[] {p[0].times(y[0]).neg(), p[0].times(y[0]).minus(p[1].times(y[1])),
+     *         p[1].times(y[1])}).initial(1, 0, 0).span(0, 10);
+     * var r = fit(chain.component(1)).start(1, 0.5).names("k1", "k2").to(times, b);
+     * }</pre>
+     */
+    public static Ode ode(OdeSystem f) {
+        return Ode.of(f);
+    }
+
+    /**
+     * A global fit: several datasets, each with its own model of the whole named parameter
+     * vector (a parameter several models use is shared); add them with {@code dataset(...)},
+     * then {@code fit()}. The same as {@code Fitter.global(names)}.
+     *
+     * <pre>{@code
+     * // two decays with their own amplitudes and a shared rate k
+     * var r = fitGlobal("a1", "a2", "k").start(10, 5, 0.3)
+     *     .dataset((p, x) -> p[0].times(exp(p[2].times(-x[0]))), t1, y1)
+     *     .dataset((p, x) -> p[1].times(exp(p[2].times(-x[0]))), t2, y2)
+     *     .fit();
+     * }</pre>
+     */
+    public static Fitter fitGlobal(String... names) {
+        return Fitter.global(names);
+    }
+
+    /**
      * Least-squares fit of a model written over whole columns ({@code x[j]} is predictor column
      * j as a {@link Tensor}; the model returns all rows' predictions at once). Its own name: a
      * {@code fit} overload would make two-argument lambdas ambiguous. Same result as the
@@ -1219,6 +1256,17 @@ public final class Wengert {
         return FitPlot.of(fit);
     }
 
+    /**
+     * Dataset k (0-based) of a global fit over its data: points, its model's curve and band.
+     *
+     * <pre>{@code
+     * fitPlot(fitGlobal("a1", "a2", "k").start(10, 5, 0.3).dataset(m1, t1, y1).dataset(m2, t2, y2).fit(), 1);
+     * }</pre>
+     */
+    public static FitPlot fitPlot(FitResult fit, int dataset) {
+        return FitPlot.of(fit, dataset);
+    }
+
     /** The residuals of a fit against its predictor (or fitted values), around zero. */
     public static ResidualPlot residualPlot(FitResult fit) {
         return ResidualPlot.of(fit);
@@ -1241,6 +1289,32 @@ public final class Wengert {
      */
     public static GraphPlot graph(Num z) {
         return GraphPlot.of(z);
+    }
+
+    /**
+     * What every plot sends to a notebook from now on, most preferred first: {@code "text/html"}
+     * (SVG inline), {@code "image/svg+xml"}, {@code "image/png"} (or {@code "html"}, {@code "svg"},
+     * {@code "png"}); a line of text always goes too. The default is HTML and PNG; one plot
+     * chooses its own with {@code .mime(…)}.
+     *
+     * <pre>{@code
+     * plotMime("png");   // PNG only: the smallest notebooks
+     * }</pre>
+     */
+    public static void plotMime(String... types) {
+        Plot.defaultMime(types);
+    }
+
+    /**
+     * How many rows a table shows in a notebook before it shows only its first and last
+     * rows (default 60); the row and column counts are shown either way.
+     *
+     * <pre>{@code
+     * tableRows(200);
+     * }</pre>
+     */
+    public static void tableRows(int maxRows) {
+        TableView.maxRows(maxRows);
     }
 
     // ---- argument checks ---------------------------------------------------------------------------

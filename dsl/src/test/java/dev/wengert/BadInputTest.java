@@ -94,6 +94,8 @@ class BadInputTest {
         type(dev.wengert.optim.OptimizationResult[].class, () -> new dev.wengert.optim.OptimizationResult[] {
             dev.wengert.Wengert.minimize(v -> v[0].minus(1).square(), 0.5)}, List.of(() -> null,
                 () -> new dev.wengert.optim.OptimizationResult[0], () -> new dev.wengert.optim.OptimizationResult[] {null}));
+        type(dev.wengert.fit.OdeSystem.class, () -> (dev.wengert.fit.OdeSystem) (t, y, p) -> new Num[] {y[0].times(p[0]).neg()},
+                List.of(() -> null, () -> (dev.wengert.fit.OdeSystem) (t, y, p) -> null));
         type(dev.wengert.optim.Optimizer.class, dev.wengert.Wengert::lbfgs, List.of(() -> null));
         type(java.util.function.Supplier.class, () -> (java.util.function.Supplier<Num>) () -> Num.constant(1),
                 List.of(() -> null, () -> (java.util.function.Supplier<Num>) () -> null));
@@ -150,9 +152,20 @@ class BadInputTest {
         GOOD_ARGS.put("fit1(Model1, double[], double[], double[])",
                 () -> new Object[] {model1, new double[] {1, 2, 3, 4, 5}, new double[] {2.1, 3.9, 6.2, 7.8, 10.1}, start});
         GOOD_ARGS.put("scatter(Table, String, String)", () -> new Object[] {table(), "x", "y"});
+        GOOD_ARGS.put("fitPlot(FitResult, int)", () -> {
+            // three datasets sharing a slope, so dataset 2 exists
+            var g = dev.wengert.fit.Fitter.global("a", "b").start(1, 0);
+            for (int k = 0; k < 3; k++) {
+                g = g.dataset((p, x) -> p[0].times(x[0]).plus(p[1]), x3, y3);
+            }
+            return new Object[] {g.fit(), 2};
+        });
         GOOD_ARGS.put("tensor(Table, String[])", () -> new Object[] {table(), new String[] {"x", "y"}});
         GOOD_ARGS.put("contour(Fn, double, double, double, double)", () -> new Object[] {f2, -1.0, 1.0, -1.0, 1.0});
         GOOD_ARGS.put("plot(UnaryFn, double, double)", () -> new Object[] {f1, -1.0, 1.0});
+        // global display settings: their good arguments are the defaults, so the test leaves them as they were
+        GOOD_ARGS.put("plotMime(String[])", () -> new Object[] {new String[] {"text/html", "image/png"}});
+        GOOD_ARGS.put("tableRows(int)", () -> new Object[] {60});
     }
 
     static Object[] goodArgs(Method m) {
@@ -416,6 +429,15 @@ class BadInputTest {
                         : ((org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient) c.result)
                                 .getObjectiveFunctionGradient().value(new double[] {0.5, 1.5}))),
                 "asObjectiveFunction", "asObjectiveFunctionGradient");
+        legit(new Legit("a builder: its datasets come next; fitting it without one says so",
+                c -> c.result instanceof dev.wengert.fit.Fitter && "nope".equals(((String[]) c.args[0])[0]),
+                c -> throwsOnUse(c.result, () -> ((dev.wengert.fit.Fitter) c.result).fit())), "fitGlobal");
+        legit(new Legit("a builder: the system is called only when the ODE is solved, which reports it",
+                c -> c.result instanceof dev.wengert.fit.Ode, c -> throwsOnUse(c.result,
+                        () -> ((dev.wengert.fit.Ode) c.result).initial(1.0).span(0, 1).solve(new double[] {1.0}, 0.5))),
+                "ode");
+        legit(new Legit("dataset 0 exists too: its plot", c -> c.isInt(0),
+                c -> ((dev.wengert.plot.Plot) c.result).svg().contains("<svg") ? null : "did not render"), "fitPlot");
         legit(new Legit("a NaN point is a gap in the plot, as JFreeChart draws it", Call::nonFinite,
                 c -> ((dev.wengert.plot.Plot) c.result).svg().contains("<svg") ? null : "did not render"),
                 "line", "scatter");

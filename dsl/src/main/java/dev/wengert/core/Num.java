@@ -51,7 +51,7 @@ import static dev.wengert.rules.Arithmetic.SUM;
  * z.d(y);                            // x = 1.5
  * }</pre>
  */
-public final class Num implements Real<Num> {
+public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldElement<Num> {
     // final for every value but a parameter, which an optimizer may move (Functional.assign)
     double v;
     // reverse mode: the tape, the position on it, and the tape's generation when recorded
@@ -1019,5 +1019,221 @@ public final class Num implements Real<Num> {
             return shown == 0 ? head : sb.append(shown == 4 ? ", …)" : ")").toString();
         }
         return head;
+    }
+
+    // ---- Commons Math's RealFieldElement: field-generic algorithms on Num --------------------------
+    // With these, Commons Math's field code (ODE integrators such as DormandPrince54FieldIntegrator,
+    // FieldLUDecomposition, FieldMatrix, …) runs on Num and is differentiated exactly, in any mode.
+    // Each delegates to the operations above; piecewise-constant ones (floor, ceil, rint, signum)
+    // are constants, with derivative 0 where they are differentiable.
+
+    /** The field of Nums (zero and one are constants), for Commons Math's field algorithms. */
+    @Override
+    public org.apache.commons.math3.Field<Num> getField() {
+        return NumField.INSTANCE;
+    }
+
+    /** The value, as Commons Math reads it (the same as {@link #value()}). */
+    @Override
+    public double getReal() {
+        return value();
+    }
+
+    @Override
+    public Num add(Num a) {
+        return plus(a);
+    }
+
+    @Override
+    public Num add(double a) {
+        return plus(a);
+    }
+
+    @Override
+    public Num subtract(Num a) {
+        return minus(a);
+    }
+
+    @Override
+    public Num subtract(double a) {
+        return minus(a);
+    }
+
+    @Override
+    public Num negate() {
+        return neg();
+    }
+
+    @Override
+    public Num multiply(int n) {
+        return times((double) n);
+    }
+
+    @Override
+    public Num multiply(Num a) {
+        return times(a);
+    }
+
+    @Override
+    public Num multiply(double a) {
+        return times(a);
+    }
+
+    @Override
+    public Num divide(Num a) {
+        return div(a);
+    }
+
+    @Override
+    public Num divide(double a) {
+        return div(a);
+    }
+
+    /** this − n·a with n = rint(this / a) (IEEE remainder); ∂/∂this = 1. */
+    @Override
+    public Num remainder(double a) {
+        double r = Math.IEEEremainder(value(), a);
+        // (this − its value) carries the derivative with value 0, so the value is the exact remainder
+        return minus(value()).plus(r);
+    }
+
+    /** this − n·a with n = rint(this / a) (IEEE remainder); ∂/∂this = 1, ∂/∂a = −n. */
+    @Override
+    public Num remainder(Num a) {
+        double r = Math.IEEEremainder(value(), a.value());
+        Num t = minus(a.times(Math.rint((value() - r) / a.value())));
+        return t.minus(t.value()).plus(r);
+    }
+
+    @Override
+    public Num ceil() {
+        return constant(Math.ceil(value()));
+    }
+
+    @Override
+    public Num floor() {
+        return constant(Math.floor(value()));
+    }
+
+    @Override
+    public Num rint() {
+        return constant(Math.rint(value()));
+    }
+
+    @Override
+    public long round() {
+        return Math.round(value());
+    }
+
+    @Override
+    public Num signum() {
+        return constant(Math.signum(value()));
+    }
+
+    /** |this| with the sign of s (by sign bits, so −0.0 counts as negative). */
+    @Override
+    public Num copySign(Num s) {
+        return copySign(s.value());
+    }
+
+    @Override
+    public Num copySign(double s) {
+        boolean negative = Double.doubleToRawLongBits(value()) < 0;
+        boolean wantNegative = Double.doubleToRawLongBits(s) < 0;
+        return negative == wantNegative ? this : neg();
+    }
+
+    /** this·2ⁿ. */
+    @Override
+    public Num scalb(int n) {
+        return times(Math.scalb(1.0, n));
+    }
+
+    /** The n-th root; odd roots of negative numbers are negative, even ones NaN. */
+    @Override
+    public Num rootN(int n) {
+        if (n == 2) {
+            return sqrt();
+        }
+        if (n == 3) {
+            return cbrt();
+        }
+        return value() < 0 && n % 2 != 0 ? neg().pow(1.0 / n).neg() : pow(1.0 / n);
+    }
+
+    /** thisⁿ (the same as {@link #pow(double)} with n). */
+    @Override
+    public Num pow(int n) {
+        return pow((double) n);
+    }
+
+    @Override
+    public Num linearCombination(Num[] a, Num[] b) {
+        if (a.length != b.length) {
+            throw new org.apache.commons.math3.exception.DimensionMismatchException(a.length, b.length);
+        }
+        Num[] terms = new Num[a.length];
+        for (int i = 0; i < a.length; i++) {
+            terms[i] = a[i].times(b[i]);
+        }
+        return terms.length == 0 ? constant(0) : sum(terms);
+    }
+
+    @Override
+    public Num linearCombination(double[] a, Num[] b) {
+        if (a.length != b.length) {
+            throw new org.apache.commons.math3.exception.DimensionMismatchException(a.length, b.length);
+        }
+        Num[] terms = new Num[a.length];
+        for (int i = 0; i < a.length; i++) {
+            terms[i] = b[i].times(a[i]);
+        }
+        return terms.length == 0 ? constant(0) : sum(terms);
+    }
+
+    @Override
+    public Num linearCombination(Num a1, Num b1, Num a2, Num b2) {
+        return sum(a1.times(b1), a2.times(b2));
+    }
+
+    @Override
+    public Num linearCombination(double a1, Num b1, double a2, Num b2) {
+        return sum(b1.times(a1), b2.times(a2));
+    }
+
+    @Override
+    public Num linearCombination(Num a1, Num b1, Num a2, Num b2, Num a3, Num b3) {
+        return sum(a1.times(b1), a2.times(b2), a3.times(b3));
+    }
+
+    @Override
+    public Num linearCombination(double a1, Num b1, double a2, Num b2, double a3, Num b3) {
+        return sum(b1.times(a1), b2.times(a2), b3.times(a3));
+    }
+
+    @Override
+    public Num linearCombination(Num a1, Num b1, Num a2, Num b2, Num a3, Num b3, Num a4, Num b4) {
+        return sum(a1.times(b1), a2.times(b2), a3.times(b3), a4.times(b4));
+    }
+
+    @Override
+    public Num linearCombination(double a1, Num b1, double a2, Num b2, double a3, Num b3, double a4, Num b4) {
+        return sum(b1.times(a1), b2.times(a2), b3.times(a3), b4.times(a4));
+    }
+
+    /**
+     * Two Nums are equal when their values are: a field element is a number, and Commons Math's
+     * exact-field algorithms find their pivots by {@code equals(zero)} (FieldLUDecomposition), so
+     * a value 0 must equal the field's zero whatever derivative it carries (−0.0 and 0.0 are equal).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Num n && value() == n.value();
+    }
+
+    @Override
+    public int hashCode() {
+        double x = value();
+        return Double.hashCode(x == 0 ? 0.0 : x);
     }
 }

@@ -48,8 +48,10 @@ final class FitData {
      * Reads the columns of a table. A missing value (tablesaw's missing marker, NaN) in any
      * used column drops the row or is refused, as {@code missing} says; an infinite value or a
      * weight that is not positive is always refused, since no option makes it meaningful.
+     * Weights or sigmas come from a column or, when {@code weightArray} is given, from an array
+     * with one value per row of the table (NaN counts as missing).
      */
-    static FitData fromTable(Table t, String response, String[] predictors, String weightColumn,
+    static FitData fromTable(Table t, String response, String[] predictors, String weightColumn, double[] weightArray,
                              WeightKind kind, MissingValues missing) {
         if (t == null) {
             throw new FitException("the table is null; pass a tablesaw Table");
@@ -68,9 +70,15 @@ final class FitData {
             }
             xc[j] = numeric(t, predictors[j], "predictor");
         }
-        NumericColumn<?> wc = kind == WeightKind.NONE ? null
+        NumericColumn<?> wc = kind == WeightKind.NONE || weightArray != null ? null
                 : numeric(t, weightColumn, kind == WeightKind.SIGMA ? "sigma" : "weight");
         int n = t.rowCount();
+        String arrayName = kind == WeightKind.SIGMA ? "sigma" : "weight";
+        if (weightArray != null && weightArray.length != n) {
+            throw new FitException("the " + (kind == WeightKind.SIGMA ? "sigmas" : "weights") + " have "
+                    + weightArray.length + " values but table \"" + t.name() + "\" has " + n
+                    + " rows; give one per row of the table, in its order");
+        }
         double[][] x = new double[n][];
         double[] y = new double[n];
         double[] w = new double[n];
@@ -78,10 +86,14 @@ final class FitData {
         int k = 0;
         for (int i = 0; i < n; i++) {
             String miss = missingIn(i, yc, xc, wc);
+            if (miss == null && weightArray != null && Double.isNaN(weightArray[i])) {
+                miss = "";
+            }
             if (miss != null) {
                 if (missing == MissingValues.REFUSE) {
-                    throw new FitException("row " + i + " has a missing value in column \"" + miss
-                            + "\"; fill or remove it, or use .missing(MissingValues.DROP) to leave such rows out");
+                    throw new FitException("row " + i + " has a missing value "
+                            + (miss.isEmpty() ? "(NaN) in the " + arrayName + " array" : "in column \"" + miss + "\"")
+                            + "; fill or remove it, or use .missing(MissingValues.DROP) to leave such rows out");
                 }
                 continue;
             }
@@ -91,14 +103,15 @@ final class FitData {
             }
             x[k] = xi;
             y[k] = finite(yc.getDouble(i), yc.name(), i);
-            w[k] = wc == null ? 1.0 : weight(wc.getDouble(i), wc.name(), i, kind);
+            w[k] = weightArray != null ? weight(weightArray[i], arrayName, i, kind)
+                    : wc == null ? 1.0 : weight(wc.getDouble(i), wc.name(), i, kind);
             rows[k++] = i;
         }
         String[] names = new String[xc.length];
         for (int j = 0; j < xc.length; j++) {
             names[j] = xc[j].name();
         }
-        return new FitData(Arrays.copyOf(x, k), Arrays.copyOf(y, k), Arrays.copyOf(w, k), wc != null,
+        return new FitData(Arrays.copyOf(x, k), Arrays.copyOf(y, k), Arrays.copyOf(w, k), wc != null || weightArray != null,
                 names, yc.name(), Arrays.copyOf(rows, k), n - k);
     }
 

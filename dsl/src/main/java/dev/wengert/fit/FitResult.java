@@ -1,17 +1,17 @@
 package dev.wengert.fit;
 
-import dev.wengert.core.Mode;
 import dev.wengert.display.Displayable;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
-import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,279 +28,108 @@ import java.util.Map;
  * r.parameters();               // [a, k]
  * r.standardErrors();
  * r.confidenceIntervals(0.95);  // [[lower, upper] per parameter]
+ * r.parametersTable();          // estimates, std. errors, t, p, interval as a tablesaw Table
+ * r.covariance();               // σ̂²·(JᵀWJ)⁻¹
+ * r.correlation();
  * r.predict(2.5);
+ * r.predictionBand(new double[][] {{2.5}}, 0.95);   // where a new observation at t = 2.5 falls
  * System.out.println(r);        // the summary table
  * }</pre>
  *
- * <p>Statistics follow R's {@code nls}: σ̂² = RSS/(n − p); covariance σ̂²·(JᵀWJ)⁻¹ with J the
- * exact Jacobian of the model at the estimate and W the weights; Student-t intervals; AIC and
- * BIC from the Gaussian log-likelihood as R's {@code logLik.nls} (σ counts as a parameter).
+ * <p>Statistics follow R's {@code nls}: σ̂² = RSS/(n − p) with p the parameters not fixed;
+ * covariance σ̂²·(JᵀWJ)⁻¹ with J the exact Jacobian of the model at the estimate and W the
+ * weights; Student-t intervals; AIC and BIC from the Gaussian log-likelihood as R's
+ * {@code logLik.nls} (σ counts as a parameter). A parameter held on a bound or fixed has no
+ * standard error; the others' are those of the fit with it held. With
+ * {@code absoluteSigma(true)} the σᵢ are known: the covariance is (JᵀWJ)⁻¹, and the tests and
+ * intervals use the normal distribution (z values). With a robust loss, J and r are scaled per
+ * row as scipy's {@code least_squares} does, and σ̂² = Σ C²ρ/(n − p), which is what
+ * {@code curve_fit(…, loss=…)} reports.
+ *
+ * <p>A global fit ({@code Fitter.global(…)}) is one result over the rows of all its datasets;
+ * {@link #dataset(int)} gives the view of one dataset (its rows, predictions and bands, with the
+ * statistics of the whole fit).
  */
 public final class FitResult implements Displayable {
-    private final FitData data;
-    private final Residuals model;
     private final String[] names;
     private final double[] p;
-    private final double[] fitted;
-    private final double rss;
-    private final double tss;
-    private final double[][] cov;
-    private final double relativeOffset;
+    private final Statistics stats;
     private final int iterations;
     private final int evaluations;
-    private final boolean converged;
-    private final String reason;
-    // the row counts and Σ log wᵢ, kept apart from the rows: a result made from sums (see
-    // fromNormalEquations) has them without holding the rows
-    private final int n;
-    private final int dropped;
-    private final double sumLogW;
-
-    private FitResult(FitData data, Residuals model, String[] names, double[] p, double[] fitted, double rss,
-                      double tss, double[][] cov, double relativeOffset, int iterations, int evaluations,
-                      boolean converged, String reason, int n, int dropped, double sumLogW) {
-        this.n = n;
-        this.dropped = dropped;
-        this.sumLogW = sumLogW;
-        this.data = data;
-        this.model = model;
-        this.names = names;
-        this.p = p;
-        this.fitted = fitted;
-        this.rss = rss;
-        this.tss = tss;
-        this.cov = cov;
-        this.relativeOffset = relativeOffset;
-        this.iterations = iterations;
-        this.evaluations = evaluations;
-        this.converged = converged;
-        this.reason = reason;
-    }
-
-    /** The statistics at the solver's answer, from one more pass for the exact Jacobian there. */
-    static FitResult of(FitData data, Residuals model, String[] names, Solver.Solution s) {
-        double[] p = s.p();
-        Residuals.Eval e = model.evaluate(p);
-        int n = data.size();
-        int k = p.length;
-        double[] fitted = e.values();
-        double[] wr = new double[n];
-        double[][] jw = new double[n][k];
-        double rss = 0;
-        double sw = 0;
-        double swy = 0;
-        for (int i = 0; i < n; i++) {
-            double sq = Math.sqrt(data.w[i]);
-            wr[i] = sq * (data.y[i] - fitted[i]);
-            rss += wr[i] * wr[i];
-            sw += data.w[i];
-            swy += data.w[i] * data.y[i];
-            for (int j = 0; j < k; j++) {
-                jw[i][j] = sq * e.jacobian()[i][j];
-            }
-        }
-        double mean = swy / sw;
-        double tss = 0;
-        for (int i = 0; i < n; i++) {
-            double d = data.y[i] - mean;
-            tss += data.w[i] * d * d;
-        }
-        int dof = n - k;
-        StringBuilder reason = new StringBuilder(s.reason());
-        boolean finite = Double.isFinite(rss);
-        for (int i = 0; i < n && finite; i++) {
-            for (int j = 0; j < k; j++) {
-                finite &= Double.isFinite(jw[i][j]);
-            }
-        }
-        Qr qr = finite ? new Qr(jw) : null;
-        double[][] cov = new double[k][k];
-        if (qr == null || !qr.fullRank()) {
-            for (double[] row : cov) {
-                Arrays.fill(row, Double.NaN);
-            }
-            reason.append(qr == null
-                    ? "; the model or its Jacobian is not finite at the result, so there are no standard errors"
-                    : "; the Jacobian is rank-deficient at the result (a parameter the model does not use, or "
-                            + "parameters the data cannot tell apart), so there are no standard errors");
-        } else {
-            double s2 = dof > 0 ? rss / dof : Double.NaN;
-            double[][] inv = qr.inverseOfNormalMatrix();
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    cov[i][j] = s2 * inv[i][j];
-                }
-            }
-            if (dof == 0) {
-                reason.append("; as many rows as parameters (0 degrees of freedom): the curve interpolates "
-                        + "the data and standard errors are undefined");
-            }
-        }
-        // R's relative-offset criterion (Bates & Watts): the part of the residual the model
-        // could still explain, relative to the part it cannot; small at a true minimum
-        double offset = Double.NaN;
-        if (qr != null && dof > 0) {
-            double[] qtr = qr.qtv(wr);
-            double a = 0;
-            double b = 0;
-            for (int i = 0; i < n; i++) {
-                if (i < k) {
-                    a += qtr[i] * qtr[i];
-                } else {
-                    b += qtr[i] * qtr[i];
-                }
-            }
-            offset = Math.sqrt(a / k) / Math.sqrt(b / dof);
-        }
-        if (data.dropped > 0) {
-            reason.append("; ").append(data.dropped).append(" row").append(data.dropped == 1 ? "" : "s")
-                    .append(" with missing values left out");
-        }
-        double sumLogW = 0;
-        for (double w : data.w) {
-            sumLogW += Math.log(w);
-        }
-        // The solver can stop where its steps no longer help without being at a minimum (a bad
-        // start whose Jacobian is degenerate). R's nls refuses such a point by the relative
-        // offset; so do we, except for an exact fit, where the offset is rounding over rounding.
-        boolean converged = s.converged();
-        boolean exactFit = rss <= 1e-20 * Math.max(tss, Double.MIN_NORMAL);
-        if (converged && !exactFit && offset > OFFSET_TOLERANCE) {
-            converged = false;
-            reason.insert(0, String.format(java.util.Locale.ROOT, "NOT converged: the solver stopped, but the relative "
-                    + "offset %.3g exceeds %.0e, so this is not a minimum — the model could still explain more of the "
-                    + "residual along the parameters (a poor start? try another). The solver's own account: ", offset, OFFSET_TOLERANCE));
-        }
-        return new FitResult(data, model, names.clone(), p.clone(), fitted, rss, tss, cov, offset,
-                s.iterations(), s.evaluations(), converged, reason.toString(), n, data.dropped, sumLogW);
-    }
-
-    /** The relative offset above which a stopped fit is not a minimum (R's nls default tolerance). */
-    static final double OFFSET_TOLERANCE = 1e-5;
+    private final List<Part> parts;
+    /** −1 for the whole fit, else the dataset this view shows. */
+    private final int shown;
 
     /**
-     * A result made from sums over the rows instead of the rows themselves, for an engine that
-     * keeps the data elsewhere (the {@code wengert-spark} module fits a Spark Dataset this way).
-     * The statistics are those of an unweighted {@code fit(...)}: covariance σ̂²·(JᵀJ)⁻¹ with
-     * σ̂² = RSS/(n − p), t and p values, intervals, R², AIC and BIC, and R's relative offset
-     * √(gᵀ(JᵀJ)⁻¹g / p) / √((RSS − gᵀ(JᵀJ)⁻¹g) / (n − p)) with g = Jᵀr. (JᵀJ)⁻¹ comes from a
-     * Cholesky factorisation of JᵀJ scaled to unit diagonal, which loses more digits than the
-     * QR factorisation of J that an in-memory fit uses when J is ill-conditioned.
-     *
-     * <p>The per-row views ({@link #residuals()}, {@link #xData()}, {@link #yData()},
-     * {@link #fitted()}, {@link #weights()}) are empty; {@link #predict}, the bands and the
-     * summary work as for any fit.
+     * One dataset: its names, how to predict, and (in memory) its rows and fitted values.
+     * {@code data} is null when the rows are kept elsewhere.
+     */
+    record Part(String response, String[] predictors, boolean weighted, Predictor predictor, FitData data,
+                double[] fitted) {
+    }
+
+    private FitResult(String[] names, double[] p, Statistics stats, int iterations, int evaluations, List<Part> parts,
+                      int shown) {
+        this.names = names;
+        this.p = p;
+        this.stats = stats;
+        this.iterations = iterations;
+        this.evaluations = evaluations;
+        this.parts = parts;
+        this.shown = shown;
+    }
+
+    /** The one way a result is made: the statistics from the row sums, whoever summed the rows. */
+    static FitResult create(String[] names, double[] p, ParameterStatus[] status, RowSums sums, boolean absoluteSigma,
+                            long dropped, int iterations, int evaluations, boolean converged, String reason,
+                            List<String> warnings, List<Part> parts) {
+        Statistics s = Statistics.of(names, p, status, sums, absoluteSigma, dropped, converged, reason, warnings);
+        return new FitResult(names.clone(), p.clone(), s, iterations, evaluations, List.copyOf(parts), -1);
+    }
+
+    /**
+     * A result made from the sums of rows kept elsewhere (the {@code wengert-spark} module fits a
+     * Spark Dataset this way): the rows go into a {@link RowSums} where they are, and the
+     * statistics come from the same code as for an in-memory fit. The per-row views
+     * ({@link #residuals()}, {@link #xData()}, {@link #yData()}, {@link #fitted()},
+     * {@link #weights()}) are empty; {@link #predict}, the bands and the summary work as for any fit.
      *
      * <pre>{@code
-     * FitResult r = FitResult.fromNormalEquations(model, "y", new String[] {"x"}, new String[] {"b1", "b2"},
-     *         p, jtj, jtr, rss, tss, n, 0, iterations, evaluations, true, "converged: …");
+     * RowSums s = new RowSums(2, Loss.LINEAR, 1);
+     * for (…each row…) s.add(y, 1, m, gradient);
+     * FitResult r = FitResult.fromSums(model, "y", new String[] {"x"}, new String[] {"b1", "b2"}, p, s, 0,
+     *         iterations, evaluations, true, "converged: …");
      * }</pre>
      *
      * @param model       the model, for predictions and bands
      * @param response    the response's name
      * @param predictors  the predictors' names, one per value the model reads from x
-     * @param names       the parameters' names, one per estimate
+     * @param names       the parameters' names, one per estimate (all estimated)
      * @param p           the estimates
-     * @param jtj         JᵀJ at p, J the exact Jacobian of the model over the rows (p×p)
-     * @param jtr         Jᵀr at p, r = y − m(p, x) the residuals
-     * @param rss         Σ rᵢ²
-     * @param tss         Σ (yᵢ − ȳ)²
-     * @param observations the rows used (at most 2³¹ − 1)
+     * @param sums        the rows at p, one column per parameter
      * @param dropped     rows left out (missing values)
      * @param iterations  solver iterations
      * @param evaluations passes over the rows (each with its Jacobian)
      * @param converged   whether the solver met its convergence tests
      * @param reason      why the solver stopped
      */
-    public static FitResult fromNormalEquations(Model model, String response, String[] predictors, String[] names,
-                                                double[] p, double[][] jtj, double[] jtr, double rss, double tss,
-                                                long observations, long dropped, int iterations, int evaluations,
-                                                boolean converged, String reason) {
-        int k = p.length;
-        if (names.length != k || jtj.length != k || jtr.length != k) {
-            throw new FitException("fromNormalEquations: " + k + " estimates, " + names.length + " names, a "
-                    + jtj.length + "×" + jtj.length + " JᵀJ and " + jtr.length + " values of Jᵀr; give one per parameter");
+    public static FitResult fromSums(Model model, String response, String[] predictors, String[] names, double[] p,
+                                     RowSums sums, long dropped, int iterations, int evaluations, boolean converged,
+                                     String reason) {
+        if (names.length != p.length) {
+            throw new FitException("fromSums: " + p.length + " estimates and " + names.length
+                    + " names; give one name per parameter");
         }
-        if (observations > Integer.MAX_VALUE || dropped > Integer.MAX_VALUE) {
-            throw new FitException("fromNormalEquations: " + observations + " rows; a FitResult counts at most "
-                    + Integer.MAX_VALUE + " (fit a sample, or sum in groups)");
-        }
-        int n = (int) observations;
-        int dof = n - k;
-        StringBuilder why = new StringBuilder(reason);
-        // scale JᵀJ to unit diagonal first: the parameters' units then no longer matter to Cholesky
-        double[] d = new double[k];
-        boolean finite = Double.isFinite(rss);
-        for (int j = 0; j < k; j++) {
-            d[j] = Math.sqrt(jtj[j][j]);
-            finite &= Double.isFinite(d[j]) && Double.isFinite(jtr[j]);
-        }
-        double[][] inv = null;
-        if (finite) {
-            double[][] a = new double[k][k];
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    a[i][j] = d[i] > 0 && d[j] > 0 ? jtj[i][j] / (d[i] * d[j]) : (i == j ? 0 : jtj[i][j]);
-                }
-            }
-            try {
-                double[][] ai = new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-14, 1e-14)
-                        .getSolver().getInverse().getData();
-                inv = new double[k][k];
-                for (int i = 0; i < k; i++) {
-                    for (int j = 0; j < k; j++) {
-                        inv[i][j] = ai[i][j] / (d[i] * d[j]);
-                    }
-                }
-            } catch (NonPositiveDefiniteMatrixException | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
-                inv = null;
-            }
-        }
-        double[][] cov = new double[k][k];
-        double offset = Double.NaN;
-        if (inv == null) {
-            for (double[] row : cov) {
-                Arrays.fill(row, Double.NaN);
-            }
-            why.append(!finite
-                    ? "; the model or its Jacobian is not finite at the result, so there are no standard errors"
-                    : "; the Jacobian is rank-deficient at the result (a parameter the model does not use, or "
-                            + "parameters the data cannot tell apart), so there are no standard errors");
-        } else {
-            double s2 = dof > 0 ? rss / dof : Double.NaN;
-            double explained = 0;
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    cov[i][j] = s2 * inv[i][j];
-                    explained += jtr[i] * inv[i][j] * jtr[j];
-                }
-            }
-            if (dof == 0) {
-                why.append("; as many rows as parameters (0 degrees of freedom): the curve interpolates "
-                        + "the data and standard errors are undefined");
-            } else {
-                offset = Math.sqrt(Math.max(0, explained) / k) / Math.sqrt(Math.max(0, rss - explained) / dof);
-            }
-        }
-        if (dropped > 0) {
-            why.append("; ").append(dropped).append(" row").append(dropped == 1 ? "" : "s")
-                    .append(" with missing values left out");
-        }
-        // no rows here: an empty table with the columns' names gives the names to the summary and plots
-        Table empty = Table.create("rows kept elsewhere");
-        empty.addColumns(DoubleColumn.create(response));
-        for (String x : predictors) {
-            empty.addColumns(DoubleColumn.create(x));
-        }
-        FitData data = FitData.fromTable(empty, response, predictors, null, FitData.WeightKind.NONE, MissingValues.DROP);
-        return new FitResult(data, new Residuals(model, data, Mode.FORWARD, names.clone()), names.clone(), p.clone(),
-                new double[0], rss, tss, cov, offset, iterations, evaluations, converged, why.toString(), n,
-                (int) dropped, 0);
+        ParameterStatus[] status = new ParameterStatus[p.length];
+        Arrays.fill(status, ParameterStatus.ESTIMATED);
+        Part part = new Part(response, predictors.clone(), false, Predictor.of(model), null, null);
+        return create(names, p, status, sums, false, dropped, iterations, evaluations, converged, reason, List.of(),
+                List.of(part));
     }
 
     // ---- estimates and uncertainty -------------------------------------------------------------
 
-    /** The estimates, in the order of the start values. */
+    /** The estimates, in the order of the start values (fixed parameters at their values). */
     public double[] parameters() {
         return p.clone();
     }
@@ -315,20 +144,31 @@ public final class FitResult implements Displayable {
         return p[index(name)];
     }
 
-    /** √ of the covariance's diagonal; NaN when the covariance is undefined (see {@link #reason()}). */
+    /** How each parameter came out: estimated, fixed, held on a bound, or not determined by the data. */
+    public ParameterStatus[] parameterStatus() {
+        return stats.status.clone();
+    }
+
+    /**
+     * √ of the covariance's diagonal; NaN for a parameter that is not estimated (fixed, on a
+     * bound, not determined) and when the covariance is undefined (see {@link #reason()}).
+     */
     public double[] standardErrors() {
         double[] se = new double[p.length];
         for (int j = 0; j < p.length; j++) {
-            se[j] = Math.sqrt(cov[j][j]);
+            se[j] = Math.sqrt(stats.cov[j][j]);
         }
         return se;
     }
 
-    /** σ̂²·(JᵀWJ)⁻¹, the asymptotic covariance of the estimates. */
+    /**
+     * σ̂²·(JᵀWJ)⁻¹, the asymptotic covariance of the estimates (unscaled (JᵀWJ)⁻¹ with absolute
+     * sigma); rows and columns of parameters that are not estimated are NaN.
+     */
     public double[][] covariance() {
         double[][] c = new double[p.length][];
         for (int j = 0; j < p.length; j++) {
-            c[j] = cov[j].clone();
+            c[j] = stats.cov[j].clone();
         }
         return c;
     }
@@ -339,13 +179,13 @@ public final class FitResult implements Displayable {
         double[][] c = new double[p.length][p.length];
         for (int i = 0; i < p.length; i++) {
             for (int j = 0; j < p.length; j++) {
-                c[i][j] = i == j ? (Double.isNaN(se[i]) ? Double.NaN : 1.0) : cov[i][j] / (se[i] * se[j]);
+                c[i][j] = i == j ? (Double.isNaN(se[i]) ? Double.NaN : 1.0) : stats.cov[i][j] / (se[i] * se[j]);
             }
         }
         return c;
     }
 
-    /** t = estimate / standard error, per parameter. */
+    /** t = estimate / standard error, per parameter (a z value with absolute sigma). */
     public double[] tValues() {
         double[] se = standardErrors();
         double[] t = new double[p.length];
@@ -355,21 +195,34 @@ public final class FitResult implements Displayable {
         return t;
     }
 
-    /** Two-sided p-values of the t statistics (Student t with n − p degrees of freedom). */
+    /**
+     * Two-sided p-values of the t statistics: 2·P(T > |t|), T Student's t with n − p degrees of
+     * freedom (standard normal with absolute sigma).
+     */
     public double[] pValues() {
         double[] t = tValues();
         double[] pv = new double[p.length];
         int dof = degreesOfFreedom();
         for (int j = 0; j < p.length; j++) {
-            pv[j] = dof > 0 && !Double.isNaN(t[j])
-                    ? 2 * new TDistribution(null, dof).cumulativeProbability(-Math.abs(t[j]))
-                    : Double.NaN;
+            boolean defined = !Double.isNaN(t[j]) && (stats.absoluteSigma || dof > 0);
+            pv[j] = defined ? 2 * reference().cumulativeProbability(-Math.abs(t[j])) : Double.NaN;
         }
         return pv;
     }
 
+    /** Whether the standard errors assume the given σᵢ are exact ({@code absoluteSigma(true)}). */
+    public boolean absoluteSigma() {
+        return stats.absoluteSigma;
+    }
+
+    /** The loss the fit minimised ({@link Loss#LINEAR} for least squares). */
+    public Loss loss() {
+        return stats.loss;
+    }
+
     /**
-     * Student-t confidence intervals: {@code [j] = {lower, upper}} for parameter j.
+     * Student-t confidence intervals: {@code [j] = {lower, upper}} for parameter j (normal
+     * quantiles with absolute sigma; NaN for a parameter that is not estimated).
      *
      * <pre>{@code
      * double[][] ci = r.confidenceIntervals(0.95);
@@ -386,59 +239,118 @@ public final class FitResult implements Displayable {
         return ci;
     }
 
+    /**
+     * The estimates as a table: one row per parameter with its estimate, standard error, t (or
+     * z) value, two-sided p-value, 95 % interval and status, ready for tablesaw's sorting,
+     * filtering and CSV export.
+     *
+     * <pre>{@code
+     * r.parametersTable().write().csv("estimates.csv");
+     * }</pre>
+     */
+    public Table parametersTable() {
+        double[] se = standardErrors();
+        double[] t = tValues();
+        double[] pv = pValues();
+        double[][] ci = confidenceIntervals(0.95);
+        double[] lo = new double[p.length];
+        double[] hi = new double[p.length];
+        String[] st = new String[p.length];
+        for (int j = 0; j < p.length; j++) {
+            lo[j] = ci[j][0];
+            hi[j] = ci[j][1];
+            st[j] = stats.status[j].label();
+        }
+        String z = stats.absoluteSigma ? "z" : "t";
+        return Table.create("parameters",
+                StringColumn.create("parameter", names.clone()),
+                DoubleColumn.create("estimate", p.clone()),
+                DoubleColumn.create("std. error", se),
+                DoubleColumn.create(z + " value", t),
+                DoubleColumn.create("Pr(>|" + z + "|)", pv),
+                DoubleColumn.create("2.5 %", lo),
+                DoubleColumn.create("97.5 %", hi),
+                StringColumn.create("status", st));
+    }
+
     // ---- goodness of fit ----------------------------------------------------------------------
 
     /** Σ wᵢ (yᵢ − m(p, xᵢ))², the (weighted) residual sum of squares. */
     public double residualSumOfSquares() {
-        return rss;
+        return stats.rss;
     }
 
-    /** σ̂ = √(RSS / (n − p)). */
+    /**
+     * The cost the fit minimised, ½·Σ C²·ρ(rᵢ²/C²) (½·RSS for least squares): scipy's
+     * {@code least_squares(…).cost}.
+     */
+    public double cost() {
+        return 0.5 * stats.deviance;
+    }
+
+    /** σ̂ = √(RSS / (n − p)) (√(Σ C²ρ / (n − p)) for a robust loss). */
     public double residualStandardError() {
         int dof = degreesOfFreedom();
-        return dof > 0 ? Math.sqrt(rss / dof) : Double.NaN;
+        return dof > 0 ? Math.sqrt(stats.deviance / dof) : Double.NaN;
     }
 
-    /** n − p: rows used minus parameters. */
+    /** n − p: rows used minus the parameters that are not fixed. */
     public int degreesOfFreedom() {
-        return n - p.length;
+        return stats.degreesOfFreedom();
     }
 
-    /** The number of rows used in the fit. */
+    /** The number of rows used in the fit (over all datasets). */
     public int observations() {
-        return n;
+        return stats.n;
     }
 
     /** Rows left out because of missing values. */
     public int rowsDropped() {
-        return dropped;
+        return stats.dropped;
     }
 
     /** 1 − RSS/TSS (weighted, around the weighted mean); for a nonlinear model only a rough guide. */
     public double rSquared() {
-        return 1 - rss / tss;
+        return 1 - stats.rss / stats.tss;
     }
 
-    /** The Gaussian log-likelihood at the estimate, as R's {@code logLik.nls}. */
+    /**
+     * The Gaussian log-likelihood at the estimate: R's {@code logLik.nls}, σ estimated,
+     * −n/2·(log 2π + 1 − log n − Σ log wᵢ / n + log RSS); with absolute sigma the σᵢ are known,
+     * −½·(n log 2π − Σ log wᵢ + RSS). Not defined (NaN) for a robust loss.
+     */
     public double logLikelihood() {
-        return -0.5 * n * (Math.log(2 * Math.PI) + 1 - Math.log(n) - sumLogW / n + Math.log(rss));
+        int n = stats.n;
+        if (stats.loss != Loss.LINEAR) {
+            return Double.NaN;
+        }
+        if (stats.absoluteSigma) {
+            return -0.5 * (n * Math.log(2 * Math.PI) - stats.sumLogW + stats.rss);
+        }
+        return -0.5 * n * (Math.log(2 * Math.PI) + 1 - Math.log(n) - stats.sumLogW / n + Math.log(stats.rss));
     }
 
-    /** Akaike's information criterion, −2 log L + 2(p + 1) (σ counts as a parameter, as in R). */
+    /** The number of parameters the likelihood counts: those not fixed, plus σ unless it is known. */
+    private int likelihoodParameters() {
+        return stats.free + (stats.absoluteSigma ? 0 : 1);
+    }
+
+    /** Akaike's information criterion, −2 log L + 2(p + 1) (σ counts as a parameter, as in R; p + 0 with absolute sigma). */
     public double aic() {
-        return -2 * logLikelihood() + 2 * (p.length + 1);
+        return -2 * logLikelihood() + 2 * likelihoodParameters();
     }
 
     /** The Bayesian information criterion, −2 log L + log(n)·(p + 1). */
     public double bic() {
-        return -2 * logLikelihood() + Math.log(n) * (p.length + 1);
+        return -2 * logLikelihood() + Math.log(stats.n) * likelihoodParameters();
     }
 
     // ---- predictions and bands ----------------------------------------------------------------
 
     /** The fitted model at predictor values x (one per predictor). */
     public double predict(double... x) {
-        return model.predict(p, checkX(x));
+        Part part = single("predict(x)");
+        return part.predictor().predict(p, checkX(part, x));
     }
 
     /**
@@ -454,7 +366,13 @@ public final class FitResult implements Displayable {
     }
 
     /**
-     * Pointwise prediction band for a new observation of unit weight: fit ± t·√(gᵀ C g + σ̂²).
+     * Pointwise prediction band for a new observation of unit weight: fit ± t·√(gᵀ C g + σ̂²),
+     * where it falls with the given probability.
+     *
+     * <pre>{@code
+     * Band b = r.predictionBand(new double[][] {{0.5}, {1.0}}, 0.95);
+     * System.out.println(b);   // Band[2 points: lower …, fit …, upper …]
+     * }</pre>
      */
     public Band predictionBand(double[][] xs, double level) {
         return band(xs, level, true);
@@ -464,19 +382,21 @@ public final class FitResult implements Displayable {
         if (xs == null) {
             throw new IllegalArgumentException("the grid is null; pass double[points][predictors]");
         }
+        Part part = single(newObservation ? "predictionBand" : "confidenceBand");
         double t = quantile(level);
-        double s2 = newObservation ? rss / degreesOfFreedom() : 0;
+        double s2 = newObservation ? stats.scale2 : 0;
+        int[] est = Statistics.indices(stats.status, ParameterStatus.ESTIMATED);
         double[] lo = new double[xs.length];
         double[] mid = new double[xs.length];
         double[] hi = new double[xs.length];
         for (int i = 0; i < xs.length; i++) {
-            double[] x = checkX(xs[i]);
-            mid[i] = model.predict(p, x);
-            double[] g = model.gradient(p, x);
+            double[] x = checkX(part, xs[i]);
+            mid[i] = part.predictor().predict(p, x);
+            double[] g = part.predictor().gradient(p, x);
             double var = s2;
-            for (int a = 0; a < p.length; a++) {
-                for (int b = 0; b < p.length; b++) {
-                    var += g[a] * cov[a][b] * g[b];
+            for (int a : est) {
+                for (int b : est) {
+                    var += g[a] * stats.cov[a][b] * g[b];
                 }
             }
             double half = t * Math.sqrt(var);
@@ -488,30 +408,52 @@ public final class FitResult implements Displayable {
 
     /**
      * The rows used, with fitted values and residuals yᵢ − ŷᵢ (and the weights and weighted
-     * residuals √wᵢ·(yᵢ − ŷᵢ) for a weighted fit); {@code row} is the row in the input.
+     * residuals √wᵢ·(yᵢ − ŷᵢ) for a weighted fit); {@code row} is the row in the input. A global
+     * fit's table starts with the dataset (0, 1, …) of each row.
      */
     public Table residuals() {
-        int n = data.size();
-        Table t = Table.create("residuals of " + data.responseName);
-        t.addColumns(IntColumn.create("row", data.rows.clone()));
-        for (int j = 0; j < data.predictorNames.length; j++) {
-            double[] c = new double[n];
-            for (int i = 0; i < n; i++) {
-                c[i] = data.x[i][j];
+        List<Part> ps = inView();
+        Part first = ps.get(0);
+        Table t = Table.create("residuals of " + responseName());
+        boolean several = ps.size() > 1;
+        List<Integer> dataset = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
+        for (int k = 0; k < ps.size(); k++) {
+            FitData d = ps.get(k).data();
+            if (d != null) {
+                for (int r : d.rows) {
+                    dataset.add(k + firstIndex());
+                    rows.add(r);
+                }
             }
-            t.addColumns(DoubleColumn.create(unique(t, data.predictorNames[j]), c));
         }
-        double[] r = new double[n];
-        double[] wr = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = data.y[i] - fitted[i];
-            wr[i] = Math.sqrt(data.w[i]) * r[i];
+        if (several) {
+            t.addColumns(IntColumn.create("dataset", dataset.stream().mapToInt(Integer::intValue).toArray()));
         }
-        t.addColumns(DoubleColumn.create(unique(t, data.responseName), data.y.clone()));
-        t.addColumns(DoubleColumn.create(unique(t, "fitted"), fitted.clone()));
+        t.addColumns(IntColumn.create("row", rows.stream().mapToInt(Integer::intValue).toArray()));
+        double[][] x = xData();
+        String[] pn = first.predictors();
+        for (int j = 0; j < pn.length; j++) {
+            double[] c = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                c[i] = j < x[i].length ? x[i][j] : Double.NaN;
+            }
+            t.addColumns(DoubleColumn.create(unique(t, pn[j]), c));
+        }
+        double[] y = yData();
+        double[] f = fitted();
+        double[] w = weights();
+        double[] r = new double[y.length];
+        double[] wr = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            r[i] = y[i] - f[i];
+            wr[i] = Math.sqrt(w[i]) * r[i];
+        }
+        t.addColumns(DoubleColumn.create(unique(t, first.response()), y));
+        t.addColumns(DoubleColumn.create(unique(t, "fitted"), f));
         t.addColumns(DoubleColumn.create(unique(t, "residual"), r));
-        if (data.weighted) {
-            t.addColumns(DoubleColumn.create(unique(t, "weight"), data.w.clone()));
+        if (weighted()) {
+            t.addColumns(DoubleColumn.create(unique(t, "weight"), w));
             t.addColumns(DoubleColumn.create(unique(t, "weighted residual"), wr));
         }
         return t;
@@ -524,6 +466,53 @@ public final class FitResult implements Displayable {
             n = name + " " + k;
         }
         return n;
+    }
+
+    // ---- datasets of a global fit ---------------------------------------------------------------
+
+    /** The number of datasets: 1 for an ordinary fit, one per {@code dataset(…)} for a global fit. */
+    public int datasets() {
+        return parts.size();
+    }
+
+    /**
+     * Dataset k (0-based) of a global fit: its rows, fitted values, residuals, predictions and
+     * bands, with the estimates and statistics of the whole fit.
+     *
+     * <pre>{@code
+     * FitResult peaks = Fitter.global("a1", "c1", "a2", "c2", "w").start(…).dataset(…).dataset(…).fit();
+     * peaks.dataset(1).predict(0.5);
+     * fitPlot(peaks, 1);
+     * }</pre>
+     */
+    public FitResult dataset(int k) {
+        if (k < 0 || k >= parts.size()) {
+            throw new IllegalArgumentException("dataset(" + k + "): this fit has " + parts.size() + " dataset"
+                    + (parts.size() == 1 ? " (index 0)" : "s (0 to " + (parts.size() - 1) + ")"));
+        }
+        return new FitResult(names, p, stats, iterations, evaluations, parts, k);
+    }
+
+    /** Which dataset this view shows (0-based), or −1 for the whole fit. */
+    public int datasetShown() {
+        return shown;
+    }
+
+    private List<Part> inView() {
+        return shown < 0 ? parts : List.of(parts.get(shown));
+    }
+
+    private int firstIndex() {
+        return Math.max(shown, 0);
+    }
+
+    private Part single(String what) {
+        if (shown < 0 && parts.size() > 1) {
+            throw new IllegalArgumentException(what + ": this global fit has " + parts.size() + " datasets, each with "
+                    + "its own model; choose one: dataset(k)." + what + (what.endsWith(")") ? "" : "(grid, 0.95)")
+                    + ", k from 0 to " + (parts.size() - 1));
+        }
+        return parts.get(firstIndex());
     }
 
     // ---- how the solver did -------------------------------------------------------------------
@@ -540,58 +529,95 @@ public final class FitResult implements Displayable {
 
     /** Whether the solver met its convergence tests; when false the parameters are not a minimum. */
     public boolean converged() {
-        return converged;
+        return stats.converged;
     }
 
-    /** Why the solver stopped, what it tried on the way, and anything that limits the statistics. */
+    /** Why the solver stopped, what it tried on the way, anything that limits the statistics, and the warnings. */
     public String reason() {
-        return reason;
+        return stats.reason;
+    }
+
+    /**
+     * What is wrong with this fit even if the solver converged: a negative R², a pole of the
+     * model next to the fitted curve, a parameter the model does not depend on. Empty for a
+     * sound fit; each also appears in {@link #reason()} and the summary.
+     */
+    public List<String> warnings() {
+        return stats.warnings;
     }
 
     /** R's relative-offset convergence measure at the estimate ("Achieved convergence tolerance"). */
     public double convergenceTolerance() {
-        return relativeOffset;
+        return stats.offset;
     }
 
     // ---- the data as used (for plots) ---------------------------------------------------------
 
     /** Predictor values of the rows used, {@code [row][predictor]}. */
     public double[][] xData() {
-        double[][] x = new double[data.size()][];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = data.x[i].clone();
+        List<double[]> x = new ArrayList<>();
+        for (Part part : inView()) {
+            if (part.data() != null) {
+                for (double[] row : part.data().x) {
+                    x.add(row.clone());
+                }
+            }
         }
-        return x;
+        return x.toArray(new double[0][]);
     }
 
     /** The response of the rows used. */
     public double[] yData() {
-        return data.y.clone();
+        return concat(part -> part.data().y);
     }
 
     /** The fitted values ŷᵢ = m(p̂, xᵢ) of the rows used. */
     public double[] fitted() {
-        return fitted.clone();
+        return concat(Part::fitted);
     }
 
     /** The weights wᵢ of the rows used (1/σᵢ² for a sigma column; all 1 when unweighted). */
     public double[] weights() {
-        return data.w.clone();
+        return concat(part -> part.data().w);
+    }
+
+    private double[] concat(java.util.function.Function<Part, double[]> f) {
+        List<double[]> all = new ArrayList<>();
+        int n = 0;
+        for (Part part : inView()) {
+            if (part.data() != null) {
+                double[] v = f.apply(part);
+                all.add(v);
+                n += v.length;
+            }
+        }
+        double[] out = new double[n];
+        int o = 0;
+        for (double[] v : all) {
+            System.arraycopy(v, 0, out, o, v.length);
+            o += v.length;
+        }
+        return out;
     }
 
     /** Whether the fit was weighted. */
     public boolean weighted() {
-        return data.weighted;
+        for (Part part : inView()) {
+            if (part.weighted()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** The predictor names (column names, or x / x1, x2, … for arrays). */
+    /** The predictor names (column names, or x / x1, x2, … for arrays); a global fit's first dataset's. */
     public String[] predictorNames() {
-        return data.predictorNames.clone();
+        return inView().get(0).predictors().clone();
     }
 
-    /** The response's name. */
+    /** The response's name (a global fit's first dataset's). */
     public String responseName() {
-        return data.responseName;
+        return inView().get(0).response();
     }
 
     // ---- display ------------------------------------------------------------------------------
@@ -613,19 +639,25 @@ public final class FitResult implements Displayable {
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    private org.apache.commons.math3.distribution.RealDistribution reference() {
+        return stats.absoluteSigma ? new NormalDistribution(null, 0, 1) : new TDistribution(null, degreesOfFreedom());
+    }
+
     double quantile(double level) {
         if (!(level > 0 && level < 1)) {
             throw new IllegalArgumentException("confidence level " + level + ": give a probability between 0 and 1, e.g. 0.95");
         }
-        int dof = degreesOfFreedom();
-        return dof > 0 ? new TDistribution(null, dof).inverseCumulativeProbability(0.5 + level / 2) : Double.NaN;
+        if (!stats.absoluteSigma && degreesOfFreedom() <= 0) {
+            return Double.NaN;
+        }
+        return reference().inverseCumulativeProbability(0.5 + level / 2);
     }
 
-    private double[] checkX(double[] x) {
-        int m = data.predictorNames.length;
+    private static double[] checkX(Part part, double[] x) {
+        int m = part.predictors().length;
         if (x == null || x.length != m) {
             throw new IllegalArgumentException("give " + m + " predictor value" + (m == 1 ? "" : "s") + " "
-                    + Arrays.toString(data.predictorNames) + ", got " + (x == null ? "null" : x.length));
+                    + Arrays.toString(part.predictors()) + ", got " + (x == null ? "null" : x.length));
         }
         return x;
     }

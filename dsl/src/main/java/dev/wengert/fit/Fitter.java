@@ -3,14 +3,18 @@ package dev.wengert.fit;
 import dev.wengert.core.Mode;
 import tech.tablesaw.api.Table;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The fluent form of a fit: choose start values, names, weights and options, then fit to a
- * table or arrays. A {@code Fitter} is a reusable recipe: {@code to(...)} can be called again
- * on other data.
+ * The fluent form of a fit: choose start values, names, weights, bounds, fixed parameters, a
+ * loss and options, then fit to a table or arrays. A {@code Fitter} is a reusable recipe:
+ * {@code to(...)} can be called again on other data.
  *
  * <pre>{@code
  * // y = b1·(1 − exp(−b2·x)), with a standard deviation per row in column "sd"
@@ -18,8 +22,27 @@ import java.util.Set;
  *         .start(500, 1e-4)
  *         .names("asymptote", "rate")
  *         .sigma("sd")
+ *         .lower("rate", 0)                 // a bound
  *         .to(table, "y", "x");
+ *
+ * // Michaelis–Menten, both parameters non-negative, outliers down-weighted
+ * fit1((p, s) -> p[0].times(s).div(p[1].plus(s))).start(200, 0.1).names("Vm", "K")
+ *         .bounds(new double[] {0, 0}, new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY})
+ *         .loss(Loss.SOFT_L1, 10)
+ *         .to(conc, rate);
+ *
+ * // a global fit: two peaks that share their width w
+ * Fitter.global("a1", "c1", "a2", "c2", "w").start(1, 0, 1, 1, 0.3)
+ *         .dataset((p, x) -> p[0].times(exp(square(p[1].neg().plus(x[0]).div(p[4])).times(-0.5))), x, y1)
+ *         .dataset((p, x) -> p[2].times(exp(square(p[3].neg().plus(x[0]).div(p[4])).times(-0.5))), x, y2)
+ *         .fit();
  * }</pre>
+ *
+ * <p><b>Bounds</b> are kept by a projected Levenberg–Marquardt (see {@link BoundedLm} for why
+ * rather than a transformation): the model is never evaluated outside them, and the result is
+ * the bounded optimum, with a parameter that ends on a bound exactly there, reported so, and
+ * without a standard error. <b>Fixed</b> parameters are constants of the model: they count in
+ * no degree of freedom, as in R's {@code nls} with the parameter written as a number.
  */
 public final class Fitter {
     /** Model evaluations (each with its Jacobian) allowed over all solver attempts. */
@@ -27,6 +50,8 @@ public final class Fitter {
 
     private final Model model;
     private final ColumnModel columns;
+    /** The datasets of a global fit; null for an ordinary one. */
+    private final List<Pending> global;
     private double[] start;
     private String[] names;
     private String weightColumn;
@@ -35,26 +60,31 @@ public final class Fitter {
     private MissingValues missing = MissingValues.DROP;
     private int maxEvaluations = DEFAULT_MAX_EVALUATIONS;
     private Mode mode;
+    private final Map<String, double[]> namedBounds = new LinkedHashMap<>();
+    private double[] lowerArray;
+    private double[] upperArray;
+    private final Map<String, Double> fixes = new LinkedHashMap<>();
+    private Loss loss = Loss.LINEAR;
+    private double lossScale = 1;
+    private boolean absoluteSigma;
 
-    private Fitter(Model model) {
-        if (model == null) {
-            throw new FitException("the model is null; give one, e.g. (p, x) -> p[0].times(x[0]).plus(p[1])");
-        }
-        this.model = model;
-        this.columns = null;
+    /** A dataset of a global fit, read when {@link #fit()} runs. */
+    private record Pending(Model model, Table table, String response, String[] predictors, double[][] x, double[] y,
+                           double[] sigma) {
     }
 
-    private Fitter(ColumnModel columns) {
-        if (columns == null) {
-            throw new FitException("the column model is null; give one, e.g. (p, x) -> x[0].times(p[0]).plus(p[1])");
-        }
-        this.model = null;
+    private Fitter(Model model, ColumnModel columns, List<Pending> global) {
+        this.model = model;
         this.columns = columns;
+        this.global = global;
     }
 
     /** A fit of a model with predictors {@code x[0], x[1], …}. */
     public static Fitter of(Model model) {
-        return new Fitter(model);
+        if (model == null) {
+            throw new FitException("the model is null; give one, e.g. (p, x) -> p[0].times(x[0]).plus(p[1])");
+        }
+        return new Fitter(model, null, null);
     }
 
     /**
@@ -67,7 +97,10 @@ public final class Fitter {
      * }</pre>
      */
     public static Fitter ofColumns(ColumnModel model) {
-        return new Fitter(model);
+        if (model == null) {
+            throw new FitException("the column model is null; give one, e.g. (p, x) -> x[0].times(p[0]).plus(p[1])");
+        }
+        return new Fitter(null, model, null);
     }
 
     /** A fit of a single-predictor model. */
@@ -75,7 +108,42 @@ public final class Fitter {
         if (model == null) {
             throw new FitException("the model is null; give one, e.g. (p, x) -> p[0].times(x).plus(p[1])");
         }
-        return new Fitter(Model.of1(model));
+        return new Fitter(Model.of1(model), null, null);
+    }
+
+    /**
+     * A global fit: several datasets, each with its own model, fitted at once. Every model sees
+     * the whole parameter vector named here, so a parameter used by several models is shared.
+     * Add the datasets with {@code dataset(...)}, then {@link #fit()}; the result is one fit over
+     * all rows, with each dataset's rows, predictions and plots by {@link FitResult#dataset(int)}.
+     *
+     * <pre>{@code
+     * // y = a·exp(−k·t) measured at two temperatures: amplitudes apart, the rate shared
+     * FitResult r = Fitter.global("a1", "a2", "k").start(10, 5, 0.3)
+     *         .dataset((p, x) -> p[0].times(exp(p[2].times(-x[0]))), t1, y1)
+     *         .dataset((p, x) -> p[1].times(exp(p[2].times(-x[0]))), t2, y2)
+     *         .fit();
+     * }</pre>
+     */
+    public static Fitter global(String... names) {
+        if (names == null || names.length == 0) {
+            throw new FitException("global(): name the parameters that the datasets' models share and use, "
+                    + "e.g. Fitter.global(\"a1\", \"a2\", \"k\")");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] == null || names[i].isBlank()) {
+                throw new FitException("global(…): parameter name " + i + " is " + (names[i] == null ? "null" : "blank")
+                        + "; give every shared parameter a name, e.g. Fitter.global(\"a1\", \"a2\", \"k\")");
+            }
+            if (!seen.add(names[i])) {
+                throw new FitException("global(…): the name '" + names[i] + "' appears twice; a parameter several "
+                        + "datasets share is named once");
+            }
+        }
+        Fitter f = new Fitter(null, null, new ArrayList<>());
+        f.names = names.clone();
+        return f;
     }
 
     /** The start values, one per parameter; their count is the number of parameters. */
@@ -100,14 +168,25 @@ public final class Fitter {
         return weightsFrom(column, null, FitData.WeightKind.SIGMA);
     }
 
-    /** Weights wᵢ, one per row of the data. */
+    /** Weights wᵢ, one per row of the data (of the table's rows, in order, when fitting a table). */
     public Fitter weights(double[] w) {
         return weightsFrom(null, w, FitData.WeightKind.WEIGHT);
     }
 
-    /** Per-row standard deviations σᵢ, one per row of the data. */
+    /** Per-row standard deviations σᵢ, one per row of the data (of the table's rows, in order, when fitting a table). */
     public Fitter sigma(double[] sd) {
         return weightsFrom(null, sd, FitData.WeightKind.SIGMA);
+    }
+
+    /**
+     * Whether the σᵢ (or weights 1/σᵢ²) are exact standard deviations: then the covariance is
+     * (JᵀWJ)⁻¹, not rescaled by the residual variance, as scipy's
+     * {@code curve_fit(absolute_sigma=True)}; tests and intervals use the normal distribution.
+     * By default (false) only the σᵢ's ratios matter, as in R's {@code nls}.
+     */
+    public Fitter absoluteSigma(boolean on) {
+        this.absoluteSigma = on;
+        return this;
     }
 
     /** What to do with rows with missing values: leave them out (the default, counted in the result) or refuse. */
@@ -140,6 +219,113 @@ public final class Fitter {
         return this;
     }
 
+    // ---- bounds, fixed parameters, loss ---------------------------------------------------------
+
+    /** A lower bound for the named parameter: the fit keeps it ≥ value. */
+    public Fitter lower(String name, double value) {
+        return bound(name, value, Double.NaN, "lower");
+    }
+
+    /** An upper bound for the named parameter: the fit keeps it ≤ value. */
+    public Fitter upper(String name, double value) {
+        return bound(name, Double.NaN, value, "upper");
+    }
+
+    /**
+     * Both bounds of the named parameter: lo ≤ it ≤ hi (±infinity for none).
+     *
+     * <pre>{@code
+     * fit1(m).start(200, 0.1).names("Vm", "K").bounds("K", 0, 1).to(conc, rate);
+     * }</pre>
+     */
+    public Fitter bounds(String name, double lo, double hi) {
+        if (Double.isNaN(lo) || Double.isNaN(hi)) {
+            throw new FitException("bounds(\"" + name + "\", " + lo + ", " + hi + "): a bound is NaN; "
+                    + "use Double.NEGATIVE_INFINITY or POSITIVE_INFINITY for no bound");
+        }
+        bound(name, lo, Double.NaN, "lower");
+        return bound(name, Double.NaN, hi, "upper");
+    }
+
+    /**
+     * Bounds for every parameter, in order (as scipy's {@code bounds=(lo, hi)}); use
+     * {@code Double.NEGATIVE_INFINITY}/{@code POSITIVE_INFINITY} where there is none.
+     */
+    public Fitter bounds(double[] lo, double[] hi) {
+        if (lo == null || hi == null) {
+            throw new FitException("bounds(lo, hi): give two arrays, one value per parameter (±infinity for none)");
+        }
+        if (lo.length != hi.length) {
+            throw new FitException("bounds(lo, hi): " + lo.length + " lower and " + hi.length
+                    + " upper bounds; give one of each per parameter");
+        }
+        for (int j = 0; j < lo.length; j++) {
+            if (Double.isNaN(lo[j]) || Double.isNaN(hi[j])) {
+                throw new FitException("bounds(lo, hi): bound " + (j + 1) + " is NaN; use ±infinity for no bound");
+            }
+        }
+        this.lowerArray = lo.clone();
+        this.upperArray = hi.clone();
+        return this;
+    }
+
+    private Fitter bound(String name, double lo, double hi, String which) {
+        if (name == null) {
+            throw new FitException(which + "(null, …): name the parameter");
+        }
+        double v = which.equals("lower") ? lo : hi;
+        if (Double.isNaN(v)) {
+            throw new FitException(which + "(\"" + name + "\", NaN): give a number (±infinity for no bound)");
+        }
+        double[] b = namedBounds.computeIfAbsent(name, n -> new double[] {Double.NaN, Double.NaN});
+        b[which.equals("lower") ? 0 : 1] = v;
+        return this;
+    }
+
+    /** Holds the named parameter at a value: a constant of the model, not estimated. */
+    public Fitter fix(String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new FitException("fix(\"" + name + "\", " + value + "): give a finite value");
+        }
+        return fixAt(name, value);
+    }
+
+    /** Holds the named parameter at its start value. */
+    public Fitter fix(String name) {
+        return fixAt(name, Double.NaN);
+    }
+
+    private Fitter fixAt(String name, double value) {
+        if (name == null) {
+            throw new FitException("fix(null): name the parameter to hold");
+        }
+        fixes.put(name, value);
+        return this;
+    }
+
+    /**
+     * A robust loss: the fit minimises ½·Σ C²·ρ(rᵢ²/C²) with C = scale, as scipy's
+     * {@code least_squares(loss=…, f_scale=C)}; residuals much larger than C count less.
+     *
+     * <pre>{@code
+     * fit1(m).start(1, 1).loss(Loss.HUBER, 0.5).to(x, y);
+     * }</pre>
+     */
+    public Fitter loss(Loss loss, double scale) {
+        if (loss == null) {
+            throw new FitException("loss(null, …): choose Loss.LINEAR, SOFT_L1, HUBER, CAUCHY or ARCTAN");
+        }
+        if (!(scale > 0) || !Double.isFinite(scale)) {
+            throw new FitException("loss(" + loss + ", " + scale + "): the scale C (residuals below it count as in "
+                    + "least squares) must be positive and finite, e.g. the typical size of a good residual");
+        }
+        this.loss = loss;
+        this.lossScale = scale;
+        return this;
+    }
+
+    // ---- running ---------------------------------------------------------------------------------
+
     /**
      * Fits the response column to the predictor columns of a table.
      *
@@ -148,20 +334,24 @@ public final class Fitter {
      * }</pre>
      */
     public FitResult to(Table table, String response, String... predictors) {
-        if (weightArray != null) {
-            throw new FitException("weights or sigmas were given as an array; for a table name their column, "
-                    + "e.g. .sigma(\"sd\")");
-        }
-        return run(FitData.fromTable(table, response, predictors, weightColumn, weightKind, missing));
+        notGlobal("to(table, …)");
+        FitData d = FitData.fromTable(table, response, predictors, weightColumn, weightArray, weightKind, missing);
+        return runSingle(d);
     }
 
     /** Fits arrays: {@code x[i]} holds the predictor values of row i, {@code y[i]} its response. */
     public FitResult to(double[][] x, double[] y) {
-        return run(FitData.fromArrays(x, y, arrayWeights(), weightKind, missing, null, null));
+        notGlobal("to(x, y)");
+        return runSingle(FitData.fromArrays(x, y, arrayWeights(), weightKind, missing, null, null));
     }
 
     /** Fits arrays with a single predictor. */
     public FitResult to(double[] x, double[] y) {
+        notGlobal("to(x, y)");
+        return to(column(x), y);
+    }
+
+    static double[][] column(double[] x) {
         if (x == null) {
             throw new FitException("x is null; pass the predictor values");
         }
@@ -169,7 +359,93 @@ public final class Fitter {
         for (int i = 0; i < x.length; i++) {
             xs[i] = new double[] {x[i]};
         }
-        return to(xs, y);
+        return xs;
+    }
+
+    /** A dataset of a global fit: a model of the whole parameter vector, and its rows. */
+    public Fitter dataset(Model m, double[][] x, double[] y) {
+        return addDataset(m, null, null, null, x, y, null);
+    }
+
+    /** A dataset of a global fit with one standard deviation σᵢ per row (weights 1/σᵢ²). */
+    public Fitter dataset(Model m, double[][] x, double[] y, double[] sigma) {
+        if (sigma == null) {
+            throw new FitException("dataset(model, x, y, sigma): sigma is null; give one σ per row or leave it out");
+        }
+        return addDataset(m, null, null, null, x, y, sigma);
+    }
+
+    /** A dataset of a global fit with a single predictor. */
+    public Fitter dataset(Model m, double[] x, double[] y) {
+        return addDataset(m, null, null, null, column(x), y, null);
+    }
+
+    /**
+     * A dataset of a global fit from a table: the response column and the predictor columns
+     * the model reads as {@code x[0], x[1], …}; a weight or sigma column named by
+     * {@code weights(…)}/{@code sigma(…)} is read from each table.
+     */
+    public Fitter dataset(Model m, Table table, String response, String... predictors) {
+        if (table == null) {
+            throw new FitException("dataset(model, table, …): the table is null");
+        }
+        return addDataset(m, table, response, predictors, null, null, null);
+    }
+
+    private Fitter addDataset(Model m, Table t, String response, String[] predictors, double[][] x, double[] y,
+                              double[] sigma) {
+        if (global == null) {
+            throw new FitException("dataset(…) belongs to a global fit; start one with Fitter.global(\"a\", \"b\", …) "
+                    + "naming all parameters, or fit this model with .to(…)");
+        }
+        if (m == null) {
+            throw new FitException("dataset " + global.size() + ": the model is null; give one, e.g. "
+                    + "(p, x) -> p[0].times(x[0]).plus(p[1])");
+        }
+        global.add(new Pending(m, t, response, predictors == null ? null : predictors.clone(),
+                x, y == null ? null : y.clone(), sigma == null ? null : sigma.clone()));
+        return this;
+    }
+
+    /** Runs a global fit over the datasets added with {@code dataset(...)}. */
+    public FitResult fit() {
+        if (global == null) {
+            throw new FitException("fit() runs a global fit (Fitter.global(…).dataset(…)); this fitter has one model: "
+                    + "call .to(table, \"y\", \"x\") or .to(x, y)");
+        }
+        if (global.isEmpty()) {
+            throw new FitException("a global fit needs datasets: add each with .dataset(model, x, y) before .fit()");
+        }
+        if (weightArray != null) {
+            throw new FitException("a global fit takes weights per dataset: give each σ with "
+                    + ".dataset(model, x, y, sigma), or name a column with .sigma(\"sd\") for tables");
+        }
+        List<FitData> data = new ArrayList<>();
+        for (int k = 0; k < global.size(); k++) {
+            Pending d = global.get(k);
+            try {
+                data.add(d.table() != null
+                        ? FitData.fromTable(d.table(), d.response(), d.predictors(), weightColumn, null, weightKind, missing)
+                        : FitData.fromArrays(d.x(), d.y(), d.sigma(), d.sigma() == null ? FitData.WeightKind.NONE
+                                : FitData.WeightKind.SIGMA, missing, null, null));
+            } catch (FitException e) {
+                throw new FitException("dataset " + k + ": " + e.getMessage(), e);
+            }
+        }
+        double[] p0 = checkedStart(start);
+        String[] pn = checkedNames(names, p0.length);
+        List<Dataset> parts = new ArrayList<>();
+        for (int k = 0; k < data.size(); k++) {
+            parts.add(Dataset.of(global.get(k).model(), data.get(k), pn, "dataset " + k));
+        }
+        return run(parts, Residuals.of(parts, mode, pn), p0, pn);
+    }
+
+    private void notGlobal(String what) {
+        if (global != null) {
+            throw new FitException(what + ": this is a global fit (Fitter.global); add its datasets with "
+                    + ".dataset(model, x, y) and run it with .fit()");
+        }
     }
 
     private double[] arrayWeights() {
@@ -191,7 +467,7 @@ public final class Fitter {
         return this;
     }
 
-    private FitResult run(FitData data) {
+    private FitResult runSingle(FitData data) {
         double[] p0 = checkedStart(start);
         String[] pn = checkedNames(names, p0.length);
         if (model instanceof Model.SinglePredictor && data.predictorNames.length != 1) {
@@ -199,17 +475,136 @@ public final class Fitter {
                     + " predictors " + Arrays.toString(data.predictorNames) + "; name one predictor column, "
                     + "or write a Model (p, x) -> … that reads x[0], x[1], …");
         }
-        if (data.size() < p0.length) {
-            throw new FitException(data.size() + " row" + (data.size() == 1 ? "" : "s")
-                    + (data.dropped > 0 ? " (after leaving out " + data.dropped + " with missing values)" : "")
-                    + " but " + p0.length + " parameters " + Arrays.toString(pn)
+        if (columns != null) {
+            Dataset part = Dataset.ofColumns(columns, data, pn);
+            return run(List.of(part), Residuals.ofColumns(part, mode, pn), p0, pn);
+        }
+        List<Dataset> parts = List.of(Dataset.of(model, data, pn, null));
+        return run(parts, Residuals.of(parts, mode, pn), p0, pn);
+    }
+
+    private FitResult run(List<Dataset> parts, Residuals f, double[] p0, String[] pn) {
+        ParameterSet ps = parameterSet(pn, p0);
+        int n = 0;
+        int dropped = 0;
+        for (Dataset d : parts) {
+            n += d.size();
+            dropped += d.data.dropped;
+        }
+        if (n < ps.freeCount()) {
+            throw new FitException(n + " row" + (n == 1 ? "" : "s")
+                    + (dropped > 0 ? " (after leaving out " + dropped + " with missing values)" : "")
+                    + " but " + ps.freeCount() + " parameters to estimate " + Arrays.toString(ps.freeNames())
                     + "; a fit needs at least as many rows as parameters");
         }
-        Residuals f = columns != null ? Residuals.ofColumns(columns, data, mode, pn)
-                : new Residuals(model, data, mode, pn);
-        f.checkStart(p0);
-        Solver.Solution s = Solver.solve(f, p0, maxEvaluations);
-        return FitResult.of(data, f, pn, s);
+        double[] p = ps.start.clone();
+        ModelEvaluator.Eval e = f.checkStart(p);
+        refuseUnused(f, ps, p, e);
+        double[] y = new double[n];
+        double[] w = new double[n];
+        int o = 0;
+        for (Dataset d : parts) {
+            System.arraycopy(d.data.y, 0, y, o, d.size());
+            System.arraycopy(d.data.w, 0, w, o, d.size());
+            o += d.size();
+        }
+        LeastSquares ls = new LeastSquares(f, ps, y, w, loss, lossScale);
+        Solver.Solution s = Solver.solve(ls, ps.freeOf(p), maxEvaluations);
+        return FitAssembly.assemble(ls, f, s, absoluteSigma, dropped);
+    }
+
+    /**
+     * A parameter whose Jacobian column is exactly zero at the start and that changes no
+     * prediction even when NaN is never read by the model: usually a start vector one entry too
+     * long. No fit can estimate it, so it is refused by name.
+     */
+    private static void refuseUnused(Residuals f, ParameterSet ps, double[] p, ModelEvaluator.Eval e) {
+        List<String> unused = new ArrayList<>();
+        for (int j : ps.free) {
+            boolean zero = true;
+            for (double[] row : e.jacobian()) {
+                zero &= row[j] == 0;
+            }
+            if (zero && !f.reads(p, j)) {
+                unused.add(ps.names[j]);
+            }
+        }
+        if (!unused.isEmpty()) {
+            int used = ps.size() - unused.size();
+            throw new FitException("the model never reads " + String.join(", ", unused) + ": no prediction changes "
+                    + "when " + (unused.size() == 1 ? "it is" : "they are") + " NaN, so the data cannot determine "
+                    + (unused.size() == 1 ? "it" : "them") + ". " + ps.size() + " start values were given; give one per "
+                    + "parameter the model uses (" + used + "?), or hold " + (unused.size() == 1 ? "it" : "them")
+                    + " with .fix(\"" + unused.get(0) + "\")");
+        }
+    }
+
+    private ParameterSet parameterSet(String[] pn, double[] p0) {
+        int k = p0.length;
+        double[] lo = new double[k];
+        double[] hi = new double[k];
+        Arrays.fill(lo, Double.NEGATIVE_INFINITY);
+        Arrays.fill(hi, Double.POSITIVE_INFINITY);
+        if (lowerArray != null) {
+            if (lowerArray.length != k) {
+                throw new FitException("bounds(lo, hi) gives " + lowerArray.length + " bounds of each kind for " + k
+                        + " parameters " + Arrays.toString(pn) + "; give one per parameter (±infinity for none)");
+            }
+            lo = lowerArray.clone();
+            hi = upperArray.clone();
+        }
+        for (Map.Entry<String, double[]> b : namedBounds.entrySet()) {
+            int j = index(pn, b.getKey(), "a bound");
+            if (!Double.isNaN(b.getValue()[0])) {
+                lo[j] = b.getValue()[0];
+            }
+            if (!Double.isNaN(b.getValue()[1])) {
+                hi[j] = b.getValue()[1];
+            }
+        }
+        double[] start = p0.clone();
+        boolean[] fixed = new boolean[k];
+        for (Map.Entry<String, Double> f : fixes.entrySet()) {
+            int j = index(pn, f.getKey(), "fix");
+            fixed[j] = true;
+            if (!Double.isNaN(f.getValue())) {
+                start[j] = f.getValue();
+            }
+        }
+        int free = 0;
+        for (int j = 0; j < k; j++) {
+            if (fixed[j]) {
+                continue;
+            }
+            free++;
+            if (lo[j] > hi[j]) {
+                throw new FitException("the bounds of " + pn[j] + " are empty: lower " + lo[j] + " > upper " + hi[j]
+                        + "; give lower ≤ upper");
+            }
+            if (lo[j] == hi[j]) {
+                throw new FitException("the lower and upper bound of " + pn[j] + " are both " + lo[j] + "; to hold it "
+                        + "there use .fix(\"" + pn[j] + "\", " + lo[j] + ")");
+            }
+            if (start[j] < lo[j] || start[j] > hi[j]) {
+                throw new FitException("the start value " + pn[j] + " = " + start[j] + " is "
+                        + (start[j] < lo[j] ? "below its lower bound " + lo[j] : "above its upper bound " + hi[j])
+                        + "; give a start value inside the bounds");
+            }
+        }
+        if (free == 0) {
+            throw new FitException("every parameter is fixed " + Arrays.toString(pn) + "; leave at least one free to fit");
+        }
+        return new ParameterSet(pn, start, fixed, lo, hi);
+    }
+
+    private static int index(String[] names, String name, String what) {
+        for (int j = 0; j < names.length; j++) {
+            if (names[j].equals(name)) {
+                return j;
+            }
+        }
+        throw new FitException(what + " names \"" + name + "\", which is not a parameter; the parameters are "
+                + Arrays.toString(names) + (names.length > 0 && names[0].equals("b1") ? " (name them with .names(…))" : ""));
     }
 
     /**

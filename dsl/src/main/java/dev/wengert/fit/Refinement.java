@@ -20,7 +20,9 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  *
  * <p>Only small steps (at most 10⁻⁶ of the parameters, in the Jacobian's scaling) that keep
  * shrinking and do not raise the sum of squares beyond its rounding noise are taken, so this
- * never leaves LM's minimum.
+ * never leaves LM's minimum. With a robust loss the same holds for its cost, whose exact
+ * Hessian {@link LeastSquares#hessian} gives. Parameters held on a bound stay there, and a step
+ * that would leave the bounds is not taken.
  */
 final class Refinement {
     private static final double EPS = Math.ulp(1.0);
@@ -29,39 +31,45 @@ final class Refinement {
     private Refinement() {
     }
 
-    static double[] refine(Residuals f, double[] start) {
+    static double[] refine(LeastSquares f, double[] start, boolean[] held) {
+        double[] lo = f.parameters().freeLower();
+        double[] hi = f.parameters().freeUpper();
+        int[] cols = columns(held);
+        if (cols.length == 0) {
+            return start.clone();
+        }
         double[] accepted = start.clone();
-        double acceptedRss = Double.NaN;
-        double[] p = accepted;
+        double acceptedCost = Double.NaN;
+        double[] q = accepted;
         double lastStep = Double.POSITIVE_INFINITY;
         for (int k = 0; k <= MAX_STEPS; k++) {
-            Residuals.Eval e = f.evaluate(p);
-            double[] wr = f.weightedResiduals(e);
-            double rss = 0;
-            for (double r : wr) {
-                rss += r * r;
-            }
-            if (!Double.isFinite(rss) || (k > 0 && !(rss <= acceptedRss + noise(f, wr)))) {
+            LeastSquares.Point at = f.at(q);
+            if (!at.finite() || (k > 0 && !(at.cost() <= acceptedCost + f.noise(at)))) {
                 return accepted;
             }
-            accepted = p;
-            acceptedRss = rss;
+            accepted = q;
+            acceptedCost = at.cost();
             if (k == MAX_STEPS) {
                 break;
             }
-            double[][] jw = f.weightedJacobian(e);
-            Qr qr = new Qr(jw);
+            double[][] jt = sub(at.jt(), cols);
+            Qr qr = new Qr(jt);
             if (!qr.fullRank()) {
                 return accepted;
             }
             double[] norms = qr.columnNorms();
-            double[] d = qr.solve(wr);              // the Gauss–Newton step, to gauge the distance
+            double[] minusR = at.rt().clone();
+            for (int i = 0; i < minusR.length; i++) {
+                minusR[i] = -minusR[i];
+            }
+            double[] d = qr.solve(minusR);          // the Gauss–Newton step, to gauge the distance
+            double[] qc = pick(q, cols);
             double gn = scaledNorm(d, norms);
-            double size = scaledNorm(p, norms);
+            double size = scaledNorm(qc, norms);
             if (!(gn <= 1e-6 * size) || gn <= 4 * EPS * size) {
                 return accepted;                    // not a refinement, or nothing left to refine
             }
-            double[] newton = newtonStep(f, p, jw, wr, norms);
+            double[] newton = newtonStep(f, at, cols, norms);
             if (newton != null) {
                 d = newton;
             }
@@ -70,44 +78,33 @@ final class Refinement {
                 return accepted;
             }
             lastStep = step;
-            p = accepted.clone();
-            for (int j = 0; j < p.length; j++) {
-                p[j] += d[j];
+            q = accepted.clone();
+            for (int c = 0; c < cols.length; c++) {
+                int j = cols[c];
+                q[j] += d[c];
+                if (!(q[j] >= lo[j] && q[j] <= hi[j])) {
+                    return accepted;
+                }
             }
         }
         return accepted;
     }
 
-    /**
-     * −H⁻¹g with g = −Jᵀr and H = JᵀJ − Σ √wᵢ·rᵢ·∇²mᵢ, the exact Hessian of ½·RSS (r = target −
-     * model, weighted); null if H is not finite or not positive definite.
-     */
-    private static double[] newtonStep(Residuals f, double[] p, double[][] jw, double[] wr, double[] norms) {
-        int n = p.length;
-        double[] g = gradient(jw, wr);
-        double[] sqrtW = f.sqrtWeights();
-        double[] c = new double[wr.length];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = -sqrtW[i] * wr[i];
-        }
-        double[][] h = f.curvature(p, c);
-        if (h == null) {
+    /** −H⁻¹g over the given columns, H the exact Hessian of the cost; null if H is not finite or not positive definite. */
+    private static double[] newtonStep(LeastSquares f, LeastSquares.Point at, int[] cols, double[] norms) {
+        double[][] full = f.hessian(at);
+        if (full == null) {
             return null;
         }
-        for (double[] row : jw) {
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    h[i][j] += row[i] * row[j];
-                }
-            }
-        }
+        double[] gAll = at.gradient();
+        int n = cols.length;
         // scale to unit diagonal of JᵀJ, symmetrise, and solve by Cholesky
         double[][] hs = new double[n][n];
         double[] gs = new double[n];
         for (int i = 0; i < n; i++) {
-            gs[i] = -g[i] / norms[i];
+            gs[i] = -gAll[cols[i]] / norms[i];
             for (int j = 0; j < n; j++) {
-                hs[i][j] = 0.5 * (h[i][j] + h[j][i]) / (norms[i] * norms[j]);
+                hs[i][j] = 0.5 * (full[cols[i]][cols[j]] + full[cols[j]][cols[i]]) / (norms[i] * norms[j]);
             }
         }
         try {
@@ -122,25 +119,34 @@ final class Refinement {
         }
     }
 
-    /** g = −Jᵀr, the gradient of ½·Σ rᵢ² with r = target − model. */
-    private static double[] gradient(double[][] jw, double[] wr) {
-        int n = jw.length == 0 ? 0 : jw[0].length;
-        double[] g = new double[n];
-        for (int i = 0; i < jw.length; i++) {
-            for (int j = 0; j < n; j++) {
-                g[j] -= jw[i][j] * wr[i];
+    private static int[] columns(boolean[] held) {
+        int m = 0;
+        for (boolean h : held) {
+            m += h ? 0 : 1;
+        }
+        int[] c = new int[m];
+        for (int j = 0, i = 0; j < held.length; j++) {
+            if (!held[j]) {
+                c[i++] = j;
             }
         }
-        return g;
+        return c;
     }
 
-    /** How much the sum of squares can move from rounding alone: each residual is exact to a few ulps of its terms. */
-    private static double noise(Residuals f, double[] wr) {
-        double[] t = f.target();
-        double s = 0;
-        for (int i = 0; i < wr.length; i++) {
-            double model = t[i] - wr[i];
-            s += 2 * Math.abs(wr[i]) * 16 * EPS * (Math.abs(t[i]) + Math.abs(model));
+    private static double[][] sub(double[][] j, int[] cols) {
+        double[][] s = new double[j.length][cols.length];
+        for (int i = 0; i < j.length; i++) {
+            for (int c = 0; c < cols.length; c++) {
+                s[i][c] = j[i][cols[c]];
+            }
+        }
+        return s;
+    }
+
+    private static double[] pick(double[] v, int[] cols) {
+        double[] s = new double[cols.length];
+        for (int c = 0; c < cols.length; c++) {
+            s[c] = v[cols[c]];
         }
         return s;
     }

@@ -13,18 +13,23 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.util.Pair;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The model over all rows with its exact Jacobian with respect to the parameters, and the
- * weighted form Levenberg–Marquardt minimises: values √wᵢ·m(p, xᵢ), target √wᵢ·yᵢ.
+ * The models of a fit over all their rows, with the exact Jacobian with respect to the
+ * parameters, by automatic differentiation: the {@link ModelEvaluator} of every in-memory fit.
+ * An ordinary fit has one {@link Dataset}; a global fit has one per dataset, each model seeing
+ * the whole parameter vector, their rows one after the other.
  *
  * <p><b>Why forward mode by default.</b> A fit has many rows and few parameters. Forward mode
  * carries one tangent per parameter through a single pass over the rows, giving every value
  * and the whole n×p Jacobian at once, at about (1 + p) times the cost of the plain model and
  * with no tape. Reverse mode needs a backward sweep per row (one per residual), which only pays
  * once p is large, so above {@link #FORWARD_LIMIT} parameters each row is recorded and swept
- * on its own (a per-row gradient), which keeps the cost linear in the rows.
+ * on its own (a per-row gradient), which keeps the cost linear in the rows. One forward pass
+ * covers every dataset, so models that share work across rows (an ODE solved once per
+ * parameter vector) do it once per pass.
  *
  * <p><b>Column models.</b> A {@link ColumnModel} is called once per evaluation on whole
  * predictor columns. Its Jacobian is taken in forward mode too: the parameters are dual
@@ -34,7 +39,7 @@ import java.util.Arrays;
  * the rows), and block operations have no tangent (forward) sweep; so reverse is used only when
  * asked for with {@code mode(Mode.REVERSE)}, e.g. as a cross-check on small data.
  */
-final class Residuals implements MultivariateJacobianFunction {
+final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     /**
      * Up to this many parameters, forward mode. A forward pass costs about p plain passes; a
      * per-row reverse recording and sweep costs a fixed multiple of one, independent of p, so
@@ -42,108 +47,85 @@ final class Residuals implements MultivariateJacobianFunction {
      */
     static final int FORWARD_LIMIT = 24;
 
-    /** A residual where the model is not finite: large, so the step is rejected, yet its square sums safely. */
-    private static final double NOT_FINITE_RESIDUAL = 1e50;
-
-    private final Model model;
-    private final ColumnModel columns;
-    /** The predictor columns of a column model, as constant tensors (made once). */
-    private final Tensor[] columnData;
-    /** Whether the column model predicts a lone row as it does inside the whole column; null until checked. */
-    private Boolean rowWise;
-    private final FitData data;
+    private final List<Dataset> parts;
+    private final int[] offsets;
+    private final int rows;
     private final Mode mode;
     private final String[] names;
-    private final double[] sqrtW;
-    private final double[] target;
-
     private int passes;
-    private int notFinitePoints;
-    private double[] bestP;
-    private double bestCost = Double.POSITIVE_INFINITY;
+    /** The row being evaluated, for messages (−1 outside a pass). */
     private int row = -1;
-    // LM re-evaluates the last accepted point after a rejected step: answer that from memory
-    private final double[][] cachedPoint = new double[2][];
-    private final Pair<?, ?>[] cachedValue = new Pair<?, ?>[2];
-    private int cacheNext;
 
+    private Residuals(List<Dataset> parts, Mode mode, String[] names) {
+        this.parts = List.copyOf(parts);
+        this.mode = mode;
+        this.names = names;
+        this.offsets = new int[parts.size() + 1];
+        for (int k = 0; k < parts.size(); k++) {
+            offsets[k + 1] = offsets[k] + parts.get(k).size();
+        }
+        this.rows = offsets[parts.size()];
+    }
+
+    /** One per-row model on its rows; forward mode up to {@link #FORWARD_LIMIT} parameters unless mode says. */
     Residuals(Model model, FitData data, Mode mode, String[] names) {
-        this(model, null, data, mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE,
+        this(List.of(Dataset.of(model, data, names, null)),
+                mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE, names);
+    }
+
+    /** Per-row models (one or several datasets); forward mode up to {@link #FORWARD_LIMIT} parameters. */
+    static Residuals of(List<Dataset> parts, Mode mode, String[] names) {
+        return new Residuals(parts, mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE,
                 names);
     }
 
-    /** The residuals of a column model; forward mode unless another mode is asked for (see the class comment). */
-    static Residuals ofColumns(ColumnModel model, FitData data, Mode mode, String[] names) {
-        return new Residuals(null, model, data, mode != null ? mode : Mode.FORWARD, names);
+    /** A column model; forward mode unless another mode is asked for (see the class comment). */
+    static Residuals ofColumns(Dataset part, Mode mode, String[] names) {
+        return new Residuals(List.of(part), mode != null ? mode : Mode.FORWARD, names);
     }
 
-    private Residuals(Model model, ColumnModel columns, FitData data, Mode mode, String[] names) {
-        this.model = model;
-        this.columns = columns;
-        this.data = data;
-        this.mode = mode;
-        this.names = names;
-        this.columnData = columns == null ? null : columnsOf(data.x, data.predictorNames.length);
-        int n = data.size();
-        sqrtW = new double[n];
-        target = new double[n];
-        for (int i = 0; i < n; i++) {
-            sqrtW[i] = Math.sqrt(data.w[i]);
-            target[i] = sqrtW[i] * data.y[i];
-        }
+    List<Dataset> parts() {
+        return parts;
+    }
+
+    /** The first row of dataset k among all rows. */
+    int offset(int k) {
+        return offsets[k];
     }
 
     Mode mode() {
         return mode;
     }
 
-    double[] target() {
-        return target;
+    @Override
+    public int rows() {
+        return rows;
     }
 
-    /** √wᵢ per row (a copy). */
-    double[] sqrtWeights() {
-        return sqrtW.clone();
+    @Override
+    public int parameters() {
+        return names.length;
     }
 
-    /** Passes over the data so far (each gives values and the Jacobian). */
-    int passes() {
+    @Override
+    public int passes() {
         return passes;
     }
 
-    /** Trial points where the model was NaN or infinite (rejected as steps). */
-    int notFinitePoints() {
-        return notFinitePoints;
+    @Override
+    public String jacobianKind() {
+        return "exact " + mode.name().toLowerCase(java.util.Locale.ROOT) + "-mode";
     }
 
-    /** The finite point with the lowest weighted sum of squares seen so far, or null. */
-    double[] bestPoint() {
-        return bestP == null ? null : bestP.clone();
-    }
-
-    /** The model's values and Jacobian (unweighted) at p: the one place the model is called. */
-    record Eval(double[] values, double[][] jacobian) {
-    }
-
-    Eval evaluate(double[] p) {
+    @Override
+    public Eval evaluate(double[] p) {
+        // row names the row being evaluated; it stays there if the model throws, for the message
         passes++;
-        int n = data.size();
-        double[] vals = new double[n];
-        if (columns != null) {
-            double[][] jac = Functional.jacobian(mode, par -> {
-                Num[] out = columnCall(par, columnData, n).toNums();
-                for (int i = 0; i < n; i++) {
-                    vals[i] = out[i].value();
-                }
-                return out;
-            }, p);
-            return new Eval(vals, jac);
-        }
+        double[] vals = new double[rows];
         if (mode == Mode.FORWARD) {
             double[][] jac = Functional.jacobian(Mode.FORWARD, par -> {
-                Num[] out = new Num[n];
-                for (int i = 0; i < n; i++) {
-                    out[i] = row(par, i);
+                Num[] out = allRows(par);
+                for (int i = 0; i < rows; i++) {
                     vals[i] = out[i].value();
                 }
                 return out;
@@ -151,39 +133,79 @@ final class Residuals implements MultivariateJacobianFunction {
             row = -1;
             return new Eval(vals, jac);
         }
-        double[][] jac = new double[n][];
-        for (int i = 0; i < n; i++) {
-            int r = i;
-            ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> row(par, r), p, "valueAndGradient(REVERSE, f, x)");
-            vals[i] = vg.value();
-            jac[i] = vg.gradient();
+        double[][] jac = new double[rows][];
+        for (int k = 0; k < parts.size(); k++) {
+            Dataset d = parts.get(k);
+            int o = offsets[k];
+            if (d.columns != null) {
+                double[][] part = Functional.jacobian(mode, par -> {
+                    Num[] out = d.all(par);
+                    for (int i = 0; i < out.length; i++) {
+                        vals[o + i] = out[i].value();
+                    }
+                    return out;
+                }, p);
+                System.arraycopy(part, 0, jac, o, part.length);
+                continue;
+            }
+            for (int i = 0; i < d.size(); i++) {
+                int r = i;
+                row = o + i;
+                ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> d.row(par, r), p,
+                        "valueAndGradient(REVERSE, f, x)");
+                vals[o + i] = vg.value();
+                jac[o + i] = vg.gradient();
+            }
         }
         row = -1;
         return new Eval(vals, jac);
     }
 
+    /** Every row's prediction, dataset after dataset, with the same parameter values. */
+    private Num[] allRows(Num[] par) {
+        Num[] out = new Num[rows];
+        for (int k = 0; k < parts.size(); k++) {
+            Dataset d = parts.get(k);
+            int o = offsets[k];
+            if (d.columns != null) {
+                Num[] all = d.all(par);
+                System.arraycopy(all, 0, out, o, all.length);
+                continue;
+            }
+            for (int i = 0; i < d.size(); i++) {
+                row = o + i;
+                out[o + i] = d.row(par, i);
+            }
+        }
+        return out;
+    }
+
     /**
-     * The exact Hessian ∇²ₚ Σᵢ cᵢ·m(p, xᵢ) (forward over reverse, one pass over the rows with
-     * p tangents), or null if it is not finite; counted as one pass. With cᵢ = −√wᵢ·rᵢ this is
-     * the residual-curvature term of the Hessian of ½·RSS.
+     * The exact Σᵢ cᵢ·∇²ₚ mᵢ (forward over reverse, one pass over the rows with p tangents), or
+     * null if it is not finite; counted as one pass.
      */
-    double[][] curvature(double[] p, double[] c) {
+    @Override
+    public double[][] curvature(double[] p, double[] c) {
         passes++;
-        int n = data.size();
         double[][] h;
         try {
-            if (columns != null) {
-                Tensor weights = Tensor.of(c);
-                h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> columnCall(par, columnData, n).reshape(n).dot(weights), p);
-            } else {
-                h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
-                    Num[] terms = new Num[n];
-                    for (int i = 0; i < n; i++) {
-                        terms[i] = row(par, i).times(c[i]);
+            h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
+                List<Num> terms = new ArrayList<>();
+                for (int k = 0; k < parts.size(); k++) {
+                    Dataset d = parts.get(k);
+                    int o = offsets[k];
+                    if (d.columns != null) {
+                        double[] ck = java.util.Arrays.copyOfRange(c, o, o + d.size());
+                        terms.add(d.allAsTensor(par).dot(Tensor.of(ck)));
+                        continue;
                     }
-                    return Num.sum(terms);
-                }, p);
-            }
+                    for (int i = 0; i < d.size(); i++) {
+                        row = o + i;
+                        terms.add(d.row(par, i).times(c[o + i]));
+                    }
+                }
+                return Num.sum(terms.toArray(new Num[0]));
+            }, p);
         } catch (NonFiniteException ex) {
             return null;
         } finally {
@@ -199,210 +221,137 @@ final class Residuals implements MultivariateJacobianFunction {
         return h;
     }
 
-    /** √wᵢ·(yᵢ − m(p, xᵢ)) at an evaluation. */
-    double[] weightedResiduals(Eval e) {
-        double[] r = new double[data.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = target[i] - sqrtW[i] * e.values[i];
+    @Override
+    public double[] values(double[] p) {
+        double[] v = new double[rows];
+        for (int k = 0; k < parts.size(); k++) {
+            double[] part = parts.get(k).values(p);
+            System.arraycopy(part, 0, v, offsets[k], part.length);
         }
-        return r;
+        return v;
     }
 
-    /** √wᵢ·∂m(p, xᵢ)/∂pⱼ at an evaluation. */
+    /** Dataset k's part of a vector over all rows. */
+    double[] slice(double[] all, int k) {
+        return java.util.Arrays.copyOfRange(all, offsets[k], offsets[k + 1]);
+    }
+
+    // ---- the plain weighted least-squares view: values √wᵢ·mᵢ against target √wᵢ·yᵢ --------------
+    // (what Commons Math's LM sees when given this directly, as the NIST ablation test does; the
+    // fits themselves go through LeastSquares, which adds fixed parameters, bounds and losses)
+
+    /** √wᵢ·yᵢ over all rows. */
+    double[] target() {
+        double[] t = new double[rows];
+        int i = 0;
+        for (Dataset d : parts) {
+            for (int r = 0; r < d.size(); r++, i++) {
+                t[i] = Math.sqrt(d.data.w[r]) * d.data.y[r];
+            }
+        }
+        return t;
+    }
+
+    /** √wᵢ·(yᵢ − mᵢ) at an evaluation. */
+    double[] weightedResiduals(Eval e) {
+        double[] t = target();
+        int i = 0;
+        for (Dataset d : parts) {
+            for (int r = 0; r < d.size(); r++, i++) {
+                t[i] -= Math.sqrt(d.data.w[r]) * e.values()[i];
+            }
+        }
+        return t;
+    }
+
+    /** √wᵢ·∂mᵢ/∂pⱼ at an evaluation. */
     double[][] weightedJacobian(Eval e) {
-        double[][] j = new double[data.size()][];
-        for (int i = 0; i < j.length; i++) {
-            j[i] = e.jacobian[i].clone();
-            for (int k = 0; k < j[i].length; k++) {
-                j[i][k] *= sqrtW[i];
+        double[][] j = new double[rows][];
+        int i = 0;
+        for (Dataset d : parts) {
+            for (int r = 0; r < d.size(); r++, i++) {
+                double sw = Math.sqrt(d.data.w[r]);
+                j[i] = e.jacobian()[i].clone();
+                for (int k = 0; k < j[i].length; k++) {
+                    j[i][k] *= sw;
+                }
             }
         }
         return j;
     }
 
-    /** The model at p for the given predictor values, as a plain number. */
-    double predict(double[] p, double[] x) {
-        Num[] par = constants(p);
-        if (columns != null) {
-            checkRowWise(p);
-            return columnCall(par, columnsOf(new double[][] {x}, x.length), 1).values()[0];
+    @Override
+    public Pair<RealVector, RealMatrix> value(RealVector point) {
+        Eval e = evaluate(point.toArray());
+        double[] t = target();
+        double[] r = weightedResiduals(e);
+        double[] v = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            v[i] = t[i] - r[i];
         }
-        return call(par, x, -1).value();
-    }
-
-    /** ∇ₚ m(p, x), by one forward pass (for the delta method). */
-    double[] gradient(double[] p, double[] x) {
-        if (columns != null) {
-            checkRowWise(p);
-            Tensor[] one = columnsOf(new double[][] {x}, x.length);
-            return Functional.jacobian(Mode.FORWARD, par -> columnCall(par, one, 1).toNums(), p)[0];
-        }
-        return Functional.jacobian(Mode.FORWARD, par -> new Num[] {call(par, x, -1)}, p)[0];
-    }
-
-    private static Num[] constants(double[] p) {
-        Num[] par = new Num[p.length];
-        for (int j = 0; j < p.length; j++) {
-            par[j] = Num.constant(p[j]);
-        }
-        return par;
-    }
-
-    /** Column j of row-major predictor rows, for each j, as constant tensors. */
-    private static Tensor[] columnsOf(double[][] x, int m) {
-        Tensor[] t = new Tensor[m];
-        if (x.length == 0) {
-            return t;
-        }
-        for (int j = 0; j < m; j++) {
-            double[] c = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                c[i] = x[i][j];
-            }
-            t[j] = Tensor.of(c);
-        }
-        return t;
-    }
-
-    /** The column model on the given columns of {@code n} rows, with its result's shape checked. */
-    private Tensor columnCall(Num[] par, Tensor[] x, int n) {
-        Tensor v;
-        try {
-            v = columns.apply(par, x);
-        } catch (ArrayIndexOutOfBoundsException e) {
-            throw new FitException("the column model read past its arrays: it is given " + par.length
-                    + " parameter" + (par.length == 1 ? "" : "s") + " " + Arrays.toString(names) + " and " + x.length
-                    + " predictor column" + (x.length == 1 ? "" : "s") + " " + Arrays.toString(data.predictorNames)
-                    + " (" + e.getMessage() + "); give one start value per parameter the model uses and name "
-                    + "every predictor column it reads", e);
-        } catch (FitException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            // a tensor operation refused its operands (shapes): say it happened in the model, on which columns
-            throw new FitException("the column model failed on " + x.length + " predictor column"
-                    + (x.length == 1 ? "" : "s") + " " + Arrays.toString(data.predictorNames) + " of " + n + " row"
-                    + (n == 1 ? "" : "s") + ": " + e.getMessage(), e);
-        }
-        if (v == null) {
-            throw new FitException("the column model returned null; it must return a Tensor of predictions, "
-                    + "one per row, computed from p and the columns x[0], x[1], …");
-        }
-        int[] s = v.shape();
-        boolean ok = s[0] == n && (s.length == 1 || s[1] == 1);
-        if (!ok) {
-            throw new FitException("the column model returned a tensor of shape " + shape(s) + " but "
-                    + (n == data.size() ? "the fit has " : "it was given ") + n + " row" + (n == 1 ? "" : "s")
-                    + "; it must return one prediction per row, shape (" + n + ",) or (" + n + ", 1)"
-                    + (v.size() == 1 && n > 1 ? " — a scalar such as p[0] alone is not spread over the rows; "
-                    + "build the prediction from a predictor column, e.g. x[0].times(0).plus(p[0])" : "")
-                    + (v.size() != n && v.size() != 1 ? " — did the model sum or reduce over the rows, or use a "
-                    + "matrix product of the wrong orientation?" : ""));
-        }
-        return v;
-    }
-
-    private static String shape(int[] s) {
-        return s.length == 1 ? "(" + s[0] + ",)" : "(" + s[0] + ", " + s[1] + ")";
-    }
-
-    /**
-     * predict(x) and the bands evaluate a column model on one row; that is only its prediction
-     * if each row's prediction depends on that row alone. Checked once, on the first and last
-     * rows of the data, against the whole-column prediction.
-     */
-    private void checkRowWise(double[] p) {
-        if (rowWise != null) {
-            if (!rowWise) {
-                throw notRowWise();
-            }
-            return;
-        }
-        int n = data.size();
-        double[] all = columnCall(constants(p), columnData, n).values();
-        rowWise = true;
-        for (int i : new int[] {0, n - 1}) {
-            double one = columnCall(constants(p), columnsOf(new double[][] {data.x[i]}, data.x[i].length), 1).values()[0];
-            double tol = 1e-12 * Math.max(Math.abs(all[i]), Math.abs(one));
-            if (!(Math.abs(all[i] - one) <= tol) && !(Double.isNaN(all[i]) && Double.isNaN(one))) {
-                rowWise = false;
-                throw notRowWise();
-            }
-        }
-    }
-
-    private FitException notRowWise() {
-        return new FitException("the column model's prediction for a row depends on other rows (e.g. a sum() or "
-                + "mean() over a column inside the model): on row " + rowName(0) + " alone it gives another value "
-                + "than in the whole column, so predict(x) and the bands cannot evaluate it at a new x; the fit "
-                + "itself is valid. Compute such constants outside the model (e.g. double m = table.numberColumn(\"x\")"
-                + ".mean()) and use them in it");
-    }
-
-    private Num row(Num[] par, int i) {
-        row = i;
-        return call(par, data.x[i], i);
-    }
-
-    private Num call(Num[] par, double[] x, int i) {
-        Num v;
-        try {
-            v = model.apply(par, x);
-        } catch (ArrayIndexOutOfBoundsException e) {
-            throw new FitException("the model read past its arrays" + at(i) + ": it is given " + par.length
-                    + " parameter" + (par.length == 1 ? "" : "s") + " " + Arrays.toString(names) + " and " + x.length
-                    + " predictor value" + (x.length == 1 ? "" : "s") + " " + Arrays.toString(data.predictorNames)
-                    + " (" + e.getMessage() + "); give one start value per parameter the model uses and name "
-                    + "every predictor column it reads", e);
-        }
-        if (v == null) {
-            throw new FitException("the model returned null" + at(i) + "; it must return a Num computed from p and x");
-        }
-        return v;
-    }
-
-    private static String at(int i) {
-        return i >= 0 ? " at row " + i : "";
+        return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(weightedJacobian(e), false));
     }
 
     /**
      * Refuses a start point where the model or its derivative is not finite, naming the row,
      * its predictor values and the parameter values, since no solver can start from there.
      */
-    void checkStart(double[] p) {
+    Eval checkStart(double[] p) {
         Eval e;
         try {
             e = evaluate(p);
         } catch (NonFiniteException ex) {
             throw new FitException("the model is not finite at the start point"
-                    + (columns == null ? " at row " + rowName(row) : "") + " with " + params(p) + ": " + ex.getMessage()
+                    + (row >= 0 ? " at row " + rowName(row) : "") + " with " + params(p) + ": " + ex.getMessage()
                     + "; choose start values where the model is defined", ex);
         }
-        for (int i = 0; i < data.size(); i++) {
-            if (!Double.isFinite(e.values[i])) {
-                throw new FitException("the model is " + e.values[i] + " at the start point, at row " + rowName(i)
+        for (int i = 0; i < rows; i++) {
+            if (!Double.isFinite(e.values()[i])) {
+                throw new FitException("the model is " + e.values()[i] + " at the start point, at row " + rowName(i)
                         + " with " + params(p) + "; choose start values where the model is defined for every row");
             }
         }
-        for (int i = 0; i < data.size(); i++) {
+        for (int i = 0; i < rows; i++) {
             for (int j = 0; j < p.length; j++) {
-                if (!Double.isFinite(e.jacobian[i][j])) {
+                if (!Double.isFinite(e.jacobian()[i][j])) {
                     throw new FitException("the derivative of the model with respect to " + names[j] + " is "
-                            + e.jacobian[i][j] + " at the start point, at row " + rowName(i) + " with " + params(p)
+                            + e.jacobian()[i][j] + " at the start point, at row " + rowName(i) + " with " + params(p)
                             + " (e.g. √ or log at 0, or a power of a negative number); choose other start values");
                 }
             }
         }
+        return e;
     }
 
-    private String rowName(int i) {
+    /**
+     * Whether any prediction changes when parameter j is NaN: a model that reads p[j] in any
+     * operation, or through value() or Math.*, passes the NaN on. One that never reads it does not.
+     */
+    boolean reads(double[] p, int j) {
+        double[] q = p.clone();
+        q[j] = Double.NaN;
+        try {
+            for (double v : values(q)) {
+                if (Double.isNaN(v)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            // checking mode, or a model that refuses NaN: it did look at the value
+            return true;
+        }
+    }
+
+    String rowName(int i) {
         if (i < 0) {
             return "?";
         }
-        StringBuilder s = new StringBuilder().append(data.rows[i]).append(" (");
-        for (int j = 0; j < data.predictorNames.length; j++) {
-            s.append(j > 0 ? ", " : "").append(data.predictorNames[j]).append(" = ").append(data.x[i][j]);
+        int k = 0;
+        while (i >= offsets[k + 1]) {
+            k++;
         }
-        return s.append(')').toString();
+        return parts.get(k).rowName(i - offsets[k]);
     }
 
     String params(double[] p) {
@@ -411,64 +360,5 @@ final class Residuals implements MultivariateJacobianFunction {
             s.append(j > 0 ? ", " : "").append(names[j]).append(" = ").append(p[j]);
         }
         return s.toString();
-    }
-
-    /**
-     * What Levenberg–Marquardt sees. A point where the model is not finite (a trial step into a
-     * region where it is undefined) gets huge finite residuals, so the step is rejected and the
-     * trust region shrinks, instead of NaN poisoning the solver's comparisons.
-     */
-    @Override
-    @SuppressWarnings("unchecked")
-    public Pair<RealVector, RealMatrix> value(RealVector point) {
-        double[] p = point.toArray();
-        for (int c = 0; c < 2; c++) {
-            if (Arrays.equals(cachedPoint[c], p)) {
-                Pair<RealVector, RealMatrix> hit = (Pair<RealVector, RealMatrix>) cachedValue[c];
-                // copies: LM must not be able to change what is cached
-                return new Pair<>(hit.getFirst().copy(), hit.getSecond().copy());
-            }
-        }
-        Pair<RealVector, RealMatrix> r = compute(p);
-        cachedPoint[cacheNext] = p;
-        cachedValue[cacheNext] = r;
-        cacheNext = 1 - cacheNext;
-        return new Pair<>(r.getFirst().copy(), r.getSecond().copy());
-    }
-
-    private Pair<RealVector, RealMatrix> compute(double[] p) {
-        int n = data.size();
-        Eval e;
-        try {
-            e = evaluate(p);
-        } catch (NonFiniteException ex) {
-            // checking mode is on in the session: treat as a point where the model is undefined
-            e = null;
-        }
-        double[] v = new double[n];
-        double[][] j = new double[n][p.length];
-        boolean finite = e != null;
-        double cost = 0;
-        for (int i = 0; i < n && finite; i++) {
-            v[i] = sqrtW[i] * e.values[i];
-            double r = target[i] - v[i];
-            cost += r * r;
-            for (int k = 0; k < p.length; k++) {
-                j[i][k] = sqrtW[i] * e.jacobian[i][k];
-                finite &= Double.isFinite(j[i][k]);
-            }
-            finite &= Double.isFinite(v[i]);
-        }
-        if (!finite || !Double.isFinite(cost)) {
-            notFinitePoints++;
-            for (int i = 0; i < n; i++) {
-                v[i] = target[i] - NOT_FINITE_RESIDUAL;
-                Arrays.fill(j[i], 0.0);
-            }
-        } else if (cost < bestCost) {
-            bestCost = cost;
-            bestP = p.clone();
-        }
-        return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(j, false));
     }
 }

@@ -8,6 +8,8 @@ import java.util.Locale;
 final class Summary {
     private static final double LEVEL = 0.95;
     private static final String[] HEADER = {"", "Estimate", "Std. Error", "t value", "Pr(>|t|)", "", "2.5 %", "97.5 %"};
+    /** With known σᵢ (absolute sigma) the statistics are z values, as R prints them for a known dispersion. */
+    private static final String[] HEADER_Z = {"", "Estimate", "Std. Error", "z value", "Pr(>|z|)", "", "2.5 %", "97.5 %"};
 
     private Summary() {
     }
@@ -45,7 +47,7 @@ final class Summary {
         List<String[]> rows = table(r);
         StringBuilder s = new StringBuilder("<div class=\"wengert-fit\">\n<p><b>")
                 .append(escape(title(r))).append("</b></p>\n<table>\n<thead><tr>");
-        for (String h : HEADER) {
+        for (String h : header(r)) {
             s.append("<th>").append(escape(h)).append("</th>");
         }
         s.append("</tr></thead>\n<tbody>\n");
@@ -64,21 +66,38 @@ final class Summary {
         return s.append("</div>").toString();
     }
 
+    private static String[] header(FitResult r) {
+        return r.absoluteSigma() ? HEADER_Z : HEADER;
+    }
+
     private static String title(FitResult r) {
-        return "Nonlinear least squares: " + r.responseName() + " ~ model(" + String.join(", ", r.predictorNames())
-                + "; " + String.join(", ", r.parameterNames()) + ")" + (r.weighted() ? ", weighted" : "");
+        String kind = r.loss() == Loss.LINEAR ? "Nonlinear least squares" : "Robust nonlinear fit ("
+                + r.loss().scipyName() + " loss)";
+        String of = r.datasets() > 1 && r.datasetShown() < 0 ? "global fit of " + r.datasets() + " datasets"
+                : r.responseName() + " ~ model(" + String.join(", ", r.predictorNames()) + "; "
+                        + String.join(", ", r.parameterNames()) + ")";
+        String part = r.datasetShown() >= 0 && r.datasets() > 1
+                ? " — dataset " + r.datasetShown() + " of a global fit of " + r.datasets() : "";
+        return kind + ": " + of + part + (r.weighted() ? ", weighted" : "")
+                + (r.absoluteSigma() ? " (σ known: absolute sigma)" : "");
     }
 
     private static List<String[]> table(FitResult r) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(HEADER);
+        rows.add(header(r));
         String[] names = r.parameterNames();
         double[] est = r.parameters();
         double[] se = r.standardErrors();
         double[] t = r.tValues();
         double[] pv = r.pValues();
         double[][] ci = r.confidenceIntervals(LEVEL);
+        ParameterStatus[] st = r.parameterStatus();
         for (int j = 0; j < est.length; j++) {
+            if (st[j] != ParameterStatus.ESTIMATED) {
+                // no standard error is claimed for a parameter that was not estimated
+                rows.add(new String[] {names[j], num(est[j]), "(" + st[j].label() + ")", "", "", "", "", ""});
+                continue;
+            }
             rows.add(new String[] {names[j], num(est[j]), num(se[j]), fixed(t[j]), pValue(pv[j]), stars(pv[j]),
                     num(ci[j][0]), num(ci[j][1])});
         }
@@ -87,16 +106,23 @@ final class Summary {
 
     private static List<String> footer(FitResult r) {
         List<String> lines = new ArrayList<>();
-        lines.add("Residual standard error: " + num(r.residualStandardError()) + " on " + r.degreesOfFreedom()
-                + " degrees of freedom");
+        lines.add((r.loss() == Loss.LINEAR ? "Residual standard error: " : "Residual scale √(Σ C²ρ / (n − p)): ")
+                + num(r.residualStandardError()) + " on " + r.degreesOfFreedom() + " degrees of freedom"
+                + (r.absoluteSigma() ? " (not used: the σᵢ are taken as known)" : ""));
         lines.add("Residual sum of squares: " + num(r.residualSumOfSquares()) + ",  R²: " + fixed4(r.rSquared())
-                + ",  AIC: " + fixed(r.aic()) + ",  BIC: " + fixed(r.bic()));
+                + (r.loss() == Loss.LINEAR ? ",  AIC: " + fixed(r.aic()) + ",  BIC: " + fixed(r.bic())
+                : ",  cost ½·Σ C²ρ: " + num(r.cost()) + " (no likelihood for a robust loss)"));
         lines.add("Observations: " + r.observations()
                 + (r.rowsDropped() > 0 ? " (" + r.rowsDropped() + " with missing values left out)" : ""));
         lines.add((r.converged() ? "Number of iterations to convergence: " : "Number of iterations (NOT converged): ")
                 + r.iterations() + ", model evaluations (each with its Jacobian): " + r.evaluations());
         lines.add("Achieved convergence tolerance: " + String.format(Locale.ROOT, "%.3g", r.convergenceTolerance()));
-        lines.add((r.converged() ? "" : "WARNING: ") + capitalize(r.reason()));
+        String reason = r.reason();
+        int cut = reason.indexOf("; WARNING: ");
+        lines.add((r.converged() ? "" : "WARNING: ") + capitalize(cut < 0 ? reason : reason.substring(0, cut)));
+        for (String w : r.warnings()) {
+            lines.add("WARNING: " + capitalize(w));
+        }
         return lines;
     }
 

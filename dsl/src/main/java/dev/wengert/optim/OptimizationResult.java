@@ -38,7 +38,7 @@ public final class OptimizationResult implements Displayable {
     private final long evaluations;
     private final boolean converged;
     private final String reason;
-    private final List<Iteration> history;
+    private final Iterates history;
 
     OptimizationResult(String method, List<String> names, double[] x, double value, double[] gradient, int iterations,
             long evaluations, boolean converged, String reason, List<Iteration> history) {
@@ -51,7 +51,7 @@ public final class OptimizationResult implements Displayable {
         this.evaluations = evaluations;
         this.converged = converged;
         this.reason = reason;
-        this.history = Collections.unmodifiableList(history);
+        this.history = new Iterates(method, names, Collections.unmodifiableList(history));
     }
 
     /** The method and its main setting, e.g. "L-BFGS (m = 10)", "gradient descent (rate 0.01)". */
@@ -105,12 +105,13 @@ public final class OptimizationResult implements Displayable {
     }
 
     /**
-     * The iterates, from iteration 0 (the start point), in order; unmodifiable. Every one for a
-     * run of up to {@link Optimizer#historyLimit(int)} iterations (10,000 by default); a longer
-     * run keeps at most that many rows: iteration 0, every k-th iteration (k a power of two) and
-     * the last. {@link Iteration#iteration()} gives each row's number.
+     * The iterates, from iteration 0 (the start point), in order; unmodifiable, and shown as a
+     * table in a notebook and in JShell. Every one for a run of up to
+     * {@link Optimizer#historyLimit(int)} iterations (10,000 by default); a longer run keeps at
+     * most that many rows: iteration 0, every k-th iteration (k a power of two) and the last.
+     * {@link Iteration#iteration()} gives each row's number.
      */
-    public List<Iteration> history() {
+    public Iterates history() {
         return history;
     }
 

@@ -59,6 +59,10 @@ final class ContourLayer extends AbstractXYAnnotation {
     @Override
     public void draw(Graphics2D g, XYPlot plot, Rectangle2D area, ValueAxis xAxis, ValueAxis yAxis,
                      int rendererIndex, PlotRenderingInfo info) {
+        java.awt.Rectangle visible = g.getClipBounds();
+        if (visible != null && visible.isEmpty()) {
+            return;   // a layout pass (ChartPlot measures before it draws): nothing to see
+        }
         RectangleEdge xe = plot.getDomainAxisEdge();
         RectangleEdge ye = plot.getRangeAxisEdge();
         double px0 = xAxis.valueToJava2D(xs[0], area, xe);

@@ -405,8 +405,11 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
 
     // ---- drawing -------------------------------------------------------------------------------
 
+    /** The halo under each path: white, mostly opaque. */
+    private static final Color HALO = new Color(255, 255, 255, 210);
+
     @Override
-    public JFreeChart chart() {
+    public JFreeChart chart(int w, int h) {
         sample();
         double[] lv = levels();
         double[] mm = minMax();
@@ -421,35 +424,74 @@ public final class ContourPlot extends ChartPlot<ContourPlot> {
 
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        // each path on a white halo, so its colour (the same as in lossCurve) reads over any part of the map
+        XYSeriesCollection haloData = new XYSeriesCollection();
+        XYLineAndShapeRenderer halo = new XYLineAndShapeRenderer(true, false);
+        halo.setDefaultSeriesVisibleInLegend(false);
+        // one SVG path per series, not an element per segment
+        r.setDrawSeriesLineAsPath(true);
+        halo.setDrawSeriesLineAsPath(true);
+        // the markers are one compact layer over the lines (JFreeChart's would be two SVG paths each)
+        r.setDefaultShapesVisible(false);
+        List<PointLayer.Cloud> markerClouds = new ArrayList<>();
         java.util.Set<String> used = new java.util.HashSet<>();
-        for (int k = 0; k < paths.size(); k++) {
-            Path p = paths.get(k);
+        List<String> keys = new ArrayList<>();
+        for (Path p : paths) {
             String key = p.label();
             for (int n = 2; !used.add(key); n++) {
                 key = p.label() + " (" + n + ")";
             }
-            XYSeries s = new XYSeries(key, false, true);
-            for (double[] pt : p.points()) {
-                s.add(pt[0], pt[1]);
+            keys.add(key);
+        }
+        int[] colour = SeriesColours.of(keys);
+        Decimation.Scale sx = Decimation.Scale.range(x0, x1), sy = Decimation.Scale.range(y0, y1);
+        for (int k = 0; k < paths.size(); k++) {
+            Path p = paths.get(k);
+            double[] px = new double[p.points().length], py = new double[px.length];
+            for (int m = 0; m < px.length; m++) {
+                px[m] = p.points()[m][0];
+                py[m] = p.points()[m][1];
+            }
+            // a run of 10⁵ iterates is thinned to what the pixels show; a short one is drawn as it is
+            int[] keep = px.length <= 2 * w ? SeriesPlot.all(px.length)
+                    : Decimation.stride(Decimation.line(px, py, sx, sy, w, h), SeriesPlot.LINE_LIMIT);
+            XYSeries s = new XYSeries(keys.get(k), false, true);
+            for (int m : keep) {
+                s.add(px[m], py[m]);
             }
             data.addSeries(s);
-            r.setSeriesPaint(k, Palette.overMap(k));
+            haloData.addSeries(s);
+            Color c = Palette.series(colour[k]);
+            r.setSeriesPaint(k, c);
             r.setSeriesStroke(k, new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            r.setSeriesShape(k, new Ellipse2D.Double(-3, -3, 6, 6));
+            halo.setSeriesPaint(k, HALO);
+            halo.setSeriesStroke(k, new BasicStroke(4.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             // a long run's markers would merge into a thick smear: then the line alone, with its ends marked
             boolean markers = p.points().length <= MARKERS_UP_TO;
-            r.setSeriesShapesVisible(k, markers);
-            if (!markers) {
+            r.setSeriesShapesVisible(k, false);
+            if (markers) {
+                markerClouds.add(new PointLayer.Cloud(px, py, c));
+            } else {
                 double[] first = p.points()[0], last = p.points()[p.points().length - 1];
                 r.addAnnotation(new org.jfree.chart.annotations.XYShapeAnnotation(
                         ring(first[0], first[1], xAxis.getRange().getLength(), yAxis.getRange().getLength()),
-                        new BasicStroke(2f), Palette.overMap(k)), Layer.FOREGROUND);
+                        new BasicStroke(2f), c), Layer.FOREGROUND);
                 r.addAnnotation(new org.jfree.chart.annotations.XYShapeAnnotation(
                         ring(last[0], last[1], xAxis.getRange().getLength() / 2, yAxis.getRange().getLength() / 2),
-                        new BasicStroke(1f), Color.BLACK, Palette.overMap(k)), Layer.FOREGROUND);
+                        new BasicStroke(1f), Color.BLACK, c), Layer.FOREGROUND);
             }
         }
+        if (!markerClouds.isEmpty()) {
+            // foreground: over every path's line, each marker ringed in white
+            r.addAnnotation(new PointLayer(markerClouds, false, false, false).ringed(HALO, 7f, 1.2f), Layer.FOREGROUND);
+        }
         XYPlot plot = new XYPlot(data, xAxis, yAxis, r);
+        if (!paths.isEmpty()) {
+            plot.setDataset(1, haloData);
+            plot.setRenderer(1, halo);
+            // halos (index 1) first, then the paths over them
+            plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.REVERSE);
+        }
         plot.setNoDataMessage(null);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);

@@ -26,9 +26,18 @@ public final class FitPlot extends SeriesPlot<FitPlot> {
     private final FitResult fit;
     private double level = 0.95;
     private boolean prediction;
+    // the fit's data, read once (its accessors copy); the bands, kept for the settings they were made with
+    private final double[][] x;
+    private final double[] y;
+    private final double[] fitted;
+    private List<Band> bands;
+    private String bandsFor;
 
     private FitPlot(FitResult fit) {
         this.fit = fit;
+        this.x = fit.xData();
+        this.y = fit.yData();
+        this.fitted = fit.fitted();
         String[] names = fit.predictorNames();
         if (names.length == 1) {
             labels(names[0], fit.responseName());
@@ -42,7 +51,26 @@ public final class FitPlot extends SeriesPlot<FitPlot> {
         if (fit == null) {
             throw new IllegalArgumentException("fitPlot(null): pass the result of fit(...)");
         }
+        if (fit.datasets() > 1 && fit.datasetShown() < 0) {
+            throw new IllegalArgumentException("fitPlot: this global fit has " + fit.datasets() + " datasets, each with "
+                    + "its own model; draw one with fitPlot(r, k), k from 0 to " + (fit.datasets() - 1));
+        }
         return new FitPlot(fit);
+    }
+
+    /**
+     * Dataset k (0-based) of a global fit: its data, its model's curve and band (with the
+     * covariance of the whole fit), titled "dataset k".
+     *
+     * <pre>{@code
+     * fitPlot(peaks, 2).save("peak3.svg");
+     * }</pre>
+     */
+    public static FitPlot of(FitResult fit, int dataset) {
+        if (fit == null) {
+            throw new IllegalArgumentException("fitPlot(null, " + dataset + "): pass the result of a global fit");
+        }
+        return new FitPlot(fit.dataset(dataset)).title("dataset " + dataset);
     }
 
     /** The confidence level of the bands (default 0.95). */
@@ -66,7 +94,6 @@ public final class FitPlot extends SeriesPlot<FitPlot> {
 
     /** The x positions of the curve (one predictor) and the grid the bands are computed on. */
     private double[][] grid() {
-        double[][] x = fit.xData();
         if (onePredictor()) {
             double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
             for (double[] r : x) {
@@ -81,7 +108,7 @@ public final class FitPlot extends SeriesPlot<FitPlot> {
             return g;
         }
         // several predictors: the rows themselves, ordered by fitted value so the band is one piece
-        double[] f = fit.fitted();
+        double[] f = fitted;
         Integer[] order = new Integer[x.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -102,27 +129,48 @@ public final class FitPlot extends SeriesPlot<FitPlot> {
         return px;
     }
 
+    /**
+     * The data (drawn first, under everything; as an image beyond {@link #rasterAbove()}
+     * points) and the fitted curve (drawn last, over the data and the bands).
+     */
     @Override
     public List<Series> series() {
-        double[][] x = fit.xData();
-        double[] y = fit.yData();
+        boolean one = onePredictor();
         double[] dataX = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            dataX[i] = onePredictor() ? x[i][0] : fit.fitted()[i];
+            dataX[i] = one ? x[i][0] : fitted[i];
         }
-        double[][] g = grid();
-        double[] curve = new double[g.length];
-        for (int i = 0; i < g.length; i++) {
-            curve[i] = fit.predict(g[i]);
+        double[] curve;
+        double[][] g;
+        if (one) {
+            g = grid();
+            curve = new double[g.length];
+            for (int i = 0; i < g.length; i++) {
+                curve[i] = fit.predict(g[i]);
+            }
+        } else {
+            // ŷ against ŷ: the line through the fitted values, in order
+            curve = fitted.clone();
+            Arrays.sort(curve);
+            g = null;
         }
         List<Series> out = new ArrayList<>();
         out.add(new Series("data", dataX, y, Style.POINTS, 0, 1));
-        out.add(new Series(onePredictor() ? "fit" : "y = ŷ", position(g, curve), curve, Style.LINE, 0, 0));
+        out.add(new Series(one ? "fit" : "y = ŷ", one ? position(g, curve) : curve, curve, Style.LINE, 0, 0));
         return out;
     }
 
     @Override
     public List<Band> bands() {
+        String key = level + "/" + prediction;
+        if (bands == null || !key.equals(bandsFor)) {
+            bands = computeBands();
+            bandsFor = key;
+        }
+        return bands;
+    }
+
+    private List<Band> computeBands() {
         double[][] g = grid();
         List<Band> out = new ArrayList<>();
         String pct = Levels.label(level * 100) + "%";
@@ -132,13 +180,13 @@ public final class FitPlot extends SeriesPlot<FitPlot> {
         }
         dev.wengert.fit.Band b = fit.confidenceBand(g, level);
         out.add(new Band(pct + " confidence band", position(g, b.fit()), b.lower(), b.upper(), 0));
-        return out;
+        return List.copyOf(out);
     }
 
     @Override
     protected String describe() {
         return "FitPlot[" + fit.responseName() + " ~ " + String.join(", ", fit.predictorNames()) + ": "
-                + fit.yData().length + " points, fit, " + Levels.label(level * 100) + "% confidence band"
+                + y.length + " points, fit, " + Levels.label(level * 100) + "% confidence band"
                 + (prediction ? " and prediction band" : "") + "]";
     }
 }

@@ -63,11 +63,11 @@ public final class GraphPlot extends Plot<GraphPlot> {
     private GraphPlot(TapeGraph graph, String rootName) {
         this.graph = graph;
         this.rootName = rootName;
-        // room for the widest layer and every layer, within sensible bounds
-        int w = Math.max(480, Math.min(2400, graph.widest() * 130 + 60));
+        name(rootName);
+        // room for every layer, and for each node of the most crowded one at the width of its widest box
+        int w = Math.max(480, Math.min(10_000, widestLayer() + 60));
         int h = Math.max(320, Math.min(2400, graph.layers() * 95 + 70));
         size(w, h);
-        name(rootName);
     }
 
     /**
@@ -116,6 +116,39 @@ public final class GraphPlot extends Plot<GraphPlot> {
         return new GraphPlot(TapeGraph.of(tape, position, LIMIT), name == null ? "#" + position : name);
     }
 
+    /** Pixels the most crowded layer needs: its node count times its widest box, with a gap. */
+    private int widestLayer() {
+        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            Map<Integer, Integer> count = new HashMap<>();
+            Map<Integer, Double> widest = new HashMap<>();
+            for (TapeGraph.Node n : graph.nodes()) {
+                count.merge(n.layer(), 1, Integer::sum);
+                widest.merge(n.layer(), boxWidth(g, lines(n)), Math::max);
+            }
+            double need = 0;
+            for (Map.Entry<Integer, Integer> e : count.entrySet()) {
+                need = Math.max(need, e.getValue() * (widest.get(e.getKey()) + NODE_GAP));
+            }
+            return (int) Math.ceil(need);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** Space between two boxes of a layer, in pixels. */
+    private static final double NODE_GAP = 24;
+
+    private static double boxWidth(Graphics2D g, String[] lines) {
+        double w = 0;
+        for (int k = 0; k < lines.length; k++) {
+            FontMetrics fm = g.getFontMetrics(k == 0 ? OP_FONT : VALUE_FONT);
+            w = Math.max(w, fm.stringWidth(lines[k]));
+        }
+        return w + 14;
+    }
+
     /** The nodes, edges and layout drawn. */
     public TapeGraph graph() {
         return graph;
@@ -154,24 +187,25 @@ public final class GraphPlot extends Plot<GraphPlot> {
         for (TapeGraph.Node n : graph.nodes()) {
             String[] lines = lines(n);
             text.put(n.position(), lines);
-            g.setFont(VALUE_FONT);
-            FontMetrics fm = g.getFontMetrics();
-            double w = 0;
-            for (String s : lines) {
-                w = Math.max(w, fm.stringWidth(s) * (s == lines[0] ? 1.12 : 1.0));
+            double w = boxWidth(g, lines);
+            double h = 8;
+            for (int k = 0; k < lines.length; k++) {
+                h += g.getFontMetrics(k == 0 ? OP_FONT : VALUE_FONT).getHeight();
             }
-            w += 14;
-            double h = lines.length * (fm.getHeight()) + 8;
             int count = perLayer.get(n.layer());
             double cx = area.getX() + area.getWidth() * (n.order() + 0.5) / count;
             double cy = layers > 1 ? bottom - 25 - n.layer() * rowH : (top + bottom) / 2;
             box.put(n.position(), new RoundRectangle2D.Double(cx - w / 2, cy - h / 2, w, h, 10, 10));
         }
 
-        // edges, with parallel uses of one input bent apart
+        // edges, with parallel uses of one input bent apart; each label goes where it hides no
+        // other text: boxes and the title are taken, then each label placed
         Map<Long, Integer> parallel = new HashMap<>();
         graph.edges().forEach(e -> parallel.merge(key(e), 1, Integer::sum));
-        List<Runnable> labels = new ArrayList<>();
+        List<Rectangle2D> taken = new ArrayList<>();
+        box.values().forEach(b -> taken.add(b.getBounds2D()));
+        taken.add(new Rectangle2D.Double(area.getX(), area.getY(), area.getWidth(), top - area.getY()));
+        List<double[]> curves = new ArrayList<>();
         for (TapeGraph.Edge e : graph.edges()) {
             RoundRectangle2D a = box.get(e.from());
             RoundRectangle2D b = box.get(e.to());
@@ -180,17 +214,25 @@ public final class GraphPlot extends Plot<GraphPlot> {
             int n = parallel.get(key(e));
             double bend = n == 1 ? 0 : (e.repeat() - (n - 1) / 2.0) * 36;
             double mx = (x0 + x1) / 2 + bend, my = (y0 + y1) / 2;
+            // control point so the curve passes through (mx, my); a straight edge has it in its middle
+            double qx = 2 * mx - (x0 + x1) / 2, qy = 2 * my - (y0 + y1) / 2;
+            double[] c = {x0, y0, qx, qy, x1, y1};
+            curves.add(c);
             g.setColor(e.from() == TapeGraph.EARLIER ? Color.GRAY : EDGE);
             g.setStroke(e.from() == TapeGraph.EARLIER
                     ? new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {4f, 3f}, 0f)
                     : new BasicStroke(1.2f));
-            // control point so the curve passes through (mx, my)
-            double qx = 2 * mx - (x0 + x1) / 2, qy = 2 * my - (y0 + y1) / 2;
             g.draw(bend == 0 ? new Line2D.Double(x0, y0, x1, y1) : new QuadCurve2D.Double(x0, y0, qx, qy, x1, y1));
             arrow(g, bend == 0 ? x0 : qx, bend == 0 ? y0 : qy, x1, y1);
+        }
+        List<Runnable> labels = new ArrayList<>();
+        for (int k = 0; k < curves.size(); k++) {
+            TapeGraph.Edge e = graph.edges().get(k);
             if (!Double.isNaN(e.partial())) {
                 String s = number(e.partial());
-                labels.add(() -> edgeLabel(g, s, mx, my));
+                Rectangle2D at = placeLabel(g, s, k, curves, area, taken);
+                taken.add(at);
+                labels.add(() -> edgeLabel(g, s, at));
             }
         }
         labels.forEach(Runnable::run);
@@ -255,14 +297,80 @@ public final class GraphPlot extends Plot<GraphPlot> {
         return n.adjoint() == null ? new String[] {head, value} : new String[] {head, value, "adj " + number(n.adjoint())};
     }
 
-    private static void edgeLabel(Graphics2D g, String s, double x, double y) {
+    /** Where along an edge its label goes: the middle, else the nearest point towards either end that is free. */
+    private static final double[] ALONG = {0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.18, 0.82};
+
+    /**
+     * The box of edge k's label: centred on its curve (quadratic through {x0, y0, qx, qy, x1, y1})
+     * at the first place of {@link #ALONG} that overlaps no node, title or label placed before
+     * it, stays in the picture and sits on no other edge, so each number reads as its own edge's;
+     * failing that, the first place free of text; failing that, where it overlaps least. (Two
+     * edges that cross, ∂x/∂v and ∂y/∂u of the chain-rule picture, would otherwise put their
+     * labels on the same spot.)
+     */
+    private static Rectangle2D placeLabel(Graphics2D g, String s, int k, List<double[]> curves, Rectangle2D area,
+                                          List<Rectangle2D> taken) {
+        FontMetrics fm = g.getFontMetrics(EDGE_FONT);
+        double w = fm.stringWidth(s) + 6, h = fm.getAscent() + fm.getDescent() + 2;
+        double[] c = curves.get(k);
+        Rectangle2D best = null, clearOfText = null;
+        double bestOverlap = Double.POSITIVE_INFINITY;
+        for (double t : ALONG) {
+            double[] p = at(c, t);
+            Rectangle2D r = new Rectangle2D.Double(p[0] - w / 2, p[1] - h / 2, w, h);
+            double overlap = area.contains(r) ? 0 : w * h;
+            for (Rectangle2D o : taken) {
+                Rectangle2D i = r.createIntersection(o);
+                if (i.getWidth() > 0 && i.getHeight() > 0) {
+                    overlap += i.getWidth() * i.getHeight();
+                }
+            }
+            if (overlap == 0) {
+                if (!onOtherEdge(r, k, curves)) {
+                    return r;
+                }
+                if (clearOfText == null) {
+                    clearOfText = r;
+                }
+            } else if (overlap < bestOverlap) {
+                bestOverlap = overlap;
+                best = r;
+            }
+        }
+        return clearOfText != null ? clearOfText : best;
+    }
+
+    private static double[] at(double[] c, double t) {
+        double u = 1 - t;
+        return new double[] {u * u * c[0] + 2 * u * t * c[2] + t * t * c[4], u * u * c[1] + 2 * u * t * c[3] + t * t * c[5]};
+    }
+
+    /** Whether an edge other than k passes through r (each curve taken as 16 straight pieces). */
+    private static boolean onOtherEdge(Rectangle2D r, int k, List<double[]> curves) {
+        for (int j = 0; j < curves.size(); j++) {
+            if (j == k) {
+                continue;
+            }
+            double[] c = curves.get(j);
+            double[] p = at(c, 0);
+            for (int m = 1; m <= 16; m++) {
+                double[] q = at(c, m / 16.0);
+                if (r.intersectsLine(p[0], p[1], q[0], q[1])) {
+                    return true;
+                }
+                p = q;
+            }
+        }
+        return false;
+    }
+
+    private static void edgeLabel(Graphics2D g, String s, Rectangle2D r) {
         g.setFont(EDGE_FONT);
         FontMetrics fm = g.getFontMetrics();
-        double w = fm.stringWidth(s) + 6, h = fm.getAscent() + 3;
         g.setColor(new Color(255, 255, 255, 225));
-        g.fill(new Rectangle2D.Double(x - w / 2, y - h / 2, w, h));
+        g.fill(r);
         g.setColor(PARTIAL);
-        g.drawString(s, (float) (x - w / 2 + 3), (float) (y + h / 2 - 2));
+        g.drawString(s, (float) (r.getX() + 3), (float) (r.getY() + 1 + fm.getAscent()));
     }
 
     private static void arrow(Graphics2D g, double fx, double fy, double x, double y) {

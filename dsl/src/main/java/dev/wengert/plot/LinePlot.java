@@ -96,14 +96,29 @@ public final class LinePlot extends SeriesPlot<LinePlot> {
 
     private LinePlot add(String label, double[] xs, double[] ys, Style style, String op) {
         checkSameLength(op + "(\"" + label + "\", xs, ys)", xs, ys);
-        series.add(new Series(label == null ? "series " + (series.size() + 1) : label, xs.clone(), ys.clone(),
-                style == null ? Style.LINE : style, 0, series.size()));
+        String name = label == null ? "series " + (series.size() + 1) : label;
+        String unique = name;
+        for (int n = 2; taken(unique); n++) {
+            unique = name + " (" + n + ")";
+        }
+        series.add(new Series(unique, xs.clone(), ys.clone(), style == null ? Style.LINE : style, 0, 0));
         return this;
     }
 
+    private boolean taken(String label) {
+        return series.stream().anyMatch(s -> s.label().equals(label));
+    }
+
+    /** The series in the order added, each coloured by its label (the same label, the same colour, in every plot). */
     @Override
     public List<Series> series() {
-        return List.copyOf(series);
+        int[] colour = SeriesColours.of(series.stream().map(Series::label).toList());
+        List<Series> out = new ArrayList<>();
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            out.add(new Series(s.label(), s.x(), s.y(), s.style(), s.axis(), colour[k]));
+        }
+        return out;
     }
 
     @Override

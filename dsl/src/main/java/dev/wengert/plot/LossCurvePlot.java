@@ -75,9 +75,18 @@ public final class LossCurvePlot extends SeriesPlot<LossCurvePlot> {
         if (gradientNorms != null) {
             checkSameLength("run(\"" + label + "\", iterations, gradientNorms)", iterations, gradientNorms);
         }
-        runs.add(new Run(label == null ? "run " + (runs.size() + 1) : label, iterations.clone(), values.clone(),
-                gradientNorms == null ? null : gradientNorms.clone()));
+        String name = label == null ? "run " + (runs.size() + 1) : label;
+        // two runs of one method get "(2)" as contour(…).path(…) names them, so both plots colour them alike
+        String unique = name;
+        for (int n = 2; labelTaken(unique); n++) {
+            unique = name + " (" + n + ")";
+        }
+        runs.add(new Run(unique, iterations.clone(), values.clone(), gradientNorms == null ? null : gradientNorms.clone()));
         return this;
+    }
+
+    private boolean labelTaken(String label) {
+        return runs.stream().anyMatch(r -> r.label().equals(label));
     }
 
     /** Also draws each run's gradient norm, dashed, on the right-hand axis. */
@@ -91,19 +100,24 @@ public final class LossCurvePlot extends SeriesPlot<LossCurvePlot> {
         return logY();
     }
 
+    /**
+     * One series per run, coloured by its label: the same run has the same colour here and in
+     * {@code contour(…).path(…)}; its gradient norm shares it.
+     */
     @Override
     public List<Series> series() {
+        int[] colour = SeriesColours.of(runs.stream().map(Run::label).toList());
         List<Series> out = new ArrayList<>();
         for (int k = 0; k < runs.size(); k++) {
             Run r = runs.get(k);
             out.add(new Series(r.label(), r.iteration(), r.value(),
-                    r.value().length <= 40 ? Style.LINE_POINTS : Style.LINE, 0, k));
+                    r.value().length <= 40 ? Style.LINE_POINTS : Style.LINE, 0, colour[k]));
         }
         if (showGradientNorm) {
             for (int k = 0; k < runs.size(); k++) {
                 Run r = runs.get(k);
                 if (r.gradientNorm() != null) {
-                    out.add(new Series(r.label() + " ‖∇f‖", r.iteration(), r.gradientNorm(), Style.DASHED, 1, k));
+                    out.add(new Series(r.label() + " ‖∇f‖", r.iteration(), r.gradientNorm(), Style.DASHED, 1, colour[k]));
                 }
             }
         }

@@ -4,8 +4,9 @@ import java.awt.Color;
 
 /**
  * Colours: viridis for values (perceptually even and readable in grey and by most colour-blind
- * readers, so a cost surface's shape is not invented by the palette), and a short list of
- * distinct colours for series, chosen to stand out on viridis as well as on white.
+ * readers, so a cost surface's shape is not invented by the palette), and one short list of
+ * distinct colours for series, the same in every kind of plot ({@link SeriesColours} decides
+ * which series gets which).
  */
 final class Palette {
     private Palette() {
@@ -16,6 +17,10 @@ final class Palette {
         0x440154, 0x472D7B, 0x3B528B, 0x2C728E, 0x21918C, 0x28AE80, 0x5EC962, 0xADDC30, 0xFDE725
     };
 
+    /**
+     * Series colours: matplotlib's "tab10" set, red and blue first. Each is dark enough to read on
+     * white; over a viridis map, lines are drawn on a white halo so any of them stands out.
+     */
     private static final Color[] SERIES = {
         new Color(0xD6, 0x27, 0x28), // red
         new Color(0x1F, 0x77, 0xB4), // blue
@@ -25,16 +30,12 @@ final class Palette {
         new Color(0x8C, 0x56, 0x4B), // brown
         new Color(0xE3, 0x77, 0xC2), // pink
         new Color(0x17, 0xBE, 0xCF), // cyan
+        new Color(0xBC, 0xBD, 0x22), // olive
+        new Color(0x7F, 0x7F, 0x7F), // grey
     };
 
-    /**
-     * Paths over a viridis map: saturated warm colours and cyan, which no part of viridis
-     * hides; no white, which would vanish in the legend on white.
-     */
-    private static final Color[] OVER_MAP = {
-        new Color(0xFF, 0x30, 0x30), new Color(0xFF, 0x8C, 0x00), new Color(0xFF, 0x3E, 0xC8),
-        new Color(0x00, 0xD5, 0xFF), new Color(0x20, 0x20, 0x20), new Color(0xFF, 0xFF, 0xFF),
-    };
+    /** How many series colours there are before they repeat. */
+    static final int SERIES_COUNT = SERIES.length;
 
     /** viridis at t ∈ [0, 1] (clamped). */
     static Color viridis(double t) {
@@ -67,8 +68,4 @@ final class Palette {
         return SERIES[Math.floorMod(k, SERIES.length)];
     }
 
-    /** The k-th path colour over a viridis map. */
-    static Color overMap(int k) {
-        return OVER_MAP[Math.floorMod(k, OVER_MAP.length)];
-    }
 }

@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,16 @@ import org.jfree.svg.SVGGraphics2D;
  * p.show();                   // plain JShell: writes a temporary PNG and prints its path
  * }</pre>
  *
+ * <p>In a notebook a plot is sent as HTML with the SVG inline (JupyterLab, the classic
+ * notebook, VS Code and nbconvert's HTML show it) and as PNG (for viewers that show no inline
+ * SVG, such as GitHub's), plus a line of text. {@link #mime(String...)} chooses other types for
+ * one plot, {@link #defaultMime(String...)} (the facade's {@code plotMime}) for every plot:
+ *
+ * <pre>{@code
+ * plotMime("image/png");                     // every plot from now on: PNG only (and text)
+ * contour(f, -2, 2, -2, 2).mime("svg");      // this one: SVG only
+ * }</pre>
+ *
  * <p>Rendering runs headless: the Jupyter kernel and CI have no display, and AWT must learn
  * that before its first use, hence the property set when this class loads.
  *
@@ -50,7 +62,18 @@ public abstract class Plot<P extends Plot<P>> implements Displayable {
     /** Several SVGs inline in one HTML page share one id space: each rendering gets its own prefix. */
     private static final AtomicLong RENDERINGS = new AtomicLong();
 
+    /** Inline SVG in HTML. */
+    public static final String HTML = "text/html";
+    /** SVG, as its own representation. */
+    public static final String SVG = "image/svg+xml";
+    /** PNG, base64 on the wire. */
+    public static final String PNG = "image/png";
+    private static final String TEXT = "text/plain";
+
+    private static volatile List<String> defaultMime = List.of(HTML, PNG);
+
     private String title;
+    private List<String> mime;   // null: the default
     private int width = 640;
     private int height = 480;
 
@@ -90,6 +113,72 @@ public abstract class Plot<P extends Plot<P>> implements Displayable {
 
     public int height() {
         return height;
+    }
+
+    /**
+     * Chooses what this plot sends to a notebook, most preferred first: {@code "text/html"}
+     * (the SVG inline), {@code "image/svg+xml"}, {@code "image/png"}, or their short names
+     * {@code "html"}, {@code "svg"}, {@code "png"}. A one-line {@code text/plain} is always sent
+     * too. Overrides {@link #defaultMime(String...)} for this plot.
+     *
+     * <pre>{@code
+     * lossCurve(run).mime("png");            // a PNG only: small, and shown everywhere
+     * }</pre>
+     */
+    public P mime(String... types) {
+        this.mime = parseMime("mime", types);
+        return self();
+    }
+
+    /** The MIME types this plot sends (its own choice, else the default), most preferred first; text/plain is added. */
+    public List<String> mime() {
+        return mime != null ? mime : defaultMime;
+    }
+
+    /**
+     * Chooses what every plot without a choice of its own sends to a notebook (initially
+     * {@code "text/html", "image/png"}); the types as in {@link #mime(String...)}. The facade
+     * offers it as {@code plotMime(…)}.
+     *
+     * <pre>{@code
+     * Plot.defaultMime("image/png");                 // PNG only, e.g. to keep a notebook small
+     * Plot.defaultMime("text/html", "image/png");    // back to the default
+     * }</pre>
+     */
+    public static void defaultMime(String... types) {
+        defaultMime = parseMime("plotMime", types);
+    }
+
+    /** The MIME types plots send when they have no choice of their own. */
+    public static List<String> defaultMime() {
+        return defaultMime;
+    }
+
+    private static List<String> parseMime(String op, String... types) {
+        if (types == null || types.length == 0) {
+            throw new IllegalArgumentException(op + "(): name at least one type: \"text/html\", \"image/svg+xml\" "
+                    + "or \"image/png\" (or \"html\", \"svg\", \"png\")");
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : types) {
+            String type = t == null ? "" : t.trim().toLowerCase(Locale.ROOT);
+            type = switch (type) {
+                case "html" -> HTML;
+                case "svg" -> SVG;
+                case "png" -> PNG;
+                case "text", "plain" -> TEXT;
+                default -> type;
+            };
+            if (!type.equals(HTML) && !type.equals(SVG) && !type.equals(PNG) && !type.equals(TEXT)) {
+                throw new IllegalArgumentException(op + "(\"" + t + "\"): a plot can be sent as \"text/html\" "
+                        + "(the SVG inline), \"image/svg+xml\" or \"image/png\" (short: \"html\", \"svg\", \"png\"); "
+                        + "text/plain is always sent as well");
+            }
+            if (!out.contains(type)) {
+                out.add(type);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Draws the plot into {@code area} of {@code g}; the same code serves SVG and PNG. */
@@ -134,7 +223,8 @@ public abstract class Plot<P extends Plot<P>> implements Displayable {
         if (w <= 0 || h <= 0) {
             throw new IllegalArgumentException("png(" + w + ", " + h + "): width and height must be positive");
         }
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        // opaque (the background is white): a PNG without an alpha channel is smaller
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -209,18 +299,32 @@ public abstract class Plot<P extends Plot<P>> implements Displayable {
     }
 
     /**
-     * HTML first (it carries the SVG inline: Debian's nbconvert drops {@code image/svg+xml}
-     * from HTML export, and GitHub's notebook view shows HTML or PNG), then SVG, PNG and a
-     * one-line text.
+     * The types of {@link #mime()} in its order, then a one-line text. By default HTML with the
+     * SVG inline (Debian's nbconvert drops {@code image/svg+xml} from HTML export; HTML shows
+     * everywhere a notebook runs) and PNG (GitHub's notebook view shows no inline SVG), not the
+     * SVG a second time: each representation is stored in the notebook.
      */
     @Override
     public Map<String, String> mimeBundle() {
         Map<String, String> m = new LinkedHashMap<>();
-        String svg = svgElement(width, height);
-        m.put("text/html", "<div class=\"wengert-plot\">" + svg + "</div>");
-        m.put("image/svg+xml", svg);
-        m.put("image/png", Base64.getEncoder().encodeToString(png()));
-        m.put("text/plain", toString());
+        String svg = null;
+        for (String type : mime()) {
+            switch (type) {
+                case HTML -> {
+                    svg = svg != null ? svg : svgElement(width, height);
+                    m.put(HTML, "<div class=\"wengert-plot\">" + svg + "</div>");
+                }
+                case SVG -> {
+                    svg = svg != null ? svg : svgElement(width, height);
+                    m.put(SVG, svg);
+                }
+                case PNG -> m.put(PNG, Base64.getEncoder().encodeToString(png()));
+                default -> {
+                    // text/plain goes last, whatever its place in the list
+                }
+            }
+        }
+        m.put(TEXT, toString());
         return m;
     }
 

@@ -58,6 +58,11 @@ public final class ResidualPlot extends SeriesPlot<ResidualPlot> {
     }
 
     @Override
+    boolean zeroLineOver() {
+        return true;
+    }
+
+    @Override
     protected String describe() {
         double[] r = residuals();
         double ss = 0;

@@ -1049,11 +1049,23 @@ public final class Tensor implements Displayable {
         return sb.append(')').toString();
     }
 
-    /** One short line: the shape and the first values. */
+    /**
+     * A 1-D tensor as one short line, its shape and first values; a 2-D tensor as a grid under
+     * its shape, rows on lines and columns aligned (a large one shows its first and last
+     * {@value #EDGE} rows and columns, as NumPy does):
+     * <pre>
+     * Tensor(2, 2)
+     * [[1.0, 2.0],
+     *  [3.0, 4.0]]
+     * </pre>
+     */
     @Override
     public String toString() {
         double[] v = values();
-        StringBuilder sb = new StringBuilder("Tensor").append(shapeString(shape)).append(" [");
+        if (shape.length == 2) {
+            return shapeName() + "\n" + grid(v, shape[0], shape[1]);
+        }
+        StringBuilder sb = new StringBuilder(shapeName()).append(" [");
         int shown = Math.min(v.length, 6);
         for (int i = 0; i < shown; i++) {
             sb.append(i == 0 ? "" : ", ").append(v[i]);
@@ -1061,9 +1073,66 @@ public final class Tensor implements Displayable {
         return sb.append(v.length > shown ? ", …]" : "]").toString();
     }
 
+    /** Rows or columns beyond {@value #WHOLE} are summarised by this many at each end. */
+    static final int EDGE = 3;
+    /** Up to this many rows (columns) are printed whole. */
+    static final int WHOLE = 10;
+
+    private String shapeName() {
+        return "Tensor" + shapeString(shape);
+    }
+
+    /** The indices printed of n, -1 for "…". */
+    private static int[] shown(int n) {
+        if (n <= WHOLE) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        int[] out = new int[2 * EDGE + 1];
+        for (int k = 0; k < EDGE; k++) {
+            out[k] = k;
+            out[EDGE + 1 + k] = n - EDGE + k;
+        }
+        out[EDGE] = -1;
+        return out;
+    }
+
+    private static String grid(double[] v, int rows, int cols) {
+        int[] rs = shown(rows), cs = shown(cols);
+        String[][] cell = new String[rs.length][cs.length];
+        int[] width = new int[cs.length];
+        for (int i = 0; i < rs.length; i++) {
+            for (int j = 0; j < cs.length; j++) {
+                cell[i][j] = rs[i] < 0 || cs[j] < 0 ? "…" : Double.toString(v[rs[i] * cols + cs[j]]);
+                width[j] = Math.max(width[j], cell[i][j].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < rs.length; i++) {
+            sb.append(i == 0 ? "[" : ",\n [");
+            for (int j = 0; j < cs.length; j++) {
+                sb.append(j == 0 ? "" : ", ").append(" ".repeat(width[j] - cell[i][j].length())).append(cell[i][j]);
+            }
+            sb.append(']');
+        }
+        return sb.append(']').toString();
+    }
+
+    /**
+     * A table of the values (a 1-D tensor as one row) with row and column indices under the
+     * shape, capped as {@link dev.wengert.display.TableView} caps tables, and the text of
+     * {@link #toString()}.
+     */
     @Override
     public Map<String, String> mimeBundle() {
+        double[] v = values();
+        int rows = shape.length == 2 ? shape[0] : 1, cols = shape.length == 2 ? shape[1] : shape[0];
         Map<String, String> m = new LinkedHashMap<>();
+        m.put("text/html", dev.wengert.display.TableView.grid(shapeName(), rows, cols,
+                (r, c) -> Double.toString(v[r * cols + c])).html());
         m.put("text/plain", toString());
         return m;
     }

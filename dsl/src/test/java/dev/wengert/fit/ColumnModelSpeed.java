@@ -55,7 +55,7 @@ class ColumnModelSpeed {
         FitData d = data(10_000);
         Residuals row = new Residuals(ROW, d, Mode.FORWARD, names);
         Residuals rowRev = new Residuals(ROW, d, Mode.REVERSE, names);
-        Residuals colFwd = Residuals.ofColumns(COL, d, Mode.FORWARD, names);
+        Residuals colFwd = Residuals.ofColumns(Dataset.ofColumns(COL, d, names), Mode.FORWARD, names);
         double[] best = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
         // alternate the candidates over rounds and keep each one's best round (JIT warm-up and GC noise)
         for (int round = 0; round < 6; round++) {
@@ -68,8 +68,8 @@ class ColumnModelSpeed {
         System.out.printf(Locale.ROOT, "  per-row Model, reverse (a sweep per row)      %8.2f  (%.2f)%n", best[2], best[2] / best[0]);
         System.out.printf(Locale.ROOT, "  ColumnModel, forward (element path) (a)=(c)   %8.2f  (%.2f)%n", best[1], best[1] / best[0]);
         for (int n : new int[] {1_000, 2_000}) {
-            double colRev = msPerEval(Residuals.ofColumns(COL, data(n), Mode.REVERSE, names), p, 2);
-            double colN = msPerEval(Residuals.ofColumns(COL, data(n), Mode.FORWARD, names), p, 40);
+            double colRev = msPerEval(Residuals.ofColumns(Dataset.ofColumns(COL, data(n), names), Mode.REVERSE, names), p, 2);
+            double colN = msPerEval(Residuals.ofColumns(Dataset.ofColumns(COL, data(n), names), Mode.FORWARD, names), p, 40);
             System.out.printf(Locale.ROOT, "  %,6d rows: ColumnModel reverse (block tape, a sweep per row) %8.2f ms, forward %6.2f ms (%.0f×)%n",
                     n, colRev, colN, colRev / colN);
         }

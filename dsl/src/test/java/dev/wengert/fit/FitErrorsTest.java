@@ -179,11 +179,38 @@ class FitErrorsTest {
     }
 
     @Test
-    void aParameterTheModelDoesNotUseLeavesNoStandardErrors() {
-        // b3 is never used: the Jacobian has a zero column
+    void aParameterWhoseDerivativeIsZeroEverywhereIsNamedAndLeftWithoutAStandardError() {
+        // b3 is read (b3·0) but the predictions do not depend on it: the Jacobian has a zero column
         FitResult r = fit((p, x) -> p[0].times(exp(p[1].times(x[0]))).plus(p[2].times(0)), table(), "y", "x", 1, 0.5, 3);
-        assertTrue(Double.isNaN(r.standardErrors()[0]), r.toString());
-        assertTrue(r.reason().contains("rank-deficient"), r.reason());
+        FitResult two = fit1(EXPO, table(), "y", "x", 1, 0.5);
+        assertEquals(ParameterStatus.NOT_DETERMINED, r.parameterStatus()[2]);
+        assertTrue(Double.isNaN(r.standardErrors()[2]), r.toString());
+        // the other two are estimated as without b3, with b3 counted as a parameter of the fit
+        assertArrayEquals(two.parameters(), java.util.Arrays.copyOf(r.parameters(), 2), 1e-10);
+        assertEquals(two.standardErrors()[0] * Math.sqrt((double) two.degreesOfFreedom() / r.degreesOfFreedom()),
+                r.standardErrors()[0], 1e-9 * two.standardErrors()[0]);
+        assertTrue(r.reason().contains("does not depend on b3") && r.reason().contains("value()")
+                && r.reason().contains("Math."), r.reason());
+        assertTrue(r.toString().contains("WARNING: The model does not depend on b3"), r.toString());
+        assertTrue(r.toString().lines().anyMatch(l -> l.startsWith("b3") && l.contains("(not determined)")), r.toString());
+    }
+
+    @Test
+    void aModelThatLosesItsDerivativeThroughValueOrMathIsNamed() {
+        // Math.exp on value() returns a constant: the rate gets a zero Jacobian column at every point
+        FitResult r = fit((p, x) -> p[0].times(Math.exp(p[1].value() * x[0])), table(), "y", "x", 1, 0.5);
+        assertEquals(ParameterStatus.NOT_DETERMINED, r.parameterStatus()[1]);
+        assertTrue(r.reason().contains("does not depend on b2") && r.reason().contains("Math.exp(p[1].value())"),
+                r.reason());
+        assertFalse(r.reason().contains("poor start"), r.reason());
+    }
+
+    @Test
+    void aStartVectorOneTooLongNamesTheParameterTheModelNeverReads() {
+        FitException e = assertThrows(FitException.class,
+                () -> fit1(EXPO, table(), "y", "x", 1, 0.5, 3));
+        assertTrue(e.getMessage().contains("never reads b3") && e.getMessage().contains("3 start values")
+                && e.getMessage().contains("(2?)"), e.getMessage());
     }
 
     @Test

@@ -123,6 +123,18 @@ class FitStatisticsTest {
             close(se[j], r.standardErrors()[j], 1e-9, "std. error " + j);
         }
         close(ols.calculateResidualSumOfSquares(), r.residualSumOfSquares(), 1e-10, "weighted RSS");
+        // R² of a weighted fit: 1 − Σwᵢrᵢ² / Σwᵢ(yᵢ − ȳ_w)², around the weighted mean
+        double sw = 0;
+        double swy = 0;
+        for (int i = 0; i < Y.length; i++) {
+            sw += 1 / (sigma[i] * sigma[i]);
+            swy += Y[i] / (sigma[i] * sigma[i]);
+        }
+        double wtss = 0;
+        for (int i = 0; i < Y.length; i++) {
+            wtss += (Y[i] - swy / sw) * (Y[i] - swy / sw) / (sigma[i] * sigma[i]);
+        }
+        close(1 - ols.calculateResidualSumOfSquares() / wtss, r.rSquared(), 1e-12, "weighted R²");
         assertTrue(r.weighted());
         assertEquals(1 / (sigma[3] * sigma[3]), r.weights()[3], 1e-15);
 
@@ -159,6 +171,35 @@ class FitStatisticsTest {
         assertArrayEquals(fwd.standardErrors(), rev.standardErrors(), 1e-6);
         assertTrue(rev.reason().contains("reverse-mode"), rev.reason());
         assertTrue(fwd.reason().contains("forward-mode"), fwd.reason());
+    }
+
+    @Test
+    void theRelativeOffsetIsBatesAndWattsCriterion() {
+        // at a point that is not a minimum (the stuck start of BadStartTest): √(‖Q₁ᵀr‖²/p) / √(‖Q₂ᵀr‖²/(n − p)),
+        // with Commons Math's QR of the Jacobian there as the oracle
+        double[] a = BadStartTest.A;
+        double[] t = BadStartTest.T;
+        Model1 kepler = (p, x) -> p[0].times(pow(dev.wengert.core.Num.constant(x), p[1]));
+        FitResult bad = fit1(kepler).start(-1, -5).to(a, t);
+        double[] p = bad.parameters();
+        double[][] j = new double[a.length][];
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            double x = a[i];
+            j[i] = gradient(q -> kepler.apply(q, x), p);
+            r[i] = t[i] - bad.fitted()[i];
+        }
+        var qr = new org.apache.commons.math3.linear.QRDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(j));
+        double[] qtr = qr.getQT().operate(r);
+        double explained = qtr[0] * qtr[0] + qtr[1] * qtr[1];
+        double rest = 0;
+        for (int i = 2; i < qtr.length; i++) {
+            rest += qtr[i] * qtr[i];
+        }
+        double offset = Math.sqrt(explained / 2) / Math.sqrt(rest / (a.length - 2));
+        assertFalse(bad.converged());
+        close(offset, bad.convergenceTolerance(), 1e-6, "relative offset");
     }
 
     @Test

@@ -26,14 +26,24 @@ class SeriesPlotTest {
         assertEquals(4, p.series().get(1).size());
         assertEquals(SeriesPlot.Style.POINTS, p.series().get(1).style());
         XYPlot plot = p.chart().getXYPlot();
-        assertEquals(2, plot.getDataset(0).getSeriesCount());
-        assertEquals(4, plot.getDataset(0).getItemCount(1));
+        // the line is a JFreeChart series; the points are a layer of their own, under it
+        assertEquals(1, plot.getDataset(0).getSeriesCount());
+        assertEquals(4, plot.getDataset(0).getItemCount(0));
+        assertEquals(List.of("y", "measured"), legendLabels(plot));
         String text = Svg.text(Svg.parse(p.svg()));
         for (String s : new String[] {"two series", "measured", "t"}) {
             assertTrue(text.contains(s), s);
         }
         Svg.png(p.png(300, 200), 300, 200);
         assertEquals("LinePlot[two series: y (4 points), measured (4 points)]", p.toString());
+    }
+
+    static List<String> legendLabels(XYPlot plot) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < plot.getLegendItems().getItemCount(); i++) {
+            out.add(plot.getLegendItems().get(i).getLabel());
+        }
+        return out;
     }
 
     @Test

@@ -6,15 +6,19 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 
 import dev.wengert.display.Displayable;
+import dev.wengert.display.TableView;
 import dev.wengert.repl.ValueText;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import tech.tablesaw.api.Table;
 
 /**
  * Turns a value into Jupyter display data.
  *
- * <p>A {@link Displayable} (plot, fit summary, tape) offers its own MIME bundle; a
- * {@link DisplayData} built by the user passes through; anything else is shown as JShell
- * shows it (strings quoted, arrays listed), so a notebook reads like a JShell session.
+ * <p>A {@link Displayable} (plot, fit summary, tape, history, tensor) offers its own MIME
+ * bundle; a tablesaw {@link Table}, which is not ours, is shown as a {@link TableView} (an HTML
+ * table of its first and last rows with the row count); a {@link DisplayData} built by the
+ * user passes through; anything else is shown as JShell shows it (strings quoted, arrays
+ * listed), so a notebook reads like a JShell session.
  */
 final class Displays {
 
@@ -28,6 +32,9 @@ final class Displays {
         }
         if (value instanceof Displayable) {
             return fromBundle(((Displayable) value).mimeBundle(), value);
+        }
+        if (value instanceof Table) {
+            return fromBundle(TableView.of((Table) value).mimeBundle(), value);
         }
         return new DisplayData(ValueText.jshell(value));
     }

@@ -3,11 +3,14 @@ package dev.wengert.kernel;
 import java.util.Map;
 
 import dev.wengert.display.Displayable;
+import dev.wengert.display.TableView;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import tech.tablesaw.api.Table;
 
 /**
- * Teaches a stock IJava kernel to show DSL values (plots as SVG, fits and tapes as HTML).
+ * Teaches a stock IJava kernel to show DSL values (plots as SVG, fits and tapes as HTML) and
+ * tablesaw tables (as HTML tables of their first and last rows, with the row count).
  *
  * <p>IJava is built on the same basekernel, so its renderer takes the same registrations. The
  * {@code kernel-config/ijava} startup script calls this once:
@@ -26,14 +29,19 @@ public final class IJavaRenderers {
     private IJavaRenderers() {
     }
 
-    /** Registers a renderer for every {@link Displayable}, offering each type of its bundle. */
+    /** Registers renderers for every {@link Displayable} and tablesaw {@link Table}, offering each type of the bundle. */
     public static void register(Renderer renderer) {
         renderer.createRegistration(Displayable.class)
                 .preferring(TYPES)
                 .supporting(TYPES)
-                .register((value, context) -> {
-                    Map<String, String> bundle = value.mimeBundle();
-                    bundle.forEach((mime, content) -> context.renderIfRequested(MIMEType.parse(mime), () -> content));
-                });
+                .register((value, context) -> render(value.mimeBundle(), context));
+        renderer.createRegistration(Table.class)
+                .preferring("text/html", "text/plain")
+                .supporting("text/html", "text/plain")
+                .register((value, context) -> render(TableView.of(value).mimeBundle(), context));
+    }
+
+    private static void render(Map<String, String> bundle, io.github.spencerpark.jupyter.kernel.display.RenderContext context) {
+        bundle.forEach((mime, content) -> context.renderIfRequested(MIMEType.parse(mime), () -> content));
     }
 }

@@ -30,4 +30,18 @@ class IJavaRenderersTest {
         assertEquals("<svg xmlns='http://www.w3.org/2000/svg'/>", data.getData(MIMEType.IMAGE_SVG));
         assertEquals(null, data.getData(MIMEType.TEXT_HTML));
     }
+
+    @Test
+    void tablesawTablesRenderAsHtmlTablesWithTheirCounts() {
+        Renderer renderer = new Renderer();
+        IJavaRenderers.register(renderer);
+        tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("decay",
+                tech.tablesaw.api.DoubleColumn.create("t", 0, 1, 2));
+
+        DisplayData data = renderer.render(t);
+
+        String html = (String) data.getData(MIMEType.TEXT_HTML);
+        org.junit.jupiter.api.Assertions.assertTrue(html.startsWith("<table") && html.contains("decay: 3 rows × 1 column"), html);
+        assertEquals(dev.wengert.display.TableView.of(t).text(), data.getData(MIMEType.TEXT_PLAIN));
+    }
 }

@@ -112,6 +112,71 @@ class KernelIT {
         assertEquals("42", result(basics("display")));
     }
 
+    // ---- rich display: tables, tensors, histories, plots' MIME types ------------------------
+
+    private static JsonObject richData(String cell) throws Exception {
+        return onlyOutput(scenario("rich").getAsJsonObject(cell), "execute_result").getAsJsonObject("data");
+    }
+
+    private static List<String> mimeTypes(JsonObject data) {
+        List<String> types = new ArrayList<>();
+        data.keySet().forEach(types::add);
+        types.sort(null);
+        return types;
+    }
+
+    @Test
+    void tablesawTablesShowAsHtmlTablesWithTheirRowCount() throws Exception {
+        JsonObject small = richData("table");
+        String html = small.get("text/html").getAsString();
+        assertTrue(html.startsWith("<table") && html.contains("<caption") && html.contains("decay: 3 rows × 2 columns"), html);
+        assertTrue(html.contains("<td style=\"text-align:right\">10.2</td>"), html);
+        assertTrue(small.get("text/plain").getAsString().startsWith("decay: 3 rows × 2 columns\n"), small.toString());
+        String big = richData("big_table").get("text/html").getAsString();
+        assertTrue(big.contains("big: 1,000,000 rows × 1 column"), big);
+        assertEquals(1 + 11, big.split("<tr>").length - 1, "a header row, the first 5, a … row, the last 5: " + big);
+        assertTrue(big.contains("<td style=\"text-align:right\">999999</td>"), "the last row is shown");
+    }
+
+    @Test
+    void aMatrixShowsAsAGrid() throws Exception {
+        JsonObject data = richData("tensor");
+        assertEquals("Tensor(2, 2)\n[[1.0, 2.0],\n [3.0, 4.0]]", data.get("text/plain").getAsString());
+        String html = data.get("text/html").getAsString();
+        assertTrue(html.contains("<caption style=\"caption-side:top;text-align:left\">Tensor(2, 2)</caption>"), html);
+        assertTrue(html.contains("<td style=\"text-align:right\">4.0</td>"), html);
+    }
+
+    @Test
+    void optimizationHistoriesShowAsTables() throws Exception {
+        int iterates = Integer.parseInt(result(scenario("rich").getAsJsonObject("history_size")));
+        String history = richData("history").get("text/html").getAsString();
+        assertTrue(history.contains("history of L-BFGS (m = 10): " + iterates + " rows × 6 columns"), history);
+        String table = richData("history_table").get("text/html").getAsString();
+        assertTrue(table.contains("L-BFGS (m = 10): " + iterates + " rows × 6 columns"), table);
+        assertTrue(table.contains("<th style=\"text-align:right\">gradientNorm</th>"), table);
+    }
+
+    @Test
+    void plotsSendTheChosenTypes() throws Exception {
+        assertEquals(List.of("image/png", "text/html", "text/plain"), mimeTypes(richData("plot")));
+        assertTrue(richData("plot").get("text/html").getAsString().contains("<svg"), "the SVG inline in the HTML");
+        assertEquals(List.of("image/png", "text/plain"), mimeTypes(richData("plot_png")));
+        assertEquals(List.of("image/svg+xml", "text/plain"), mimeTypes(richData("global_svg")));
+    }
+
+    @Test
+    void aScatterOfAMillionPointsSendsUnder300KB() throws Exception {
+        JsonObject data = richData("million");
+        assertEquals(List.of("image/png", "text/html", "text/plain"), mimeTypes(data), "the default again after plotMime(\"html\", \"png\")");
+        long bytes = 0;
+        for (String type : data.keySet()) {
+            bytes += data.get(type).getAsString().getBytes(StandardCharsets.UTF_8).length;
+        }
+        assertTrue(bytes <= 300_000, "the display message carries " + bytes + " bytes");
+        assertTrue(data.get("text/html").getAsString().contains("<image"), "the points are one image in the SVG");
+    }
+
     // ---- errors ----------------------------------------------------------------------------
 
     @Test
@@ -357,7 +422,8 @@ class KernelIT {
         // x.grad() of x² + sin x at 2 is 2·2 + cos 2
         double grad = Double.parseDouble(cellText(cells.get(1), "text/plain"));
         assertEquals(4 + Math.cos(2), grad, 1e-12);
-        assertTrue(cellText(cells.get(2), "image/svg+xml").contains("<svg"), "the plot shows as SVG");
+        assertTrue(cellText(cells.get(2), "text/html").contains("<svg"), "the plot shows as SVG inside HTML");
+        assertTrue(cellText(cells.get(2), "image/png").startsWith("iVBORw0KGgo"), "and as PNG");
         assertEquals("double[2] { 3.0, 2.0 }", cellText(cells.get(3), "text/plain"));
         assertTrue(cellText(cells.get(4), "text/html").contains("<table"), "the optimizer result is a table");
     }
@@ -369,7 +435,7 @@ class KernelIT {
     }
 
     // one kernel serves all scenarios (restart and kill last: they replace the kernel); starting costs seconds
-    private static final List<String> ALL = List.of("basics", "signature", "interrupt", "maven", "memory", "flood",
+    private static final List<String> ALL = List.of("basics", "rich", "signature", "interrupt", "maven", "memory", "flood",
             "system_exit", "restart", "kill");
 
     /** What kernel_driver.py observed in a scenario; all scenarios run once, on first use. */

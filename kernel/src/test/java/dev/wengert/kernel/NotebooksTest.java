@@ -49,7 +49,8 @@ class NotebooksTest {
             "02-gradient-descent.ipynb",
             "03-fitting-a-table.ipynb",
             "04-higher-order.ipynb",
-            "05-custom-rules-and-tapes.ipynb");
+            "05-custom-rules-and-tapes.ipynb",
+            "06-bounds-outliers-global-odes.ipynb");
 
     private static final String KERNEL = "wengert";
     private static final String PLOT_TAG = "plot";
@@ -90,10 +91,11 @@ class NotebooksTest {
                     problems.add("cell " + i + " was not executed (no execution count)");
                 }
                 problems.addAll(errors(cell, i));
+                problems.addAll(tooLarge(cell, i));
                 if (isPlotCell(cell)) {
                     plots++;
                     if (svgOf(cell).isEmpty()) {
-                        problems.add("plot cell " + i + " has no image/svg+xml output");
+                        problems.add("plot cell " + i + " shows no SVG (image/svg+xml, or inline in text/html)");
                     }
                 }
             }
@@ -141,7 +143,7 @@ class NotebooksTest {
             if (isPlotCell(cell)) {
                 plotCells++;
                 if (svgOf(cell).isEmpty()) {
-                    problems.add("plot cell " + i + " produced no image/svg+xml output");
+                    problems.add("plot cell " + i + " produced no SVG (image/svg+xml, or inline in text/html)");
                 }
             }
         }
@@ -308,6 +310,41 @@ class NotebooksTest {
         return false;
     }
 
+    /** What one output may store, all its representations together (issue 22: a plot of 10⁶ points stays under it). */
+    static final int OUTPUT_BUDGET = 300_000;
+
+    /** Outputs of a cell larger than {@link #OUTPUT_BUDGET} bytes: a notebook must stay light enough to open and diff. */
+    private static List<String> tooLarge(JsonObject cell, int index) {
+        List<String> found = new ArrayList<>();
+        JsonArray outputs = cell.getAsJsonArray("outputs");
+        for (JsonElement o : outputs == null ? new JsonArray() : outputs) {
+            JsonObject output = o.getAsJsonObject();
+            int bytes = 0;
+            if (output.has("data")) {
+                for (Map.Entry<String, JsonElement> e : output.getAsJsonObject("data").entrySet()) {
+                    bytes += text(e.getValue()).getBytes(StandardCharsets.UTF_8).length;
+                }
+            }
+            if (output.has("text")) {
+                bytes += text(output.get("text")).getBytes(StandardCharsets.UTF_8).length;
+            }
+            if (bytes > OUTPUT_BUDGET) {
+                found.add("cell " + index + ": an output of " + bytes + " bytes (at most " + OUTPUT_BUDGET + ")");
+            }
+        }
+        return found;
+    }
+
+    /** nbformat stores text as one string or as a list of lines. */
+    private static String text(JsonElement value) {
+        if (value.isJsonArray()) {
+            StringBuilder sb = new StringBuilder();
+            value.getAsJsonArray().forEach(line -> sb.append(line.getAsString()));
+            return sb.toString();
+        }
+        return value.isJsonPrimitive() ? value.getAsString() : value.toString();
+    }
+
     private static List<String> errors(JsonObject cell, int index) {
         List<String> errors = new ArrayList<>();
         JsonArray outputs = cell.getAsJsonArray("outputs");
@@ -321,18 +358,20 @@ class NotebooksTest {
         return errors;
     }
 
-    /** The SVG text of a cell's outputs, empty if it has none. */
+    /** The SVG a cell shows: as image/svg+xml, or inline in its text/html (how plots are sent by default). */
     private static String svgOf(JsonObject cell) {
         StringBuilder svg = new StringBuilder();
         JsonArray outputs = cell.getAsJsonArray("outputs");
         for (JsonElement o : outputs == null ? new JsonArray() : outputs) {
             JsonObject data = o.getAsJsonObject().getAsJsonObject("data");
-            if (data != null && data.has("image/svg+xml")) {
-                JsonElement value = data.get("image/svg+xml");
-                if (value.isJsonArray()) {
-                    value.getAsJsonArray().forEach(line -> svg.append(line.getAsString()));
-                } else {
-                    svg.append(value.getAsString());
+            for (String type : List.of("image/svg+xml", "text/html")) {
+                if (data != null && data.has(type)) {
+                    JsonElement value = data.get(type);
+                    if (value.isJsonArray()) {
+                        value.getAsJsonArray().forEach(line -> svg.append(line.getAsString()));
+                    } else {
+                        svg.append(value.getAsString());
+                    }
                 }
             }
         }

@@ -6,6 +6,8 @@ import dev.wengert.core.Num;
 import dev.wengert.Wengert;
 import dev.wengert.fit.FitException;
 import dev.wengert.compile.CompiledFn;
+import dev.wengert.fit.Loss;
+import dev.wengert.fit.RowSums;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;
@@ -14,9 +16,10 @@ import java.util.Collections;
 import java.util.Iterator;
 
 /**
- * One pass of a fit over the rows: the sums Levenberg–Marquardt needs (JᵀJ, Jᵀr, Σr²) and
- * those the statistics need (n, and the mean and Σ(y − ȳ)² for R², merged by Chan's formula
- * so no Σy² − n·ȳ² cancellation). One {@code FitPass} per partition, merged by treeAggregate.
+ * One pass of a fit over the rows: the sums Levenberg–Marquardt needs (JᵀJ, Jᵀr, Σr²), and on
+ * the last pass the {@link RowSums} the statistics need (the same class an in-memory fit fills,
+ * so both get their statistics from the same code). One {@code FitPass} per partition, merged
+ * by treeAggregate.
  */
 final class FitPass implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -29,19 +32,24 @@ final class FitPass implements Serializable {
     double rss;
     final double[] jtj;
     final double[] jtr;
-    double meanY;
-    double m2Y;
     /** How much Σr² can move from rounding alone: Σ 2|rᵢ|·16ε·(|yᵢ| + |mᵢ|), as the in-memory refinement. */
     double noise;
     /** Σ −rᵢ·∇²mᵢ, the residual-curvature term of the Hessian of ½Σr² (only when asked for), and whether it is finite. */
     final double[] curvature;
     boolean curvatureFinite = true;
+    /** The statistics' sums of the rows (only when asked for), else null. */
+    final RowSums sums;
 
     FitPass(int k) {
+        this(k, false);
+    }
+
+    FitPass(int k, boolean withSums) {
         this.k = k;
         this.jtj = new double[k * k];
         this.jtr = new double[k];
         this.curvature = new double[k * k];
+        this.sums = withSums ? new RowSums(k, Loss.LINEAR, 1) : null;
     }
 
     /**
@@ -61,11 +69,12 @@ final class FitPass implements Serializable {
      * {@code model} in forward mode.
      */
     static Iterator<FitPass> partition(Iterator<Block> blocks, Broadcast<SerializableModel> model,
-                                       Broadcast<RowModel> rowModel, Broadcast<double[]> params, boolean withCurvature) {
+                                       Broadcast<RowModel> rowModel, Broadcast<double[]> params, boolean withCurvature,
+                                       boolean withSums) {
         double[] p = params.value();
         SerializableModel m = model.value();
         RowModel rm = rowModel == null ? null : rowModel.value();
-        FitPass s = new FitPass(p.length);
+        FitPass s = new FitPass(p.length, withSums);
         while (blocks.hasNext()) {
             s.add(blocks.next(), m, rm, p, withCurvature);
         }
@@ -161,6 +170,9 @@ final class FitPass implements Serializable {
         }
         rss += r * r;
         noise += 2 * Math.abs(r) * 16 * EPS * (Math.abs(y) + Math.abs(m));
+        if (sums != null) {
+            sums.add(y, 1, m, g.length == k ? g : Arrays.copyOf(g, k));
+        }
         for (int a = 0; a < k; a++) {
             double ga = g[a];
             jtr[a] += ga * r;
@@ -168,11 +180,7 @@ final class FitPass implements Serializable {
                 jtj[a * k + c] += ga * g[c];
             }
         }
-        // Welford's update of the mean and Σ(y − ȳ)²
         n++;
-        double d = y - meanY;
-        meanY += d / n;
-        m2Y += d * (y - meanY);
     }
 
     /** Σ −rᵢ·∇²mᵢ over the block: the exact Hessian (forward over reverse) of Σ cᵢ·m(p, xᵢ), cᵢ = −rᵢ fixed. */
@@ -223,14 +231,11 @@ final class FitPass implements Serializable {
 
     /** Adds another partition's sums into this one (treeAggregate may reuse the left argument). */
     FitPass merge(FitPass o) {
-        long total = n + o.n;
-        if (o.n > 0) {
-            double d = o.meanY - meanY;
-            m2Y += o.m2Y + d * d * ((double) n * o.n / total);
-            meanY += d * o.n / total;
-        }
-        n = total;
+        n += o.n;
         rows.merge(o.rows);
+        if (sums != null && o.sums != null) {
+            sums.merge(o.sums);
+        }
         rss += o.rss;
         noise += o.noise;
         curvatureFinite &= o.curvatureFinite;

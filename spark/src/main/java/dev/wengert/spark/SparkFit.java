@@ -2,6 +2,7 @@ package dev.wengert.spark;
 
 import dev.wengert.fit.FitException;
 import dev.wengert.fit.FitResult;
+import dev.wengert.fit.RowSums;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
@@ -35,7 +36,10 @@ import java.util.Locale;
  * replays one compiled recording per partition instead, allocating nothing per row) and sums
  * JᵀJ, Jᵀr and Σr²; {@code treeAggregate}
  * adds the partitions' sums; the driver takes the step. Only p×p numbers per partition cross
- * the network, whatever the number of rows.
+ * the network, whatever the number of rows. A last pass at the answer fills a {@link RowSums}
+ * per partition (the QR factor of the rows' Jacobian, by Givens rotations, merged across
+ * partitions), from which {@link FitResult#fromSums} computes the statistics with the same code
+ * as an in-memory fit, so the two cannot disagree.
  *
  * <p>Rows with a null or NaN are left out (counted in {@link FitResult#rowsDropped()}); an
  * infinite value is refused, as in memory. The result's per-row views ({@code residuals()},
@@ -168,13 +172,18 @@ public final class SparkFit {
 
     /** One pass: the sums of every partition at p, added up by treeAggregate. */
     private static FitPass pass(SparkData d, Models bm, double[] p, boolean withCurvature) {
+        return pass(d, bm, p, withCurvature, false);
+    }
+
+    /** One pass, with the statistics' row sums when asked for. */
+    private static FitPass pass(SparkData d, Models bm, double[] p, boolean withCurvature, boolean withSums) {
         Broadcast<double[]> bp = d.context.broadcast(p.clone());
         int k = p.length;
         Broadcast<SerializableModel> model = bm.model();
         Broadcast<RowModel> rows = bm.rows();
         try {
-            return d.blocks.mapPartitions(blocks -> FitPass.partition(blocks, model, rows, bp, withCurvature))
-                    .treeAggregate(new FitPass(k), FitPass::merge, FitPass::merge, 2);
+            return d.blocks.mapPartitions(blocks -> FitPass.partition(blocks, model, rows, bp, withCurvature, withSums))
+                    .treeAggregate(new FitPass(k, withSums), FitPass::merge, FitPass::merge, 2);
         } catch (Exception e) {
             throw Failures.unwrap(e);
         } finally {
@@ -308,8 +317,10 @@ public final class SparkFit {
                     .append(" reached parameters where the model is not finite and ")
                     .append(rejectedNotFinite == 1 ? "was" : "were").append(" rejected");
         }
-        return FitResult.fromNormalEquations(model, response, predictors, names, p, at.normalMatrix(), at.jtr, at.rss,
-                at.m2Y, at.n, at.rows.missing, iterations, passes, converged, reason.toString());
+        // one more pass at the answer for the statistics' row sums: the same statistics code as in memory
+        FitPass last = pass(d, bm, p, false, true);
+        return FitResult.fromSums(model, response, predictors, names, p, last.sums, last.rows.missing, iterations,
+                passes, converged, reason.toString());
     }
 
     private record Refined(double[] p, FitPass at, int passes) {

@@ -1,0 +1,121 @@
+package dev.wengert.fit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns the solver's answer on in-memory rows into a {@link FitResult}: one more pass at the
+ * answer for the exact Jacobian there, each parameter's status, the rows into {@link RowSums}
+ * (the statistics then follow the one path every fit takes), and a scan of the fitted curves
+ * for a pole between the data.
+ */
+final class FitAssembly {
+    /** Points of the scan of a one-predictor curve between its smallest and largest x. */
+    private static final int SCAN_POINTS = 2001;
+    /** A fitted value this many times the largest |y| between the data is a spike, not a fit. */
+    private static final double SPIKE = 100;
+
+    private FitAssembly() {
+    }
+
+    static FitResult assemble(LeastSquares ls, Residuals f, Solver.Solution s, boolean absoluteSigma, long dropped) {
+        ParameterSet ps = ls.parameters();
+        LeastSquares.Point at = ls.at(s.q());
+        double[] p = at.p();
+        ParameterStatus[] status = new ParameterStatus[ps.size()];
+        for (int j = 0; j < status.length; j++) {
+            status[j] = ps.fixed[j] ? ParameterStatus.FIXED : ParameterStatus.ESTIMATED;
+        }
+        if (at.finite()) {
+            double[] g = at.gradient();
+            for (int c = 0; c < ps.free.length; c++) {
+                int j = ps.free[c];
+                if (p[j] <= ps.lower[j] && g[c] > 0) {
+                    status[j] = ParameterStatus.AT_LOWER_BOUND;
+                } else if (p[j] >= ps.upper[j] && g[c] < 0) {
+                    status[j] = ParameterStatus.AT_UPPER_BOUND;
+                }
+            }
+        }
+        int[] est = Statistics.indices(status, ParameterStatus.ESTIMATED);
+        RowSums sums = new RowSums(est.length, ls.loss(), ls.scale());
+        double[] values;
+        if (at.eval() != null) {
+            values = at.eval().values();
+            double[][] jac = at.eval().jacobian();
+            int i = 0;
+            for (Dataset d : f.parts()) {
+                for (int r = 0; r < d.size(); r++, i++) {
+                    double[] g = new double[est.length];
+                    for (int c = 0; c < est.length; c++) {
+                        g[c] = jac[i][est[c]];
+                    }
+                    sums.add(d.data.y[r], d.data.w[r], values[i], g);
+                }
+            }
+        } else {
+            values = new double[f.rows()];
+            java.util.Arrays.fill(values, Double.NaN);
+            for (Dataset d : f.parts()) {
+                for (int r = 0; r < d.size(); r++) {
+                    sums.add(d.data.y[r], d.data.w[r], Double.NaN, new double[est.length]);
+                }
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        List<FitResult.Part> parts = new ArrayList<>();
+        for (int k = 0; k < f.parts().size(); k++) {
+            Dataset d = f.parts().get(k);
+            parts.add(new FitResult.Part(d.data.responseName, d.data.predictorNames.clone(), d.data.weighted, d,
+                    d.data, f.slice(values, k)));
+            String pole = at.finite() ? poleScan(d, p) : null;
+            if (pole != null) {
+                warnings.add(pole);
+            }
+        }
+        return FitResult.create(ps.names, p, status, sums, absoluteSigma, dropped, s.iterations(),
+                s.evaluations(), s.converged(), s.reason(), warnings, parts);
+    }
+
+    /**
+     * For a per-row model of one predictor: the fitted curve between the smallest and largest x
+     * of the data, on a fine grid. A value that is not finite, or one far beyond every response
+     * (a spike between two rows), means the curve passes a pole of the model: the fit then ended
+     * next to one, whatever its sum of squares says.
+     */
+    private static String poleScan(Dataset d, double[] p) {
+        if (d.model == null || d.data.predictorNames.length != 1 || d.size() < 2) {
+            return null;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double ymax = 0;
+        for (int i = 0; i < d.size(); i++) {
+            lo = Math.min(lo, d.data.x[i][0]);
+            hi = Math.max(hi, d.data.x[i][0]);
+            ymax = Math.max(ymax, Math.abs(d.data.y[i]));
+        }
+        if (!(hi > lo)) {
+            return null;
+        }
+        double limit = SPIKE * Math.max(ymax, Double.MIN_NORMAL);
+        for (int i = 0; i < SCAN_POINTS; i++) {
+            double x = lo + (hi - lo) * i / (SCAN_POINTS - 1);
+            double v;
+            try {
+                v = d.predict(p, new double[] {x});
+            } catch (RuntimeException e) {
+                v = Double.NaN;
+            }
+            if (!Double.isFinite(v) || Math.abs(v) > limit) {
+                return String.format(Locale.ROOT, "the fitted curve%s passes a pole of the model between the data: at "
+                        + "%s = %.6g it is %.4g, against responses of at most %.4g in size; the fit ended next to a "
+                        + "pole, so its estimates and bands mean nothing there — keep the parameters away from it with "
+                        + "bounds (e.g. .lower(name, 0)) or start elsewhere",
+                        d.label == null ? "" : " of " + d.label, d.data.predictorNames[0], x, v, ymax);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.wengert.fit;
+
+/**
+ * The seam between how a model is differentiated and what a fit does with it: the model's
+ * values over all rows with their exact Jacobian with respect to the whole parameter vector,
+ * and the curvature term a Newton step needs. Everything above it (weights, a robust loss,
+ * fixed parameters, bounds, the solvers and the statistics) works on what this returns, so a
+ * faster way to evaluate a model (compiled rows, tangent tensors) plugs in here alone.
+ *
+ * <p>Weights and losses scale each row separately, so an implementation that never holds the
+ * whole Jacobian (a streaming one) can apply them row by row.
+ */
+interface ModelEvaluator {
+
+    /** The model's values and Jacobian at a parameter point, unweighted, one row per observation. */
+    record Eval(double[] values, double[][] jacobian) {
+    }
+
+    /** The number of rows (observations) over all datasets. */
+    int rows();
+
+    /** The number of parameters the models see. */
+    int parameters();
+
+    /** Values mᵢ(p) and ∂mᵢ/∂pⱼ at p: one pass over the rows. */
+    Eval evaluate(double[] p);
+
+    /**
+     * Σᵢ cᵢ·∇²ₚ mᵢ(p), exact, or null where it is not finite: the residual-curvature term of an
+     * exact Hessian.
+     */
+    double[][] curvature(double[] p, double[] c);
+
+    /** The models' values at p only (no derivative), for probes; may contain NaN. */
+    double[] values(double[] p);
+
+    /** How the Jacobian is computed, for the solver's account, e.g. "exact forward-mode". */
+    String jacobianKind();
+
+    /** Passes over the rows so far (each {@link #evaluate} or {@link #curvature} is one). */
+    int passes();
+}

@@ -1,0 +1,175 @@
+package dev.wengert.fit;
+
+import java.io.Serializable;
+
+/**
+ * What the statistics of a fit need from its rows, gathered one row at a time and mergeable,
+ * so an in-memory fit and one whose rows live elsewhere (the {@code wengert-spark} module adds
+ * rows per partition and merges the partitions) give their rows to the same code and get the
+ * same statistics.
+ *
+ * <p>It keeps the triangular factor R of the QR factorisation of the augmented matrix [J | r]
+ * (J the weighted Jacobian of the estimated parameters, r the weighted residuals), updated by
+ * a Givens rotation per row: RᵀR = [J | r]ᵀ[J | r], but never formed as such, so no digits are
+ * lost to squaring J's condition number. R's last column holds Q₁ᵀr and, in its corner, the
+ * part of r no step could remove. Besides R: the row count, Σ wᵢrᵢ², the loss's Σ C²ρ, Σ log wᵢ,
+ * and the weighted mean and Σ wᵢ(yᵢ − ȳ)² of the response (Welford's update, merged by Chan's
+ * formula).
+ *
+ * <pre>{@code
+ * RowSums s = new RowSums(2, Loss.LINEAR, 1);
+ * s.add(y, 1, model, gradient);      // per row: response, weight, prediction, ∂m/∂p
+ * s.merge(otherPartition);
+ * }</pre>
+ */
+public final class RowSums implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final double EPS = Math.ulp(1.0);
+
+    final int k;
+    final Loss loss;
+    final double scale;
+    /** The (k+1)×(k+1) upper-triangular R, row-major. */
+    final double[] r;
+    long n;
+    double rss;
+    double deviance;
+    double sumLogW;
+    double sumW;
+    double meanY;
+    double m2Y;
+    /** Rows whose prediction, derivative or weight was not finite (not added). */
+    long notFinite;
+
+    /**
+     * Empty sums for k estimated parameters, with the loss the fit minimised ({@link Loss#LINEAR}
+     * and scale 1 for least squares).
+     */
+    public RowSums(int k, Loss loss, double scale) {
+        if (k < 0) {
+            throw new FitException("RowSums(" + k + ", …): give the number of estimated parameters");
+        }
+        if (loss == null || !(scale > 0) || !Double.isFinite(scale)) {
+            throw new FitException("RowSums: give a loss and a positive finite scale, got " + loss + ", " + scale);
+        }
+        this.k = k;
+        this.loss = loss;
+        this.scale = scale;
+        this.r = new double[(k + 1) * (k + 1)];
+    }
+
+    /** The number of estimated parameters (columns of J). */
+    public int parameters() {
+        return k;
+    }
+
+    /** Rows added. */
+    public long rows() {
+        return n;
+    }
+
+    /**
+     * Adds a row: response y, weight w (1 when unweighted), the model's prediction m and its
+     * gradient ∂m/∂p over the estimated parameters. A row with anything non-finite is counted in
+     * {@link #notFiniteRows()} and not added.
+     */
+    public void add(double y, double w, double m, double[] gradient) {
+        if (gradient.length != k) {
+            throw new FitException("RowSums.add: a gradient of " + gradient.length + " values for " + k + " parameters");
+        }
+        double sw = Math.sqrt(w);
+        double res = sw * (y - m);
+        boolean finite = Double.isFinite(res) && w > 0 && Double.isFinite(w);
+        for (double g : gradient) {
+            finite &= Double.isFinite(g);
+        }
+        if (!finite) {
+            notFinite++;
+            return;
+        }
+        // as scipy's least_squares scales rows for a robust loss: J·√a and r·ρ′/√a, a = ρ′ + 2ρ″z
+        // (clipped at ε), so that JᵀJ is the Gauss–Newton Hessian and Jᵀr the exact gradient
+        double z = (res / scale) * (res / scale);
+        double a = loss.rho1(z) + 2 * loss.rho2(z) * z;
+        double sa = Math.sqrt(Math.max(a, EPS));
+        double[] row = new double[k + 1];
+        for (int j = 0; j < k; j++) {
+            row[j] = sa * sw * gradient[j];
+        }
+        row[k] = loss.rho1(z) / sa * res;
+        rotateIn(row);
+        n++;
+        rss += res * res;
+        deviance += scale * scale * loss.rho(z);
+        sumLogW += Math.log(w);
+        // West's weighted update of the mean and Σ w(y − ȳ)²
+        sumW += w;
+        double d = y - meanY;
+        meanY += d * w / sumW;
+        m2Y += w * d * (y - meanY);
+    }
+
+    /** Adds another set of sums (another partition's rows) into this one. */
+    public RowSums merge(RowSums o) {
+        if (o.k != k || o.loss != loss || o.scale != scale) {
+            throw new FitException("RowSums.merge: sums of " + o.k + " parameters (" + o.loss + ", " + o.scale
+                    + ") into sums of " + k + " (" + loss + ", " + scale + ")");
+        }
+        int w = k + 1;
+        for (int i = 0; i < w; i++) {
+            double[] row = new double[w];
+            System.arraycopy(o.r, i * w, row, 0, w);
+            rotateIn(row);
+        }
+        if (o.sumW > 0) {
+            double total = sumW + o.sumW;
+            double d = o.meanY - meanY;
+            m2Y += o.m2Y + d * d * (sumW * o.sumW / total);
+            meanY += d * o.sumW / total;
+            sumW = total;
+        }
+        n += o.n;
+        rss += o.rss;
+        deviance += o.deviance;
+        sumLogW += o.sumLogW;
+        notFinite += o.notFinite;
+        return this;
+    }
+
+    /** Rows left out because something in them was not finite. */
+    public long notFiniteRows() {
+        return notFinite;
+    }
+
+    /** Σ wᵢ(yᵢ − mᵢ)², the weighted residual sum of squares. */
+    public double residualSumOfSquares() {
+        return rss;
+    }
+
+    /** R[i][j] of the factor of [J | r] (j = k is the residual column). */
+    double factor(int i, int j) {
+        return r[i * (k + 1) + j];
+    }
+
+    /** Rotates a row into R (Givens), keeping R's diagonal non-negative. */
+    private void rotateIn(double[] row) {
+        int w = k + 1;
+        for (int c = 0; c < w; c++) {
+            double b = row[c];
+            if (b == 0) {
+                continue;
+            }
+            double a = r[c * w + c];
+            double h = Math.hypot(a, b);
+            double cs = a / h;
+            double sn = b / h;
+            r[c * w + c] = h;
+            for (int d = c + 1; d < w; d++) {
+                double rc = r[c * w + d];
+                double xd = row[d];
+                r[c * w + d] = cs * rc + sn * xd;
+                row[d] = -sn * rc + cs * xd;
+            }
+        }
+    }
+}
