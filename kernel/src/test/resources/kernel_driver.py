@@ -161,7 +161,38 @@ def interrupt(km, kc):
     result["minimize"] = {"reply": reply, "outputs": outputs + collect(kc, msg_id)}
     result["minimize_reason"] = execute(kc, "slow.reason()")
     result["minimize_after"] = execute(kc, "afterSlow")
+    # a fit whose model never returns once it runs: the interrupt stops the cell with an error,
+    # `stuck` gets no result, and the next fit in the same session works
+    execute(kc, "boolean fitStarted = false;")
+    result["fit"] = interrupted_once_running(
+        km, kc, 'let stuck = fit1((p, t) -> { if (!fitStarted) { fitStarted = true; System.out.println("fitting"); } '
+                'while (true) Thread.onSpinWait(); }, new double[] {0, 1, 2}, new double[] {1, 3, 5}, 1, 0);', "fitting")
+    result["fit_stuck"] = execute(kc, "stuck")
+    result["fit_keep"] = execute(kc, "keep")
+    result["fit_again"] = execute(kc, "var line = fit1((p, t) -> p[0].times(t).plus(p[1]), new double[] {0, 1, 2}, "
+                                      "new double[] {1, 3, 5}, 0, 0);\n"
+                                      "Math.abs(line.parameter(\"b1\") - 2) < 1e-12 && Math.abs(line.parameter(\"b2\") - 1) < 1e-12")
     return result
+
+
+def interrupted_once_running(km, kc, code, marker):
+    """Runs code, waits until it prints marker, then interrupts it until its reply comes."""
+    msg_id = kc.execute(code)
+    outputs = []
+    while not any(o["type"] == "stream" and marker in o["content"].get("text", "") for o in outputs):
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] not in ("status", "execute_input"):
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    reply = None
+    while reply is None:
+        km.interrupt_kernel()
+        try:
+            msg = kc.get_shell_msg(timeout=1)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                reply = msg["content"]
+        except Exception:  # queue.Empty: still running
+            pass
+    return {"reply": reply, "outputs": outputs + collect(kc, msg_id)}
 
 
 def memory(km, kc):

@@ -312,6 +312,20 @@ class KernelIT {
     }
 
     @Test
+    void anInterruptedFitEndsTheCellCleanlyAndTheNextFitWorks() throws Exception {
+        JsonObject interrupt = scenario("interrupt");
+        JsonObject reply = interrupt.getAsJsonObject("fit").getAsJsonObject("reply");
+        // a model that never returns: the interrupt stops the fit with an error naming the interrupt
+        assertEquals("error", reply.get("status").getAsString(), reply.toString());
+        assertEquals("Interrupted", reply.get("ename").getAsString(), reply.toString());
+        // no result: JShell keeps the declaration whose initializer threw, with its default value
+        assertEquals("null", result(interrupt.getAsJsonObject("fit_stuck")));
+        assertEquals("42", result(interrupt.getAsJsonObject("fit_keep")));
+        // the session's tape and the fitting code are usable again: y = 2t + 1 comes out exactly
+        assertEquals("true", result(interrupt.getAsJsonObject("fit_again")), interrupt.get("fit_again").toString());
+    }
+
+    @Test
     void runningOutOfMemoryOrStackIsReportedAndTheKernelSurvives() throws Exception {
         JsonObject memory = scenario("memory");
         assertEquals("java.lang.OutOfMemoryError", evalueType(memory, "huge_array"));
