@@ -180,7 +180,13 @@ public final class Evaluator implements AutoCloseable {
 
     // what a first cell typically does: an expression with a value, a method call, a string
     private static final String WARM_UP = "String.valueOf(Math.max(1, 2) + 40).length()";
+    // and, where the startup imported the DSL (the kernel, ./wengert), a lambda over its numbers:
+    // the DSL's classes and rules load here, not in the user's first cell. Forward mode records
+    // nothing on the session's tape.
+    private static final String DSL_FACADE = "dev.wengert.Wengert";
+    private static final String DSL_WARM_UP = "derivative(x -> sin(x).times(x), 1.0)";
     private static final AtomicInteger WARM_UPS = new AtomicInteger();
+    private static final AtomicInteger DSL_WARM_UPS = new AtomicInteger();
 
     private final Options options;
     private final EvaluationThread evaluationThread;
@@ -243,18 +249,32 @@ public final class Evaluator implements AutoCloseable {
     /**
      * Runs a throwaway cell through the whole pipeline (JShell's analysis, a compile, a class
      * load and a call on the evaluation thread) while the front end is still starting, so the
-     * user's first cell does not pay for javac's first expression. Its snippets are dropped.
+     * user's first cell does not pay for javac's first expression; where the startup imported
+     * the DSL's facade, a second one calls the DSL. Their snippets are dropped.
      */
     private void warmUp(JShell jshell) {
-        Cell cell = Cell.of(WARM_UP);
+        if (warmUp(jshell, WARM_UP)) {
+            WARM_UPS.incrementAndGet();
+        }
+        boolean importsDsl = jshell.imports().anyMatch(i -> i.isStatic() && jshell.status(i).isActive()
+                && (i.fullname().equals(DSL_FACADE) || i.fullname().equals(DSL_FACADE + ".*")));
+        if (importsDsl && warmUp(jshell, DSL_WARM_UP)) {
+            DSL_WARM_UPS.incrementAndGet();
+        }
+    }
+
+    private boolean warmUp(JShell jshell, String code) {
+        Cell cell = Cell.of(code);
         List<Snippet> ran = new ArrayList<>();
         try {
             for (Step step : steps(jshell, cell)) {
                 runStep(jshell, cell, step, new Source("the warm-up", 1), new HashSet<>(), result -> ran.add(result.snippet()));
             }
-            WARM_UPS.incrementAndGet();
+            return true;
         } catch (CellError | RuntimeException e) {
-            options.log().println("wengert: the warm-up cell failed (the first cell will be slower): " + e.getMessage());
+            options.log().println("wengert: the warm-up cell " + code + " failed (the first cell will be slower): "
+                    + e.getMessage());
+            return false;
         } finally {
             control.clearResults();
             ran.forEach(snippet -> jshell.drop(snippet));
@@ -264,6 +284,11 @@ public final class Evaluator implements AutoCloseable {
     /** How many sessions of this JVM have run their warm-up cell (a test counts them). */
     public static int warmUps() {
         return WARM_UPS.get();
+    }
+
+    /** How many sessions of this JVM, importing the DSL, have also run a DSL cell to warm up (a test counts them). */
+    public static int dslWarmUps() {
+        return DSL_WARM_UPS.get();
     }
 
     /** Startup problems are reported on the log, each snippet on its own, and the rest still runs. */

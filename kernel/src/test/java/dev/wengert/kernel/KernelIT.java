@@ -233,8 +233,11 @@ class KernelIT {
 
     @Test
     void theSessionWarmsUpWhileTheKernelStarts() throws Exception {
-        // one warm-up cell ran in the kernel's JVM before the first cell could run
+        // one warm-up cell ran in the kernel's JVM before the first cell could run, and one that
+        // calls the DSL (its classes load before the user's first cell), which left the tape empty
         assertEquals("1", result(basics("warm_ups")));
+        assertEquals("1", result(basics("dsl_warm_ups")));
+        assertEquals("0", result(basics("tape_after_warm_up")));
     }
 
     @Test

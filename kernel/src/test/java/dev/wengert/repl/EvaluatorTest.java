@@ -397,6 +397,27 @@ class EvaluatorTest {
     }
 
     @Test
+    void aSessionThatImportsTheDslCallsItOnceWhileStartingAndKeepsNothingOfIt() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Evaluator.Options options = Evaluator.Options.defaults(dir).withStartup(List.of(RepoFiles.startup()));
+        options = new Evaluator.Options(options.classPath(), options.compilerOptions(), options.startup(), -1,
+                "the time limit", 200, dir, new PrintStream(log, true, StandardCharsets.UTF_8));
+        int dslWarmUps = Evaluator.dslWarmUps();
+        try (Evaluator other = new Evaluator(options)) {
+            List<Evaluator.Result> results = new ArrayList<>();
+            other.eval("tape().size()", Evaluator.Source.CELL, results::add);
+            // the DSL warm-up ran before the first cell (forward mode: the tape stays empty)
+            assertEquals(dslWarmUps + 1, Evaluator.dslWarmUps());
+            assertEquals(0, results.get(0).value());
+            assertEquals("1", results.get(0).snippet().id());
+            jdk.jshell.JShell shell = other.jshell();
+            assertTrue(shell.snippets().noneMatch(s -> shell.status(s).isActive() && s.source().contains("derivative(")),
+                    "the DSL warm-up snippet is dropped");
+        }
+        assertEquals("", log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void startupProblemsAreReportedAndTheRestOfTheScriptRuns() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Evaluator.Options options = Evaluator.Options.defaults(dir);
@@ -404,12 +425,15 @@ class EvaluatorTest {
                 "int ok1 = 1;\nint bad = nope;\nint ok2 = 2;")), -1, "the time limit", 200, dir,
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         int warmUps = Evaluator.warmUps();
+        int dslWarmUps = Evaluator.dslWarmUps();
         try (Evaluator other = new Evaluator(options)) {
             List<Evaluator.Result> results = new ArrayList<>();
             other.eval("ok1 + ok2", Evaluator.Source.CELL, results::add);
             assertEquals(3, results.get(0).value());
             // the session ran its warm-up cell before the first cell, and dropped it: the user's snippets start at 1
             assertEquals(warmUps + 1, Evaluator.warmUps());
+            // no DSL import, no DSL warm-up
+            assertEquals(dslWarmUps, Evaluator.dslWarmUps());
             assertEquals("1", results.get(0).snippet().id());
             jdk.jshell.JShell shell = other.jshell();
             assertTrue(shell.snippets().noneMatch(s -> shell.status(s).isActive()
