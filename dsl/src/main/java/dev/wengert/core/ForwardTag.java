@@ -18,6 +18,8 @@ final class ForwardTag {
     private final boolean scoped;
     private final int taylorOrder;
     private boolean closed;
+    // what tensors use to carry tangents of this differentiation (made on first use)
+    private ForwardArrays arrays;
 
     /** The implicit forward tag of a session. */
     public ForwardTag(Session session, String label) {
@@ -57,6 +59,14 @@ final class ForwardTag {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** The view of this differentiation that forward-mode tensors work through. */
+    ForwardArrays arrays() {
+        if (arrays == null) {
+            arrays = new ForwardArrays(this);
+        }
+        return arrays;
     }
 
     /** Allocates the tangent slot of a new parameter. */

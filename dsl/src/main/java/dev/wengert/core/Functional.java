@@ -107,6 +107,29 @@ public final class Functional {
         });
     }
 
+    /**
+     * Runs {@code body} with the values of x as forward-mode parameters (parameter i has tangent
+     * slot i) of a differentiation of its own, closed when body returns: inside, body reads
+     * derivatives ({@code y.d(p[i])}, or a whole column of a forward-mode tensor with
+     * {@code Tensor.d}); its values are refused afterwards. For code that needs more than a
+     * Jacobian as {@code double[][]} (a fit reads a model's values and Jacobian columns at once).
+     *
+     * <pre>{@code
+     * double[] dy = Functional.forward(new double[] {2.0}, "example", p -> x.times(p[0]).exp().d(p[0]));
+     * }</pre>
+     */
+    public static <R> R forward(double[] x, String caller, Function<Num[], R> body) {
+        checkFunction(body, caller);
+        checkPoint(x, caller);
+        return withTag("the forward pass of " + caller, tag -> {
+            Num[] in = new Num[x.length];
+            for (int i = 0; i < x.length; i++) {
+                in[i] = Num.forwardParameter(tag, null, x[i]);
+            }
+            return body.apply(in);
+        });
+    }
+
     /** J·v by forward mode, one pass with one tangent. */
     public static double[] jvp(VecFn f, double[] x, double[] v) {
         String caller = "jvp(f, x, v)";

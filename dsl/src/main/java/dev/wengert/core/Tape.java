@@ -830,7 +830,11 @@ public final class Tape implements Displayable {
         if (mark < 0 || mark > size) {
             throw new IllegalArgumentException("truncate(" + mark + "): the tape has " + size + " operations");
         }
-        for (int i = size - 1; i >= mark; i--) {
+        // Without blocks, names or nested partials in the cut part there is nothing to undo per
+        // node: its ops stay (as after a rewind) until recording overwrites them. A row model
+        // cut back after every row (CompiledRows) spends most of its recording time here otherwise.
+        boolean plain = !blocks && names.isEmpty() && numPartials.isEmpty();
+        for (int i = size - 1; i >= mark && !plain; i--) {
             if (op[i] instanceof Block b && b.last == i) {
                 // a whole block at once (its members have no names or nested partials)
                 int lo = Math.max(b.first, mark);

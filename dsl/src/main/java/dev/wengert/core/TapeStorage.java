@@ -34,6 +34,15 @@ public final class TapeStorage {
         return Num.reverseParameter(t, null, value);
     }
 
+    /**
+     * Forgets what was recorded from position {@code mark} on (those values are refused from
+     * now on), keeping what came before: a recording that is redone many times over the same
+     * inputs (a row model, row after row) reuses its arrays.
+     */
+    public void truncate(int mark) {
+        t.truncate(mark);
+    }
+
     /** x's position if it was recorded on this tape, else −1 (a constant, or another differentiation's value). */
     public int positionOf(Num x) {
         return x.tape == t ? x.idx : -1;

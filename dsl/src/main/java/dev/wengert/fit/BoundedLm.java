@@ -5,7 +5,7 @@ package dev.wengert.fit;
  *
  * <p>Each iteration holds a parameter that sits on a bound with the gradient pushing it
  * outward, takes the damped Gauss–Newton step (J_Fᵀ J_F + μ·D²)·δ = −J_Fᵀ r over the others
- * (by QR of [J_F; √μ·D], never forming JᵀJ), and clips the new point into the box. The step
+ * (by the block QR of [J_F; √μ·D], never forming JᵀJ), and clips the new point into the box. The step
  * is judged by the actual over the predicted reduction of the cost along the clipped step, so
  * a clipped step that does not help is rejected and μ grows; as μ grows the step turns into a
  * projected scaled gradient step, which always lowers the cost. A parameter that reaches its
@@ -37,7 +37,7 @@ final class BoundedLm {
         if (!at.finite()) {
             return new Result(x, 0, f.passes() - before, false, "the model is not finite at the start");
         }
-        double[] d = columnNorms(at.jt(), k);
+        double[] d = columnNorms(at.jt(), at.n(), k);
         for (int j = 0; j < k; j++) {
             if (d[j] == 0) {
                 d[j] = 1;
@@ -62,7 +62,7 @@ final class BoundedLm {
             if (rNorm == 0) {
                 return new Result(x, iterations, f.passes() - before, true, "(the residuals are zero)");
             }
-            double[] cn = columnNorms(at.jt(), k);
+            double[] cn = columnNorms(at.jt(), at.n(), k);
             double angle = 0;
             for (int j = 0; j < k; j++) {
                 if (!hold[j] && cn[j] > 0) {
@@ -94,10 +94,12 @@ final class BoundedLm {
             for (int j = 0; j < k; j++) {
                 predicted -= g[j] * s[j];
             }
-            for (double[] row : at.jt()) {
+            int rows = at.n();
+            double[] jt = at.jt();
+            for (int i = 0; i < rows; i++) {
                 double v = 0;
                 for (int j = 0; j < k; j++) {
-                    v += row[j] * s[j];
+                    v += jt[j * rows + i] * s[j];
                 }
                 js2 += v * v;
             }
@@ -109,7 +111,7 @@ final class BoundedLm {
                 x = xn;
                 at = trial;
                 iterations++;
-                double[] nn = columnNorms(at.jt(), k);
+                double[] nn = columnNorms(at.jt(), at.n(), k);
                 for (int j = 0; j < k; j++) {
                     d[j] = Math.max(d[j], nn[j]);
                 }
@@ -143,25 +145,21 @@ final class BoundedLm {
                 cols[m++] = j;
             }
         }
-        double[][] jt = at.jt();
-        int n = jt.length;
-        double[][] aug = new double[n + m][m];
-        double[] rhs = new double[n + m];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < m; c++) {
-                aug[i][c] = jt[i][cols[c]];
-            }
-            rhs[i] = -at.rt()[i];
-        }
+        // [J_F; √μ·D] δ ≈ [−r; 0] by the block QR: J's rows straight from its columns, then D's
+        int n = at.n();
+        BlockQr q = new BlockQr(m + 1);
+        q.addColumns(at.jt(), n, java.util.Arrays.copyOf(cols, m), 1.0, at.rt(), -1.0, 0, n);
         double sq = Math.sqrt(mu);
         for (int c = 0; c < m; c++) {
-            aug[n + c][c] = sq * d[cols[c]];
+            double[] row = new double[m + 1];
+            row[c] = sq * d[cols[c]];
+            q.addRow(row);
         }
-        Qr qr = new Qr(aug);
+        Factor qr = Factor.of(q);
         if (!qr.fullRank()) {
             return null;
         }
-        double[] z = qr.solve(rhs);
+        double[] z = qr.gaussNewtonStep();
         double[] delta = new double[k];
         for (int c = 0; c < m; c++) {
             if (!Double.isFinite(z[c])) {
@@ -180,15 +178,16 @@ final class BoundedLm {
         return y;
     }
 
-    private static double[] columnNorms(double[][] j, int k) {
+    /** The norms of the columns of a column-major matrix of n rows. */
+    private static double[] columnNorms(double[] j, int n, int k) {
         double[] c = new double[k];
-        for (double[] row : j) {
-            for (int u = 0; u < k; u++) {
-                c[u] += row[u] * row[u];
-            }
-        }
         for (int u = 0; u < k; u++) {
-            c[u] = Math.sqrt(c[u]);
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                double v = j[u * n + i];
+                s += v * v;
+            }
+            c[u] = Math.sqrt(s);
         }
         return c;
     }

@@ -32,7 +32,7 @@ final class Dataset implements Predictor {
         this.data = data;
         this.names = names;
         this.label = label;
-        this.columnData = columns == null ? null : columnsOf(data.x, data.predictorNames.length);
+        this.columnData = columns == null ? null : columnsOf(data);
     }
 
     static Dataset of(Model model, FitData data, String[] names, String label) {
@@ -49,7 +49,12 @@ final class Dataset implements Predictor {
 
     /** Row i's prediction (a per-row model). */
     Num row(Num[] par, int i) {
-        return call(par, data.x[i], i);
+        return call(par, data.row(i), i);
+    }
+
+    /** The model on one row's predictor values x, with its result checked; i names the row in messages (−1: none). */
+    Num rowCall(Num[] par, double[] x, int i) {
+        return call(par, x, i);
     }
 
     /** All rows' predictions at once (a column model). */
@@ -95,7 +100,7 @@ final class Dataset implements Predictor {
             return v;
         }
         for (int i = 0; i < n; i++) {
-            v[i] = call(par, data.x[i], i).value();
+            v[i] = call(par, data.row(i), i).value();
         }
         return v;
     }
@@ -106,6 +111,23 @@ final class Dataset implements Predictor {
             par[j] = Num.constant(p[j]);
         }
         return par;
+    }
+
+    /** The predictor columns of the rows, as constant tensors. */
+    private static Tensor[] columnsOf(FitData d) {
+        Tensor[] t = new Tensor[d.q];
+        int n = d.size();
+        if (n == 0) {
+            return t;
+        }
+        for (int j = 0; j < d.q; j++) {
+            double[] c = new double[n];
+            for (int i = 0; i < n; i++) {
+                c[i] = d.x(i, j);
+            }
+            t[j] = Tensor.of(c);
+        }
+        return t;
     }
 
     /** Column j of row-major predictor rows, for each j, as constant tensors. */
@@ -181,7 +203,7 @@ final class Dataset implements Predictor {
         double[] all = columnCall(constants(p), columnData, n).values();
         rowWise = true;
         for (int i : new int[] {0, n - 1}) {
-            double one = columnCall(constants(p), columnsOf(new double[][] {data.x[i]}, data.x[i].length), 1).values()[0];
+            double one = columnCall(constants(p), columnsOf(new double[][] {data.row(i)}, data.q), 1).values()[0];
             double tol = 1e-12 * Math.max(Math.abs(all[i]), Math.abs(one));
             if (!(Math.abs(all[i] - one) <= tol) && !(Double.isNaN(all[i]) && Double.isNaN(one))) {
                 rowWise = false;
@@ -232,7 +254,7 @@ final class Dataset implements Predictor {
         }
         s.append(" (");
         for (int j = 0; j < data.predictorNames.length; j++) {
-            s.append(j > 0 ? ", " : "").append(data.predictorNames[j]).append(" = ").append(data.x[i][j]);
+            s.append(j > 0 ? ", " : "").append(data.predictorNames[j]).append(" = ").append(data.x(i, j));
         }
         return s.append(')').toString();
     }

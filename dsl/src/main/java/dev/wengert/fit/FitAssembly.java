@@ -43,17 +43,8 @@ final class FitAssembly {
         double[] values;
         if (at.eval() != null) {
             values = at.eval().values();
-            double[][] jac = at.eval().jacobian();
-            int i = 0;
-            for (Dataset d : f.parts()) {
-                for (int r = 0; r < d.size(); r++, i++) {
-                    double[] g = new double[est.length];
-                    for (int c = 0; c < est.length; c++) {
-                        g[c] = jac[i][est[c]];
-                    }
-                    sums.add(d.data.y[r], d.data.w[r], values[i], g);
-                }
-            }
+            // every row at once: the Jacobian's estimated columns straight into the sums' block QR
+            sums.addRows(f.responses(), f.weights(), values, at.eval().jacobian(), est);
         } else {
             values = new double[f.rows()];
             java.util.Arrays.fill(values, Double.NaN);
@@ -92,8 +83,8 @@ final class FitAssembly {
         double hi = Double.NEGATIVE_INFINITY;
         double ymax = 0;
         for (int i = 0; i < d.size(); i++) {
-            lo = Math.min(lo, d.data.x[i][0]);
-            hi = Math.max(hi, d.data.x[i][0]);
+            lo = Math.min(lo, d.data.x(i, 0));
+            hi = Math.max(hi, d.data.x(i, 0));
             ymax = Math.max(ymax, Math.abs(d.data.y[i]));
         }
         if (!(hi > lo)) {

@@ -14,7 +14,10 @@ import java.util.List;
  * matched back to the table.
  */
 final class FitData {
-    final double[][] x;
+    /** The predictors, row-major: row i's at [i·q, (i + 1)·q) (one array, not an array per row). */
+    final double[] x;
+    /** Predictors per row. */
+    final int q;
     final double[] y;
     final double[] w;
     final boolean weighted;
@@ -23,9 +26,10 @@ final class FitData {
     final int[] rows;
     final int dropped;
 
-    private FitData(double[][] x, double[] y, double[] w, boolean weighted, String[] predictorNames,
+    private FitData(double[] x, double[] y, double[] w, boolean weighted, String[] predictorNames,
                     String responseName, int[] rows, int dropped) {
         this.x = x;
+        this.q = predictorNames.length;
         this.y = y;
         this.w = w;
         this.weighted = weighted;
@@ -37,6 +41,16 @@ final class FitData {
 
     int size() {
         return y.length;
+    }
+
+    /** Predictor j of row i. */
+    double x(int i, int j) {
+        return x[i * q + j];
+    }
+
+    /** Row i's predictors (a copy). */
+    double[] row(int i) {
+        return Arrays.copyOfRange(x, i * q, (i + 1) * q);
     }
 
     /** How a weight column or array is to be read. */
@@ -79,7 +93,8 @@ final class FitData {
                     + weightArray.length + " values but table \"" + t.name() + "\" has " + n
                     + " rows; give one per row of the table, in its order");
         }
-        double[][] x = new double[n][];
+        int q = xc.length;
+        double[] x = new double[n * q];
         double[] y = new double[n];
         double[] w = new double[n];
         int[] rows = new int[n];
@@ -97,11 +112,9 @@ final class FitData {
                 }
                 continue;
             }
-            double[] xi = new double[xc.length];
-            for (int j = 0; j < xc.length; j++) {
-                xi[j] = finite(xc[j].getDouble(i), xc[j].name(), i);
+            for (int j = 0; j < q; j++) {
+                x[k * q + j] = finite(xc[j].getDouble(i), xc[j].name(), i);
             }
-            x[k] = xi;
             y[k] = finite(yc.getDouble(i), yc.name(), i);
             w[k] = weightArray != null ? weight(weightArray[i], arrayName, i, kind)
                     : wc == null ? 1.0 : weight(wc.getDouble(i), wc.name(), i, kind);
@@ -111,8 +124,9 @@ final class FitData {
         for (int j = 0; j < xc.length; j++) {
             names[j] = xc[j].name();
         }
-        return new FitData(Arrays.copyOf(x, k), Arrays.copyOf(y, k), Arrays.copyOf(w, k), wc != null || weightArray != null,
-                names, yc.name(), Arrays.copyOf(rows, k), n - k);
+        return new FitData(k == n ? x : Arrays.copyOf(x, k * q), k == n ? y : Arrays.copyOf(y, k),
+                k == n ? w : Arrays.copyOf(w, k), wc != null || weightArray != null,
+                names, yc.name(), k == n ? rows : Arrays.copyOf(rows, k), n - k);
     }
 
     /** Plain arrays: {@code x[i]} holds the predictors of row i. NaN counts as missing. */
@@ -142,9 +156,41 @@ final class FitData {
         if (names.length != m) {
             throw new FitException(names.length + " predictor names for " + m + " predictors");
         }
-        String yName = responseName != null ? responseName : "y";
+        double[][] rowsOfX = x;
+        return fromCells((i, j) -> rowsOfX[i][j], m, y, weightsOrSigmas, kind, missing, names,
+                responseName != null ? responseName : "y");
+    }
+
+    /**
+     * A single predictor column: as {@link #fromArrays} with one predictor, without making an
+     * array per row first (at 10⁷ rows those would take 28 bytes each).
+     */
+    static FitData fromColumn(double[] x, double[] y, double[] weightsOrSigmas, WeightKind kind, MissingValues missing) {
+        if (x == null) {
+            throw new FitException("x is null; pass the predictor values");
+        }
+        if (y == null) {
+            throw new FitException("y is null; pass the response as double[rows], one value per value of x");
+        }
+        if (x.length != y.length) {
+            throw new FitException("x has " + x.length + " rows but y has " + y.length + "; give one response per value of x");
+        }
+        if (weightsOrSigmas != null && weightsOrSigmas.length != y.length) {
+            throw new FitException("the " + (kind == WeightKind.SIGMA ? "sigmas" : "weights") + " have "
+                    + weightsOrSigmas.length + " values but y has " + y.length + "; give one per row");
+        }
+        return fromCells((i, j) -> x[i], 1, y, weightsOrSigmas, kind, missing, defaultNames(1), "y");
+    }
+
+    /** Predictor j of row i of the caller's arrays. */
+    private interface Cells {
+        double at(int i, int j);
+    }
+
+    private static FitData fromCells(Cells x, int m, double[] y, double[] weightsOrSigmas, WeightKind kind,
+                                     MissingValues missing, String[] names, String yName) {
         int n = y.length;
-        double[][] xs = new double[n][];
+        double[] xs = new double[n * m];
         double[] ys = new double[n];
         double[] ws = new double[n];
         int[] rows = new int[n];
@@ -152,7 +198,7 @@ final class FitData {
         for (int i = 0; i < n; i++) {
             String miss = Double.isNaN(y[i]) ? yName : null;
             for (int j = 0; j < m && miss == null; j++) {
-                if (Double.isNaN(x[i][j])) {
+                if (Double.isNaN(x.at(i, j))) {
                     miss = names[j];
                 }
             }
@@ -166,18 +212,17 @@ final class FitData {
                 }
                 continue;
             }
-            double[] xi = new double[m];
             for (int j = 0; j < m; j++) {
-                xi[j] = finite(x[i][j], names[j], i);
+                xs[k * m + j] = finite(x.at(i, j), names[j], i);
             }
-            xs[k] = xi;
             ys[k] = finite(y[i], yName, i);
             ws[k] = weightsOrSigmas == null ? 1.0
                     : weight(weightsOrSigmas[i], kind == WeightKind.SIGMA ? "sigma" : "weight", i, kind);
             rows[k++] = i;
         }
-        return new FitData(Arrays.copyOf(xs, k), Arrays.copyOf(ys, k), Arrays.copyOf(ws, k),
-                weightsOrSigmas != null, names, yName, Arrays.copyOf(rows, k), n - k);
+        return new FitData(k == n ? xs : Arrays.copyOf(xs, k * m), k == n ? ys : Arrays.copyOf(ys, k),
+                k == n ? ws : Arrays.copyOf(ws, k), weightsOrSigmas != null, names, yName,
+                k == n ? rows : Arrays.copyOf(rows, k), n - k);
     }
 
     private static String[] defaultNames(int m) {

@@ -558,8 +558,8 @@ public final class FitResult implements Displayable {
         List<double[]> x = new ArrayList<>();
         for (Part part : inView()) {
             if (part.data() != null) {
-                for (double[] row : part.data().x) {
-                    x.add(row.clone());
+                for (int i = 0; i < part.data().size(); i++) {
+                    x.add(part.data().row(i));
                 }
             }
         }

@@ -348,7 +348,7 @@ public final class Fitter {
     /** Fits arrays with a single predictor. */
     public FitResult to(double[] x, double[] y) {
         notGlobal("to(x, y)");
-        return to(column(x), y);
+        return runSingle(FitData.fromColumn(x, y, arrayWeights(), weightKind, missing));
     }
 
     static double[][] column(double[] x) {
@@ -500,15 +500,7 @@ public final class Fitter {
         double[] p = ps.start.clone();
         ModelEvaluator.Eval e = f.checkStart(p);
         refuseUnused(f, ps, p, e);
-        double[] y = new double[n];
-        double[] w = new double[n];
-        int o = 0;
-        for (Dataset d : parts) {
-            System.arraycopy(d.data.y, 0, y, o, d.size());
-            System.arraycopy(d.data.w, 0, w, o, d.size());
-            o += d.size();
-        }
-        LeastSquares ls = new LeastSquares(f, ps, y, w, loss, lossScale);
+        LeastSquares ls = new LeastSquares(f, ps, f.responses(), f.weights(), loss, lossScale);
         Solver.Solution s = Solver.solve(ls, ps.freeOf(p), maxEvaluations);
         return FitAssembly.assemble(ls, f, s, absoluteSigma, dropped);
     }
@@ -522,8 +514,9 @@ public final class Fitter {
         List<String> unused = new ArrayList<>();
         for (int j : ps.free) {
             boolean zero = true;
-            for (double[] row : e.jacobian()) {
-                zero &= row[j] == 0;
+            int n = e.values().length;
+            for (int i = 0; i < n && zero; i++) {
+                zero = e.d(i, j) == 0;
             }
             if (zero && !f.reads(p, j)) {
                 unused.add(ps.names[j]);

@@ -28,19 +28,144 @@ final class LeastSquares {
      * One evaluation: the full parameters, the model's values and Jacobian (all parameters),
      * the weighted residuals r, the solver's residuals r̃ and their Jacobian ∂r̃/∂q over the free
      * parameters, and the cost ½·Σ r̃². {@code finite} is false where the model or its
-     * derivative is not finite (then only q and p are meaningful).
+     * derivative is not finite (then only q and p are meaningful). ∂r̃/∂q is kept column by
+     * column (∂r̃ᵢ/∂q_c at jt[c·n + i]); for least squares, where it is −√w·∂m/∂q, it is made only
+     * when asked for ({@link #jt()}): the solver's QR reads it from the model's Jacobian
+     * ({@link #feed}), so a point holds 8·(p + 2) bytes per row, not 8·(2p + 2).
      */
-    record Point(double[] q, double[] p, ModelEvaluator.Eval eval, double[] r, double[] rt, double[][] jt,
-                 double cost, boolean finite) {
+    final class Point {
+        private final double[] q;
+        private final double[] p;
+        private final ModelEvaluator.Eval eval;
+        private final double[] r;
+        private final double[] rt;
+        private final double[] slope;
+        private double[] jt;
+        private final double cost;
+        private final boolean finite;
+
+        private Point(double[] q, double[] p, ModelEvaluator.Eval eval, double[] r, double[] rt, double[] slope,
+                      double cost, boolean finite) {
+            this.q = q;
+            this.p = p;
+            this.eval = eval;
+            this.r = r;
+            this.rt = rt;
+            this.slope = slope;
+            this.cost = cost;
+            this.finite = finite;
+        }
+
+        double[] q() {
+            return q;
+        }
+
+        double[] p() {
+            return p;
+        }
+
+        ModelEvaluator.Eval eval() {
+            return eval;
+        }
+
+        double[] r() {
+            return r;
+        }
+
+        double[] rt() {
+            return rt;
+        }
+
+        double cost() {
+            return cost;
+        }
+
+        boolean finite() {
+            return finite;
+        }
+
+        /** The number of rows. */
+        int n() {
+            return rt.length;
+        }
+
+        /** ∂r̃/∂q, column by column: −slopeᵢ·√wᵢ·∂mᵢ/∂q_c at [c·n + i] (slope 1 for least squares). */
+        double[] jt() {
+            if (jt == null) {
+                int n = rt.length;
+                int[] free = params.free;
+                double[] jm = eval.jacobian();
+                double[] j = new double[free.length * n];
+                for (int c = 0; c < free.length; c++) {
+                    int src = free[c] * n;
+                    for (int i = 0; i < n; i++) {
+                        j[c * n + i] = slope == null ? -sqrtW[i] * jm[src + i] : -slope[i] * sqrtW[i] * jm[src + i];
+                    }
+                }
+                jt = j;
+            }
+            return jt;
+        }
+
+        /** ∂r̃ᵢ/∂q_c. */
+        double j(int i, int c) {
+            return jt()[c * rt.length + i];
+        }
+
+        /** The rows of [∂r̃/∂q | r̃] into a block QR, read from the model's Jacobian where no copy was made. */
+        void feed(BlockQr qr) {
+            int n = rt.length;
+            if (slope == null && jt == null) {
+                qr.addColumns(eval.jacobian(), n, params.free, sqrtW, -1.0, rt, 1.0, 0, n);
+            } else {
+                qr.addColumns(jt(), n, null, 1.0, rt, 1.0, 0, n);
+            }
+        }
+
+        /**
+         * R of [∂r̃/∂q | fSign·r̃] over the given columns of q (null: all), read from the model's
+         * Jacobian where no copy of ∂r̃/∂q was made: the same numbers as from {@link #jt()}.
+         */
+        Factor factor(int[] cols, double fSign) {
+            int n = rt.length;
+            int k = cols == null ? q.length : cols.length;
+            BlockQr b = new BlockQr(k + 1);
+            if (slope == null && jt == null) {
+                int[] model = new int[k];
+                for (int c = 0; c < k; c++) {
+                    model[c] = params.free[cols == null ? c : cols[c]];
+                }
+                b.addColumns(eval.jacobian(), n, model, sqrtW, -1.0, rt, fSign, 0, n);
+            } else {
+                b.addColumns(jt(), n, cols, 1.0, rt, fSign, 0, n);
+            }
+            return Factor.of(b);
+        }
 
         /** The gradient of the cost, J̃ᵀr̃. */
         double[] gradient() {
             int k = q.length;
+            int n = rt.length;
             double[] g = new double[k];
-            for (int i = 0; i < rt.length; i++) {
-                for (int j = 0; j < k; j++) {
-                    g[j] += jt[i][j] * rt[i];
+            if (slope == null && jt == null) {
+                double[] jm = eval.jacobian();
+                for (int c = 0; c < k; c++) {
+                    int src = params.free[c] * n;
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += -sqrtW[i] * jm[src + i] * rt[i];
+                    }
+                    g[c] = s;
                 }
+                return g;
+            }
+            double[] j = jt();
+            for (int c = 0; c < k; c++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += j[c * n + i] * rt[i];
+                }
+                g[c] = s;
             }
             return g;
         }
@@ -113,31 +238,52 @@ final class LeastSquares {
         int k = params.freeCount();
         int[] free = params.free;
         double[] r = new double[n];
-        double[] rt = new double[n];
-        double[][] jt = new double[n][k];
+        double[] rt;
+        double[] slope = null;
+        double[] m = e.values();
+        double[] jm = e.jacobian();
         double cost = 0;
-        boolean finite = true;
-        for (int i = 0; i < n && finite; i++) {
-            r[i] = sqrtW[i] * (y[i] - e.values()[i]);
-            double z = (r[i] / scale) * (r[i] / scale);
-            double s = loss.sqrtRatio(z);
-            double slope = loss.rho1(z) / s;
-            rt[i] = s * r[i];
-            cost += 0.5 * rt[i] * rt[i];
-            for (int c = 0; c < k; c++) {
-                jt[i][c] = -slope * sqrtW[i] * e.jacobian()[i][free[c]];
-                finite &= Double.isFinite(jt[i][c]);
-            }
-            finite &= Double.isFinite(rt[i]);
+        for (int i = 0; i < n; i++) {
+            r[i] = sqrtW[i] * (y[i] - m[i]);
         }
-        finite &= Double.isFinite(cost);
+        if (loss == Loss.LINEAR) {
+            // ρ(z) = z: r̃ = r and ∂r̃/∂q = −√w·∂m/∂q, read from the model's Jacobian when needed
+            rt = r;
+            for (int i = 0; i < n; i++) {
+                cost += 0.5 * rt[i] * rt[i];
+            }
+        } else {
+            rt = new double[n];
+            slope = new double[n];
+            for (int i = 0; i < n; i++) {
+                double z = (r[i] / scale) * (r[i] / scale);
+                double s = loss.sqrtRatio(z);
+                slope[i] = loss.rho1(z) / s;
+                rt[i] = s * r[i];
+                cost += 0.5 * rt[i] * rt[i];
+            }
+        }
+        // x − x is 0 for a finite x and NaN otherwise: one sum tells whether every entry of
+        // ∂r̃/∂q and r̃ is finite, without making ∂r̃/∂q
+        double z = 0;
+        for (int c = 0; c < k; c++) {
+            int src = free[c] * n;
+            for (int i = 0; i < n; i++) {
+                double v = slope == null ? -sqrtW[i] * jm[src + i] : -slope[i] * sqrtW[i] * jm[src + i];
+                z += v - v;
+            }
+        }
+        for (double v : rt) {
+            z += v - v;
+        }
+        boolean finite = z == 0 && Double.isFinite(cost);
         if (!finite) {
             notFinitePoints++;
         } else if (cost < bestCost) {
             bestCost = cost;
             bestQ = q.clone();
         }
-        return new Point(q.clone(), p, e, r, rt, jt, finite ? cost : Double.NaN, finite);
+        return new Point(q.clone(), p, e, r, rt, slope, finite ? cost : Double.NaN, finite);
     }
 
     /**
@@ -150,23 +296,34 @@ final class LeastSquares {
         int[] free = params.free;
         int k = free.length;
         double[] c = new double[n];
-        double[] a = new double[n];
+        // aᵢ is 1 for least squares (ρ′ = 1, ρ″ = 0): no array of ones, the same sums
+        double[] a = loss == Loss.LINEAR ? null : new double[n];
         for (int i = 0; i < n; i++) {
             double z = (at.r[i] / scale) * (at.r[i] / scale);
             c[i] = -loss.rho1(z) * at.r[i] * sqrtW[i];
-            a[i] = loss.rho1(z) + 2 * loss.rho2(z) * z;
+            if (a != null) {
+                a[i] = loss.rho1(z) + 2 * loss.rho2(z) * z;
+            }
         }
         double[][] full = model.curvature(at.p, c);
         if (full == null) {
             return null;
         }
         double[][] h = new double[k][k];
-        double[][] jm = at.eval.jacobian();
+        double[] jm = at.eval.jacobian();
         for (int u = 0; u < k; u++) {
+            int cu = free[u] * n;
             for (int v = 0; v < k; v++) {
+                int cv = free[v] * n;
                 double s = full[free[u]][free[v]];
-                for (int i = 0; i < n; i++) {
-                    s += a[i] * sqrtW[i] * sqrtW[i] * jm[i][free[u]] * jm[i][free[v]];
+                if (a == null) {
+                    for (int i = 0; i < n; i++) {
+                        s += sqrtW[i] * sqrtW[i] * jm[cu + i] * jm[cv + i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s += a[i] * sqrtW[i] * sqrtW[i] * jm[cu + i] * jm[cv + i];
+                    }
                 }
                 h[u][v] = s;
             }

@@ -1,6 +1,7 @@
 package dev.wengert.fit;
 
 import dev.wengert.core.Num;
+import dev.wengert.core.RowFn;
 
 /**
  * A model of one observation: its prediction from the parameters {@code p} and the
@@ -14,14 +15,20 @@ import dev.wengert.core.Num;
  * FitResult r = fit(m, new double[][] {{1}, {2}, {3}}, new double[] {0.9, 1.5, 1.8}, 2, 0.5);
  * }</pre>
  *
+ * <p>A fit records the model once per row and then replays the recordings
+ * ({@link dev.wengert.compile.CompiledRows}), so the model should be a function of p and x
+ * alone and must not keep {@code x}. Branches on parameters ({@code p[2].gt(x[0])}) are
+ * fine: a row that takes the other branch at new parameters is recorded again.
+ *
  * <p>For one predictor, {@link Model1} (with {@code double x}) reads more naturally; adapt it
  * with {@link #of1(Model1)} or call {@code fit1(...)}. There is deliberately no {@code fit}
  * overload taking a {@code Model1}: Java cannot tell two two-argument lambdas apart.
  */
 @FunctionalInterface
-public interface Model {
+public interface Model extends RowFn {
 
     /** The model's prediction for one observation with predictor values {@code x}. */
+    @Override
     Num apply(Num[] p, double[] x);
 
     /**

@@ -12,8 +12,17 @@ package dev.wengert.fit;
  */
 interface ModelEvaluator {
 
-    /** The model's values and Jacobian at a parameter point, unweighted, one row per observation. */
-    record Eval(double[] values, double[][] jacobian) {
+    /**
+     * The model's values and Jacobian at a parameter point, unweighted, one row per observation:
+     * the Jacobian column by column, ∂mᵢ/∂pⱼ at {@code jacobian[j·n + i]} (n rows), so a column is
+     * contiguous and no array is made per row.
+     */
+    record Eval(double[] values, double[] jacobian) {
+
+        /** ∂mᵢ/∂pⱼ. */
+        double d(int i, int j) {
+            return jacobian[j * values.length + i];
+        }
     }
 
     /** The number of rows (observations) over all datasets. */
@@ -22,7 +31,7 @@ interface ModelEvaluator {
     /** The number of parameters the models see. */
     int parameters();
 
-    /** Values mᵢ(p) and ∂mᵢ/∂pⱼ at p: one pass over the rows. */
+    /** Values mᵢ(p) and ∂mᵢ/∂pⱼ at p: one pass over the rows (none when p is the point evaluated last). */
     Eval evaluate(double[] p);
 
     /**

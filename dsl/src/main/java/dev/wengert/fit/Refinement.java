@@ -52,17 +52,12 @@ final class Refinement {
             if (k == MAX_STEPS) {
                 break;
             }
-            double[][] jt = sub(at.jt(), cols);
-            Qr qr = new Qr(jt);
+            Factor qr = at.factor(cols, -1.0);
             if (!qr.fullRank()) {
                 return accepted;
             }
             double[] norms = qr.columnNorms();
-            double[] minusR = at.rt().clone();
-            for (int i = 0; i < minusR.length; i++) {
-                minusR[i] = -minusR[i];
-            }
-            double[] d = qr.solve(minusR);          // the Gauss–Newton step, to gauge the distance
+            double[] d = qr.gaussNewtonStep();      // the Gauss–Newton step (J·d ≈ −r̃), to gauge the distance
             double[] qc = pick(q, cols);
             double gn = scaledNorm(d, norms);
             double size = scaledNorm(qc, norms);
@@ -88,6 +83,25 @@ final class Refinement {
             }
         }
         return accepted;
+    }
+
+    /**
+     * Whether q is within the refinement's reach of a minimum: the model and its Jacobian are
+     * finite there, the Jacobian has full rank, and the Gauss–Newton step is at most 10⁻⁶ of the
+     * parameters in the Jacobian's scaling (the model's evaluation at q is usually the solver's
+     * last, reused).
+     */
+    static boolean nearMinimum(LeastSquares f, double[] q) {
+        LeastSquares.Point at = f.at(q);
+        if (!at.finite()) {
+            return false;
+        }
+        Factor qr = at.factor(null, -1.0);
+        if (!qr.fullRank()) {
+            return false;
+        }
+        double[] norms = qr.columnNorms();
+        return scaledNorm(qr.gaussNewtonStep(), norms) <= 1e-6 * scaledNorm(q, norms);
     }
 
     /** −H⁻¹g over the given columns, H the exact Hessian of the cost; null if H is not finite or not positive definite. */
@@ -131,16 +145,6 @@ final class Refinement {
             }
         }
         return c;
-    }
-
-    private static double[][] sub(double[][] j, int[] cols) {
-        double[][] s = new double[j.length][cols.length];
-        for (int i = 0; i < j.length; i++) {
-            for (int c = 0; c < cols.length; c++) {
-                s[i][c] = j[i][cols[c]];
-            }
-        }
-        return s;
     }
 
     private static double[] pick(double[] v, int[] cols) {

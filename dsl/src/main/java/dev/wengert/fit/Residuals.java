@@ -55,6 +55,11 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     private int passes;
     /** The row being evaluated, for messages (−1 outside a pass). */
     private int row = -1;
+    /** Each per-row dataset's compiled rows (forward mode), made on first use. */
+    private RowEngine[] engines;
+    /** The last evaluation and its point. */
+    private Eval last;
+    private double[] lastPoint;
 
     private Residuals(List<Dataset> parts, Mode mode, String[] names) {
         this.parts = List.copyOf(parts);
@@ -119,11 +124,20 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
 
     @Override
     public Eval evaluate(double[] p) {
+        // the start check and the solver's first point, the solver's last and the statistics: one pass
+        if (last != null && java.util.Arrays.equals(lastPoint, p)) {
+            return last;
+        }
         // row names the row being evaluated; it stays there if the model throws, for the message
         passes++;
+        last = null;
+        int k = p.length;
         double[] vals = new double[rows];
-        if (mode == Mode.FORWARD) {
-            double[][] jac = Functional.jacobian(Mode.FORWARD, par -> {
+        double[] jac = new double[rows * k];
+        if (mode == Mode.FORWARD && shared()) {
+            // a model that shares work between rows and datasets (an ODE solved once per parameter
+            // vector): one forward pass over every dataset, so that work is done once
+            double[][] all = Functional.jacobian(Mode.FORWARD, par -> {
                 Num[] out = allRows(par);
                 for (int i = 0; i < rows; i++) {
                     vals[i] = out[i].value();
@@ -131,34 +145,70 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
                 return out;
             }, p);
             row = -1;
-            return new Eval(vals, jac);
+            copyRows(all, jac, 0);
+            lastPoint = p.clone();
+            last = new Eval(vals, jac);
+            return last;
         }
-        double[][] jac = new double[rows][];
-        for (int k = 0; k < parts.size(); k++) {
-            Dataset d = parts.get(k);
-            int o = offsets[k];
-            if (d.columns != null) {
-                double[][] part = Functional.jacobian(mode, par -> {
+        for (int part = 0; part < parts.size(); part++) {
+            Dataset d = parts.get(part);
+            int o = offsets[part];
+            int n = d.size();
+            if (d.columns != null && mode == Mode.FORWARD) {
+                // forward-mode tensors carry a tangent column per parameter: the Jacobian's columns
+                Functional.forward(p, "the column model's Jacobian", par -> {
+                    Tensor t = d.allAsTensor(par);
+                    System.arraycopy(t.values(), 0, vals, o, n);
+                    for (int j = 0; j < k; j++) {
+                        System.arraycopy(t.d(par[j]), 0, jac, j * rows + o, n);
+                    }
+                    return null;
+                });
+            } else if (d.columns != null) {
+                double[][] part2 = Functional.jacobian(mode, par -> {
                     Num[] out = d.all(par);
                     for (int i = 0; i < out.length; i++) {
                         vals[o + i] = out[i].value();
                     }
                     return out;
                 }, p);
-                System.arraycopy(part, 0, jac, o, part.length);
-                continue;
-            }
-            for (int i = 0; i < d.size(); i++) {
-                int r = i;
-                row = o + i;
-                ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> d.row(par, r), p,
-                        "valueAndGradient(REVERSE, f, x)");
-                vals[o + i] = vg.value();
-                jac[o + i] = vg.gradient();
+                copyRows(part2, jac, o);
+            } else if (mode == Mode.FORWARD) {
+                engine(part, k).evaluateNamingTheRow(p, vals, o, jac, o, rows);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int r = i;
+                    row = o + i;
+                    ValueAndGradient vg = Functional.valueAndGradient(Mode.REVERSE, par -> d.row(par, r), p,
+                            "valueAndGradient(REVERSE, f, x)");
+                    vals[o + i] = vg.value();
+                    for (int j = 0; j < k; j++) {
+                        jac[j * rows + o + i] = vg.gradient()[j];
+                    }
+                }
             }
         }
         row = -1;
-        return new Eval(vals, jac);
+        lastPoint = p.clone();
+        last = new Eval(vals, jac);
+        return last;
+    }
+
+    /**
+     * Whether the datasets are evaluated together in one forward pass: a global fit with a
+     * per-row model whose rows could not be compiled (they use values computed for other rows,
+     * as an ODE solved once per parameter vector), known after the first evaluation.
+     */
+    private boolean shared() {
+        if (parts.size() < 2 || engines == null) {
+            return false;
+        }
+        for (RowEngine e : engines) {
+            if (e != null && !e.rows().replayed()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every row's prediction, dataset after dataset, with the same parameter values. */
@@ -180,6 +230,32 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         return out;
     }
 
+    /** Rows of a Jacobian (one array per row) into the column-major one, from row o. */
+    private void copyRows(double[][] r, double[] jac, int o) {
+        for (int i = 0; i < r.length; i++) {
+            for (int j = 0; j < r[i].length; j++) {
+                jac[j * rows + o + i] = r[i][j];
+            }
+        }
+    }
+
+    /**
+     * Dataset part's per-row model compiled over its rows (made on the first forward evaluation;
+     * see {@link RowEngine}): each row recorded once, then replayed for every pass.
+     */
+    private RowEngine engine(int part, int k) {
+        if (engines == null) {
+            engines = new RowEngine[parts.size()];
+        }
+        if (engines[part] == null) {
+            Dataset d = parts.get(part);
+            int o = offsets[part];
+            engines[part] = new RowEngine((par, x) -> d.rowCall(par, x, row - o), d.data.x, d.data.q, k,
+                    i -> row = i < 0 ? -1 : o + i);
+        }
+        return engines[part];
+    }
+
     /**
      * The exact Σᵢ cᵢ·∇²ₚ mᵢ (forward over reverse, one pass over the rows with p tangents), or
      * null if it is not finite; counted as one pass.
@@ -187,30 +263,57 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     @Override
     public double[][] curvature(double[] p, double[] c) {
         passes++;
-        double[][] h;
+        int k = p.length;
+        double[][] h = new double[k][k];
         try {
-            h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
-                List<Num> terms = new ArrayList<>();
-                for (int k = 0; k < parts.size(); k++) {
-                    Dataset d = parts.get(k);
-                    int o = offsets[k];
-                    if (d.columns != null) {
-                        double[] ck = java.util.Arrays.copyOfRange(c, o, o + d.size());
-                        terms.add(d.allAsTensor(par).dot(Tensor.of(ck)));
-                        continue;
+            if (mode == Mode.FORWARD && shared()) {
+                double[][] all = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
+                    Num[] out = allRows(par);
+                    for (int i = 0; i < rows; i++) {
+                        out[i] = out[i].times(c[i]);
                     }
-                    for (int i = 0; i < d.size(); i++) {
-                        row = o + i;
-                        terms.add(d.row(par, i).times(c[o + i]));
+                    return Num.sum(out);
+                }, p);
+                for (int a = 0; a < k; a++) {
+                    System.arraycopy(all[a], 0, h[a], 0, k);
+                }
+                return finiteOrNull(h);
+            }
+            for (int part = 0; part < parts.size(); part++) {
+                Dataset d = parts.get(part);
+                int o = offsets[part];
+                double[] ck = java.util.Arrays.copyOfRange(c, o, o + d.size());
+                double[][] hd;
+                if (d.columns != null) {
+                    hd = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> d.allAsTensor(par).dot(Tensor.of(ck)), p);
+                } else if (mode == Mode.FORWARD) {
+                    // the compiled rows' second-order pass: no allocation per row, the same Hessian within rounding
+                    hd = engine(part, k).curvatureNamingTheRow(p, ck);
+                } else {
+                    hd = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
+                        Num[] terms = new Num[d.size()];
+                        for (int i = 0; i < d.size(); i++) {
+                            row = o + i;
+                            terms[i] = d.row(par, i).times(ck[i]);
+                        }
+                        return Num.sum(terms);
+                    }, p);
+                }
+                for (int a = 0; a < k; a++) {
+                    for (int b = 0; b < k; b++) {
+                        h[a][b] += hd[a][b];
                     }
                 }
-                return Num.sum(terms.toArray(new Num[0]));
-            }, p);
+            }
         } catch (NonFiniteException ex) {
             return null;
         } finally {
             row = -1;
         }
+        return finiteOrNull(h);
+    }
+
+    private static double[][] finiteOrNull(double[][] h) {
         for (double[] r : h) {
             for (double v : r) {
                 if (!Double.isFinite(v)) {
@@ -227,6 +330,29 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         for (int k = 0; k < parts.size(); k++) {
             double[] part = parts.get(k).values(p);
             System.arraycopy(part, 0, v, offsets[k], part.length);
+        }
+        return v;
+    }
+
+    /** The responses of all rows, dataset after dataset (a dataset's own array when there is one). */
+    double[] responses() {
+        return concat(true);
+    }
+
+    /** The weights of all rows, likewise. */
+    double[] weights() {
+        return concat(false);
+    }
+
+    private double[] concat(boolean responses) {
+        if (parts.size() == 1) {
+            FitData d = parts.get(0).data;
+            return responses ? d.y : d.w;
+        }
+        double[] v = new double[rows];
+        for (int k = 0; k < parts.size(); k++) {
+            FitData d = parts.get(k).data;
+            System.arraycopy(responses ? d.y : d.w, 0, v, offsets[k], d.size());
         }
         return v;
     }
@@ -271,9 +397,9 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         for (Dataset d : parts) {
             for (int r = 0; r < d.size(); r++, i++) {
                 double sw = Math.sqrt(d.data.w[r]);
-                j[i] = e.jacobian()[i].clone();
+                j[i] = new double[names.length];
                 for (int k = 0; k < j[i].length; k++) {
-                    j[i][k] *= sw;
+                    j[i][k] = sw * e.d(i, k);
                 }
             }
         }
@@ -313,9 +439,9 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         }
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < p.length; j++) {
-                if (!Double.isFinite(e.jacobian()[i][j])) {
+                if (!Double.isFinite(e.d(i, j))) {
                     throw new FitException("the derivative of the model with respect to " + names[j] + " is "
-                            + e.jacobian()[i][j] + " at the start point, at row " + rowName(i) + " with " + params(p)
+                            + e.d(i, j) + " at the start point, at row " + rowName(i) + " with " + params(p)
                             + " (e.g. √ or log at 0, or a power of a negative number); choose other start values");
                 }
             }

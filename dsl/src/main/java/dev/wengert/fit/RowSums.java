@@ -9,9 +9,11 @@ import java.io.Serializable;
  * same statistics.
  *
  * <p>It keeps the triangular factor R of the QR factorisation of the augmented matrix [J | r]
- * (J the weighted Jacobian of the estimated parameters, r the weighted residuals), updated by
- * a Givens rotation per row: RᵀR = [J | r]ᵀ[J | r], but never formed as such, so no digits are
- * lost to squaring J's condition number. R's last column holds Q₁ᵀr and, in its corner, the
+ * (J the weighted Jacobian of the estimated parameters, r the weighted residuals), made from the
+ * rows in blocks of Householder reflections ({@link BlockQr}; a Givens rotation per row took a
+ * hypot per entry, the most expensive part of statistics over millions of rows): RᵀR =
+ * [J | r]ᵀ[J | r], but never formed as such, so no digits are lost to squaring J's condition
+ * number. R's last column holds Q₁ᵀr and, in its corner, the
  * part of r no step could remove. Besides R: the row count, Σ wᵢrᵢ², the loss's Σ C²ρ, Σ log wᵢ,
  * and the weighted mean and Σ wᵢ(yᵢ − ȳ)² of the response (Welford's update, merged by Chan's
  * formula).
@@ -29,8 +31,12 @@ public final class RowSums implements Serializable {
     final int k;
     final Loss loss;
     final double scale;
-    /** The (k+1)×(k+1) upper-triangular R, row-major. */
+    /** The (k+1)×(k+1) upper-triangular R, row-major, as of the last {@link #settle()}. */
     final double[] r;
+    /** The rows added since: R's rows first, then the new ones (made on the first add after a settle). */
+    private transient BlockQr pending;
+    /** A row's entries, reused. */
+    private transient double[] row;
     long n;
     double rss;
     double deviance;
@@ -92,21 +98,94 @@ public final class RowSums implements Serializable {
         double z = (res / scale) * (res / scale);
         double a = loss.rho1(z) + 2 * loss.rho2(z) * z;
         double sa = Math.sqrt(Math.max(a, EPS));
-        double[] row = new double[k + 1];
+        double[] row = row();
         for (int j = 0; j < k; j++) {
             row[j] = sa * sw * gradient[j];
         }
         row[k] = loss.rho1(z) / sa * res;
-        rotateIn(row);
+        acc().addRow(row);
+        count(y, w, res, z);
+    }
+
+    /**
+     * Adds rows i = 0 … n − 1 at once: response y[i], weight w[i], prediction m[i], and the
+     * columns {@code est} of a column-major Jacobian ∂mᵢ/∂pⱼ at jac[j·n + i] (the estimated
+     * parameters among all). The same sums as {@link #add} row by row.
+     */
+    void addRows(double[] y, double[] w, double[] m, double[] jac, int[] est) {
+        int n = y.length;
+        double[] row = row();
+        BlockQr q = acc();
+        for (int i = 0; i < n; i++) {
+            double sw = Math.sqrt(w[i]);
+            double res = sw * (y[i] - m[i]);
+            boolean finite = Double.isFinite(res) && w[i] > 0 && Double.isFinite(w[i]);
+            for (int c = 0; c < k && finite; c++) {
+                finite = Double.isFinite(jac[est[c] * n + i]);
+            }
+            if (!finite) {
+                notFinite++;
+                continue;
+            }
+            double z = (res / scale) * (res / scale);
+            double a = loss.rho1(z) + 2 * loss.rho2(z) * z;
+            double sa = Math.sqrt(Math.max(a, EPS));
+            for (int c = 0; c < k; c++) {
+                row[c] = sa * sw * jac[est[c] * n + i];
+            }
+            row[k] = loss.rho1(z) / sa * res;
+            q.addRow(row);
+            count(y[i], w[i], res, z);
+        }
+    }
+
+    /** The row's share of the counts and sums; the mean and Σ w(y − ȳ)² by West's weighted update. */
+    private void count(double y, double w, double res, double z) {
         n++;
         rss += res * res;
         deviance += scale * scale * loss.rho(z);
-        sumLogW += Math.log(w);
-        // West's weighted update of the mean and Σ w(y − ȳ)²
+        // log 1 = 0 exactly: an unweighted fit of millions of rows need not take a logarithm per row
+        if (w != 1.0) {
+            sumLogW += Math.log(w);
+        }
         sumW += w;
         double d = y - meanY;
         meanY += d * w / sumW;
         m2Y += w * d * (y - meanY);
+    }
+
+    private double[] row() {
+        if (row == null) {
+            row = new double[k + 1];
+        }
+        return row;
+    }
+
+    /** The block QR rows go to: R so far, then what is added. */
+    private BlockQr acc() {
+        if (pending == null) {
+            pending = new BlockQr(k + 1);
+            int w = k + 1;
+            double[] ri = new double[w];
+            for (int i = 0; i < w; i++) {
+                System.arraycopy(r, i * w, ri, 0, w);
+                pending.addRow(ri);
+            }
+        }
+        return pending;
+    }
+
+    /** Folds the rows added since the last settle into R. */
+    private void settle() {
+        if (pending != null) {
+            System.arraycopy(pending.r(), 0, r, 0, r.length);
+            pending = null;
+        }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        settle();
+        out.defaultWriteObject();
     }
 
     /** Adds another set of sums (another partition's rows) into this one. */
@@ -115,11 +194,13 @@ public final class RowSums implements Serializable {
             throw new FitException("RowSums.merge: sums of " + o.k + " parameters (" + o.loss + ", " + o.scale
                     + ") into sums of " + k + " (" + loss + ", " + scale + ")");
         }
+        o.settle();
         int w = k + 1;
+        BlockQr q = acc();
         for (int i = 0; i < w; i++) {
             double[] row = new double[w];
             System.arraycopy(o.r, i * w, row, 0, w);
-            rotateIn(row);
+            q.addRow(row);
         }
         if (o.sumW > 0) {
             double total = sumW + o.sumW;
@@ -148,28 +229,8 @@ public final class RowSums implements Serializable {
 
     /** R[i][j] of the factor of [J | r] (j = k is the residual column). */
     double factor(int i, int j) {
+        settle();
         return r[i * (k + 1) + j];
     }
 
-    /** Rotates a row into R (Givens), keeping R's diagonal non-negative. */
-    private void rotateIn(double[] row) {
-        int w = k + 1;
-        for (int c = 0; c < w; c++) {
-            double b = row[c];
-            if (b == 0) {
-                continue;
-            }
-            double a = r[c * w + c];
-            double h = Math.hypot(a, b);
-            double cs = a / h;
-            double sn = b / h;
-            r[c * w + c] = h;
-            for (int d = c + 1; d < w; d++) {
-                double rc = r[c * w + d];
-                double xd = row[d];
-                r[c * w + d] = cs * rc + sn * xd;
-                row[d] = -sn * rc + cs * xd;
-            }
-        }
-    }
 }

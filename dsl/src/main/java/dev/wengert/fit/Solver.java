@@ -1,21 +1,13 @@
 package dev.wengert.fit;
 
-import org.apache.commons.math3.exception.ConvergenceException;
-import org.apache.commons.math3.exception.TooManyEvaluationsException;
-import org.apache.commons.math3.exception.TooManyIterationsException;
-import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
-import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
-import org.apache.commons.math3.fitting.leastsquares.LeastSquaresProblem;
-import org.apache.commons.math3.optim.ConvergenceChecker;
-import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Levenberg–Marquardt (Commons Math, with its MINPACK-style internal scaling of the
- * parameters by the Jacobian's column norms) fed the exact Jacobian, with the recovery a
- * careful analyst would try when it fails:
+ * Levenberg–Marquardt ({@link Lm}: MINPACK's algorithm, with its internal scaling of the
+ * parameters by the Jacobian's column norms, on a QR made from the rows in blocks) fed the
+ * exact Jacobian, with the recovery a careful analyst would try when it fails:
  * <ol>
  *   <li>LM from the start, trust region starting at 100·‖D·p₀‖ (MINPACK's default);</li>
  *   <li>if it ran out of evaluations or stalled: LM again from the start with a cautious
@@ -24,9 +16,9 @@ import java.util.List;
  *   <li>restarts from the best point seen so far, which resets LM's internal scaling (its
  *       column norms only ever grow, so a long run can end up badly scaled).</li>
  * </ol>
- * Every converged run is confirmed by one more LM run from its end point (a restart that must
- * not move), because LM's relative-reduction test can stop early on a long, flat valley, and
- * then polished by {@link Refinement} (Newton steps with the exact gradient and Hessian). What happened is
+ * A converged run whose Gauss–Newton step is not yet within 10⁻⁶ of the parameters is confirmed
+ * by one more LM run from its end point (a restart that must not move), because LM's
+ * relative-reduction test can stop early on a long, flat valley; then it is polished by {@link Refinement} (Newton steps with the exact gradient and Hessian). What happened is
  * told in {@link Solution#reason()}; a fit that did not converge says so there and in
  * {@code converged()}, and returns the best point seen, never a silent failure.
  *
@@ -58,7 +50,7 @@ final class Solver {
         List<String> story = new ArrayList<>();
         int iterations = 0;
         int evaluations = 0;
-        LmAdapter lmf = new LmAdapter(f);
+        LmProblem lmf = new LmProblem(f);
 
         // the first attempts get part of the budget, so the recovery always has some left
         Run run = run(f, lmf, start, 100, budget, Math.max(1, budget[0] / 2));
@@ -83,14 +75,20 @@ final class Solver {
                 run = restart;
             }
         }
-        if (run.converged) {
-            // the confirming restart: LM resets its scaling and must find no better point
+        lmf.release();
+        if (run.converged && !Refinement.nearMinimum(f, run.q)) {
+            // the confirming restart: LM resets its scaling and must find no better point. Where
+            // the Gauss–Newton step from LM's end is already within 10⁻⁶ of the parameters (in
+            // the Jacobian's scaling), LM did not stop early on a flat valley, and the Newton
+            // refinement finishes the job instead: a restart's first steps, a hundred times the
+            // parameters long, are rejected one by one, each a pass over the data
             Run confirm = run(f, lmf, run.q, 100, budget, budget[0]);
             iterations += confirm.iterations;
             evaluations += confirm.evaluations;
             if (confirm.converged) {
                 run = confirm;
             }
+            lmf.release();
         }
         String head = "Levenberg–Marquardt with the " + f.model().jacobianKind() + " Jacobian " + run.how;
         return finish(f, run, head, story, iterations, evaluations, maxEvaluations, new boolean[start.length]);
@@ -173,57 +171,35 @@ final class Solver {
         return r.converged ? "converged" : r.how;
     }
 
-    private static Run run(LeastSquares f, LmAdapter lmf, double[] start, double stepBound, int[] budget, int allowance) {
+    private static Run run(LeastSquares f, LmProblem lmf, double[] start, double stepBound, int[] budget, int allowance) {
         if (budget[0] <= 0) {
             return new Run(start, 0, 0, false, "no evaluations left");
         }
-        LevenbergMarquardtOptimizer lm = new LevenbergMarquardtOptimizer()
-                .withInitialStepBoundFactor(stepBound)
-                .withCostRelativeTolerance(TOLERANCE)
-                .withParameterRelativeTolerance(TOLERANCE)
-                .withOrthoTolerance(TOLERANCE);
+        Lm lm = new Lm(stepBound, TOLERANCE, TOLERANCE, TOLERANCE);
         int before = f.passes();
-        // never stops LM itself (its own tests decide); it is only told each accepted iteration
-        int[] iterations = {0};
-        ConvergenceChecker<LeastSquaresProblem.Evaluation> counter = (iteration, previous, current) -> {
-            iterations[0] = iteration;
-            return false;
-        };
-        var problem = new LeastSquaresBuilder()
-                .checker(counter)
-                .start(start)
-                .model(lmf)
-                .target(lmf.target())
-                .maxEvaluations(Math.min(budget[0], allowance))
-                .maxIterations(Math.min(budget[0], allowance))
-                .lazyEvaluation(false)
-                .build();
-        try {
-            LeastSquaresOptimizer.Optimum o = lm.optimize(problem);
-            int used = f.passes() - before;
-            budget[0] -= used;
-            return new Run(o.getPoint().toArray(), o.getIterations(), used, true,
+        Lm.Result o = lm.run(lmf, start, Math.min(budget[0], allowance));
+        int used = f.passes() - before;
+        budget[0] -= used;
+        return switch (o.stop()) {
+            case CONVERGED -> new Run(o.point(), o.iterations(), used, true,
                     "(it met its " + TOLERANCE + " tolerances on the relative change of the sum of squares, "
                             + "on the step, or on the angle between residuals and Jacobian)");
-        } catch (ConvergenceException e) {
-            int used = f.passes() - before;
-            budget[0] -= used;
-            if (atMachinePrecision(e) && f.bestPoint() != null) {
+            case EVALUATIONS -> new Run(start, o.iterations(), used, false,
+                    "used " + used + " evaluation" + (used == 1 ? "" : "s") + " without converging");
+            default -> {
+                String why = switch (o.stop()) {
+                    case COST_TOO_SMALL -> "the relative change of the sum of squares (" + TOLERANCE
+                            + ") is below rounding: no further reduction is possible";
+                    case STEP_TOO_SMALL -> "the relative step (" + TOLERANCE
+                            + ") is below rounding: no further improvement of the parameters is possible";
+                    default -> "the angle between residuals and Jacobian (" + TOLERANCE
+                            + ") is below rounding: the residuals are orthogonal to the Jacobian";
+                };
                 // LM's tolerances cannot be met in floating point: its best point is as good as it gets
-                return new Run(f.bestPoint(), iterations[0], used, true,
-                        "(stopped at machine precision: " + e.getMessage() + ")");
+                yield f.bestPoint() != null
+                        ? new Run(f.bestPoint(), o.iterations(), used, true, "(stopped at machine precision: " + why + ")")
+                        : new Run(start, o.iterations(), used, false, "stopped: " + why);
             }
-            return new Run(start, iterations[0], used, false, "stopped: " + e.getMessage());
-        } catch (TooManyEvaluationsException | TooManyIterationsException e) {
-            int used = f.passes() - before;
-            budget[0] -= used;
-            return new Run(start, iterations[0], used, false, "used " + used + " evaluation" + (used == 1 ? "" : "s") + " without converging");
-        }
-    }
-
-    /** LM's "tolerance is too small" stops (LocalizedFormats.TOO_SMALL_*), told apart by their text. */
-    private static boolean atMachinePrecision(ConvergenceException e) {
-        String m = e.getMessage();
-        return m != null && m.contains("too small");
+        };
     }
 }

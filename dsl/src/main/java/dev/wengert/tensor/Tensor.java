@@ -7,6 +7,7 @@ import dev.wengert.core.WengertException;
 import dev.wengert.display.Displayable;
 import dev.wengert.core.BlockOp;
 import dev.wengert.core.ArrayTape;
+import dev.wengert.core.ForwardArrays;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
 import dev.wengert.rules.Elementary;
@@ -31,9 +32,13 @@ import java.util.function.Function;
  *   <li>a constant (data, a tablesaw column or table): plain doubles;</li>
  *   <li>a block on a reverse-mode tape (parameters, and anything computed from them): the
  *       fast path;</li>
- *   <li>an array of {@link Num} elements, used when its elements are forward-mode values or
- *       belong to nested differentiations (Hessians of tensor code): slower, and exact in
- *       every mode.</li>
+ *   <li>in forward mode (parameters made by a forward-mode differentiation, and anything
+ *       computed from them): its values and a column of tangents per parameter it depends on
+ *       ({@link Dual}), carried through the same vectorised loops (JVPs), so a model over
+ *       columns gets its Jacobian at a small multiple of the plain pass;</li>
+ *   <li>an array of {@link Num} elements, used when its elements belong to nested
+ *       differentiations (Hessians of tensor code), and for forward-mode parameter tensors
+ *       (so {@code get(i)} is the parameter itself): slower, and exact in every mode.</li>
  * </ul>
  * The operations are the scalar rules applied element by element (no rule is restated for
  * arrays), broadcasting with scalars and with row or column vectors, plus the array
@@ -55,14 +60,27 @@ public final class Tensor implements Displayable {
     private final int start;
     private final int gen;
     private final Num[] elems;
+    /** Forward mode: values and tangent columns (see {@link Dual}); null for the other kinds. */
+    private final Dual dual;
+    /** An element tensor of first-order forward values, as a Dual (made on first use; see {@link #forward}). */
+    private Dual lifted;
 
     private Tensor(int[] shape, double[] constant, ArrayTape tape, int start, Num[] elems) {
+        this(shape, constant, tape, start, elems, null);
+    }
+
+    private Tensor(int[] shape, double[] constant, ArrayTape tape, int start, Num[] elems, Dual dual) {
         this.shape = shape;
         this.constant = constant;
         this.tape = tape;
         this.start = start;
         this.gen = tape == null ? 0 : tape.generation();
         this.elems = elems;
+        this.dual = dual;
+    }
+
+    private Tensor(int[] shape, Dual dual) {
+        this(shape, null, null, -1, null, dual);
     }
 
     // ---- making tensors ---------------------------------------------------------------------------
@@ -263,6 +281,9 @@ public final class Tensor implements Displayable {
             check("values");
             return Arrays.copyOfRange(tape.values(), start, start + size());
         }
+        if (dual != null) {
+            return dual.value.clone();
+        }
         double[] d = new double[elems.length];
         for (int i = 0; i < d.length; i++) {
             d[i] = elems[i].value();
@@ -281,6 +302,10 @@ public final class Tensor implements Displayable {
         }
         if (elems != null) {
             return elems[i];
+        }
+        if (dual != null) {
+            checkForward("get");
+            return dual.element(i);
         }
         check("get");
         return tape.element(start + i);
@@ -317,9 +342,10 @@ public final class Tensor implements Displayable {
                     + "parameter with param(\"w\", values)");
         }
         double[] g = new double[size()];
-        if (elems != null) {
+        if (elems != null || dual != null) {
             for (int i = 0; i < g.length; i++) {
-                g[i] = elems[i].isConstant() ? 0.0 : elems[i].grad();
+                Num e = get(i);
+                g[i] = e.isConstant() ? 0.0 : e.grad();
             }
             return g;
         }
@@ -346,6 +372,43 @@ public final class Tensor implements Displayable {
         tape.check(gen, start, "a tensor of shape " + shapeString(shape), op);
     }
 
+    private void checkForward(String op) {
+        dual.tag.check(op + ": a forward-mode tensor of shape " + shapeString(shape));
+    }
+
+    /**
+     * ∂ of every element with respect to the parameter x, in row-major order: in forward mode
+     * the tensor's tangent column of x (no work per element), otherwise element by element
+     * ({@code get(i).d(x)}: a backward sweep per element on a tape, so for small tensors).
+     *
+     * <pre>{@code
+     * double[] col = jacobianColumn;   // e.g. inside a forward-mode differentiation:
+     * Tensor y = x.times(a).exp();     // a a forward-mode parameter
+     * y.d(a);                          // ∂yᵢ/∂a = xᵢ·e^(a·xᵢ), for every i
+     * }</pre>
+     *
+     * @throws WengertException if x is not a parameter, as {@link Num#d(Num)}
+     */
+    public double[] d(Num x) {
+        if (x == null) {
+            throw new IllegalArgumentException("d(null): pass the parameter to differentiate with respect to");
+        }
+        int n = size();
+        if (dual != null) {
+            checkForward("d");
+            int s = dual.tag.slotOf(x);
+            if (s >= 0) {
+                double[] c = dual.column(s);
+                return c == null ? new double[n] : c.clone();
+            }
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = get(i).d(x);
+        }
+        return out;
+    }
+
     // ---- elementwise -------------------------------------------------------------------------------
 
     /**
@@ -370,6 +433,10 @@ public final class Tensor implements Displayable {
                 d[i] = r.value(constant[i]);
             }
             return new Tensor(shape, d, null, -1, null);
+        }
+        Dual f = forward(r.name());
+        if (f != null) {
+            return new Tensor(shape, TangentKernels.unary(r, f));
         }
         if (elems != null) {
             Num[] e = new Num[elems.length];
@@ -602,6 +669,11 @@ public final class Tensor implements Displayable {
         int rows = out.length == 2 ? out[0] : 1;
         int cols = out.length == 0 ? 1 : out[out.length - 1];
         ArrayTape t = commonTape(r.name(), x, y);
+        ForwardArrays fwd = t == null ? forwardOf(r.name(), x, y) : null;
+        if (fwd != null) {
+            return new Tensor(out, TangentKernels.binary(r, in(x, sx, out, fwd, r.name()), in(y, sy, out, fwd, r.name()),
+                    rows, cols, fwd));
+        }
         if (t == null && isVariable(x, y)) {
             Num[] e = new Num[rows * cols];
             for (int i = 0; i < rows; i++) {
@@ -640,6 +712,11 @@ public final class Tensor implements Displayable {
         }
         int[] out = shape.length == 1 ? new int[] {n} : b.shape.length == 1 ? new int[] {m} : new int[] {m, n};
         ArrayTape t = commonTape("matmul", this, b);
+        ForwardArrays fwd = t == null ? forwardOf("matmul", this, b) : null;
+        if (fwd != null) {
+            return new Tensor(out, TangentKernels.matmul(in(this, shape, shape, fwd, "matmul"),
+                    in(b, b.shape, b.shape, fwd, "matmul"), m, k, n, fwd));
+        }
         if (t == null && isVariable(this, b)) {
             Num[] e = new Num[m * n];
             for (int i = 0; i < m; i++) {
@@ -689,7 +766,17 @@ public final class Tensor implements Displayable {
 
     private Num reduce(ReduceOp.Kind kind, Tensor b) {
         int n = size();
-        ArrayTape t = commonTape(kind.name().toLowerCase(), this, b == null ? this : b);
+        String op = kind.name().toLowerCase();
+        ArrayTape t = commonTape(op, this, b == null ? this : b);
+        ForwardArrays fwd = t == null ? forwardOf(op, this, b == null ? this : b) : null;
+        if (fwd != null) {
+            return switch (kind) {
+                case SUM -> TangentKernels.sum(forwardOrLift(fwd, op));
+                case MEAN -> TangentKernels.mean(forwardOrLift(fwd, op));
+                case LOGSUMEXP -> TangentKernels.logsumexp(forwardOrLift(fwd, op));
+                case DOT -> TangentKernels.dot(in(this, shape, shape, fwd, op), in(b, b.shape, b.shape, fwd, op), n, fwd);
+            };
+        }
         if (t == null && isVariable(this, b == null ? this : b)) {
             Num[] e = new Num[n];
             for (int i = 0; i < n; i++) {
@@ -715,6 +802,10 @@ public final class Tensor implements Displayable {
     public Tensor softmax() {
         if (constant != null) {
             return new Tensor(shape, Arithmetic.softmax(constant), null, -1, null);
+        }
+        Dual f = forward("softmax");
+        if (f != null) {
+            return new Tensor(shape, TangentKernels.softmax(f));
         }
         if (elems != null) {
             // e^(xᵢ − xₘ) / Σ e^(xⱼ − xₘ) with xₘ the largest: differentiated, every difference is
@@ -767,7 +858,7 @@ public final class Tensor implements Displayable {
             throw new IllegalArgumentException("reshape: shape " + shapeString(shape) + " has " + size()
                     + " elements, " + shapeString(s) + " has " + count(s));
         }
-        return new Tensor(s, constant, tape, start, elems);
+        return new Tensor(s, constant, tape, start, elems, dual);
     }
 
     /** Elements [from, to) of a 1-D tensor, or rows [from, to) of a matrix (no copy, no tape node). */
@@ -789,6 +880,10 @@ public final class Tensor implements Displayable {
         }
         if (elems != null) {
             return new Tensor(s, null, null, -1, Arrays.copyOfRange(elems, a, b));
+        }
+        if (dual != null) {
+            checkForward("slice");
+            return new Tensor(s, TangentKernels.range(dual, a, b));
         }
         check("slice");
         return new Tensor(s, null, tape, start + a, null);
@@ -818,6 +913,16 @@ public final class Tensor implements Displayable {
                 throw new IllegalArgumentException("concat: a tensor is null");
             }
             n += t.size();
+        }
+        ForwardArrays fwd = forwardOf("concat", (Object[]) ts);
+        if (fwd != null) {
+            TangentKernels.In[] parts = new TangentKernels.In[ts.length];
+            int[] sizes = new int[ts.length];
+            for (int p = 0; p < ts.length; p++) {
+                parts[p] = ts[p].in(ts[p].shape, ts[p].shape, fwd, "concat");
+                sizes[p] = ts[p].size();
+            }
+            return new Tensor(new int[] {n}, TangentKernels.concat(parts, sizes, fwd));
         }
         Num[] all = new Num[n];
         double[] consts = new double[n];
@@ -861,6 +966,10 @@ public final class Tensor implements Displayable {
             }
             return new Tensor(outShape, null, null, -1, e);
         }
+        if (dual != null) {
+            checkForward(name);
+            return new Tensor(outShape, TangentKernels.gather(dual, index));
+        }
         check(name);
         int[] src = new int[index.length];
         for (int i = 0; i < src.length; i++) {
@@ -881,7 +990,7 @@ public final class Tensor implements Displayable {
         for (Object x : xs) {
             ArrayTape tx;
             if (x instanceof Tensor tt) {
-                if (tt.elems != null) {
+                if (tt.elems != null || tt.dual != null) {
                     return null;
                 }
                 if (tt.tape == null) {
@@ -908,6 +1017,120 @@ public final class Tensor implements Displayable {
         return t;
     }
 
+    // ---- forward mode --------------------------------------------------------------------------------
+
+    /**
+     * The forward-mode differentiation all non-constant operands belong to as first-order
+     * forward values (Dual tensors, element tensors of such values, forward-mode Nums), or null
+     * when there is none or when some operand needs another path (a tape, nested values, two
+     * differentiations). Then the operation runs on {@link Dual}s.
+     */
+    private static ForwardArrays forwardOf(String op, Object... xs) {
+        ForwardArrays f = null;
+        for (Object x : xs) {
+            ForwardArrays fx;
+            if (x instanceof Tensor t) {
+                if (t.tape != null) {
+                    return null;
+                }
+                if (t.dual != null) {
+                    t.checkForward(op);
+                    fx = t.dual.tag;
+                } else if (t.elems != null) {
+                    fx = t.elementsTag(op);
+                    if (fx == null) {
+                        return null;
+                    }
+                } else {
+                    continue;
+                }
+            } else if (x instanceof Num n) {
+                if (n.isConstant()) {
+                    continue;
+                }
+                fx = ForwardArrays.of(n, op);
+                if (fx == null) {
+                    return null;
+                }
+            } else {
+                continue;
+            }
+            if (f != null && fx != f) {
+                return null;
+            }
+            f = fx;
+        }
+        return f;
+    }
+
+    /**
+     * The differentiation of an element tensor whose elements are all constants or first-order
+     * forward values of one differentiation (a forward-mode parameter tensor, scalars stacked),
+     * or null (then it takes the element path).
+     */
+    private ForwardArrays elementsTag(String op) {
+        if (lifted != null) {
+            return lifted.tag;
+        }
+        ForwardArrays f = null;
+        for (Num e : elems) {
+            if (e.isConstant()) {
+                continue;
+            }
+            ForwardArrays fe = ForwardArrays.of(e, op);
+            if (fe == null || (f != null && fe != f)) {
+                return null;
+            }
+            f = fe;
+        }
+        return f;
+    }
+
+    /** This tensor as a Dual when it is one or its elements are first-order forward values of one differentiation, else null. */
+    private Dual forward(String op) {
+        if (dual != null) {
+            checkForward(op);
+            return dual;
+        }
+        if (elems == null) {
+            return null;
+        }
+        ForwardArrays f = elementsTag(op);
+        return f == null ? null : forwardOrLift(f, op);
+    }
+
+    /** This non-constant tensor's Dual (an element tensor's made once and kept), of differentiation f. */
+    private Dual forwardOrLift(ForwardArrays f, String op) {
+        if (dual != null) {
+            checkForward(op);
+            return dual;
+        }
+        if (lifted == null) {
+            lifted = Dual.of(f, elems);
+        }
+        return lifted;
+    }
+
+    /** An operand of a forward-mode kernel: x (a Tensor, Num or Double) of shape s, broadcast into out. */
+    private static TangentKernels.In in(Object x, int[] s, int[] out, ForwardArrays f, String op) {
+        if (x instanceof Double d) {
+            return TangentKernels.In.scalar(d, null, null);
+        }
+        if (x instanceof Num n) {
+            return TangentKernels.In.scalar(n.value(), n.isConstant() ? null : f, n);
+        }
+        return ((Tensor) x).in(s, out, f, op);
+    }
+
+    private TangentKernels.In in(int[] s, int[] out, ForwardArrays f, String op) {
+        int[] st = strides(s, out);
+        if (constant != null) {
+            return new TangentKernels.In(constant, 0, st[0], st[1], null);
+        }
+        Dual d = forwardOrLift(f, op);
+        return new TangentKernels.In(d.value, 0, st[0], st[1], d.tangent);
+    }
+
     /** Whether any operand depends on a parameter (then, without a common tape, the element path is taken). */
     private static boolean isVariable(Object... xs) {
         for (Object x : xs) {
@@ -925,6 +1148,9 @@ public final class Tensor implements Displayable {
         }
         if (t.elems != null) {
             return t.elems[k];
+        }
+        if (t.dual != null) {
+            return t.dual.element(k);
         }
         return t.tape.at(t.start + k);
     }

@@ -96,7 +96,7 @@ class ColumnModelSpeed {
                 hessian(mm[0], mm[1], par -> {
                     Num[] terms = new Num[d.size()];
                     for (int i = 0; i < terms.length; i++) {
-                        terms[i] = ROW.apply(par, d.x[i]).times(cw[i]);
+                        terms[i] = ROW.apply(par, d.row(i)).times(cw[i]);
                     }
                     return sum(terms);
                 }, p);
@@ -129,7 +129,7 @@ class ColumnModelSpeed {
     static double[] col(FitData d, int j) {
         double[] c = new double[d.size()];
         for (int i = 0; i < c.length; i++) {
-            c[i] = d.x[i][j];
+            c[i] = d.x(i, j);
         }
         return c;
     }

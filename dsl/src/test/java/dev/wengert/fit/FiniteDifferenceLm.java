@@ -82,7 +82,7 @@ final class FiniteDifferenceLm {
                 rss += r[i] * r[i];
             }
             double[] sd = new double[k];
-            Qr qr = new Qr(jacobian.apply(p, v));
+            Factor qr = Factor.ofRows(jacobian.apply(p, v), null);
             if (qr.fullRank() && n > k) {
                 double[][] inv = qr.inverseOfNormalMatrix();
                 for (int j = 0; j < k; j++) {

@@ -1,5 +1,7 @@
 package dev.wengert.spark;
 
+import dev.wengert.compile.CompiledRows;
+
 import java.io.Serializable;
 
 /**
@@ -19,6 +21,14 @@ final class Block implements Serializable {
     final long infinite;
     final double[] infiniteExample;
 
+    /**
+     * The rows compiled for a model (executor-side, never serialized): cached with the block,
+     * so every pass after the first replays the rows' recordings instead of running the model
+     * on each row again. A block read back from disk, or given another model, compiles anew.
+     */
+    private transient CompiledRows compiled;
+    private transient Object compiledFor;
+
     Block(int width, int rows, double[] values, long missing, long infinite, double[] infiniteExample) {
         this.width = width;
         this.rows = rows;
@@ -26,5 +36,14 @@ final class Block implements Serializable {
         this.missing = missing;
         this.infinite = infinite;
         this.infiniteExample = infiniteExample;
+    }
+
+    /** The block's predictors (after the response in each row) compiled for model, made on first use. */
+    synchronized CompiledRows rows(SerializableModel model, int parameters) {
+        if (compiled == null || compiledFor != model || compiled.parameters() != parameters) {
+            compiled = new CompiledRows(model, parameters, values, 1, width, width - 1, rows);
+            compiledFor = model;
+        }
+        return compiled;
     }
 }

@@ -1,11 +1,11 @@
 package dev.wengert.spark;
 
 import dev.wengert.core.Fn;
-import dev.wengert.core.Mode;
 import dev.wengert.core.Num;
 import dev.wengert.Wengert;
 import dev.wengert.fit.FitException;
 import dev.wengert.compile.CompiledFn;
+import dev.wengert.compile.CompiledRows;
 import dev.wengert.fit.Loss;
 import dev.wengert.fit.RowSums;
 import org.apache.spark.broadcast.Broadcast;
@@ -62,6 +62,9 @@ final class FitPass implements Serializable {
     private transient double[] gradient;
     /** The model's value on each row of the current block (reused from block to block). */
     private transient double[] values;
+    /** The block's Jacobian, column-major, and the curvature's weights (reused from block to block). */
+    private transient double[] jacobian;
+    private transient double[] weights;
 
     /**
      * The sums of one partition (the function mapPartitions runs on the executors). With a
@@ -93,32 +96,43 @@ final class FitPass implements Serializable {
         if (rowModel != null) {
             addCompiled(b, rowModel, p, values);
         } else {
-            addForward(b, model, p, values);
+            addRows(b, model, p, values);
         }
         if (withCurvature) {
             addCurvature(b, model, p, values);
         }
     }
 
-    /** The block's rows by forward mode, one pass with a tangent per parameter over the whole block. */
-    private void addForward(Block b, SerializableModel model, double[] p, double[] values) {
+    /**
+     * The block's rows by its compiled rows ({@link Block#rows(SerializableModel, int)}): each row
+     * recorded on the first pass that reads the cached block, then replayed, so a pass allocates
+     * nothing per row; the same values and Jacobian as a forward pass per row, to the bit.
+     */
+    private void addRows(Block b, SerializableModel model, double[] p, double[] values) {
         int rows = b.rows;
         int w = b.width;
         double[] v = b.values;
-        double[] x = new double[w - 1];
-        // the values and the block's Jacobian at once, as the in-memory fit does (so the two agree to rounding)
-        double[][] jac = Wengert.jacobian(Mode.FORWARD, par -> {
-            Num[] out = new Num[rows];
-            for (int i = 0; i < rows; i++) {
-                // one buffer for every row: forward mode computes eagerly, nothing keeps x
-                System.arraycopy(v, i * w + 1, x, 0, w - 1);
-                out[i] = call(model, par, x);
-                values[i] = out[i].value();
+        CompiledRows compiledRows = b.rows(model, k);
+        if (jacobian == null || jacobian.length < rows * k) {
+            jacobian = new double[Math.max(rows, Block.CAPACITY) * k];
+            gradient = new double[k];
+        }
+        try {
+            compiledRows.evaluate(p, values, 0, jacobian, 0, rows);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw outOfBounds(k, w - 1, e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().contains("returned null")) {
+                throw new FitException("the model returned null; it must return a Num computed from p and x");
             }
-            return out;
-        }, p);
+            throw e;
+        }
+        double[] g = gradient.length == k ? gradient : new double[k];
         for (int i = 0; i < rows; i++) {
-            addRow(v, i * w, w, values[i], jac[i]);
+            for (int a = 0; a < k; a++) {
+                g[a] = jacobian[a * rows + i];
+            }
+            addRow(v, i * w, w, values[i], g);
         }
     }
 
@@ -183,43 +197,28 @@ final class FitPass implements Serializable {
         n++;
     }
 
-    /** Σ −rᵢ·∇²mᵢ over the block: the exact Hessian (forward over reverse) of Σ cᵢ·m(p, xᵢ), cᵢ = −rᵢ fixed. */
+    /**
+     * Σ −rᵢ·∇²mᵢ over the block: the exact Hessian of Σ cᵢ·m(p, xᵢ), cᵢ = −rᵢ fixed, by the
+     * block's compiled rows (a second-order forward pass, nothing allocated per row).
+     */
     private void addCurvature(Block b, SerializableModel model, double[] p, double[] values) {
         int rows = b.rows;
         int w = b.width;
         double[] v = b.values;
-        double[] c = new double[rows];
+        if (weights == null || weights.length < rows) {
+            weights = new double[Math.max(rows, Block.CAPACITY)];
+        }
+        double[] c = weights;
         for (int i = 0; i < rows; i++) {
             c[i] = values[i] - v[i * w];
         }
-        double[] x = new double[w - 1];
-        double[][] h = Wengert.hessian(par -> {
-            Num[] terms = new Num[rows];
-            for (int i = 0; i < rows; i++) {
-                System.arraycopy(v, i * w + 1, x, 0, w - 1);
-                terms[i] = call(model, par, x).times(c[i]);
-            }
-            return Wengert.sum(terms);
-        }, p);
+        double[][] h = b.rows(model, k).curvature(p, c);
         for (int a = 0; a < k; a++) {
             for (int e = 0; e < k; e++) {
                 curvatureFinite &= Double.isFinite(h[a][e]);
                 curvature[a * k + e] += h[a][e];
             }
         }
-    }
-
-    private static Num call(SerializableModel model, Num[] par, double[] x) {
-        Num out;
-        try {
-            out = model.apply(par, x);
-        } catch (ArrayIndexOutOfBoundsException e) {
-            throw outOfBounds(par.length, x.length, e);
-        }
-        if (out == null) {
-            throw new FitException("the model returned null; it must return a Num computed from p and x");
-        }
-        return out;
     }
 
     private static FitException outOfBounds(int parameters, int predictors, ArrayIndexOutOfBoundsException e) {

@@ -23,8 +23,9 @@ import java.io.Serializable;
  *
  * <p><b>Why a second model type.</b> A {@link SerializableModel} reads {@code double[] x}: its
  * predictors enter the arithmetic as plain numbers, which no recording can tell apart from
- * constants, so it must be evaluated afresh for each row (a {@code Num} per operation). Here
- * {@code x[j]} is an input of the recording, so a replay can substitute the next row. Write
+ * constants, so each row is recorded once (on the first pass over a cached block) and its
+ * constants kept with the block. Here {@code x[j]} is an input of the recording, so one
+ * recording per partition serves every row, and nothing is kept per row. Write
  * {@code x[0].neg()} for {@code -x[0]} and {@code x[0].gt(1)} for {@code x[0] > 1}: comparisons
  * are guarded, and a row that takes the other branch is recorded again, automatically.
  *

@@ -31,13 +31,14 @@ import java.util.Locale;
  *
  * <p><b>How.</b> The rows' {@code y} and predictor columns are cast to double, packed into
  * arrays per partition and cached. Each Levenberg–Marquardt trial broadcasts the parameters;
- * every partition evaluates the model with its exact Jacobian (automatic differentiation,
- * forward mode, one pass per block of rows; for a {@link RowModel}, {@link #fitCompiled}
- * replays one compiled recording per partition instead, allocating nothing per row) and sums
+ * every partition evaluates the model with its exact Jacobian (automatic differentiation:
+ * each cached block of rows keeps its rows compiled — recorded on the first pass, replayed on
+ * every later one, allocating nothing per row; for a {@link RowModel}, {@link #fitCompiled}
+ * replays one compiled recording per partition) and sums
  * JᵀJ, Jᵀr and Σr²; {@code treeAggregate}
  * adds the partitions' sums; the driver takes the step. Only p×p numbers per partition cross
  * the network, whatever the number of rows. A last pass at the answer fills a {@link RowSums}
- * per partition (the QR factor of the rows' Jacobian, by Givens rotations, merged across
+ * per partition (the QR factor of the rows' Jacobian, by Householder reflections, merged across
  * partitions), from which {@link FitResult#fromSums} computes the statistics with the same code
  * as an in-memory fit, so the two cannot disagree.
  *
@@ -305,7 +306,8 @@ public final class SparkFit {
                 ? "converged: Levenberg–Marquardt on the normal equations (JᵀJ and Jᵀr summed over "
                         + d.blocks.getNumPartitions() + " Spark partition" + (d.blocks.getNumPartitions() == 1 ? "" : "s")
                         + " by treeAggregate) with the exact Jacobian (" + (rowModel != null
-                        ? "reverse mode, replaying each partition's compiled recording" : "forward mode") + "): " + how
+                        ? "reverse mode, replaying each partition's compiled recording" : "forward mode, replaying each block's "
+                        + "compiled rows") + "): " + how
                 : "did not converge: " + how + "; the result is the best point found, not a minimum (try other start "
                         + "values or a larger maxPasses)");
         if (polished > 0) {

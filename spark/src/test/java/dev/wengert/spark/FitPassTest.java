@@ -63,6 +63,42 @@ class FitPassTest {
         assertEquals(15L * Block.CAPACITY, s.n);
     }
 
+    /**
+     * Issue 19: the same for a {@link SerializableModel}, whose predictors are plain doubles. The
+     * first pass over a cached block records each row; every later pass replays the block's
+     * compiled rows, allocating nothing per row, and gives the forward-mode sums to the bit.
+     */
+    @Test
+    void aSerializableModelsPassAllocatesNothingPerRowAfterTheFirst() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        SerializableModel m = (p, x) -> p[0].times(exp(p[1].times(x[0]).neg()).neg().plus(1));
+        Block b = block(Block.CAPACITY);
+        double[] p = {240, 5.5e-4};
+        FitPass s = new FitPass(2);
+        for (int k = 0; k < 5; k++) {
+            s.add(b, m, null, p, false);                              // records once, then warms up
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int k = 0; k < 10; k++) {
+            s.add(b, m, null, p, true);                               // with the curvature pass too
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // 20 passes over 4,096 rows: a few kB per pass (the p×p results), where one 16-byte object
+        // per row would be 1.3 MB
+        assertTrue(allocated < 64 * 1024, "20 passes over " + Block.CAPACITY + " rows allocated " + allocated + " bytes");
+        // the same sums as the row model's compiled recording (the same arithmetic, per row)
+        FitPass one = new FitPass(2);
+        one.add(b, m, null, p, true);
+        FitPass compiled = new FitPass(2);
+        compiled.add(b, MISRA1A.asModel(), MISRA1A, p, true);
+        assertEquals(compiled.rss, one.rss, 1e-13 * compiled.rss);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(compiled.jtj[i], one.jtj[i], 1e-12 * Math.abs(compiled.jtj[i]), "JᵀJ entry " + i);
+            assertEquals(compiled.curvature[i], one.curvature[i], 1e-11 * Math.abs(compiled.curvature[i]),
+                    "curvature entry " + i);
+        }
+    }
+
     /** The same for a minimisation's per-row loss: a pass over 40,960 rows allocates nothing per row. */
     @Test
     void aLossPassAllocatesNothingPerRow() {

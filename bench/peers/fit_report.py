@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""The ratio table of bench/RESULTS.md's fitting section from one run of bench/peers/fit_run.sh.
+
+    /usr/bin/python3 bench/peers/fit_report.py RUN_DIR   (RUN_DIR holds jmh*.json, scipy*.json, nls*.json)
+
+Per model and size: the mean wall time per fit of each tool, and Wengert's time divided by
+scipy's and by R's, for the per-row model (`fit`, what a new user writes) and the column model
+(`fitColumns`). Two kinds of ratio: wall-clock time, and CPU time of the fitting thread (JMH's
+CpuTimeProfiler, Python's thread_time, R's process time), which a shared, loaded machine
+inflates least; the verdicts (targets: Wengert ÷ curve_fit ≤ 1 everywhere and ≤ 0.5 from 10⁵
+rows up; Wengert ÷ nls < 1) use CPU time, and both are printed. Also checks the three tools
+found the same estimates: the largest relative difference of Wengert's from scipy's and R's.
+"""
+import json
+import os
+import sys
+
+run = sys.argv[1]
+P = {"MM": 2, "POWER": 3, "LOGISTIC": 4, "EXP2": 5, "GAUSS2": 8}
+NAMES = {"MM": "Michaelis–Menten (rational)", "POWER": "power a·xᵇ + c", "LOGISTIC": "logistic",
+         "EXP2": "two exponentials + offset", "GAUSS2": "two Gaussians on a decay"}
+
+import glob
+
+W = {}
+for b in [b for fn in sorted(glob.glob(os.path.join(run, "jmh*.json"))) for b in json.load(open(fn))]:
+    name = b["benchmark"].split(".")[-1]
+    if "FitSpeedBench" not in b["benchmark"]:
+        continue
+    prm = b["params"]
+    key = (prm["model"], int(prm["rows"]), name)
+    wall = b["primaryMetric"]["score"]                     # ms/op
+    cpu = b.get("secondaryMetrics", {}).get("cpu.time.norm", {})
+    cpu_ms = None
+    if cpu:
+        unit = cpu.get("scoreUnit", "us/op")
+        cpu_ms = cpu["score"] / (1000.0 if unit.startswith("us") else 1.0 if unit.startswith("ms") else 1e6)
+    W[key] = (wall, cpu_ms)
+
+EST = {}
+jt = os.path.join(run, "jmh.txt")
+if os.path.exists(jt):
+    import re
+    for mt in re.finditer(r"estimates (\w+) (\d+) (rows|columns) \[([^\]]*)\]", open(jt).read()):
+        EST[(mt.group(1), int(mt.group(2)), mt.group(3))] = [float(v) for v in mt.group(4).split(",")]
+
+PEER = {}
+for tool in ("scipy", "nls"):
+    for path in sorted(glob.glob(os.path.join(run, tool + "*.json"))):
+        for r in json.load(open(path)):
+            PEER[(tool, r["model"], int(r["rows"]))] = r
+
+
+def fmt(x, d=2):
+    if x is None:
+        return "—"
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.{d}f}" if x >= 0.1 else f"{x:.3f}"
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+rows = sorted({k[1] for k in W})
+print("| model (p) | rows | scipy ms | nls ms | Wengert `fit` ms | `fitColumns` ms | fit ÷ scipy (CPU) | fit ÷ scipy (wall) "
+      "| fit ÷ nls (CPU) | fitColumns ÷ scipy (CPU) | estimates agree to |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+missed = []
+for model in P:
+    for m in rows:
+        w = W.get((model, m, "rows"))
+        c = W.get((model, m, "columns"))
+        s = PEER.get(("scipy", model, m))
+        n = PEER.get(("nls", model, m))
+        if w is None:
+            continue
+        rs_cpu = ratio(w[1], s and s.get("cpu_ms"))
+        rs_wall = ratio(w[0], s and s["ms"])
+        rn_cpu = ratio(w[1], n and n.get("cpu_ms"))
+        rc_cpu = ratio(c and c[1], s and s.get("cpu_ms"))
+        agree = None
+        mine = EST.get((model, m, "rows"))
+        for peer in (s, n):
+            if peer and mine:
+                d = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(mine, peer["estimates"]))
+                agree = d if agree is None else max(agree, d)
+        target = 0.5 if m >= 100_000 else 1.0
+        if rs_cpu is not None and rs_cpu > target:
+            missed.append(f"{model} {m}: fit ÷ scipy {rs_cpu:.2f} > {target}")
+        if rn_cpu is not None and rn_cpu >= 1:
+            missed.append(f"{model} {m}: fit ÷ nls {rn_cpu:.2f} ≥ 1")
+        print(f"| {NAMES[model]} ({P[model]}) | {m:,} | {fmt(s and s['ms'])} | {fmt(n and n['ms'])} | {fmt(w[0])} | "
+              f"{fmt(c and c[0])} | {fmt(rs_cpu)} | {fmt(rs_wall)} | {fmt(rn_cpu)} | {fmt(rc_cpu)} | "
+              f"{'—' if agree is None else f'{agree:.0e}'} |")
+print()
+print("Targets missed (CPU-time ratios): " + ("none" if not missed else "; ".join(missed)))
+cold = os.path.join(run, "cold.json")
+if os.path.exists(cold):
+    for b in json.load(open(cold)):
+        pm = b["primaryMetric"]
+        raw = [v for fork in pm.get("rawData", []) for v in fork]
+        print(f"\nFirst fit in a fresh JVM (MM, 10,000 rows), {len(raw)} forks: mean {pm['score']:.0f} ms, "
+              f"max {max(raw):.0f} ms" if raw else "")

@@ -1,0 +1,444 @@
+package dev.wengert.compile;
+
+import dev.wengert.core.Functional;
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
+import dev.wengert.core.RowFn;
+import dev.wengert.core.Session;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A row function ({@code (p, x) -> …}, a fit's per-row model) compiled for a fixed set of rows:
+ * each row is recorded once, and every later evaluation at new parameters replays the
+ * recordings over blocks of rows, giving every row's value and exact gradient with respect to
+ * p (forward mode) without allocating anything per operation or per row.
+ *
+ * <p><b>How.</b> The first evaluation runs f on each row once, on a private tape whose first
+ * positions are the parameters. Rows whose recordings have the same structure (the same
+ * operations on the same operands, the same branches) share one <em>shape</em>; what differs
+ * between them is the constants they used — their predictors, and anything computed from
+ * them in plain Java — which the shape keeps per row (a constant that is the same in every
+ * row is kept once). An evaluation then runs each operation of a shape over a block of its
+ * rows at once, with a tangent per parameter the operation depends on.
+ *
+ * <p><b>Branches are guarded.</b> Every comparison on a recorded value ({@code p[0].gt(x[0])})
+ * and every read of one ({@code .value()}) is checked for every row after the values are
+ * computed; a row that would now take the other branch is recorded again at the new
+ * parameters (and joins the shape of its new structure), so no row is ever evaluated on the
+ * wrong branch. {@link #recordings()} counts the recordings.
+ *
+ * <p><b>Exactness.</b> A row's value and gradient are those a per-row forward pass gives
+ * ({@code jacobian(FORWARD, …)} of the same row), to the bit: the operations are the rules'
+ * own calls with the same arguments, and the tangents combine as forward mode combines them.
+ * A function that cannot be replayed (it nests another differentiation, or uses tensors) is
+ * evaluated that way for every row instead, each time.
+ *
+ * <p>The function must be deterministic and must not keep {@code x}: it is given one buffer,
+ * refilled for each row. Calls are synchronized.
+ *
+ * <pre>{@code
+ * double[] x = {0.5, 1.0, 2.0, 4.0};                     // one predictor per row
+ * CompiledRows m = new CompiledRows((p, r) -> p[0].times(r[0]).div(p[1].plus(r[0])), 2, x, 0, 1, 1, 4);
+ * double[] values = new double[4];
+ * double[] jacobian = new double[4 * 2];                 // column-major: ∂mᵢ/∂pⱼ at [j·4 + i]
+ * m.evaluate(new double[] {2.0, 0.8}, values, jacobian);
+ * }</pre>
+ */
+public final class CompiledRows {
+    private final RowFn f;
+    private final int params;
+    private final double[] data;
+    private final int offset;
+    private final int stride;
+    private final int width;
+    private final int rows;
+    private final double[] row;
+
+    private final List<RowShape> shapes = new ArrayList<>();
+    private RowShape last;
+    private boolean recorded;
+    /** Set when some row cannot be replayed: then every row is evaluated by a forward pass of its own. */
+    private boolean perRow;
+    private RowRecorder recorder;
+    private Thread recorderThread;
+    private int recordings;
+    private int recording = -1;
+    private final int[] failed = new int[RowShape.BLOCK];
+    /** A row's constants by slot, read straight into its shape. */
+    private double[] konst = new double[8];
+    /** Positions (and their shapes' indices) of rows whose guards failed in the current evaluation. */
+    private int[] moved = new int[16];
+    private int[] movedFrom = new int[16];
+    /** Rows the first pass has recorded (it resumes there if the function threw on a row). */
+    private int firstPass;
+
+    /**
+     * A row function over {@code rows} rows of {@code width} values each, row i's values at
+     * {@code data[offset + i·stride …]} (a row-major table, possibly with other columns in
+     * between). The data are read, not copied: they must not change while this is used.
+     *
+     * @param f          the function of the parameters and one row
+     * @param parameters the number of parameters p
+     */
+    public CompiledRows(RowFn f, int parameters, double[] data, int offset, int stride, int width, int rows) {
+        if (f == null) {
+            throw new IllegalArgumentException("CompiledRows: the row function is null");
+        }
+        if (parameters < 1) {
+            throw new IllegalArgumentException("CompiledRows: " + parameters + " parameters; give at least one");
+        }
+        if (data == null || rows < 0 || width < 0 || offset < 0 || (rows > 0 && (stride < width
+                || offset + (long) (rows - 1) * stride + width > data.length))) {
+            throw new IllegalArgumentException("CompiledRows: " + rows + " rows of " + width + " values, stride " + stride
+                    + " from offset " + offset + ", do not fit in " + (data == null ? "no data" : data.length + " values"));
+        }
+        this.f = f;
+        this.params = parameters;
+        this.data = data;
+        this.offset = offset;
+        this.stride = stride;
+        this.width = width;
+        this.rows = rows;
+        this.row = new double[width];
+    }
+
+    /** The number of rows. */
+    public int rows() {
+        return rows;
+    }
+
+    /** The number of parameters. */
+    public int parameters() {
+        return params;
+    }
+
+    /**
+     * Every row's value at parameters p into {@code values} (one per row) and, unless
+     * {@code jacobian} is null, its gradient into {@code jacobian}, column by column: ∂fᵢ/∂pⱼ at
+     * {@code j·rows + i}, so column j is the derivative of every row with respect to pⱼ. The
+     * first call records every row; later calls replay. With {@code jacobian} null, the values
+     * alone cost about a third of a full evaluation (no tangents).
+     *
+     * @throws IllegalArgumentException for arrays of the wrong length
+     */
+    public synchronized void evaluate(double[] p, double[] values, double[] jacobian) {
+        evaluate(p, values, 0, jacobian, 0, rows);
+    }
+
+    /**
+     * As {@link #evaluate(double[], double[], double[])}, into parts of larger arrays: row i's
+     * value at {@code values[vOff + i]}, ∂fᵢ/∂pⱼ at {@code jacobian[jOff + j·ld + i]} (the rows of a
+     * dataset among those of a global fit, ld its total number of rows).
+     */
+    public synchronized void evaluate(double[] p, double[] values, int vOff, double[] jacobian, int jOff, int ld) {
+        if (p == null || p.length != params) {
+            throw new IllegalArgumentException("CompiledRows.evaluate: " + (p == null ? "no" : String.valueOf(p.length))
+                    + " parameter values for a function of " + params);
+        }
+        if (values == null || vOff < 0 || values.length < vOff + rows || (jacobian != null && (ld < rows || jOff < 0
+                || jacobian.length < jOff + (long) (params - 1) * ld + rows))) {
+            throw new IllegalArgumentException("CompiledRows.evaluate: give " + rows + " values and a Jacobian of "
+                    + rows + "×" + params + " (column-major), or null for values only");
+        }
+        if (!recorded) {
+            recordAll(p);
+        }
+        if (perRow) {
+            forwardAll(p, values, vOff, jacobian, jOff, ld);
+            return;
+        }
+        boolean checkFinite = Session.current().checkNonFinite();
+        int nMoved = 0;
+        for (int s = 0, ns = shapes.size(); s < ns; s++) {
+            RowShape shape = shapes.get(s);
+            int count = shape.count;
+            for (int from = 0; from < count; from += RowShape.BLOCK) {
+                int n = Math.min(RowShape.BLOCK, count - from);
+                int bad = shape.evaluate(p, from, n, values, vOff, jacobian, jOff, ld, checkFinite, failed);
+                for (int k = 0; k < bad; k++) {
+                    if (nMoved == moved.length) {
+                        moved = Arrays.copyOf(moved, 2 * nMoved);
+                        movedFrom = Arrays.copyOf(movedFrom, 2 * nMoved);
+                    }
+                    moved[nMoved] = failed[k];
+                    movedFrom[nMoved++] = s;
+                }
+            }
+        }
+        // rows whose branches changed: recorded again at p, then evaluated in their new shape. A
+        // row leaves its old shape only once its new recording succeeded: if the function throws
+        // (checking mode, a bad value), the rows not yet moved stay, and fail their guards again
+        for (int k = 0; k < nMoved && !perRow; k++) {
+            RowShape old = shapes.get(movedFrom[k]);
+            int i = old.rowAt(moved[k]);
+            RowShape shape;
+            try {
+                shape = recordRow(p, i);
+            } finally {
+                recorder.cut();
+            }
+            if (shape == null) {
+                break;                              // perRow is now set
+            }
+            old.remove(moved[k]);
+            int pos = shape.count - 1;
+            if (shape.evaluate(p, pos, 1, values, vOff, jacobian, jOff, ld, false, failed) > 0) {
+                throw new IllegalStateException("row " + i + " took other branches when replayed than when it was just "
+                        + "recorded at the same parameters: the row function is not deterministic");
+            }
+        }
+        if (perRow) {
+            forwardAll(p, values, vOff, jacobian, jOff, ld);
+        }
+    }
+
+    /**
+     * Σᵢ cᵢ·∇²fᵢ(p): the rows' exact Hessians with respect to p, weighted by c (one weight per
+     * row), as a p×p matrix — e.g. the residual-curvature term of a least-squares Hessian. Each
+     * shape's rows take a second-order forward pass over blocks (second partials from the
+     * rules: closed forms for arithmetic and the common functions, otherwise the derivative of
+     * the rule's own partial); rows whose branches changed are recorded again first, as in
+     * {@link #evaluate}; rows whose shape has an n-ary rule take a forward-over-reverse Hessian
+     * per row, and a function that cannot be replayed one over all rows. Equal to a per-row
+     * Hessian within rounding (the terms are added in another order).
+     */
+    public synchronized double[][] curvature(double[] p, double[] c) {
+        if (p == null || p.length != params || c == null || c.length < rows) {
+            throw new IllegalArgumentException("CompiledRows.curvature: give " + params + " parameter values and "
+                    + rows + " weights");
+        }
+        if (!recorded) {
+            recordAll(p);
+        }
+        double[] sum = new double[params * params];
+        if (!perRow) {
+            boolean checkFinite = Session.current().checkNonFinite();
+            int nMoved = 0;
+            for (int s = 0, ns = shapes.size(); s < ns; s++) {
+                RowShape shape = shapes.get(s);
+                int count = shape.count;
+                if (!shape.hasSecondOrder()) {
+                    for (int pos = 0; pos < count; pos++) {
+                        int i = shape.rowAt(pos);
+                        if (i >= 0) {
+                            rowCurvature(p, i, c[i], sum);
+                        }
+                    }
+                    continue;
+                }
+                for (int from = 0; from < count; from += RowShape.BLOCK) {
+                    int n = Math.min(RowShape.BLOCK, count - from);
+                    int bad = shape.curvature(p, from, n, c, checkFinite, failed, sum);
+                    for (int k = 0; k < bad; k++) {
+                        if (nMoved == moved.length) {
+                            moved = Arrays.copyOf(moved, 2 * nMoved);
+                            movedFrom = Arrays.copyOf(movedFrom, 2 * nMoved);
+                        }
+                        moved[nMoved] = failed[k];
+                        movedFrom[nMoved++] = s;
+                    }
+                }
+            }
+            for (int k = 0; k < nMoved && !perRow; k++) {
+                RowShape old = shapes.get(movedFrom[k]);
+                int i = old.rowAt(moved[k]);
+                RowShape shape;
+                try {
+                    shape = recordRow(p, i);
+                } finally {
+                    recorder.cut();
+                }
+                if (shape == null) {
+                    break;
+                }
+                old.remove(moved[k]);
+                rowCurvature(p, i, c[i], sum);
+            }
+        }
+        if (perRow) {
+            java.util.Arrays.fill(sum, 0.0);
+            double[][] h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
+                Num[] terms = new Num[rows];
+                for (int i = 0; i < rows; i++) {
+                    recording = i;
+                    terms[i] = f.apply(par, java.util.Arrays.copyOfRange(data, offset + i * stride,
+                            offset + i * stride + width)).times(c[i]);
+                }
+                recording = -1;
+                return Num.sum(terms);
+            }, p);
+            for (int a = 0; a < params; a++) {
+                System.arraycopy(h[a], 0, sum, a * params, params);
+            }
+        }
+        double[][] h = new double[params][params];
+        for (int a = 0; a < params; a++) {
+            System.arraycopy(sum, a * params, h[a], 0, params);
+        }
+        return h;
+    }
+
+    /** c·∇²f of row i by a forward-over-reverse Hessian of its own, added to sum. */
+    private void rowCurvature(double[] p, int i, double c, double[] sum) {
+        if (c == 0) {
+            return;
+        }
+        fill(i);
+        recording = i;
+        double[][] h = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> f.apply(par, row).times(c), p);
+        recording = -1;
+        for (int a = 0; a < params; a++) {
+            for (int b = 0; b < params; b++) {
+                sum[a * params + b] += h[a][b];
+            }
+        }
+    }
+
+    /** Rows recorded one after the other on the tape before it is cut back (see RowRecorder.record). */
+    private static final int RUN = 256;
+
+    /** The first pass: every row recorded once, in order (from where it stopped, if the function threw). */
+    private void recordAll(double[] p) {
+        try {
+            while (firstPass < rows && !perRow) {
+                recordRow(p, firstPass);
+                firstPass++;
+                if (firstPass % RUN == 0) {
+                    recorder.cut();
+                }
+            }
+        } finally {
+            if (recorder != null) {
+                recorder.cut();
+            }
+        }
+        recorded = true;
+        for (RowShape s : shapes) {
+            s.share();
+        }
+    }
+
+    /** Records row i at p and adds it to the shape of its structure; null (and perRow set) if it cannot be replayed. */
+    private RowShape recordRow(double[] p, int i) {
+        if (recorder == null || recorderThread != Thread.currentThread()) {
+            recorder = new RowRecorder(p);
+            recorderThread = Thread.currentThread();
+        }
+        fill(i);
+        recording = i;
+        recorder.run(f, p, row);
+        recording = -1;
+        recordings++;
+        // most rows have the structure of the row before them: read them as that shape directly
+        if (last != null) {
+            if (konst.length < last.slots) {
+                konst = new double[last.slots];
+            }
+            if (recorder.readAs(last, konst)) {
+                last.add(i, konst);
+                return last;
+            }
+        }
+        RowRecorder.Recording r = recorder.read();
+        if (r == null) {
+            perRow = true;
+            shapes.clear();
+            last = null;
+            return null;
+        }
+        RowShape shape = last != null && last.matches(r) ? last : null;
+        for (int s = 0; s < shapes.size() && shape == null; s++) {
+            if (shapes.get(s).matches(r)) {
+                shape = shapes.get(s);
+            }
+        }
+        if (shape == null) {
+            shape = new RowShape(r, recorded ? 16 : rows - i);
+            shapes.add(shape);
+        }
+        shape.add(i, r.konst);
+        last = shape;
+        return shape;
+    }
+
+    private void fill(int i) {
+        System.arraycopy(data, offset + i * stride, row, 0, width);
+    }
+
+    /**
+     * Every row by one forward pass (a function that cannot be replayed): one differentiation
+     * for all rows, so a function that shares work between rows (an ODE solved once per
+     * parameter vector and read by every row) does that work once. Each row gets its own copy
+     * of its values.
+     */
+    private void forwardAll(double[] p, double[] values, int vOff, double[] jacobian, int jOff, int ld) {
+        double[][] j = Functional.jacobian(Mode.FORWARD, par -> {
+            Num[] out = new Num[rows];
+            for (int i = 0; i < rows; i++) {
+                recording = i;
+                Num y = f.apply(par, java.util.Arrays.copyOfRange(data, offset + i * stride, offset + i * stride + width));
+                if (y == null) {
+                    throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
+                }
+                out[i] = y;
+                values[vOff + i] = y.value();
+            }
+            recording = -1;
+            return out;
+        }, p);
+        if (jacobian != null) {
+            for (int i = 0; i < rows; i++) {
+                for (int k = 0; k < params; k++) {
+                    jacobian[jOff + k * ld + i] = j[i][k];
+                }
+            }
+        }
+    }
+
+    /**
+     * The row whose recording or evaluation is under way, or −1: when the row function throws,
+     * the row it threw on (for messages).
+     */
+    public synchronized int rowInProgress() {
+        return recording;
+    }
+
+    /** How many times a row was recorded: once per row, plus once per row whose branches changed. */
+    public synchronized int recordings() {
+        return recordings;
+    }
+
+    /** How many distinct structures the rows' recordings have (0 before the first evaluation, and for a function evaluated row by row). */
+    public synchronized int shapes() {
+        return shapes.size();
+    }
+
+    /** Whether the rows are replayed (false when the function cannot be, and is evaluated row by row). */
+    public synchronized boolean replayed() {
+        return !perRow;
+    }
+
+    /**
+     * The bytes kept per row beyond the data: the constants that vary from row to row (8 bytes
+     * each; one kept for all the uses of a predictor, as {@code p[0].times(x[0])} and
+     * {@code p[1].plus(x[0])}), and 4 bytes of row number once rows changed shape.
+     */
+    public synchronized double bytesPerRow() {
+        long b = 0;
+        for (RowShape s : shapes) {
+            b += s.bytes();
+        }
+        return rows == 0 ? 0 : (double) b / rows;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "compiled rows: " + rows + " row" + (rows == 1 ? "" : "s") + " of a function of " + params + " parameter"
+                + (params == 1 ? "" : "s") + (perRow ? ", evaluated row by row (it cannot be replayed)"
+                : ", " + shapes.size() + " shape" + (shapes.size() == 1 ? "" : "s") + ", " + recordings + " recording"
+                + (recordings == 1 ? "" : "s"));
+    }
+}

@@ -1,0 +1,426 @@
+package dev.wengert.compile;
+
+import dev.wengert.core.Functional;
+import dev.wengert.core.Num;
+import dev.wengert.core.ProgramListener;
+import dev.wengert.core.RowFn;
+import dev.wengert.core.Tape;
+import dev.wengert.core.TapeStorage;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.NaryRule;
+import dev.wengert.rules.UnaryRule;
+
+import java.util.Arrays;
+
+/**
+ * Records a row function for one row at a time on a private tape whose first positions are the
+ * parameters, reads back what the row did as a {@link Recording} (its structure, and the
+ * constants it used, slot by slot), and cuts the tape back to the parameters for the next row.
+ * Belongs to the thread that made it: the tape is of that thread's session.
+ */
+final class RowRecorder implements ProgramListener {
+    private final Tape tape;
+    private TapeStorage st;
+    private final Num[] par;
+    private final double[] at;
+    private final int mark;
+    private final Recording rec;
+
+    // what the listener hears during one row
+    private double[] nodeKonst = new double[64];
+    private boolean[] nodeRight = new boolean[64];
+    private double[][] naryValues = new double[64][];
+    private int[][] naryRecorded = new int[64][];
+    private int guards;
+    private int[] guardA = new int[8];
+    private int[] guardB = new int[8];
+    private double[] guardC = new double[8];
+    private byte[] guardKind = new byte[8];
+    private boolean[] guardOutcome = new boolean[8];
+    private boolean unreplayable;
+
+    RowRecorder(double[] p) {
+        tape = TapeStorage.programTape("the recording of a row model", this);
+        par = new Num[p.length];
+        at = p.clone();
+        for (int j = 0; j < p.length; j++) {
+            par[j] = st.parameter(p[j]);
+        }
+        mark = st.size();
+        rec = new Recording(p.length);
+    }
+
+    /**
+     * Records f on one row at parameters p, after the rows recorded since the last {@link #cut}
+     * (rows are recorded in runs, and the tape cut back once per run: cutting after every row
+     * would start a new generation of the tape each time, which its checks then search), and
+     * returns what it did (valid until the next call), or null when the recording cannot be
+     * replayed (a nested differentiation, array operations, a value of another differentiation
+     * or of an earlier row used). The model's own exceptions propagate; call {@link #cut} then.
+     */
+    Recording record(RowFn f, double[] p, double[] x) {
+        run(f, p, x);
+        return read();
+    }
+
+    // the row run last: its output and where its recording starts
+    private Num y;
+    private int from;
+
+    /** Runs f on one row at p, recording it after the rows recorded since the last cut; read it with {@link #readAs} or {@link #read}. */
+    void run(RowFn f, double[] p, double[] x) {
+        if (st.size() > mark && !java.util.Arrays.equals(p, at)) {
+            cut();                                   // the parameters move: only within a run of one point
+        }
+        for (int j = 0; j < p.length; j++) {
+            if (Double.doubleToRawLongBits(p[j]) != Double.doubleToRawLongBits(at[j])) {
+                Functional.assign(par[j], p[j]);
+                at[j] = p[j];
+            }
+        }
+        guards = 0;
+        unreplayable = false;
+        y = null;
+        from = st.size();
+        Num out = f.apply(par, x);
+        if (out == null) {
+            throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
+        }
+        y = out;
+    }
+
+    /** The row run last, read as a {@link Recording} (valid until the next run), or null when it cannot be replayed. */
+    Recording read() {
+        return unreplayable ? null : extract(y, from);
+    }
+
+    /**
+     * Whether the row run last has exactly the structure of {@code shape}; if so its constants,
+     * one per slot, are written to {@code konst}. The common case of a first pass (a row like
+     * the one before it), read straight off the tape without building a Recording.
+     */
+    boolean readAs(RowShape shape, double[] konst) {
+        int size = st.size();
+        int n = size - from + mark;
+        if (unreplayable || n != shape.nodes || guards != shape.gKind.length) {
+            return false;
+        }
+        int pos = st.positionOf(y);
+        if ((pos < 0 && !y.isConstant()) || (pos >= mark && pos < from) || (pos < 0 ? -1 : local(pos, from)) != shape.out) {
+            return false;
+        }
+        Object[] ops = st.ops();
+        int[] starts = st.starts();
+        int[] args = st.args();
+        for (int i = mark; i < n; i++) {
+            int t = i - mark + from;
+            if (ops[t] != shape.rule[i]) {
+                return false;
+            }
+            int s = starts[t];
+            int arity = starts[t + 1] - s;
+            byte code = shape.code[i];
+            if (code == Program.NARY || arity < 1 || arity > 2 || (arity == 2) != (shape.argB[i] >= 0)) {
+                return false;
+            }
+            int a = args[s];
+            if ((a >= mark && a < from) || local(a, from) != shape.argA[i]) {
+                return false;
+            }
+            if (arity == 2) {
+                int b = args[s + 1];
+                if ((b >= mark && b < from) || local(b, from) != shape.argB[i]) {
+                    return false;
+                }
+            } else if (shape.kslot[i] >= 0) {
+                // the constant's side: + and × take it on either, the others must match the shape's
+                boolean right = nodeRight[t];
+                boolean want = code == Program.SUB_K || code == Program.DIV_K || code == Program.BINARY_K;
+                boolean either = code == Program.ADD_K || code == Program.MUL_K;
+                if (!either && right != want) {
+                    return false;
+                }
+                konst[shape.kslot[i]] = nodeKonst[t];
+            }
+        }
+        for (int g = 0; g < guards; g++) {
+            int b = guardB[g];
+            if (guardKind[g] != shape.gKind[g] || guardOutcome[g] != shape.gOutcome[g]
+                    || (guardA[g] >= mark && guardA[g] < from) || local(guardA[g], from) != shape.gA[g]
+                    || (b >= mark && b < from) || (b < 0 ? -1 : local(b, from)) != shape.gB[g]) {
+                return false;
+            }
+            if (b < 0) {
+                konst[shape.gSlot[g]] = guardC[g];
+            }
+        }
+        if (shape.out < 0) {
+            konst[shape.outSlot] = y.value();
+        }
+        return true;
+    }
+
+    /** Cuts the tape back to the parameters (after a run of rows, or when the function threw). */
+    void cut() {
+        if (st.size() > mark) {
+            st.truncate(mark);
+        }
+    }
+
+    /** The position in a row's own numbering of a node of the tape: parameters keep theirs, the row's follow them. */
+    private int local(int node, int from) {
+        return node < mark ? node : node - from + mark;
+    }
+
+    /** Reads the row's recording (tape positions [from, size)) into {@link #rec}, renumbered as if alone on the tape. */
+    private Recording extract(Num y, int from) {
+        int size = st.size();
+        Object[] ops = st.ops();
+        int[] starts = st.starts();
+        int[] args = st.args();
+        int pos = st.positionOf(y);
+        if ((pos < 0 && !y.isConstant()) || (pos >= mark && pos < from)) {
+            return null;                             // a value of another differentiation, or of an earlier row
+        }
+        for (int k = starts[from]; k < starts[size]; k++) {
+            if (args[k] >= mark && args[k] < from) {
+                return null;                         // an operand the function kept from an earlier row
+            }
+        }
+        for (int g = 0; g < guards; g++) {
+            if ((guardA[g] >= mark && guardA[g] < from) || (guardB[g] >= mark && guardB[g] < from)) {
+                return null;
+            }
+        }
+        int n = size - from + mark;
+        Recording r = rec;
+        r.reset(n);
+        r.out = pos < 0 ? -1 : local(pos, from);
+        int slots = 0;
+        for (int i = mark; i < n; i++) {
+            int t = i - mark + from;                  // the node on the tape
+            Object o = ops[t];
+            int s = starts[t];
+            int arity = starts[t + 1] - s;
+            byte k;
+            r.argA[i] = -1;
+            r.argB[i] = -1;
+            r.kslot[i] = -1;
+            r.naryArgs[i] = null;
+            if (arity == 0 || !(o instanceof UnaryRule || o instanceof BinaryRule || o instanceof NaryRule)) {
+                return null;                         // a leaf, an array operation or a nested node
+            }
+            if (o instanceof NaryRule) {
+                k = Program.NARY;
+                double[] values = naryValues[t];
+                int[] recorded = naryRecorded[t];
+                if (values == null || recorded.length != arity) {
+                    return null;
+                }
+                int[] e = Arrays.copyOfRange(args, s, s + arity);
+                for (int q = 0; q < e.length; q++) {
+                    e[q] = local(e[q], from);
+                }
+                int[] ks = new int[values.length];
+                Arrays.fill(ks, -1);
+                boolean[] isRecorded = new boolean[values.length];
+                for (int q : recorded) {
+                    isRecorded[q] = true;
+                }
+                for (int q = 0; q < values.length; q++) {
+                    if (!isRecorded[q]) {
+                        ks[q] = slots;
+                        r.konst(slots++, values[q]);
+                    }
+                }
+                r.naryArgs[i] = e;
+                r.naryPositions[i] = recorded.clone();
+                r.naryKonst[i] = ks;
+                r.argA[i] = e[0];                    // unused by an n-ary node, but a valid node
+            } else {
+                r.argA[i] = local(args[s], from);
+                if (arity == 2) {
+                    if (!(o instanceof BinaryRule)) {
+                        return null;
+                    }
+                    r.argB[i] = local(args[s + 1], from);
+                    k = o == Arithmetic.ADD ? Program.ADD : o == Arithmetic.SUB ? Program.SUB
+                            : o == Arithmetic.MUL ? Program.MUL : o == Arithmetic.DIV ? Program.DIV : Program.BINARY;
+                } else if (arity > 2) {
+                    return null;
+                } else if (o instanceof BinaryRule) {
+                    boolean right = nodeRight[t];
+                    k = o == Arithmetic.ADD ? Program.ADD_K : o == Arithmetic.SUB ? (right ? Program.SUB_K : Program.K_SUB)
+                            : o == Arithmetic.MUL ? Program.MUL_K : o == Arithmetic.DIV ? (right ? Program.DIV_K : Program.K_DIV)
+                            : right ? Program.BINARY_K : Program.K_BINARY;
+                    r.kslot[i] = slots;
+                    r.konst(slots++, nodeKonst[t]);
+                } else {
+                    k = o == Arithmetic.SQUARE ? Program.SQUARE : o == Arithmetic.NEG ? Program.NEG
+                            : o == Arithmetic.RECIPROCAL ? Program.RECIPROCAL : Program.UNARY;
+                }
+            }
+            r.code[i] = k;
+            r.rule[i] = o;
+        }
+        r.guards = guards;
+        r.guardCapacity(guards);
+        for (int g = 0; g < guards; g++) {
+            r.gKind[g] = guardKind[g];
+            r.gA[g] = local(guardA[g], from);
+            r.gB[g] = guardB[g] < 0 ? -1 : local(guardB[g], from);
+            r.gOutcome[g] = guardOutcome[g];
+            r.gSlot[g] = -1;
+            if (guardB[g] < 0) {
+                r.gSlot[g] = slots;
+                r.konst(slots++, guardC[g]);
+            }
+        }
+        r.outSlot = -1;
+        if (pos < 0) {
+            r.outSlot = slots;
+            r.konst(slots++, y.value());
+        }
+        r.slots = slots;
+        return r;
+    }
+
+    // ---- the listener -----------------------------------------------------------------------------
+
+    @Override
+    public void attached(TapeStorage storage) {
+        this.st = storage;
+    }
+
+    @Override
+    public void constantOperand(int node, double c, boolean right) {
+        if (node >= nodeKonst.length) {
+            int cap = Math.max(node + 1, 2 * nodeKonst.length);
+            nodeKonst = Arrays.copyOf(nodeKonst, cap);
+            nodeRight = Arrays.copyOf(nodeRight, cap);
+        }
+        nodeKonst[node] = c;
+        nodeRight[node] = right;
+    }
+
+    @Override
+    public void naryArguments(int node, double[] values, int[] recordedSlots) {
+        if (node >= naryValues.length) {
+            int cap = Math.max(node + 1, 2 * naryValues.length);
+            naryValues = Arrays.copyOf(naryValues, cap);
+            naryRecorded = Arrays.copyOf(naryRecorded, cap);
+        }
+        naryValues[node] = values.clone();
+        naryRecorded[node] = recordedSlots.clone();
+    }
+
+    @Override
+    public void compared(int a, int b, double c, String cmp, boolean outcome) {
+        byte k = switch (cmp) {
+            case "gt" -> Guard.GT;
+            case "lt" -> Guard.LT;
+            case "ge" -> Guard.GE;
+            default -> Guard.LE;
+        };
+        guard(a, b, c, k, outcome);
+    }
+
+    @Override
+    public void read(int a, double v) {
+        guard(a, -1, v, Guard.READ, true);
+    }
+
+    private void guard(int a, int b, double c, byte kind, boolean outcome) {
+        if (guards == guardA.length) {
+            int cap = 2 * guards;
+            guardA = Arrays.copyOf(guardA, cap);
+            guardB = Arrays.copyOf(guardB, cap);
+            guardC = Arrays.copyOf(guardC, cap);
+            guardKind = Arrays.copyOf(guardKind, cap);
+            guardOutcome = Arrays.copyOf(guardOutcome, cap);
+        }
+        guardA[guards] = a;
+        guardB[guards] = b;
+        guardC[guards] = c;
+        guardKind[guards] = kind;
+        guardOutcome[guards++] = outcome;
+    }
+
+    @Override
+    public void unreplayable(int node) {
+        unreplayable = true;
+    }
+
+    /**
+     * What one row did, in arrays reused from row to row: per node its opcode (Program's), rule,
+     * operands and constant slot; n-ary nodes' argument layout; the guards; the output; and the
+     * constants by slot.
+     */
+    static final class Recording {
+        final int params;
+        int nodes;
+        byte[] code = new byte[0];
+        Object[] rule = new Object[0];
+        int[] argA = new int[0];
+        int[] argB = new int[0];
+        int[] kslot = new int[0];
+        int[][] naryArgs = new int[0][];
+        int[][] naryPositions = new int[0][];
+        int[][] naryKonst = new int[0][];
+        int guards;
+        byte[] gKind = new byte[8];
+        int[] gA = new int[8];
+        int[] gB = new int[8];
+        int[] gSlot = new int[8];
+        boolean[] gOutcome = new boolean[8];
+        int out;
+        int outSlot;
+        int slots;
+        double[] konst = new double[8];
+
+        Recording(int params) {
+            this.params = params;
+        }
+
+        void reset(int n) {
+            nodes = n;
+            if (code.length < n) {
+                int cap = Math.max(n, 2 * code.length);
+                code = Arrays.copyOf(code, cap);
+                rule = Arrays.copyOf(rule, cap);
+                argA = Arrays.copyOf(argA, cap);
+                argB = Arrays.copyOf(argB, cap);
+                kslot = Arrays.copyOf(kslot, cap);
+                naryArgs = Arrays.copyOf(naryArgs, cap);
+                naryPositions = Arrays.copyOf(naryPositions, cap);
+                naryKonst = Arrays.copyOf(naryKonst, cap);
+            }
+            for (int i = 0; i < params; i++) {
+                code[i] = Program.NONE;
+                rule[i] = null;
+                argA[i] = -1;
+                argB[i] = -1;
+                kslot[i] = -1;
+                naryArgs[i] = null;
+            }
+        }
+
+        void konst(int slot, double c) {
+            if (slot >= konst.length) {
+                konst = Arrays.copyOf(konst, 2 * konst.length);
+            }
+            konst[slot] = c;
+        }
+
+        void guardCapacity(int g) {
+            if (gKind.length < g) {
+                gKind = Arrays.copyOf(gKind, g);
+                gA = Arrays.copyOf(gA, g);
+                gB = Arrays.copyOf(gB, g);
+                gSlot = Arrays.copyOf(gSlot, g);
+                gOutcome = Arrays.copyOf(gOutcome, g);
+            }
+        }
+    }
+}

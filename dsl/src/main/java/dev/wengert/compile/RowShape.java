@@ -1,0 +1,1027 @@
+package dev.wengert.compile;
+
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Elementary;
+import dev.wengert.rules.NaryRule;
+import dev.wengert.rules.UnaryRule;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * One recorded structure of a row function ({@link CompiledRows}): the operations a row made,
+ * which of their constant operands came from the row, the branches it took, and the rows that
+ * share it with their own constants. Evaluating it runs each operation over a block of rows at
+ * once (a loop per operation, not an interpreted node per row), with a tangent per parameter
+ * the operation depends on.
+ *
+ * <p>The arithmetic is {@code Num}'s, operation by operation: values and partials come from
+ * the same rule calls with the same arguments as when the row is recorded, and tangents combine
+ * as forward mode combines them ({@code ForwardTag.scale}: a zero tangent stays zero;
+ * {@code combine}: pa·ta, then + pb·tb where tb ≠ 0). So a row's value and gradient are those of
+ * a per-row forward pass, to the bit.
+ *
+ * <p>Constants: each operand that was a plain number when recorded (a predictor, a literal),
+ * each constant of a comparison and each constant argument of an n-ary rule is a <em>slot</em>.
+ * A slot that is the same in every row so far is kept once; one that varies gets a column,
+ * one value per row of the shape.
+ */
+final class RowShape {
+    /** Rows evaluated per block: the work arrays of a 30-operation model stay within a few hundred kB. */
+    static final int BLOCK = 128;
+
+    // the structure (what makes two recordings the same)
+    final int params;
+    final int nodes;
+    final byte[] code;
+    final Object[] rule;
+    final int[] argA;
+    final int[] argB;
+    /** Per node: its constant's slot, or −1. */
+    final int[] kslot;
+    /** Per n-ary node: the argument vector's length, its recorded arguments' nodes and positions; the others' slots. */
+    final int[][] naryArgs;
+    final int[][] naryPositions;
+    final int[][] naryKonst;
+    final byte[] gKind;
+    final int[] gA;
+    final int[] gB;
+    final int[] gSlot;
+    final boolean[] gOutcome;
+    /** The output node, or −1 when the function returned a constant (slot {@link #outSlot}). */
+    final int out;
+    final int outSlot;
+    final int slots;
+
+    // derived: which parameters each node depends on, and which nodes the output needs
+    final int[][] deps;
+    final boolean[] live;
+    /** Per node and dependency: where the operands' tangents of that parameter are (index in their deps, or −1). */
+    private final int[][] depA;
+    private final int[][] depB;
+
+    // the rows of this shape, in the order they were added, and their constants
+    int count;
+    /** Row of each position (−1: moved to another shape); null while position == row. */
+    int[] rowIds;
+    private int capacity;
+    private final boolean[] uniform;
+    private final double[] uniformValue;
+    private final double[][] column;
+    /** Per slot: the earlier slot whose column it shares (the same value in every row), or −1. */
+    private final int[] alias;
+
+    // work arrays of a block, made on first use
+    private double[][] val;
+    private double[][] pa;
+    private double[][] pb;
+    private double[][][] tan;
+    private double[][][] naryPartials;
+    private double[][] konstBlock;
+    private double[] naryVals;
+
+    RowShape(RowRecorder.Recording r, int capacityHint) {
+        params = r.params;
+        nodes = r.nodes;
+        code = Arrays.copyOf(r.code, nodes);
+        rule = Arrays.copyOf(r.rule, nodes);
+        argA = Arrays.copyOf(r.argA, nodes);
+        argB = Arrays.copyOf(r.argB, nodes);
+        kslot = Arrays.copyOf(r.kslot, nodes);
+        naryArgs = new int[nodes][];
+        naryPositions = new int[nodes][];
+        naryKonst = new int[nodes][];
+        for (int i = 0; i < nodes; i++) {
+            if (r.naryArgs[i] != null) {
+                naryArgs[i] = r.naryArgs[i].clone();
+                naryPositions[i] = r.naryPositions[i].clone();
+                naryKonst[i] = r.naryKonst[i].clone();
+            }
+        }
+        int g = r.guards;
+        gKind = Arrays.copyOf(r.gKind, g);
+        gA = Arrays.copyOf(r.gA, g);
+        gB = Arrays.copyOf(r.gB, g);
+        gSlot = Arrays.copyOf(r.gSlot, g);
+        gOutcome = Arrays.copyOf(r.gOutcome, g);
+        out = r.out;
+        outSlot = r.outSlot;
+        slots = r.slots;
+
+        deps = new int[nodes][];
+        for (int i = 0; i < nodes; i++) {
+            if (i < params) {
+                deps[i] = new int[] {i};
+                continue;
+            }
+            BitSet d = new BitSet(params);
+            if (naryArgs[i] != null) {
+                for (int e : naryArgs[i]) {
+                    for (int s : deps[e]) {
+                        d.set(s);
+                    }
+                }
+            } else {
+                for (int s : deps[argA[i]]) {
+                    d.set(s);
+                }
+                if (argB[i] >= 0) {
+                    for (int s : deps[argB[i]]) {
+                        d.set(s);
+                    }
+                }
+            }
+            deps[i] = d.stream().toArray();
+        }
+        live = new boolean[nodes];
+        if (out >= 0) {
+            live[out] = true;
+            for (int i = out; i >= params; i--) {
+                if (!live[i]) {
+                    continue;
+                }
+                if (naryArgs[i] != null) {
+                    for (int e : naryArgs[i]) {
+                        live[e] = true;
+                    }
+                } else {
+                    live[argA[i]] = true;
+                    if (argB[i] >= 0) {
+                        live[argB[i]] = true;
+                    }
+                }
+            }
+        }
+        depA = new int[nodes][];
+        depB = new int[nodes][];
+        for (int i = params; i < nodes; i++) {
+            if (!live[i] || naryArgs[i] != null) {
+                continue;
+            }
+            depA[i] = where(deps[i], deps[argA[i]]);
+            depB[i] = argB[i] >= 0 ? where(deps[i], deps[argB[i]]) : null;
+        }
+
+        capacity = Math.max(1, capacityHint);
+        uniform = new boolean[slots];
+        uniformValue = new double[slots];
+        column = new double[slots][];
+        alias = new int[slots];
+        Arrays.fill(uniform, true);
+        Arrays.fill(alias, -1);
+    }
+
+    /** For each parameter in {@code of}: its index in {@code in}, or −1. */
+    private static int[] where(int[] of, int[] in) {
+        int[] w = new int[of.length];
+        for (int d = 0; d < of.length; d++) {
+            w[d] = Arrays.binarySearch(in, of[d]);
+            if (w[d] < 0) {
+                w[d] = -1;
+            }
+        }
+        return w;
+    }
+
+    /** Whether a new recording has this structure (then its constants can be added here). */
+    boolean matches(RowRecorder.Recording r) {
+        if (r.nodes != nodes || r.guards != gKind.length || r.out != out || r.slots != slots) {
+            return false;
+        }
+        for (int i = params; i < nodes; i++) {
+            if (r.code[i] != code[i] || r.rule[i] != rule[i] || r.argA[i] != argA[i] || r.argB[i] != argB[i]
+                    || r.kslot[i] != kslot[i]) {
+                return false;
+            }
+            if (naryArgs[i] != null && (!Arrays.equals(naryArgs[i], r.naryArgs[i])
+                    || !Arrays.equals(naryPositions[i], r.naryPositions[i]) || !Arrays.equals(naryKonst[i], r.naryKonst[i]))) {
+                return false;
+            }
+        }
+        for (int k = 0; k < gKind.length; k++) {
+            if (r.gKind[k] != gKind[k] || r.gA[k] != gA[k] || r.gB[k] != gB[k] || r.gSlot[k] != gSlot[k]
+                    || r.gOutcome[k] != gOutcome[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds a row with its constants (one per slot); returns its position. */
+    int add(int row, double[] konst) {
+        int pos = count;
+        if (pos == capacity) {
+            capacity = Math.max(2 * capacity, 16);
+            if (rowIds != null) {
+                rowIds = Arrays.copyOf(rowIds, capacity);
+            }
+            for (int s = 0; s < slots; s++) {
+                if (column[s] != null) {
+                    column[s] = alias[s] >= 0 ? column[alias[s]] : Arrays.copyOf(column[s], capacity);
+                }
+            }
+        }
+        if (rowIds == null && row != pos) {
+            rowIds = new int[capacity];
+            for (int k = 0; k < pos; k++) {
+                rowIds[k] = k;
+            }
+        }
+        if (rowIds != null) {
+            rowIds[pos] = row;
+        }
+        for (int s = 0; s < slots; s++) {
+            double c = konst[s];
+            if (uniform[s]) {
+                if (pos == 0) {
+                    uniformValue[s] = c;
+                    continue;
+                }
+                if (Double.doubleToRawLongBits(c) == Double.doubleToRawLongBits(uniformValue[s])) {
+                    continue;
+                }
+                // the first row whose constant differs: from now on this slot has a column
+                uniform[s] = false;
+                column[s] = new double[capacity];
+                Arrays.fill(column[s], 0, pos, uniformValue[s]);
+            }
+            if (alias[s] >= 0) {
+                if (Double.doubleToRawLongBits(c) == Double.doubleToRawLongBits(column[s][pos])) {
+                    continue;                    // the slot it shares wrote the same value
+                }
+                column[s] = Arrays.copyOf(column[s], capacity);
+                alias[s] = -1;
+            }
+            column[s][pos] = c;
+        }
+        count++;
+        return pos;
+    }
+
+    /**
+     * Lets slots whose columns hold the same value in every row share one array: a predictor
+     * used twice (p₀·x and p₁ + x) is kept once. A row added later with different values
+     * there gets the slot its own column again.
+     */
+    void share() {
+        for (int s = 0; s < slots; s++) {
+            if (uniform[s] || alias[s] >= 0) {
+                continue;
+            }
+            for (int a = 0; a < s; a++) {
+                if (!uniform[a] && alias[a] < 0 && Arrays.equals(column[s], 0, count, column[a], 0, count)) {
+                    column[s] = column[a];
+                    alias[s] = a;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The row at a position, or −1 when it moved to another shape. */
+    int rowAt(int pos) {
+        return rowIds == null ? pos : rowIds[pos];
+    }
+
+    /** Marks a position as moved (the row was recorded again with another structure). */
+    void remove(int pos) {
+        if (rowIds == null) {
+            rowIds = new int[capacity];
+            for (int k = 0; k < count; k++) {
+                rowIds[k] = k;
+            }
+        }
+        rowIds[pos] = -1;
+    }
+
+    /** How many columns the slots that vary from row to row keep (slots with equal columns share one). */
+    int columns() {
+        int n = 0;
+        for (int s = 0; s < slots; s++) {
+            n += uniform[s] || alias[s] >= 0 ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** Bytes kept per row of this shape: its varying constants and, once rows moved, its row numbers. */
+    long bytes() {
+        return (long) capacity * (8L * columns() + (rowIds == null ? 0 : 4));
+    }
+
+    // ---- evaluation ---------------------------------------------------------------------------------
+
+    /**
+     * Evaluates positions [from, from + n) (n ≤ {@link #BLOCK}) at parameters p: values and, when
+     * {@code jacobian} is not null, gradients, written to the rows (value at vOff + i, ∂fᵢ/∂pⱼ at
+     * jOff + j·ld + i). Returns
+     * the number of positions whose branches differ from the recording (or, in checking mode,
+     * whose values are not all finite), listed in {@code failed}; those rows' outputs are not
+     * written.
+     */
+    int evaluate(double[] p, int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld,
+                 boolean checkFinite, int[] failed) {
+        prepare();
+        for (int j = 0; j < params; j++) {
+            Arrays.fill(val[j], 0, n, p[j]);
+        }
+        for (int s = 0; s < slots; s++) {
+            // a uniform slot's block was filled once (prepare): its value never changes
+            if (!uniform[s]) {
+                System.arraycopy(column[s], from, konstBlock[s], 0, n);
+            }
+        }
+        forward(n);
+        int bad = guards(n, from, checkFinite, failed);
+        if (jacobian != null && out >= params) {
+            tangents(n);
+        }
+        write(from, n, values, vOff, jacobian, jOff, ld, failed, bad);
+        return bad;
+    }
+
+    private void prepare() {
+        if (val != null) {
+            return;
+        }
+        val = new double[nodes][BLOCK];
+        pa = new double[nodes][];
+        pb = new double[nodes][];
+        tan = new double[nodes][][];
+        naryPartials = new double[nodes][][];
+        double[] ones = new double[BLOCK];
+        Arrays.fill(ones, 1.0);
+        int naryMax = 0;
+        for (int i = 0; i < nodes; i++) {
+            if (i < params) {
+                tan[i] = new double[][] {ones};
+                continue;
+            }
+            if (naryArgs[i] != null) {
+                naryPartials[i] = new double[naryKonst[i].length][BLOCK];
+                naryMax = Math.max(naryMax, naryKonst[i].length);
+            } else {
+                pa[i] = new double[BLOCK];
+                pb[i] = argB[i] >= 0 ? new double[BLOCK] : null;
+            }
+            if (live[i]) {
+                tan[i] = new double[deps[i].length][BLOCK];
+            }
+        }
+        naryVals = new double[naryMax];
+        konstBlock = new double[slots][BLOCK];
+        for (int s = 0; s < slots; s++) {
+            Arrays.fill(konstBlock[s], uniformValue[s]);
+        }
+    }
+
+    /** Values and partials of every operation over the block, as Num computes them when recording. */
+    private void forward(int n) {
+        for (int i = params; i < nodes; i++) {
+            double[] v = val[i];
+            double[] a = val[argA[i]];
+            double[] qa = pa[i];
+            double[] qb = pb[i];
+            double[] b = argB[i] >= 0 ? val[argB[i]] : null;
+            double[] k = kslot[i] >= 0 ? konstBlock[kslot[i]] : null;
+            switch (code[i]) {
+                case Program.ADD -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.ADD.value(a[r], b[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.ADD.partialA(a[r], b[r], y);
+                        qb[r] = Arithmetic.ADD.partialB(a[r], b[r], y);
+                    }
+                }
+                case Program.ADD_K -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.ADD.value(a[r], k[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.ADD.partialA(a[r], k[r], y);
+                    }
+                }
+                case Program.SUB -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.SUB.value(a[r], b[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.SUB.partialA(a[r], b[r], y);
+                        qb[r] = Arithmetic.SUB.partialB(a[r], b[r], y);
+                    }
+                }
+                case Program.SUB_K -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.SUB.value(a[r], k[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.SUB.partialA(a[r], k[r], y);
+                    }
+                }
+                case Program.K_SUB -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.SUB.value(k[r], a[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.SUB.partialB(k[r], a[r], y);
+                    }
+                }
+                case Program.MUL -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.MUL.value(a[r], b[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.MUL.partialA(a[r], b[r], y);
+                        qb[r] = Arithmetic.MUL.partialB(a[r], b[r], y);
+                    }
+                }
+                case Program.MUL_K -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.MUL.value(a[r], k[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.MUL.partialA(a[r], k[r], y);
+                    }
+                }
+                case Program.DIV -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.DIV.value(a[r], b[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.DIV.partialA(a[r], b[r], y);
+                        qb[r] = Arithmetic.DIV.partialB(a[r], b[r], y);
+                    }
+                }
+                case Program.DIV_K -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.DIV.value(a[r], k[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.DIV.partialA(a[r], k[r], y);
+                    }
+                }
+                case Program.K_DIV -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.DIV.value(k[r], a[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.DIV.partialB(k[r], a[r], y);
+                    }
+                }
+                case Program.SQUARE -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.SQUARE.value(a[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.SQUARE.partial(a[r], y);
+                    }
+                }
+                case Program.NEG -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.NEG.value(a[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.NEG.partial(a[r], y);
+                    }
+                }
+                case Program.RECIPROCAL -> {
+                    for (int r = 0; r < n; r++) {
+                        double y = Arithmetic.RECIPROCAL.value(a[r]);
+                        v[r] = y;
+                        qa[r] = Arithmetic.RECIPROCAL.partial(a[r], y);
+                    }
+                }
+                case Program.UNARY -> unary((UnaryRule) rule[i], a, v, qa, n);
+                case Program.BINARY -> {
+                    BinaryRule br = (BinaryRule) rule[i];
+                    for (int r = 0; r < n; r++) {
+                        double y = br.value(a[r], b[r]);
+                        v[r] = y;
+                        qa[r] = br.partialA(a[r], b[r], y);
+                        qb[r] = br.partialB(a[r], b[r], y);
+                    }
+                }
+                case Program.BINARY_K -> {
+                    BinaryRule br = (BinaryRule) rule[i];
+                    if (br == Arithmetic.POW) {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.POW.value(a[r], k[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.POW.partialA(a[r], k[r], y);
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            double y = br.value(a[r], k[r]);
+                            v[r] = y;
+                            qa[r] = br.partialA(a[r], k[r], y);
+                        }
+                    }
+                }
+                case Program.K_BINARY -> {
+                    BinaryRule br = (BinaryRule) rule[i];
+                    if (br == Arithmetic.POW) {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.POW.value(k[r], a[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.POW.partialB(k[r], a[r], y);
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            double y = br.value(k[r], a[r]);
+                            v[r] = y;
+                            qa[r] = br.partialB(k[r], a[r], y);
+                        }
+                    }
+                }
+                case Program.NARY -> nary(i, n);
+                default -> throw new IllegalStateException("row shape: node #" + i + " has no rule to evaluate");
+            }
+        }
+    }
+
+    /**
+     * A one-argument rule over the block. The common ones call their rule constant itself, so
+     * the JIT inlines them (through {@code r} the call site is shared by every rule and stays a
+     * virtual call), as ElementwiseOp does.
+     */
+    private static void unary(UnaryRule u, double[] a, double[] v, double[] q, int n) {
+        if (u == Elementary.EXP) {
+            for (int r = 0; r < n; r++) {
+                double y = Elementary.EXP.value(a[r]);
+                v[r] = y;
+                q[r] = Elementary.EXP.partial(a[r], y);
+            }
+        } else if (u == Elementary.LOG) {
+            for (int r = 0; r < n; r++) {
+                double y = Elementary.LOG.value(a[r]);
+                v[r] = y;
+                q[r] = Elementary.LOG.partial(a[r], y);
+            }
+        } else if (u == Elementary.SQRT) {
+            for (int r = 0; r < n; r++) {
+                double y = Elementary.SQRT.value(a[r]);
+                v[r] = y;
+                q[r] = Elementary.SQRT.partial(a[r], y);
+            }
+        } else if (u == Elementary.EXPM1) {
+            for (int r = 0; r < n; r++) {
+                double y = Elementary.EXPM1.value(a[r]);
+                v[r] = y;
+                q[r] = Elementary.EXPM1.partial(a[r], y);
+            }
+        } else {
+            for (int r = 0; r < n; r++) {
+                double y = u.value(a[r]);
+                v[r] = y;
+                q[r] = u.partial(a[r], y);
+            }
+        }
+    }
+
+    /** An n-ary rule, row by row: its argument vector (recorded values and constants) and partials. */
+    private void nary(int i, int n) {
+        NaryRule nr = (NaryRule) rule[i];
+        int[] e = naryArgs[i];
+        int[] at = naryPositions[i];
+        int[] ks = naryKonst[i];
+        int len = ks.length;
+        double[] vals = naryVals.length == len ? naryVals : new double[len];
+        naryVals = vals;
+        double[][] pd = naryPartials[i];
+        for (int r = 0; r < n; r++) {
+            for (int q = 0; q < len; q++) {
+                if (ks[q] >= 0) {
+                    vals[q] = konstBlock[ks[q]][r];
+                }
+            }
+            for (int q = 0; q < e.length; q++) {
+                vals[at[q]] = val[e[q]][r];
+            }
+            double y = nr.value(vals);
+            val[i][r] = y;
+            double[] d = nr.partials(vals, y);
+            for (int q = 0; q < len; q++) {
+                pd[q][r] = d[q];
+            }
+        }
+    }
+
+    // ---- curvature: second-order forward mode -------------------------------------------------------
+
+    /** Whether every operation has second partials here (n-ary rules do not: their rows take a per-row path). */
+    boolean hasSecondOrder() {
+        for (int i = params; i < nodes; i++) {
+            if (live[i] && code[i] == Program.NARY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds Σ c[row]·∇²f(row) over positions [from, from + n) to {@code sum} (p×p row-major,
+     * symmetric): a second-order forward pass, each operation's Hessian by parameter pair
+     * (h = ∂a·hₐ + ∂b·h_b + ∂aa·tₐtₐᵀ + ∂ab·(tₐt_bᵀ + t_btₐᵀ) + ∂bb·t_bt_bᵀ) from its first and
+     * second partials. Rows whose branches differ from the recording are listed in
+     * {@code failed} (their count returned) and left out.
+     */
+    int curvature(double[] p, int from, int n, double[] c, boolean checkFinite, int[] failed, double[] sum) {
+        prepare();
+        prepareSecondOrder();
+        for (int j = 0; j < params; j++) {
+            Arrays.fill(val[j], 0, n, p[j]);
+        }
+        for (int s = 0; s < slots; s++) {
+            if (!uniform[s]) {
+                System.arraycopy(column[s], from, konstBlock[s], 0, n);
+            }
+        }
+        forward(n);
+        int bad = guards(n, from, checkFinite, failed);
+        if (out < params) {
+            return bad;                            // a parameter or a constant: no curvature
+        }
+        tangents(n);
+        for (int i = params; i <= out; i++) {
+            if (live[i]) {
+                secondOrder(i, n);
+            }
+        }
+        int np = params;
+        int[] dep = deps[out];
+        int f = 0;
+        for (int r = 0; r < n; r++) {
+            if (f < bad && failed[f] == from + r) {
+                f++;
+                weight[r] = 0;
+                continue;
+            }
+            int row = rowAt(from + r);
+            weight[r] = row < 0 ? 0 : c[row];
+        }
+        for (int d1 = 0; d1 < dep.length; d1++) {
+            for (int d2 = d1; d2 < dep.length; d2++) {
+                double[] h = hess[out][pairs[out][d1][d2]];
+                double acc = 0;
+                for (int r = 0; r < n; r++) {
+                    if (weight[r] != 0) {
+                        acc += weight[r] * h[r];
+                    }
+                }
+                sum[dep[d1] * np + dep[d2]] += acc;
+                if (d1 != d2) {
+                    sum[dep[d2] * np + dep[d1]] += acc;
+                }
+            }
+        }
+        return bad;
+    }
+
+    // second-order work arrays, made on the first curvature pass
+    private double[][][] hess;
+    private int[][][] pairs;
+    private double[] saa;
+    private double[] sab;
+    private double[] sbb;
+    private double[] weight;
+
+    private void prepareSecondOrder() {
+        if (hess != null) {
+            return;
+        }
+        hess = new double[nodes][][];
+        pairs = new int[nodes][][];
+        for (int i = params; i < nodes; i++) {
+            if (!live[i]) {
+                continue;
+            }
+            int l = deps[i].length;
+            pairs[i] = new int[l][l];
+            int k = 0;
+            for (int d1 = 0; d1 < l; d1++) {
+                for (int d2 = d1; d2 < l; d2++) {
+                    pairs[i][d1][d2] = k;
+                    pairs[i][d2][d1] = k++;
+                }
+            }
+            hess[i] = new double[k][BLOCK];
+        }
+        saa = new double[BLOCK];
+        sab = new double[BLOCK];
+        sbb = new double[BLOCK];
+        weight = new double[BLOCK];
+    }
+
+    /** Node i's Hessian entries over the block, from its operands' tangents and Hessians. */
+    private void secondOrder(int i, int n) {
+        boolean two = argB[i] >= 0;
+        secondPartials(i, n, two);
+        int a = argA[i];
+        int b = argB[i];
+        int[] dep = deps[i];
+        double[] qa = pa[i];
+        double[] qb = pb[i];
+        for (int d1 = 0; d1 < dep.length; d1++) {
+            for (int d2 = d1; d2 < dep.length; d2++) {
+                double[] h = hess[i][pairs[i][d1][d2]];
+                double[] ha = secondOf(a, dep[d1], dep[d2]);
+                double[] hb = two ? secondOf(b, dep[d1], dep[d2]) : null;
+                double[] as = firstOf(a, dep[d1]);
+                double[] at = firstOf(a, dep[d2]);
+                double[] bs = two ? firstOf(b, dep[d1]) : null;
+                double[] bt = two ? firstOf(b, dep[d2]) : null;
+                for (int r = 0; r < n; r++) {
+                    double z = 0;
+                    if (ha != null) {
+                        z += qa[r] * ha[r];
+                    }
+                    if (hb != null) {
+                        z += qb[r] * hb[r];
+                    }
+                    if (as != null && at != null) {
+                        z += saa[r] * as[r] * at[r];
+                    }
+                    if (two) {
+                        double cross = (as != null && bt != null ? as[r] * bt[r] : 0)
+                                + (bs != null && at != null ? bs[r] * at[r] : 0);
+                        z += sab[r] * cross;
+                        if (bs != null && bt != null) {
+                            z += sbb[r] * bs[r] * bt[r];
+                        }
+                    }
+                    h[r] = z;
+                }
+            }
+        }
+    }
+
+    /** The tangent of node x in parameter s over the block, or null where x does not depend on s. */
+    private double[] firstOf(int x, int s) {
+        int d = Arrays.binarySearch(deps[x], s);
+        return d < 0 ? null : tan[x][d];
+    }
+
+    /** Node x's Hessian entry (s, t) over the block, or null where it is zero (parameters, and pairs x does not depend on). */
+    private double[] secondOf(int x, int s, int t) {
+        if (x < params) {
+            return null;
+        }
+        int d1 = Arrays.binarySearch(deps[x], s);
+        int d2 = Arrays.binarySearch(deps[x], t);
+        return d1 < 0 || d2 < 0 ? null : hess[x][pairs[x][d1][d2]];
+    }
+
+    /**
+     * The second partials of node i over the block (∂aa, ∂ab, ∂bb; for one operand ∂aa): of
+     * + − and products by constants none; of × and ÷ and the common elementary functions their
+     * closed forms; of any other rule, the derivative of the rule's own partial over {@link D1}.
+     */
+    private void secondPartials(int i, int n, boolean two) {
+        double[] a = val[argA[i]];
+        double[] b = two ? val[argB[i]] : null;
+        double[] y = val[i];
+        double[] k = kslot[i] >= 0 ? konstBlock[kslot[i]] : null;
+        Arrays.fill(saa, 0, n, 0.0);
+        if (two) {
+            Arrays.fill(sab, 0, n, 0.0);
+            Arrays.fill(sbb, 0, n, 0.0);
+        }
+        switch (code[i]) {
+            case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K,
+                 Program.DIV_K -> { }
+            case Program.MUL -> Arrays.fill(sab, 0, n, 1.0);
+            case Program.DIV -> {
+                for (int r = 0; r < n; r++) {
+                    sab[r] = -1.0 / (b[r] * b[r]);
+                    sbb[r] = 2.0 * y[r] / (b[r] * b[r]);
+                }
+            }
+            case Program.K_DIV -> {
+                for (int r = 0; r < n; r++) {
+                    saa[r] = 2.0 * y[r] / (a[r] * a[r]);
+                }
+            }
+            case Program.SQUARE -> Arrays.fill(saa, 0, n, 2.0);
+            case Program.RECIPROCAL -> {
+                for (int r = 0; r < n; r++) {
+                    saa[r] = 2.0 * y[r] / (a[r] * a[r]);
+                }
+            }
+            case Program.UNARY -> {
+                UnaryRule u = (UnaryRule) rule[i];
+                if (u == Elementary.EXP) {
+                    System.arraycopy(y, 0, saa, 0, n);
+                } else if (u == Elementary.EXPM1) {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = y[r] + 1.0;
+                    }
+                } else if (u == Elementary.LOG) {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = -1.0 / (a[r] * a[r]);
+                    }
+                } else if (u == Elementary.SQRT) {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = -0.25 / (a[r] * y[r]);
+                    }
+                } else {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = u.partial(D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
+                    }
+                }
+            }
+            case Program.BINARY_K -> {
+                BinaryRule br = (BinaryRule) rule[i];
+                for (int r = 0; r < n; r++) {
+                    saa[r] = br.partialA(D1.of(a[r], 1.0), new D1(k[r], 0, true), D1.of(y[r], pa[i][r])).d;
+                }
+            }
+            case Program.K_BINARY -> {
+                BinaryRule br = (BinaryRule) rule[i];
+                for (int r = 0; r < n; r++) {
+                    saa[r] = br.partialB(new D1(k[r], 0, true), D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
+                }
+            }
+            case Program.BINARY -> {
+                BinaryRule br = (BinaryRule) rule[i];
+                for (int r = 0; r < n; r++) {
+                    saa[r] = br.partialA(D1.of(a[r], 1.0), D1.of(b[r], 0.0), D1.of(y[r], pa[i][r])).d;
+                    sab[r] = br.partialA(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
+                    sbb[r] = br.partialB(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
+                }
+            }
+            default -> throw new IllegalStateException("row shape: node #" + i + " has no second partials here");
+        }
+    }
+
+    /**
+     * Checks each row's branches against the recording (and, in checking mode, that every value
+     * is finite); returns how many rows failed, listing their positions in failed.
+     */
+    private int guards(int n, int from, boolean checkFinite, int[] failed) {
+        int bad = 0;
+        if (gKind.length == 0 && !checkFinite) {
+            return 0;
+        }
+        for (int r = 0; r < n; r++) {
+            boolean ok = true;
+            for (int g = 0; g < gKind.length && ok; g++) {
+                double x = val[gA[g]][r];
+                double c = gB[g] >= 0 ? val[gB[g]][r] : konstBlock[gSlot[g]][r];
+                boolean outcome = switch (gKind[g]) {
+                    case Guard.GT -> x > c;
+                    case Guard.LT -> x < c;
+                    case Guard.GE -> x >= c;
+                    case Guard.LE -> x <= c;
+                    default -> Double.compare(x, c) == 0;
+                };
+                ok = outcome == gOutcome[g];
+            }
+            for (int i = params; i < nodes && ok && checkFinite; i++) {
+                ok = Double.isFinite(val[i][r]);
+            }
+            if (!ok && rowAt(from + r) >= 0) {
+                failed[bad++] = from + r;
+            }
+        }
+        return bad;
+    }
+
+    /** Forward-mode tangents of every node the output needs, one per parameter it depends on. */
+    private void tangents(int n) {
+        for (int i = params; i <= out; i++) {
+            if (!live[i]) {
+                continue;
+            }
+            double[][] t = tan[i];
+            if (naryArgs[i] != null) {
+                naryTangents(i, n);
+                continue;
+            }
+            double[] qa = pa[i];
+            double[] qb = pb[i];
+            double[][] ta = tan[argA[i]];
+            double[][] tb = argB[i] >= 0 ? tan[argB[i]] : null;
+            int[] da = depA[i];
+            int[] db = depB[i];
+            for (int d = 0; d < t.length; d++) {
+                double[] o = t[d];
+                double[] x = da[d] >= 0 ? ta[da[d]] : null;
+                double[] y = tb != null && db[d] >= 0 ? tb[db[d]] : null;
+                if (tb == null) {
+                    // ForwardTag.scale: a zero tangent stays zero whatever the partial
+                    for (int r = 0; r < n; r++) {
+                        double u = x[r];
+                        o[r] = u == 0 ? 0.0 : qa[r] * u;
+                    }
+                } else if (y == null) {
+                    for (int r = 0; r < n; r++) {
+                        double u = x[r];
+                        o[r] = u == 0 ? 0.0 : qa[r] * u;
+                    }
+                } else if (x == null) {
+                    // ForwardTag.combine with a's tangent zero in this slot: 0.0 + pb·tb
+                    for (int r = 0; r < n; r++) {
+                        double w = y[r];
+                        o[r] = w != 0 ? 0.0 + qb[r] * w : 0.0;
+                    }
+                } else {
+                    for (int r = 0; r < n; r++) {
+                        double u = x[r];
+                        double w = y[r];
+                        double z = u == 0 ? 0.0 : qa[r] * u;
+                        o[r] = w != 0 ? z + qb[r] * w : z;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The tangent of an n-ary node as Num.apply(NaryRule, …) makes it: argument by argument,
+     * combine(t, 1, tᵢ, ∂ᵢ) for a recorded argument (scale(tᵢ, ∂ᵢ) for the first), scale(t, 1)
+     * for a constant one after the first recorded.
+     */
+    private void naryTangents(int i, int n) {
+        int[] e = naryArgs[i];
+        int[] at = naryPositions[i];
+        int len = naryKonst[i].length;
+        double[][] pd = naryPartials[i];
+        double[][] t = tan[i];
+        int[] dep = deps[i];
+        for (int d = 0; d < dep.length; d++) {
+            double[] o = t[d];
+            double[][] src = new double[len][];
+            boolean[] recorded = new boolean[len];
+            for (int q = 0; q < e.length; q++) {
+                recorded[at[q]] = true;
+                int w = Arrays.binarySearch(deps[e[q]], dep[d]);
+                src[at[q]] = w >= 0 ? tan[e[q]][w] : null;
+            }
+            for (int r = 0; r < n; r++) {
+                boolean started = false;
+                double z = 0.0;
+                for (int q = 0; q < len; q++) {
+                    if (recorded[q]) {
+                        double u = src[q] == null ? 0.0 : src[q][r];
+                        if (!started) {
+                            z = u == 0 ? 0.0 : pd[q][r] * u;
+                            started = true;
+                        } else {
+                            z = z == 0 ? 0.0 : z;
+                            if (u != 0) {
+                                z += pd[q][r] * u;
+                            }
+                        }
+                    } else if (started) {
+                        z = z == 0 ? 0.0 : z;
+                    }
+                }
+                o[r] = z;
+            }
+        }
+    }
+
+    /**
+     * The outputs of the rows of the block that passed their checks: values, and the Jacobian
+     * column-major (row i's value at vOff + i, ∂fᵢ/∂pⱼ at jOff + j·ld + i). When the block's positions are
+     * its rows (one shape, rows in order) and all passed, each column is one copy.
+     */
+    private void write(int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld, int[] failed,
+                       int bad) {
+        if (bad == 0 && rowIds == null) {
+            if (out >= 0) {
+                System.arraycopy(val[out], 0, values, vOff + from, n);
+            } else {
+                System.arraycopy(konstBlock[outSlot], 0, values, vOff + from, n);
+            }
+            if (jacobian == null) {
+                return;
+            }
+            for (int j = 0; j < params; j++) {
+                int d = out >= params ? Arrays.binarySearch(deps[out], j) : -1;
+                int at = jOff + j * ld + from;
+                if (d >= 0) {
+                    System.arraycopy(tan[out][d], 0, jacobian, at, n);
+                } else {
+                    Arrays.fill(jacobian, at, at + n, out == j ? 1.0 : 0.0);
+                }
+            }
+            return;
+        }
+        int f = 0;
+        for (int r = 0; r < n; r++) {
+            int pos = from + r;
+            if (f < bad && failed[f] == pos) {
+                f++;
+                continue;
+            }
+            int row = rowAt(pos);
+            if (row < 0) {
+                continue;
+            }
+            values[vOff + row] = out >= 0 ? val[out][r] : konstBlock[outSlot][r];
+            if (jacobian == null) {
+                continue;
+            }
+            for (int j = 0; j < params; j++) {
+                jacobian[jOff + j * ld + row] = out == j ? 1.0 : 0.0;
+            }
+            if (out >= params) {
+                int[] dep = deps[out];
+                double[][] t = tan[out];
+                for (int d = 0; d < dep.length; d++) {
+                    jacobian[jOff + dep[d] * ld + row] = t[d][r];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.wengert.fit;
+
+import java.util.Arrays;
+
+/**
+ * The triangular factor R of the QR factorisation of a tall matrix, given its rows a block at
+ * a time: each block of up to {@link #BLOCK} rows is stacked under the R so far and reduced by
+ * Householder reflections, so only c×c numbers and one block are ever held, whatever the
+ * number of rows (a fit of 10⁷ rows never forms its m×p Jacobian as m row arrays, nor as a
+ * matrix to copy).
+ *
+ * <p>A fit factors [A | f], A the Jacobian of its residuals f: R's last column then holds Qᵀf
+ * in its first c − 1 entries, and in its corner the norm of the part of f that no step can
+ * remove. Householder reflections keep R's columns exactly as accurate as those of a
+ * factorisation of the whole matrix at once (each column is backward stable relative to its own
+ * norm), without squaring the condition number as forming AᵀA would. Column norms are
+ * computed with scaling (no overflow for any finite entries); products of two columns' entries
+ * must be finite, which holds for entries up to about 1e150 in magnitude.
+ *
+ * <p>Written here because the libraries we use factor only a matrix held whole (Commons Math's
+ * QR and its Levenberg–Marquardt copy it into m row arrays first).
+ */
+final class BlockQr {
+    /** Rows per block: the block stays in the first-level cache for up to ten columns. */
+    static final int BLOCK = 64;
+
+    private final int c;
+    /** R, c×c row-major; only the upper triangle is used. */
+    private final double[] r;
+    /** The pending rows, column by column: entry (row b, column j) at j·BLOCK + b, so every loop is contiguous. */
+    private final double[] block;
+    private int pending;
+    private long rows;
+
+    BlockQr(int columns) {
+        this.c = columns;
+        this.r = new double[columns * columns];
+        this.block = new double[BLOCK * columns];
+    }
+
+    /** Starts over with no rows. */
+    void reset() {
+        Arrays.fill(r, 0.0);
+        pending = 0;
+        rows = 0;
+    }
+
+    int columns() {
+        return c;
+    }
+
+    /** Rows added so far. */
+    long rows() {
+        return rows + pending;
+    }
+
+    /**
+     * Adds rows i in [from, to) of [A | f] where A's column j is {@code scale[i]·sign·a[j·m + i]}
+     * (a column-major, m rows; scale null for 1) and the last column is f[i]: a fit's weighted
+     * residual Jacobian read straight from the model's Jacobian.
+     */
+    void add(double[] a, int m, double[] scale, double sign, double[] f, int from, int to) {
+        int k = c - 1;
+        int i = from;
+        while (i < to) {
+            int n = Math.min(BLOCK - pending, to - i);
+            for (int j = 0; j < k; j++) {
+                int src = j * m + i;
+                int dst = j * BLOCK + pending;
+                if (scale == null) {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * a[src + b];
+                    }
+                } else {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * scale[i + b] * a[src + b];
+                    }
+                }
+            }
+            System.arraycopy(f, i, block, k * BLOCK + pending, n);
+            pending += n;
+            i += n;
+            if (pending == BLOCK) {
+                flush();
+            }
+        }
+    }
+
+    /**
+     * Adds rows i in [from, to) of [A | f]: A's columns are {@code a}'s columns {@code cols}
+     * (column-major, m rows; cols null for 0 … c − 2), each entry times {@code sign}, and the last
+     * column is {@code fSign·f[i]}.
+     */
+    void addColumns(double[] a, int m, int[] cols, double sign, double[] f, double fSign, int from, int to) {
+        addColumns(a, m, cols, null, sign, f, fSign, from, to);
+    }
+
+    /** As {@link #addColumns(double[], int, int[], double, double[], double, int, int)}, row i of A also times scale[i]. */
+    void addColumns(double[] a, int m, int[] cols, double[] scale, double sign, double[] f, double fSign, int from,
+                    int to) {
+        int k = c - 1;
+        int i = from;
+        while (i < to) {
+            int n = Math.min(BLOCK - pending, to - i);
+            for (int j = 0; j < k; j++) {
+                int src = (cols == null ? j : cols[j]) * m + i;
+                int dst = j * BLOCK + pending;
+                if (scale == null) {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * a[src + b];
+                    }
+                } else {
+                    for (int b = 0; b < n; b++) {
+                        block[dst + b] = sign * scale[i + b] * a[src + b];
+                    }
+                }
+            }
+            int dst = k * BLOCK + pending;
+            for (int b = 0; b < n; b++) {
+                block[dst + b] = fSign * f[i + b];
+            }
+            pending += n;
+            i += n;
+            if (pending == BLOCK) {
+                flush();
+            }
+        }
+    }
+
+    /** Adds one row of c values. */
+    void addRow(double[] row) {
+        for (int j = 0; j < c; j++) {
+            block[j * BLOCK + pending] = row[j];
+        }
+        if (++pending == BLOCK) {
+            flush();
+        }
+    }
+
+    /** R (c×c, row-major, upper triangular; a copy) after every row added so far. */
+    double[] r() {
+        flush();
+        return r.clone();
+    }
+
+    /**
+     * Reduces the pending block into R: for each column, the Householder reflection that maps
+     * (R[j][j], block column j) onto a multiple of the first unit vector, applied to the columns
+     * to its right. R's rows below j are zero in column j, so the reflection touches only row j
+     * of R and the block.
+     */
+    private void flush() {
+        int n = pending;
+        if (n == 0) {
+            return;
+        }
+        rows += n;
+        pending = 0;
+        for (int j = 0; j < c; j++) {
+            if (allZero(j, n)) {
+                continue;                         // nothing under the diagonal to remove
+            }
+            double below = sumOfSquares(j, n);
+            double x0 = r[j * c + j];
+            double norm = norm(x0, below, j, n);
+            if (!Double.isFinite(norm)) {
+                // a non-finite entry: R takes it as it is (the caller refuses such a point)
+                r[j * c + j] = Double.NaN;
+                continue;
+            }
+            double alpha = x0 > 0 ? -norm : norm;
+            double v0 = x0 - alpha;
+            // the reflection I − v·vᵀ/(α·(α − x₀)); divided in two steps so that neither the
+            // denominator nor its reciprocal overflows for entries near 1e154 and beyond
+            double gap = alpha - x0;
+            r[j * c + j] = alpha;
+            int cj = j * BLOCK;
+            for (int l = j + 1; l < c; l++) {
+                int cl = l * BLOCK;
+                double w = 0;
+                for (int b = 0; b < n; b++) {
+                    w += block[cj + b] * block[cl + b];
+                }
+                w = (v0 * r[j * c + l] + w) / alpha / gap;
+                r[j * c + l] -= w * v0;
+                for (int b = 0; b < n; b++) {
+                    block[cl + b] -= w * block[cj + b];
+                }
+            }
+        }
+    }
+
+    private boolean allZero(int j, int n) {
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            if (block[b] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private double sumOfSquares(int j, int n) {
+        double s = 0;
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            s += block[b] * block[b];
+        }
+        return s;
+    }
+
+    /**
+     * √(x0² + Σ block²), computed directly when the sum of squares neither overflowed nor
+     * underflowed, otherwise scaled by the largest magnitude first (as MINPACK's enorm).
+     */
+    private double norm(double x0, double below, int j, int n) {
+        double s = below + x0 * x0;
+        if (s > 1e-290 && s < 1e290) {
+            return Math.sqrt(s);
+        }
+        double big = Math.abs(x0);
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            big = Math.max(big, Math.abs(block[b]));
+        }
+        if (big == 0 || !Double.isFinite(big)) {
+            return big;
+        }
+        double t = (x0 / big) * (x0 / big);
+        for (int b = j * BLOCK, e = b + n; b < e; b++) {
+            double x = block[b] / big;
+            t += x * x;
+        }
+        return big * Math.sqrt(t);
+    }
+}

@@ -1,0 +1,663 @@
+package dev.wengert.tensor;
+
+import dev.wengert.core.ForwardArrays;
+import dev.wengert.core.Num;
+import dev.wengert.core.Session;
+import dev.wengert.rules.Arithmetic;
+import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.Elementary;
+import dev.wengert.rules.Special;
+import dev.wengert.rules.UnaryRule;
+
+/**
+ * Every forward-mode (JVP) kernel of the tensor operations, over {@link Dual}s: values and local
+ * partials from the scalar rules, then each tangent column in one loop.
+ *
+ * <p><b>The same numbers as the element path.</b> Before these kernels, a forward-mode tensor
+ * was a {@code Num} per element; each kernel computes what those elements computed, in the
+ * same order: values and partials by the rule's own methods with the same arguments
+ * ({@code Num.apply}), and tangents as {@code ForwardTag} combines them — a zero tangent stays
+ * zero whatever the partial ({@code scale}: no 0·∞), and of two operands pa·ta first, then
+ * + pb·tb where tb ≠ 0 ({@code combine}); sums over elements (reductions, matrix products)
+ * add the terms one after the other, from the first. So values and tangents equal the element
+ * path's to the bit, with one exception: where the element path had a constant element inside
+ * a forward tensor (a tensor stacked from parameters and constants), a Dual treats it as an
+ * element with zero tangents, which can change the sign of a zero tangent (+0 for −0).
+ *
+ * <p>An operand ({@link In}) is a Dual, a constant tensor, or a scalar (a forward-mode
+ * {@code Num}, or a constant), read through broadcast strides like the tape's {@link Operand}.
+ */
+final class TangentKernels {
+    private TangentKernels() {
+    }
+
+    /**
+     * An operand: values (element (i, j) of the output reads {@code value[base + i·rowStride +
+     * j·colStride]}), and tangent columns by slot read the same way, or {@code tangent == null}
+     * for a constant.
+     */
+    static final class In {
+        final double[] value;
+        final int base;
+        final int rowStride;
+        final int colStride;
+        final double[][] tangent;
+
+        In(double[] value, int base, int rowStride, int colStride, double[][] tangent) {
+            this.value = value;
+            this.base = base;
+            this.rowStride = rowStride;
+            this.colStride = colStride;
+            this.tangent = tangent;
+        }
+
+        boolean variable() {
+            return tangent != null;
+        }
+
+        double[] column(int s) {
+            return tangent == null || s >= tangent.length ? null : tangent[s];
+        }
+
+        int slots() {
+            return tangent == null ? 0 : tangent.length;
+        }
+
+        /** A scalar operand: a constant, or a forward value with its tangents as one-element columns. */
+        static In scalar(double v, ForwardArrays tag, Num x) {
+            if (tag == null) {
+                return new In(new double[] {v}, 0, 0, 0, null);
+            }
+            double[] t = tag.tangents(x);
+            double[][] cols = new double[t.length][];
+            for (int s = 0; s < t.length; s++) {
+                if (Double.doubleToRawLongBits(t[s]) != 0L) {
+                    cols[s] = new double[] {t[s]};
+                }
+            }
+            return new In(new double[] {v}, 0, 0, 0, cols);
+        }
+    }
+
+    private static boolean checking() {
+        return Session.current().checkNonFinite();
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------------
+
+    /** A one-argument rule on every element: y = r(x), tangent scale(t, r′(x)). */
+    static Dual unary(UnaryRule r, Dual a) {
+        double[] x = a.value;
+        int n = x.length;
+        double[] v = new double[n];
+        double[] q = new double[n];
+        if (r == Elementary.EXP) {
+            for (int k = 0; k < n; k++) {
+                double y = Elementary.EXP.value(x[k]);
+                v[k] = y;
+                q[k] = Elementary.EXP.partial(x[k], y);
+            }
+        } else if (r == Elementary.LOG) {
+            for (int k = 0; k < n; k++) {
+                double y = Elementary.LOG.value(x[k]);
+                v[k] = y;
+                q[k] = Elementary.LOG.partial(x[k], y);
+            }
+        } else if (r == Arithmetic.NEG) {
+            for (int k = 0; k < n; k++) {
+                double y = Arithmetic.NEG.value(x[k]);
+                v[k] = y;
+                q[k] = Arithmetic.NEG.partial(x[k], y);
+            }
+        } else if (r == Arithmetic.SQUARE) {
+            for (int k = 0; k < n; k++) {
+                double y = Arithmetic.SQUARE.value(x[k]);
+                v[k] = y;
+                q[k] = Arithmetic.SQUARE.partial(x[k], y);
+            }
+        } else if (r == Arithmetic.RECIPROCAL) {
+            for (int k = 0; k < n; k++) {
+                double y = Arithmetic.RECIPROCAL.value(x[k]);
+                v[k] = y;
+                q[k] = Arithmetic.RECIPROCAL.partial(x[k], y);
+            }
+        } else if (r == Special.SIGMOID) {
+            for (int k = 0; k < n; k++) {
+                double y = Special.SIGMOID.value(x[k]);
+                v[k] = y;
+                q[k] = Special.SIGMOID.partial(x[k], y);
+            }
+        } else if (r == Elementary.TANH) {
+            for (int k = 0; k < n; k++) {
+                double y = Elementary.TANH.value(x[k]);
+                v[k] = y;
+                q[k] = Elementary.TANH.partial(x[k], y);
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                double y = r.value(x[k]);
+                v[k] = y;
+                q[k] = r.partial(x[k], y);
+            }
+        }
+        if (checking()) {
+            for (int k = 0; k < n; k++) {
+                if (!Double.isFinite(v[k])) {
+                    ForwardArrays.checkFinite(r.name(), v[k], x[k]);
+                }
+            }
+        }
+        double[][] t = new double[a.tangent.length][];
+        for (int s = 0; s < t.length; s++) {
+            double[] c = a.tangent[s];
+            if (c != null) {
+                t[s] = scaled(c, q, n);
+            }
+        }
+        return new Dual(a.tag, v, t);
+    }
+
+    /** scale(t, p) element by element: a zero tangent stays zero whatever its partial. */
+    private static double[] scaled(double[] t, double[] p, int n) {
+        double[] o = new double[n];
+        for (int k = 0; k < n; k++) {
+            double u = t[k];
+            o[k] = u == 0 ? 0.0 : p[k] * u;
+        }
+        return o;
+    }
+
+    /**
+     * A two-argument rule element by element, broadcast to rows × cols: y = r(a, b), partials
+     * of the variable operands, tangent combine(ta, ∂a, tb, ∂b) (or scale of the variable one).
+     */
+    static Dual binary(BinaryRule r, In a, In b, int rows, int cols, ForwardArrays tag) {
+        int n = rows * cols;
+        double[] v = new double[n];
+        boolean va = a.variable();
+        boolean vb = b.variable();
+        double[] pa = va ? new double[n] : null;
+        double[] pb = vb ? new double[n] : null;
+        for (int i = 0; i < rows; i++) {
+            valuesAndPartials(r, a, a.base + i * a.rowStride, b, b.base + i * b.rowStride, v, pa, pb, i * cols, cols);
+        }
+        if (checking()) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    double y = v[i * cols + j];
+                    if (!Double.isFinite(y)) {
+                        ForwardArrays.checkFinite(r.name(), y, a.value[a.base + i * a.rowStride + j * a.colStride],
+                                b.value[b.base + i * b.rowStride + j * b.colStride]);
+                    }
+                }
+            }
+        }
+        int slots = Math.max(a.slots(), b.slots());
+        double[][] t = new double[slots][];
+        for (int s = 0; s < slots; s++) {
+            double[] ta = a.column(s);
+            double[] tb = b.column(s);
+            if (ta == null && tb == null) {
+                continue;
+            }
+            double[] o = new double[n];
+            for (int i = 0; i < rows; i++) {
+                int ka = a.base + i * a.rowStride;
+                int kb = b.base + i * b.rowStride;
+                int ko = i * cols;
+                if (va && vb) {
+                    combineRow(ta, ka, a.colStride, pa, tb, kb, b.colStride, pb, o, ko, cols);
+                } else if (va) {
+                    scaleRow(ta, ka, a.colStride, pa, o, ko, cols);
+                } else {
+                    scaleRow(tb, kb, b.colStride, pb, o, ko, cols);
+                }
+            }
+            t[s] = o;
+        }
+        return new Dual(tag, v, t);
+    }
+
+    /**
+     * Values and partials of one row of a binary rule. + − × ÷ call their rule constants, which
+     * inline to the bare operations; other rules are called through the rule object.
+     */
+    private static void valuesAndPartials(BinaryRule r, In a, int ka, In b, int kb, double[] v, double[] pa, double[] pb,
+                                          int o, int n) {
+        double[] x = a.value;
+        double[] y = b.value;
+        int xs = a.colStride;
+        int ys = b.colStride;
+        if (r == Arithmetic.ADD) {
+            for (int j = 0; j < n; j++) {
+                double p = x[ka + j * xs];
+                double q = y[kb + j * ys];
+                double z = Arithmetic.ADD.value(p, q);
+                v[o + j] = z;
+                if (pa != null) {
+                    pa[o + j] = Arithmetic.ADD.partialA(p, q, z);
+                }
+                if (pb != null) {
+                    pb[o + j] = Arithmetic.ADD.partialB(p, q, z);
+                }
+            }
+        } else if (r == Arithmetic.SUB) {
+            for (int j = 0; j < n; j++) {
+                double p = x[ka + j * xs];
+                double q = y[kb + j * ys];
+                double z = Arithmetic.SUB.value(p, q);
+                v[o + j] = z;
+                if (pa != null) {
+                    pa[o + j] = Arithmetic.SUB.partialA(p, q, z);
+                }
+                if (pb != null) {
+                    pb[o + j] = Arithmetic.SUB.partialB(p, q, z);
+                }
+            }
+        } else if (r == Arithmetic.MUL) {
+            for (int j = 0; j < n; j++) {
+                double p = x[ka + j * xs];
+                double q = y[kb + j * ys];
+                double z = Arithmetic.MUL.value(p, q);
+                v[o + j] = z;
+                if (pa != null) {
+                    pa[o + j] = Arithmetic.MUL.partialA(p, q, z);
+                }
+                if (pb != null) {
+                    pb[o + j] = Arithmetic.MUL.partialB(p, q, z);
+                }
+            }
+        } else if (r == Arithmetic.DIV) {
+            for (int j = 0; j < n; j++) {
+                double p = x[ka + j * xs];
+                double q = y[kb + j * ys];
+                double z = Arithmetic.DIV.value(p, q);
+                v[o + j] = z;
+                if (pa != null) {
+                    pa[o + j] = Arithmetic.DIV.partialA(p, q, z);
+                }
+                if (pb != null) {
+                    pb[o + j] = Arithmetic.DIV.partialB(p, q, z);
+                }
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                double p = x[ka + j * xs];
+                double q = y[kb + j * ys];
+                double z = r.value(p, q);
+                v[o + j] = z;
+                if (pa != null) {
+                    pa[o + j] = r.partialA(p, q, z);
+                }
+                if (pb != null) {
+                    pb[o + j] = r.partialB(p, q, z);
+                }
+            }
+        }
+    }
+
+    /** o[ko + j] = scale(t, p): a null column is zero. The stride is 1 (a row) or 0 (a broadcast value). */
+    private static void scaleRow(double[] t, int kt, int ts, double[] p, double[] o, int ko, int n) {
+        if (t == null) {
+            return;                                  // the output row stays 0.0
+        }
+        if (ts == 0) {
+            double u = t[kt];
+            if (u == 0) {
+                return;
+            }
+            for (int j = 0; j < n; j++) {
+                o[ko + j] = p[ko + j] * u;
+            }
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            double u = t[kt + j];
+            o[ko + j] = u == 0 ? 0.0 : p[ko + j] * u;
+        }
+    }
+
+    /**
+     * o[ko + j] = combine(ta, pa, tb, pb): pa·ta (0 where ta is 0), then + pb·tb where tb ≠ 0. A
+     * null column is zero.
+     */
+    private static void combineRow(double[] ta, int ka, int as, double[] pa, double[] tb, int kb, int bs, double[] pb,
+                                   double[] o, int ko, int n) {
+        for (int j = 0; j < n; j++) {
+            double u = ta == null ? 0.0 : ta[ka + j * as];
+            double w = tb == null ? 0.0 : tb[kb + j * bs];
+            double z = u == 0 ? 0.0 : pa[ko + j] * u;
+            if (w != 0) {
+                z += pb[ko + j] * w;
+            }
+            o[ko + j] = z;
+        }
+    }
+
+    // ---- reductions ----------------------------------------------------------------------------------
+
+    /**
+     * Σ of all elements as a forward value: the value as {@code Arithmetic.SUM} adds, and each
+     * slot's tangent as Num.sum combines the elements' tangents (with partials 1): their sum
+     * from 0, one after the other.
+     */
+    static Num sum(Dual a) {
+        double[] x = a.value;
+        double s = 0;
+        for (double d : x) {
+            s += d;
+        }
+        double[] t = new double[a.tangent.length];
+        for (int q = 0; q < t.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
+                continue;
+            }
+            double z = 0.0;
+            for (double u : c) {
+                z += u;
+            }
+            t[q] = z;
+        }
+        return finite("sum", a.tag.value(s, t), x);
+    }
+
+    /** The mean: the sum divided by n, as {@code Num.sum(…).div(n)} divides (partial DIV.partialA). */
+    static Num mean(Dual a) {
+        Num s = sum(a);
+        double n = a.value.length;
+        double y = Arithmetic.DIV.value(s.value(), n);
+        double p = Arithmetic.DIV.partialA(s.value(), n, y);
+        double[] ts = a.tag.tangents(s);
+        double[] t = new double[ts.length];
+        for (int q = 0; q < t.length; q++) {
+            double u = ts[q];
+            t[q] = u == 0 ? 0.0 : p * u;
+        }
+        return a.tag.value(y, t);
+    }
+
+    /**
+     * Σ aₖ·bₖ: each term a product (partials bₖ and aₖ, combined as for a Num product), the
+     * terms summed one after the other.
+     */
+    static Num dot(In a, In b, int n, ForwardArrays tag) {
+        double s = 0;
+        double[] terms = new double[n];
+        for (int k = 0; k < n; k++) {
+            terms[k] = Arithmetic.MUL.value(a.value[a.base + k], b.value[b.base + k]);
+            s += terms[k];
+        }
+        int slots = Math.max(a.slots(), b.slots());
+        double[] t = new double[slots];
+        for (int q = 0; q < slots; q++) {
+            double[] ta = a.column(q);
+            double[] tb = b.column(q);
+            if (ta == null && tb == null) {
+                continue;
+            }
+            double z = 0.0;
+            for (int k = 0; k < n; k++) {
+                double x = a.value[a.base + k];
+                double y = b.value[b.base + k];
+                double u = ta == null ? 0.0 : ta[a.base + k];
+                double w = tb == null ? 0.0 : tb[b.base + k];
+                double term;
+                if (a.variable() && b.variable()) {
+                    term = u == 0 ? 0.0 : Arithmetic.MUL.partialA(x, y, terms[k]) * u;
+                    if (w != 0) {
+                        term += Arithmetic.MUL.partialB(x, y, terms[k]) * w;
+                    }
+                } else if (a.variable()) {
+                    term = u == 0 ? 0.0 : Arithmetic.MUL.partialA(x, y, terms[k]) * u;
+                } else {
+                    term = w == 0 ? 0.0 : Arithmetic.MUL.partialB(x, y, terms[k]) * w;
+                }
+                z += term;
+            }
+            t[q] = z;
+        }
+        return finite("dot", tag.value(s, t), terms);
+    }
+
+    /**
+     * log Σ e^xₖ: value and weights (the softmax) by {@code Arithmetic.LOGSUMEXP}'s rule, each
+     * slot's tangent as Num.logsumexp combines them: scale(t₀, w₀), then + wₖ·tₖ where tₖ ≠ 0.
+     */
+    static Num logsumexp(Dual a) {
+        double[] x = a.value;
+        double y = Arithmetic.LOGSUMEXP.value(x);
+        double[] w = Arithmetic.LOGSUMEXP.partials(x, y);
+        double[] t = new double[a.tangent.length];
+        for (int q = 0; q < t.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
+                continue;
+            }
+            double u0 = c[0];
+            double z = u0 == 0 ? 0.0 : w[0] * u0;
+            for (int k = 1; k < c.length; k++) {
+                z = z == 0 ? 0.0 : z;
+                double u = c[k];
+                if (u != 0) {
+                    z += w[k] * u;
+                }
+            }
+            t[q] = z;
+        }
+        return finite("logsumexp", a.tag.value(y, t), x);
+    }
+
+    private static Num finite(String op, Num r, double[] inputs) {
+        if (!Double.isFinite(r.value()) && checking()) {
+            ForwardArrays.checkFinite(op, r.value(), inputs);
+        }
+        return r;
+    }
+
+    /**
+     * Softmax as the element path computes it: with xₘ the largest element, tₖ = e^(xₖ − xₘ)
+     * (SUB then EXP), s = Σ tₖ (SUM), yₖ = tₖ / s (DIV); every difference is one of inputs, so a
+     * weight near 1 keeps its digits (see Tensor.softmax).
+     */
+    static Dual softmax(Dual a) {
+        double[] x = a.value;
+        int n = x.length;
+        int m = 0;
+        for (int k = 1; k < n; k++) {
+            if (x[k] > x[m]) {
+                m = k;
+            }
+        }
+        double[] d = new double[n];
+        double[] t = new double[n];
+        double[] pe = new double[n];
+        double[] y = new double[n];
+        double[] pa = new double[n];
+        double[] pb = new double[n];
+        double dA = 0;
+        double dB = 0;
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+            d[k] = Arithmetic.SUB.value(x[k], x[m]);
+            dA = Arithmetic.SUB.partialA(x[k], x[m], d[k]);
+            dB = Arithmetic.SUB.partialB(x[k], x[m], d[k]);
+            t[k] = Elementary.EXP.value(d[k]);
+            pe[k] = Elementary.EXP.partial(d[k], t[k]);
+            s += t[k];
+        }
+        for (int k = 0; k < n; k++) {
+            y[k] = Arithmetic.DIV.value(t[k], s);
+            pa[k] = Arithmetic.DIV.partialA(t[k], s, y[k]);
+            pb[k] = Arithmetic.DIV.partialB(t[k], s, y[k]);
+        }
+        double[][] out = new double[a.tangent.length][];
+        double[] tt = new double[n];
+        for (int q = 0; q < out.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
+                continue;
+            }
+            double ts = 0.0;
+            for (int k = 0; k < n; k++) {
+                double u = c[k];
+                double w = c[m];
+                double z = u == 0 ? 0.0 : dA * u;       // SUB's partials are ±1 for every element
+                if (w != 0) {
+                    z += dB * w;
+                }
+                tt[k] = z == 0 ? 0.0 : pe[k] * z;
+                ts += tt[k];
+            }
+            double[] o = new double[n];
+            for (int k = 0; k < n; k++) {
+                double u = tt[k];
+                double z = u == 0 ? 0.0 : pa[k] * u;
+                if (ts != 0) {
+                    z += pb[k] * ts;
+                }
+                o[k] = z;
+            }
+            out[q] = o;
+        }
+        return new Dual(a.tag, y, out);
+    }
+
+    // ---- matrix products --------------------------------------------------------------------------
+
+    /**
+     * C = A·B for A of m×k and B of k×n, A and B plain (row-major from their base): each element
+     * Σₚ A[i][p]·B[p][j], the products' tangents combined as for Num products and summed in the
+     * order p = 0 … k−1, as the element path's sum does. When one operand is constant and all
+     * finite, each tangent column is that operand's product with the other's column, by the
+     * tape's matrix kernels (same order of additions; a finite partial times a zero tangent adds
+     * nothing then, as skipping it would).
+     */
+    static Dual matmul(In a, In b, int m, int k, int n, ForwardArrays tag) {
+        double[] v = new double[m * n];
+        new MatMulOp(plain(a), plain(b), 0, m, k, n).forward(v);
+        int slots = Math.max(a.slots(), b.slots());
+        double[][] t = new double[slots][];
+        boolean fastA = !a.variable() && allFinite(a.value, a.base, m * k);
+        boolean fastB = !b.variable() && allFinite(b.value, b.base, k * n);
+        for (int q = 0; q < slots; q++) {
+            double[] ta = a.column(q);
+            double[] tb = b.column(q);
+            if (ta == null && tb == null) {
+                continue;
+            }
+            double[] o = new double[m * n];
+            if (fastB) {
+                new MatMulOp(new Operand(-1, ta, 0, 1, m * k), plain(b), 0, m, k, n).forward(o);
+            } else if (fastA) {
+                new MatMulOp(plain(a), new Operand(-1, tb, 0, 1, k * n), 0, m, k, n).forward(o);
+            } else {
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double z = 0.0;
+                        for (int p = 0; p < k; p++) {
+                            double x = a.value[a.base + i * k + p];
+                            double y = b.value[b.base + p * n + j];
+                            double u = ta == null ? 0.0 : ta[a.base + i * k + p];
+                            double w = tb == null ? 0.0 : tb[b.base + p * n + j];
+                            double prod = Arithmetic.MUL.value(x, y);
+                            double term;
+                            if (a.variable() && b.variable()) {
+                                term = u == 0 ? 0.0 : Arithmetic.MUL.partialA(x, y, prod) * u;
+                                if (w != 0) {
+                                    term += Arithmetic.MUL.partialB(x, y, prod) * w;
+                                }
+                            } else if (a.variable()) {
+                                term = u == 0 ? 0.0 : Arithmetic.MUL.partialA(x, y, prod) * u;
+                            } else {
+                                term = w == 0 ? 0.0 : Arithmetic.MUL.partialB(x, y, prod) * w;
+                            }
+                            z += term;
+                        }
+                        o[i * n + j] = z;
+                    }
+                }
+            }
+            t[q] = o;
+        }
+        return new Dual(tag, v, t);
+    }
+
+    private static Operand plain(In x) {
+        return new Operand(-1, x.base == 0 ? x.value : java.util.Arrays.copyOfRange(x.value, x.base, x.value.length),
+                0, 1, x.value.length - x.base);
+    }
+
+    private static boolean allFinite(double[] x, int from, int n) {
+        for (int k = from; k < from + n; k++) {
+            if (!Double.isFinite(x[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- moving elements -------------------------------------------------------------------------
+
+    /** Output element i is input element {@code index[i]}: values and tangents copied (transpose, column). */
+    static Dual gather(Dual a, int[] index) {
+        int n = index.length;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = a.value[index[i]];
+        }
+        double[][] t = new double[a.tangent.length][];
+        for (int q = 0; q < t.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
+                continue;
+            }
+            double[] o = new double[n];
+            for (int i = 0; i < n; i++) {
+                o[i] = c[index[i]];
+            }
+            t[q] = o;
+        }
+        return new Dual(a.tag, v, t);
+    }
+
+    /** Elements [from, to) (a slice). */
+    static Dual range(Dual a, int from, int to) {
+        double[][] t = new double[a.tangent.length][];
+        for (int q = 0; q < t.length; q++) {
+            if (a.tangent[q] != null) {
+                t[q] = java.util.Arrays.copyOfRange(a.tangent[q], from, to);
+            }
+        }
+        return new Dual(a.tag, java.util.Arrays.copyOfRange(a.value, from, to), t);
+    }
+
+    /** The concatenation of operands (Duals or constants, plain), in order. */
+    static Dual concat(In[] parts, int[] sizes, ForwardArrays tag) {
+        int n = 0;
+        int slots = 0;
+        for (int p = 0; p < parts.length; p++) {
+            n += sizes[p];
+            slots = Math.max(slots, parts[p].slots());
+        }
+        double[] v = new double[n];
+        double[][] t = new double[slots][];
+        int at = 0;
+        for (int p = 0; p < parts.length; p++) {
+            In x = parts[p];
+            System.arraycopy(x.value, x.base, v, at, sizes[p]);
+            for (int q = 0; q < slots; q++) {
+                double[] c = x.column(q);
+                if (c == null) {
+                    continue;
+                }
+                if (t[q] == null) {
+                    t[q] = new double[n];
+                }
+                System.arraycopy(c, x.base, t[q], at, sizes[p]);
+            }
+            at += sizes[p];
+        }
+        return new Dual(tag, v, t);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.wengert.fit;
+
+import dev.wengert.core.Mode;
+import dev.wengert.core.Num;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+
+import static dev.wengert.Wengert.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Whole fits by the new path (compiled rows, {@link RowEngine}, as {@code fit} runs them) against
+ * the per-row forward path fits took before (a forward pass per row for the values and
+ * Jacobian, a forward-over-reverse Hessian per row for the refinement's curvature), both fed to
+ * the same solver, on random models: sums of random functions of p·x and x + p, with a branch
+ * on a parameter against a predictor, so rows change branch as the parameters move and are
+ * recorded again.
+ *
+ * <p>Every evaluation the solver asks for is equal to the bit on both paths (values and
+ * Jacobian: the compiled rows replay the same operations in the same order), so
+ * Levenberg–Marquardt takes the same steps; the refinement's curvature Σ cᵢ∇²mᵢ agrees only
+ * within rounding (the second-order pass adds its terms in another order than per-row
+ * Hessians), so the estimates agree within rounding: 10⁻¹² relative.
+ */
+class CompiledFitPathTest {
+    static final int ROWS = 400;
+
+    /** The unary functions the random models are made of. */
+    private static final java.util.List<UnaryOperator<Num>> UNARY = java.util.List.of(
+            u -> exp(u.neg()), u -> log1p(square(u)), u -> sin(u), u -> tanh(u), u -> sqrt(square(u).plus(1)),
+            u -> atan(u), u -> square(u).plus(1).reciprocal(), u -> u.times(u).times(u));
+
+    @Test
+    void randomModelsFitAsByAForwardPassPerRow() {
+        int branched = 0;
+        int converged = 0;
+        double worst = 0;
+        for (long seed = 1; seed <= 24; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            UnaryOperator<Num> f = UNARY.get(rnd.nextInt(UNARY.size()));
+            UnaryOperator<Num> g = UNARY.get(rnd.nextInt(UNARY.size()));
+            UnaryOperator<Num> h = UNARY.get(rnd.nextInt(UNARY.size()));
+            // p0·f(p1·x0) + p2·g(x1 + p3), and beyond the breakpoint p4 (against x0) a hinge + h(x1)·(x0 − p4)
+            Model model = (p, x) -> {
+                Num m = p[0].times(f.apply(p[1].times(x[0]))).plus(p[2].times(g.apply(p[3].plus(x[1]))));
+                return p[4].gt(x[0]) ? m : m.plus(h.apply(constant(x[1]).plus(1.5)).times(p[4].neg().plus(x[0])));
+            };
+            double[] truth = {1 + rnd.nextDouble(), 0.5 + rnd.nextDouble(), 1 + rnd.nextDouble(), rnd.nextDouble() - 0.5, 0.7};
+            double[] x = new double[2 * ROWS];
+            double[] y = new double[ROWS];
+            double[] w = new double[ROWS];
+            for (int i = 0; i < ROWS; i++) {
+                x[2 * i] = 2.0 * i / ROWS - 0.5;
+                x[2 * i + 1] = rnd.nextDouble() * 2 - 1;
+                y[i] = valueAt(model, truth, x, i) + 0.01 * rnd.nextGaussian();
+                w[i] = 1;
+            }
+            double[] start = truth.clone();
+            for (int j = 0; j < 4; j++) {
+                start[j] *= 1 + 0.2 * (rnd.nextDouble() - 0.5);
+            }
+            start[4] = 0.72;                                   // the breakpoint moves: rows change branch
+
+            Compiled compiled = new Compiled(model, x, ROWS);
+            PerRow perRow = new PerRow(model, x, ROWS);
+            Solver.Solution a = solve(compiled, start, y, w);
+            Solver.Solution b = solve(perRow, start, y, w);
+            String where = "seed " + seed + ": compiled " + Arrays.toString(a.q()) + " (" + a.reason() + "), per row "
+                    + Arrays.toString(b.q()) + " (" + b.reason() + ")";
+            assertTrue(compiled.checked > 3, where);
+            assertEquals(b.iterations(), a.iterations(), where);
+            assertEquals(b.evaluations(), a.evaluations(), where);
+            assertEquals(b.converged(), a.converged(), where);
+            for (int j = 0; j < a.q().length; j++) {
+                assertEquals(b.q()[j], a.q()[j], 1e-12 * Math.abs(b.q()[j]) + 1e-15, where);
+                worst = Math.max(worst, Math.abs(a.q()[j] - b.q()[j]) / Math.abs(b.q()[j]));
+            }
+            converged += a.converged() ? 1 : 0;
+            branched += compiled.engine.rows().recordings() > ROWS ? 1 : 0;
+        }
+        System.out.println("compiled fit path: " + converged + " of 24 fits converged, " + branched
+                + " with rows recorded again, estimates within " + worst + " relative of the per-row path");
+        assertTrue(branched >= 12, branched + " of 24 fits had rows recorded again on another branch");
+        assertTrue(converged >= 20, converged + " of 24 fits converged");
+    }
+
+    private static Solver.Solution solve(ModelEvaluator e, double[] start, double[] y, double[] w) {
+        ParameterSet ps = ParameterSet.unconstrained(new String[] {"p0", "p1", "p2", "p3", "p4"}, start);
+        LeastSquares ls = new LeastSquares(e, ps, y, w, Loss.LINEAR, 1.0);
+        return Solver.solve(ls, ps.freeOf(start), 1000);
+    }
+
+    private static double valueAt(Model m, double[] p, double[] x, int i) {
+        double[] row = {x[2 * i], x[2 * i + 1]};
+        return m.apply(Arrays.stream(p).mapToObj(v -> constant(v)).toArray(Num[]::new), row).value();
+    }
+
+    /** The new path, checking every evaluation against the per-row forward pass to the bit. */
+    private static final class Compiled extends PerRow {
+        final RowEngine engine;
+        int checked;
+
+        Compiled(Model m, double[] x, int n) {
+            super(m, x, n);
+            engine = new RowEngine(m, x, 2, 5, i -> { });
+        }
+
+        @Override
+        public Eval evaluate(double[] p) {
+            passes++;
+            double[] v = new double[n];
+            double[] j = new double[5 * n];
+            engine.evaluateNamingTheRow(p, v, 0, j, 0, n);
+            Eval want = super.evaluate(p);
+            passes--;
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(Double.doubleToLongBits(want.values()[i]), Double.doubleToLongBits(v[i]), "value of row " + i);
+            }
+            for (int i = 0; i < j.length; i++) {
+                int row = i % n;
+                int col = i / n;
+                assertEquals(Double.doubleToLongBits(want.jacobian()[i]), Double.doubleToLongBits(j[i]),
+                        () -> "∂m" + row + "/∂p" + col + " at " + Arrays.toString(p));
+            }
+            checked++;
+            return new Eval(v, j);
+        }
+
+        @Override
+        public double[][] curvature(double[] p, double[] c) {
+            passes++;
+            return engine.curvatureNamingTheRow(p, c);
+        }
+    }
+
+    /** The per-row forward path: a forward pass per row, a forward-over-reverse Hessian per row. */
+    private static class PerRow implements ModelEvaluator {
+        final Model model;
+        final double[] x;
+        final int n;
+        int passes;
+
+        PerRow(Model model, double[] x, int n) {
+            this.model = model;
+            this.x = x;
+            this.n = n;
+        }
+
+        double[] row(int i) {
+            return new double[] {x[2 * i], x[2 * i + 1]};
+        }
+
+        @Override
+        public int rows() {
+            return n;
+        }
+
+        @Override
+        public int parameters() {
+            return 5;
+        }
+
+        @Override
+        public Eval evaluate(double[] p) {
+            passes++;
+            double[] v = new double[n];
+            double[] j = new double[5 * n];
+            for (int i = 0; i < n; i++) {
+                double[] r = row(i);
+                int at = i;
+                double[][] jr = jacobian(Mode.FORWARD, q -> {
+                    Num out = model.apply(q, r);
+                    v[at] = out.value();
+                    return new Num[] {out};
+                }, p);
+                for (int c = 0; c < 5; c++) {
+                    j[c * n + i] = jr[0][c];
+                }
+            }
+            return new Eval(v, j);
+        }
+
+        @Override
+        public double[][] curvature(double[] p, double[] c) {
+            passes++;
+            double[][] s = new double[5][5];
+            for (int i = 0; i < n; i++) {
+                double[] r = row(i);
+                double ci = c[i];
+                double[][] hi = hessian(Mode.FORWARD, Mode.REVERSE, q -> model.apply(q, r).times(ci), p);
+                for (int a = 0; a < 5; a++) {
+                    for (int b = 0; b < 5; b++) {
+                        s[a][b] += hi[a][b];
+                    }
+                }
+            }
+            for (double[] rowOfS : s) {
+                for (double v : rowOfS) {
+                    if (!Double.isFinite(v)) {
+                        return null;
+                    }
+                }
+            }
+            return s;
+        }
+
+        @Override
+        public double[] values(double[] p) {
+            return evaluate(p).values();
+        }
+
+        @Override
+        public String jacobianKind() {
+            return "exact forward-mode";
+        }
+
+        @Override
+        public int passes() {
+            return passes;
+        }
+    }
+}
