@@ -174,6 +174,18 @@ def interrupt(km, kc):
     result["fit_again"] = execute(kc, "var line = fit1((p, t) -> p[0].times(t).plus(p[1]), new double[] {0, 1, 2}, "
                                       "new double[] {1, 3, 5}, 0, 0);\n"
                                       "Math.abs(line.parameter(\"b1\") - 2) < 1e-12 && Math.abs(line.parameter(\"b2\") - 1) < 1e-12")
+    # a fit whose model waits for the interrupt, then returns: the fit ends at its best point
+    # with the reason "interrupted", `slowFit` is bound to it, and the rest of the cell does not run
+    execute(kc, "boolean released = false; boolean slowFitStarted = false;")
+    result["fit_bound"] = interrupted_once_running(
+        km, kc, 'let slowFit = fit1((p, t) -> { if (!slowFitStarted) { slowFitStarted = true; '
+                'System.out.println("fitting slowly"); } while (!released) { '
+                'if (Thread.currentThread().isInterrupted()) released = true; else Thread.onSpinWait(); } '
+                'return p[0].times(t).plus(p[1]); }, new double[] {0, 1, 2}, new double[] {1, 3, 5}, 0, 0);\n'
+                'int afterSlowFit = 1;', "fitting slowly")
+    result["fit_bound_reason"] = execute(kc, "slowFit.reason()")
+    result["fit_bound_converged"] = execute(kc, "slowFit.converged()")
+    result["fit_bound_after"] = execute(kc, "afterSlowFit")
     return result
 
 

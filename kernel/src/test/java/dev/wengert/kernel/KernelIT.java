@@ -329,6 +329,21 @@ class KernelIT {
     }
 
     @Test
+    void anInterruptedFitBindsItsBestPointWithTheReasonInterrupted() throws Exception {
+        JsonObject interrupt = scenario("interrupt");
+        JsonObject reply = interrupt.getAsJsonObject("fit_bound").getAsJsonObject("reply");
+        // the model returns once interrupted; the fit ends at its best point and `slowFit` is bound
+        assertEquals("Interrupted", reply.get("ename").getAsString(), reply.toString());
+        String reason = result(interrupt.getAsJsonObject("fit_bound_reason"));
+        assertTrue(reason.startsWith("\"interrupted after "), reason);
+        assertTrue(reason.contains("the best point found so far"), reason);
+        assertEquals("false", result(interrupt.getAsJsonObject("fit_bound_converged")));
+        // the rest of the cell did not run
+        JsonObject after = onlyOutput(interrupt.getAsJsonObject("fit_bound_after"), "error");
+        assertEquals("CompilationError", after.get("ename").getAsString(), after.toString());
+    }
+
+    @Test
     void runningOutOfMemoryOrStackIsReportedAndTheKernelSurvives() throws Exception {
         JsonObject memory = scenario("memory");
         assertEquals("java.lang.OutOfMemoryError", evalueType(memory, "huge_array"));
