@@ -18,18 +18,35 @@ record Guard(int a, int b, double c, byte kind, boolean outcome) {
     /** Whether the decision still comes out the same with the current values. */
     boolean holds(double[] values) {
         double x = values[a];
-        if (kind == READ) {
-            return Double.compare(x, c) == 0;
-        }
-        double y = b >= 0 ? values[b] : c;
-        boolean r = switch (kind) {
+        return test(kind, x, kind == READ || b < 0 ? c : values[b]) == outcome;
+    }
+
+    /** The kind of guard for a comparison's name as Num reports it (gt, lt, ge, le, eq, ne). */
+    static byte kind(String cmp) {
+        return switch (cmp) {
+            case "gt" -> GT;
+            case "lt" -> LT;
+            case "ge" -> GE;
+            case "le" -> LE;
+            case "eq" -> EQ;
+            case "ne" -> NE;
+            default -> throw new IllegalArgumentException("no comparison named " + cmp);
+        };
+    }
+
+    /**
+     * The decision of a guard of this kind on x and y — the one place the replay of a compiled
+     * tape and the rows of a compiled fit evaluate a comparison (a read compares exact bits).
+     */
+    static boolean test(byte kind, double x, double y) {
+        return switch (kind) {
             case GT -> x > y;
             case LT -> x < y;
             case GE -> x >= y;
+            case LE -> x <= y;
             case EQ -> x == y;
             case NE -> x != y;
-            default -> x <= y;
+            default -> Double.compare(x, y) == 0;
         };
-        return r == outcome;
     }
 }

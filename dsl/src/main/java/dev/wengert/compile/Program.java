@@ -180,14 +180,7 @@ final class Program implements ProgramListener {
 
     @Override
     public void compared(int a, int b, double c, String cmp, boolean outcome) {
-        byte k = switch (cmp) {
-            case "gt" -> Guard.GT;
-            case "lt" -> Guard.LT;
-            case "ge" -> Guard.GE;
-            case "eq" -> Guard.EQ;
-            case "ne" -> Guard.NE;
-            default -> Guard.LE;
-        };
+        byte k = Guard.kind(cmp);
         guards.add(new Guard(a, b, c, k, outcome));
     }
 
