@@ -37,8 +37,9 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * Turns the loops of a compiled tape ({@link LoopFinder}) back into Java loops: for each, a
  * forward method that recomputes the values (keeping them in locals, storing only what is read
- * outside the loop or needed later) and a backward method that runs the loop in reverse,
- * recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
+ * outside the loop or needed later), a values-only variant of it for a compiled value (no
+ * partials, only what is read outside stored), and a backward method that runs the loop in
+ * reverse, recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
  * own compiler ({@code javax.tools}) into a hidden class, which the JIT then compiles like
  * hand-written code and which is unloaded with the tape.
  *
