@@ -190,6 +190,7 @@ final class Codegen implements Runnable {
                 for (Loop l : g.loops) {
                     l.group = g;
                     l.forward = g.forward;
+                    l.values = g.values;
                     l.backward = g.backward;
                     l.fused = g.fused;
                 }
@@ -396,6 +397,7 @@ final class Codegen implements Runnable {
 
         void run(LoopGroup g) throws Throwable {
             g.forward.invokeExact(v, pt, o, k);
+            g.values.invokeExact(v, o, k);
             Arrays.fill(a, 0.0);
             g.backward.invokeExact(v, a, pt, o, k);
             if (g.fused != null) {

@@ -8,8 +8,9 @@ import dev.wengert.core.ValueAndGradient;
 import java.util.Arrays;
 
 /**
- * A function recorded once and replayed for new inputs: {@link #value} and {@link #gradient}
- * recompute every recorded operation in place (no allocation per operation) and sweep back.
+ * A function recorded once and replayed for new inputs: {@link #gradient} recomputes every
+ * recorded operation's value and partials in place (no allocation per operation) and sweeps
+ * back; {@link #value} recomputes the values alone.
  *
  * <p>Control flow is guarded. Every comparison the function made on recorded values while it
  * was recorded ({@code gt}, {@code lt}, …), and every direct read of a recorded value, is
@@ -94,10 +95,25 @@ public final class CompiledFn {
         }
     }
 
-    /** f(x). */
+    /**
+     * f(x), from a replay that computes values only: each recorded operation's value by its
+     * rule, no partial derivative (generated loops run a values-only method too), and the
+     * guards checked as for a gradient, so a branch change records again. The same bits as
+     * the value of {@link #valueAndGradient} and as f on doubles.
+     *
+     * <pre>{@code
+     * CompiledFn f = compile(x -> x[0].times(x[1]).plus(exp(x[0])), 1.0, 2.0);
+     * f.value(0.0, 3.0);   // 1.0
+     * }</pre>
+     */
     public synchronized double value(double... x) {
         program.callStarted(false);
-        prepare(x);
+        checkInputs(x);
+        if (!program.replayable() || !program.replayValues(leaves, x)) {
+            record(x);
+        } else if (output >= 0) {
+            program.considerLoops(output);
+        }
         double v = output < 0 ? constantValue : tape.value(output);
         program.callEnded(false);
         return v;

@@ -86,15 +86,19 @@ public final class CompiledVecFn {
         recordings++;
     }
 
-    /** Replays at x, or records again where a guard fails. */
-    private void prepare(double[] x) {
+    /** Replays at x (values and partials, or values only), or records again where a guard fails. */
+    private void prepare(double[] x, boolean partials) {
         if (x == null || x.length != n) {
             throw new IllegalArgumentException("compiled vector function: it was compiled for " + n + " inputs but was given "
                     + (x == null ? "null" : String.valueOf(x.length)));
         }
-        if (!program.replayable() || !program.replay(leaves, x)) {
+        if (!program.replayable() || !(partials ? program.replay(leaves, x) : program.replayValues(leaves, x))) {
             record(x);
         }
+    }
+
+    private void prepare(double[] x) {
+        prepare(x, true);
     }
 
     /** The number of outputs. */
@@ -102,9 +106,12 @@ public final class CompiledVecFn {
         return outputs.length;
     }
 
-    /** f(x). */
+    /**
+     * f(x), from a replay that computes values only (no partial derivatives), guards checked:
+     * the same bits as f on doubles.
+     */
     public synchronized double[] value(double... x) {
-        prepare(x);
+        prepare(x, false);
         double[] y = new double[outputs.length];
         for (int r = 0; r < y.length; r++) {
             y[r] = outputs[r] < 0 ? constants[r] : tape.value(outputs[r]);

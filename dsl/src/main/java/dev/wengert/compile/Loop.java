@@ -90,6 +90,8 @@ final class Loop {
 
     /** The generated code: forward(values, partials, offsets, constants), backward(values, adjoints, partials, offsets, constants). */
     MethodHandle forward;
+    /** Values only, no partials (values, offsets, constants): what a compiled value(x) runs. */
+    MethodHandle values;
     MethodHandle backward;
     /** Forward and backward in one pass (values, adjoints, partials, offsets, constants), or null: see LoopCode.fused. */
     MethodHandle fused;

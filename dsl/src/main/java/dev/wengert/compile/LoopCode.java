@@ -37,8 +37,9 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * Turns the loops of a compiled tape ({@link LoopFinder}) back into Java loops: for each, a
  * forward method that recomputes the values (keeping them in locals, storing only what is read
- * outside the loop or needed later) and a backward method that runs the loop in reverse,
- * recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
+ * outside the loop or needed later), a values-only variant of it for a compiled value (no
+ * partials, only what is read outside stored), and a backward method that runs the loop in
+ * reverse, recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
  * own compiler ({@code javax.tools}) into a hidden class, which the JIT then compiles like
  * hand-written code and which is unloaded with the tape.
  *
@@ -74,8 +75,8 @@ final class LoopCode {
     }
 
     /**
-     * The text of loop l's methods — f§ (forward), b§ (backward) and, when it runs in one pass,
-     * fb§ — with § standing for the group's index. Equal texts mean equal code: such loops
+     * The text of loop l's methods — f§ (forward), fv§ (forward computing values only), b§
+     * (backward) and, when it runs in one pass, fb§ — with § standing for the group's index. Equal texts mean equal code: such loops
      * share one method.
      */
     String text(Loop l) {
@@ -124,8 +125,10 @@ final class LoopCode {
         MethodType fwd = MethodType.methodType(void.class, double[].class, double[].class, int[].class, double[].class);
         MethodType bwd = MethodType.methodType(void.class, double[].class, double[].class, double[].class, int[].class,
                 double[].class);
+        MethodType vals = MethodType.methodType(void.class, double[].class, int[].class, double[].class);
         for (LoopGroup g : groups) {
             g.forward = hidden.findStatic(hidden.lookupClass(), "f" + g.index, fwd);
+            g.values = hidden.findStatic(hidden.lookupClass(), "fv" + g.index, vals);
             g.backward = hidden.findStatic(hidden.lookupClass(), "b" + g.index, bwd);
             if (g.loops.get(0).onePass) {
                 g.fused = hidden.findStatic(hidden.lookupClass(), "fb" + g.index, bwd);
@@ -202,6 +205,7 @@ final class LoopCode {
             }
         }
         forward();
+        values();
         backward();
         if (l.onePass) {
             fused();
@@ -402,6 +406,35 @@ final class LoopCode {
         src.append("  }\n");
     }
 
+    /** Whether forwardStatements writes values only (fv…): no partials of rule calls. */
+    private boolean valuesOnly;
+
+    /**
+     * {@code fv§(v, o, K)}: the loop forward for a value without derivatives (a compiled
+     * {@code value(x)}): the same values in the same order as f§, but no rule call's partial,
+     * and only the slots read outside the loop are stored (what the backward method would read
+     * is left to the next gradient's replay, which runs f§).
+     */
+    private void values() {
+        boolean[] full = store;
+        store = new boolean[l.period];
+        for (int j = 0; j < l.period; j++) {
+            store[j] = l.out[j] == Loop.OUT_ALL;
+        }
+        valuesOnly = true;
+        src.append("  static void fv").append(NAME).append("(double[] v, int[] o, double[] K) {\n");
+        prologue();
+        forwardLocals();
+        src.append("    for (int k = 0, b = lo; k < n; k++, b += ").append(l.period).append(") {\n");
+        forwardStatements();
+        carriedUpdates();
+        src.append("    }\n");
+        outLastStores();
+        src.append("  }\n");
+        valuesOnly = false;
+        store = full;
+    }
+
     /** The carried values c… (in iteration 0 the nodes before the loop) and the values t…. */
     private void forwardLocals() {
         int p = l.period;
@@ -424,7 +457,7 @@ final class LoopCode {
                 int r = rules(j);
                 String args = a1 == null ? a0 : a0 + ", " + a1;
                 src.append("      t").append(j).append(" = V").append(r).append(".applyAsDouble(").append(args).append(");\n");
-                for (int a = 0; a < l.kind[j].length; a++) {
+                for (int a = 0; !valuesOnly && a < l.kind[j].length; a++) {
                     src.append("      pt[q + ").append(l.argOffset[j] + a).append("] = D").append(r).append('_').append(a)
                             .append(".applyAsDouble(").append(args).append(", t").append(j).append(");\n");
                 }

@@ -15,12 +15,14 @@ import java.util.List;
  * as generated code and as interpreted nodes, so a group that is not faster is dropped.
  */
 final class LoopGroup {
-    /** The index in the generated class (methods f&lt;index&gt;, b&lt;index&gt;, fb&lt;index&gt;). */
+    /** The index in the generated class (methods f&lt;index&gt;, fv&lt;index&gt;, b&lt;index&gt;, fb&lt;index&gt;). */
     final int index;
     /** The generated text of the group's methods, before they are named. */
     final String text;
     final List<Loop> loops = new ArrayList<>();
     MethodHandle forward;
+    /** The forward computing values only (values, offsets, constants): see LoopCode.values. */
+    MethodHandle values;
     MethodHandle backward;
     MethodHandle fused;
     /** The fastest call measured per call kind (0 values, 1 gradients) and way (0 interpreted, 1 generated). */

@@ -86,6 +86,8 @@ final class Program implements ProgramListener {
     // the leaves a replay sets, when they are consecutive positions (copied in one step)
     private int[] replayLeaves;
     private boolean replayLeavesRun;
+    /** Whether the last replay computed values only ({@link #replayValues}): the partials are an older replay's. */
+    private boolean partialsStale;
 
     // the segments replays and sweeps run, in order: [segFrom, segTo) interpreted where segLoop
     // is null (segNary: the n-ary nodes before it), else that generated loop
@@ -232,6 +234,7 @@ final class Program implements ProgramListener {
         if (firstOp < size) {
             interpret(firstOp, size, 0);
         }
+        partialsStale = false;
         for (int k = 0, n = guards.size(); k < n; k++) {
             if (!guards.get(k).holds(val)) {
                 return false;
@@ -311,11 +314,13 @@ final class Program implements ProgramListener {
 
     /** A backward sweep from several roots with their seeds (vector functions: no generated loops). */
     void backward(int[] roots, double[] seeds) {
+        checkPartials();
         st.backward(roots, seeds);
     }
 
     /** Tangents of every node up to upTo, given tangents of some leaves (vector functions). */
     double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
+        checkPartials();
         return st.forwardSweep(leaves, seeds, upTo);
     }
 
@@ -337,22 +342,8 @@ final class Program implements ProgramListener {
 
     /** The replay, running loop {@code fuse} (if not null) with its backward ({@link #replayAndSweep}). */
     private boolean replay(int[] leaves, double[] x, Loop fuse) {
-        int size = st.size();
-        if (code == null || codeSize != size) {
-            compile();
-        }
-        final double[] val = st.values();
-        if (leaves != replayLeaves) {
-            replayLeaves = leaves;
-            replayLeavesRun = consecutive(leaves);
-        }
-        if (replayLeavesRun) {
-            System.arraycopy(x, 0, val, leaves[0], leaves.length);
-        } else {
-            for (int k = 0; k < leaves.length; k++) {
-                val[leaves[k]] = x[k];
-            }
-        }
+        final double[] val = setLeaves(leaves, x);
+        partialsStale = false;
         for (int s = 0; s < segments; s++) {
             Loop l = segLoop[s];
             if (l == null) {
@@ -375,6 +366,63 @@ final class Program implements ProgramListener {
                 l.group.current += System.nanoTime() - t0;
             }
         }
+        return guardsHold(val);
+    }
+
+    /**
+     * A replay for a value without derivatives: every node's value is recomputed as
+     * {@link #replay} does — the same formulas in the same order, so the same bits — but no
+     * partial: the interpreter calls only each rule's {@code value}, and generated loops run
+     * their values-only method ({@link Loop#values}). The guards are checked as after any
+     * replay: false when one fails (the caller records again). The partials left in the tape
+     * describe an older replay, so nothing may sweep until the next full {@link #replay}
+     * ({@link #checkPartials}).
+     */
+    boolean replayValues(int[] leaves, double[] x) {
+        final double[] val = setLeaves(leaves, x);
+        partialsStale = true;
+        for (int s = 0; s < segments; s++) {
+            Loop l = segLoop[s];
+            if (l == null) {
+                interpretValues(segFrom[s], segTo[s], segNary[s]);
+            } else if (mode == RUN) {
+                runValues(l, val);
+            } else {
+                long t0 = System.nanoTime();
+                if (mode == MEASURE_INTERPRETED) {
+                    interpretValues(l.lo, l.end(), segNary[s]);
+                } else {
+                    runValues(l, val);
+                }
+                l.group.current += System.nanoTime() - t0;
+            }
+        }
+        return guardsHold(val);
+    }
+
+    /** Compiles the recording if it changed, and writes the leaves' new values; returns the values array. */
+    private double[] setLeaves(int[] leaves, double[] x) {
+        int size = st.size();
+        if (code == null || codeSize != size) {
+            compile();
+        }
+        final double[] val = st.values();
+        if (leaves != replayLeaves) {
+            replayLeaves = leaves;
+            replayLeavesRun = consecutive(leaves);
+        }
+        if (replayLeavesRun) {
+            System.arraycopy(x, 0, val, leaves[0], leaves.length);
+        } else {
+            for (int k = 0; k < leaves.length; k++) {
+                val[leaves[k]] = x[k];
+            }
+        }
+        return val;
+    }
+
+    /** Whether every guard holds for the replayed values (then the tape's last sweep is out of date). */
+    private boolean guardsHold(double[] val) {
         // indexed, not for-each: an iterator per replay would be the replay's only allocation
         for (int k = 0, n = guards.size(); k < n; k++) {
             if (!guards.get(k).holds(val)) {
@@ -383,6 +431,70 @@ final class Program implements ProgramListener {
         }
         st.valuesChanged();
         return true;
+    }
+
+    /**
+     * Sweeps read the partials a replay stores; after a values-only replay
+     * ({@link #replayValues}) they belong to older values. Every caller replays in full before
+     * it sweeps, so this only ever fails on a bug, and fails loudly instead of giving a wrong
+     * derivative.
+     */
+    private void checkPartials() {
+        if (partialsStale) {
+            throw new IllegalStateException("a sweep of a compiled tape after a values-only replay: its partials are "
+                    + "out of date (replay() must run first)");
+        }
+    }
+
+    /**
+     * Values of nodes [from, to) ({@code nary}: the n-ary nodes before from), without partials:
+     * the value half of {@link #interpret}, each case the same expression as there.
+     */
+    private void interpretValues(int from, int to, int nary) {
+        final double[] val = st.values();
+        final int[] in = st.args();
+        final int[] starts = st.starts();
+        final Object[] op = st.ops();
+        final byte[] code = this.code;
+        final double[] konst = this.konst;
+        for (int i = from; i < to; i++) {
+            int s = starts[i];
+            switch (code[i]) {
+                case NONE -> { }
+                case ADD -> val[i] = Arithmetic.ADD.value(val[in[s]], val[in[s + 1]]);
+                case ADD_K -> val[i] = Arithmetic.ADD.value(val[in[s]], konst[i]);
+                case SUB -> val[i] = Arithmetic.SUB.value(val[in[s]], val[in[s + 1]]);
+                case SUB_K -> val[i] = Arithmetic.SUB.value(val[in[s]], konst[i]);
+                case K_SUB -> val[i] = Arithmetic.SUB.value(konst[i], val[in[s]]);
+                case MUL -> val[i] = Arithmetic.MUL.value(val[in[s]], val[in[s + 1]]);
+                case MUL_K -> val[i] = Arithmetic.MUL.value(val[in[s]], konst[i]);
+                case DIV -> val[i] = Arithmetic.DIV.value(val[in[s]], val[in[s + 1]]);
+                case DIV_K -> val[i] = Arithmetic.DIV.value(val[in[s]], konst[i]);
+                case K_DIV -> val[i] = Arithmetic.DIV.value(konst[i], val[in[s]]);
+                case SQUARE -> val[i] = Arithmetic.SQUARE.value(val[in[s]]);
+                case NEG -> val[i] = Arithmetic.NEG.value(val[in[s]]);
+                case RECIPROCAL -> val[i] = Arithmetic.RECIPROCAL.value(val[in[s]]);
+                case UNARY -> val[i] = ((UnaryRule) op[i]).value(val[in[s]]);
+                case BINARY -> val[i] = ((BinaryRule) op[i]).value(val[in[s]], val[in[s + 1]]);
+                case BINARY_K -> val[i] = ((BinaryRule) op[i]).value(val[in[s]], konst[i]);
+                case K_BINARY -> val[i] = ((BinaryRule) op[i]).value(konst[i], val[in[s]]);
+                case NARY -> {
+                    double[] vals = naryValues[nary];
+                    int[] slots = narySlots[nary++];
+                    for (int k = 0; k < slots.length; k++) {
+                        vals[slots[k]] = val[in[s + k]];
+                    }
+                    val[i] = ((NaryRule) op[i]).value(vals);
+                }
+                case BLOCK -> {
+                    // an array operation computes its output block only (its pullback works from the values)
+                    st.blockStartingAt(i).forward(val);
+                    i = st.blockEnd(i);
+                }
+                default -> throw new IllegalStateException("replay: node #" + i + " (" + tape.op(i)
+                        + ") has no rule to replay");
+            }
+        }
     }
 
     /**
@@ -584,6 +696,7 @@ final class Program implements ProgramListener {
      * generated loops where there are any.
      */
     void sweep(int root) {
+        checkPartials();
         if (!st.reachIsFrom(root)) {
             if (loops != null) {
                 // generated loops keep their partials in locals: the tape's arrays no longer hold
@@ -1101,6 +1214,16 @@ final class Program implements ProgramListener {
     private static void runForward(Loop l, double[] v, double[] pt) {
         try {
             l.forward.invokeExact(v, pt, l.offsets, l.constants);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("generated loop " + l, t);
+        }
+    }
+
+    private static void runValues(Loop l, double[] v) {
+        try {
+            l.values.invokeExact(v, l.offsets, l.constants);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
