@@ -1,5 +1,7 @@
 package dev.wengert.fit;
 
+import dev.wengert.core.Num;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,11 +93,16 @@ final class FitAssembly {
             return null;
         }
         double limit = SPIKE * Math.max(ymax, Double.MIN_NORMAL);
+        // the parameters as constants once for the whole grid, and one buffer for x (the model is
+        // evaluated on plain numbers: predict(p, x) for every point, without its allocations)
+        Num[] par = Dataset.constants(p);
+        double[] at = new double[1];
         for (int i = 0; i < SCAN_POINTS; i++) {
             double x = lo + (hi - lo) * i / (SCAN_POINTS - 1);
             double v;
             try {
-                v = d.predict(p, new double[] {x});
+                at[0] = x;
+                v = d.predictRow(par, at);
             } catch (RuntimeException e) {
                 v = Double.NaN;
             }
