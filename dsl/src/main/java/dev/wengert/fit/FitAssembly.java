@@ -10,7 +10,7 @@ import java.util.Locale;
  * Turns the solver's answer on in-memory rows into a {@link FitResult}: one more pass at the
  * answer for the exact Jacobian there, each parameter's status, the rows into {@link RowSums}
  * (the statistics then follow the one path every fit takes), and a scan of the fitted curves
- * for a pole between the data.
+ * for a pole between the data (when the result's warnings are first asked for).
  */
 final class FitAssembly {
     /** Points of the scan of a one-predictor curve between its smallest and largest x. */
@@ -56,19 +56,27 @@ final class FitAssembly {
                 }
             }
         }
-        List<String> warnings = new ArrayList<>();
         List<FitResult.Part> parts = new ArrayList<>();
         for (int k = 0; k < f.parts().size(); k++) {
             Dataset d = f.parts().get(k);
             parts.add(new FitResult.Part(d.data.responseName, d.data.predictorNames.clone(), d.data.weighted, d,
                     d.data, f.slice(values, k)));
-            String pole = at.finite() ? poleScan(d, p) : null;
-            if (pole != null) {
-                warnings.add(pole);
-            }
         }
+        // the pole scan evaluates the model at 2,001 points: done when the warnings are first asked for
+        List<Dataset> scanned = f.parts();
+        double[] scanAt = p.clone();
+        FitResult.LateWarnings poles = !at.finite() ? FitResult.LateWarnings.NONE : new FitResult.LateWarnings(() -> {
+            List<String> found = new ArrayList<>();
+            for (Dataset d : scanned) {
+                String pole = poleScan(d, scanAt);
+                if (pole != null) {
+                    found.add(pole);
+                }
+            }
+            return found;
+        });
         return FitResult.create(ps.names, p, status, sums, absoluteSigma, dropped, s.iterations(),
-                s.evaluations(), s.converged(), s.reason(), warnings, parts);
+                s.evaluations(), s.converged(), s.reason(), List.of(), parts, poles);
     }
 
     /**
