@@ -160,7 +160,32 @@ final class BlockQr {
             if (allZero(j, n)) {
                 continue;                         // nothing under the diagonal to remove
             }
-            double below = sumOfSquares(j, n);
+            int cj = j * BLOCK;
+            // column j's sum of squares and its dot products with the next (up to) two columns in
+            // one loop: each summed in the same order as alone, side by side instead of each
+            // waiting on the latency of its own additions (the dot products do not need α)
+            int first = Math.min(2, c - 1 - j);
+            int d0 = (j + 1) * BLOCK;
+            int d1 = d0 + BLOCK;
+            double below = 0;
+            double u0 = 0;
+            double u1 = 0;
+            if (first == 2) {
+                for (int b = 0; b < n; b++) {
+                    double v = block[cj + b];
+                    below += v * v;
+                    u0 += v * block[d0 + b];
+                    u1 += v * block[d1 + b];
+                }
+            } else if (first == 1) {
+                for (int b = 0; b < n; b++) {
+                    double v = block[cj + b];
+                    below += v * v;
+                    u0 += v * block[d0 + b];
+                }
+            } else {
+                below = sumOfSquares(j, n);
+            }
             double x0 = r[j * c + j];
             double norm = norm(x0, below, j, n);
             if (!Double.isFinite(norm)) {
@@ -174,11 +199,14 @@ final class BlockQr {
             // denominator nor its reciprocal overflows for entries near 1e154 and beyond
             double gap = alpha - x0;
             r[j * c + j] = alpha;
-            int cj = j * BLOCK;
-            // the columns to the right, four (then two, then one) at a time: each dot product is
-            // summed in the same order as alone, but the sums run side by side instead of each
-            // waiting on the latency of its own additions
-            int l = j + 1;
+            if (first >= 1) {
+                reflect(j, j + 1, v0, u0, alpha, gap, cj, d0, n);
+            }
+            if (first == 2) {
+                reflect(j, j + 2, v0, u1, alpha, gap, cj, d1, n);
+            }
+            // the columns further right, four (then two, then one) at a time, likewise
+            int l = j + 1 + first;
             for (; l + 3 < c; l += 4) {
                 int c0 = l * BLOCK;
                 int c1 = c0 + BLOCK;
