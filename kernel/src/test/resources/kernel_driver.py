@@ -60,6 +60,10 @@ def execute(kc, code):
 def basics(km, kc):
     result = {}
     result["sum"] = execute(kc, "1 + 1")
+    # the session warmed up while the kernel started (a count, not a time)
+    result["warm_ups"] = execute(kc, "dev.wengert.repl.Evaluator.warmUps()")
+    result["dsl_warm_ups"] = execute(kc, "dev.wengert.repl.Evaluator.dslWarmUps()")
+    result["tape_after_warm_up"] = execute(kc, "tape().size()")
     result["let"] = execute(kc, "let greeting = \"hello\";\ngreeting.length()")
     result["stream"] = execute(kc, 'System.out.println("to stdout");\nSystem.err.println("to stderr");')
     result["svg"] = execute(kc, "dev.wengert.display.Displayable d = () -> java.util.Map.of(\"text/plain\", \"x\", "
@@ -75,6 +79,11 @@ def basics(km, kc):
     result["complete"] = reply_to(kc, msg_id)
     msg_id = kc.inspect("Math.abs(-1)", 6)
     result["inspect"] = reply_to(kc, msg_id)
+    # Shift-Tab at the end of a bare DSL name: its javadoc, from the sources jar the kernel ships
+    msg_id = kc.inspect("var r = minimize", len("var r = minimize"), detail_level=0)
+    result["inspect_bare_name"] = reply_to(kc, msg_id)
+    msg_id = kc.complete("var r = minimiz", len("var r = minimiz"))
+    result["complete_bare_name"] = reply_to(kc, msg_id)
     for name, code in [("complete_code", "1 + 1"), ("incomplete_code", "for (int i = 0; i < 3; i++) {"),
                        ("complete_let", "let x = 1;")]:
         msg_id = kc.is_complete(code)
@@ -113,6 +122,7 @@ def interrupt(km, kc):
     if has_session:
         execute(kc, "Object sessionBefore = dev.wengert.core.Session.current();")
     result["keep"] = execute(kc, "int keep = 42;")
+    execute(kc, "boolean started = false;")
     for name, code in [("loop", "while (true) {}"), ("sleep", "Thread.sleep(1_000_000);")]:
         msg_id = kc.execute(code)
         reply = None
@@ -130,7 +140,73 @@ def interrupt(km, kc):
         result[name + "_keep"] = execute(kc, "keep")
     if has_session:
         result["same_session"] = execute(kc, "dev.wengert.core.Session.current() == sessionBefore")
+    # an optimizer on a slow function, interrupted once it runs (it prints when it starts): it
+    # returns its best point, and `slow` is bound to it
+    msg_id = kc.execute('let slow = minimize(x -> { if (!started) { started = true; System.out.println("running"); } '
+                        'return square(x[0].minus(3)); }, new double[] {0}, '
+                        'gradientDescent(1e-9).maxIterations(Integer.MAX_VALUE).progress(false));\n'
+                        'int afterSlow = 1;')
+    outputs = []
+    while not any(o["type"] == "stream" and "running" in o["content"].get("text", "") for o in outputs):
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] not in ("status", "execute_input"):
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    reply = None
+    while reply is None:
+        km.interrupt_kernel()
+        try:
+            msg = kc.get_shell_msg(timeout=1)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                reply = msg["content"]
+        except Exception:  # queue.Empty: still running
+            pass
+    result["minimize"] = {"reply": reply, "outputs": outputs + collect(kc, msg_id)}
+    result["minimize_reason"] = execute(kc, "slow.reason()")
+    result["minimize_after"] = execute(kc, "afterSlow")
+    # a fit whose model never returns once it runs: the interrupt stops the cell with an error,
+    # `stuck` gets no result, and the next fit in the same session works
+    execute(kc, "boolean fitStarted = false;")
+    result["fit"] = interrupted_once_running(
+        km, kc, 'let stuck = fit1((p, t) -> { if (!fitStarted) { fitStarted = true; System.out.println("fitting"); } '
+                'while (true) Thread.onSpinWait(); }, new double[] {0, 1, 2}, new double[] {1, 3, 5}, 1, 0);', "fitting")
+    result["fit_stuck"] = execute(kc, "stuck")
+    result["fit_keep"] = execute(kc, "keep")
+    result["fit_again"] = execute(kc, "var line = fit1((p, t) -> p[0].times(t).plus(p[1]), new double[] {0, 1, 2}, "
+                                      "new double[] {1, 3, 5}, 0, 0);\n"
+                                      "Math.abs(line.parameter(\"b1\") - 2) < 1e-12 && Math.abs(line.parameter(\"b2\") - 1) < 1e-12")
+    # a fit whose model waits for the interrupt, then returns: the fit ends at its best point
+    # with the reason "interrupted", `slowFit` is bound to it, and the rest of the cell does not run
+    execute(kc, "boolean released = false; boolean slowFitStarted = false;")
+    result["fit_bound"] = interrupted_once_running(
+        km, kc, 'let slowFit = fit1((p, t) -> { if (!slowFitStarted) { slowFitStarted = true; '
+                'System.out.println("fitting slowly"); } while (!released) { '
+                'if (Thread.currentThread().isInterrupted()) released = true; else Thread.onSpinWait(); } '
+                'return p[0].times(t).plus(p[1]); }, new double[] {0, 1, 2}, new double[] {1, 3, 5}, 0, 0);\n'
+                'int afterSlowFit = 1;', "fitting slowly")
+    result["fit_bound_reason"] = execute(kc, "slowFit.reason()")
+    result["fit_bound_converged"] = execute(kc, "slowFit.converged()")
+    result["fit_bound_after"] = execute(kc, "afterSlowFit")
     return result
+
+
+def interrupted_once_running(km, kc, code, marker):
+    """Runs code, waits until it prints marker, then interrupts it until its reply comes."""
+    msg_id = kc.execute(code)
+    outputs = []
+    while not any(o["type"] == "stream" and marker in o["content"].get("text", "") for o in outputs):
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] not in ("status", "execute_input"):
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+    reply = None
+    while reply is None:
+        km.interrupt_kernel()
+        try:
+            msg = kc.get_shell_msg(timeout=1)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                reply = msg["content"]
+        except Exception:  # queue.Empty: still running
+            pass
+    return {"reply": reply, "outputs": outputs + collect(kc, msg_id)}
 
 
 def memory(km, kc):
@@ -145,6 +221,16 @@ def memory(km, kc):
     result["stack"] = execute(kc, "int down(int n) { return down(n + 1) + 1; }\ndown(0)")
     result["after_stack"] = execute(kc, "2 + 2")
     result["stack_keep"] = execute(kc, "keep")
+    return result
+
+
+def maven(km, kc):
+    """%maven and %%loadFromPOM against the repository $WENGERT_MAVEN_REPOSITORIES names (a folder KernelIT made)."""
+    result = {"maven": execute(kc, '%maven com.example:greet:1.0\ngreet.Greeter.greet("kernel")')}
+    result["pom"] = execute(kc, "%%loadFromPOM\n<dependency><groupId>com.example</groupId><artifactId>words</artifactId>"
+                                "<version>1.0</version></dependency>")
+    result["missing"] = execute(kc, "%maven com.example:missing:2.0")
+    result["after"] = execute(kc, "words.Words.hello()")
     return result
 
 
@@ -229,6 +315,11 @@ def bench(km, kc):
     t = time.perf_counter()
     execute(kc, "1 + 1")  # the first cell also waits for JShell's start and warms the compiler
     first = time.perf_counter() - t
+    cpu_at_first = kernel_cpu_seconds(km)
+    # the first cell that uses the DSL: loads its classes (the warm-up cell does not touch them)
+    t = time.perf_counter()
+    execute(kc, "derivative(x -> sin(x).times(x), 1.0)")
+    first_dsl = time.perf_counter() - t
     times = []
     cpu_before = kernel_cpu_seconds(km)
     for i in range(30):
@@ -237,13 +328,14 @@ def bench(km, kc):
         times.append(time.perf_counter() - t)
     times.sort()
     cpu_per_cell = (kernel_cpu_seconds(km) - cpu_before) / 30
-    return {"kernel_cpu_ms_until_ready": 1000 * cpu_at_ready, "kernel_cpu_ms_per_trivial_cell": 1000 * cpu_per_cell,
-            "first_cell_ms": 1000 * first, "round_trip_ms_median": 1000 * times[len(times) // 2],
+    return {"kernel_cpu_ms_until_ready": 1000 * cpu_at_ready, "kernel_cpu_ms_until_first_result": 1000 * cpu_at_first,
+            "kernel_cpu_ms_per_trivial_cell": 1000 * cpu_per_cell,
+            "first_cell_ms": 1000 * first, "first_dsl_cell_ms": 1000 * first_dsl, "round_trip_ms_median": 1000 * times[len(times) // 2],
             "round_trip_ms_min": 1000 * times[0]}
 
 
 SCENARIOS = {f.__name__: f for f in (basics, rich, interrupt, memory, flood, system_exit, signature, restart, kill, bench,
-                                     cells)}
+                                     cells, maven)}
 
 
 def main():

@@ -25,5 +25,8 @@ let best = minimize(rosenbrock, -1.2, 1.0);
 System.out.println("converged " + best.converged());
 best
 // ---- cell
+%maven com.example:greet:1.0
+System.out.println("maven " + greet.Greeter.greet("cells"));
+// ---- cell
 let bad = nope + 1;
 System.out.println("never");

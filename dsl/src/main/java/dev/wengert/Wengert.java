@@ -2,6 +2,8 @@ package dev.wengert;
 
 import dev.wengert.core.*;
 import dev.wengert.compile.CompiledFn;
+import dev.wengert.compile.CompiledVecFn;
+import dev.wengert.compile.SecondOrder;
 import dev.wengert.display.TableView;
 import dev.wengert.fit.ColumnModel;
 import dev.wengert.fit.FitResult;
@@ -31,6 +33,8 @@ import dev.wengert.plot.ResidualPlot;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.Elementary;
 import dev.wengert.rules.Special;
+import dev.wengert.tensor.Blocks;
+import dev.wengert.tensor.Matrices;
 import dev.wengert.tensor.Tensor;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
@@ -97,6 +101,16 @@ public final class Wengert {
         return Num.constant(value);
     }
 
+    /** A vector of constants. */
+    public static Num[] constant(double[] values) {
+        return Functional.constants(values, "constant(values)");
+    }
+
+    /** A matrix of constants, for the small-matrix functions ({@link #det}, {@link #matmul(Num[][], Num[][])}, …). */
+    public static Num[][] constant(double[][] rows) {
+        return Matrices.constants(rows);
+    }
+
     /** The value of x, as a constant: derivatives do not flow through it. */
     public static Num stopGradient(Num x) {
         return Num.constant(arg(x, "stopGradient").value());
@@ -149,6 +163,34 @@ public final class Wengert {
     /** ∇f(x), by reverse mode (one recording, one backward sweep). */
     public static double[] gradient(Fn f, double... x) {
         return Functional.valueAndGradient(Mode.REVERSE, f, x, "gradient(f, x)").gradient();
+    }
+
+    /**
+     * ∇f at the values of named blocks, in the same blocks: one flat gradient, laid out and
+     * named like the parameters ({@link Blocks}).
+     *
+     * <pre>{@code
+     * Blocks p = blocks("w", new double[][] {{1, 2}, {3, 4}}, "b", 0.5);
+     * Blocks g = gradient(x -> p.tensor(x, "w").square().sum().plus(p.num(x, "b")), p);
+     * g.get("w");   // Tensor(2, 2) [2.0, 4.0, 6.0, 8.0]
+     * }</pre>
+     */
+    public static Blocks gradient(Fn f, Blocks at) {
+        return Blocks.gradient(f, at);
+    }
+
+    /**
+     * f(x), without derivatives: f runs on constants, so nothing is recorded. Each operation
+     * still makes a Num (40 bytes, no tape); to evaluate f many times without a Num per
+     * operation, use {@code compile(f, x0).value(x)}: it replays the recording's arrays, its
+     * loops as generated Java.
+     *
+     * <pre>{@code
+     * value(x -> x[0].times(x[1]), 3, 4);   // 12.0
+     * }</pre>
+     */
+    public static double value(Fn f, double... x) {
+        return Functional.value(f, x);
     }
 
     /** ∇f(x) by the given mode (forward: one pass carrying n tangents). */
@@ -234,17 +276,19 @@ public final class Wengert {
     }
 
     /**
-     * The Hessian ∂²f/∂xᵢ∂xⱼ, forward over reverse: the gradient is taken in reverse mode (one
-     * sweep gives all n partials) on values that carry n forward tangents, so the whole
-     * Hessian costs one recording and one backward sweep, each O(n) times a gradient's work.
-     * Reverse over forward would need n sweeps of a tape of dual numbers for the same result.
+     * The Hessian ∂²f/∂xᵢ∂xⱼ, forward over reverse on the recorded nodes: f is recorded once
+     * and each column H·eⱼ costs a few sweeps over the recording (array operations as whole
+     * blocks, so tensor code keeps its kernels). Code with nested differentiation or first-order
+     * user rules takes forward over reverse by nested values. The pairing is chosen here:
+     * reverse over reverse ({@code hessian(REVERSE, REVERSE, f, x)}) records a node per adjoint
+     * operation and serves only as a cross-check.
      *
      * <pre>{@code
      * hessian(x -> x[0].square().times(x[1]), 1.0, 2.0);   // [[4, 2], [2, 0]]
      * }</pre>
      */
     public static double[][] hessian(Fn f, double... x) {
-        return Functional.hessian(Mode.FORWARD, Mode.REVERSE, f, x);
+        return SecondOrder.hessian(f, x);
     }
 
     /**
@@ -256,9 +300,18 @@ public final class Wengert {
         return Functional.hessian(modeArg(outer, "hessian"), modeArg(inner, "hessian"), f, x);
     }
 
-    /** The Hessian–vector product H(x)·v, at the cost of about two gradients (forward over reverse). */
+    /**
+     * The Hessian–vector product H(x)·v by forward over reverse on the recorded nodes: f is
+     * recorded once, then its tangents are swept forward and its adjoints and their tangents
+     * backward, array operations as whole blocks (tensor code keeps its kernels). Code with
+     * nested differentiation or first-order user rules takes the nested way.
+     *
+     * <pre>{@code
+     * hvp(x -> x[0].square().times(x[1]), new double[] {1, 2}, new double[] {1, 0});   // [4, 2]
+     * }</pre>
+     */
     public static double[] hvp(Fn f, double[] x, double[] v) {
-        return Functional.hvp(f, x, v);
+        return SecondOrder.hvp(f, x, v);
     }
 
     /**
@@ -328,6 +381,30 @@ public final class Wengert {
         return Tensor.stack(xs);
     }
 
+    /**
+     * Elements [from, from + n) of f's inputs as a tensor of the given shape: a view, no tape
+     * node, when they are f's own consecutive inputs.
+     *
+     * <pre>{@code
+     * gradient(x -> tensor(x, 1, 2, 2).square().sum(), 9, 1, 2, 3, 4);   // [0, 2, 4, 6, 8]
+     * }</pre>
+     */
+    public static Tensor tensor(Num[] x, int from, int... shape) {
+        return Tensor.of(x, from, shape);
+    }
+
+    /**
+     * Named blocks of parameters laid out in one flat array, from names and values in pairs
+     * (a double, a double[], a double[][] or a constant tensor): see {@link Blocks}.
+     *
+     * <pre>{@code
+     * Blocks p = blocks("alpha", new double[] {0.1, 0.2}, "means", new double[][] {{1, 2}, {3, 4}});
+     * }</pre>
+     */
+    public static Blocks blocks(Object... namesAndValues) {
+        return Blocks.of(namesAndValues);
+    }
+
     /** A constant 1-D tensor from a numeric tablesaw column; missing values are an error naming the row. */
     public static Tensor tensor(NumericColumn<?> column) {
         return Tensor.of(column);
@@ -374,6 +451,19 @@ public final class Wengert {
      */
     public static CompiledFn compile(Fn f, double... x0) {
         return new CompiledFn(f, x0);
+    }
+
+    /**
+     * Records a vector function once at x0; its value, Jacobian, vjp and jvp replay the
+     * recording for new inputs (guards as in {@link #compile}).
+     *
+     * <pre>{@code
+     * CompiledVecFn p = compileVec(x -> new Num[] {x[0].times(cos(x[1])), x[0].times(sin(x[1]))}, 1.0, 0.0);
+     * p.jacobian(2.0, 0.5);
+     * }</pre>
+     */
+    public static CompiledVecFn compileVec(VecFn f, double... x0) {
+        return new CompiledVecFn(f, x0);
     }
 
     /**
@@ -773,6 +863,298 @@ public final class Wengert {
     /** X², of a double. */
     public static double square(double x) {
         return x * x;
+    }
+
+    // ---- small dense matrices in scalar code: Num[][] (rows) and Num[] ---------------------------
+
+    /** The matrix product a·b (n×k times k×m), as Num operations. */
+    public static Num[][] matmul(Num[][] a, Num[][] b) {
+        return Matrices.matmul(a, b);
+    }
+
+    /** The matrix product of doubles. */
+    public static double[][] matmul(double[][] a, double[][] b) {
+        return Matrices.matmul(a, b);
+    }
+
+    /** The matrix–vector product a·x. */
+    public static Num[] matvec(Num[][] a, Num[] x) {
+        return Matrices.matvec(a, x);
+    }
+
+    /** The transpose of a small matrix. */
+    public static Num[][] transpose(Num[][] a) {
+        return Matrices.transpose(a);
+    }
+
+    /** Σ aᵢ·bᵢ. */
+    public static Num dot(Num[] a, Num[] b) {
+        return Matrices.dot(a, b);
+    }
+
+    /** The cross product of two 3-vectors. */
+    public static Num[] cross(Num[] a, Num[] b) {
+        return Matrices.cross(a, b);
+    }
+
+    /** The cross product of two 3-vectors of doubles. */
+    public static double[] cross(double[] a, double[] b) {
+        return Matrices.cross(a, b);
+    }
+
+    /**
+     * The determinant of a small square matrix (LU with partial pivoting), differentiable in
+     * every mode.
+     *
+     * <pre>{@code
+     * det(new Num[][] {{param("a", 2.0), constant(1)}, {constant(1), constant(3)}});   // Num(5.0)
+     * }</pre>
+     */
+    public static Num det(Num[][] a) {
+        return Matrices.det(a);
+    }
+
+    /** The determinant of a matrix of doubles. */
+    public static double det(double[][] a) {
+        return Matrices.det(a);
+    }
+
+    /** The inverse of a small square matrix; a singular one is an error. */
+    public static Num[][] inverse(Num[][] a) {
+        return Matrices.inverse(a);
+    }
+
+    /** The inverse of a matrix of doubles. */
+    public static double[][] inverse(double[][] a) {
+        return Matrices.inverse(a);
+    }
+
+    /** x with a·x = b. */
+    public static Num[] solve(Num[][] a, Num[] b) {
+        return Matrices.solve(a, b);
+    }
+
+    /** X with a·X = b. */
+    public static Num[][] solve(Num[][] a, Num[][] b) {
+        return Matrices.solve(a, b);
+    }
+
+    /** x with a·x = b, for doubles. */
+    public static double[] solve(double[][] a, double[] b) {
+        return Matrices.solve(a, b);
+    }
+
+    /** The n×n identity matrix, as constants. */
+    public static Num[][] identity(int n) {
+        return Matrices.identity(n);
+    }
+
+    // ---- arithmetic as functions: a number, a Num or a Tensor on either side -------------------
+
+    // x − μ, 1 − u₀ − u₁ and 2·x read as written: minus(x, mu), minus(1, u0).minus(u1), times(2, x).
+    // The verbs stay methods too (x.minus(mu)); these put a constant or a Num on the left.
+    /**
+     * a + b.
+     *
+     * <pre>{@code
+     * plus(1, param("u", 0.25));   // Num(1.25)
+     * }</pre>
+     */
+    public static Num plus(double a, Num b) {
+        return Num.constant(a).plus(arg(b, "plus"));
+    }
+
+    /** a + b. */
+    public static Num plus(Num a, double b) {
+        return arg(a, "plus").plus(b);
+    }
+
+    /** a + b. */
+    public static Num plus(Num a, Num b) {
+        return arg(a, "plus").plus(arg(b, "plus"));
+    }
+
+    /** a + b of doubles. */
+    public static double plus(double a, double b) {
+        return a + b;
+    }
+
+    /** a + b element by element, with broadcasting. */
+    public static Tensor plus(Tensor a, Tensor b) {
+        return tensorArg(a, "plus").plus(tensorArg(b, "plus"));
+    }
+
+    /** a + b for every element of a. */
+    public static Tensor plus(Tensor a, Num b) {
+        return tensorArg(a, "plus").plus(arg(b, "plus"));
+    }
+
+    /** a + b for every element of a. */
+    public static Tensor plus(Tensor a, double b) {
+        return tensorArg(a, "plus").plus(b);
+    }
+
+    /** a + b for every element b of the tensor: the scalar on the left, e.g. x − μ for a data point x and means μ. */
+    public static Tensor plus(Num a, Tensor b) {
+        return Tensor.plus(arg(a, "plus"), b);
+    }
+
+    /** a + b for every element b of the tensor, e.g. 1 − p. */
+    public static Tensor plus(double a, Tensor b) {
+        return Tensor.plus(a, b);
+    }
+
+    /**
+     * a − b.
+     *
+     * <pre>{@code
+     * minus(1, param("u", 0.25));   // Num(0.75)
+     * }</pre>
+     */
+    public static Num minus(double a, Num b) {
+        return Num.constant(a).minus(arg(b, "minus"));
+    }
+
+    /** a − b. */
+    public static Num minus(Num a, double b) {
+        return arg(a, "minus").minus(b);
+    }
+
+    /** a − b. */
+    public static Num minus(Num a, Num b) {
+        return arg(a, "minus").minus(arg(b, "minus"));
+    }
+
+    /** a − b of doubles. */
+    public static double minus(double a, double b) {
+        return a - b;
+    }
+
+    /** a − b element by element, with broadcasting. */
+    public static Tensor minus(Tensor a, Tensor b) {
+        return tensorArg(a, "minus").minus(tensorArg(b, "minus"));
+    }
+
+    /** a − b for every element of a. */
+    public static Tensor minus(Tensor a, Num b) {
+        return tensorArg(a, "minus").minus(arg(b, "minus"));
+    }
+
+    /** a − b for every element of a. */
+    public static Tensor minus(Tensor a, double b) {
+        return tensorArg(a, "minus").minus(b);
+    }
+
+    /** a − b for every element b of the tensor: the scalar on the left, e.g. x − μ for a data point x and means μ. */
+    public static Tensor minus(Num a, Tensor b) {
+        return Tensor.minus(arg(a, "minus"), b);
+    }
+
+    /** a − b for every element b of the tensor, e.g. 1 − p. */
+    public static Tensor minus(double a, Tensor b) {
+        return Tensor.minus(a, b);
+    }
+
+    /**
+     * a · b.
+     *
+     * <pre>{@code
+     * times(1, param("u", 0.25));   // Num(0.25)
+     * }</pre>
+     */
+    public static Num times(double a, Num b) {
+        return Num.constant(a).times(arg(b, "times"));
+    }
+
+    /** a · b. */
+    public static Num times(Num a, double b) {
+        return arg(a, "times").times(b);
+    }
+
+    /** a · b. */
+    public static Num times(Num a, Num b) {
+        return arg(a, "times").times(arg(b, "times"));
+    }
+
+    /** a · b of doubles. */
+    public static double times(double a, double b) {
+        return a * b;
+    }
+
+    /** a · b element by element, with broadcasting. */
+    public static Tensor times(Tensor a, Tensor b) {
+        return tensorArg(a, "times").times(tensorArg(b, "times"));
+    }
+
+    /** a · b for every element of a. */
+    public static Tensor times(Tensor a, Num b) {
+        return tensorArg(a, "times").times(arg(b, "times"));
+    }
+
+    /** a · b for every element of a. */
+    public static Tensor times(Tensor a, double b) {
+        return tensorArg(a, "times").times(b);
+    }
+
+    /** a · b for every element b of the tensor: the scalar on the left, e.g. x − μ for a data point x and means μ. */
+    public static Tensor times(Num a, Tensor b) {
+        return Tensor.times(arg(a, "times"), b);
+    }
+
+    /** a · b for every element b of the tensor, e.g. 1 − p. */
+    public static Tensor times(double a, Tensor b) {
+        return Tensor.times(a, b);
+    }
+
+    /**
+     * a / b.
+     *
+     * <pre>{@code
+     * div(1, param("u", 0.25));   // Num(4.0)
+     * }</pre>
+     */
+    public static Num div(double a, Num b) {
+        return Num.constant(a).div(arg(b, "div"));
+    }
+
+    /** a / b. */
+    public static Num div(Num a, double b) {
+        return arg(a, "div").div(b);
+    }
+
+    /** a / b. */
+    public static Num div(Num a, Num b) {
+        return arg(a, "div").div(arg(b, "div"));
+    }
+
+    /** a / b of doubles. */
+    public static double div(double a, double b) {
+        return a / b;
+    }
+
+    /** a / b element by element, with broadcasting. */
+    public static Tensor div(Tensor a, Tensor b) {
+        return tensorArg(a, "div").div(tensorArg(b, "div"));
+    }
+
+    /** a / b for every element of a. */
+    public static Tensor div(Tensor a, Num b) {
+        return tensorArg(a, "div").div(arg(b, "div"));
+    }
+
+    /** a / b for every element of a. */
+    public static Tensor div(Tensor a, double b) {
+        return tensorArg(a, "div").div(b);
+    }
+
+    /** a / b for every element b of the tensor: the scalar on the left, e.g. x − μ for a data point x and means μ. */
+    public static Tensor div(Num a, Tensor b) {
+        return Tensor.div(arg(a, "div"), b);
+    }
+
+    /** a / b for every element b of the tensor, e.g. 1 − p. */
+    public static Tensor div(double a, Tensor b) {
+        return Tensor.div(a, b);
     }
 
     /** The larger of a and b; a tie splits the derivative evenly. */
@@ -1318,6 +1700,13 @@ public final class Wengert {
     }
 
     // ---- argument checks ---------------------------------------------------------------------------
+
+    private static Tensor tensorArg(Tensor x, String op) {
+        if (x == null) {
+            throw new IllegalArgumentException(op + "(…): a tensor argument is null");
+        }
+        return x;
+    }
 
     private static Num arg(Num x, String op) {
         if (x == null) {

@@ -102,6 +102,11 @@ class BadInputTest {
         type(dev.wengert.optim.Params.class, () -> dev.wengert.Wengert.params("a", 1.0, "b", 2.0), List.of(() -> null));
         type(Object[].class, () -> new Object[] {"a", 1.0}, List.of(() -> null, () -> new Object[0],
                 () -> new Object[] {"a"}, () -> new Object[] {1.0, "a"}, () -> new Object[] {"a", Double.NaN}));
+        type(Num[][].class, () -> new Num[][] {{Num.constant(2), Num.constant(1)}, {Num.constant(1), Num.constant(3)}},
+                List.of(() -> null, () -> new Num[0][], () -> new Num[][] {{Num.constant(1)}, {}},
+                        () -> new Num[][] {{Num.constant(1), null}, {Num.constant(1), Num.constant(2)}}));
+        type(dev.wengert.tensor.Blocks.class, () -> dev.wengert.Wengert.blocks("a", new double[] {0.5, 1.5}),
+                List.of(() -> null, () -> dev.wengert.Wengert.blocks("a", new double[] {0.5, 1.5, 2.5})));
         type(tech.tablesaw.api.NumericColumn.class, () -> DoubleColumn.create("c", 1, 2), List.of(() -> null,
                 () -> DoubleColumn.create("m", 1.0, Double.NaN)));
     }
@@ -163,6 +168,17 @@ class BadInputTest {
         GOOD_ARGS.put("tensor(Table, String[])", () -> new Object[] {table(), new String[] {"x", "y"}});
         GOOD_ARGS.put("contour(Fn, double, double, double, double)", () -> new Object[] {f2, -1.0, 1.0, -1.0, 1.0});
         GOOD_ARGS.put("plot(UnaryFn, double, double)", () -> new Object[] {f1, -1.0, 1.0});
+        // small matrices: square where they must be, agreeing shapes, 3-vectors for the cross product
+        double[][] sq = {{2, 1}, {1, 3}};
+        GOOD_ARGS.put("det(double[][])", () -> new Object[] {sq});
+        GOOD_ARGS.put("inverse(double[][])", () -> new Object[] {sq});
+        GOOD_ARGS.put("solve(double[][], double[])", () -> new Object[] {sq, new double[] {1, 2}});
+        GOOD_ARGS.put("matmul(double[][], double[][])", () -> new Object[] {sq, new double[][] {{1, 0}, {0, 1}}});
+        GOOD_ARGS.put("cross(double[], double[])", () -> new Object[] {new double[] {1, 2, 3}, new double[] {4, 5, 6}});
+        GOOD_ARGS.put("cross(Num[], Num[])", () -> new Object[] {dev.wengert.Wengert.constant(new double[] {1, 2, 3}),
+            dev.wengert.Wengert.constant(new double[] {4, 5, 6})});
+        GOOD_ARGS.put("tensor(Num[], int, int[])", () -> new Object[] {new Num[] {Num.constant(0.5), Num.constant(1.5)}, 1,
+            new int[] {1}});
         // global display settings: their good arguments are the defaults, so the test leaves them as they were
         GOOD_ARGS.put("plotMime(String[])", () -> new Object[] {new String[] {"text/html", "image/png"}});
         GOOD_ARGS.put("tableRows(int)", () -> new Object[] {60});
@@ -274,6 +290,11 @@ class BadInputTest {
         return o instanceof Num n ? n.value() : (Double) o;
     }
 
+    /** An operand's values: a tensor's elements, or one number. */
+    static double[] operand(Object o) {
+        return o instanceof dev.wengert.tensor.Tensor t ? t.values() : new double[] {value(o)};
+    }
+
     static boolean same(double a, double b) {
         return Double.compare(a, b) == 0 || (Double.isNaN(a) && Double.isNaN(b));
     }
@@ -366,7 +387,7 @@ class BadInputTest {
                 c -> Arrays.equals((double[]) c.badValue(), ((dev.wengert.tensor.Tensor) c.result).values()) ? null
                         : "holds " + Arrays.toString(((dev.wengert.tensor.Tensor) c.result).values())), "param");
         legit(new Legit("a constant tensor whose NaN entry stays NaN (IEEE); no shape is a 1-D tensor, as tensor(data)",
-                c -> c.nonFinite() || c.badValue() == null, c -> {
+                c -> (c.nonFinite() || c.badValue() == null) && c.args[0] instanceof double[], c -> {
                     var t = (dev.wengert.tensor.Tensor) c.result;
                     double[] data = (double[]) c.args[0];
                     return Arrays.equals(data, t.values()) && Arrays.equals(new int[] {data.length}, t.shape()) ? null
@@ -378,6 +399,74 @@ class BadInputTest {
                         : "gave " + c.result), "logsumexp");
         legit(new Legit("any non-empty name, spaces included", c -> c.badValue() instanceof String sv && !sv.isBlank(),
                 c -> String.valueOf(c.result).contains((String) c.badValue()) ? null : "lost its name: " + c.result), "rule");
+        legit(new Legit("IEEE arithmetic: NaN or ±∞ in, the IEEE result out, element by element for a tensor",
+                Call::nonFinite, c -> {
+                    double[] a = operand(c.args[0]);
+                    double[] b = operand(c.args[1]);
+                    double[] got = c.result instanceof dev.wengert.tensor.Tensor t ? t.values() : new double[] {value(c.result)};
+                    for (int i = 0; i < got.length; i++) {
+                        double x = a[a.length == 1 ? 0 : i];
+                        double y = b[b.length == 1 ? 0 : i];
+                        double want = switch (c.name()) {
+                            case "plus" -> x + y;
+                            case "minus" -> x - y;
+                            case "times" -> x * y;
+                            default -> x / y;
+                        };
+                        if (!same(want, got[i])) {
+                            return "element " + i + " is " + got[i] + ", IEEE gives " + want;
+                        }
+                    }
+                    return null;
+                }), "plus", "minus", "times", "div");
+        legit(new Legit("a vector of constants of any length; a NaN or ±∞ entry stays (IEEE)",
+                c -> c.badValue() instanceof double[] d && d.length > 0, c -> {
+                    double[] want = (double[]) c.badValue();
+                    Num[] got = (Num[]) c.result;
+                    for (int i = 0; i < want.length; i++) {
+                        if (!same(want[i], got[i].value())) {
+                            return "entry " + i + " is " + got[i];
+                        }
+                    }
+                    return got.length == want.length ? null : got.length + " entries";
+                }), "constant");
+        legit(new Legit("f at a NaN or ±∞ point: the value IEEE arithmetic gives, not finite", Call::nonFinite,
+                c -> Double.isFinite((Double) c.result) ? "finite: " + c.result : null), "value");
+        legit(new Legit("f may ignore a coordinate: f at the rest", Call::longer, c -> {
+            double want = dev.wengert.Wengert.value((Fn) c.args[0], 1.0, 2.0);
+            return same(want, (Double) c.result) ? null : "gave " + c.result + " instead of " + want;
+        }), "value");
+        legit(new Legit("no shape: the rest of f's inputs as a 1-D tensor", c -> c.badValue() == null && c.bad == 2
+                && c.args[0] instanceof Num[], c -> {
+                    double[] v = ((dev.wengert.tensor.Tensor) c.result).values();
+                    return v.length == 1 && v[0] == 1.5 ? null : "gave " + Arrays.toString(v);
+                }), "tensor");
+        legit(new Legit("f may ignore a block's coordinate: its derivative along it is exactly 0",
+                c -> c.badValue() instanceof dev.wengert.tensor.Blocks b && b.size() == 3, c -> {
+                    double[] g = ((dev.wengert.tensor.Blocks) c.result).values();
+                    return g[2] == 0.0 ? null : "along the unread coordinate: " + g[2];
+                }), "gradient");
+        legit(new Legit("any two 3-vectors: their cross product", Call::longer, c -> {
+            double[] a = (double[]) c.args[0];
+            double[] b = (double[]) c.args[1];
+            double[] want = {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+            return Arrays.equals(want, (double[]) c.result) ? null : "gave " + Arrays.toString((double[]) c.result);
+        }), "cross");
+        legit(new Legit("a NaN or ±∞ right-hand side: IEEE arithmetic carries it into the solution", Call::nonFinite, c -> {
+            double[] v = (double[]) c.result;
+            return Arrays.stream(v).anyMatch(d -> !Double.isFinite(d)) ? null : "all finite: " + Arrays.toString(v);
+        }), "solve");
+        legit(new Legit("a view from the first element", c -> c.isInt(0) && c.bad == 1, c -> {
+            double[] v = ((dev.wengert.tensor.Tensor) c.result).values();
+            return v.length == 1 && v[0] == 0.5 ? null : "gave " + Arrays.toString(v);
+        }), "tensor");
+        legit(new Legit("a recording made at any point: replayed at a good point it gives f's Jacobian there",
+                c -> c.nonFinite() || c.longer(), c -> {
+                    var cf = (dev.wengert.compile.CompiledVecFn) c.result;
+                    double[] at = c.longer() ? new double[] {0.5, 1.5, 2.5} : new double[] {0.5, 1.5};
+                    double[][] want = dev.wengert.Wengert.jacobian((VecFn) c.args[0], at);
+                    return Arrays.deepEquals(want, cf.jacobian(at)) ? null : "replayed " + Arrays.deepToString(cf.jacobian(at));
+                }), "compileVec");
         String[] differentiation = {"gradient", "valueAndGradient", "gradientScale", "hessian", "jacobian", "jvp", "vjp",
             "hvp", "derivative", "derivatives", "taylor"};
         legit(new Legit("NaN or ±∞ propagated into the derivatives (IEEE)", Call::nonFinite, c -> {

@@ -63,6 +63,38 @@ public final class TapeMemory {
                 afterSweep - before, perOpSweep);
         System.out.printf("tape.bytes() estimate: %,d bytes = %.1f bytes per operation%n", t.bytes(), (double) t.bytes() / ops);
         System.out.printf("RESULT bytesPerOp=%.1f bytesPerOpAfterSweep=%.1f ops=%d%n", perOp, perOpSweep, ops);
+        withHandles(mem, target);
+    }
+
+    /**
+     * The same recording by a program that keeps every value it computes (a Num[] per
+     * operation, as code over small matrices or arrays of Num does): the tape plus one live
+     * handle and one array slot per operation.
+     */
+    private static void withHandles(MemoryMXBean mem, long target) {
+        resetTape();
+        Num x = param("x", 0.5);
+        Num s = param("s", 0.5);
+        int loops = (int) (target / 3);
+        Num[] kept = new Num[3 * loops];
+        Tape t = tape();
+        int size0 = t.size();
+        long before = used(mem);
+        for (int k = 0; k < loops; k++) {
+            Num a = s.square();
+            Num b = a.times(0.5);
+            s = b.plus(x);
+            kept[3 * k] = a;
+            kept[3 * k + 1] = b;
+            kept[3 * k + 2] = s;
+        }
+        long after = used(mem);
+        long ops = t.size() - size0;
+        Reference.reachabilityFence(kept);
+        double perOp = (double) (after - before) / ops;
+        System.out.printf("keeping every handle: %,d bytes = %.1f bytes per operation (tape, a Num handle and "
+                + "a reference to it)%n", after - before, perOp);
+        System.out.printf("RESULT bytesPerOpWithHandles=%.1f%n", perOp);
     }
 
     private static long used(MemoryMXBean mem) {

@@ -24,8 +24,8 @@ import static dev.wengert.Wengert.compile;
  * Read against {@code W1Bench.primal} of the same run (target compiled ÷ primal ≤ 2.5):
  * {@code compiledGradientInto} writes into a reused buffer as the hand-written gradient does,
  * {@code compiledGradient} returns a new array, {@code compiledGradientInterpreted} is the same
- * replay with generated code off, and {@code compiledValue} the replay alone, without the
- * backward sweep. Run both classes together ({@code W1}) so the ratios come from one run.
+ * replay with generated code off, and {@code compiledValue} a replay of values alone (no
+ * partials, no sweep; {@code compiledValueInterpreted} with generated code off). Run both classes together ({@code W1}) so the ratios come from one run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
@@ -92,8 +92,20 @@ public class W1CompiledBench {
         return compiled.valueAndGradientInto(x, g);
     }
 
+    /**
+     * f(x) alone: a replay that computes values only (no partials; the loop runs its generated
+     * values-only method). Read against {@code W1Bench.primalRecordedOrder}, the same additions
+     * on doubles, which it equals to the bit.
+     */
     @Benchmark
     public double compiledValue() {
+        return compiled.value(x);
+    }
+
+    /** The same with the tape interpreted (generated loops off): the values-only interpreter. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Dwengert.codegen=off"})
+    public double compiledValueInterpreted() {
         return compiled.value(x);
     }
 }

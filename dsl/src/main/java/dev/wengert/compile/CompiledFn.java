@@ -8,8 +8,9 @@ import dev.wengert.core.ValueAndGradient;
 import java.util.Arrays;
 
 /**
- * A function recorded once and replayed for new inputs: {@link #value} and {@link #gradient}
- * recompute every recorded operation in place (no allocation per operation) and sweep back.
+ * A function recorded once and replayed for new inputs: {@link #gradient} recomputes every
+ * recorded operation's value and partials in place (no allocation per operation) and sweeps
+ * back; {@link #value} recomputes the values alone.
  *
  * <p>Control flow is guarded. Every comparison the function made on recorded values while it
  * was recorded ({@code gt}, {@code lt}, …), and every direct read of a recorded value, is
@@ -51,6 +52,9 @@ public final class CompiledFn {
     }
 
     private void record(double[] x) {
+        if (program != null) {
+            program.discard();                     // its loops, or a job still generating them, are for the old recording
+        }
         program = new Program("the compiled tape of compile(f, x0)");
         tape = program.tape();
         Num[] in = new Num[n];
@@ -91,10 +95,28 @@ public final class CompiledFn {
         }
     }
 
-    /** f(x). */
+    /**
+     * f(x), from a replay that computes values only: each recorded operation's value by its
+     * rule, no partial derivative (generated loops run a values-only method too), and the
+     * guards checked as for a gradient, so a branch change records again. The same bits as
+     * the value of {@link #valueAndGradient} and as f on doubles.
+     *
+     * <pre>{@code
+     * CompiledFn f = compile(x -> x[0].times(x[1]).plus(exp(x[0])), 1.0, 2.0);
+     * f.value(0.0, 3.0);   // 1.0
+     * }</pre>
+     */
     public synchronized double value(double... x) {
-        prepare(x);
-        return output < 0 ? constantValue : tape.value(output);
+        program.callStarted(false);
+        checkInputs(x);
+        if (!program.replayable() || !program.replayValues(leaves, x)) {
+            record(x);
+        } else if (output >= 0) {
+            program.considerLoops(output);
+        }
+        double v = output < 0 ? constantValue : tape.value(output);
+        program.callEnded(false);
+        return v;
     }
 
     /** ∇f(x), by replay and one backward sweep. */
@@ -129,11 +151,13 @@ public final class CompiledFn {
                     + "; allocate new double[" + n + "] once and reuse it");
         }
         checkInputs(x);
+        program.callStarted(true);
         if (output >= 0 && program.replayable() && program.replaysWithSweep(output)) {
             // the loop that ends at the output runs forward and backward in one pass
             if (program.replayAndSweep(leaves, x, output)) {
                 program.considerLoops(output);
                 program.adjoints(leaves, gradient);
+                program.callEnded(true);
                 return tape.value(output);
             }
             record(x);                                // a guard failed: the branch changed
@@ -146,7 +170,43 @@ public final class CompiledFn {
         }
         program.sweep(output);
         program.adjoints(leaves, gradient);
+        program.callEnded(true);
         return tape.value(output);
+    }
+
+    /**
+     * H(x)·v, the Hessian–vector product, from a replay: forward over reverse on the recorded
+     * nodes ({@link SecondOrder}) — tangents forward, adjoints and their tangents backward,
+     * array operations as whole blocks — about three sweeps of the tape. A recording with
+     * nested differentiation or a first-order user rule takes the nested way instead.
+     *
+     * <pre>{@code
+     * CompiledFn f = compile(x -> x[0].square().times(x[1]), 1.0, 2.0);
+     * f.hvp(new double[] {1, 2}, new double[] {1, 0});   // [4, 2]: the first column of [[2x₁, 2x₀], [2x₀, 0]]
+     * }</pre>
+     */
+    public synchronized double[] hvp(double[] x, double[] v) {
+        checkInputs(x);
+        if (v == null || v.length != n) {
+            throw new IllegalArgumentException("compiled function: hvp(x, v) needs a direction of " + n + " values, not "
+                    + (v == null ? "null" : String.valueOf(v.length)));
+        }
+        if (program.replayable() && !program.replayInterpreted(leaves, x)) {
+            record(x);                                 // a guard failed: the branch changed
+        }
+        double[] out = new double[n];
+        if (output < 0) {
+            return out;
+        }
+        if (!program.replayable()) {
+            return dev.wengert.core.Functional.hvp(f, x, v);
+        }
+        try {
+            SecondOrder.sweeps(program, leaves, output, v, out);
+            return out;
+        } catch (SecondOrder.Unsupported e) {
+            return dev.wengert.core.Functional.hvp(f, x, v);
+        }
     }
 
     /** How many times f was recorded: 1, plus one for every replay whose guards failed. */
@@ -164,7 +224,16 @@ public final class CompiledFn {
      * same operations again and again; once the compiled function has been replayed for a
      * while (0.03–0.1 s of work; {@code -Dwengert.codegen=N} sets the threshold in replayed
      * operations, {@code off} disables it), those runs are compiled to Java loops that the JIT
-     * treats like hand-written code. They give the same values and gradients to the bit. Loops
+     * treats like hand-written code. They give the same values and gradients to the bit.
+     *
+     * <p>The compiling happens on a thread of its own ({@code wengert-codegen}): calls go on
+     * interpreting meanwhile and never wait for it; the loops are taken up by the first call
+     * after they are ready, already compiled by the JIT. Loops that differ only in where they
+     * sit (the rows of a double loop over data) share one generated method
+     * ({@link #generatedMethods()}); the source is bounded ({@code -Dwengert.codegen.source=N}
+     * characters, 200,000 by default: the shapes covering the most operations first). The
+     * next few calls then time each shape generated and interpreted, and a shape that is not
+     * faster is dropped ({@code -Dwengert.codegen.verdict=keep} keeps all). Loops
      * over {@code double[]} data count too (a constant that changes with the iteration, as in
      * {@code p[0].times(t[i])}). When f returns what a loop sums ({@code s = s.plus(term)},
      * each term reading inputs that move with the loop), possibly scaled or shifted
@@ -177,11 +246,65 @@ public final class CompiledFn {
      * CompiledFn f = compile(x -> { Num s = x[0]; for (int i = 1; i < x.length; i++) s = s.plus(x[i].square()); return s; },
      *                        new double[1000]);
      * for (int k = 0; k < 10_000; k++) f.gradient(new double[1000]);
-     * f.generatedOperations();   // 1996: the loop's square and add, 998 times (the first add starts from x[0])
+     * f.generatedOperations();   // 1996 once taken up: the loop's square and add, 998 times (the first add starts from x[0])
      * }</pre>
      */
     public synchronized int generatedOperations() {
         return program.loopOperations();
+    }
+
+    /**
+     * How many generated methods the loops share: one per loop shape, however many loops have it
+     * (the rows of a loop over data), 0 without generated loops.
+     */
+    public synchronized int generatedMethods() {
+        return program.loopShapes();
+    }
+
+    /** The size of the Java source generated for the current recording's loops, in characters (0 if none). */
+    public synchronized int generatedSourceChars() {
+        return program.sourceChars();
+    }
+
+    /** Waits until the code generation thread is done with this function and takes its loops up (tests only). */
+    synchronized void awaitLoops() {
+        program.awaitLoops();
+    }
+
+    /**
+     * Waits, at most {@code millis} milliseconds, for the code generation thread to finish this
+     * function's loops, and takes them up; returns whether it has (or was never asked to). For
+     * benchmarks and scripts that want to time a steady state: calls themselves never wait.
+     *
+     * <pre>{@code
+     * for (int k = 0; k < 1000; k++) f.gradient(x);   // enough replays to hand the loops over
+     * f.awaitGeneratedCode(60_000);
+     * }</pre>
+     */
+    public boolean awaitGeneratedCode(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            synchronized (this) {
+                program.callStarted();
+                if (!program.generating()) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Whether the code generation thread is working on this function's loops. */
+    synchronized boolean generating() {
+        return program.generating();
     }
 
     /** How many control-flow guards the current recording checks. */

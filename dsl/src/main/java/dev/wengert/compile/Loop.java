@@ -1,6 +1,9 @@
 package dev.wengert.compile;
 
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A run of a compiled tape that repeats one body of {@code period} operations {@code count}
@@ -65,11 +68,35 @@ final class Loop {
     final boolean[] live;
     boolean[] liveLast;
 
-    /** The generated code: forward(values, partials), backward(values, adjoints, partials). */
+    /**
+     * The external operands grouped into clusters: operands whose cells (ref + stride·k for
+     * k in [0, count)) can meet share a cluster, and each cluster's base (its smallest ref) is
+     * a parameter of the generated code, its operands at fixed distances from it. Loops that
+     * differ only in where they sit on the tape (lo, argBase, count, the cluster bases) and in
+     * constants read from arrays share one generated method: {@code cluster[j][a]} and
+     * {@code delta[j][a]} per external operand, {@code bases} per cluster.
+     */
+    int[][] cluster;
+    int[][] delta;
+    int[] bases;
+
+    /** How many n-ary nodes come before the loop (the replay counts them to find their arguments). */
+    int naryBefore;
+
+    /** Whether this loop also runs forward and backward in one pass (it ends at the output; see OnePass). */
+    boolean onePass;
+    /** The generated code this loop runs, shared with the loops of the same shape (null until generated). */
+    LoopGroup group;
+
+    /** The generated code: forward(values, partials, offsets, constants), backward(values, adjoints, partials, offsets, constants). */
     MethodHandle forward;
+    /** Values only, no partials (values, offsets, constants): what a compiled value(x) runs. */
+    MethodHandle values;
     MethodHandle backward;
-    /** Forward and backward in one pass (values, adjoints, partials), or null: see LoopCode.fused. */
+    /** Forward and backward in one pass (values, adjoints, partials, offsets, constants), or null: see LoopCode.fused. */
     MethodHandle fused;
+    /** The parameters of the shared code: lo, argBase, count, then the cluster bases. */
+    int[] offsets;
 
     Loop(int lo, int period, int argBase, int argsPerIteration) {
         this.lo = lo;
@@ -103,6 +130,70 @@ final class Loop {
     /** The loop's last node. */
     int last() {
         return end() - 1;
+    }
+
+    /** Groups the external operands into clusters (see {@link #cluster}) and sets the offsets. */
+    void clusters() {
+        int p = period;
+        cluster = new int[p][];
+        delta = new int[p][];
+        List<int[]> ext = new ArrayList<>();          // {lowest cell, highest cell, j, a}
+        for (int j = 0; j < p; j++) {
+            cluster[j] = new int[kind[j].length];
+            delta[j] = new int[kind[j].length];
+            for (int a = 0; a < kind[j].length; a++) {
+                if (kind[j][a] == EXTERNAL) {
+                    long span = (long) stride[j][a] * (count - 1);
+                    ext.add(new int[] {(int) Math.min(ref[j][a], ref[j][a] + span),
+                            (int) Math.max(ref[j][a], ref[j][a] + span), j, a});
+                }
+            }
+        }
+        ext.sort((x, y) -> x[0] != y[0] ? Integer.compare(x[0], y[0]) : Integer.compare(x[1], y[1]));
+        List<Integer> base = new ArrayList<>();
+        long end = Long.MIN_VALUE;
+        List<int[]> members = new ArrayList<>();
+        for (int[] e : ext) {
+            if (e[0] > end) {
+                closeCluster(members, base);
+                members.clear();
+            }
+            members.add(e);
+            end = Math.max(end, e[1]);
+        }
+        closeCluster(members, base);
+        bases = new int[base.size()];
+        for (int c = 0; c < bases.length; c++) {
+            bases[c] = base.get(c);
+        }
+        offsets = new int[3 + bases.length];
+        offsets[0] = lo;
+        offsets[1] = argBase;
+        offsets[2] = count;
+        System.arraycopy(bases, 0, offsets, 3, bases.length);
+    }
+
+    private void closeCluster(List<int[]> members, List<Integer> base) {
+        if (members.isEmpty()) {
+            return;
+        }
+        int c = base.size();
+        int b = Integer.MAX_VALUE;
+        for (int[] e : members) {
+            b = Math.min(b, ref[e[2]][e[3]]);
+        }
+        for (int[] e : members) {
+            cluster[e[2]][e[3]] = c;
+            delta[e[2]][e[3]] = ref[e[2]][e[3]] - b;
+        }
+        base.add(b);
+    }
+
+    /** The constants of every node of the loop (by node − lo), for slots whose constants are read from an array. */
+    void keepConstants(double[] konst) {
+        if (constants == null) {
+            constants = Arrays.copyOfRange(konst, lo, end());
+        }
     }
 
     /** Marks that node i of this loop is read from outside it. */

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,12 +37,20 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * Turns the loops of a compiled tape ({@link LoopFinder}) back into Java loops: for each, a
  * forward method that recomputes the values (keeping them in locals, storing only what is read
- * outside the loop or needed later) and a backward method that runs the loop in reverse,
- * recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
+ * outside the loop or needed later), a values-only variant of it for a compiled value (no
+ * partials, only what is read outside stored), and a backward method that runs the loop in
+ * reverse, recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
  * own compiler ({@code javax.tools}) into a hidden class, which the JIT then compiles like
  * hand-written code and which is unloaded with the tape.
  *
- * <p>Every expression is the one {@link Tape#replay} and the sweep evaluate, in the same
+ * <p>Where a loop sits on the tape is a parameter of its methods, not a literal: its first
+ * node {@code lo}, its first partial {@code q0}, its iteration count {@code n} and the base of
+ * each cluster of external operands arrive in an {@code int[]} ({@link Loop#offsets}), its
+ * varying constants in a {@code double[]}. So loops that differ only in their offsets produce
+ * the same text ({@link #text}) and share one method ({@link LoopGroup}); the generated
+ * source grows with the number of loop shapes, not with the number of loops.
+ *
+ * <p>Every expression is the one the replay interpreter and the sweep evaluate, in the same
  * order, so the generated loops reproduce the interpreter's values and adjoints to the bit.
  *
  * <p>Why generated source and not a library: the code is arithmetic on locals and arrays that
@@ -50,58 +59,80 @@ import java.util.function.DoubleUnaryOperator;
  */
 final class LoopCode {
     private static final String CLASS = "WengertLoops";
+    /** Stands for a group's index in the texts of its methods until the group is numbered. */
+    static final String NAME = "\u00a7";
 
-    private final StringBuilder src = new StringBuilder();
     private final List<Object> data = new ArrayList<>();
     private final StringBuilder fields = new StringBuilder();
     private final StringBuilder init = new StringBuilder();
-    /** The loops that also have a method fb… (see {@link #fused}). */
-    private final List<Integer> fusedLoops = new ArrayList<>();
+    /** The value and partial fields of rule calls, one per rule and bound constant. */
+    private final Map<Object, Map<String, Integer>> ruleFields = new IdentityHashMap<>();
+    private int ruleCount;
+    /** The text being written. */
+    private StringBuilder src;
 
-    private LoopCode() {
+    LoopCode() {
     }
 
     /**
-     * Generates and loads the code of every loop (setting their method handles). Returns null
-     * on success, else why it could not (no compiler in this runtime, or the compiler refused):
-     * the tape then keeps interpreting.
+     * The text of loop l's methods — f§ (forward), fv§ (forward computing values only), b§
+     * (backward) and, when it runs in one pass, fb§ — with § standing for the group's index. Equal texts mean equal code: such loops
+     * share one method.
      */
-    static String generate(List<Loop> loops, int root) {
+    String text(Loop l) {
+        src = new StringBuilder();
+        loop(l);
+        String t = src.toString();
+        src = null;
+        return t;
+    }
+
+    /** The class holding every group's methods, each text named by its group's index. */
+    String source(List<LoopGroup> groups) {
+        StringBuilder s = new StringBuilder();
+        s.append("package dev.wengert.compile;\n")
+                .append("import java.util.function.DoubleBinaryOperator;\n")
+                .append("import java.util.function.DoubleUnaryOperator;\n")
+                .append("final class ").append(CLASS).append(" {\n")
+                .append(fields);
+        if (!data.isEmpty()) {
+            s.append("  static {\n    Object[] d;\n    try {\n")
+                    .append("      d = java.lang.invoke.MethodHandles.classData(java.lang.invoke.MethodHandles.lookup(), \"_\", Object[].class);\n")
+                    .append("    } catch (IllegalAccessException e) {\n      throw new ExceptionInInitializerError(e);\n    }\n")
+                    .append(init)
+                    .append("  }\n");
+        }
+        for (LoopGroup g : groups) {
+            s.append(g.text.replace(NAME, String.valueOf(g.index)));
+        }
+        return s.append("}\n").toString();
+    }
+
+    /**
+     * Compiles the source and loads it as a hidden class; sets each group's method handles.
+     * Throws when there is no compiler or it refuses (the caller keeps interpreting then).
+     */
+    void load(String source, List<LoopGroup> groups) throws ReflectiveOperationException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
-            return "this Java runtime has no compiler (module jdk.compiler)";
+            throw new IllegalStateException("this Java runtime has no compiler (module jdk.compiler)");
         }
-        LoopCode g = new LoopCode();
-        for (int m = 0; m < loops.size(); m++) {
-            g.loop(m, loops.get(m), root);
-        }
-        String source = g.source();
         if (Boolean.getBoolean("wengert.codegen.print")) {
             System.err.println(source);                       // -Dwengert.codegen.print=true, to read what runs
         }
-        try {
-            byte[] bytes = compile(javac, source);
-            MethodHandles.Lookup hidden = MethodHandles.lookup()
-                    .defineHiddenClassWithClassData(bytes, g.data.toArray(), true);
-            MethodType fwd = MethodType.methodType(void.class, double[].class, double[].class);
-            MethodType bwd = MethodType.methodType(void.class, double[].class, double[].class, double[].class);
-            for (int m = 0; m < loops.size(); m++) {
-                Loop l = loops.get(m);
-                l.forward = hidden.findStatic(hidden.lookupClass(), "f" + m, fwd);
-                l.backward = hidden.findStatic(hidden.lookupClass(), "b" + m, bwd);
-                if (g.fusedLoops.contains(m)) {
-                    l.fused = hidden.findStatic(hidden.lookupClass(), "fb" + m, bwd);
-                }
+        byte[] bytes = compile(javac, source);
+        MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data.toArray(), true);
+        MethodType fwd = MethodType.methodType(void.class, double[].class, double[].class, int[].class, double[].class);
+        MethodType bwd = MethodType.methodType(void.class, double[].class, double[].class, double[].class, int[].class,
+                double[].class);
+        MethodType vals = MethodType.methodType(void.class, double[].class, int[].class, double[].class);
+        for (LoopGroup g : groups) {
+            g.forward = hidden.findStatic(hidden.lookupClass(), "f" + g.index, fwd);
+            g.values = hidden.findStatic(hidden.lookupClass(), "fv" + g.index, vals);
+            g.backward = hidden.findStatic(hidden.lookupClass(), "b" + g.index, bwd);
+            if (g.loops.get(0).onePass) {
+                g.fused = hidden.findStatic(hidden.lookupClass(), "fb" + g.index, bwd);
             }
-            return null;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // whatever went wrong, the interpreter still gives the same numbers: keep it
-            for (Loop l : loops) {
-                l.forward = null;
-                l.backward = null;
-                l.fused = null;
-            }
-            return e.toString();
         }
     }
 
@@ -141,40 +172,18 @@ final class LoopCode {
         return out.toByteArray();
     }
 
-    private String source() {
-        StringBuilder s = new StringBuilder();
-        s.append("package dev.wengert.compile;\n")
-                .append("import java.util.function.DoubleBinaryOperator;\n")
-                .append("import java.util.function.DoubleUnaryOperator;\n")
-                .append("final class ").append(CLASS).append(" {\n")
-                .append(fields);
-        if (!data.isEmpty()) {
-            s.append("  static {\n    Object[] d;\n    try {\n")
-                    .append("      d = java.lang.invoke.MethodHandles.classData(java.lang.invoke.MethodHandles.lookup(), \"_\", Object[].class);\n")
-                    .append("    } catch (IllegalAccessException e) {\n      throw new ExceptionInInitializerError(e);\n    }\n")
-                    .append(init)
-                    .append("  }\n");
-        }
-        return s.append(src).append("}\n").toString();
-    }
-
     // ---- one loop -------------------------------------------------------------------------------
 
     private Loop l;
-    private int m;
     /** Values the backward method needs, by slot. */
     private boolean[] need;
     /** Slots whose values the forward method stores in every iteration. */
     private boolean[] store;
     /** Slots read by the next iteration. */
     private boolean[] carried;
-    /** Whether this loop's constants array K… is declared yet. */
-    private boolean constantsField;
 
-    private void loop(int m, Loop l, int root) {
-        this.m = m;
+    private void loop(Loop l) {
         this.l = l;
-        constantsField = false;
         int p = l.period;
         need = new boolean[p];
         store = new boolean[p];
@@ -194,16 +203,35 @@ final class LoopCode {
             if (partialNeedsValue(l.code[j])) {
                 needValue(j);
             }
-            if (LoopFinder.ruleCall(l.code[j])) {
-                rules(j);
-            }
         }
         forward();
+        values();
         backward();
-        if (root == l.last() && new OnePass(l, carried).possible()) {
+        if (l.onePass) {
             fused();
-            fusedLoops.add(m);
         }
+    }
+
+    /** Whether loop l (which ends at the output) can run forward and backward in one pass. */
+    static boolean onePass(Loop l) {
+        boolean[] carried = new boolean[l.period];
+        for (int j = 0; j < l.period; j++) {
+            for (int a = 0; a < l.kind[j].length; a++) {
+                if (l.kind[j][a] == Loop.CARRIED) {
+                    carried[l.ref[j][a]] = true;
+                }
+            }
+        }
+        return new OnePass(l, carried).possible();
+    }
+
+    /** The start of every method: the loop's position and its clusters' bases, from the offsets. */
+    private void prologue() {
+        src.append("    final int lo = o[0], q0 = o[1], n = o[2];\n");
+        for (int c = 0; c < l.bases.length; c++) {
+            src.append("    final int e").append(c).append(" = o[").append(3 + c).append("];\n");
+        }
+        src.append("    final int lastB = lo + (n - 1) * ").append(l.period).append(";\n");
     }
 
     // ---- the arithmetic, from the rules' Source ------------------------------------------------
@@ -301,49 +329,76 @@ final class LoopCode {
         }
     }
 
-    /** Fields for a rule call's value and partial functions, with the rule's constant bound. */
-    private void rules(int j) {
-        DoubleUnaryOperator value;
-        DoubleBinaryOperator partial;
-        double k = l.konst[j];
-        switch (l.code[j]) {
-            case Program.UNARY -> {
-                UnaryRule r = (UnaryRule) l.rule[j];
-                value = r::value;
-                partial = r::partial;
-            }
-            case Program.BINARY_K -> {
-                BinaryRule r = (BinaryRule) l.rule[j];
-                value = x -> r.value(x, k);
-                partial = (x, y) -> r.partialA(x, k, y);
-            }
-            default -> {
-                BinaryRule r = (BinaryRule) l.rule[j];
-                value = x -> r.value(k, x);
-                partial = (x, y) -> r.partialB(k, x, y);
-            }
-        }
-        String v = "V" + m + "_" + j;
-        String d = "D" + m + "_" + j;
-        fields.append("  private static final DoubleUnaryOperator ").append(v).append(";\n")
-                .append("  private static final DoubleBinaryOperator ").append(d).append(";\n");
-        init.append("    ").append(v).append(" = (DoubleUnaryOperator) d[").append(data.size()).append("];\n")
-                .append("    ").append(d).append(" = (DoubleBinaryOperator) d[").append(data.size() + 1).append("];\n");
-        data.add(value);
-        data.add(partial);
+    /** A two-operand rule's partial given both operands and its output (the generated code calls it). */
+    @FunctionalInterface
+    interface Ternary {
+        double applyAsDouble(double a, double b, double y);
     }
 
     /**
-     * {@code f<m>(v, pt)}: the loop forward. Values live in locals t0…; carried values pass to
+     * The fields of a rule call's value and partial functions, with the rule's constant bound:
+     * one set per rule and constant, shared by every loop that calls it. Returns their number.
+     */
+    private int rules(int j) {
+        byte code = l.code[j];
+        double k = l.konst[j];
+        String key = code + ":" + (code == Program.UNARY || code == Program.BINARY ? 0 : Double.doubleToRawLongBits(k));
+        Map<String, Integer> byKey = ruleFields.computeIfAbsent(l.rule[j], r -> new HashMap<>());
+        Integer known = byKey.get(key);
+        if (known != null) {
+            return known;
+        }
+        int idx = ruleCount++;
+        byKey.put(key, idx);
+        Object value;
+        Object[] partials;
+        switch (code) {
+            case Program.UNARY -> {
+                UnaryRule r = (UnaryRule) l.rule[j];
+                value = (DoubleUnaryOperator) r::value;
+                partials = new Object[] {(DoubleBinaryOperator) r::partial};
+            }
+            case Program.BINARY -> {
+                BinaryRule r = (BinaryRule) l.rule[j];
+                value = (DoubleBinaryOperator) r::value;
+                partials = new Object[] {(Ternary) r::partialA, (Ternary) r::partialB};
+            }
+            case Program.BINARY_K -> {
+                BinaryRule r = (BinaryRule) l.rule[j];
+                value = (DoubleUnaryOperator) x -> r.value(x, k);
+                partials = new Object[] {(DoubleBinaryOperator) (x, y) -> r.partialA(x, k, y)};
+            }
+            default -> {
+                BinaryRule r = (BinaryRule) l.rule[j];
+                value = (DoubleUnaryOperator) x -> r.value(k, x);
+                partials = new Object[] {(DoubleBinaryOperator) (x, y) -> r.partialB(k, x, y)};
+            }
+        }
+        String vt = code == Program.BINARY ? "DoubleBinaryOperator" : "DoubleUnaryOperator";
+        String dt = code == Program.BINARY ? "LoopCode.Ternary" : "DoubleBinaryOperator";
+        fields.append("  private static final ").append(vt).append(" V").append(idx).append(";\n");
+        init.append("    V").append(idx).append(" = (").append(vt).append(") d[").append(data.size()).append("];\n");
+        data.add(value);
+        for (int a = 0; a < partials.length; a++) {
+            fields.append("  private static final ").append(dt).append(" D").append(idx).append('_').append(a).append(";\n");
+            init.append("    D").append(idx).append('_').append(a).append(" = (").append(dt).append(") d[")
+                    .append(data.size()).append("];\n");
+            data.add(partials[a]);
+        }
+        return idx;
+    }
+
+    /**
+     * {@code f§(v, pt, o, K)}: the loop forward. Values live in locals t0…; carried values pass to
      * the next iteration in c0…; stored are the slots read outside or by the backward method,
      * and a rule call's partial (where the interpreter's replay stores it too).
      */
     private void forward() {
-        src.append("  static void f").append(m).append("(double[] v, double[] pt) {\n");
+        src.append("  static void f").append(NAME).append("(double[] v, double[] pt, int[] o, double[] K) {\n");
+        prologue();
         forwardLocals();
-        src.append("    for (int k = 0, b = ").append(l.lo).append(", q = ").append(l.argBase).append("; k < ")
-                .append(l.count).append("; k++, b += ").append(l.period).append(", q += ").append(l.argsPerIteration)
-                .append(") {\n");
+        src.append("    for (int k = 0, b = lo, q = q0; k < n; k++, b += ").append(l.period).append(", q += ")
+                .append(l.argsPerIteration).append(") {\n");
         forwardStatements();
         carriedUpdates();
         src.append("    }\n");
@@ -351,12 +406,41 @@ final class LoopCode {
         src.append("  }\n");
     }
 
+    /** Whether forwardStatements writes values only (fv…): no partials of rule calls. */
+    private boolean valuesOnly;
+
+    /**
+     * {@code fv§(v, o, K)}: the loop forward for a value without derivatives (a compiled
+     * {@code value(x)}): the same values in the same order as f§, but no rule call's partial,
+     * and only the slots read outside the loop are stored (what the backward method would read
+     * is left to the next gradient's replay, which runs f§).
+     */
+    private void values() {
+        boolean[] full = store;
+        store = new boolean[l.period];
+        for (int j = 0; j < l.period; j++) {
+            store[j] = l.out[j] == Loop.OUT_ALL;
+        }
+        valuesOnly = true;
+        src.append("  static void fv").append(NAME).append("(double[] v, int[] o, double[] K) {\n");
+        prologue();
+        forwardLocals();
+        src.append("    for (int k = 0, b = lo; k < n; k++, b += ").append(l.period).append(") {\n");
+        forwardStatements();
+        carriedUpdates();
+        src.append("    }\n");
+        outLastStores();
+        src.append("  }\n");
+        valuesOnly = false;
+        store = full;
+    }
+
     /** The carried values c… (in iteration 0 the nodes before the loop) and the values t…. */
     private void forwardLocals() {
         int p = l.period;
         for (int j = 0; j < p; j++) {
             if (carried[j]) {
-                src.append("    double c").append(j).append(" = v[").append(l.lo - p + j).append("];\n");
+                src.append("    double c").append(j).append(" = v[lo - ").append(p - j).append("];\n");
             }
         }
         for (int j = 0; j < p; j++) {
@@ -370,10 +454,13 @@ final class LoopCode {
             String a0 = l.kind[j].length > 0 ? forwardOperand(j, 0) : null;
             String a1 = l.kind[j].length > 1 ? forwardOperand(j, 1) : null;
             if (LoopFinder.ruleCall(l.code[j])) {
-                src.append("      t").append(j).append(" = V").append(m).append('_').append(j).append(".applyAsDouble(")
-                        .append(a0).append(");\n");
-                src.append("      pt[q + ").append(l.argOffset[j]).append("] = D").append(m).append('_').append(j)
-                        .append(".applyAsDouble(").append(a0).append(", t").append(j).append(");\n");
+                int r = rules(j);
+                String args = a1 == null ? a0 : a0 + ", " + a1;
+                src.append("      t").append(j).append(" = V").append(r).append(".applyAsDouble(").append(args).append(");\n");
+                for (int a = 0; !valuesOnly && a < l.kind[j].length; a++) {
+                    src.append("      pt[q + ").append(l.argOffset[j] + a).append("] = D").append(r).append('_').append(a)
+                            .append(".applyAsDouble(").append(args).append(", t").append(j).append(");\n");
+                }
             } else {
                 src.append("      t").append(j).append(" = ").append(value(j, a0, a1)).append(";\n");
             }
@@ -396,7 +483,7 @@ final class LoopCode {
         int p = l.period;
         for (int j = 0; j < p; j++) {
             if (l.out[j] == Loop.OUT_LAST && !store[j]) {
-                src.append("    v[").append(l.last() - (p - 1 - j)).append("] = t").append(j).append(";\n");
+                src.append("    v[lastB + ").append(j).append("] = t").append(j).append(";\n");
             }
         }
     }
@@ -410,8 +497,7 @@ final class LoopCode {
     }
 
     private String external(int j, int a) {
-        int s = l.stride[j][a];
-        return "v[" + l.ref[j][a] + (s == 0 ? "" : " + k * " + s) + "]";
+        return "v[" + externalIndex(j, a) + "]";
     }
 
     /**
@@ -433,23 +519,22 @@ final class LoopCode {
     }
 
     /**
-     * {@code b<m>(v, a, pt)}: the loop's part of the backward sweep, iterations in reverse
+     * {@code b§(v, a, pt, o, K)}: the loop's part of the backward sweep, iterations in reverse
      * (iteration 0 after the loop, as its carried adjoints go to nodes before the loop).
      */
     private void backward() {
         int p = l.period;
-        int lastB = l.lo + (l.count - 1) * p;
-        int lastQ = l.argBase + (l.count - 1) * l.argsPerIteration;
-        src.append("  static void b").append(m).append("(double[] v, double[] a, double[] pt) {\n");
+        src.append("  static void b").append(NAME).append("(double[] v, double[] a, double[] pt, int[] o, double[] K) {\n");
+        prologue();
         for (int j = 0; j < p; j++) {
             if (carried[j]) {
                 src.append("    double g").append(j).append(" = ")
-                        .append(l.out[j] != Loop.OUT_NONE ? "a[" + (lastB + j) + "]" : "0.0").append(";\n");
+                        .append(l.out[j] != Loop.OUT_NONE ? "a[lastB + " + j + "]" : "0.0").append(";\n");
             }
         }
         // the last iteration and the first are written out apart from the loop: the last is
         // where outside reads and dead slots differ, the first where carried adjoints leave
-        src.append("    int k = ").append(l.count - 1).append(", b = ").append(lastB).append(", q = ").append(lastQ)
+        src.append("    int k = n - 1, b = lastB, q = q0 + (n - 1) * ").append(l.argsPerIteration)
                 .append(";\n    {\n");
         backwardBody(false, true);
         src.append("    }\n    for (k--, b -= ").append(p).append(", q -= ").append(l.argsPerIteration)
@@ -460,7 +545,7 @@ final class LoopCode {
         src.append("    }\n");
         for (int j = 0; j < p; j++) {
             if (carried[j]) {
-                src.append("    a[").append(l.lo - p + j).append("] = g").append(j).append(";\n");
+                src.append("    a[lo - ").append(p - j).append("] = g").append(j).append(";\n");
             }
         }
         src.append("  }\n");
@@ -600,7 +685,7 @@ final class LoopCode {
     }
 
     /**
-     * {@code fb<m>(v, a, pt)}: forward and backward in one pass, for a loop that ends at the
+     * {@code fb§(v, a, pt, o, K)}: forward and backward in one pass, for a loop that ends at the
      * output and passes its carried adjoints on unchanged ({@link OnePass}). The caller has
      * cleared the adjoints and seeded the output; each iteration computes its values, then its
      * backward from the adjoints it is given (the seed, or 0), using the values still in
@@ -620,27 +705,29 @@ final class LoopCode {
     private void fused() {
         int p = l.period;
         int stride = fusedStride();
-        // the external operands' contributions, per ref in the sweep's order (as backwardBody
-        // visits them in an iteration with every slot live)
-        TreeMap<Integer, List<Integer>> byRef = new TreeMap<>();
+        // the external operands' contributions, per operand cell in the sweep's order (as
+        // backwardBody visits them in an iteration with every slot live); an operand's cell is
+        // named by its cluster and its distance from the cluster's base (ref(): cells of two
+        // clusters never meet, so each cluster has delay lines of its own)
+        TreeMap<Long, List<Integer>> byRef = new TreeMap<>();
         for (int j = p - 1; j >= 0; j--) {
             for (int a = 0; l.live[j] && a < l.kind[j].length; a++) {
                 if (l.kind[j][a] == Loop.EXTERNAL) {
-                    byRef.computeIfAbsent(l.ref[j][a], r -> new ArrayList<>()).add(termKey(j, a));
+                    byRef.computeIfAbsent(ref(j, a), r -> new ArrayList<>()).add(termKey(j, a));
                 }
             }
         }
-        Map<Integer, Integer> lowest = new HashMap<>();   // residue → smallest ref
-        for (int r : byRef.keySet()) {
-            lowest.putIfAbsent(Math.floorMod(r, stride), r);
+        TreeMap<Long, Long> lowest = new TreeMap<>();   // (cluster, residue) → smallest ref
+        for (long r : byRef.keySet()) {
+            lowest.putIfAbsent(residue(r, stride), r);
         }
-        src.append("  static void fb").append(m).append("(double[] v, double[] a, double[] pt) {\n");
+        src.append("  static void fb").append(NAME).append("(double[] v, double[] a, double[] pt, int[] o, double[] K) {\n");
+        prologue();
         forwardLocals();
-        int lastB = l.lo + (l.count - 1) * p;
         for (int j = 0; j < p; j++) {
             if (carried[j]) {
                 src.append("    double g").append(j).append(" = ")
-                        .append(l.out[j] != Loop.OUT_NONE ? "a[" + (lastB + j) + "]" : "0.0").append(";\n");
+                        .append(l.out[j] != Loop.OUT_NONE ? "a[lastB + " + j + "]" : "0.0").append(";\n");
                 src.append("    double h").append(j).append(" = 0.0;\n");
             }
         }
@@ -652,41 +739,40 @@ final class LoopCode {
                 }
             }
         }
-        src.append("    int k = 0, b = ").append(l.lo).append(", q = ").append(l.argBase).append(";\n    {\n");
+        src.append("    int k = 0, b = lo, q = q0;\n    {\n");
         fusedIteration(true, false, byRef, lowest, stride);
-        src.append("    }\n    for (k = 1, b += ").append(p).append(", q += ").append(l.argsPerIteration).append("; k < ")
-                .append(l.count - 1).append("; k++, b += ").append(p).append(", q += ").append(l.argsPerIteration)
-                .append(") {\n");
+        src.append("    }\n    for (k = 1, b += ").append(p).append(", q += ").append(l.argsPerIteration)
+                .append("; k < n - 1; k++, b += ").append(p).append(", q += ").append(l.argsPerIteration).append(") {\n");
         fusedIteration(false, false, byRef, lowest, stride);
         src.append("    }\n    {\n");
         fusedIteration(false, true, byRef, lowest, stride);
         src.append("    }\n");
         // the cells later iterations would have finished: what waits for them, in the sweep's order
         int maxDelay = 0;
-        for (int r : byRef.keySet()) {
+        for (long r : byRef.keySet()) {
             maxDelay = Math.max(maxDelay, delay(r, lowest, stride));
         }
         for (int e = 1; e <= maxDelay; e++) {
-            for (int low : lowest.values()) {
+            for (long low : lowest.values()) {
                 StringBuilder sum = new StringBuilder();
                 for (var en : byRef.entrySet()) {
-                    int r = en.getKey();
+                    long r = en.getKey();
                     int d = delay(r, lowest, stride);
-                    if (Math.floorMod(r, stride) == Math.floorMod(low, stride) && d >= e) {
+                    if (residue(r, stride) == residue(low, stride) && d >= e) {
                         for (int t = 0; t < en.getValue().size(); t++) {
                             sum.append(sign(en.getValue().get(t))).append(waiting(r, d - e + 1, t));
                         }
                     }
                 }
                 if (sum.length() > 0) {
-                    long cell = low + (long) stride * (l.count - 1 + e);
-                    src.append("    a[").append(cell).append("] = a[").append(cell).append(']').append(sum).append(";\n");
+                    String cell = "a[" + cell((int) (low >>> 32), (int) low) + " + (n - 1 + " + e + ") * " + stride + "]";
+                    src.append("    ").append(cell).append(" = ").append(cell).append(sum).append(";\n");
                 }
             }
         }
         for (int j = 0; j < p; j++) {
             if (carried[j]) {
-                src.append("    a[").append(l.lo - p + j).append("] = h").append(j).append(";\n");
+                src.append("    a[lo - ").append(p - j).append("] = h").append(j).append(";\n");
             }
         }
         outLastStores();
@@ -694,8 +780,8 @@ final class LoopCode {
     }
 
     /** One iteration of fb…: values, adjoints, the finished cells, the delay line, the carried values. */
-    private void fusedIteration(boolean first, boolean last, TreeMap<Integer, List<Integer>> byRef,
-                                Map<Integer, Integer> lowest, int stride) {
+    private void fusedIteration(boolean first, boolean last, TreeMap<Long, List<Integer>> byRef,
+                                TreeMap<Long, Long> lowest, int stride) {
         String in = "      ";
         forwardStatements();
         fusing = true;
@@ -711,12 +797,12 @@ final class LoopCode {
                 src.append(in).append("double ").append(now(e.getKey(), t)).append(" = ").append(term).append(";\n");
             }
         }
-        for (int low : lowest.values()) {
-            String cell = "a[" + low + " + k * " + stride + "]";
+        for (long low : lowest.values()) {
+            String cell = "a[" + cell((int) (low >>> 32), (int) low) + " + k * " + stride + "]";
             StringBuilder sum = new StringBuilder(cell);
             for (var e : byRef.entrySet()) {
-                int r = e.getKey();
-                if (Math.floorMod(r, stride) != Math.floorMod(low, stride)) {
+                long r = e.getKey();
+                if (residue(r, stride) != residue(low, stride)) {
                     continue;
                 }
                 int d = delay(r, lowest, stride);
@@ -727,7 +813,7 @@ final class LoopCode {
             src.append(in).append(cell).append(" = ").append(sum).append(";\n");
         }
         for (var e : byRef.entrySet()) {
-            int r = e.getKey();
+            long r = e.getKey();
             for (int i = delay(r, lowest, stride); i >= 1; i--) {
                 for (int t = 0; t < e.getValue().size(); t++) {
                     src.append(in).append(waiting(r, i, t)).append(" = ")
@@ -749,9 +835,19 @@ final class LoopCode {
         return 1;
     }
 
+    /** Operand a of slot j's first cell as (cluster, distance from the cluster's base) in one long. */
+    private long ref(int j, int a) {
+        return ((long) l.cluster[j][a] << 32) | l.delta[j][a];
+    }
+
+    /** The delay line a ref belongs to: its cluster and its residue modulo the stride. */
+    private static long residue(long ref, int stride) {
+        return (ref >>> 32 << 32) | Math.floorMod((int) ref, stride);
+    }
+
     /** In how many iterations the cell an operand at ref reads is finished. */
-    private static int delay(int ref, Map<Integer, Integer> lowest, int stride) {
-        return (ref - lowest.get(Math.floorMod(ref, stride))) / stride;
+    private static int delay(long ref, Map<Long, Long> lowest, int stride) {
+        return (int) (ref - lowest.get(residue(ref, stride))) / stride;
     }
 
     /** " + " or " - ": how contribution key enters its cell (x − y and x + (−y) are one IEEE operation). */
@@ -761,12 +857,12 @@ final class LoopCode {
         return contribution(j, a).startsWith("-") ? " - " : " + ";
     }
 
-    private static String now(int ref, int t) {
-        return "T" + ref + "_" + t;
+    private static String now(long ref, int t) {
+        return "T" + (ref >>> 32) + "_" + (int) ref + "_" + t;
     }
 
-    private static String waiting(int ref, int i, int t) {
-        return "Q" + ref + "_" + i + "_" + t;
+    private static String waiting(long ref, int i, int t) {
+        return "Q" + (ref >>> 32) + "_" + (int) ref + "_" + i + "_" + t;
     }
 
     /**
@@ -817,9 +913,15 @@ final class LoopCode {
         return true;
     }
 
+    /** Operand a of slot j's cell in iteration k: its cluster's base, its distance from it, and its stride. */
     private String externalIndex(int j, int a) {
         int s = l.stride[j][a];
-        return l.ref[j][a] + (s == 0 ? "" : " + k * " + s);
+        return cell(l.cluster[j][a], l.delta[j][a]) + (s == 0 ? "" : " + k * " + s);
+    }
+
+    /** The cell at distance d from cluster c's base. */
+    private static String cell(int c, long d) {
+        return "e" + c + (d == 0 ? "" : d > 0 ? " + " + d : " - " + (-d));
     }
 
     /** Whether the backward method reads operand a of slot j (for a partial, or to recompute the slot). */
@@ -867,13 +969,7 @@ final class LoopCode {
         if (!l.constantVaries[j]) {
             return literal(l.konst[j]);
         }
-        if (!constantsField) {
-            fields.append("  private static final double[] K").append(m).append(";\n");
-            init.append("    K").append(m).append(" = (double[]) d[").append(data.size()).append("];\n");
-            data.add(l.constants);
-            constantsField = true;
-        }
-        return "K" + m + "[b + " + (j - l.lo) + "]";
+        return "K[b - lo + " + j + "]";
     }
 
     /** A double as an exact Java literal. */

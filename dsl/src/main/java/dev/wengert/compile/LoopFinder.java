@@ -12,8 +12,8 @@ import java.util.List;
  * A scalar {@code for} loop over {@code Num} records exactly that, so its 10,000 iterations can
  * run again as a Java loop of one body ({@link LoopCode}) instead of 90,000 interpreted nodes.
  *
- * <p>Only what the generated code reproduces to the bit is accepted: arithmetic and unary
- * rules (not n-ary rules, array blocks or two-operand rules on two recorded values), the same
+ * <p>Only what the generated code reproduces to the bit is accepted: arithmetic and the rules'
+ * own functions (not n-ary rules or array blocks), the same
  * slots reached by the sweep from the output in every iteration but the last (the interpreter
  * skips nodes it does not reach, and so must the loop), and no operand that would make the
  * adjoints add up in another order than the interpreter's sweep.
@@ -149,7 +149,8 @@ final class LoopFinder {
     }
 
     static boolean loopable(byte c) {
-        return c >= Program.ADD && c <= Program.UNARY || c == Program.BINARY_K || c == Program.K_BINARY;
+        return c >= Program.ADD && c <= Program.UNARY || c == Program.BINARY || c == Program.BINARY_K
+                || c == Program.K_BINARY;
     }
 
     static boolean hasConstant(byte c) {
@@ -182,9 +183,9 @@ final class LoopFinder {
         };
     }
 
-    /** Unary rules and rules with a constant operand: value and partial come from the rule's functions. */
+    /** Rule calls (unary, binary, or binary with a constant operand): value and partials come from the rule's functions. */
     static boolean ruleCall(byte c) {
-        return c == Program.UNARY || c == Program.BINARY_K || c == Program.K_BINARY;
+        return c == Program.UNARY || c == Program.BINARY || c == Program.BINARY_K || c == Program.K_BINARY;
     }
 
     /**
@@ -258,7 +259,9 @@ final class LoopFinder {
                 if (hasConstant(code[n]) && Double.doubleToRawLongBits(konst[n]) != Double.doubleToRawLongBits(konst[n0])) {
                     l.constantVaries[j] = true;
                 }
-                for (int a = 0; a < l.kind[j].length; a++) {
+                // only partials fixed when recording are compared: a replay rewrites the others
+                // (which the generated code computes or stores itself) while this may be running
+                for (int a = 0; constantPartials(code[n0]) && a < l.kind[j].length; a++) {
                     if (Double.doubleToRawLongBits(partials[start[n] + a]) != Double.doubleToRawLongBits(partials[start[n0] + a])) {
                         l.partialVaries[j] = true;
                     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,6 +31,15 @@ import java.util.Map;
  * <p>The special cases of the interpreter compute exactly what {@code Num}'s methods computed
  * when recording — both call the formulas of {@link Arithmetic} — so replay and recording
  * agree to the bit.
+ *
+ * <p>Replays and sweeps run the recording as <em>segments</em>: stretches the interpreter runs
+ * ({@link #interpret}, {@link #sweepRange}) and loops that run as generated code. Without
+ * loops there is one stretch. The interpreter's own loops never see a generated loop, so their
+ * JIT-compiled code stays valid when loops arrive (a branch taken for the first time would
+ * send a hot method back to the bytecode interpreter for a while). Loops are generated on
+ * another thread ({@link Codegen}) and taken up at the start of a call once ready; then a few
+ * calls time each loop shape generated and interpreted, and a shape that is not faster is
+ * dropped ({@link #callEnded}).
  */
 final class Program implements ProgramListener {
     // opcodes of compile(): _K has the constant on the right, K_ on the left
@@ -54,8 +64,6 @@ final class Program implements ProgramListener {
     static final byte NARY = 18;
     static final byte BLOCK = 19;
     static final byte UNKNOWN = 20;
-    /** The first node of a loop run by generated code (see {@link #loops}). */
-    static final byte LOOP = 21;
 
     private final Tape tape;
     private TapeStorage st;
@@ -78,11 +86,27 @@ final class Program implements ProgramListener {
     // the leaves a replay sets, when they are consecutive positions (copied in one step)
     private int[] replayLeaves;
     private boolean replayLeavesRun;
+    /** Whether the last replay computed values only ({@link #replayValues}): the partials are an older replay's. */
+    private boolean partialsStale;
 
-    // A compiled tape's loops, once turned into generated code (LoopFinder, LoopCode): replays
-    // and sweeps from the output run them instead of interpreting their nodes. Built when the
-    // tape has been replayed often enough to pay for the compiler (see codegenAfter()).
+    // the segments replays and sweeps run, in order: [segFrom, segTo) interpreted where segLoop
+    // is null (segNary: the n-ary nodes before it), else that generated loop
+    private int segments;
+    private int[] segFrom = new int[1];
+    private int[] segTo = new int[1];
+    private Loop[] segLoop = new Loop[1];
+    private int[] segNary = new int[1];
+    // what a sweep clears: cells from, from + step, … below to (loops' inner nodes live in locals)
+    private int[] clearFrom = new int[1];
+    private int[] clearTo = new int[1];
+    private int[] clearStep = new int[1];
+    private int clears;
+
+    // A compiled tape's loops, once turned into generated code (Codegen): replays and sweeps
+    // from the output run them instead of interpreting their nodes. Generated once the tape has
+    // been replayed often enough to pay for the compiler (see codegenAfter()).
     private Loop[] loops;
+    private List<LoopGroup> groups;
     /**
      * The output the loops were generated for, and the node from which it is a chain of
      * one-operand operations with constant partials (itself if none): a loop ending there may
@@ -93,6 +117,23 @@ final class Program implements ProgramListener {
     private boolean loopsTried;
     private String loopsNote;
     private long replayedNodes;
+    private Codegen job;
+    private int sourceChars;
+
+    // how generated loops run while their speed is being measured: MEASURE_INTERPRETED and
+    // MEASURE_GENERATED alternate, then each shape is kept or dropped and RUN stays
+    private static final int RUN = 0;
+    private static final int MEASURE_INTERPRETED = 1;
+    private static final int MEASURE_GENERATED = 2;
+    /**
+     * Calls measured in each way before shapes are kept or dropped; the fastest of each is
+     * compared (the machine's other work only ever slows a call down).
+     */
+    static final int MEASURED_CALLS = 4;
+    private int mode = RUN;
+    private int measuredCalls;
+    /** Calls measured so far, per kind (0 values, 1 gradients). */
+    private final int[] measured = new int[2];
 
     /** A program recorded on a new private tape of the calling thread's session. */
     Program(String label) {
@@ -139,12 +180,7 @@ final class Program implements ProgramListener {
 
     @Override
     public void compared(int a, int b, double c, String cmp, boolean outcome) {
-        byte k = switch (cmp) {
-            case "gt" -> Guard.GT;
-            case "lt" -> Guard.LT;
-            case "ge" -> Guard.GE;
-            default -> Guard.LE;
-        };
+        byte k = Guard.kind(cmp);
         guards.add(new Guard(a, b, c, k, outcome));
     }
 
@@ -179,6 +215,115 @@ final class Program implements ProgramListener {
         return replayable;
     }
 
+    // ---- what second-order sweeps read (SecondOrder) -------------------------------------------------
+
+    /**
+     * A replay that interprets every node, generated loops or not, so that the tape's arrays
+     * hold every value and partial (a second-order sweep reads them all); false when a guard
+     * fails.
+     */
+    boolean replayInterpreted(int[] leaves, double[] x) {
+        int size = st.size();
+        if (code == null || codeSize != size) {
+            compile();
+        }
+        double[] val = st.values();
+        for (int k = 0; k < leaves.length; k++) {
+            val[leaves[k]] = x[k];
+        }
+        if (firstOp < size) {
+            interpret(firstOp, size, 0);
+        }
+        partialsStale = false;
+        for (int k = 0, n = guards.size(); k < n; k++) {
+            if (!guards.get(k).holds(val)) {
+                return false;
+            }
+        }
+        st.valuesChanged();
+        return true;
+    }
+
+    byte[] code() {
+        return code;
+    }
+
+    /** The arrays of second-order sweeps, sized to the recording once and reused (SecondOrder). */
+    static final class Scratch {
+        final double[] tangents;
+        final double[] adjointTangents;
+        /** Per block's last node, its first + 1 (0 elsewhere); null without array operations. */
+        final int[] blockFirst;
+        /** Per n-ary node, its index among them; null without n-ary nodes. */
+        final int[] naryIndex;
+
+        Scratch(int size, boolean blocks, boolean nary) {
+            tangents = new double[size];
+            adjointTangents = new double[size];
+            blockFirst = blocks ? new int[size] : null;
+            naryIndex = nary ? new int[size] : null;
+        }
+    }
+
+    private Scratch scratch;
+
+    Scratch scratch() {
+        int size = st.size();
+        if (scratch == null || scratch.tangents.length != size) {
+            scratch = new Scratch(size, st.hasBlocks(), naryValues.length > 0);
+        }
+        return scratch;
+    }
+
+    /** Turns the finished recording into opcodes if no replay has yet. */
+    void ensureCompiled() {
+        if (code == null || codeSize != st.size()) {
+            compile();
+        }
+    }
+
+    double[] constants() {
+        return konst;
+    }
+
+    boolean constantOnRight(int node) {
+        return right[node];
+    }
+
+    int firstOp() {
+        return firstOp;
+    }
+
+    TapeStorage storage() {
+        return st;
+    }
+
+    /** The argument values (constants in place) and recorded slots of the k-th n-ary node. */
+    double[] naryValues(int k) {
+        return naryValues[k];
+    }
+
+    int[] narySlots(int k) {
+        return narySlots[k];
+    }
+
+    /** Whether the recording has array operations (they are swept backward only). */
+    boolean hasBlocks() {
+        return st.hasBlocks();
+    }
+
+    /** A backward sweep from several roots with their seeds (vector functions: no generated loops). */
+    void backward(int[] roots, double[] seeds) {
+        checkPartials();
+        st.backward(roots, seeds);
+    }
+
+    /** Tangents of every node up to upTo, given tangents of some leaves (vector functions). */
+    double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
+        checkPartials();
+        return st.forwardSweep(leaves, seeds, upTo);
+    }
+
     /** How many guards the recorded program has. */
     int guards() {
         return guards.size();
@@ -197,6 +342,66 @@ final class Program implements ProgramListener {
 
     /** The replay, running loop {@code fuse} (if not null) with its backward ({@link #replayAndSweep}). */
     private boolean replay(int[] leaves, double[] x, Loop fuse) {
+        final double[] val = setLeaves(leaves, x);
+        partialsStale = false;
+        for (int s = 0; s < segments; s++) {
+            Loop l = segLoop[s];
+            if (l == null) {
+                interpret(segFrom[s], segTo[s], segNary[s]);
+            } else if (mode == RUN) {
+                if (l == fuse) {
+                    run(l.fused, l, val, st.adjoints(), st.partials());
+                } else {
+                    runForward(l, val, st.partials());
+                }
+            } else {
+                long t0 = System.nanoTime();
+                if (mode == MEASURE_INTERPRETED) {
+                    interpret(l.lo, l.end(), segNary[s]);
+                } else if (l == fuse) {
+                    run(l.fused, l, val, st.adjoints(), st.partials());
+                } else {
+                    runForward(l, val, st.partials());
+                }
+                l.group.current += System.nanoTime() - t0;
+            }
+        }
+        return guardsHold(val);
+    }
+
+    /**
+     * A replay for a value without derivatives: every node's value is recomputed as
+     * {@link #replay} does — the same formulas in the same order, so the same bits — but no
+     * partial: the interpreter calls only each rule's {@code value}, and generated loops run
+     * their values-only method ({@link Loop#values}). The guards are checked as after any
+     * replay: false when one fails (the caller records again). The partials left in the tape
+     * describe an older replay, so nothing may sweep until the next full {@link #replay}
+     * ({@link #checkPartials}).
+     */
+    boolean replayValues(int[] leaves, double[] x) {
+        final double[] val = setLeaves(leaves, x);
+        partialsStale = true;
+        for (int s = 0; s < segments; s++) {
+            Loop l = segLoop[s];
+            if (l == null) {
+                interpretValues(segFrom[s], segTo[s], segNary[s]);
+            } else if (mode == RUN) {
+                runValues(l, val);
+            } else {
+                long t0 = System.nanoTime();
+                if (mode == MEASURE_INTERPRETED) {
+                    interpretValues(l.lo, l.end(), segNary[s]);
+                } else {
+                    runValues(l, val);
+                }
+                l.group.current += System.nanoTime() - t0;
+            }
+        }
+        return guardsHold(val);
+    }
+
+    /** Compiles the recording if it changed, and writes the leaves' new values; returns the values array. */
+    private double[] setLeaves(int[] leaves, double[] x) {
         int size = st.size();
         if (code == null || codeSize != size) {
             compile();
@@ -213,17 +418,99 @@ final class Program implements ProgramListener {
                 val[leaves[k]] = x[k];
             }
         }
+        return val;
+    }
+
+    /** Whether every guard holds for the replayed values (then the tape's last sweep is out of date). */
+    private boolean guardsHold(double[] val) {
+        // indexed, not for-each: an iterator per replay would be the replay's only allocation
+        for (int k = 0, n = guards.size(); k < n; k++) {
+            if (!guards.get(k).holds(val)) {
+                return false;
+            }
+        }
+        st.valuesChanged();
+        return true;
+    }
+
+    /**
+     * Sweeps read the partials a replay stores; after a values-only replay
+     * ({@link #replayValues}) they belong to older values. Every caller replays in full before
+     * it sweeps, so this only ever fails on a bug, and fails loudly instead of giving a wrong
+     * derivative.
+     */
+    private void checkPartials() {
+        if (partialsStale) {
+            throw new IllegalStateException("a sweep of a compiled tape after a values-only replay: its partials are "
+                    + "out of date (replay() must run first)");
+        }
+    }
+
+    /**
+     * Values of nodes [from, to) ({@code nary}: the n-ary nodes before from), without partials:
+     * the value half of {@link #interpret}, each case the same expression as there.
+     */
+    private void interpretValues(int from, int to, int nary) {
+        final double[] val = st.values();
+        final int[] in = st.args();
+        final int[] starts = st.starts();
+        final Object[] op = st.ops();
+        final byte[] code = this.code;
+        final double[] konst = this.konst;
+        for (int i = from; i < to; i++) {
+            int s = starts[i];
+            switch (code[i]) {
+                case NONE -> { }
+                case ADD -> val[i] = Arithmetic.ADD.value(val[in[s]], val[in[s + 1]]);
+                case ADD_K -> val[i] = Arithmetic.ADD.value(val[in[s]], konst[i]);
+                case SUB -> val[i] = Arithmetic.SUB.value(val[in[s]], val[in[s + 1]]);
+                case SUB_K -> val[i] = Arithmetic.SUB.value(val[in[s]], konst[i]);
+                case K_SUB -> val[i] = Arithmetic.SUB.value(konst[i], val[in[s]]);
+                case MUL -> val[i] = Arithmetic.MUL.value(val[in[s]], val[in[s + 1]]);
+                case MUL_K -> val[i] = Arithmetic.MUL.value(val[in[s]], konst[i]);
+                case DIV -> val[i] = Arithmetic.DIV.value(val[in[s]], val[in[s + 1]]);
+                case DIV_K -> val[i] = Arithmetic.DIV.value(val[in[s]], konst[i]);
+                case K_DIV -> val[i] = Arithmetic.DIV.value(konst[i], val[in[s]]);
+                case SQUARE -> val[i] = Arithmetic.SQUARE.value(val[in[s]]);
+                case NEG -> val[i] = Arithmetic.NEG.value(val[in[s]]);
+                case RECIPROCAL -> val[i] = Arithmetic.RECIPROCAL.value(val[in[s]]);
+                case UNARY -> val[i] = ((UnaryRule) op[i]).value(val[in[s]]);
+                case BINARY -> val[i] = ((BinaryRule) op[i]).value(val[in[s]], val[in[s + 1]]);
+                case BINARY_K -> val[i] = ((BinaryRule) op[i]).value(val[in[s]], konst[i]);
+                case K_BINARY -> val[i] = ((BinaryRule) op[i]).value(konst[i], val[in[s]]);
+                case NARY -> {
+                    double[] vals = naryValues[nary];
+                    int[] slots = narySlots[nary++];
+                    for (int k = 0; k < slots.length; k++) {
+                        vals[slots[k]] = val[in[s + k]];
+                    }
+                    val[i] = ((NaryRule) op[i]).value(vals);
+                }
+                case BLOCK -> {
+                    // an array operation computes its output block only (its pullback works from the values)
+                    st.blockStartingAt(i).forward(val);
+                    i = st.blockEnd(i);
+                }
+                default -> throw new IllegalStateException("replay: node #" + i + " (" + tape.op(i)
+                        + ") has no rule to replay");
+            }
+        }
+    }
+
+    /**
+     * Replays nodes [from, to) ({@code nary}: the n-ary nodes before from). Partials that are
+     * constants (add, sub, neg, and mul or div by a constant) were stored when recording and
+     * stay valid: only the value is recomputed.
+     */
+    private void interpret(int from, int to, int nary) {
+        final double[] val = st.values();
         final double[] part = st.partials();
         final int[] in = st.args();
         final int[] starts = st.starts();
         final Object[] op = st.ops();
         final byte[] code = this.code;
         final double[] konst = this.konst;
-        int nary = 0;
-        int loop = 0;
-        // Partials that are constants (add, sub, neg, and mul or div by a constant) were
-        // stored when recording and stay valid: only the value is recomputed.
-        for (int i = firstOp; i < size; i++) {
+        for (int i = from; i < to; i++) {
             int s = starts[i];
             switch (code[i]) {
                 case NONE -> { }
@@ -317,27 +604,10 @@ final class Program implements ProgramListener {
                     st.blockStartingAt(i).forward(val);
                     i = st.blockEnd(i);               // the members in between have nothing to replay
                 }
-                case LOOP -> {
-                    Loop l = loops[loop++];
-                    if (l == fuse) {
-                        run(l.fused, l, val, st.adjoints(), part);
-                    } else {
-                        runForward(l, val, part);
-                    }
-                    i = l.last();
-                }
                 default -> throw new IllegalStateException("replay: node #" + i + " (" + tape.op(i)
                         + ") has no rule to replay");
             }
         }
-        // indexed, not for-each: an iterator per replay would be the replay's only allocation
-        for (int k = 0, n = guards.size(); k < n; k++) {
-            if (!guards.get(k).holds(val)) {
-                return false;
-            }
-        }
-        st.valuesChanged();
-        return true;
     }
 
     /**
@@ -401,8 +671,11 @@ final class Program implements ProgramListener {
             first++;
         }
         firstOp = first;
-        loops = null;                              // built for the old code, if any
-        loopsTried = false;
+        if (loops != null || job != null) {
+            discard();                             // built for the old code
+            loopsTried = false;
+        }
+        plainSegments();
     }
 
     private static boolean consecutive(int[] leaves) {
@@ -423,6 +696,7 @@ final class Program implements ProgramListener {
      * generated loops where there are any.
      */
     void sweep(int root) {
+        checkPartials();
         if (!st.reachIsFrom(root)) {
             if (loops != null) {
                 // generated loops keep their partials in locals: the tape's arrays no longer hold
@@ -435,41 +709,57 @@ final class Program implements ProgramListener {
         }
         clearAdjoints();
         st.adjoints()[root] += 1.0;
-        // the loops at or below the root; the root may sit inside one (what f returned was not
-        // the last thing it recorded): that loop runs from there, its later slots being dead
-        int next = loops == null ? -1 : loops.length - 1;
-        while (next >= 0 && loops[next].lo > root) {
-            next--;
-        }
-        sweepFrom(root, st.starts()[root + 1], next);
+        sweepFrom(root, st.starts()[root + 1]);
         st.swept(root);
     }
 
     /**
      * The known-reach sweep from node {@code from} down, {@code e} being where the arguments of
-     * the node above it start and {@code next} the index of the highest loop not yet swept. A
-     * node is skipped when its adjoint is zero and it was not reached, which is exactly the full
-     * sweep's rule (an unreached node's adjoint is always zero; a reached one with a zero
-     * adjoint still propagates, so 0·∞ gives NaN there as before).
+     * the node above it start: the segments at or below from, the loops among them generated
+     * (the root may sit inside one — what f returned was not the last thing it recorded — and
+     * that loop runs from its end, its later slots being dead).
      */
-    private void sweepFrom(int from, int e, int next) {
+    private void sweepFrom(int from, int e) {
+        int s = segments - 1;
+        while (s > 0 && segFrom[s] > from) {
+            s--;
+        }
+        int low = code != null ? firstOp : 0;
+        for (; s >= 0 && from >= low; s--) {
+            Loop l = segLoop[s];
+            if (l == null) {
+                e = sweepRange(Math.min(from, segTo[s] - 1), segFrom[s], e);
+            } else if (mode == RUN) {
+                runBackward(l, st.values(), st.adjoints(), st.partials());
+                e = st.starts()[l.lo];
+            } else {
+                long t0 = System.nanoTime();
+                if (mode == MEASURE_INTERPRETED) {
+                    e = sweepRange(Math.min(from, l.last()), l.lo, e);
+                } else {
+                    runBackward(l, st.values(), st.adjoints(), st.partials());
+                    e = st.starts()[l.lo];
+                }
+                l.group.current += System.nanoTime() - t0;
+            }
+            from = segFrom[s] - 1;
+        }
+    }
+
+    /**
+     * The sweep over nodes hi down to lo, {@code e} being where the arguments of node hi + 1
+     * start; returns where lo's start. A node is skipped when its adjoint is zero and it was not
+     * reached, which is exactly the full sweep's rule (an unreached node's adjoint is always
+     * zero; a reached one with a zero adjoint still propagates, so 0·∞ gives NaN there as
+     * before).
+     */
+    private int sweepRange(int hi, int lo, int e) {
         final double[] adj = st.adjoints();
         final boolean[] hit = st.reached();
         final int[] starts = st.starts();
         final int[] in = st.args();
         final double[] p = st.partials();
-        final double[] val = st.values();
-        int low = code != null ? firstOp : 0;
-        int top = next >= 0 ? Math.min(loops[next].last(), from) : -1;
-        for (int i = from; i >= low; i--) {
-            if (i == top) {
-                Loop l = loops[next--];
-                runBackward(l, val, adj, p);
-                i = l.lo;
-                e = starts[i];
-                top = next >= 0 ? loops[next].last() : -1;
-                continue;
-            }
+        for (int i = hi; i >= lo; i--) {
             int s = starts[i];
             double g = adj[i];
             if (s != e && (g != 0 || hit[i])) {      // s == e: a leaf (there are no array operations)
@@ -479,32 +769,26 @@ final class Program implements ProgramListener {
             }
             e = s;
         }
+        return e;
     }
 
     /** Clears the adjoints a sweep reads: all but the loops' inner nodes, which live in locals. */
     private void clearAdjoints() {
         double[] adjoint = st.adjoints();
-        int size = st.size();
-        if (loops == null) {
-            Arrays.fill(adjoint, 0, size, 0.0);
+        if (mode == MEASURE_INTERPRETED) {
+            Arrays.fill(adjoint, 0, st.size(), 0.0);
             return;
         }
-        int from = 0;
-        for (Loop l : loops) {
-            Arrays.fill(adjoint, from, l.lo, 0.0);
-            int p = l.period;
-            for (int j = 0; j < p; j++) {
-                if (l.out[j] == Loop.OUT_ALL) {
-                    for (int i = l.lo + j; i < l.end(); i += p) {
-                        adjoint[i] = 0.0;
-                    }
-                } else if (l.out[j] == Loop.OUT_LAST) {
-                    adjoint[l.last() - (p - 1 - j)] = 0.0;
+        for (int c = 0; c < clears; c++) {
+            int step = clearStep[c];
+            if (step == 1) {
+                Arrays.fill(adjoint, clearFrom[c], clearTo[c], 0.0);
+            } else {
+                for (int i = clearFrom[c], to = clearTo[c]; i < to; i += step) {
+                    adjoint[i] = 0.0;
                 }
             }
-            from = l.end();
         }
-        Arrays.fill(adjoint, from, size, 0.0);
     }
 
     /**
@@ -514,18 +798,18 @@ final class Program implements ProgramListener {
      * what it reaches.
      */
     boolean replaysWithSweep(int root) {
-        return root == loopsRoot && st.reachIsFrom(root) && code != null && codeSize == st.size()
-                && fusedLoopAt(loopsEnd) >= 0;
+        return root == loopsRoot && mode != MEASURE_INTERPRETED && st.reachIsFrom(root) && code != null
+                && codeSize == st.size() && fusedLoop() != null;
     }
 
-    /** The index of the generated loop that ends at node end and has a fused method, or −1. */
-    private int fusedLoopAt(int end) {
+    /** The generated loop that ends at the end of the output's chain and has a fused method, or null. */
+    private Loop fusedLoop() {
         for (int m = loops == null ? -1 : loops.length - 1; m >= 0; m--) {
-            if (loops[m].last() == end && loops[m].fused != null) {
-                return m;
+            if (loops[m].last() == loopsEnd && loops[m].fused != null) {
+                return loops[m];
             }
         }
-        return -1;
+        return null;
     }
 
     /**
@@ -538,8 +822,7 @@ final class Program implements ProgramListener {
      * Returns false when a guard fails, as {@link #replay} does.
      */
     boolean replayAndSweep(int[] leaves, double[] x, int root) {
-        int m = fusedLoopAt(loopsEnd);
-        Loop l = loops[m];
+        Loop l = fusedLoop();
         clearAdjoints();
         double[] adjoint = st.adjoints();
         int[] starts = st.starts();
@@ -553,7 +836,7 @@ final class Program implements ProgramListener {
         if (!replay(leaves, x, l)) {
             return false;
         }
-        sweepFrom(l.lo - 1, starts[l.lo], m - 1);
+        sweepFrom(l.lo - 1, starts[l.lo]);
         st.swept(root);
         return true;
     }
@@ -600,9 +883,23 @@ final class Program implements ProgramListener {
     }
 
     /**
-     * After a replay whose output is {@code root}: counts it, and once enough have run, turns the
-     * tape's loops into generated code. The loops need to know which nodes a sweep from the
-     * output reaches, so a tape only ever replayed for values is swept once.
+     * {@code -Dwengert.codegen.verdict}: how generated loops are kept. {@code timed} (the
+     * default): a few calls time each loop shape generated and interpreted, and a shape that is
+     * not faster is dropped; {@code keep}: every generated loop runs (tests that need them
+     * whatever the machine's load); {@code drop}: measured, then dropped (to test that path).
+     */
+    static String verdict() {
+        String v = System.getProperty("wengert.codegen.verdict", "timed").trim();
+        if (!v.equals("timed") && !v.equals("keep") && !v.equals("drop")) {
+            throw new IllegalArgumentException("-Dwengert.codegen.verdict=" + v + ": give timed (the default), keep or drop");
+        }
+        return v;
+    }
+
+    /**
+     * After a replay whose output is {@code root}: counts it, and once enough have run, hands the
+     * recording to the code generation thread ({@link Codegen}). Never waits for it: the loops
+     * are taken up by a later call ({@link #callStarted}).
      */
     void considerLoops(int root) {
         int size = st.size();
@@ -611,12 +908,10 @@ final class Program implements ProgramListener {
             return;
         }
         loopsTried = true;
+        verdict();                                 // a bad setting is reported now, not on the other thread
         if (st.hasBlocks() || !replayable) {
             loopsNote = st.hasBlocks() ? "no generated loops: the tape has array operations" : null;
             return;
-        }
-        if (!st.reachIsFrom(root)) {
-            tape.backward(root);
         }
         int[] guardNodes = new int[2 * guards.size()];
         int g = 0;
@@ -624,23 +919,238 @@ final class Program implements ProgramListener {
             guardNodes[g++] = guard.a();
             guardNodes[g++] = guard.b() >= 0 ? guard.b() : guard.a();
         }
-        int end = chainStart(root);
-        List<Loop> found = new LoopFinder(code, st.ops(), konst, st.starts(), st.args(), st.partials(),
-                st.reached(), size).find(firstOp, root, end, guardNodes);
-        if (found.isEmpty()) {
-            loopsNote = "no loops found";
-            return;
-        }
-        String failed = LoopCode.generate(found, end);
-        if (failed != null) {
-            loopsNote = "loops not generated: " + failed;
-            return;
-        }
-        loops = found.toArray(new Loop[0]);
         loopsRoot = root;
-        loopsEnd = end;
-        for (Loop l : loops) {
-            code[l.lo] = LOOP;
+        loopsEnd = chainStart(root);
+        job = new Codegen(code.clone(), st.ops(), konst, st.starts(), st.args(), st.partials(), st.values(), size,
+                firstOp, root, loopsEnd, guardNodes);
+        job.start();
+        loopsNote = "loops being generated (on the thread wengert-codegen; until then the tape is interpreted)";
+    }
+
+    /**
+     * At the start of a call: takes up the loops the code generation thread finished, if it has.
+     * Only pointers change here (the segments the replay and the sweep run); the work was done
+     * on that thread.
+     */
+    void callStarted() {
+        Codegen j = job;
+        if (j == null) {
+            return;
+        }
+        Codegen.Result r = j.result();
+        if (r == null) {
+            return;                                // not yet: keep interpreting, never wait
+        }
+        job = null;
+        install(r);
+    }
+
+    /**
+     * At the start of a call of the given kind (a value, or a gradient): takes up finished loops,
+     * and while they are being measured, runs this call's loops interpreted or generated, in
+     * turn for each kind of call, so a caller that mixes values and gradients measures both
+     * ways of both.
+     */
+    void callStarted(boolean gradient) {
+        callStarted();
+        if (mode != RUN) {
+            int kind = gradient ? 1 : 0;
+            mode = measured[kind] % 2 == 0 ? MEASURE_INTERPRETED : MEASURE_GENERATED;
+        }
+    }
+
+    /** Waits for the code generation thread, then takes up its loops (tests only: calls never wait). */
+    void awaitLoops() {
+        Codegen j = job;
+        if (j != null) {
+            j.await();
+            callStarted();
+        }
+    }
+
+    /** Whether a job was handed to the code generation thread and has not been taken up. */
+    boolean generating() {
+        return job != null;
+    }
+
+    private void install(Codegen.Result r) {
+        sourceChars = r.sourceChars();
+        if (r.groups().isEmpty()) {
+            loopsNote = r.note();
+            return;
+        }
+        if (!st.reachIsFrom(loopsRoot)) {
+            st.adoptReach(loopsRoot, r.reach());
+        }
+        groups = new ArrayList<>(r.groups());
+        List<Loop> all = new ArrayList<>();
+        for (LoopGroup g : groups) {
+            all.addAll(g.loops);
+        }
+        all.sort((x, y) -> Integer.compare(x.lo, y.lo));
+        setLoops(all.toArray(new Loop[0]));
+        loopsNote = r.note();
+        mode = verdict().equals("keep") ? RUN : MEASURE_INTERPRETED;
+        measuredCalls = 0;
+        measured[0] = 0;
+        measured[1] = 0;
+    }
+
+    /**
+     * At the end of a call (a value, or a gradient): while generated loops are being measured,
+     * books the time each shape took in this call, and after {@link #MEASURED_CALLS} calls of
+     * one kind in each way keeps the shapes whose fastest call was faster generated and drops the
+     * others (their loops are interpreted from then on).
+     */
+    void callEnded(boolean gradient) {
+        if (mode == RUN || loops == null) {
+            return;
+        }
+        int kind = gradient ? 1 : 0;
+        int m = mode == MEASURE_INTERPRETED ? 0 : 1;
+        for (LoopGroup g : groups) {
+            // the fastest call of each way: a busy machine only ever makes a call slower
+            g.nanos[kind][m] = g.calls[kind][m] == 0 ? g.current : Math.min(g.nanos[kind][m], g.current);
+            g.calls[kind][m]++;
+            g.current = 0;
+        }
+        measuredCalls++;
+        measured[kind]++;
+        LoopGroup any = groups.get(0);
+        boolean enough = any.calls[kind][0] >= MEASURED_CALLS && any.calls[kind][1] >= MEASURED_CALLS;
+        if (!enough && measuredCalls < 8 * MEASURED_CALLS) {
+            return;                                // callStarted picks the next call's way
+        }
+        decide(enough ? kind : -1);
+    }
+
+    /** Keeps the loop shapes that ran faster generated than interpreted in calls of this kind (−1: none measured enough). */
+    private void decide(int kind) {
+        boolean drop = verdict().equals("drop");
+        List<LoopGroup> kept = new ArrayList<>();
+        List<Loop> keptLoops = new ArrayList<>();
+        long before = 0;
+        long after = 0;
+        for (LoopGroup g : groups) {
+            if (kind < 0) {
+                continue;
+            }
+            long interpreted = g.nanos[kind][0];
+            long generated = g.nanos[kind][1];
+            before += interpreted;
+            if (!drop && generated < interpreted) {
+                kept.add(g);
+                keptLoops.addAll(g.loops);
+                after += generated;
+            } else {
+                after += interpreted;
+            }
+        }
+        mode = RUN;
+        int dropped = groups.size() - kept.size();
+        String timing = kind < 0 ? "" : String.format(Locale.ROOT, " (loops %.3f ms interpreted, %.3f ms now)", before / 1e6,
+                after / 1e6);
+        if (kept.isEmpty()) {
+            String why = drop ? "dropped (-Dwengert.codegen.verdict=drop)"
+                    : kind < 0 ? "dropped (not enough calls of one kind to compare them)"
+                    : "dropped: not faster than the interpreter" + timing;
+            discard();
+            loopsNote = "generated loops " + why;
+            return;
+        }
+        groups = kept;
+        keptLoops.sort((x, y) -> Integer.compare(x.lo, y.lo));
+        setLoops(keptLoops.toArray(new Loop[0]));
+        if (dropped > 0) {
+            loopsNote = dropped + " loop shape" + (dropped == 1 ? "" : "s") + " dropped: not faster than the interpreter"
+                    + timing;
+        }
+    }
+
+    /** Runs these loops as generated code from now on: the segments and what a sweep clears. */
+    private void setLoops(Loop[] ls) {
+        loops = ls;
+        int size = st.size();
+        int n = 2 * ls.length + 1;
+        segFrom = new int[n];
+        segTo = new int[n];
+        segLoop = new Loop[n];
+        segNary = new int[n];
+        int s = 0;
+        int from = firstOp;
+        int nary = 0;
+        for (Loop l : ls) {
+            if (from < l.lo) {
+                segFrom[s] = from;
+                segTo[s] = l.lo;
+                segNary[s++] = nary;
+            }
+            nary = l.naryBefore;                   // counted on the code generation thread (no n-ary node is in a loop)
+            segFrom[s] = l.lo;
+            segTo[s] = l.end();
+            segLoop[s] = l;
+            segNary[s++] = nary;
+            from = l.end();
+        }
+        if (from < size) {
+            segFrom[s] = from;
+            segTo[s] = size;
+            segNary[s++] = nary;
+        }
+        segments = s;
+        // what a sweep clears: everything but the loops' inner nodes, which the generated code
+        // never reads from the array (the slots read outside are cleared, each at its stride)
+        List<int[]> c = new ArrayList<>();
+        int lo = 0;
+        for (Loop l : ls) {
+            c.add(new int[] {lo, l.lo, 1});
+            int p = l.period;
+            for (int j = 0; j < p; j++) {
+                if (l.out[j] == Loop.OUT_ALL) {
+                    c.add(new int[] {l.lo + j, l.end(), p});
+                } else if (l.out[j] == Loop.OUT_LAST) {
+                    c.add(new int[] {l.last() - (p - 1 - j), l.last() - (p - 1 - j) + 1, 1});
+                }
+            }
+            lo = l.end();
+        }
+        c.add(new int[] {lo, size, 1});
+        clearFrom = new int[c.size()];
+        clearTo = new int[c.size()];
+        clearStep = new int[c.size()];
+        for (int k = 0; k < c.size(); k++) {
+            clearFrom[k] = c.get(k)[0];
+            clearTo[k] = c.get(k)[1];
+            clearStep[k] = c.get(k)[2];
+        }
+        clears = c.size();
+    }
+
+    /** One interpreted segment over the whole recording, and a sweep that clears every adjoint. */
+    private void plainSegments() {
+        int size = st.size();
+        segFrom = new int[] {firstOp};
+        segTo = new int[] {size};
+        segLoop = new Loop[1];
+        segNary = new int[1];
+        segments = firstOp < size ? 1 : 0;
+        clearFrom = new int[] {0};
+        clearTo = new int[] {size};
+        clearStep = new int[] {1};
+        clears = 1;
+    }
+
+    /** Forgets the generated loops (the interpreter runs every node again) and stops a running job. */
+    void discard() {
+        if (job != null) {
+            job.cancel();
+            job = null;
+        }
+        loops = null;
+        groups = null;
+        mode = RUN;
+        if (code != null) {
+            plainSegments();
         }
     }
 
@@ -674,6 +1184,16 @@ final class Program implements ProgramListener {
         return n;
     }
 
+    /** How many generated methods the loops share (one per loop shape), 0 without loops. */
+    int loopShapes() {
+        return groups == null ? 0 : groups.size();
+    }
+
+    /** The size of the source generated for this recording, in characters. */
+    int sourceChars() {
+        return sourceChars;
+    }
+
     /** The generated loops, or why there are none, for CompiledFn.toString(). */
     String loopsSummary() {
         if (loops != null) {
@@ -681,16 +1201,29 @@ final class Program implements ProgramListener {
             for (Loop l : loops) {
                 fused |= l.fused != null;
             }
+            int shapes = groups.size();
             return loops.length + " loop" + (loops.length == 1 ? "" : "s") + " run as generated code ("
-                    + loopOperations() + " operations" + (fused ? "; the one whose result f returns runs forward "
-                    + "and backward in one pass" : "") + ")";
+                    + loopOperations() + " operations, " + shapes + " generated method" + (shapes == 1 ? "" : "s")
+                    + (mode == RUN ? "" : ", being timed against the interpreter")
+                    + (fused ? "; the one whose result f returns runs forward and backward in one pass" : "") + ")"
+                    + (loopsNote == null ? "" : "; " + loopsNote);
         }
         return loopsNote;
     }
 
     private static void runForward(Loop l, double[] v, double[] pt) {
         try {
-            l.forward.invokeExact(v, pt);
+            l.forward.invokeExact(v, pt, l.offsets, l.constants);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("generated loop " + l, t);
+        }
+    }
+
+    private static void runValues(Loop l, double[] v) {
+        try {
+            l.values.invokeExact(v, l.offsets, l.constants);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -704,7 +1237,7 @@ final class Program implements ProgramListener {
 
     private static void run(MethodHandle code, Loop l, double[] v, double[] a, double[] pt) {
         try {
-            code.invokeExact(v, a, pt);
+            code.invokeExact(v, a, pt, l.offsets, l.constants);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -332,12 +332,7 @@ final class RowRecorder implements ProgramListener {
 
     @Override
     public void compared(int a, int b, double c, String cmp, boolean outcome) {
-        byte k = switch (cmp) {
-            case "gt" -> Guard.GT;
-            case "lt" -> Guard.LT;
-            case "ge" -> Guard.GE;
-            default -> Guard.LE;
-        };
+        byte k = Guard.kind(cmp);
         guard(a, b, c, k, outcome);
     }
 

@@ -875,13 +875,7 @@ final class RowShape {
             for (int g = 0; g < gKind.length && ok; g++) {
                 double x = val[gA[g]][r];
                 double c = gB[g] >= 0 ? val[gB[g]][r] : konstBlock[gSlot[g]][r];
-                boolean outcome = switch (gKind[g]) {
-                    case Guard.GT -> x > c;
-                    case Guard.LT -> x < c;
-                    case Guard.GE -> x >= c;
-                    case Guard.LE -> x <= c;
-                    default -> Double.compare(x, c) == 0;
-                };
+                boolean outcome = Guard.test(gKind[g], x, c);
                 ok = outcome == gOutcome[g];
             }
             for (int i = params; i < nodes && ok && checkFinite; i++) {

@@ -1,5 +1,6 @@
 package dev.wengert.core;
 
+import dev.wengert.rules.Real;
 import dev.wengert.rules.UnaryRule;
 
 /**
@@ -13,8 +14,31 @@ import dev.wengert.rules.UnaryRule;
  * uses.
  */
 public final class ArrayTape {
-    /** An element read out of an array (Tensor.get): the identity, recorded so it can be replayed. */
-    private static final UnaryRule INDEX = UnaryRule.firstOrder("index", x -> x, (x, y) -> 1.0);
+    /**
+     * An element read out of an array (Tensor.get): the identity, recorded so it can be replayed;
+     * a full rule (its partial 1 is differentiable), so nested and second-order sweeps see through it.
+     */
+    private static final UnaryRule INDEX = new UnaryRule("index") {
+        @Override
+        public double value(double x) {
+            return x;
+        }
+
+        @Override
+        public double partial(double x, double y) {
+            return 1.0;
+        }
+
+        @Override
+        public <T extends Real<T>> T partial(T x, T y) {
+            return x.newInstance(1.0);
+        }
+
+        @Override
+        public double[] series(double[] x) {
+            return x.clone();
+        }
+    };
 
     private final Tape t;
 

@@ -31,4 +31,25 @@ public interface BlockOp {
      */
     default void adopt(BlockOp previous) {
     }
+
+    /**
+     * Forward over reverse (Hessian–vector products): the output block's tangents from the
+     * inputs' tangents in {@code tangents} (same layout as {@code values}, after
+     * {@link #forward}). Returns false when the operation has no tangents, and a caller then
+     * takes another way (the element path of nested differentiation).
+     */
+    default boolean forwardTangent(double[] values, double[] tangents) {
+        return false;
+    }
+
+    /**
+     * The tangent of the pullback: adds, into the inputs' adjoint tangents, Jᵀ·(the output's
+     * adjoint tangents) + J̇ᵀ·(the output's adjoints), J̇ being the derivative of the local
+     * Jacobian along {@code tangents}. Only outputs the backward sweep reached ({@code reached})
+     * contribute. Returns false when the operation has no tangents ({@link #forwardTangent}).
+     */
+    default boolean pullbackTangent(double[] values, double[] tangents, double[] adjoint, double[] adjointTangent,
+                                    boolean[] reached) {
+        return false;
+    }
 }

@@ -24,7 +24,7 @@ public final class ForwardArrays {
      * differentiation give the same object.
      */
     public static ForwardArrays of(Num x, String op) {
-        if (x.tag == null || x.tape != null || !x.simple() || x.tan == null) {
+        if (x.tag == null || x.tape != null || !x.simple() || x.tangentsRaw() == null) {
             return null;
         }
         x.checkTagThread();
@@ -41,7 +41,7 @@ public final class ForwardArrays {
      * array's end are 0. x must belong to this differentiation ({@link #of} gave this handle).
      */
     public double[] tangents(Num x) {
-        return x.tan;
+        return x.tangentsRaw();
     }
 
     /** A new value of this differentiation: v with the given tangents by slot (kept, not copied). */

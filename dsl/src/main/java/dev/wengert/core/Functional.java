@@ -43,6 +43,27 @@ public final class Functional {
         });
     }
 
+    /** f(x) on constants: nothing recorded, nothing differentiated. */
+    public static double value(Fn f, double[] x) {
+        String caller = "value(f, x)";
+        checkFunction(f, caller);
+        checkPoint(x, caller);
+        return call(f, constants(x, caller), caller).value();
+    }
+
+    /** Constants of the given values. */
+    public static Num[] constants(double[] x, String caller) {
+        if (x == null || x.length == 0) {
+            throw new IllegalArgumentException(caller + ": " + (x == null ? "the values are null" : "no values")
+                    + "; give at least one value");
+        }
+        Num[] c = new Num[x.length];
+        for (int i = 0; i < x.length; i++) {
+            c[i] = Num.constant(x[i]);
+        }
+        return c;
+    }
+
     public static double derivative(UnaryFn f, double x) {
         checkFunction(f, "derivative(f, x)");
         return derivative(Mode.FORWARD, f, Num.constant(x)).value();
@@ -573,8 +594,8 @@ public final class Functional {
             if (y == null) {
                 throw new IllegalArgumentException(caller + ": f returned null; it must return a Num");
             }
-            if (y.tc != null && y.tag == tag) {
-                return y.tc.clone();
+            if (y.taylorCoefficients() != null && y.tag == tag) {
+                return y.taylorCoefficients().clone();
             }
             double[] c = new double[k + 1];
             c[0] = y.value();

@@ -25,8 +25,8 @@ final class Nested {
         if (!r.isHigherOrder()) {
             throw new WengertException(UnaryRule.firstOrderOnlyMessage(r.name()));
         }
-        if (a.tc != null) {
-            return taylor(a, r.series(a.tc));
+        if (a.taylorCoefficients() != null) {
+            return taylor(a, r.series(a.taylorCoefficients()));
         }
         Object t = innermost(r.name(), a);
         Num ap = a.primal();
@@ -36,7 +36,7 @@ final class Nested {
     }
 
     static Num binary(BinaryRule r, Num a, Num b) {
-        if (a.tc != null || b.tc != null) {
+        if (a.taylorCoefficients() != null || b.taylorCoefficients() != null) {
             return taylorBinary(r, a, b);
         }
         Object t = innermost(r.name(), a, b);
@@ -58,7 +58,7 @@ final class Nested {
             throw new WengertException(UnaryRule.firstOrderOnlyMessage(r.name()));
         }
         for (Num x : xs) {
-            if (x.tc != null) {
+            if (x.taylorCoefficients() != null) {
                 return taylorNary(r, xs);
             }
         }
@@ -170,14 +170,15 @@ final class Nested {
         boolean plain = true;
         for (int i = 0; i < args.length; i++) {
             Num a = args[i];
-            slots = Math.max(slots, a.ntan != null ? a.ntan.length : a.tan.length);
-            plain &= a.ntan == null && partials[i].isConstant();
+            Num[] an = a.nestedTangents();
+            slots = Math.max(slots, an != null ? an.length : a.tangentsRaw().length);
+            plain &= an == null && partials[i].isConstant();
         }
         Num p = yp.isConstant() ? null : yp;
         if (plain) {
             double[] tg = null;
             for (int i = 0; i < args.length; i++) {
-                tg = ForwardTag.combine(tg, 1.0, args[i].tan, partials[i].value());
+                tg = ForwardTag.combine(tg, 1.0, args[i].tangentsRaw(), partials[i].value());
             }
             return new Num(yp.v, null, -1, 0, tag, tg, p, null, null);
         }
@@ -185,8 +186,10 @@ final class Nested {
         for (int s = 0; s < slots; s++) {
             Num sum = null;
             for (int i = 0; i < args.length; i++) {
-                Num ti = args[i].ntan != null ? (s < args[i].ntan.length ? args[i].ntan[s] : null)
-                        : (s < args[i].tan.length && args[i].tan[s] != 0 ? Num.constant(args[i].tan[s]) : null);
+                Num[] an = args[i].nestedTangents();
+                double[] at = args[i].tangentsRaw();
+                Num ti = an != null ? (s < an.length ? an[s] : null)
+                        : (s < at.length && at[s] != 0 ? Num.constant(at[s]) : null);
                 if (ti == null) {
                     continue;                      // a structural zero stays zero
                 }
@@ -210,7 +213,7 @@ final class Nested {
             if (x.isConstant()) {
                 continue;
             }
-            if (x.tc == null || (t != null && x.tag != t)) {
+            if (x.taylorCoefficients() == null || (t != null && x.tag != t)) {
                 throw new WengertException(op + ": a Taylor-mode value (inside derivatives(f, x, k) or taylor(...)) "
                         + "meets " + x.describe() + ". Taylor mode works on the one variable it is given; "
                         + "nesting it with other differentiations is not supported — use nested derivative(...) "
@@ -226,7 +229,7 @@ final class Nested {
     }
 
     private static double[] series(Num x, int order) {
-        return x.tc != null ? x.tc : Taylor.constant(x.v, order);
+        return x.taylorCoefficients() != null ? x.taylorCoefficients() : Taylor.constant(x.v, order);
     }
 
     private static Num taylorBinary(BinaryRule r, Num a, Num b) {

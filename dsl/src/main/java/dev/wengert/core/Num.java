@@ -58,18 +58,32 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
     final Tape tape;
     final int idx;
     final int gen;
-    // forward mode: the tag and the tangents (idx is then the slot of a parameter, else −1)
+    // forward mode: the tag (idx is then the slot of a parameter, else −1)
     final ForwardTag tag;
-    final double[] tan;
-    // nesting: the primal as a value of outer differentiations (null when it is just v), and
-    // forward tangents that are such values (null when they are plain doubles)
-    final Num p;
-    final Num[] ntan;
-    // Taylor mode: the coefficients of the value as a series (tag is then a Taylor tag)
-    final double[] tc;
-    // p, ntan and tc all null: every operation asks, so one byte instead of three loads
-    // (it fits in the object's alignment padding)
-    private final boolean simple;
+    // What only some values carry, in one field so that a handle is 40 bytes, not 56 (a program
+    // that keeps its intermediate values keeps one handle per operation): the forward tangents
+    // (a double[]) of a first-order forward value, or the rare parts of a nested or Taylor value
+    // (a Rare); null for reverse-mode values and constants.
+    private final Object extra;
+
+    /**
+     * The parts of a value that nesting and Taylor mode need: the primal as a value of outer
+     * differentiations (null when it is just v), forward tangents that are such values (null
+     * when they are plain doubles), Taylor coefficients (the tag is then a Taylor tag).
+     */
+    private static final class Rare {
+        final double[] tan;
+        final Num p;
+        final Num[] ntan;
+        final double[] tc;
+
+        Rare(double[] tan, Num p, Num[] ntan, double[] tc) {
+            this.tan = tan;
+            this.p = p;
+            this.ntan = ntan;
+            this.tc = tc;
+        }
+    }
 
     private Num(double v) {
         this(v, null, -1, 0, null, null, null, null, null);
@@ -89,11 +103,7 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
         this.idx = idx;
         this.gen = gen;
         this.tag = tag;
-        this.tan = tan;
-        this.p = p;
-        this.ntan = ntan;
-        this.tc = tc;
-        this.simple = p == null && ntan == null && tc == null;
+        this.extra = p == null && ntan == null && tc == null ? tan : new Rare(tan, p, ntan, tc);
     }
 
     // ---- creation (used by the facade) --------------------------------------------------------
@@ -228,6 +238,32 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
     }
 
     /**
+     * Whether the values are equal (IEEE: NaN equals nothing, 0.0 equals −0.0). Like the other
+     * comparisons it reads the value, and a compiled tape records it as a guard.
+     *
+     * <pre>{@code
+     * var k = param("k", 2.0);
+     * k.eq(2)     // true
+     * }</pre>
+     */
+    public boolean eq(Num o) {
+        return guard("eq", o, v == o.v);
+    }
+
+    public boolean eq(double o) {
+        return guard("eq", constant(o), v == o);
+    }
+
+    /** Whether the values differ (IEEE: NaN differs from everything, itself included). */
+    public boolean ne(Num o) {
+        return guard("ne", o, v != o.v);
+    }
+
+    public boolean ne(double o) {
+        return guard("ne", constant(o), v != o);
+    }
+
+    /**
      * Remembers a comparison on recorded values while a compiled tape is being recorded, so a
      * replay that would take the other branch records again instead of going wrong.
      */
@@ -239,7 +275,8 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
                 case "gt" -> "lt";
                 case "lt" -> "gt";
                 case "ge" -> "le";
-                default -> "ge";
+                case "le" -> "ge";
+                default -> cmp;                       // eq and ne are symmetric
             };
             o.tape.compared(o.idx, o.gen, -1, v, flipped, outcome);
         }
@@ -614,7 +651,7 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
         first.checkTagThread();
         double[] tg = null;
         for (int i = 0; i < xs.length; i++) {
-            tg = ForwardTag.combine(tg, 1.0, xs[i].tan, pd[i]);
+            tg = ForwardTag.combine(tg, 1.0, xs[i].tangentsRaw(), pd[i]);
         }
         nonFinite(r.name(), y, vals, -1, null);
         return new Num(y, first.tag, tg, -1);
@@ -622,7 +659,28 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
 
     /** Whether this value takes the fast first-order path: no outer primal, plain tangents, no series. */
     boolean simple() {
-        return simple;
+        return !(extra instanceof Rare);
+    }
+
+    /** The forward tangents by slot (not copied), or null. */
+    double[] tangentsRaw() {
+        Object o = extra;
+        return o instanceof double[] d ? d : o == null ? null : ((Rare) o).tan;
+    }
+
+    /** The primal as a value of outer differentiations, or null when it is just the value. */
+    Num primalRaw() {
+        return extra instanceof Rare r ? r.p : null;
+    }
+
+    /** Forward tangents that are values of outer differentiations, or null. */
+    Num[] nestedTangents() {
+        return extra instanceof Rare r ? r.ntan : null;
+    }
+
+    /** The Taylor coefficients of a Taylor-mode value, or null. */
+    double[] taylorCoefficients() {
+        return extra instanceof Rare r ? r.tc : null;
     }
 
     /** Whether (this, b) takes the fast path: both simple, and of one tape or tag (or constant). */
@@ -689,7 +747,8 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
             if (!Double.isFinite(y)) {
                 nonFinite(nameOf(rule), y, inputs(rule, other), -1, null);
             }
-            return new Num(y, a.tag, b != null ? ForwardTag.combine(a.tan, pa, b.tan, pb) : ForwardTag.scale(a.tan, pa), -1);
+            return new Num(y, a.tag, b != null ? ForwardTag.combine(a.tangentsRaw(), pa, b.tangentsRaw(), pb)
+                    : ForwardTag.scale(a.tangentsRaw(), pa), -1);
         }
         return constantResult(nameOf(rule), y);
     }
@@ -887,13 +946,14 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
         if (isConstant()) {
             return 0.0;
         }
-        if (tc != null) {
+        if (taylorCoefficients() != null) {
             throw new WengertException("d(x) of a Taylor-mode value: read its derivatives from derivatives(f, x, k)");
         }
         long lz = level();
         long lx = x.level();
         if (lx < lz) {
             // x belongs to an outer differentiation: this value depends on it through its primal
+            Num p = primalRaw();
             return p == null ? 0.0 : p.d(x);
         }
         if (lx > lz) {
@@ -915,9 +975,11 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
                     + "differentiations; derivatives are taken with respect to parameters of the same one.");
         }
         checkTagThread();
+        Num[] ntan = nestedTangents();
         if (ntan != null) {
             return x.idx < ntan.length && ntan[x.idx] != null ? ntan[x.idx].value() : 0.0;
         }
+        double[] tan = tangentsRaw();
         return x.idx < tan.length ? tan[x.idx] : 0.0;
     }
 
@@ -928,6 +990,7 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
 
     /** The value as a value of the outer differentiations (a constant when there are none). */
     Num primal() {
+        Num p = primalRaw();
         return p != null ? p : constant(v);
     }
 
@@ -943,6 +1006,7 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
 
     /** The tangents in forward mode, one per parameter slot (a copy), else null. */
     double[] tangents() {
+        Num[] ntan = nestedTangents();
         if (ntan != null) {
             double[] t = new double[ntan.length];
             for (int i = 0; i < t.length; i++) {
@@ -950,14 +1014,17 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
             }
             return t;
         }
+        double[] tan = tangentsRaw();
         return tan == null ? null : tan.clone();
     }
 
     /** The tangent of slot s as a value (nested-aware): constant 0 where there is none. */
     Num tangent(int s) {
+        Num[] ntan = nestedTangents();
         if (ntan != null) {
             return s < ntan.length && ntan[s] != null ? ntan[s] : constant(0.0);
         }
+        double[] tan = tangentsRaw();
         return constant(tan != null && s < tan.length ? tan[s] : 0.0);
     }
 
@@ -1002,10 +1069,10 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
             }
             return g == null ? head : head + " (grad " + g + ")";
         }
-        if (tc != null) {
-            return head + " (Taylor " + java.util.Arrays.toString(tc) + ")";
+        if (taylorCoefficients() != null) {
+            return head + " (Taylor " + java.util.Arrays.toString(taylorCoefficients()) + ")";
         }
-        if (tag != null && idx < 0 && (tan != null || ntan != null)) {
+        if (tag != null && idx < 0 && (tangentsRaw() != null || nestedTangents() != null)) {
             double[] tan = tangents();
             StringBuilder sb = new StringBuilder(head).append(" (");
             int shown = 0;

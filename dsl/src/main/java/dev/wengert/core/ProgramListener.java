@@ -22,7 +22,7 @@ public interface ProgramListener {
 
     /**
      * The program compared node a with node b ({@code b < 0}: with the constant c) by
-     * {@code cmp} (gt, lt, ge or le), with the given outcome: a branch a replay must take again.
+     * {@code cmp} (gt, lt, ge, le, eq or ne), with the given outcome: a branch a replay must take again.
      */
     void compared(int a, int b, double c, String cmp, boolean outcome);
 

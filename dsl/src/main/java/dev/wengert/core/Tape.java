@@ -483,6 +483,25 @@ public final class Tape implements Displayable {
         return root == reachedFrom && size == reachedSize && !blocks;
     }
 
+    /**
+     * Takes what a sweep from root reaches as computed elsewhere (a compiled tape's code
+     * generation works it out from the recording on its own thread): afterwards
+     * {@link #reachIsFrom} holds for root, as after a full sweep from it.
+     */
+    void adoptReach(int root, boolean[] r) {
+        if (r.length < size || root < 0 || root >= size || blocks) {
+            throw new IllegalArgumentException("adoptReach: the reach of #" + root + " does not fit this recording");
+        }
+        if (adjoint.length < size) {
+            adjoint = new double[size];
+        }
+        reached = r;
+        reachedFrom = root;
+        reachedSize = size;
+        swept = 0;
+        sweptRoot = -1;
+    }
+
     /** A replay changed the values: the last sweep's adjoints describe the old ones. */
     void valuesChanged() {
         sweptRoot = -1;

@@ -106,6 +106,30 @@ public final class TapeStorage {
         return t.reachIsFrom(root);
     }
 
+    /**
+     * What a sweep from {@code root} reaches, worked out elsewhere from the recording (one flag
+     * per node, at least {@link #size()} of them): afterwards {@link #reachIsFrom} holds for root.
+     */
+    public void adoptReach(int root, boolean[] reached) {
+        t.adoptReach(root, reached);
+    }
+
+    /**
+     * A backward sweep from several outputs at once, each seeded with its weight: afterwards the
+     * tape's adjoints are uᵀJ (a vector–Jacobian product of a replayed vector function).
+     */
+    public void backward(int[] roots, double[] seeds) {
+        t.backward(roots, seeds);
+    }
+
+    /**
+     * Tangents of every node up to {@code upTo} given tangents of some leaves (a Jacobian–vector
+     * product over the recording as it stands after a replay); array operations are refused.
+     */
+    public double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
+        return t.forwardSweep(leaves, seeds, upTo);
+    }
+
     /** After a replay changed values: earlier sweeps no longer describe them. */
     public void valuesChanged() {
         t.valuesChanged();

@@ -502,7 +502,12 @@ public final class Fitter {
         refuseUnused(f, ps, p, e);
         LeastSquares ls = new LeastSquares(f, ps, f.responses(), f.weights(), loss, lossScale);
         Solver.Solution s = Solver.solve(ls, ps.freeOf(p), maxEvaluations);
-        return FitAssembly.assemble(ls, f, s, absoluteSigma, dropped);
+        FitResult result = FitAssembly.assemble(ls, f, s, absoluteSigma, dropped);
+        if (s.interrupted()) {
+            // the flag goes back once the statistics are computed: whoever runs the cell sees the interrupt too
+            Thread.currentThread().interrupt();
+        }
+        return result;
     }
 
     /**

@@ -261,8 +261,21 @@ final class LeastSquares {
         return bestQ == null ? null : bestQ.clone();
     }
 
+    /**
+     * Thrown by {@link #at} instead of an evaluation when the thread was interrupted (Jupyter's
+     * interrupt, Ctrl-C in the console): the solver ends with the best point seen so far.
+     */
+    static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted", null, false, false);
+        }
+    }
+
     /** Evaluates the model at free parameters q. */
     Point at(double[] q) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new Interrupted();
+        }
         if (lastPoint != null && java.util.Arrays.equals(lastPoint.q, q)) {
             return lastPoint;
         }

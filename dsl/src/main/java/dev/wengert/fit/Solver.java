@@ -35,14 +35,31 @@ final class Solver {
     }
 
     /** The free parameters at the end, and the account of how the solver got there. */
-    record Solution(double[] q, int iterations, int evaluations, boolean converged, String reason) {
+    record Solution(double[] q, int iterations, int evaluations, boolean converged, String reason, boolean interrupted) {
+        Solution(double[] q, int iterations, int evaluations, boolean converged, String reason) {
+            this(q, iterations, evaluations, converged, reason, false);
+        }
     }
 
     private record Run(double[] q, int iterations, int evaluations, boolean converged, String how) {
     }
 
+    /**
+     * Solves, or, when the thread is interrupted, ends at the best point seen so far with the
+     * reason "interrupted": the interrupt flag is cleared so that the statistics can be computed
+     * there, and the caller sets it again once they are ({@link Solution#interrupted()}).
+     */
     static Solution solve(LeastSquares f, double[] start, int maxEvaluations) {
-        return f.parameters().bounded() ? solveBounded(f, start, maxEvaluations) : solveFree(f, start, maxEvaluations);
+        try {
+            return f.parameters().bounded() ? solveBounded(f, start, maxEvaluations) : solveFree(f, start, maxEvaluations);
+        } catch (LeastSquares.Interrupted e) {
+            Thread.interrupted();
+            double[] best = f.bestPoint();
+            int passes = f.passes();
+            return new Solution(best != null ? best : start.clone(), 0, passes, false, "interrupted after " + passes
+                    + " pass" + (passes == 1 ? "" : "es") + " over the data; the result is the best point found so far, "
+                    + "not a minimum (fit again from its parameters to go on)", true);
+        }
     }
 
     private static Solution solveFree(LeastSquares f, double[] start, int maxEvaluations) {

@@ -75,9 +75,22 @@ final class Objective {
         }
     }
 
-    /** f(x) alone, evaluated on constants: no tape at all, for searches that need no slope. */
+    /**
+     * f(x) alone, for searches that need no slope: compiled, a values-only replay of the same
+     * tape (no partials, no Num per operation); otherwise f on constants, with no tape at all.
+     */
     double value(double[] x) {
         count();
+        if (compile) {
+            try {
+                if (compiled == null) {
+                    compiled = new CompiledFn(f, x);
+                }
+                return compiled.value(x);
+            } catch (NonFiniteException e) {
+                return Double.NaN;
+            }
+        }
         Num[] c = new Num[n];
         for (int i = 0; i < n; i++) {
             c[i] = Num.constant(x[i]);

@@ -156,7 +156,8 @@ public abstract class Optimizer<S extends Optimizer<S>> {
      * as a loop over scalars a gradient then costs a few times the function instead of hundreds
      * of times (see {@code bench/RESULTS.md}). Branches f takes on recorded values are guarded:
      * a replay that would take another branch records f again, so every value and gradient, and
-     * so the whole run, is the same to the bit as without this setting.
+     * so the whole run, is the same to the bit as without this setting. Values a line search
+     * asks for alone (Brent's) replay the same recording, values only.
      *
      * <p>Not for an f that reads anything besides its arguments that changes from call to call
      * (a minibatch drawn inside f, a field a listener updates): a replay keeps the numbers the

@@ -271,4 +271,144 @@ final class ElementwiseOp implements BlockOp {
             }
         }
     }
+
+    // ---- forward over reverse (Hessian–vector products) ---------------------------------------------
+
+    /** Operand x's tangent at element offset kx (through its strides), 0 for a constant. */
+    private static double tangent(Operand x, double[] t, int kx) {
+        return x.onTape() ? t[x.start + kx] : 0.0;
+    }
+
+    @Override
+    public boolean forwardTangent(double[] v, double[] t) {
+        if (b == null) {
+            int n = rows * cols;
+            for (int k = 0; k < n; k++) {
+                double tx = t[a.start + k];
+                t[out + k] = tx == 0 ? 0.0 : pa[k] * tx;
+            }
+            return true;
+        }
+        BinaryRule r = (BinaryRule) rule;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                int k = i * cols + j;
+                int ka = i * a.rowStride + j * a.colStride;
+                int kb = i * b.rowStride + j * b.colStride;
+                double ta = tangent(a, t, ka);
+                double tb = tangent(b, t, kb);
+                double s = 0;
+                if (ta != 0) {
+                    s += partialA(r, v, ka, kb, k) * ta;
+                }
+                if (tb != 0) {
+                    s += partialB(r, v, ka, kb, k) * tb;
+                }
+                t[out + k] = s;
+            }
+        }
+        return true;
+    }
+
+    private double partialA(BinaryRule r, double[] v, int ka, int kb, int k) {
+        if (r == Arithmetic.ADD || r == Arithmetic.SUB || r == Arithmetic.MUL) {
+            return r.partialA(a.get(v, ka), b.get(v, kb), v[out + k]);
+        }
+        return pa[k];
+    }
+
+    private double partialB(BinaryRule r, double[] v, int ka, int kb, int k) {
+        if (r == Arithmetic.ADD || r == Arithmetic.SUB || r == Arithmetic.MUL) {
+            return r.partialB(a.get(v, ka), b.get(v, kb), v[out + k]);
+        }
+        return pb[k];
+    }
+
+    @Override
+    public boolean pullbackTangent(double[] v, double[] t, double[] adj, double[] at, boolean[] hit) {
+        if (b == null) {
+            UnaryRule r = (UnaryRule) rule;
+            if (!r.isHigherOrder()) {
+                return false;
+            }
+            int n = rows * cols;
+            int a0 = a.start;
+            for (int k = 0; k < n; k++) {
+                if (!hit[out + k]) {
+                    continue;
+                }
+                double tx = t[a0 + k];
+                double dp = tx == 0 ? 0.0 : secondPartial(r, v[a0 + k], v[out + k], tx, t[out + k]);
+                at[a0 + k] += pa[k] * at[out + k] + dp * adj[out + k];
+            }
+            return true;
+        }
+        BinaryRule r = (BinaryRule) rule;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                int k = i * cols + j;
+                if (!hit[out + k]) {
+                    continue;
+                }
+                int ka = i * a.rowStride + j * a.colStride;
+                int kb = i * b.rowStride + j * b.colStride;
+                double x = a.get(v, ka);
+                double y = b.get(v, kb);
+                double ta = tangent(a, t, ka);
+                double tb = tangent(b, t, kb);
+                double g = adj[out + k];
+                double gt = at[out + k];
+                double dpa;
+                double dpb;
+                if (r == Arithmetic.ADD || r == Arithmetic.SUB) {
+                    dpa = 0;
+                    dpb = 0;
+                } else if (r == Arithmetic.MUL) {
+                    dpa = tb;                            // ∂(xy)/∂x = y moves by ẏ
+                    dpb = ta;
+                } else if (r == Arithmetic.DIV) {
+                    double z = v[out + k];
+                    dpa = -tb / y / y;                   // ∂/∂x = 1/y; ∂/∂y = −z/y
+                    dpb = (-t[out + k] + z * tb / y) / y;
+                } else {
+                    double[] d = dev.wengert.rules.Dual1.partialTangents(r, x, y, v[out + k], ta, tb, t[out + k]);
+                    dpa = d[0];
+                    dpb = d[1];
+                }
+                if (a.onTape()) {
+                    at[a.start + ka] += partialA(r, v, ka, kb, k) * gt + dpa * g;
+                }
+                if (b.onTape()) {
+                    at[b.start + kb] += partialB(r, v, ka, kb, k) * gt + dpb * g;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The derivative of a unary rule's partial along ẋ (y = r(x) moving by ẏ): closed forms for
+     * the common rules, the rule's nested partial on dual numbers for the others.
+     */
+    private static double secondPartial(UnaryRule r, double x, double y, double tx, double ty) {
+        if (r == Elementary.EXP) {
+            return ty;                                   // exp′ = y
+        }
+        if (r == Elementary.TANH) {
+            return -2 * y * ty;                          // tanh′ = 1 − y²
+        }
+        if (r == Special.SIGMOID) {
+            return (1 - 2 * y) * ty;                     // σ′ = y(1 − y)
+        }
+        if (r == Elementary.LOG) {
+            return -tx / (x * x);                        // log′ = 1/x
+        }
+        if (r == Arithmetic.SQUARE) {
+            return 2 * tx;
+        }
+        if (r == Arithmetic.NEG) {
+            return 0;
+        }
+        return dev.wengert.rules.Dual1.partialTangent(r, x, y, tx);
+    }
 }

@@ -47,4 +47,25 @@ final class GatherOp implements BlockOp {
             }
         }
     }
+
+    // ---- forward over reverse (Hessian–vector products): a gather is linear --------------------
+
+    @Override
+    public boolean forwardTangent(double[] v, double[] t) {
+        for (int i = 0; i < source.length; i++) {
+            t[out + i] = source[i] >= 0 ? t[source[i]] : 0.0;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean pullbackTangent(double[] v, double[] t, double[] adj, double[] at, boolean[] hit) {
+        for (int i = 0; i < source.length; i++) {
+            int s = source[i];
+            if (s >= 0 && hit[out + i]) {
+                at[s] += at[out + i];
+            }
+        }
+        return true;
+    }
 }

@@ -118,4 +118,56 @@ final class ReduceOp implements BlockOp {
             Arrays.fill(hit, b0, b0 + n, true);
         }
     }
+
+    // ---- forward over reverse: sums and means are linear, a dot product bilinear, and the
+    // ---- log-sum-exp's weights w move by w ⊙ (ẋ − ẏ) -------------------------------------------
+
+    @Override
+    public boolean forwardTangent(double[] v, double[] t) {
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+            double ta = a.onTape() ? t[a.start + k] : 0.0;
+            switch (kind) {
+                case SUM, MEAN -> s += ta;
+                case DOT -> {
+                    double tb = b.onTape() ? t[b.start + k] : 0.0;
+                    s += ta * b.get(v, k) + a.get(v, k) * tb;
+                }
+                default -> s += weights[k] * ta;
+            }
+        }
+        t[out] = kind == Kind.MEAN ? s / n : s;
+        return true;
+    }
+
+    @Override
+    public boolean pullbackTangent(double[] v, double[] t, double[] adj, double[] at, boolean[] hit) {
+        if (!hit[out]) {
+            return true;
+        }
+        double g = adj[out];
+        double gt = at[out];
+        for (int k = 0; k < n; k++) {
+            switch (kind) {
+                case SUM -> at[a.start + k] += gt;
+                case MEAN -> at[a.start + k] += gt / n;
+                case DOT -> {
+                    if (a.onTape()) {
+                        double tb = b.onTape() ? t[b.start + k] : 0.0;
+                        at[a.start + k] += b.get(v, k) * gt + tb * g;
+                    }
+                    if (b.onTape()) {
+                        double ta = a.onTape() ? t[a.start + k] : 0.0;
+                        at[b.start + k] += a.get(v, k) * gt + ta * g;
+                    }
+                }
+                default -> {
+                    double wk = weights[k];
+                    double dw = wk * (t[a.start + k] - t[out]);
+                    at[a.start + k] += wk * gt + dw * g;
+                }
+            }
+        }
+        return true;
+    }
 }

@@ -77,4 +77,41 @@ final class SoftmaxOp implements BlockOp {
             hit[a.start + k] = true;
         }
     }
+
+    // ---- forward over reverse: ẏ = y ⊙ (ẋ − Σ yẋ); the pullback x̄ = y ⊙ (ḡ − Σ yḡ) differentiated ----
+
+    @Override
+    public boolean forwardTangent(double[] v, double[] t) {
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+            double tx = a.onTape() ? t[a.start + k] : 0.0;
+            s += v[out + k] * tx;
+        }
+        for (int k = 0; k < n; k++) {
+            double tx = a.onTape() ? t[a.start + k] : 0.0;
+            t[out + k] = v[out + k] * (tx - s);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean pullbackTangent(double[] v, double[] t, double[] adj, double[] at, boolean[] hit) {
+        if (!a.onTape()) {
+            return true;
+        }
+        double s = 0;
+        double ds = 0;
+        for (int k = 0; k < n; k++) {
+            double g = hit[out + k] ? adj[out + k] : 0.0;
+            double gt = hit[out + k] ? at[out + k] : 0.0;
+            s += v[out + k] * g;
+            ds += t[out + k] * g + v[out + k] * gt;
+        }
+        for (int k = 0; k < n; k++) {
+            double g = hit[out + k] ? adj[out + k] : 0.0;
+            double gt = hit[out + k] ? at[out + k] : 0.0;
+            at[a.start + k] += t[out + k] * (g - s) + v[out + k] * (gt - ds);
+        }
+        return true;
+    }
 }

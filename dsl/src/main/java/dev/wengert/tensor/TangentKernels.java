@@ -456,71 +456,77 @@ final class TangentKernels {
     }
 
     /**
-     * Softmax as the element path computes it: with xₘ the largest element, tₖ = e^(xₖ − xₘ)
-     * (SUB then EXP), s = Σ tₖ (SUM), yₖ = tₖ / s (DIV); every difference is one of inputs, so a
-     * weight near 1 keeps its digits (see Tensor.softmax).
+     * e^(xₖ − l)/… as the element path computes softmax: l = logsumexp(x), then each element
+     * minus l (SUB: partials 1 and −1, combined), then exp.
      */
     static Dual softmax(Dual a) {
+        // as the element path (Tensor.softmax) computes it, to the bit: tᵢ = e^(xᵢ − xₘ) with xₘ
+        // the largest, s = Σ tⱼ, yᵢ = tᵢ / s — so each tangent is formed from differences of
+        // input tangents (dxᵢ − dxₘ) and keeps its digits when a weight is next to 1
+        int n = a.value.length;
         double[] x = a.value;
-        int n = x.length;
         int m = 0;
-        for (int k = 1; k < n; k++) {
-            if (x[k] > x[m]) {
-                m = k;
+        for (int i = 1; i < n; i++) {
+            if (x[i] > x[m]) {
+                m = i;
             }
         }
         double[] d = new double[n];
-        double[] t = new double[n];
-        double[] pe = new double[n];
-        double[] y = new double[n];
         double[] pa = new double[n];
         double[] pb = new double[n];
-        double dA = 0;
-        double dB = 0;
-        double s = 0;
-        for (int k = 0; k < n; k++) {
-            d[k] = Arithmetic.SUB.value(x[k], x[m]);
-            dA = Arithmetic.SUB.partialA(x[k], x[m], d[k]);
-            dB = Arithmetic.SUB.partialB(x[k], x[m], d[k]);
-            t[k] = Elementary.EXP.value(d[k]);
-            pe[k] = Elementary.EXP.partial(d[k], t[k]);
-            s += t[k];
+        double[] e = new double[n];
+        double[] pe = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = Arithmetic.SUB.value(x[i], x[m]);
+            pa[i] = Arithmetic.SUB.partialA(x[i], x[m], d[i]);
+            pb[i] = Arithmetic.SUB.partialB(x[i], x[m], d[i]);
+            e[i] = Elementary.EXP.value(d[i]);
+            pe[i] = Elementary.EXP.partial(d[i], e[i]);
         }
-        for (int k = 0; k < n; k++) {
-            y[k] = Arithmetic.DIV.value(t[k], s);
-            pa[k] = Arithmetic.DIV.partialA(t[k], s, y[k]);
-            pb[k] = Arithmetic.DIV.partialB(t[k], s, y[k]);
+        double s = Arithmetic.SUM.value(e);
+        double[] ps = Arithmetic.SUM.partials(e, s);
+        double[] y = new double[n];
+        double[] qa = new double[n];
+        double[] qb = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = Arithmetic.DIV.value(e[i], s);
+            qa[i] = Arithmetic.DIV.partialA(e[i], s, y[i]);
+            qb[i] = Arithmetic.DIV.partialB(e[i], s, y[i]);
         }
-        double[][] out = new double[a.tangent.length][];
-        double[] tt = new double[n];
-        for (int q = 0; q < out.length; q++) {
+        double[][] t = new double[a.tangent.length][];
+        double[] te = new double[n];
+        for (int q = 0; q < t.length; q++) {
             double[] c = a.tangent[q];
             if (c == null) {
                 continue;
             }
-            double ts = 0.0;
-            for (int k = 0; k < n; k++) {
-                double u = c[k];
-                double w = c[m];
-                double z = u == 0 ? 0.0 : dA * u;       // SUB's partials are ±1 for every element
-                if (w != 0) {
-                    z += dB * w;
+            double um = c[m];
+            for (int i = 0; i < n; i++) {
+                double u = c[i];
+                double z = u == 0 ? 0.0 : pa[i] * u;            // ForwardTag.combine, term by term
+                if (um != 0) {
+                    z += pb[i] * um;
                 }
-                tt[k] = z == 0 ? 0.0 : pe[k] * z;
-                ts += tt[k];
+                te[i] = z == 0 ? 0.0 : pe[i] * z;
+            }
+            double ts = te[0] == 0 ? 0.0 : ps[0] * te[0];
+            for (int i = 1; i < n; i++) {
+                ts = ts == 0 ? 0.0 : 1.0 * ts;
+                if (te[i] != 0) {
+                    ts += ps[i] * te[i];
+                }
             }
             double[] o = new double[n];
-            for (int k = 0; k < n; k++) {
-                double u = tt[k];
-                double z = u == 0 ? 0.0 : pa[k] * u;
+            for (int i = 0; i < n; i++) {
+                double z = te[i] == 0 ? 0.0 : qa[i] * te[i];
                 if (ts != 0) {
-                    z += pb[k] * ts;
+                    z += qb[i] * ts;
                 }
-                o[k] = z;
+                o[i] = z;
             }
-            out[q] = o;
+            t[q] = o;
         }
-        return new Dual(a.tag, y, out);
+        return new Dual(a.tag, y, t);
     }
 
     // ---- matrix products --------------------------------------------------------------------------
@@ -615,6 +621,30 @@ final class TangentKernels {
             double[] o = new double[n];
             for (int i = 0; i < n; i++) {
                 o[i] = c[index[i]];
+            }
+            t[q] = o;
+        }
+        return new Dual(a.tag, v, t);
+    }
+
+    /** Elements by index, −1 giving the constant {@code fill} (tangent 0): shift, pad, triangular fill. */
+    static Dual gather(Dual a, int[] index, double fill) {
+        int n = index.length;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = index[i] >= 0 ? a.value[index[i]] : fill;
+        }
+        double[][] t = new double[a.tangent.length][];
+        for (int q = 0; q < t.length; q++) {
+            double[] c = a.tangent[q];
+            if (c == null) {
+                continue;
+            }
+            double[] o = new double[n];
+            for (int i = 0; i < n; i++) {
+                if (index[i] >= 0) {
+                    o[i] = c[index[i]];
+                }
             }
             t[q] = o;
         }

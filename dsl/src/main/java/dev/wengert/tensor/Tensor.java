@@ -17,8 +17,10 @@ import dev.wengert.rules.UnaryRule;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -215,6 +217,50 @@ public final class Tensor implements Displayable {
             }
         }
         return record(t, s, out -> new GatherOp("stack", src, konst, out));
+    }
+
+    /**
+     * Elements {@code [from, from + n)} of {@code xs} as a tensor of the given shape (n its
+     * element count): how a function over {@code Num[]} ({@code gradient(f, x)},
+     * {@code compile(f, x0)}, an optimizer) reads a block of its inputs as a matrix. Its inputs
+     * are consecutive positions of one tape, so the tensor is a view of them: no tape node, no
+     * copy. Other values (forward mode, nested, from several places) make one node, or take the
+     * element path.
+     *
+     * <pre>{@code
+     * // x[1..5) as a 2×2 matrix: ∂/∂x of Σ xᵢ² over it
+     * gradient(x -> tensor(x, 1, 2, 2).square().sum(), 9, 1, 2, 3, 4);   // [0, 2, 4, 6, 8]
+     * }</pre>
+     */
+    public static Tensor of(Num[] xs, int from, int... shape) {
+        if (xs == null) {
+            throw new IllegalArgumentException("tensor(x, from, shape): x is null");
+        }
+        int[] s = shape == null || shape.length == 0 ? new int[] {xs.length - from} : shape.clone();
+        checkShape("tensor(x, " + from + ", shape)", s);
+        int n = count(s);
+        if (from < 0 || from + n > xs.length) {
+            throw new IndexOutOfBoundsException("tensor(x, " + from + ", " + shapeString(s) + "): x has " + xs.length
+                    + " elements, so elements [" + from + ", " + (from + n) + ") do not fit");
+        }
+        for (int i = 0; i < n; i++) {
+            if (xs[from + i] == null) {
+                throw new IllegalArgumentException("tensor(x, from, shape): x[" + (from + i) + "] is null");
+            }
+        }
+        ArrayTape t = ArrayTape.of(xs[from], "tensor(x, from, shape)");
+        if (t != null) {
+            int p0 = xs[from].position();
+            boolean run = true;
+            for (int i = 1; i < n && run; i++) {
+                Num x = xs[from + i];
+                run = x.position() == p0 + i && ArrayTape.of(x, "tensor(x, from, shape)") == t;
+            }
+            if (run) {
+                return new Tensor(s, null, t, p0, null);
+            }
+        }
+        return stack(Arrays.copyOfRange(xs, from, from + n)).reshape(s);
     }
 
     /**
@@ -659,6 +705,60 @@ public final class Tensor implements Displayable {
         return binary(Special.XLOGY, this, y);
     }
 
+    /** a + b with the scalar a on the left of every element b (the facade's {@code plus(a, b)}). */
+    public static Tensor plus(Num a, Tensor b) {
+        return binary(Arithmetic.ADD, scalarArg(a, "plus"), tensorArg(b, "plus"));
+    }
+
+    /** a + b with the constant a on the left of every element b. */
+    public static Tensor plus(double a, Tensor b) {
+        return binary(Arithmetic.ADD, a, tensorArg(b, "plus"));
+    }
+
+    /** a − b with the scalar a on the left of every element b (the facade's {@code minus(a, b)}). */
+    public static Tensor minus(Num a, Tensor b) {
+        return binary(Arithmetic.SUB, scalarArg(a, "minus"), tensorArg(b, "minus"));
+    }
+
+    /** a − b with the constant a on the left of every element b. */
+    public static Tensor minus(double a, Tensor b) {
+        return binary(Arithmetic.SUB, a, tensorArg(b, "minus"));
+    }
+
+    /** a · b with the scalar a on the left of every element b (the facade's {@code times(a, b)}). */
+    public static Tensor times(Num a, Tensor b) {
+        return binary(Arithmetic.MUL, scalarArg(a, "times"), tensorArg(b, "times"));
+    }
+
+    /** a · b with the constant a on the left of every element b. */
+    public static Tensor times(double a, Tensor b) {
+        return binary(Arithmetic.MUL, a, tensorArg(b, "times"));
+    }
+
+    /** a / b with the scalar a on the left of every element b (the facade's {@code div(a, b)}). */
+    public static Tensor div(Num a, Tensor b) {
+        return binary(Arithmetic.DIV, scalarArg(a, "div"), tensorArg(b, "div"));
+    }
+
+    /** a / b with the constant a on the left of every element b. */
+    public static Tensor div(double a, Tensor b) {
+        return binary(Arithmetic.DIV, a, tensorArg(b, "div"));
+    }
+
+    private static Num scalarArg(Num a, String op) {
+        if (a == null) {
+            throw new IllegalArgumentException(op + "(null, tensor): the scalar is null");
+        }
+        return a;
+    }
+
+    private static Tensor tensorArg(Tensor b, String op) {
+        if (b == null) {
+            throw new IllegalArgumentException(op + "(a, null): the tensor is null");
+        }
+        return b;
+    }
+
     /** A binary rule element by element, with broadcasting; operands are Tensors, Nums or Doubles. */
     static Tensor binary(BinaryRule r, Object x, Object y) {
         Tensor tx = x instanceof Tensor t ? t : null;
@@ -764,6 +864,108 @@ public final class Tensor implements Displayable {
         return reduce(ReduceOp.Kind.LOGSUMEXP, null);
     }
 
+    /**
+     * The sum along an axis: of each column (axis 0, one value per column) or of each row
+     * (axis 1, one per row). A 1-D tensor has axis 0 only (one value).
+     *
+     * <pre>{@code
+     * tensor(new double[][] {{1, 2}, {3, 4}}).sum(1);   // [3, 7]: row sums
+     * }</pre>
+     */
+    public Tensor sum(int axis) {
+        return alongAxis(AxisReduceOp.Kind.SUM, axis);
+    }
+
+    /** The mean along an axis (see {@link #sum(int)}). */
+    public Tensor mean(int axis) {
+        return alongAxis(AxisReduceOp.Kind.MEAN, axis);
+    }
+
+    /**
+     * The maximum along an axis (see {@link #sum(int)}); its derivative goes to the element
+     * that attains it, split evenly between elements that tie. (Named as in NumPy and PyTorch:
+     * {@code max(b)} is the elementwise maximum.)
+     */
+    public Tensor amax(int axis) {
+        return alongAxis(AxisReduceOp.Kind.MAX, axis);
+    }
+
+    /** The minimum along an axis (see {@link #amax(int)}). */
+    public Tensor amin(int axis) {
+        return alongAxis(AxisReduceOp.Kind.MIN, axis);
+    }
+
+    /** log Σ e^x along an axis, without overflow (see {@link #sum(int)}): per row, a mixture's log-likelihood. */
+    public Tensor logsumexp(int axis) {
+        return alongAxis(AxisReduceOp.Kind.LOGSUMEXP, axis);
+    }
+
+    private Tensor alongAxis(AxisReduceOp.Kind kind, int axis) {
+        String op = kind.name().toLowerCase() + "(" + axis + ")";
+        if (axis != 0 && (axis != 1 || shape.length != 2)) {
+            throw new IllegalArgumentException(op + ": the tensor has shape " + shapeString(shape) + ", so the axis is "
+                    + (shape.length == 2 ? "0 (down the columns) or 1 (along the rows)" : "0 (a 1-D tensor has one axis)"));
+        }
+        // a 1-D tensor is one column: axis 0 reduces all of it
+        int rows = shape[0];
+        int cols = shape.length == 2 ? shape[1] : 1;
+        int n = axis == 0 ? cols : rows;
+        int[] out = {n};
+        if (constant != null) {
+            double[] d = new double[n];
+            new AxisReduceOp(kind, plain(this), rows, cols, axis, 0).forward(d);
+            return new Tensor(out, d, null, -1, null);
+        }
+        Dual f = forward(op);
+        if (f != null) {
+            return new Tensor(out, AxisReduceOp.forward(kind, f, rows, cols, axis));
+        }
+        if (elems != null) {
+            int len = axis == 0 ? rows : cols;
+            Num[] r = new Num[n];
+            for (int o = 0; o < n; o++) {
+                Num[] e = new Num[len];
+                for (int k = 0; k < len; k++) {
+                    e[k] = axis == 0 ? elems[k * cols + o] : elems[o * cols + k];
+                }
+                r[o] = switch (kind) {
+                    case SUM -> Num.sum(e);
+                    case MEAN -> Num.sum(e).div(len);
+                    case LOGSUMEXP -> Num.logsumexp(e);
+                    default -> extremum(e, kind == AxisReduceOp.Kind.MAX);
+                };
+            }
+            return fromNums(out, r);
+        }
+        check(op);
+        Operand a = plain(this);
+        return record(tape, out, o -> new AxisReduceOp(kind, a, rows, cols, axis, o));
+    }
+
+    /** The largest (smallest) of e, its derivative split evenly between elements that tie (NaN wins). */
+    private static Num extremum(Num[] e, boolean max) {
+        List<Num> ties = new ArrayList<>();
+        for (Num x : e) {
+            if (x.ne(x)) {
+                ties.add(x);
+            }
+        }
+        if (ties.isEmpty()) {
+            Num best = e[0];
+            for (Num x : e) {
+                if (max ? x.gt(best) : x.lt(best)) {
+                    best = x;
+                }
+            }
+            for (Num x : e) {
+                if (x.eq(best)) {
+                    ties.add(x);
+                }
+            }
+        }
+        return ties.size() == 1 ? ties.get(0) : Num.sum(ties.toArray(new Num[0])).div(ties.size());
+    }
+
     private Num reduce(ReduceOp.Kind kind, Tensor b) {
         int n = size();
         String op = kind.name().toLowerCase();
@@ -847,7 +1049,7 @@ public final class Tensor implements Displayable {
                 perm[j * m + i] = i * n + j;
             }
         }
-        return gather("transpose", out, perm);
+        return gather("transpose", out, perm, 0.0);
     }
 
     /** The same elements in another shape (row-major order kept; no copy, no tape node). */
@@ -899,10 +1101,13 @@ public final class Tensor implements Displayable {
         for (int i = 0; i < m; i++) {
             idx[i] = i * shape[1] + j;
         }
-        return gather("column", new int[] {m}, idx);
+        return gather("column", new int[] {m}, idx, 0.0);
     }
 
-    /** The 1-D concatenation of tensors (flattened in row-major order). */
+    /**
+     * The 1-D concatenation of tensors (each flattened in row-major order): one tape node when
+     * they are on one tape (or constant), with no handle per element.
+     */
     public static Tensor concat(Tensor... ts) {
         if (ts == null || ts.length == 0) {
             throw new IllegalArgumentException("concat(): give at least one tensor");
@@ -924,58 +1129,232 @@ public final class Tensor implements Displayable {
             }
             return new Tensor(new int[] {n}, TangentKernels.concat(parts, sizes, fwd));
         }
-        Num[] all = new Num[n];
-        double[] consts = new double[n];
-        boolean allConst = true;
-        int k = 0;
-        for (Tensor t : ts) {
-            for (int i = 0; i < t.size(); i++) {
-                if (t.constant != null) {
-                    consts[k] = t.constant[i];
-                    all[k++] = null;
-                } else {
-                    allConst = false;
+        ArrayTape tape = commonTape("concat", (Object[]) ts);
+        if (tape == null && isVariable((Object[]) ts)) {
+            Num[] all = new Num[n];
+            int k = 0;
+            for (Tensor t : ts) {
+                for (int i = 0; i < t.size(); i++) {
                     all[k++] = flat(t, i);
                 }
             }
+            return fromNums(new int[] {n}, all);
         }
-        if (allConst) {
-            return new Tensor(new int[] {n}, consts, null, -1, null);
-        }
-        for (int i = 0; i < n; i++) {
-            if (all[i] == null) {
-                all[i] = Num.constant(consts[i]);
+        int[] src = new int[n];
+        double[] konst = new double[n];
+        int k = 0;
+        for (Tensor t : ts) {
+            for (int i = 0; i < t.size(); i++, k++) {
+                if (t.constant != null) {
+                    src[k] = -1;
+                    konst[k] = t.constant[i];
+                } else {
+                    src[k] = t.start + i;
+                }
             }
         }
-        return stack(all);
+        if (tape == null) {
+            return new Tensor(new int[] {n}, konst, null, -1, null);
+        }
+        return record(tape, new int[] {n}, o -> new GatherOp("concat", src, konst, o));
     }
 
-    /** Copies elements by index (transpose, column) as one node. */
-    private Tensor gather(String name, int[] outShape, int[] index) {
+    /**
+     * Elements by index (row-major, as {@link #get(int)} numbers them) into a tensor of the
+     * given shape; index −1 gives 0. One tape node; its derivative routes each output's
+     * adjoint back to the element it copied.
+     *
+     * <pre>{@code
+     * tensor(new double[] {1, 2, 3}).gather(new int[] {2, -1, 0, 0}, 2, 2);   // [[3, 0], [1, 1]]
+     * }</pre>
+     */
+    public Tensor gather(int[] index, int... shape) {
+        if (index == null) {
+            throw new IllegalArgumentException("gather(index, shape): the index is null");
+        }
+        int[] s = shape == null || shape.length == 0 ? new int[] {index.length} : shape.clone();
+        checkShape("gather", s);
+        if (count(s) != index.length) {
+            throw new IllegalArgumentException("gather: " + index.length + " indices do not fill the shape "
+                    + shapeString(s) + " (" + count(s) + " elements)");
+        }
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < -1 || index[i] >= size()) {
+                throw new IndexOutOfBoundsException("gather: index[" + i + "] = " + index[i] + " is outside the tensor of "
+                        + size() + " elements (−1 stands for 0)");
+            }
+        }
+        return gather("gather", s, index.clone(), 0.0);
+    }
+
+    /**
+     * Shifted by k places (k &gt; 0: later; k &lt; 0: earlier), 0 flowing in: for a 1-D tensor
+     * element i becomes element i − k; for a matrix, row i becomes row i − k.
+     *
+     * <pre>{@code
+     * tensor(new double[] {1, 2, 3, 4}).shift(1);   // [0, 1, 2, 3]
+     * }</pre>
+     */
+    public Tensor shift(int k) {
+        return shift(k, 0.0);
+    }
+
+    /** {@link #shift(int)} with {@code fill} flowing in. */
+    public Tensor shift(int k, double fill) {
+        int rows = shape[0];
+        int width = shape.length == 2 ? shape[1] : 1;
+        int[] index = new int[size()];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < width; j++) {
+                int from = i - k;
+                index[i * width + j] = from >= 0 && from < rows ? from * width + j : -1;
+            }
+        }
+        return gather("shift", shape.clone(), index, fill);
+    }
+
+    /** A 1-D tensor with {@code before} and {@code after} zeros added at its ends (a matrix: rows of zeros). */
+    public Tensor pad(int before, int after) {
+        return pad(before, after, 0.0);
+    }
+
+    /** {@link #pad(int, int)} with {@code value} added instead of 0. */
+    public Tensor pad(int before, int after, double value) {
+        if (before < 0 || after < 0) {
+            throw new IllegalArgumentException("pad(" + before + ", " + after + "): the padding must not be negative");
+        }
+        int rows = shape[0];
+        int width = shape.length == 2 ? shape[1] : 1;
+        int outRows = before + rows + after;
+        int[] index = new int[outRows * width];
+        for (int i = 0; i < outRows; i++) {
+            for (int j = 0; j < width; j++) {
+                int from = i - before;
+                index[i * width + j] = from >= 0 && from < rows ? from * width + j : -1;
+            }
+        }
+        int[] out = shape.length == 2 ? new int[] {outRows, width} : new int[] {outRows};
+        return gather("pad", out, index, value);
+    }
+
+    /**
+     * A 1-D tensor of {@code size} elements where element i of this tensor is added into
+     * element {@code index[i]} (elements nothing lands in are 0): the adjoint of a gather, as
+     * in sums by group.
+     *
+     * <pre>{@code
+     * tensor(new double[] {1, 2, 3}).scatter(new int[] {1, 0, 1}, 2);   // [2, 4]
+     * }</pre>
+     */
+    public Tensor scatter(int[] index, int size) {
+        if (index == null || index.length != size()) {
+            throw new IllegalArgumentException("scatter(index, " + size + "): give one index per element ("
+                    + size() + "), not " + (index == null ? "null" : String.valueOf(index.length)));
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException("scatter(index, " + size + "): the size must be at least 1");
+        }
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= size) {
+                throw new IndexOutOfBoundsException("scatter: index[" + i + "] = " + index[i] + " is outside [0, " + size + ")");
+            }
+        }
+        int[] idx = index.clone();
+        int[] out = {size};
+        if (constant != null) {
+            double[] d = new double[size];
+            new ScatterOp(plain(this), idx, 0, size).forward(d);
+            return new Tensor(out, d, null, -1, null);
+        }
+        Dual f = forward("scatter");
+        if (f != null) {
+            return new Tensor(out, ScatterOp.forward(f, idx, size));
+        }
+        if (elems != null) {
+            List<List<Num>> parts = new ArrayList<>();
+            for (int o = 0; o < size; o++) {
+                parts.add(new ArrayList<>());
+            }
+            for (int i = 0; i < idx.length; i++) {
+                parts.get(idx[i]).add(elems[i]);
+            }
+            Num[] e = new Num[size];
+            for (int o = 0; o < size; o++) {
+                e[o] = parts.get(o).isEmpty() ? Num.constant(0) : Num.sum(parts.get(o).toArray(new Num[0]));
+            }
+            return fromNums(out, e);
+        }
+        check("scatter");
+        Operand a = plain(this);
+        return record(tape, out, o -> new ScatterOp(a, idx, o, size));
+    }
+
+    /**
+     * The n×n lower triangular matrix whose entries (i, j) with j − i ≤ {@code diagonal} are
+     * this 1-D tensor's elements, in row-major order (or column by column with
+     * {@code byColumns}), and 0 elsewhere: {@code diagonal} 0 includes the main diagonal
+     * (n(n+1)/2 elements), −1 starts below it (n(n−1)/2), as in PyTorch's {@code tril}. A
+     * Cholesky factor or a precision matrix's off-diagonal part, from its parameters.
+     *
+     * <pre>{@code
+     * tensor(new double[] {1, 2, 3}).lowerTriangular(3, -1, true);   // [[0,0,0],[1,0,0],[2,3,0]]
+     * }</pre>
+     */
+    public Tensor lowerTriangular(int n, int diagonal, boolean byColumns) {
+        if (shape.length != 1 || n < 1) {
+            throw new IllegalArgumentException("lowerTriangular(" + n + ", …): fills an n×n matrix (n ≥ 1) from a 1-D "
+                    + "tensor; this one has shape " + shapeString(shape));
+        }
+        int[] index = new int[n * n];
+        Arrays.fill(index, -1);
+        int k = 0;
+        for (int outer = 0; outer < n; outer++) {
+            for (int inner = 0; inner < n; inner++) {
+                int i = byColumns ? inner : outer;
+                int j = byColumns ? outer : inner;
+                if (j - i <= diagonal) {
+                    if (k < size()) {
+                        index[i * n + j] = k;
+                    }
+                    k++;
+                }
+            }
+        }
+        if (k != size()) {
+            throw new IllegalArgumentException("lowerTriangular(" + n + ", " + diagonal + ", …): the triangle has " + k
+                    + " entries but the tensor has " + size() + " elements");
+        }
+        return gather("lowerTriangular", new int[] {n, n}, index, 0.0);
+    }
+
+    /** Copies elements by index (−1: {@code fill}) as one node: transpose, column, shift, pad. */
+    private Tensor gather(String name, int[] outShape, int[] index, double fill) {
         if (constant != null) {
             double[] d = new double[index.length];
             for (int i = 0; i < d.length; i++) {
-                d[i] = constant[index[i]];
+                d[i] = index[i] >= 0 ? constant[index[i]] : fill;
             }
             return new Tensor(outShape, d, null, -1, null);
+        }
+        Dual f = forward(name);
+        if (f != null) {
+            return new Tensor(outShape, TangentKernels.gather(f, index, fill));
         }
         if (elems != null) {
             Num[] e = new Num[index.length];
             for (int i = 0; i < e.length; i++) {
-                e[i] = elems[index[i]];
+                e[i] = index[i] >= 0 ? elems[index[i]] : Num.constant(fill);
             }
-            return new Tensor(outShape, null, null, -1, e);
-        }
-        if (dual != null) {
-            checkForward(name);
-            return new Tensor(outShape, TangentKernels.gather(dual, index));
+            return fromNums(outShape, e);
         }
         check(name);
         int[] src = new int[index.length];
+        double[] konst = new double[index.length];
         for (int i = 0; i < src.length; i++) {
-            src[i] = start + index[i];
+            src[i] = index[i] >= 0 ? start + index[i] : -1;
+            konst[i] = fill;
         }
-        return record(tape, outShape, o -> new GatherOp(name, src, new double[src.length], o));
+        return record(tape, outShape, o -> new GatherOp(name, src, konst, o));
     }
 
     // ---- plumbing --------------------------------------------------------------------------------------

@@ -20,35 +20,47 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class GeneratedLoopsTest {
     private String saved;
+    private String savedVerdict;
+    private String savedWarmup;
 
     @BeforeEach
     void generateAtOnce() {
         saved = System.getProperty("wengert.codegen");
-        System.setProperty("wengert.codegen", "0");           // from the second sweep on
+        savedVerdict = System.getProperty("wengert.codegen.verdict");
+        savedWarmup = System.getProperty("wengert.codegen.warmup");
+        System.setProperty("wengert.codegen", "0");           // from the first replay on
+        System.setProperty("wengert.codegen.verdict", "keep"); // whatever the machine's load
+        System.setProperty("wengert.codegen.warmup", "false"); // 150 programs: CodegenTest warms up
     }
 
     @AfterEach
     void restore() {
-        if (saved == null) {
-            System.clearProperty("wengert.codegen");
+        restore("wengert.codegen", saved);
+        restore("wengert.codegen.verdict", savedVerdict);
+        restore("wengert.codegen.warmup", savedWarmup);
+    }
+
+    static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
         } else {
-            System.setProperty("wengert.codegen", saved);
+            System.setProperty(key, value);
         }
     }
 
     /**
-     * f compiled at x0 and replayed twice: the first gradient sweeps (the loops need to know
-     * what it reaches), the second generates the loops (the threshold is 0 here).
+     * f compiled at x0 and replayed once, which hands it to the code generation thread (the
+     * threshold is 0 here); the test then waits for that thread, which a caller never does.
      */
-    private static CompiledFn generated(Fn f, double... x0) {
+    static CompiledFn generated(Fn f, double... x0) {
         CompiledFn c = compile(f, x0);
         c.gradient(x0);
-        c.gradient(x0);
+        c.awaitLoops();
         return c;
     }
 
     /** Calls c at several points and checks each against a fresh recording, to the bit. */
-    private static void agrees(Fn f, CompiledFn c, double[]... points) {
+    static void agrees(Fn f, CompiledFn c, double[]... points) {
         for (double[] x : points) {
             ValueAndGradient fresh = valueAndGradient(f, x);
             double[] g = new double[x.length];
@@ -73,7 +85,7 @@ class GeneratedLoopsTest {
         return b;
     }
 
-    private static double[][] points(int n, int count, long seed) {
+    static double[][] points(int n, int count, long seed) {
         Random r = new Random(seed);
         double[][] p = new double[count][n];
         for (double[] x : p) {
@@ -90,6 +102,7 @@ class GeneratedLoopsTest {
         int n = 300;
         CompiledFn c = compile(f, points(n, 1, 1)[0]);
         c.gradient(points(n, 1, 2)[0]);
+        c.awaitLoops();
         c.gradient(points(n, 1, 3)[0]);
         // 299 terms of 8 operations; the first term differs (its sum starts from a constant),
         // so the loop has the other 298
@@ -110,9 +123,10 @@ class GeneratedLoopsTest {
             }
             return s;
         }, new double[1000]);
-        for (int k = 0; k < 10_000 && f.generatedOperations() == 0; k++) {
+        for (int k = 0; k < 10_000 && !f.generating(); k++) {
             f.gradient(new double[1000]);
         }
+        f.awaitLoops();
         // iteration 1 starts from the input x[0], the other 998 from the previous sum
         assertEquals(1996, f.generatedOperations(), f.toString());
     }
@@ -140,6 +154,7 @@ class GeneratedLoopsTest {
         int n = 80;
         CompiledFn c = compile(f, points(n + 1, 1, 5)[0]);
         c.gradient(points(n + 1, 1, 6)[0]);
+        c.awaitLoops();
         c.gradient(points(n + 1, 1, 7)[0]);
         assertTrue(c.generatedOperations() > 70 * 20, c.toString());
         agrees(f, c, points(n + 1, 20, 8));
@@ -164,6 +179,7 @@ class GeneratedLoopsTest {
         int n = 200;
         CompiledFn c = compile(f, points(n, 1, 9)[0]);
         c.gradient(points(n, 1, 10)[0]);
+        c.awaitLoops();
         c.gradient(points(n, 1, 11)[0]);
         assertTrue(c.toString().contains("2 loops run as generated code"), c.toString());
         agrees(f, c, points(n, 20, 12));
@@ -187,6 +203,7 @@ class GeneratedLoopsTest {
         int n = 150;
         CompiledFn c = compile(f, points(n, 1, 18)[0]);
         c.gradient(points(n, 1, 19)[0]);
+        c.awaitLoops();
         assertTrue(c.generatedOperations() > 100 * 5, c.toString());
         agrees(f, c, points(n, 10, 20));
     }
@@ -208,6 +225,7 @@ class GeneratedLoopsTest {
         }
         CompiledFn c = compile(f, up);
         c.gradient(up);
+        c.awaitLoops();
         c.gradient(up);
         assertTrue(c.generatedOperations() > 0, c.toString());
         double[] up2 = up.clone();
@@ -219,6 +237,7 @@ class GeneratedLoopsTest {
         agrees(f, c, down);
         assertEquals(2, c.recordings(), "the generated loop's guards caught the flip");
         c.gradient(down);
+        c.awaitLoops();
         c.gradient(down);
         assertTrue(c.generatedOperations() > 0, "the new recording gets its own loops: " + c);
         agrees(f, c, down, up);
@@ -229,6 +248,7 @@ class GeneratedLoopsTest {
         CompiledFn c = compile(CompiledFnTest.ROSENBROCK, new double[100]);
         double[] x = points(100, 1, 15)[0];
         assertEquals(CompiledFnTest.ROSENBROCK.apply(CompiledFnTest.toConstants(x)).value(), c.value(x), 0.0);
+        c.awaitLoops();
         assertEquals(98 * 8, c.generatedOperations(), c.toString());
         for (double[] y : points(100, 5, 16)) {
             assertEquals(bits(CompiledFnTest.ROSENBROCK.apply(CompiledFnTest.toConstants(y)).value()), bits(c.value(y)));
@@ -251,7 +271,7 @@ class GeneratedLoopsTest {
         double[] x = points(n, 1, 13)[0];
         CompiledFn c = compile(f, x);
         c.gradient(x);
-        c.gradient(x);
+        c.awaitLoops();
         assertTrue(c.generatedOperations() > 0, c.toString());
         double[] zero = x.clone();
         zero[40] = 0.0;
@@ -267,6 +287,7 @@ class GeneratedLoopsTest {
         Fn straight = x -> x[0].times(x[1]).plus(sin(x[2]));
         CompiledFn c = compile(straight, 1, 2, 3);
         c.gradient(1, 2, 3);
+        c.awaitLoops();
         c.gradient(1, 2, 3);
         assertEquals(0, c.generatedOperations());
         assertTrue(c.toString().contains("no loops found"), c.toString());
@@ -292,11 +313,13 @@ class GeneratedLoopsTest {
         System.setProperty("wengert.codegen", "5000");
         CompiledFn c = compile(CompiledFnTest.ROSENBROCK, new double[100]);
         int calls = 0;
-        while (c.generatedOperations() == 0 && calls < 100) {
+        while (!c.generating() && calls < 100) {
             c.gradient(new double[100]);
             calls++;
         }
         assertEquals(6, calls, c.toString());
+        c.awaitLoops();
+        assertEquals(98 * 8, c.generatedOperations(), c.toString());
     }
 
     /**
@@ -480,7 +503,7 @@ class GeneratedLoopsTest {
         boolean[] guarded = new boolean[size];
         boolean carries = r.nextInt(5) == 0;
         for (int j = 0; j < size; j++) {
-            kind[j] = r.nextInt(19);
+            kind[j] = r.nextInt(22);
             k[j] = 0.25 + 2 * r.nextDouble();
             guarded[j] = r.nextInt(8) == 0;
             for (int a = 0; a < 2; a++) {
@@ -554,7 +577,7 @@ class GeneratedLoopsTest {
         double[] k = new double[size];
         boolean[] guarded = new boolean[size];
         for (int j = 0; j < size; j++) {
-            kind[j] = r.nextInt(19);
+            kind[j] = r.nextInt(22);
             k[j] = 0.25 + 2 * r.nextDouble();
             guarded[j] = r.nextInt(8) == 0;
             for (int a = 0; a < 2; a++) {
@@ -620,7 +643,10 @@ class GeneratedLoopsTest {
             case 15 -> log(a.square().plus(k));
             case 16 -> tanh(a.times(b));
             case 17 -> pow(a.square().plus(1), k);
-            default -> pow(k, tanh(a));
+            case 18 -> pow(k, tanh(a));
+            case 19 -> a.max(b);                                // rules of two recorded operands
+            case 20 -> atan2(a, b.square().plus(1));
+            default -> hypot(a, b);
         };
     }
 }

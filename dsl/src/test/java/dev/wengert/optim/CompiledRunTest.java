@@ -85,6 +85,26 @@ class CompiledRunTest {
         assertEquals(1, compiledCalls[0], "with compiled(): one recording, then replays");
     }
 
+    /**
+     * Conjugate gradients search each line by Brent's method on values alone: compiled, those
+     * values are replays of the one recording too (values only), not runs of f on constants.
+     */
+    @Test
+    void lineSearchValuesReplayTheRecording() {
+        double[] x0 = new double[20];
+        for (int i = 0; i < x0.length; i++) {
+            x0[i] = i % 2 == 0 ? -1.2 : 1.0;
+        }
+        int[] plainCalls = {0};
+        int[] compiledCalls = {0};
+        OptimizationResult recorded = conjugateGradient().maxIterations(40).minimize(extendedRosenbrock(plainCalls), x0);
+        OptimizationResult compiled = conjugateGradient().maxIterations(40).compiled()
+                .minimize(extendedRosenbrock(compiledCalls), x0);
+        assertSameRun(recorded, compiled, "extended Rosenbrock, n = 20, Brent's line search");
+        assertTrue(plainCalls[0] > 100, plainCalls[0] + " evaluations: the line searches evaluated values");
+        assertEquals(1, compiledCalls[0], "with compiled(): one recording; values and gradients replay it");
+    }
+
     @Test
     void aBranchThatChangesIsRecordedAgainOnlyThen() {
         // |x − 3| + (y + 1)² with the absolute value as a branch: L-BFGS crosses x = 3 several times

@@ -245,21 +245,21 @@ class ForwardTensorTest {
             }
             same("dot dual, dual", a.t().dot(b.t()), Num.sum(prods), p);
             same("dot dual, constant", a.t().dot(tensor(d)), Num.sum(cprods), p);
-            // the element path's softmax: e^(xₖ − xₘ) / Σ, xₘ the largest
+            // the element path's softmax: e^(xₖ − xₘ) / Σ e^(xⱼ − xₘ), xₘ the largest
             int mx = 0;
             for (int k = 1; k < 7; k++) {
                 if (a.e()[k].value() > a.e()[mx].value()) {
                     mx = k;
                 }
             }
-            Num[] t = new Num[7];
+            Num[] ex = new Num[7];
             for (int k = 0; k < 7; k++) {
-                t[k] = a.e()[k].minus(a.e()[mx]).exp();
+                ex[k] = a.e()[k].minus(a.e()[mx]).exp();
             }
-            Num sum = Num.sum(t);
+            Num total = Num.sum(ex);
             Num[] soft = new Num[7];
             for (int k = 0; k < 7; k++) {
-                soft[k] = t[k].div(sum);
+                soft[k] = ex[k].div(total);
             }
             same("softmax", a.t().softmax(), soft, p);
             return null;

@@ -22,7 +22,7 @@ import dev.wengert.repl.Evaluator;
  *
  * <pre>
  * java -cp 'kernel/target/lib/*:kernel/target/wengert-kernel-0.1.0-SNAPSHOT.jar' dev.wengert.console.Main \
- *      [--startup FILE]... [--class-path PATH] [FILE | -]
+ *      [--startup FILE]... [--class-path PATH] [--sources DIR]... [FILE | -]
  * </pre>
  *
  * <p>With FILE (or {@code -}, or standard input that is not a terminal) it runs that script:
@@ -32,12 +32,13 @@ import dev.wengert.repl.Evaluator;
 public final class Main {
 
     private static final String USAGE = String.join("\n",
-            "usage: dev.wengert.console.Main [--startup FILE]... [--class-path PATH] [FILE | -]",
+            "usage: dev.wengert.console.Main [--startup FILE]... [--class-path PATH] [--sources DIR]... [FILE | -]",
             "  no FILE     the interactive console (when standard input is a terminal)",
             "  FILE        runs the script; the first error ends it, with its line and exit status 1",
             "  -           runs standard input as a script (so does a pipe or a redirected file)",
             "  --startup   a startup script (kernel-config/startup.jsh imports the DSL); repeatable",
-            "  --class-path  jars and class folders for your code, separated by '" + File.pathSeparator + "'");
+            "  --class-path  jars and class folders for your code, separated by '" + File.pathSeparator + "'",
+            "  --sources   a sources jar, or a folder of them, whose javadoc Tab Tab shows; repeatable");
 
     private Main() {
     }
@@ -60,15 +61,18 @@ public final class Main {
     static int run(String[] args) {
         List<Evaluator.Script> startup = new ArrayList<>();
         List<Path> classPath = new ArrayList<>();
+        List<Path> sources = new ArrayList<>();
         Path here = Path.of("").toAbsolutePath();
         String script = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if ((arg.equals("--startup") || arg.equals("--class-path")) && i + 1 >= args.length) {
+            if ((arg.equals("--startup") || arg.equals("--class-path") || arg.equals("--sources")) && i + 1 >= args.length) {
                 throw new IllegalArgumentException(arg + " needs a value\n" + USAGE);
             }
             if (arg.equals("--startup")) {
                 startup.add(read(Path.of(args[++i])));
+            } else if (arg.equals("--sources")) {
+                sources.add(here.resolve(args[++i]));
             } else if (arg.equals("--class-path")) {
                 classPath.addAll(ClassPathEntries.paths(here, Arrays.asList(args[++i].split(File.pathSeparator))));
             } else if (arg.equals("-h") || arg.equals("--help")) {
@@ -84,7 +88,7 @@ public final class Main {
         }
         chooseProgress();
         Evaluator.Options options = new Evaluator.Options(classPath, List.of(), startup, -1, "the time limit",
-                1000, here, System.err);
+                1000, here, System.err, sources);
         if (script == null && !Terminals.stdin()) {
             script = "-";
         }

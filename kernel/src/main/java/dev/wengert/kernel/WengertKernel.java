@@ -37,9 +37,10 @@ public final class WengertKernel extends BaseKernel {
      *
      * @param settings IJava-compatible settings
      * @param startupScripts the kernel's own startup scripts (kernel-config/startup.jsh)
+     * @param sourcePath sources jars (or folders of them) whose javadoc inspection shows
      * @param workingDirectory where relative paths in magics point (the notebook's folder)
      */
-    WengertKernel(KernelSettings settings, List<Path> startupScripts, Path workingDirectory) {
+    WengertKernel(KernelSettings settings, List<Path> startupScripts, List<Path> sourcePath, Path workingDirectory) {
         // the kernel owns System.out/err for its life (basekernel's swap per cell sends a message per line)
         this.output = new CellOutput(settings.maxOutputBytes(), System.out, System.err);
         PrintStream log = output.err;
@@ -84,7 +85,8 @@ public final class WengertKernel extends BaseKernel {
         }
         // startup problems go to the kernel log (the terminal running Jupyter), not to a cell
         this.evaluator = new Evaluator(new Evaluator.Options(settings.classPath(), settings.compilerOptions(), scripts,
-                settings.timeoutMillis(), "IJAVA_TIMEOUT", settings.interruptGraceMillis(), workingDirectory, log));
+                settings.timeoutMillis(), "IJAVA_TIMEOUT", settings.interruptGraceMillis(), workingDirectory, log,
+                sourcePath));
     }
 
     private static Evaluator.Script read(Path script) {

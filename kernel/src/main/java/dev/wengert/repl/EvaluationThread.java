@@ -140,7 +140,7 @@ final class EvaluationThread implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("removal") // Thread.stop is the only way to end a runaway loop in-process
+    @SuppressWarnings({"deprecation", "removal"}) // Thread.stop is the only way to end a runaway loop in-process
     private void forceStop(Worker target, Task<?> running) {
         synchronized (lock) {
             if (running.result.isDone() || target.current != running) {

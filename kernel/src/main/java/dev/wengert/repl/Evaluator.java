@@ -72,10 +72,18 @@ public final class Evaluator implements AutoCloseable {
      * @param interruptGraceMillis how long an interrupted snippet may go on before it is stopped by force
      * @param workingDirectory where relative paths in magics point
      * @param log where problems of the startup scripts are reported
+     * @param sourcePath sources jars (or folders of them) whose javadoc {@link #documentation} shows
      */
     public record Options(List<Path> classPath, List<String> compilerOptions, List<Script> startup,
             long timeoutMillis, String timeoutName, long interruptGraceMillis, Path workingDirectory,
-            PrintStream log) {
+            PrintStream log, List<Path> sourcePath) {
+
+        /** The options without a source path. */
+        public Options(List<Path> classPath, List<String> compilerOptions, List<Script> startup, long timeoutMillis,
+                String timeoutName, long interruptGraceMillis, Path workingDirectory, PrintStream log) {
+            this(classPath, compilerOptions, startup, timeoutMillis, timeoutName, interruptGraceMillis,
+                    workingDirectory, log, List.of());
+        }
 
         /** No extra class path, no startup scripts, no time limit, a 1 s grace period. */
         public static Options defaults(Path workingDirectory) {
@@ -86,7 +94,13 @@ public final class Evaluator implements AutoCloseable {
         /** The same options with these startup scripts. */
         public Options withStartup(List<Script> scripts) {
             return new Options(classPath, compilerOptions, scripts, timeoutMillis, timeoutName,
-                    interruptGraceMillis, workingDirectory, log);
+                    interruptGraceMillis, workingDirectory, log, sourcePath);
+        }
+
+        /** The same options with this source path (sources jars, or folders holding them). */
+        public Options withSourcePath(List<Path> sources) {
+            return new Options(classPath, compilerOptions, startup, timeoutMillis, timeoutName,
+                    interruptGraceMillis, workingDirectory, log, sources);
         }
     }
 
@@ -164,6 +178,16 @@ public final class Evaluator implements AutoCloseable {
     public record Documentation(String signature, String javadoc) {
     }
 
+    // what a first cell typically does: an expression with a value, a method call, a string
+    private static final String WARM_UP = "String.valueOf(Math.max(1, 2) + 40).length()";
+    // and, where the startup imported the DSL (the kernel, ./wengert), a lambda over its numbers:
+    // the DSL's classes and rules load here, not in the user's first cell. Forward mode records
+    // nothing on the session's tape.
+    private static final String DSL_FACADE = "dev.wengert.Wengert";
+    private static final String DSL_WARM_UP = "derivative(x -> sin(x).times(x), 1.0)";
+    private static final AtomicInteger WARM_UPS = new AtomicInteger();
+    private static final AtomicInteger DSL_WARM_UPS = new AtomicInteger();
+
     private final Options options;
     private final EvaluationThread evaluationThread;
     private final InProcessExecutionControl control;
@@ -193,6 +217,8 @@ public final class Evaluator implements AutoCloseable {
     }
 
     private JShell startShell() {
+        // the user may Shift-Tab before the first cell: point JShell's javadoc lookup at our sources first
+        List<Path> sources = JavadocSources.expand(options.sourcePath());
         JShell jshell = JShell.builder()
                 .executionEngine(new InProcessExecutionControl.Provider(control), Map.of())
                 .compilerOptions(options.compilerOptions().toArray(String[]::new))
@@ -201,6 +227,10 @@ public final class Evaluator implements AutoCloseable {
                         ? "s" + startupIds.incrementAndGet() : String.valueOf(userIds.incrementAndGet()))
                 .build();
         options.classPath().forEach(path -> jshell.addToClasspath(path.toString()));
+        String noJavadoc = JavadocSources.attach(jshell.sourceCodeAnalysis(), sources);
+        if (noJavadoc != null) {
+            options.log().println("wengert: " + noJavadoc);
+        }
         List<Script> scripts = new ArrayList<>();
         scripts.add(new Script("JShell's default imports", DEFAULT_IMPORTS));
         scripts.add(new Script("the display methods", DISPLAY_METHODS));
@@ -209,10 +239,56 @@ public final class Evaluator implements AutoCloseable {
             for (Script script : scripts) {
                 runStartup(jshell, script);
             }
+            warmUp(jshell);
         } finally {
             startingUp = false;
         }
         return jshell;
+    }
+
+    /**
+     * Runs a throwaway cell through the whole pipeline (JShell's analysis, a compile, a class
+     * load and a call on the evaluation thread) while the front end is still starting, so the
+     * user's first cell does not pay for javac's first expression; where the startup imported
+     * the DSL's facade, a second one calls the DSL. Their snippets are dropped.
+     */
+    private void warmUp(JShell jshell) {
+        if (warmUp(jshell, WARM_UP)) {
+            WARM_UPS.incrementAndGet();
+        }
+        boolean importsDsl = jshell.imports().anyMatch(i -> i.isStatic() && jshell.status(i).isActive()
+                && (i.fullname().equals(DSL_FACADE) || i.fullname().equals(DSL_FACADE + ".*")));
+        if (importsDsl && warmUp(jshell, DSL_WARM_UP)) {
+            DSL_WARM_UPS.incrementAndGet();
+        }
+    }
+
+    private boolean warmUp(JShell jshell, String code) {
+        Cell cell = Cell.of(code);
+        List<Snippet> ran = new ArrayList<>();
+        try {
+            for (Step step : steps(jshell, cell)) {
+                runStep(jshell, cell, step, new Source("the warm-up", 1), new HashSet<>(), result -> ran.add(result.snippet()));
+            }
+            return true;
+        } catch (CellError | RuntimeException e) {
+            options.log().println("wengert: the warm-up cell " + code + " failed (the first cell will be slower): "
+                    + e.getMessage());
+            return false;
+        } finally {
+            control.clearResults();
+            ran.forEach(snippet -> jshell.drop(snippet));
+        }
+    }
+
+    /** How many sessions of this JVM have run their warm-up cell (a test counts them). */
+    public static int warmUps() {
+        return WARM_UPS.get();
+    }
+
+    /** How many sessions of this JVM, importing the DSL, have also run a DSL cell to warm up (a test counts them). */
+    public static int dslWarmUps() {
+        return DSL_WARM_UPS.get();
     }
 
     /** Startup problems are reported on the log, each snippet on its own, and the rest still runs. */
@@ -453,8 +529,10 @@ public final class Evaluator implements AutoCloseable {
     }
 
     /**
-     * The documentation of what is at {@code cursor}: the name under or before it, or the
-     * method whose argument list the cursor is in.
+     * The documentation of what is at {@code cursor}: the name under or before it (a bare
+     * method name documents all its overloads), or the method whose argument list the cursor is
+     * in. The javadoc comes as plain text ({@link JavadocText}); it is empty where JShell found
+     * no sources (see {@link Options#sourcePath}).
      */
     public List<Documentation> documentation(String code, int cursor) throws CellError {
         SourceCodeAnalysis analysis = jshell().sourceCodeAnalysis();
@@ -464,15 +542,20 @@ public final class Evaluator implements AutoCloseable {
             end++;
         }
         Cell cell = Cell.of(code);
-        Cell.Piece piece = cell.pieceBefore(analysis, end);
+        Cell.Piece atName = cell.pieceBefore(analysis, end);
         List<SourceCodeAnalysis.Documentation> docs =
-                analysis.documentation(piece.source(), piece.source().length(), true);
+                analysis.documentation(atName.source(), atName.source().length(), true);
         if (docs.isEmpty() && end < code.length() && code.charAt(end) == '(') {
             // JShell documents a method when the cursor is inside its argument list
-            piece = cell.pieceBefore(analysis, end + 1);
+            Cell.Piece piece = cell.pieceBefore(analysis, end + 1);
             docs = analysis.documentation(piece.source(), piece.source().length(), true);
         }
-        return docs.stream().map(d -> new Documentation(d.signature(), d.javadoc() == null ? "" : d.javadoc()))
+        if (docs.isEmpty() && end > 0 && Character.isJavaIdentifierPart(code.charAt(end - 1))) {
+            // a bare method name (minimize, x.times): as if its argument list were open
+            String opened = atName.source() + "(";
+            docs = analysis.documentation(opened, opened.length(), true);
+        }
+        return docs.stream().map(d -> new Documentation(d.signature(), JavadocText.plain(d.javadoc())))
                 .collect(Collectors.toList());
     }
 

@@ -16,7 +16,8 @@ import jdk.jshell.spi.ExecutionEnv;
  *
  * <p>JShell's engines report a snippet's value as a string. This one keeps the object in a
  * table and hands JShell a key instead; the kernel looks the key up in {@link #takeResult} and
- * renders the object through the display interface (an SVG plot stays an SVG plot).
+ * renders the object through the display interface (an SVG plot stays an SVG plot). User
+ * classes load through {@link UserClassLoader}, which sends their exits to {@link ExitCalls}.
  */
 final class InProcessExecutionControl extends DirectExecutionControl {
 
@@ -35,6 +36,7 @@ final class InProcessExecutionControl extends DirectExecutionControl {
      * @param timeoutMillis interrupt a snippet that runs longer (IJAVA_TIMEOUT); negative: never
      */
     InProcessExecutionControl(EvaluationThread thread, long timeoutMillis) {
+        super(new UserClassLoader.Delegate());
         this.thread = thread;
         this.timeoutMillis = timeoutMillis;
     }

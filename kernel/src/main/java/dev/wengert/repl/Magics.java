@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 public final class Magics {
 
     /** Every magic: add a new one here and the kernel, the console and scripts all know it. */
-    public static final List<Magic> BUILT_IN = List.of(new JarsMagic(), new ClasspathMagic());
+    public static final List<Magic> BUILT_IN = List.of(new JarsMagic(), new ClasspathMagic(),
+            new MavenMagics.MavenMagic(), new MavenMagics.LoadFromPomMagic());
 
     private Magics() {
     }
@@ -19,9 +20,13 @@ public final class Magics {
         return BUILT_IN.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
-    /** One line per magic, for help texts and errors. */
+    /** One line per magic, for help texts and errors, the descriptions aligned. */
     public static String usages() {
-        return BUILT_IN.stream().map(Magic::usage).collect(Collectors.joining("\n"));
+        // a usage is "syntax<two or more blanks>what it does"
+        List<String[]> parts = BUILT_IN.stream().map(m -> m.usage().split("\\s{2,}", 2)).collect(Collectors.toList());
+        int width = parts.stream().mapToInt(p -> p[0].length()).max().orElse(0);
+        return parts.stream().map(p -> p.length == 1 ? p[0] : String.format("%-" + width + "s   %s", p[0], p[1]))
+                .collect(Collectors.joining("\n"));
     }
 
     /** Splits arguments at blanks and the path separator, as {@code %jars} and {@code %classpath} take them. */

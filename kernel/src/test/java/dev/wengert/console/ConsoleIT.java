@@ -146,6 +146,26 @@ class ConsoleIT {
     }
 
     @Test
+    void tabCompletesADslNameThenShowsItsSignaturesThenItsJavadoc() throws Exception {
+        try (Tmux tmux = console(dir.resolve("history-docs"))) {
+            tmux.type("var r = minimiz");
+            tmux.keys("Tab");
+            tmux.waitFor(s -> s.stripTrailing().endsWith(PROMPT + "var r = minimize("), "the completed name");
+            tmux.keys("Tab");
+            tmux.waitFor(s -> s.contains("Signatures:\nOptimizationResult dev.wengert.Wengert.minimize(Fn f, double... x0)\n")
+                    && s.contains("<press Tab again to see the documentation>"), "the signatures");
+            tmux.keys("Tab");
+            // the javadoc from the DSL's sources jar (kernel/target/sources), as plain text
+            String screen = tmux.waitFor(s -> s.contains("OptimizationResult dev.wengert.Wengert.minimize(Fn f, double... x0)\n"
+                    + "Minimises f from x0 by L-BFGS"), "the javadoc");
+            assertTrue(screen.contains("\n    var r = minimize(x -> square("), screen);
+            assertFalse(screen.contains("no documentation found"), screen);
+            tmux.keys("C-u");
+            assertEquals(0, leave(tmux, "/exit"));
+        }
+    }
+
+    @Test
     void unfinishedInputContinuesAndPastedCellsRunWhole() throws Exception {
         try (Tmux tmux = console(dir.resolve("history-multiline"))) {
             int prompts = Tmux.count(tmux.screen(), "wengert>");

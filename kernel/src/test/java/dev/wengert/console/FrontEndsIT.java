@@ -27,10 +27,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import dev.wengert.repl.RepoFiles;
+import dev.wengert.repl.TestMavenRepository;
 
 /**
  * The same cells ({@code front-ends/cells.jsh}: {@code let}, a magic, a statement over two
- * lines, the DSL, a method, a DSL value, a compile error) through the three front ends: the
+ * lines, the DSL, a method, a DSL value, {@code %maven}, a compile error) through the three front ends: the
  * notebook kernel driven by Debian's jupyter_client, {@code ./wengert} on a pseudo-terminal
  * (each cell pasted as one input) and {@code ./wengert cells.jsh}. They print the same lines,
  * show the same value and report the error at the same column.
@@ -50,6 +51,7 @@ class FrontEndsIT {
     private static Path cellsFile;
     private static List<String> cells;
     private static String expectedOutput;
+    private static Map<String, String> mavenEnv;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -64,9 +66,14 @@ class FrontEndsIT {
         cells.replaceAll(String::stripTrailing);
         RepoFiles.jarOf(Files.createDirectories(dir.resolve("lib")).resolve("greet.jar"), "greet.Hello",
                 "package greet; public class Hello { public static String hi() { return \"hi\"; } }");
+        // %maven reads a repository the test made, as the local repository alone: no download, so
+        // every front end prints the same lines
+        mavenEnv = Map.of("WENGERT_MAVEN_LOCAL", TestMavenRepository.create(dir.resolve("m2")).toString(),
+                "WENGERT_MAVEN_REPOSITORIES", "none", "WENGERT_MAVEN_SETTINGS", dir.resolve("no-settings.xml").toString());
         // what the cells print, worked out independently (the gradient is checked as a number below)
         expectedOutput = String.join("\n", "answer 42", "greeting hi", "shout WENGERT", "grad ?", "twice 42",
-                "converged true", "");
+                "converged true", "com.example:greet:jar:1.0: added to the class path",
+                "com.example:words:jar:1.0: added to the class path", "maven hello, cells", "");
         Path prefix = dir.resolve("prefix");
         Result installed = run(List.of(RepoFiles.root().resolve("kernel-config/install").toString(),
                 "--prefix", prefix.toString(), "--name", KERNEL));
@@ -159,8 +166,9 @@ class FrontEndsIT {
                 script.output());
 
         // ---- the console, each cell pasted as one input
-        try (Tmux tmux = new Tmux(dir, Map.of("WENGERT_HISTORY", dir.resolve("history").toString()),
-                List.of(RepoFiles.root().resolve("wengert").toString()))) {
+        Map<String, String> consoleEnv = new java.util.HashMap<>(mavenEnv);
+        consoleEnv.put("WENGERT_HISTORY", dir.resolve("history").toString());
+        try (Tmux tmux = new Tmux(dir, consoleEnv, List.of(RepoFiles.root().resolve("wengert").toString()))) {
             String screen = tmux.waitFor(s -> s.stripTrailing().endsWith("wengert>"), "the first prompt");
             for (String cell : cells) {
                 int prompts = Tmux.count(screen, "wengert>");
@@ -208,6 +216,7 @@ class FrontEndsIT {
         env.put("JUPYTER_RUNTIME_DIR", dir.resolve("runtime").toString());
         env.put("JUPYTER_CONFIG_DIR", dir.resolve("config").toString());
         env.put("WENGERT_CELLS", cellsFile.toString());
+        env.putAll(mavenEnv);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -65,7 +65,7 @@ class ClassPathAndSettingsTest {
 
     @Test
     void magicsAddJarsAndFoldersRelativeToTheNotebook() throws Exception {
-        WengertKernel kernel = new WengertKernel(KernelSettings.from(Map.of(), dir), List.of(), dir);
+        WengertKernel kernel = new WengertKernel(KernelSettings.from(Map.of(), dir), List.of(), List.of(), dir);
         try {
             assertEquals("\"hi\"", text(kernel.eval("%classpath " + dir.relativize(classes) + "\ngreet.Hello.hi()")));
             assertEquals("3", text(kernel.eval("%jars jars/*.jar\ncount.Counter.three()")));
@@ -86,7 +86,7 @@ class ClassPathAndSettingsTest {
                 "IJAVA_STARTUP_SCRIPT", "int inline = 35;",
                 "IJAVA_COMPILER_OPTS", "-Xlint:none",
                 "IJAVA_TIMEOUT", "500");
-        WengertKernel kernel = new WengertKernel(KernelSettings.from(env, dir), List.of(), dir);
+        WengertKernel kernel = new WengertKernel(KernelSettings.from(env, dir), List.of(), List.of(), dir);
         try {
             assertEquals("45", text(kernel.eval("count.Counter.three() + fromScript + inline")));
             // IJAVA_TIMEOUT: a runaway cell is interrupted, then stopped, by itself

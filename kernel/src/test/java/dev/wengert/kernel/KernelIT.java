@@ -26,6 +26,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.wengert.repl.TestMavenRepository;
+
 /**
  * The packaged kernel, installed with kernel-config/install into a temporary Jupyter path and
  * driven through Debian's jupyter_client and nbconvert (kernel_driver.py), as a notebook user
@@ -45,6 +47,8 @@ class KernelIT {
 
     private static Path moduleDir;
     private static Path jupyterPath;
+    private static Path mavenRepository;
+    private static String driverErrors;
 
     @BeforeAll
     static void install() throws Exception {
@@ -57,6 +61,7 @@ class KernelIT {
         assertEquals(0, installed.exitCode, "kernel-config/install failed:\n" + installed.output);
         jupyterPath = prefix.resolve("share/jupyter");
         assertTrue(Files.isRegularFile(jupyterPath.resolve("kernels/" + KERNEL + "/kernel.json")), installed.output);
+        mavenRepository = TestMavenRepository.create(home.resolve("maven-repository"));
     }
 
     private static void requireJupyter() {
@@ -213,6 +218,64 @@ class KernelIT {
     }
 
     @Test
+    void shiftTabAtTheEndOfABareDslNameShowsItsJavadoc() throws Exception {
+        JsonObject reply = scenario("basics").getAsJsonObject("inspect_bare_name");
+        assertTrue(reply.get("found").getAsBoolean(), reply.toString());
+        String text = reply.getAsJsonObject("data").get("text/plain").getAsString();
+        // from the DSL's sources jar the kernel ships: signature, javadoc as plain text, the example indented
+        assertTrue(text.startsWith("OptimizationResult dev.wengert.Wengert.minimize(Fn f, double... x0)\n"
+                + "Minimises f from x0 by L-BFGS"), text);
+        assertTrue(text.contains("\n    var r = minimize(x -> square("), text);
+        JsonObject completed = scenario("basics").getAsJsonObject("complete_bare_name");
+        assertTrue(strings(completed.getAsJsonArray("matches")).contains("minimize("), completed.toString());
+        assertEquals("var r = ".length(), completed.get("cursor_start").getAsInt());
+    }
+
+    @Test
+    void theSessionWarmsUpWhileTheKernelStarts() throws Exception {
+        // one warm-up cell ran in the kernel's JVM before the first cell could run, and one that
+        // calls the DSL (its classes load before the user's first cell), which left the tape empty
+        assertEquals("1", result(basics("warm_ups")));
+        assertEquals("1", result(basics("dsl_warm_ups")));
+        assertEquals("0", result(basics("tape_after_warm_up")));
+    }
+
+    @Test
+    void theKernelStartsWithoutWarnings() throws Exception {
+        scenario("basics");
+        // the kernel's stderr goes to the driver's. It holds the notes on the forged messages of the
+        // signature scenario, and nothing else: no JVM warning (a Security Manager's, say) at start or later
+        List<String> rest = new ArrayList<>();
+        List<String> lines = driverErrors.lines().collect(java.util.stream.Collectors.toList());
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith("dev.wengert.kernel.GuardedConnection$GuardedShellChannel serveOne")
+                    && i + 1 < lines.size()
+                    && lines.get(i + 1).equals("WARNING: dropped a message with a wrong or missing HMAC signature")) {
+                i++;
+            } else {
+                rest.add(lines.get(i));
+            }
+        }
+        assertEquals(List.of(), rest, driverErrors);
+    }
+
+    @Test
+    void mavenAddsAnArtifactAndItsDependenciesToTheNotebook() throws Exception {
+        JsonObject maven = scenario("maven");
+        assertEquals("\"hello, kernel\"", result(maven.getAsJsonObject("maven")), maven.toString());
+        String printed = streamText(maven.getAsJsonObject("maven").getAsJsonArray("outputs"), "stdout");
+        assertTrue(printed.endsWith("com.example:greet:jar:1.0: added to the class path\n"
+                + "com.example:words:jar:1.0: added to the class path\n"), printed);
+        assertEquals("com.example:words:jar:1.0: added to the class path\n",
+                streamText(maven.getAsJsonObject("pom").getAsJsonArray("outputs"), "stdout"));
+        JsonObject missing = onlyOutput(maven.getAsJsonObject("missing"), "error");
+        String message = String.join("\n", strings(missing.getAsJsonArray("traceback")));
+        assertTrue(message.startsWith("%maven: could not resolve the dependencies:\n  Could not find artifact "
+                + "com.example:missing:jar:2.0 in repository (" + mavenRepository.toUri() + ")"), message);
+        assertEquals("\"hello\"", result(maven.getAsJsonObject("after")));
+    }
+
+    @Test
     void tellsTheConsoleWhetherCodeIsComplete() throws Exception {
         JsonObject basics = scenario("basics");
         assertEquals("complete", basics.getAsJsonObject("complete_code").get("status").getAsString());
@@ -235,6 +298,49 @@ class KernelIT {
         }
         // the DSL's session (tape, parameters) follows the user to the new evaluation thread
         assertEquals("true", result(interrupt.getAsJsonObject("same_session")), interrupt.toString());
+    }
+
+    @Test
+    void anInterruptedMinimizeBindsItsBestPointWithTheReasonInterrupted() throws Exception {
+        JsonObject interrupt = scenario("interrupt");
+        JsonObject reply = interrupt.getAsJsonObject("minimize").getAsJsonObject("reply");
+        // the cell ends as interrupted, after the optimizer returned and `slow` was bound
+        assertEquals("Interrupted", reply.get("ename").getAsString(), reply.toString());
+        String reason = result(interrupt.getAsJsonObject("minimize_reason"));
+        assertTrue(reason.startsWith("\"interrupted after "), reason);
+        assertTrue(reason.contains("the best point so far is kept"), reason);
+        // the rest of the cell did not run
+        JsonObject after = onlyOutput(interrupt.getAsJsonObject("minimize_after"), "error");
+        assertEquals("CompilationError", after.get("ename").getAsString(), after.toString());
+    }
+
+    @Test
+    void anInterruptedFitEndsTheCellCleanlyAndTheNextFitWorks() throws Exception {
+        JsonObject interrupt = scenario("interrupt");
+        JsonObject reply = interrupt.getAsJsonObject("fit").getAsJsonObject("reply");
+        // a model that never returns: the interrupt stops the fit with an error naming the interrupt
+        assertEquals("error", reply.get("status").getAsString(), reply.toString());
+        assertEquals("Interrupted", reply.get("ename").getAsString(), reply.toString());
+        // no result: JShell keeps the declaration whose initializer threw, with its default value
+        assertEquals("null", result(interrupt.getAsJsonObject("fit_stuck")));
+        assertEquals("42", result(interrupt.getAsJsonObject("fit_keep")));
+        // the session's tape and the fitting code are usable again: y = 2t + 1 comes out exactly
+        assertEquals("true", result(interrupt.getAsJsonObject("fit_again")), interrupt.get("fit_again").toString());
+    }
+
+    @Test
+    void anInterruptedFitBindsItsBestPointWithTheReasonInterrupted() throws Exception {
+        JsonObject interrupt = scenario("interrupt");
+        JsonObject reply = interrupt.getAsJsonObject("fit_bound").getAsJsonObject("reply");
+        // the model returns once interrupted; the fit ends at its best point and `slowFit` is bound
+        assertEquals("Interrupted", reply.get("ename").getAsString(), reply.toString());
+        String reason = result(interrupt.getAsJsonObject("fit_bound_reason"));
+        assertTrue(reason.startsWith("\"interrupted after "), reason);
+        assertTrue(reason.contains("the best point found so far"), reason);
+        assertEquals("false", result(interrupt.getAsJsonObject("fit_bound_converged")));
+        // the rest of the cell did not run
+        JsonObject after = onlyOutput(interrupt.getAsJsonObject("fit_bound_after"), "error");
+        assertEquals("CompilationError", after.get("ename").getAsString(), after.toString());
     }
 
     @Test
@@ -293,10 +399,10 @@ class KernelIT {
     @Test
     void systemExitIsRefusedAndTheKernelGoesOn() throws Exception {
         JsonObject exit = scenario("system_exit");
-        for (String cell : List.of("exit", "halt")) {
-            String evalue = onlyOutput(exit.getAsJsonObject(cell), "error").get("evalue").getAsString();
-            assertTrue(evalue.startsWith("java.lang.SecurityException: System.exit("), cell + ": " + evalue);
-            assertTrue(evalue.contains("was refused"), cell + ": " + evalue);
+        for (String[] cell : new String[][] {{"exit", "System.exit(0)"}, {"halt", "Runtime.halt(3)"}}) {
+            String evalue = onlyOutput(exit.getAsJsonObject(cell[0]), "error").get("evalue").getAsString();
+            assertTrue(evalue.startsWith("java.lang.SecurityException: " + cell[1] + " was refused: it would end "
+                    + "the kernel"), cell[0] + ": " + evalue);
         }
         assertTrue(exit.get("same_process").getAsBoolean(), "the kernel's JVM is the one that ran the cell");
         assertEquals("2", result(exit.getAsJsonObject("after")));
@@ -361,7 +467,7 @@ class KernelIT {
     }
 
     // one kernel serves all scenarios (restart and kill last: they replace the kernel); starting costs seconds
-    private static final List<String> ALL = List.of("basics", "rich", "signature", "interrupt", "memory", "flood",
+    private static final List<String> ALL = List.of("basics", "rich", "signature", "interrupt", "maven", "memory", "flood",
             "system_exit", "restart", "kill");
 
     /** What kernel_driver.py observed in a scenario; all scenarios run once, on first use. */
@@ -372,6 +478,7 @@ class KernelIT {
             command.addAll(ALL);
             Result result = run(command);
             assertEquals(0, result.exitCode, "kernel_driver.py failed:\n" + result.output);
+            driverErrors = result.stderr;
             JsonObject all = new JsonParser().parse(result.stdout.strip()).getAsJsonObject();
             all.entrySet().forEach(e -> SCENARIOS.put(e.getKey(), e.getValue().getAsJsonObject()));
         }
@@ -439,7 +546,7 @@ class KernelIT {
         return found;
     }
 
-    private record Result(int exitCode, String stdout, String output) {
+    private record Result(int exitCode, String stdout, String stderr, String output) {
     }
 
     /** Runs a command with the temporary Jupyter path; stdout separately, everything in output. */
@@ -455,6 +562,12 @@ class KernelIT {
         env.put("JUPYTER_RUNTIME_DIR", home.resolve("runtime").toString());
         env.put("JUPYTER_CONFIG_DIR", home.resolve("config").toString());
         env.put("WENGERT_INTERRUPT_GRACE_MS", "500");
+        // %maven: the test's repository only, a fresh local repository, no settings.xml of the machine
+        if (mavenRepository != null) {
+            env.put("WENGERT_MAVEN_REPOSITORIES", mavenRepository.toUri().toString());
+            env.put("WENGERT_MAVEN_LOCAL", home.resolve("maven-local").toString());
+            env.put("WENGERT_MAVEN_SETTINGS", home.resolve("no-settings.xml").toString());
+        }
         Path stderr = Files.createTempFile(home, "stderr", ".txt");
         builder.redirectError(stderr.toFile());
         Process process = builder.start();
@@ -462,6 +575,6 @@ class KernelIT {
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
         String errors = Files.readString(stderr);
-        return new Result(exit, stdout, "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + errors);
+        return new Result(exit, stdout, errors, "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + errors);
     }
 }

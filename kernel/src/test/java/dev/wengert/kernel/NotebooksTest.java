@@ -243,6 +243,9 @@ class NotebooksTest {
                 arg = classPath;
             } else if (arg.equals("{resource_dir}/startup.jsh")) {
                 arg = stage.resolve("startup.jsh").toString();
+            } else if (arg.equals("{resource_dir}/sources")) {
+                // the sources jar is made at package; before it, the DSL's source folder serves
+                arg = root().resolve("dsl/src/main/java").toString();
             }
             argv.add(arg);
         }

@@ -27,7 +27,7 @@ class WengertKernelTest {
     @BeforeAll
     static void start() {
         KernelSettings settings = KernelSettings.from(Map.of("WENGERT_INTERRUPT_GRACE_MS", "200"), Path.of("."));
-        kernel = new WengertKernel(settings, List.of(), Path.of("").toAbsolutePath());
+        kernel = new WengertKernel(settings, List.of(), List.of(), Path.of("").toAbsolutePath());
     }
 
     @AfterAll

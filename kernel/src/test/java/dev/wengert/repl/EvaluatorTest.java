@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +35,9 @@ class EvaluatorTest {
 
     @BeforeAll
     static void start() {
-        evaluator = new Evaluator(Evaluator.Options.defaults(dir).withStartup(List.of(RepoFiles.startup())));
+        // the DSL's sources as a folder: the sources jar the kernel ships is made later, at package
+        evaluator = new Evaluator(Evaluator.Options.defaults(dir).withStartup(List.of(RepoFiles.startup()))
+                .withSourcePath(List.of(RepoFiles.root().resolve("dsl/src/main/java"))));
     }
 
     @AfterAll
@@ -147,16 +151,293 @@ class EvaluatorTest {
     }
 
     @Test
+    void aBareDslNameShowsTheJavadocOfEachOverload() throws Exception {
+        for (int cursor : new int[] {"var r = minimize".length(), "var r = mini".length()}) {
+            List<Evaluator.Documentation> docs = evaluator.documentation("var r = minimize", cursor);
+            Evaluator.Documentation lbfgs = docs.stream()
+                    .filter(d -> d.signature().equals("OptimizationResult dev.wengert.Wengert.minimize(Fn f, double... x0)"))
+                    .findFirst().orElseThrow(() -> new AssertionError(docs.toString()));
+            // the javadoc as plain text: {@code} resolved, the example indented, no HTML left
+            assertTrue(lbfgs.javadoc().startsWith("Minimises f from x0 by L-BFGS"), lbfgs.javadoc());
+            assertTrue(lbfgs.javadoc().contains("\n    var r = minimize(x -> square("), lbfgs.javadoc());
+            assertTrue(!lbfgs.javadoc().contains("<pre>") && !lbfgs.javadoc().contains("{@code"), lbfgs.javadoc());
+            assertTrue(docs.size() >= 2 && docs.stream().allMatch(d -> d.signature().contains(".minimize(")
+                    && !d.javadoc().isBlank()), "every overload, each with its javadoc: " + docs);
+        }
+        List<Evaluator.Documentation> sine = evaluator.documentation("sin(", 4);
+        assertEquals(List.of(new Evaluator.Documentation("Num dev.wengert.Wengert.sin(Num x)", "Sine."),
+                new Evaluator.Documentation("double dev.wengert.Wengert.sin(double x)", "Sine, of a double.")), sine);
+    }
+
+    @Test
+    void exitsOfCellsAndOfTheirLibrariesAreRefusedWhenTheFrontEndSaysSo() throws Exception {
+        RepoFiles.jarOf(dir.resolve("quitter.jar"), "quitting.Quitter",
+                "package quitting; public class Quitter { public static void quit() { System.exit(4); } }");
+        eval("int survivor = 7;");
+        ExitCalls.refuse("the test says no.");
+        try {
+            String[][] cells = {
+                {"System.exit(3);", "System.exit(3)"},
+                {"Runtime.getRuntime().halt(2);", "Runtime.halt(2)"},
+                {"Runtime.getRuntime().exit(1);", "Runtime.exit(1)"},
+                {"java.util.function.IntConsumer quit = System::exit;\nquit.accept(6);", "System.exit(6)"},
+                {"java.util.function.IntConsumer end = Runtime.getRuntime()::exit;\nend.accept(8);", "Runtime.exit(8)"},
+                {"%jars quitter.jar\nquitting.Quitter.quit();", "System.exit(4)"}};
+            for (String[] cell : cells) {
+                ExceptionInCell refused = assertThrows(ExceptionInCell.class, () -> eval(cell[0]), cell[0]);
+                assertEquals("java.lang.SecurityException: " + cell[1] + " was refused: the test says no.",
+                        refused.traceback().get(0), cell[0]);
+            }
+        } finally {
+            ExitCalls.allow();
+        }
+        assertEquals(7, last("survivor"));
+    }
+
+    @Test
+    void mavenAddsAnArtifactAndItsDependenciesFromARemoteRepository() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("remote-repo"));
+        Path local = dir.resolve("local-repo");
+        String[] printed = new String[1];
+        Object greeting = withMaven(remote.toUri().toString(), local, "false", printed,
+                () -> last("%maven " + TestMavenRepository.GREET + "\ngreet.Greeter.greet(\"maven\")"));
+        // greet.Greeter calls words.Words: the transitive dependency is on the class path too
+        assertEquals("hello, maven", greeting);
+        assertTrue(printed[0].endsWith("com.example:greet:jar:1.0: added to the class path\n"
+                + "com.example:words:jar:1.0: added to the class path\n"), printed[0]);
+        assertTrue(printed[0].startsWith("downloaded " + remote.toUri() + "com/example/greet/1.0/greet-1.0.jar ("),
+                printed[0]);
+        assertTrue(Files.isRegularFile(local.resolve("com/example/words/1.0/words-1.0.jar")), "cached in the local repository");
+
+        // offline, the local repository alone serves what was downloaded before
+        Object again = withMaven("file:///nonexistent-repository/", local, "true", printed,
+                () -> last("%maven com.example:greet:1.0\nwords.Words.hello()"));
+        assertEquals("hello", again);
+        assertEquals("com.example:greet:jar:1.0: added to the class path\n"
+                + "com.example:words:jar:1.0: added to the class path\n", printed[0]);
+    }
+
+    @Test
+    void loadFromPomTakesDependencyElementsWithProperties() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("pom-repo"));
+        String[] printed = new String[1];
+        List<Evaluator.Result> results = withMaven(remote.toUri().toString(), dir.resolve("pom-local"), "false", printed,
+                () -> eval("%%loadFromPOM\n<properties><greet.version>1.0</greet.version></properties>\n"
+                        + "<dependency>\n  <groupId>com.example</groupId>\n  <artifactId>greet</artifactId>\n"
+                        + "  <version>${greet.version}</version>\n</dependency>\n"));
+        assertEquals(List.of(), results, "a cell magic takes the whole cell");
+        assertTrue(printed[0].endsWith("com.example:greet:jar:1.0: added to the class path\n"
+                + "com.example:words:jar:1.0: added to the class path\n"), printed[0]);
+        assertEquals("hello, pom", last("greet.Greeter.greet(\"pom\")"));
+    }
+
+    @Test
+    void loadFromPomTakesTheRepositoriesAndTheBomsItNames() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("bom-repo"));
+        String[] printed = new String[1];
+        // no repository but the POM's; words' version comes from the imported BOM
+        withMaven("none", dir.resolve("bom-local"), "false", printed, () -> eval("%%loadFromPOM\n"
+                + "<repositories><repository><id>team</id><url>" + remote.toUri() + "</url></repository></repositories>\n"
+                + "<dependencyManagement><dependencies><dependency><groupId>com.example</groupId>"
+                + "<artifactId>bom</artifactId><version>1.0</version><type>pom</type><scope>import</scope>"
+                + "</dependency></dependencies></dependencyManagement>\n"
+                + "<dependency><groupId>com.example</groupId><artifactId>words</artifactId></dependency>"));
+        assertTrue(printed[0].endsWith("com.example:words:jar:1.0: added to the class path\n"), printed[0]);
+        assertTrue(printed[0].startsWith("downloaded " + remote.toUri() + "com/example/words/1.0/words-1.0.jar"), printed[0]);
+    }
+
+    @Test
+    void mavenFollowsTheMirrorsAndTheLocalRepositoryOfSettingsXml() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("mirror-repo"));
+        Path local = dir.resolve("settings-local");
+        Path settings = dir.resolve("settings.xml");
+        // Maven Central (the default) is mirrored by the test's repository: nothing goes to the network
+        Files.writeString(settings, "<settings><localRepository>" + local + "</localRepository><mirrors><mirror>"
+                + "<id>company</id><mirrorOf>*</mirrorOf><url>" + remote.toUri() + "</url></mirror></mirrors></settings>");
+        String[] printed = new String[1];
+        Object hello = withSettings(Map.of("wengert.maven.settings", settings.toString()), printed,
+                () -> last("%maven com.example:words:1.0\nwords.Words.hello()"));
+        assertEquals("hello", hello);
+        assertTrue(printed[0].startsWith("downloaded " + remote.toUri() + "com/example/words/1.0/words-1.0.jar"), printed[0]);
+        assertTrue(Files.isRegularFile(local.resolve("com/example/words/1.0/words-1.0.jar")), "settings.xml's localRepository");
+    }
+
+    @Test
+    void mavenSendsTheCredentialsOfSettingsXmlToAnHttpRepository() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("http-repo"));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = repositoryServer(remote, "ada:secret", seen);
+        try {
+            Path settings = dir.resolve("settings-auth.xml");
+            // the repository's id is "repository" (the first of WENGERT_MAVEN_REPOSITORIES); its server entry has the password
+            Files.writeString(settings, "<settings><servers><server><id>repository</id><username>ada</username>"
+                    + "<password>secret</password></server></servers></settings>");
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            String[] printed = new String[1];
+            Object hello = withSettings(Map.of("wengert.maven.settings", settings.toString(), "wengert.maven.repositories",
+                    url, "wengert.maven.local", dir.resolve("http-local").toString()), printed,
+                    () -> last("%maven com.example:words:1.0\nwords.Words.hello()"));
+            assertEquals("hello", hello);
+            assertTrue(printed[0].startsWith("downloaded " + url + "com/example/words/1.0/words-1.0.jar"), printed[0]);
+            assertTrue(seen.contains("GET /com/example/words/1.0/words-1.0.jar authorized"), seen.toString());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void mavenGoesThroughTheProxyOfSettingsXml() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("proxied-repo"));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer proxy = repositoryServer(remote, null, seen);
+        try {
+            Path settings = dir.resolve("settings-proxy.xml");
+            Files.writeString(settings, "<settings><proxies><proxy><id>office</id><active>true</active><protocol>http"
+                    + "</protocol><host>127.0.0.1</host><port>" + proxy.getAddress().getPort() + "</port></proxy>"
+                    + "</proxies></settings>");
+            // a host no resolver could reach: only the proxy knows it
+            String url = "http://repository.invalid/";
+            String[] printed = new String[1];
+            Object hello = withSettings(Map.of("wengert.maven.settings", settings.toString(), "wengert.maven.repositories",
+                    url, "wengert.maven.local", dir.resolve("proxied-local").toString()), printed,
+                    () -> last("%maven com.example:words:1.0\nwords.Words.hello()"));
+            assertEquals("hello", hello);
+            assertTrue(seen.contains("GET http://repository.invalid/com/example/words/1.0/words-1.0.jar"), seen.toString());
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    /**
+     * An HTTP server on the loopback address serving {@code repository}'s files (as a repository,
+     * or as a proxy in front of one), asking for {@code credentials} ("user:password") if given;
+     * each request is noted in {@code seen}.
+     */
+    private static com.sun.net.httpserver.HttpServer repositoryServer(Path repository, String credentials, List<String> seen)
+            throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        String expected = credentials == null ? null
+                : "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        server.createContext("/", exchange -> {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            java.net.URI uri = exchange.getRequestURI();
+            Path file = repository.resolve(uri.getPath().substring(1));
+            seen.add(exchange.getRequestMethod() + " " + uri + (expected != null && expected.equals(auth) ? " authorized" : ""));
+            if (expected != null && !expected.equals(auth)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"repository\"");
+                exchange.sendResponseHeaders(401, -1);
+            } else if (!Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                byte[] body = Files.readAllBytes(file);
+                boolean head = exchange.getRequestMethod().equals("HEAD");
+                exchange.sendResponseHeaders(200, head ? -1 : body.length);
+                if (!head) {
+                    exchange.getResponseBody().write(body);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void mavenSaysWhatItCouldNotFindAndWhere() throws Exception {
+        Path remote = TestMavenRepository.create(dir.resolve("missing-repo"));
+        Path local = dir.resolve("missing-local");
+        String[] printed = new String[1];
+        CellError.MagicError missing = assertThrows(CellError.MagicError.class, () -> withMaven(remote.toUri().toString(),
+                local, "false", printed, () -> eval("int fine = 1;\n%maven com.example:missing:2.0")));
+        assertEquals(2, missing.line());
+        String message = missing.getMessage();
+        assertTrue(message.startsWith("%maven: could not resolve the dependencies:\n  Could not find artifact "
+                + "com.example:missing:jar:2.0 in repository (" + remote.toUri() + ")\n"), message);
+        assertTrue(message.contains("Looked in the local repository " + local + " and in repository (" + remote.toUri()),
+                message);
+        // offline and not in the local repository: it says so
+        CellError.MagicError offline = assertThrows(CellError.MagicError.class, () -> withMaven(remote.toUri().toString(),
+                local, "true", printed, () -> eval("%maven com.example:greet:1.0")));
+        assertTrue(offline.getMessage().contains("com.example:greet:")
+                && offline.getMessage().contains("Looked in the local repository " + local + " only (offline"),
+                offline.getMessage());
+        CellError.MagicError bad = assertThrows(CellError.MagicError.class, () -> eval("%maven commons-lang3"));
+        assertTrue(bad.getMessage().startsWith("%maven: 'commons-lang3' is not a Maven artifact: write "
+                + "group:artifact:version"), bad.getMessage());
+    }
+
+    /** Runs {@code work} with %maven pointed at {@code remote} and {@code local}; what it printed goes to printed[0]. */
+    private static <T> T withMaven(String remote, Path local, String offline, String[] printed,
+            java.util.concurrent.Callable<T> work) throws Exception {
+        return withSettings(Map.of("wengert.maven.repositories", remote, "wengert.maven.local", local.toString(),
+                "wengert.maven.offline", offline), printed, work);
+    }
+
+    /**
+     * Runs {@code work} with these system properties (a settings.xml that does not exist unless
+     * they name one); what it printed goes to printed[0].
+     */
+    private static <T> T withSettings(Map<String, String> properties, String[] printed,
+            java.util.concurrent.Callable<T> work) throws Exception {
+        java.io.PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setProperty("wengert.maven.settings", dir.resolve("no-settings.xml").toString());
+        properties.forEach(System::setProperty);
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            return work.call();
+        } finally {
+            System.setOut(out);
+            printed[0] = captured.toString(StandardCharsets.UTF_8);
+            for (String name : List.of("repositories", "local", "offline", "settings")) {
+                System.clearProperty("wengert.maven." + name);
+            }
+        }
+    }
+
+    @Test
+    void aSessionThatImportsTheDslCallsItOnceWhileStartingAndKeepsNothingOfIt() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Evaluator.Options options = Evaluator.Options.defaults(dir).withStartup(List.of(RepoFiles.startup()));
+        options = new Evaluator.Options(options.classPath(), options.compilerOptions(), options.startup(), -1,
+                "the time limit", 200, dir, new PrintStream(log, true, StandardCharsets.UTF_8));
+        int dslWarmUps = Evaluator.dslWarmUps();
+        try (Evaluator other = new Evaluator(options)) {
+            List<Evaluator.Result> results = new ArrayList<>();
+            other.eval("tape().size()", Evaluator.Source.CELL, results::add);
+            // the DSL warm-up ran before the first cell (forward mode: the tape stays empty)
+            assertEquals(dslWarmUps + 1, Evaluator.dslWarmUps());
+            assertEquals(0, results.get(0).value());
+            assertEquals("1", results.get(0).snippet().id());
+            jdk.jshell.JShell shell = other.jshell();
+            assertTrue(shell.snippets().noneMatch(s -> shell.status(s).isActive() && s.source().contains("derivative(")),
+                    "the DSL warm-up snippet is dropped");
+        }
+        assertEquals("", log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void startupProblemsAreReportedAndTheRestOfTheScriptRuns() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Evaluator.Options options = Evaluator.Options.defaults(dir);
         options = new Evaluator.Options(List.of(), List.of(), List.of(new Evaluator.Script("bad.jsh",
                 "int ok1 = 1;\nint bad = nope;\nint ok2 = 2;")), -1, "the time limit", 200, dir,
                 new PrintStream(log, true, StandardCharsets.UTF_8));
+        int warmUps = Evaluator.warmUps();
+        int dslWarmUps = Evaluator.dslWarmUps();
         try (Evaluator other = new Evaluator(options)) {
             List<Evaluator.Result> results = new ArrayList<>();
             other.eval("ok1 + ok2", Evaluator.Source.CELL, results::add);
             assertEquals(3, results.get(0).value());
+            // the session ran its warm-up cell before the first cell, and dropped it: the user's snippets start at 1
+            assertEquals(warmUps + 1, Evaluator.warmUps());
+            // no DSL import, no DSL warm-up
+            assertEquals(dslWarmUps, Evaluator.dslWarmUps());
+            assertEquals("1", results.get(0).snippet().id());
+            jdk.jshell.JShell shell = other.jshell();
+            assertTrue(shell.snippets().noneMatch(s -> shell.status(s).isActive()
+                    && s.source().contains("Math.max(1, 2) + 40")), "the warm-up snippet is dropped");
         }
         assertEquals("wengert: startup script bad.jsh: line 2, column 11: cannot find symbol\n"
                 + "  symbol:   variable nope\n", log.toString(StandardCharsets.UTF_8));

@@ -2,13 +2,18 @@ package dev.wengert.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
 
 import javax.tools.ToolProvider;
 
@@ -44,15 +49,22 @@ public final class RepoFiles {
      * A jar at {@code jar} holding one class compiled from {@code source}.
      *
      * @param className the class's binary name, e.g. {@code greet.Hello}
+     * @param classPath jars the source compiles against
      */
-    public static Path jarOf(Path jar, String className, String source) throws IOException {
+    public static Path jarOf(Path jar, String className, String source, Path... classPath) throws IOException {
         Path work = Files.createTempDirectory(jar.getParent(), "src");
         Path file = work.resolve(className.replace('.', '/') + ".java");
         Files.createDirectories(file.getParent());
         Files.writeString(file, source);
         Path classes = work.resolve("classes");
         Files.createDirectories(classes);
-        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), file.toString());
+        List<String> args = new ArrayList<>(List.of("-d", classes.toString()));
+        if (classPath.length > 0) {
+            args.add("-cp");
+            args.add(Arrays.stream(classPath).map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        }
+        args.add(file.toString());
+        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new));
         assertEquals(0, status, "javac " + file);
         String entry = className.replace('.', '/') + ".class";
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out)) {
