@@ -303,8 +303,10 @@ public final class CompiledRows {
     /** The first pass: every row recorded once, in order (from where it stopped, if the function threw). */
     private void recordAll(double[] p) {
         try {
+            boolean same = false;
             while (firstPass < rows && !perRow) {
-                recordRow(p, firstPass);
+                recordRow(p, firstPass, same);
+                same = true;
                 firstPass++;
                 if (firstPass % RUN == 0) {
                     recorder.cut();
@@ -323,13 +325,19 @@ public final class CompiledRows {
 
     /** Records row i at p and adds it to the shape of its structure; null (and perRow set) if it cannot be replayed. */
     private RowShape recordRow(double[] p, int i) {
+        return recordRow(p, i, false);
+    }
+
+    /** As {@link #recordRow(double[], int)}; samePoint: p is the point the row before was recorded at (the first pass). */
+    private RowShape recordRow(double[] p, int i, boolean samePoint) {
         if (recorder == null || recorderThread != Thread.currentThread()) {
             recorder = new RowRecorder(p);
             recorderThread = Thread.currentThread();
+            samePoint = false;
         }
         fill(i);
         recording = i;
-        recorder.run(f, p, row);
+        recorder.run(f, p, row, samePoint);
         recording = -1;
         recordings++;
         // most rows have the structure of the row before them: read them as that shape directly
@@ -400,9 +408,10 @@ public final class CompiledRows {
 
     /**
      * The row whose recording or evaluation is under way, or −1: when the row function throws,
-     * the row it threw on (for messages).
+     * the row it threw on (for messages). For the thread that evaluates (the row function
+     * itself asks for every row, so this takes no lock).
      */
-    public synchronized int rowInProgress() {
+    public int rowInProgress() {
         return recording;
     }
 

@@ -70,13 +70,23 @@ final class RowRecorder implements ProgramListener {
 
     /** Runs f on one row at p, recording it after the rows recorded since the last cut; read it with {@link #readAs} or {@link #read}. */
     void run(RowFn f, double[] p, double[] x) {
-        if (st.size() > mark && !java.util.Arrays.equals(p, at)) {
-            cut();                                   // the parameters move: only within a run of one point
-        }
-        for (int j = 0; j < p.length; j++) {
-            if (Double.doubleToRawLongBits(p[j]) != Double.doubleToRawLongBits(at[j])) {
-                Functional.assign(par[j], p[j]);
-                at[j] = p[j];
+        run(f, p, x, false);
+    }
+
+    /**
+     * As {@link #run(RowFn, double[], double[])}; samePoint: the caller knows p is the point the
+     * row before was run at (the rows of a first pass), so the parameters are not compared again.
+     */
+    void run(RowFn f, double[] p, double[] x, boolean samePoint) {
+        if (!samePoint) {
+            if (st.size() > mark && !java.util.Arrays.equals(p, at)) {
+                cut();                               // the parameters move: only within a run of one point
+            }
+            for (int j = 0; j < p.length; j++) {
+                if (Double.doubleToRawLongBits(p[j]) != Double.doubleToRawLongBits(at[j])) {
+                    Functional.assign(par[j], p[j]);
+                    at[j] = p[j];
+                }
             }
         }
         guards = 0;
@@ -113,42 +123,47 @@ final class RowRecorder implements ProgramListener {
         Object[] ops = st.ops();
         int[] starts = st.starts();
         int[] args = st.args();
+        // an operand is the same as the shape's if it is the same parameter, or the node at the
+        // same place in this row (shifted by where the row starts): one comparison, which also
+        // refuses an operand of an earlier row (below from, but not a parameter)
+        int shift = from - mark;
+        Object[] rule = shape.rule;
+        byte[] match = shape.match;
+        int[] argA = shape.argA;
+        int[] argB = shape.argB;
+        int[] kslot = shape.kslot;
         for (int i = mark; i < n; i++) {
-            int t = i - mark + from;
-            if (ops[t] != shape.rule[i]) {
+            int t = i + shift;
+            if (ops[t] != rule[i]) {
                 return false;
             }
             int s = starts[t];
             int arity = starts[t + 1] - s;
-            byte code = shape.code[i];
-            if (code == Program.NARY || arity < 1 || arity > 2 || (arity == 2) != (shape.argB[i] >= 0)) {
+            byte m = match[i];
+            int a = argA[i];
+            if (m == RowShape.MATCH_NONE || arity != (m == RowShape.MATCH_BINARY ? 2 : 1)
+                    || args[s] != (a < mark ? a : a + shift)) {
                 return false;
             }
-            int a = args[s];
-            if ((a >= mark && a < from) || local(a, from) != shape.argA[i]) {
-                return false;
-            }
-            if (arity == 2) {
-                int b = args[s + 1];
-                if ((b >= mark && b < from) || local(b, from) != shape.argB[i]) {
+            if (m == RowShape.MATCH_BINARY) {
+                int b = argB[i];
+                if (args[s + 1] != (b < mark ? b : b + shift)) {
                     return false;
                 }
-            } else if (shape.kslot[i] >= 0) {
+            } else if (m != RowShape.MATCH_UNARY) {
                 // the constant's side: + and × take it on either, the others must match the shape's
-                boolean right = nodeRight[t];
-                boolean want = code == Program.SUB_K || code == Program.DIV_K || code == Program.BINARY_K;
-                boolean either = code == Program.ADD_K || code == Program.MUL_K;
-                if (!either && right != want) {
+                if (m != RowShape.MATCH_K_EITHER && nodeRight[t] != (m == RowShape.MATCH_K_RIGHT)) {
                     return false;
                 }
-                konst[shape.kslot[i]] = nodeKonst[t];
+                konst[kslot[i]] = nodeKonst[t];
             }
         }
         for (int g = 0; g < guards; g++) {
-            int b = guardB[g];
+            int a = shape.gA[g];
+            int b = shape.gB[g];
             if (guardKind[g] != shape.gKind[g] || guardOutcome[g] != shape.gOutcome[g]
-                    || (guardA[g] >= mark && guardA[g] < from) || local(guardA[g], from) != shape.gA[g]
-                    || (b >= mark && b < from) || (b < 0 ? -1 : local(b, from)) != shape.gB[g]) {
+                    || guardA[g] != (a < mark ? a : a + shift)
+                    || guardB[g] != (b < 0 ? -1 : b < mark ? b : b + shift)) {
                 return false;
             }
             if (b < 0) {

@@ -40,6 +40,18 @@ final class RowShape {
     final int[] argB;
     /** Per node: its constant's slot, or −1. */
     final int[] kslot;
+    /**
+     * How a node of a new row is matched against this one ({@link RowRecorder#readAs}): its
+     * number of operands, and for an operation with a constant, on which side the constant must
+     * be ({@link #MATCH_NONE} for an n-ary node, which is read the long way).
+     */
+    final byte[] match;
+    static final byte MATCH_NONE = 0;
+    static final byte MATCH_UNARY = 1;
+    static final byte MATCH_BINARY = 2;
+    static final byte MATCH_K_EITHER = 3;
+    static final byte MATCH_K_RIGHT = 4;
+    static final byte MATCH_K_LEFT = 5;
     /** Per n-ary node: the argument vector's length, its recorded arguments' nodes and positions; the others' slots. */
     final int[][] naryArgs;
     final int[][] naryPositions;
@@ -89,6 +101,13 @@ final class RowShape {
         argA = Arrays.copyOf(r.argA, nodes);
         argB = Arrays.copyOf(r.argB, nodes);
         kslot = Arrays.copyOf(r.kslot, nodes);
+        match = new byte[nodes];
+        for (int i = params; i < nodes; i++) {
+            byte c = code[i];
+            match[i] = c == Program.NARY ? MATCH_NONE : argB[i] >= 0 ? MATCH_BINARY : kslot[i] < 0 ? MATCH_UNARY
+                    : c == Program.ADD_K || c == Program.MUL_K ? MATCH_K_EITHER
+                    : c == Program.SUB_K || c == Program.DIV_K || c == Program.BINARY_K ? MATCH_K_RIGHT : MATCH_K_LEFT;
+        }
         naryArgs = new int[nodes][];
         naryPositions = new int[nodes][];
         naryKonst = new int[nodes][];

@@ -160,7 +160,32 @@ final class BlockQr {
             if (allZero(j, n)) {
                 continue;                         // nothing under the diagonal to remove
             }
-            double below = sumOfSquares(j, n);
+            int cj = j * BLOCK;
+            // column j's sum of squares and its dot products with the next (up to) two columns in
+            // one loop: each summed in the same order as alone, side by side instead of each
+            // waiting on the latency of its own additions (the dot products do not need α)
+            int first = Math.min(2, c - 1 - j);
+            int d0 = (j + 1) * BLOCK;
+            int d1 = d0 + BLOCK;
+            double below = 0;
+            double u0 = 0;
+            double u1 = 0;
+            if (first == 2) {
+                for (int b = 0; b < n; b++) {
+                    double v = block[cj + b];
+                    below += v * v;
+                    u0 += v * block[d0 + b];
+                    u1 += v * block[d1 + b];
+                }
+            } else if (first == 1) {
+                for (int b = 0; b < n; b++) {
+                    double v = block[cj + b];
+                    below += v * v;
+                    u0 += v * block[d0 + b];
+                }
+            } else {
+                below = sumOfSquares(j, n);
+            }
             double x0 = r[j * c + j];
             double norm = norm(x0, below, j, n);
             if (!Double.isFinite(norm)) {
@@ -174,19 +199,68 @@ final class BlockQr {
             // denominator nor its reciprocal overflows for entries near 1e154 and beyond
             double gap = alpha - x0;
             r[j * c + j] = alpha;
-            int cj = j * BLOCK;
-            for (int l = j + 1; l < c; l++) {
+            if (first >= 1) {
+                reflect(j, j + 1, v0, u0, alpha, gap, cj, d0, n);
+            }
+            if (first == 2) {
+                reflect(j, j + 2, v0, u1, alpha, gap, cj, d1, n);
+            }
+            // the columns further right, four (then two, then one) at a time, likewise
+            int l = j + 1 + first;
+            for (; l + 3 < c; l += 4) {
+                int c0 = l * BLOCK;
+                int c1 = c0 + BLOCK;
+                int c2 = c1 + BLOCK;
+                int c3 = c2 + BLOCK;
+                double w0 = 0;
+                double w1 = 0;
+                double w2 = 0;
+                double w3 = 0;
+                for (int b = 0; b < n; b++) {
+                    double v = block[cj + b];
+                    w0 += v * block[c0 + b];
+                    w1 += v * block[c1 + b];
+                    w2 += v * block[c2 + b];
+                    w3 += v * block[c3 + b];
+                }
+                reflect(j, l, v0, w0, alpha, gap, cj, c0, n);
+                reflect(j, l + 1, v0, w1, alpha, gap, cj, c1, n);
+                reflect(j, l + 2, v0, w2, alpha, gap, cj, c2, n);
+                reflect(j, l + 3, v0, w3, alpha, gap, cj, c3, n);
+            }
+            for (; l + 1 < c; l += 2) {
+                int c0 = l * BLOCK;
+                int c1 = c0 + BLOCK;
+                double w0 = 0;
+                double w1 = 0;
+                for (int b = 0; b < n; b++) {
+                    double v = block[cj + b];
+                    w0 += v * block[c0 + b];
+                    w1 += v * block[c1 + b];
+                }
+                reflect(j, l, v0, w0, alpha, gap, cj, c0, n);
+                reflect(j, l + 1, v0, w1, alpha, gap, cj, c1, n);
+            }
+            for (; l < c; l++) {
                 int cl = l * BLOCK;
                 double w = 0;
                 for (int b = 0; b < n; b++) {
                     w += block[cj + b] * block[cl + b];
                 }
-                w = (v0 * r[j * c + l] + w) / alpha / gap;
-                r[j * c + l] -= w * v0;
-                for (int b = 0; b < n; b++) {
-                    block[cl + b] -= w * block[cj + b];
-                }
+                reflect(j, l, v0, w, alpha, gap, cj, cl, n);
             }
+        }
+    }
+
+    /**
+     * Applies column j's reflection to column l, given the dot product of their block parts:
+     * R[j][l] and the block's column l move by w·v, w = (v₀·R[j][l] + dot)/α/(α − x₀).
+     */
+    private void reflect(int j, int l, double v0, double dot, double alpha, double gap, int cj, int cl, int n) {
+        double w = (v0 * r[j * c + l] + dot) / alpha / gap;
+        r[j * c + l] -= w * v0;
+        for (int b = 0; b < n; b++) {
+            block[cl + b] -= w * block[cj + b];
         }
     }
 

@@ -78,6 +78,15 @@ final class Dataset implements Predictor {
         return call(par, x, -1).value();
     }
 
+    /**
+     * A per-row model's prediction at x with the parameters given as constants (see
+     * {@link #constants}): {@link #predict} without making them again, for a scan of many x.
+     * The model must not keep x.
+     */
+    double predictRow(Num[] par, double[] x) {
+        return call(par, x, -1).value();
+    }
+
     /** ∇ₚ m(p, x), by one forward pass (for the delta method). */
     @Override
     public double[] gradient(double[] p, double[] x) {

@@ -1,5 +1,7 @@
 package dev.wengert.fit;
 
+import dev.wengert.core.Num;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +10,7 @@ import java.util.Locale;
  * Turns the solver's answer on in-memory rows into a {@link FitResult}: one more pass at the
  * answer for the exact Jacobian there, each parameter's status, the rows into {@link RowSums}
  * (the statistics then follow the one path every fit takes), and a scan of the fitted curves
- * for a pole between the data.
+ * for a pole between the data (when the result's warnings are first asked for).
  */
 final class FitAssembly {
     /** Points of the scan of a one-predictor curve between its smallest and largest x. */
@@ -54,19 +56,27 @@ final class FitAssembly {
                 }
             }
         }
-        List<String> warnings = new ArrayList<>();
         List<FitResult.Part> parts = new ArrayList<>();
         for (int k = 0; k < f.parts().size(); k++) {
             Dataset d = f.parts().get(k);
             parts.add(new FitResult.Part(d.data.responseName, d.data.predictorNames.clone(), d.data.weighted, d,
                     d.data, f.slice(values, k)));
-            String pole = at.finite() ? poleScan(d, p) : null;
-            if (pole != null) {
-                warnings.add(pole);
-            }
         }
+        // the pole scan evaluates the model at 2,001 points: done when the warnings are first asked for
+        List<Dataset> scanned = f.parts();
+        double[] scanAt = p.clone();
+        FitResult.LateWarnings poles = !at.finite() ? FitResult.LateWarnings.NONE : new FitResult.LateWarnings(() -> {
+            List<String> found = new ArrayList<>();
+            for (Dataset d : scanned) {
+                String pole = poleScan(d, scanAt);
+                if (pole != null) {
+                    found.add(pole);
+                }
+            }
+            return found;
+        });
         return FitResult.create(ps.names, p, status, sums, absoluteSigma, dropped, s.iterations(),
-                s.evaluations(), s.converged(), s.reason(), warnings, parts);
+                s.evaluations(), s.converged(), s.reason(), List.of(), parts, poles);
     }
 
     /**
@@ -91,11 +101,16 @@ final class FitAssembly {
             return null;
         }
         double limit = SPIKE * Math.max(ymax, Double.MIN_NORMAL);
+        // the parameters as constants once for the whole grid, and one buffer for x (the model is
+        // evaluated on plain numbers: predict(p, x) for every point, without its allocations)
+        Num[] par = Dataset.constants(p);
+        double[] at = new double[1];
         for (int i = 0; i < SCAN_POINTS; i++) {
             double x = lo + (hi - lo) * i / (SCAN_POINTS - 1);
             double v;
             try {
-                v = d.predict(p, new double[] {x});
+                at[0] = x;
+                v = d.predictRow(par, at);
             } catch (RuntimeException e) {
                 v = Double.NaN;
             }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The outcome of a least-squares fit: estimates, their uncertainties, goodness of fit, how
@@ -59,6 +60,33 @@ public final class FitResult implements Displayable {
     private final List<Part> parts;
     /** −1 for the whole fit, else the dataset this view shows. */
     private final int shown;
+    /** Warnings found when first asked for (shared by the dataset views). */
+    private final LateWarnings late;
+
+    /**
+     * Warnings that take a scan to find — the fitted curve passing a pole between the data,
+     * which evaluates the model at 2,001 points, more than the rows of a small fit — found
+     * the first time {@link #warnings()}, {@link #reason()} or the summary is asked for, and
+     * kept: a fit whose result is only read for its estimates does not pay for them. They come
+     * first, before the statistics' own warnings, as if found with the fit.
+     */
+    static final class LateWarnings {
+        static final LateWarnings NONE = new LateWarnings(List::of);
+        private Supplier<List<String>> scan;
+        private List<String> found;
+
+        LateWarnings(Supplier<List<String>> scan) {
+            this.scan = scan;
+        }
+
+        synchronized List<String> get() {
+            if (found == null) {
+                found = List.copyOf(scan.get());
+                scan = null;
+            }
+            return found;
+        }
+    }
 
     /**
      * One dataset: its names, how to predict, and (in memory) its rows and fitted values.
@@ -69,7 +97,8 @@ public final class FitResult implements Displayable {
     }
 
     private FitResult(String[] names, double[] p, Statistics stats, int iterations, int evaluations, List<Part> parts,
-                      int shown) {
+                      int shown, LateWarnings late) {
+        this.late = late;
         this.names = names;
         this.p = p;
         this.stats = stats;
@@ -83,8 +112,16 @@ public final class FitResult implements Displayable {
     static FitResult create(String[] names, double[] p, ParameterStatus[] status, RowSums sums, boolean absoluteSigma,
                             long dropped, int iterations, int evaluations, boolean converged, String reason,
                             List<String> warnings, List<Part> parts) {
+        return create(names, p, status, sums, absoluteSigma, dropped, iterations, evaluations, converged, reason,
+                warnings, parts, LateWarnings.NONE);
+    }
+
+    /** As {@link #create(String[], double[], ParameterStatus[], RowSums, boolean, long, int, int, boolean, String, List, List)}, with warnings found when first asked for. */
+    static FitResult create(String[] names, double[] p, ParameterStatus[] status, RowSums sums, boolean absoluteSigma,
+                            long dropped, int iterations, int evaluations, boolean converged, String reason,
+                            List<String> warnings, List<Part> parts, LateWarnings late) {
         Statistics s = Statistics.of(names, p, status, sums, absoluteSigma, dropped, converged, reason, warnings);
-        return new FitResult(names.clone(), p.clone(), s, iterations, evaluations, List.copyOf(parts), -1);
+        return new FitResult(names.clone(), p.clone(), s, iterations, evaluations, List.copyOf(parts), -1, late);
     }
 
     /**
@@ -490,7 +527,7 @@ public final class FitResult implements Displayable {
             throw new IllegalArgumentException("dataset(" + k + "): this fit has " + parts.size() + " dataset"
                     + (parts.size() == 1 ? " (index 0)" : "s (0 to " + (parts.size() - 1) + ")"));
         }
-        return new FitResult(names, p, stats, iterations, evaluations, parts, k);
+        return new FitResult(names, p, stats, iterations, evaluations, parts, k, late);
     }
 
     /** Which dataset this view shows (0-based), or −1 for the whole fit. */
@@ -534,7 +571,15 @@ public final class FitResult implements Displayable {
 
     /** Why the solver stopped, what it tried on the way, anything that limits the statistics, and the warnings. */
     public String reason() {
-        return stats.reason;
+        List<String> l = late.get();
+        if (l.isEmpty()) {
+            return stats.reason;
+        }
+        StringBuilder why = new StringBuilder(stats.reasonHead);
+        for (String w : l) {
+            why.append("; WARNING: ").append(w);
+        }
+        return why.append(stats.reason, stats.reasonHead.length(), stats.reason.length()).toString();
     }
 
     /**
@@ -543,7 +588,13 @@ public final class FitResult implements Displayable {
      * sound fit; each also appears in {@link #reason()} and the summary.
      */
     public List<String> warnings() {
-        return stats.warnings;
+        List<String> l = late.get();
+        if (l.isEmpty()) {
+            return stats.warnings;
+        }
+        List<String> all = new ArrayList<>(l);
+        all.addAll(stats.warnings);
+        return List.copyOf(all);
     }
 
     /** R's relative-offset convergence measure at the estimate ("Achieved convergence tolerance"). */

@@ -23,6 +23,13 @@ final class LeastSquares {
     private int notFinitePoints;
     private double[] bestQ;
     private double bestCost = Double.POSITIVE_INFINITY;
+    /**
+     * The last finite point: the solver's last point is asked for again by the convergence
+     * check, the refinement and the statistics, and each would otherwise recompute its
+     * residuals and cost (and its QR, kept by the point) over every row. Only one is kept, and
+     * it is dropped before another is evaluated, so a fit still holds one point's arrays.
+     */
+    private Point lastPoint;
 
     /**
      * One evaluation: the full parameters, the model's values and Jacobian (all parameters),
@@ -43,6 +50,9 @@ final class LeastSquares {
         private double[] jt;
         private final double cost;
         private final boolean finite;
+        /** The R of [∂r̃/∂q | fSign·r̃] over all free parameters, for the last fSign asked for (see {@link #factor}). */
+        private Factor factor;
+        private double factorSign;
 
         private Point(double[] q, double[] p, ModelEvaluator.Eval eval, double[] r, double[] rt, double[] slope,
                       double cost, boolean finite) {
@@ -127,6 +137,34 @@ final class LeastSquares {
          * Jacobian where no copy of ∂r̃/∂q was made: the same numbers as from {@link #jt()}.
          */
         Factor factor(int[] cols, double fSign) {
+            boolean all = allColumns(cols);
+            if (all && factor != null && factorSign == fSign) {
+                return factor;
+            }
+            Factor made = factorOf(all ? null : cols, fSign);
+            if (all) {
+                factor = made;
+                factorSign = fSign;
+            }
+            return made;
+        }
+
+        private boolean allColumns(int[] cols) {
+            if (cols == null) {
+                return true;
+            }
+            if (cols.length != q.length) {
+                return false;
+            }
+            for (int c = 0; c < cols.length; c++) {
+                if (cols[c] != c) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private Factor factorOf(int[] cols, double fSign) {
             int n = rt.length;
             int k = cols == null ? q.length : cols.length;
             BlockQr b = new BlockQr(k + 1);
@@ -238,6 +276,10 @@ final class LeastSquares {
         if (Thread.currentThread().isInterrupted()) {
             throw new Interrupted();
         }
+        if (lastPoint != null && java.util.Arrays.equals(lastPoint.q, q)) {
+            return lastPoint;
+        }
+        lastPoint = null;
         double[] p = params.full(q);
         ModelEvaluator.Eval e;
         try {
@@ -278,17 +320,35 @@ final class LeastSquares {
         }
         // x − x is 0 for a finite x and NaN otherwise: one sum tells whether every entry of
         // ∂r̃/∂q and r̃ is finite, without making ∂r̃/∂q
-        double z = 0;
+        // (four sums side by side: their order does not matter, only whether one is NaN)
+        double z0 = 0;
+        double z1 = 0;
+        double z2 = 0;
+        double z3 = 0;
         for (int c = 0; c < k; c++) {
             int src = free[c] * n;
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            if (slope == null) {
+                for (; i + 3 < n; i += 4) {
+                    double v0 = -sqrtW[i] * jm[src + i];
+                    double v1 = -sqrtW[i + 1] * jm[src + i + 1];
+                    double v2 = -sqrtW[i + 2] * jm[src + i + 2];
+                    double v3 = -sqrtW[i + 3] * jm[src + i + 3];
+                    z0 += v0 - v0;
+                    z1 += v1 - v1;
+                    z2 += v2 - v2;
+                    z3 += v3 - v3;
+                }
+            }
+            for (; i < n; i++) {
                 double v = slope == null ? -sqrtW[i] * jm[src + i] : -slope[i] * sqrtW[i] * jm[src + i];
-                z += v - v;
+                z0 += v - v;
             }
         }
         for (double v : rt) {
-            z += v - v;
+            z1 += v - v;
         }
+        double z = z0 + z1 + z2 + z3;
         boolean finite = z == 0 && Double.isFinite(cost);
         if (!finite) {
             notFinitePoints++;
@@ -296,7 +356,11 @@ final class LeastSquares {
             bestCost = cost;
             bestQ = q.clone();
         }
-        return new Point(q.clone(), p, e, r, rt, slope, finite ? cost : Double.NaN, finite);
+        Point at = new Point(q.clone(), p, e, r, rt, slope, finite ? cost : Double.NaN, finite);
+        if (finite) {
+            lastPoint = at;
+        }
+        return at;
     }
 
     /**
@@ -326,7 +390,32 @@ final class LeastSquares {
         double[] jm = at.eval.jacobian();
         for (int u = 0; u < k; u++) {
             int cu = free[u] * n;
-            for (int v = 0; v < k; v++) {
+            int v0 = 0;
+            if (a == null) {
+                // least squares: four entries at a time, each summed in the same order as alone
+                for (; v0 + 3 < k; v0 += 4) {
+                    int c0 = free[v0] * n;
+                    int c1 = free[v0 + 1] * n;
+                    int c2 = free[v0 + 2] * n;
+                    int c3 = free[v0 + 3] * n;
+                    double s0 = full[free[u]][free[v0]];
+                    double s1 = full[free[u]][free[v0 + 1]];
+                    double s2 = full[free[u]][free[v0 + 2]];
+                    double s3 = full[free[u]][free[v0 + 3]];
+                    for (int i = 0; i < n; i++) {
+                        double wu = sqrtW[i] * sqrtW[i] * jm[cu + i];
+                        s0 += wu * jm[c0 + i];
+                        s1 += wu * jm[c1 + i];
+                        s2 += wu * jm[c2 + i];
+                        s3 += wu * jm[c3 + i];
+                    }
+                    h[u][v0] = s0;
+                    h[u][v0 + 1] = s1;
+                    h[u][v0 + 2] = s2;
+                    h[u][v0 + 3] = s3;
+                }
+            }
+            for (int v = v0; v < k; v++) {
                 int cv = free[v] * n;
                 double s = full[free[u]][free[v]];
                 if (a == null) {

@@ -41,11 +41,14 @@ final class Statistics {
     final double lossScale;
     final boolean converged;
     final String reason;
+    /** The reason before its warnings, so that warnings found later go in front of them (FitResult). */
+    final String reasonHead;
     final List<String> warnings;
 
     private Statistics(ParameterStatus[] status, double[][] cov, int n, int dropped, int free, double rss,
                        double deviance, double tss, double sumLogW, double scale2, double offset, boolean absoluteSigma,
-                       Loss loss, double lossScale, boolean converged, String reason, List<String> warnings) {
+                       Loss loss, double lossScale, boolean converged, String reason, String reasonHead,
+                       List<String> warnings) {
         this.status = status;
         this.cov = cov;
         this.n = n;
@@ -62,6 +65,7 @@ final class Statistics {
         this.lossScale = lossScale;
         this.converged = converged;
         this.reason = reason;
+        this.reasonHead = reasonHead;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -181,11 +185,12 @@ final class Statistics {
                     + "line at their mean, so this is no useful fit (a poor start, a wrong model, or a parameter that "
                     + "needs bounds)", r2));
         }
+        String head = why.toString();
         for (String w : warn) {
             why.append("; WARNING: ").append(w);
         }
         return new Statistics(status, cov, n, (int) dropped, free, sums.rss, sums.deviance, tss, sums.sumLogW,
-                scale2, offset, absoluteSigma, sums.loss, sums.scale, converged, why.toString(), warn);
+                scale2, offset, absoluteSigma, sums.loss, sums.scale, converged, why.toString(), head, warn);
     }
 
     /**

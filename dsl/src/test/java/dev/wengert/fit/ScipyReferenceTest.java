@@ -50,6 +50,15 @@ class ScipyReferenceTest {
         assertTrue(free.warnings().stream().anyMatch(w -> w.contains("R² = -4.87 is negative")), free.warnings().toString());
         assertTrue(free.reason().contains("WARNING: the fitted curve passes a pole"), free.reason());
         assertTrue(free.toString().contains("WARNING: R² = -4.87 is negative"), free.toString());
+        // the pole scan runs when the warnings are first asked for; they keep the order of a scan
+        // made with the fit (the pole first), in the reason too, and the dataset view shares them
+        assertTrue(free.warnings().get(0).contains("pole"), free.warnings().toString());
+        assertTrue(free.reason().indexOf("passes a pole") < free.reason().indexOf("R² = -4.87"), free.reason());
+        assertEquals(free.warnings(), free.dataset(0).warnings());
+        assertEquals(free.reason(), free.dataset(0).reason());
+        FitResult again = fit1(MM).start(10, 0.1).names("Vm", "K").to(s, v);
+        assertEquals(free.reason(), again.reason());
+        assertEquals(free.warnings(), again.warnings());
         // bounds keep K ≥ 0, and the fit finds scipy's optimum
         FitResult bounded = fit1(MM).start(10, 0.1).names("Vm", "K")
                 .bounds(new double[] {0, 0}, new double[] {INF, INF}).to(s, v);
