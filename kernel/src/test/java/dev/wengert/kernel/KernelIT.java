@@ -279,7 +279,7 @@ class KernelIT {
         command.set(classPath, home.toString() + java.io.File.pathSeparator + command.get(classPath));
         Result started = run(command);
         assertEquals(0, started.exitCode, started.output);
-        assertEquals("", started.output);
+        assertEquals("", started.stdout + started.stderr, started.output);
     }
 
     @Test
