@@ -3,7 +3,7 @@ package dev.wengert.repl;
 /**
  * Where {@code display(x)}, {@code updatableDisplay(x)} and {@code updateDisplay(id, x)} go.
  *
- * <p>Every session defines these three top-level methods (see {@link Evaluator}); they call
+ * <p>Every session imports these three methods from {@link SessionMethods}; they call
  * here, and here calls the front end that runs the session: the notebook kernel shows a rich
  * output under the cell, the console prints the value's text. So a cell that displays works
  * the same in a notebook, the console and a script.

@@ -51,11 +51,9 @@ public final class Evaluator implements AutoCloseable {
             "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
             "import java.util.prefs.*;", "import java.util.regex.*;", "import java.util.stream.*;");
 
-    // top-level methods every session gets; the front end decides what displaying means
-    private static final String DISPLAY_METHODS = String.join("\n",
-            "String display(Object value) { return dev.wengert.repl.Display.display(value); }",
-            "String updatableDisplay(Object value) { return dev.wengert.repl.Display.display(value); }",
-            "void updateDisplay(String id, Object value) { dev.wengert.repl.Display.updateDisplay(id, value); }");
+    // the methods every session has (display, updatableDisplay, updateDisplay): one import
+    // snippet where three method snippets cost three javac compilations before the first cell
+    private static final String SESSION_METHODS = "import static dev.wengert.repl.SessionMethods.*;";
 
     /** A startup script: its name (for messages) and its text. */
     public record Script(String name, String code) {
@@ -233,7 +231,7 @@ public final class Evaluator implements AutoCloseable {
         }
         List<Script> scripts = new ArrayList<>();
         scripts.add(new Script("JShell's default imports", DEFAULT_IMPORTS));
-        scripts.add(new Script("the display methods", DISPLAY_METHODS));
+        scripts.add(new Script("the session's methods", SESSION_METHODS));
         scripts.addAll(options.startup());
         try {
             for (Script script : scripts) {

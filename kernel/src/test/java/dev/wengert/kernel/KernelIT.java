@@ -240,6 +240,48 @@ class KernelIT {
         assertEquals("0", result(basics("tape_after_warm_up")));
     }
 
+    private static Path kernelHome() {
+        return jupyterPath.resolve("kernels/" + KERNEL);
+    }
+
+    /** The installed kernel's command line, {resource_dir} filled in, with --train for the connection file. */
+    private static List<String> kernelCommand() throws IOException {
+        JsonObject spec = new JsonParser().parse(Files.readString(kernelHome().resolve("kernel.json"))).getAsJsonObject();
+        List<String> command = new ArrayList<>();
+        for (String arg : strings(spec.getAsJsonArray("argv"))) {
+            command.add(arg.equals("{connection_file}") ? "--train" : arg.replace("{resource_dir}", kernelHome().toString()));
+        }
+        return command;
+    }
+
+    @Test
+    void theInstallWritesAClassDataArchiveTheKernelStartsFrom() throws Exception {
+        assertTrue(Files.size(kernelHome().resolve("wengert.jsa")) > 0);
+        List<String> command = kernelCommand();
+        assertTrue(command.contains("-XX:SharedArchiveFile=" + kernelHome().resolve("wengert.jsa")), command.toString());
+        // the kernel's own command line maps javac's, JShell's and the DSL's classes from the archive
+        command.add(1, "-Xlog:class+load=info:stdout");
+        Result started = run(command);
+        assertEquals(0, started.exitCode, started.output);
+        for (String type : List.of("com.sun.tools.javac.main.JavaCompiler", "jdk.jshell.JShell", "dev.wengert.Wengert",
+                "dev.wengert.repl.Evaluator")) {
+            assertTrue(started.stdout.contains(" " + type + " source: shared objects file (top)"), type + ":\n"
+                    + started.stdout.lines().filter(line -> line.contains(" " + type + " ")).findFirst().orElse("not loaded"));
+        }
+    }
+
+    @Test
+    void aJvmThatCannotUseTheArchiveStartsTheKernelWithoutAWord() throws Exception {
+        // another class path than the archive's (as after a change of jars): the JVM refuses the
+        // archive, and says nothing of it
+        List<String> command = kernelCommand();
+        int classPath = command.indexOf("-cp") + 1;
+        command.set(classPath, home.toString() + java.io.File.pathSeparator + command.get(classPath));
+        Result started = run(command);
+        assertEquals(0, started.exitCode, started.output);
+        assertEquals("", started.stdout + started.stderr, started.output);
+    }
+
     @Test
     void theKernelStartsWithoutWarnings() throws Exception {
         scenario("basics");

@@ -418,6 +418,33 @@ class EvaluatorTest {
     }
 
     @Test
+    void theStartupIsImportsOnlySoEachOfItsSnippetsIsOneSmallCompilation() throws Exception {
+        // every startup snippet is a javac compilation before the first cell: JShell's 10 default
+        // imports, the session's methods (an import, not three method snippets) and startup.jsh's
+        // imports; the warm-up cells' snippets are dropped
+        try (Evaluator other = new Evaluator(Evaluator.Options.defaults(dir).withStartup(List.of(RepoFiles.startup())))) {
+            jdk.jshell.JShell shell = other.jshell();
+            List<jdk.jshell.Snippet> kept = shell.snippets().filter(s -> shell.status(s).isActive())
+                    .collect(java.util.stream.Collectors.toList());
+            long scriptImports = RepoFiles.startup().code().lines().filter(line -> line.startsWith("import ")).count();
+            assertEquals(10 + 1 + scriptImports, kept.size(), kept.toString());
+            assertTrue(kept.stream().allMatch(s -> s.kind() == jdk.jshell.Snippet.Kind.IMPORT
+                    && shell.status(s) == jdk.jshell.Snippet.Status.VALID), kept.toString());
+            assertEquals(2, shell.snippets().count() - kept.size(), "the two warm-up cells, dropped");
+        }
+    }
+
+    @Test
+    void aMethodOfTheUserNamedDisplayTakesThePlaceOfTheSessions() throws Exception {
+        try (Evaluator other = new Evaluator(Evaluator.Options.defaults(dir))) {
+            List<Evaluator.Result> results = new ArrayList<>();
+            other.eval("String display(Object value) { return \"mine: \" + value; }\ndisplay(1)",
+                    Evaluator.Source.CELL, results::add);
+            assertEquals("mine: 1", results.get(results.size() - 1).value());
+        }
+    }
+
+    @Test
     void startupProblemsAreReportedAndTheRestOfTheScriptRuns() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Evaluator.Options options = Evaluator.Options.defaults(dir);
