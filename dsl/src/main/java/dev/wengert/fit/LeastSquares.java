@@ -345,9 +345,8 @@ final class LeastSquares {
                 z0 += v - v;
             }
         }
-        for (double v : rt) {
-            z1 += v - v;
-        }
+        // r̃ needs no such sum: a NaN or infinite r̃ᵢ makes the cost ½·Σ r̃ᵢ² NaN or infinite,
+        // which the test below sees (a pass over the rows fewer per point)
         double z = z0 + z1 + z2 + z3;
         boolean finite = z == 0 && Double.isFinite(cost);
         if (!finite) {
