@@ -142,25 +142,11 @@ def interrupt(km, kc):
         result["same_session"] = execute(kc, "dev.wengert.core.Session.current() == sessionBefore")
     # an optimizer on a slow function, interrupted once it runs (it prints when it starts): it
     # returns its best point, and `slow` is bound to it
-    msg_id = kc.execute('let slow = minimize(x -> { if (!started) { started = true; System.out.println("running"); } '
-                        'return square(x[0].minus(3)); }, new double[] {0}, '
-                        'gradientDescent(1e-9).maxIterations(Integer.MAX_VALUE).progress(false));\n'
-                        'int afterSlow = 1;')
-    outputs = []
-    while not any(o["type"] == "stream" and "running" in o["content"].get("text", "") for o in outputs):
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] not in ("status", "execute_input"):
-            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
-    reply = None
-    while reply is None:
-        km.interrupt_kernel()
-        try:
-            msg = kc.get_shell_msg(timeout=1)
-            if msg["parent_header"].get("msg_id") == msg_id:
-                reply = msg["content"]
-        except Exception:  # queue.Empty: still running
-            pass
-    result["minimize"] = {"reply": reply, "outputs": outputs + collect(kc, msg_id)}
+    result["minimize"] = interrupted_once_running(
+        km, kc, 'let slow = minimize(x -> { if (!started) { started = true; System.out.println("running"); } '
+                'return square(x[0].minus(3)); }, new double[] {0}, '
+                'gradientDescent(1e-9).maxIterations(Integer.MAX_VALUE).progress(false));\n'
+                'int afterSlow = 1;', "running")
     result["minimize_reason"] = execute(kc, "slow.reason()")
     result["minimize_after"] = execute(kc, "afterSlow")
     # a fit whose model never returns once it runs: the interrupt stops the cell with an error,
