@@ -158,32 +158,18 @@ public final class CompiledRows {
             for (int from = 0; from < count; from += RowShape.BLOCK) {
                 int n = Math.min(RowShape.BLOCK, count - from);
                 int bad = shape.evaluate(p, from, n, values, vOff, jacobian, jOff, ld, checkFinite, failed);
-                for (int k = 0; k < bad; k++) {
-                    if (nMoved == moved.length) {
-                        moved = Arrays.copyOf(moved, 2 * nMoved);
-                        movedFrom = Arrays.copyOf(movedFrom, 2 * nMoved);
-                    }
-                    moved[nMoved] = failed[k];
-                    movedFrom[nMoved++] = s;
-                }
+                nMoved = noteMoved(nMoved, bad, s);
             }
         }
         // rows whose branches changed: recorded again at p, then evaluated in their new shape. A
         // row leaves its old shape only once its new recording succeeded: if the function throws
         // (checking mode, a bad value), the rows not yet moved stay, and fail their guards again
         for (int k = 0; k < nMoved && !perRow; k++) {
-            RowShape old = shapes.get(movedFrom[k]);
-            int i = old.rowAt(moved[k]);
-            RowShape shape;
-            try {
-                shape = recordRow(p, i);
-            } finally {
-                recorder.cut();
-            }
+            int i = shapes.get(movedFrom[k]).rowAt(moved[k]);
+            RowShape shape = moveRow(p, k);
             if (shape == null) {
                 break;                              // perRow is now set
             }
-            old.remove(moved[k]);
             int pos = shape.count - 1;
             if (shape.evaluate(p, pos, 1, values, vOff, jacobian, jOff, ld, false, failed) > 0) {
                 throw new IllegalStateException("row " + i + " took other branches when replayed than when it was just "
@@ -232,29 +218,14 @@ public final class CompiledRows {
                 for (int from = 0; from < count; from += RowShape.BLOCK) {
                     int n = Math.min(RowShape.BLOCK, count - from);
                     int bad = shape.curvature(p, from, n, c, checkFinite, failed, sum);
-                    for (int k = 0; k < bad; k++) {
-                        if (nMoved == moved.length) {
-                            moved = Arrays.copyOf(moved, 2 * nMoved);
-                            movedFrom = Arrays.copyOf(movedFrom, 2 * nMoved);
-                        }
-                        moved[nMoved] = failed[k];
-                        movedFrom[nMoved++] = s;
-                    }
+                    nMoved = noteMoved(nMoved, bad, s);
                 }
             }
             for (int k = 0; k < nMoved && !perRow; k++) {
-                RowShape old = shapes.get(movedFrom[k]);
-                int i = old.rowAt(moved[k]);
-                RowShape shape;
-                try {
-                    shape = recordRow(p, i);
-                } finally {
-                    recorder.cut();
-                }
-                if (shape == null) {
+                int i = shapes.get(movedFrom[k]).rowAt(moved[k]);
+                if (moveRow(p, k) == null) {
                     break;
                 }
-                old.remove(moved[k]);
                 rowCurvature(p, i, c[i], sum);
             }
         }
@@ -279,6 +250,41 @@ public final class CompiledRows {
             System.arraycopy(sum, a * params, h[a], 0, params);
         }
         return h;
+    }
+
+    /**
+     * Notes the first {@code bad} positions of {@code failed} (rows of shape {@code s} whose
+     * guards failed) as rows to record again; returns the new count.
+     */
+    private int noteMoved(int nMoved, int bad, int s) {
+        for (int k = 0; k < bad; k++) {
+            if (nMoved == moved.length) {
+                moved = Arrays.copyOf(moved, 2 * nMoved);
+                movedFrom = Arrays.copyOf(movedFrom, 2 * nMoved);
+            }
+            moved[nMoved] = failed[k];
+            movedFrom[nMoved++] = s;
+        }
+        return nMoved;
+    }
+
+    /**
+     * Records the k-th noted row again at p and takes it out of its old shape once the new
+     * recording succeeded; returns its new shape, or null when the function cannot be replayed
+     * row by row (perRow is then set and the row stays where it was).
+     */
+    private RowShape moveRow(double[] p, int k) {
+        RowShape old = shapes.get(movedFrom[k]);
+        RowShape shape;
+        try {
+            shape = recordRow(p, old.rowAt(moved[k]));
+        } finally {
+            recorder.cut();
+        }
+        if (shape != null) {
+            old.remove(moved[k]);
+        }
+        return shape;
     }
 
     /** c·∇²f of row i by a forward-over-reverse Hessian of its own, added to sum. */
