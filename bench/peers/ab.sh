@@ -6,6 +6,9 @@
 #
 #   bench/peers/ab.sh OLD NEW [ROUNDS]        e.g. bench/peers/ab.sh 094f64f 0257064 3
 #
+# BENCH='regex' runs some benchmarks only (default: every W1–W4 benchmark), for example
+#   BENCH='W1CompiledBench.compiledGradientInterpreted|W1Bench.primal' bench/peers/ab.sh 094f64f HEAD 8
+#
 # OLD_JAR=… / NEW_JAR=… use ready jars instead of building. One round is about 6 minutes on
 # 2 cores (22 benchmarks, 3 × 1 s warm-up, 3 × 1 s measured, one fork each).
 # Output in $OUT (default bench/target/ab-<UTC time>): old.jar, new.jar, old-N/new-N .json/.txt,
@@ -37,7 +40,7 @@ echo "old: $OLD, new: $NEW, $(nproc) CPUs, $(java -version 2>&1 | head -1)" > "$
 for r in $(seq 1 "$ROUNDS"); do
   for side in old new; do
     echo "round $r $side: $(uptime)" >> "$OUT/load.txt"
-    java -jar "$OUT/$side.jar" 'dev.wengert.bench.W[1-4]' -f 1 -wi 3 -i 3 -w 1 -r 1 \
+    java -jar "$OUT/$side.jar" "${BENCH:-dev.wengert.bench.W[1-4]}" -f 1 -wi 3 -i 3 -w 1 -r 1 \
       -prof dev.wengert.bench.CpuTimeProfiler -rf json -rff "$OUT/$side-$r.json" > "$OUT/$side-$r.txt" 2>&1
   done
 done

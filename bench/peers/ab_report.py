@@ -9,6 +9,7 @@ RATIOS = [
     ("W1 reverse ÷ primal", "W1Bench.reverseGradient", "W1Bench.primal", 1),
     ("W1 forward (100 inputs) ÷ Commons Math DS", "W1Bench.forwardGradient100", "W1Bench.commonsMathDS100", 1),
     ("W1 compiled ÷ primal", "W1CompiledBench.compiledGradient", "W1Bench.primal", 1),
+    ("W1 compiled, code generation off ÷ primal", "W1CompiledBench.compiledGradientInterpreted", "W1Bench.primal", 1),
     ("W1 compiled ÷ hand-written", "W1CompiledBench.compiledGradient", "W1Bench.handGradient", 1),
     ("W2 Tensor ÷ hand-written", "W2Bench.tensorGradient", "W2Bench.handGradient", 1),
     ("W2 Tensor ÷ primal", "W2Bench.tensorGradient", "W2Bench.primal", 1),
@@ -42,13 +43,29 @@ def main(out):
             row += f"{v[a] / v[b] / scale:9.3f}" if a in v and b in v else "        –"
         print(row)
     print()
-    print("fastest CPU time per operation over the rounds (µs), new ÷ old")
+    print("CPU time per operation over the rounds (µs): fastest and median on each side, new ÷ old")
+    print("benchmark".ljust(44) + "old min".rjust(12) + "new min".rjust(12) + "÷".rjust(9)
+          + "old median".rjust(12) + "new median".rjust(12) + "÷".rjust(9))
     names = sorted({n for v in runs.values() for n in v})
     for n in names:
         old = [v[n] for (s, _), v in runs.items() if s == "old" and n in v]
         new = [v[n] for (s, _), v in runs.items() if s == "new" and n in v]
         if old and new:
-            print(f"{n:44s}{min(old):12.4g}{min(new):12.4g}{min(new) / min(old):9.3f}")
+            mo, mn = median(old), median(new)
+            print(f"{n:44s}{min(old):12.4g}{min(new):12.4g}{min(new) / min(old):9.3f}{mo:12.4g}{mn:12.4g}{mn / mo:9.3f}")
+    print()
+    print("every round's CPU time per operation (µs)")
+    for n in names:
+        for side in ("old", "new"):
+            vals = [f"{runs[k][n]:.4g}" for k in keys if k[0] == side and n in runs[k]]
+            if vals:
+                print(f"{n:44s}{side:>5s}  " + ", ".join(vals))
+
+
+def median(xs):
+    s = sorted(xs)
+    m = len(s) // 2
+    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
 
 
 if __name__ == "__main__":
