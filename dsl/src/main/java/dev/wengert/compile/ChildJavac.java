@@ -122,8 +122,12 @@ final class ChildJavac {
                     "-cp", classPath(), "-d", out.toString(), src.toString()));
             lastCommand = List.copyOf(cmd);
             Path log = dir.resolve("javac.txt");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+            // options meant for the caller's JVM (a heap size, an agent listening on a port) are not the child's
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            pb.environment().remove("_JAVA_OPTIONS");
+            Process p = pb.start();
             CHILD_COMPILES.incrementAndGet();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(TIMEOUT_MINUTES);
             try {
