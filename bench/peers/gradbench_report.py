@@ -76,9 +76,10 @@ def main(run):
         if on and off:
             late_on = on[10:]
             late_off = off[10:]
-            # the second half: the same statistic once the JVM's own warm-up (the JIT compiling the
-            # interpreter's methods tier by tier, replacing them in the calls they run) is over
-            # in both runs — shown beside the target's, not instead of it
+            # the second half of the calls: the same statistic past the JIT's compiling of the
+            # interpreter's loops (its tier changes land in calls 10–30 here); not past all of the
+            # JVM's warm-up — methods run once per call reach C1 around call 200–260 and C2 only
+            # after thousands of calls. Shown beside the target's statistic, not instead of it
             warm_on = on[len(on) // 2:]
             warm_off = off[len(off) // 2:]
             print(f"| {w} | {ratio} | {fmt(sum(on))} / {fmt(max(on))} | {fmt(sum(off))} / {fmt(max(off))} | "

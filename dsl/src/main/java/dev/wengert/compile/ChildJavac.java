@@ -32,6 +32,8 @@ final class ChildJavac {
     /** Compiles run in a child process and in this JVM, counted for tests. */
     static final AtomicLong CHILD_COMPILES = new AtomicLong();
     static final AtomicLong IN_JVM_COMPILES = new AtomicLong();
+    /** Child compiles that could not start (no temporary folder, no process): those compiled in this JVM instead. */
+    static final AtomicLong CHILD_FAILURES = new AtomicLong();
     /** The command of the last child compile (tests read its priority from it). */
     static volatile List<String> lastCommand = List.of();
     /** The OS priority (nice value) of the code generation thread once lowered, or null where it cannot be read. */

@@ -119,10 +119,16 @@ final class LoopCode {
         if (Boolean.getBoolean("wengert.codegen.print")) {
             System.err.println(source);                       // -Dwengert.codegen.print=true, to read what runs
         }
-        byte[] bytes;
+        byte[] bytes = null;
         if (ChildJavac.inChild()) {
-            bytes = ChildJavac.compile("dev.wengert.compile", CLASS, source, cancelled);
-        } else {
+            try {
+                bytes = ChildJavac.compile("dev.wengert.compile", CLASS, source, cancelled);
+            } catch (IOException e) {
+                // no temporary folder or no process could be started: compile here, as without a javac executable
+                ChildJavac.CHILD_FAILURES.incrementAndGet();
+            }
+        }
+        if (bytes == null) {
             JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
             if (javac == null) {
                 throw new IllegalStateException("this Java runtime has no compiler (module jdk.compiler)");

@@ -102,9 +102,11 @@ class CodegenTest {
                 + ", " + ChildJavac.classPath());
         long inJvm = ChildJavac.IN_JVM_COMPILES.get();
         long child = ChildJavac.CHILD_COMPILES.get();
+        long failed = ChildJavac.CHILD_FAILURES.get();
         Fn f = llsq(24);
         CompiledFn c = GeneratedLoopsTest.generated(f, points(12, 1, 30)[0]);
         assertTrue(c.generatedOperations() > 0, c.toString());
+        assertEquals(failed, ChildJavac.CHILD_FAILURES.get(), "the child process started");
         assertEquals(inJvm, ChildJavac.IN_JVM_COMPILES.get(), "javac ran in the caller's JVM");
         assertEquals(child + 1, ChildJavac.CHILD_COMPILES.get(), "one child process per generation");
         agrees(f, c, points(12, 3, 31));
