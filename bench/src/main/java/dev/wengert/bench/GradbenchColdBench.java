@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every derivative call of a fresh JVM, timed one by one: the workload is set up (compiled
  * tapes recorded once at the point) and then called {@value #CALLS} times with no warm-up, as
- * the issue timed compiled llsq (its slowest call 5.4 s against a 4.4 ms median) — enough
- * calls for every compiled workload to reach its code generation threshold and switch. JMH's
+ * the issue timed compiled llsq (its slowest call 5.4 s against a 4.4 ms median). Code is
+ * generated once a tape's calls have taken as long as generating it is estimated to cost (0.5 s
+ * plus 2 µs per recorded operation): a workload whose 500 calls do not add up to that never
+ * generates here, and its calls with code generation on are those with it off. JMH's
  * single-shot mode times each call as an iteration; {@code bench/peers/gradbench_report.py}
  * reads the median and the slowest call from the JSON's raw data. Code generation for the
  * compiled tapes happens on its own thread during these calls; {@code derivativeCodegenOff}

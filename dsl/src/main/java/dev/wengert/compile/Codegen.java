@@ -41,6 +41,9 @@ final class Codegen implements Runnable {
         return t;
     });
 
+    /** Whether the code generation thread's OS priority was lowered (only ever read and set on that thread). */
+    private static boolean lowered;
+
     /** Held closed by a test to show that calls go on while a job cannot finish (null: no gate). */
     static volatile java.util.concurrent.CountDownLatch gate;
 
@@ -126,6 +129,10 @@ final class Codegen implements Runnable {
     public void run() {
         boolean[] reach = null;
         try {
+            if (!lowered) {
+                lowered = true;                     // one thread runs every job: lowered once
+                ChildJavac.lowerThisThread();
+            }
             java.util.concurrent.CountDownLatch shut = gate;
             if (shut != null) {
                 shut.await();
@@ -185,7 +192,7 @@ final class Codegen implements Runnable {
             String source = gen.source(chosen);
             long t2 = System.nanoTime();
             COMPILES_BY_THREAD.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicLong()).incrementAndGet();
-            gen.load(source, chosen);
+            gen.load(source, chosen, () -> cancelled);
             for (LoopGroup g : chosen) {
                 for (Loop l : g.loops) {
                     l.group = g;

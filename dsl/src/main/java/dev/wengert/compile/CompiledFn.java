@@ -221,12 +221,16 @@ public final class CompiledFn {
 
     /**
      * How many of the recorded operations run as generated Java loops. A loop in f records the
-     * same operations again and again; once the compiled function has been replayed for a
-     * while (0.03–0.1 s of work; {@code -Dwengert.codegen=N} sets the threshold in replayed
-     * operations, {@code off} disables it), those runs are compiled to Java loops that the JIT
-     * treats like hand-written code. They give the same values and gradients to the bit.
+     * same operations again and again; once the compiled function's calls have taken as long as
+     * generating them is estimated to cost (0.5 s plus 2 µs per recorded operation, so a short
+     * run never pays for it; {@code -Dwengert.codegen.repay=MS} sets that time,
+     * {@code -Dwengert.codegen=N} a threshold in replayed operations instead, {@code off}
+     * disables it), those runs are compiled to Java loops that the JIT treats like hand-written
+     * code. They give the same values and gradients to the bit.
      *
-     * <p>The compiling happens on a thread of its own ({@code wengert-codegen}): calls go on
+     * <p>The compiling happens on a thread of its own ({@code wengert-codegen}, at the lowest OS
+     * priority on Linux), with javac in a child process at the lowest priority too
+     * ({@code -Dwengert.codegen.javac=inprocess}: in this JVM): calls go on
      * interpreting meanwhile and never wait for it; the loops are taken up by the first call
      * after they are ready, already compiled by the JIT. Loops that differ only in where they
      * sit (the rows of a double loop over data) share one generated method
@@ -245,7 +249,8 @@ public final class CompiledFn {
      * <pre>{@code
      * CompiledFn f = compile(x -> { Num s = x[0]; for (int i = 1; i < x.length; i++) s = s.plus(x[i].square()); return s; },
      *                        new double[1000]);
-     * for (int k = 0; k < 10_000; k++) f.gradient(new double[1000]);
+     * for (int k = 0; k < 200_000; k++) f.gradient(new double[1000]);   // calls long enough to repay generating
+     * f.awaitGeneratedCode(60_000);
      * f.generatedOperations();   // 1996 once taken up: the loop's square and add, 998 times (the first add starts from x[0])
      * }</pre>
      */

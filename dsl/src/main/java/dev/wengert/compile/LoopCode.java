@@ -40,7 +40,7 @@ import java.util.function.DoubleUnaryOperator;
  * outside the loop or needed later), a values-only variant of it for a compiled value (no
  * partials, only what is read outside stored), and a backward method that runs the loop in
  * reverse, recomputing the cheap values it needs and summing adjoints in locals. Compiled by the JDK's
- * own compiler ({@code javax.tools}) into a hidden class, which the JIT then compiles like
+ * own compiler (in a child process, {@link ChildJavac}) into a hidden class, which the JIT then compiles like
  * hand-written code and which is unloaded with the tape.
  *
  * <p>Where a loop sits on the tape is a parameter of its methods, not a literal: its first
@@ -109,18 +109,33 @@ final class LoopCode {
     }
 
     /**
-     * Compiles the source and loads it as a hidden class; sets each group's method handles.
-     * Throws when there is no compiler or it refuses (the caller keeps interpreting then).
+     * Compiles the source (in a child process at low priority, {@link ChildJavac}, unless
+     * {@code -Dwengert.codegen.javac=inprocess}) and loads it as a hidden class; sets each
+     * group's method handles. Throws when there is no compiler or it refuses (the caller keeps
+     * interpreting then).
      */
-    void load(String source, List<LoopGroup> groups) throws ReflectiveOperationException {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        if (javac == null) {
-            throw new IllegalStateException("this Java runtime has no compiler (module jdk.compiler)");
-        }
+    void load(String source, List<LoopGroup> groups, java.util.function.BooleanSupplier cancelled)
+            throws ReflectiveOperationException, IOException, InterruptedException {
         if (Boolean.getBoolean("wengert.codegen.print")) {
             System.err.println(source);                       // -Dwengert.codegen.print=true, to read what runs
         }
-        byte[] bytes = compile(javac, source);
+        byte[] bytes = null;
+        if (ChildJavac.inChild()) {
+            try {
+                bytes = ChildJavac.compile("dev.wengert.compile", CLASS, source, cancelled);
+            } catch (IOException e) {
+                // no temporary folder or no process could be started: compile here, as without a javac executable
+                ChildJavac.CHILD_FAILURES.incrementAndGet();
+            }
+        }
+        if (bytes == null) {
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            if (javac == null) {
+                throw new IllegalStateException("this Java runtime has no compiler (module jdk.compiler)");
+            }
+            ChildJavac.IN_JVM_COMPILES.incrementAndGet();
+            bytes = compile(javac, source);
+        }
         MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, data.toArray(), true);
         MethodType fwd = MethodType.methodType(void.class, double[].class, double[].class, int[].class, double[].class);
         MethodType bwd = MethodType.methodType(void.class, double[].class, double[].class, double[].class, int[].class,

@@ -119,6 +119,9 @@ final class Program implements ProgramListener {
     private long replayedNodes;
     private Codegen job;
     private int sourceChars;
+    /** The time this recording's calls took while no code was generated for it (repayNanos), and the current call's start. */
+    private long callNanos;
+    private long callStart;
 
     // how generated loops run while their speed is being measured: MEASURE_INTERPRETED and
     // MEASURE_GENERATED alternate, then each shape is kept or dropped and RUN stays
@@ -861,15 +864,14 @@ final class Program implements ProgramListener {
 
     /**
      * How many operations a compiled tape must have replayed (replays times size) before its
-     * loops are compiled to Java: javac takes 0.2–1 s, so code is generated once the interpreter
-     * has spent a time of that order (0.03–0.1 s by default: 20 million operations).
-     * {@code -Dwengert.codegen=off} turns it off; a number sets the threshold (0: from the first
-     * replay on, as the tests do).
+     * loops are compiled to Java, when {@code -Dwengert.codegen=N} sets it (0: from the first
+     * replay on, as the tests do); {@code off} turns code generation off. Unset (−1), the
+     * calls' time decides instead ({@link #repayNanos}).
      */
     static long codegenAfter() {
         String s = System.getProperty("wengert.codegen");
         if (s == null || s.isBlank()) {
-            return 20_000_000L;
+            return -1;
         }
         if (s.equalsIgnoreCase("off") || s.equalsIgnoreCase("false")) {
             return Long.MAX_VALUE;
@@ -879,6 +881,33 @@ final class Program implements ProgramListener {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("-Dwengert.codegen=" + s + ": give off, or the number of replayed "
                     + "operations after which a compiled tape's loops become generated code (e.g. 20000000)");
+        }
+    }
+
+    /**
+     * What generating a tape's loops is estimated to cost, in CPU time: about 0.5 s for javac in
+     * its child process (a JVM of its own) and 2 µs per recorded operation for finding the loops
+     * and writing their source (measured on gradbench's llsq, 264,321 operations: 1 s to find
+     * and write in a cold JVM, 0.45 s of javac). Code is generated once the calls of a tape have
+     * taken that long interpreted: the ski-rental rule, so a program whose calls never add up to
+     * the cost never pays it (its calls stay as fast as with code generation off), and one that
+     * runs longer pays at most as much again as it had spent. {@code -Dwengert.codegen.repay=MS}
+     * replaces the estimate by MS milliseconds (0: after the first call).
+     */
+    static long repayNanos(int size) {
+        String s = System.getProperty("wengert.codegen.repay");
+        if (s == null || s.isBlank()) {
+            return 500_000_000L + 2_000L * size;
+        }
+        try {
+            long ms = Long.parseLong(s.trim());
+            if (ms < 0) {
+                throw new NumberFormatException();
+            }
+            return ms * 1_000_000L;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dwengert.codegen.repay=" + s + ": give the milliseconds of interpreted "
+                    + "calls after which a compiled tape's loops are generated (0 or more, e.g. 1000)");
         }
     }
 
@@ -904,7 +933,11 @@ final class Program implements ProgramListener {
     void considerLoops(int root) {
         int size = st.size();
         replayedNodes += size;
-        if (loopsTried || replayedNodes <= codegenAfter()) {
+        if (loopsTried) {
+            return;
+        }
+        long after = codegenAfter();
+        if (after >= 0 ? replayedNodes <= after : callNanos < repayNanos(size)) {
             return;
         }
         loopsTried = true;
@@ -953,6 +986,7 @@ final class Program implements ProgramListener {
      */
     void callStarted(boolean gradient) {
         callStarted();
+        callStart = loopsTried ? 0 : System.nanoTime();
         if (mode != RUN) {
             int kind = gradient ? 1 : 0;
             mode = measured[kind] % 2 == 0 ? MEASURE_INTERPRETED : MEASURE_GENERATED;
@@ -1003,6 +1037,10 @@ final class Program implements ProgramListener {
      * others (their loops are interpreted from then on).
      */
     void callEnded(boolean gradient) {
+        if (callStart != 0) {
+            callNanos += System.nanoTime() - callStart;
+            callStart = 0;
+        }
         if (mode == RUN || loops == null) {
             return;
         }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import static dev.wengert.Wengert.*;
@@ -25,12 +26,16 @@ class CodegenTest {
     private String saved;
     private String savedVerdict;
     private String savedSource;
+    private String savedRepay;
+    private String savedJavac;
 
     @BeforeEach
     void generateAtOnce() {
         saved = System.getProperty("wengert.codegen");
         savedVerdict = System.getProperty("wengert.codegen.verdict");
         savedSource = System.getProperty("wengert.codegen.source");
+        savedRepay = System.getProperty("wengert.codegen.repay");
+        savedJavac = System.getProperty("wengert.codegen.javac");
         System.setProperty("wengert.codegen", "0");
         System.setProperty("wengert.codegen.verdict", "keep");
     }
@@ -40,6 +45,8 @@ class CodegenTest {
         restore("wengert.codegen", saved);
         restore("wengert.codegen.verdict", savedVerdict);
         restore("wengert.codegen.source", savedSource);
+        restore("wengert.codegen.repay", savedRepay);
+        restore("wengert.codegen.javac", savedJavac);
         Codegen.gate = null;
     }
 
@@ -87,6 +94,84 @@ class CodegenTest {
         assertNull(Codegen.COMPILES_BY_THREAD.get(Thread.currentThread().getName()),
                 "compiled on " + Codegen.COMPILES_BY_THREAD.keySet());
         assertTrue(Codegen.COMPILES_BY_THREAD.get("wengert-codegen").get() > 0, Codegen.COMPILES_BY_THREAD.toString());
+    }
+
+    @Test
+    void javacRunsInAChildProcessAtTheLowestPriorityNeverInTheCallersJvm() {
+        assertTrue(ChildJavac.inChild(), "this JDK has a javac executable and our classes a file: " + ChildJavac.javac()
+                + ", " + ChildJavac.classPath());
+        long inJvm = ChildJavac.IN_JVM_COMPILES.get();
+        long child = ChildJavac.CHILD_COMPILES.get();
+        long failed = ChildJavac.CHILD_FAILURES.get();
+        Fn f = llsq(24);
+        CompiledFn c = GeneratedLoopsTest.generated(f, points(12, 1, 30)[0]);
+        assertTrue(c.generatedOperations() > 0, c.toString());
+        assertEquals(failed, ChildJavac.CHILD_FAILURES.get(), "the child process started");
+        assertEquals(inJvm, ChildJavac.IN_JVM_COMPILES.get(), "javac ran in the caller's JVM");
+        assertEquals(child + 1, ChildJavac.CHILD_COMPILES.get(), "one child process per generation");
+        agrees(f, c, points(12, 3, 31));
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            // nice 39 is capped at 19, the lowest priority, whatever the JVM's own
+            assertEquals(List.of("/usr/bin/nice", "-n", "39"), ChildJavac.lastCommand.subList(0, 3), ChildJavac.lastCommand.toString());
+            assertEquals(19, ChildJavac.codegenThreadNice, "the code generation thread's own nice value");
+        }
+    }
+
+    @Test
+    void javacInTheCallersJvmWhenAskedGivesTheSameLoops() {
+        System.setProperty("wengert.codegen.javac", "inprocess");
+        long inJvm = ChildJavac.IN_JVM_COMPILES.get();
+        long child = ChildJavac.CHILD_COMPILES.get();
+        Fn f = llsq(24);
+        CompiledFn c = GeneratedLoopsTest.generated(f, points(12, 1, 32)[0]);
+        assertTrue(c.generatedOperations() > 0, c.toString());
+        assertEquals(inJvm + 1, ChildJavac.IN_JVM_COMPILES.get());
+        assertEquals(child, ChildJavac.CHILD_COMPILES.get());
+        assertNull(Codegen.COMPILES_BY_THREAD.get(Thread.currentThread().getName()), "still on wengert-codegen");
+        agrees(f, c, points(12, 3, 33));
+        System.setProperty("wengert.codegen.javac", "elsewhere");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ChildJavac::inChild);
+        assertTrue(e.getMessage().contains("wengert.codegen.javac=elsewhere") && e.getMessage().contains("inprocess"),
+                e.getMessage());
+    }
+
+    @Test
+    void noGenerationStartsBeforeTheCallsHaveTakenWhatItIsEstimatedToCost() {
+        // the default policy: not a count of operations but the calls' time against the estimate
+        System.clearProperty("wengert.codegen");
+        System.setProperty("wengert.codegen.repay", "3600000");   // an hour of calls
+        long jobs = Codegen.COMPILES_BY_THREAD.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+        Fn f = llsq(40);
+        CompiledFn c = compile(f, points(30, 1, 34)[0]);
+        double[] g = new double[30];
+        for (double[] p : points(30, 300, 35)) {          // 300 calls of 2,500 operations: 750,000, far past 0
+            c.valueAndGradientInto(p, g);
+            c.value(p);
+        }
+        assertFalse(c.generating(), c.toString());
+        assertEquals(0, c.generatedOperations(), c.toString());
+        assertFalse(c.toString().contains("loops"), "no job was started: " + c);
+        assertEquals(jobs, Codegen.COMPILES_BY_THREAD.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum());
+        agrees(f, c, points(30, 2, 36));
+        // with nothing to repay, the first call hands the tape over
+        System.setProperty("wengert.codegen.repay", "0");
+        CompiledFn d = compile(f, points(30, 1, 37)[0]);
+        d.valueAndGradientInto(points(30, 1, 38)[0], g);
+        assertTrue(d.generating() || d.generatedOperations() > 0, d.toString());
+        d.awaitLoops();
+        assertTrue(d.generatedOperations() > 0, d.toString());
+        agrees(f, d, points(30, 3, 39));
+    }
+
+    @Test
+    void theRepayEstimateGrowsWithTheTapeAndABadSettingIsNamed() {
+        System.clearProperty("wengert.codegen.repay");
+        assertEquals(500_000_000L + 2_000L * 264_321, Program.repayNanos(264_321));
+        assertTrue(Program.repayNanos(1_000_000) > Program.repayNanos(1_000));
+        System.setProperty("wengert.codegen.repay", "-5");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Program.repayNanos(10));
+        assertTrue(e.getMessage().contains("wengert.codegen.repay=-5") && e.getMessage().contains("milliseconds"),
+                e.getMessage());
     }
 
     @Test

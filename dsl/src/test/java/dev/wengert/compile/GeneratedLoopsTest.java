@@ -115,7 +115,7 @@ class GeneratedLoopsTest {
 
     @Test
     void theJavadocExample() {
-        System.clearProperty("wengert.codegen");           // the default threshold, as a user has it
+        System.clearProperty("wengert.codegen");           // the default threshold (calls' time), as a user has it
         CompiledFn f = compile(x -> {
             Num s = x[0];
             for (int i = 1; i < x.length; i++) {
@@ -123,9 +123,10 @@ class GeneratedLoopsTest {
             }
             return s;
         }, new double[1000]);
-        for (int k = 0; k < 10_000 && !f.generating(); k++) {
+        for (int k = 0; k < 2_000_000 && !f.generating(); k++) {   // half a second of calls, on any machine
             f.gradient(new double[1000]);
         }
+        assertTrue(f.generating(), f.toString());
         f.awaitLoops();
         // iteration 1 starts from the input x[0], the other 998 from the previous sum
         assertEquals(1996, f.generatedOperations(), f.toString());
