@@ -720,10 +720,21 @@ final class RowShape {
         weight = new double[BLOCK];
     }
 
-    /** Node i's Hessian entries over the block, from its operands' tangents and Hessians. */
+    /**
+     * Node i's Hessian entries over the block, from its operands' tangents and Hessians. The
+     * terms are added in one fixed order (∂a·hₐ, ∂b·h_b, ∂aa·tₐtₐ, ∂ab·cross, ∂bb·t_bt_b), each
+     * only where its factors exist; the loops are written out by which terms a pair has, so that
+     * the choice is made once per pair, not per row. An operation whose second partials are zero
+     * (+, −, negation, products and quotients by constants: most of the nodes a sum of terms
+     * ends in, and the ones with the most parameter pairs) takes the first two terms only: the
+     * others are ∂·t·t = ±0 there, which leave a sum unchanged but for the sign of a zero.
+     */
     private void secondOrder(int i, int n) {
         boolean two = argB[i] >= 0;
-        secondPartials(i, n, two);
+        boolean linear = linear(code[i]);
+        if (!linear) {
+            secondPartials(i, n, two);
+        }
         int a = argA[i];
         int b = argB[i];
         int[] dep = deps[i];
@@ -734,33 +745,94 @@ final class RowShape {
                 double[] h = hess[i][pairs[i][d1][d2]];
                 double[] ha = secondOf(a, dep[d1], dep[d2]);
                 double[] hb = two ? secondOf(b, dep[d1], dep[d2]) : null;
+                if (linear) {
+                    firstTerms(h, qa, ha, qb, hb, n);
+                    continue;
+                }
                 double[] as = firstOf(a, dep[d1]);
                 double[] at = firstOf(a, dep[d2]);
                 double[] bs = two ? firstOf(b, dep[d1]) : null;
                 double[] bt = two ? firstOf(b, dep[d2]) : null;
+                if (!two) {
+                    if (as == null || at == null) {
+                        firstTerms(h, qa, ha, null, null, n);
+                    } else if (ha == null) {
+                        for (int r = 0; r < n; r++) {
+                            double z = 0;
+                            z += saa[r] * as[r] * at[r];
+                            h[r] = z;
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            double z = 0;
+                            z += qa[r] * ha[r];
+                            z += saa[r] * as[r] * at[r];
+                            h[r] = z;
+                        }
+                    }
+                    continue;
+                }
+                boolean hasHa = ha != null;
+                boolean hasHb = hb != null;
+                boolean aa = as != null && at != null;
+                boolean ab = as != null && bt != null;
+                boolean ba = bs != null && at != null;
+                boolean bb = bs != null && bt != null;
                 for (int r = 0; r < n; r++) {
                     double z = 0;
-                    if (ha != null) {
+                    if (hasHa) {
                         z += qa[r] * ha[r];
                     }
-                    if (hb != null) {
+                    if (hasHb) {
                         z += qb[r] * hb[r];
                     }
-                    if (as != null && at != null) {
+                    if (aa) {
                         z += saa[r] * as[r] * at[r];
                     }
-                    if (two) {
-                        double cross = (as != null && bt != null ? as[r] * bt[r] : 0)
-                                + (bs != null && at != null ? bs[r] * at[r] : 0);
-                        z += sab[r] * cross;
-                        if (bs != null && bt != null) {
-                            z += sbb[r] * bs[r] * bt[r];
-                        }
+                    double cross = (ab ? as[r] * bt[r] : 0) + (ba ? bs[r] * at[r] : 0);
+                    z += sab[r] * cross;
+                    if (bb) {
+                        z += sbb[r] * bs[r] * bt[r];
                     }
                     h[r] = z;
                 }
             }
         }
+    }
+
+    /** h = ∂a·hₐ + ∂b·h_b over the block, the terms that exist (null: none), added to 0 in that order. */
+    private static void firstTerms(double[] h, double[] qa, double[] ha, double[] qb, double[] hb, int n) {
+        if (ha != null && hb != null) {
+            for (int r = 0; r < n; r++) {
+                double z = 0;
+                z += qa[r] * ha[r];
+                z += qb[r] * hb[r];
+                h[r] = z;
+            }
+        } else if (ha != null) {
+            for (int r = 0; r < n; r++) {
+                double z = 0;
+                z += qa[r] * ha[r];
+                h[r] = z;
+            }
+        } else if (hb != null) {
+            for (int r = 0; r < n; r++) {
+                double z = 0;
+                z += qb[r] * hb[r];
+                h[r] = z;
+            }
+        } else {
+            Arrays.fill(h, 0, n, 0.0);
+        }
+    }
+
+    /** Whether an opcode's second partials are all zero (it is affine in its operands). */
+    private static boolean linear(byte code) {
+        return switch (code) {
+            case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K,
+                 Program.DIV_K -> true;
+            default -> false;
+        };
     }
 
     /** The tangent of node x in parameter s over the block, or null where x does not depend on s. */

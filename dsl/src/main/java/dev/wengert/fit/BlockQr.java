@@ -127,6 +127,33 @@ final class BlockQr {
         }
     }
 
+    /**
+     * Adds rows i in [from, to) of [A | f] with A's entries scale·a: column j of A is {@code a}'s
+     * column {@code cols[j]} (column-major, m rows) times {@code scale[i − base]}, and the last
+     * column {@code f[i − base]} (scale and f hold a window of the rows, from row base).
+     */
+    void addColumns(double[] a, int m, int[] cols, double[] scale, double[] f, int from, int to, int base) {
+        int k = c - 1;
+        int i = from;
+        while (i < to) {
+            int n = Math.min(BLOCK - pending, to - i);
+            int o = i - base;
+            for (int j = 0; j < k; j++) {
+                int src = cols[j] * m + i;
+                int dst = j * BLOCK + pending;
+                for (int b = 0; b < n; b++) {
+                    block[dst + b] = scale[o + b] * a[src + b];
+                }
+            }
+            System.arraycopy(f, o, block, k * BLOCK + pending, n);
+            pending += n;
+            i += n;
+            if (pending == BLOCK) {
+                flush();
+            }
+        }
+    }
+
     /** Adds one row of c values. */
     void addRow(double[] row) {
         for (int j = 0; j < c; j++) {

@@ -10,6 +10,16 @@ package dev.wengert.fit;
  * These are the rules Commons Math's port follows, which fits used before, so a fit converges
  * where it converged before.
  *
+ * <p>One test is our own, for many rows: a Gauss–Newton step (λ = 0, not cut short by Δ) that
+ * predicted a relative reduction of ‖f‖² of at most the cost tolerance and was rejected, having
+ * changed ‖f‖² by no more than its rounding (a bound: 4·(m + 1)·ε relative, m rows), ends the run
+ * at the point before it. The linear model has nothing left to give there; MINPACK's reduction
+ * test also wants the actual change within the tolerance, which the rounding of a sum over 10⁵
+ * rows exceeds (2·10⁻¹⁴ against 10⁻¹⁴), so it shrank Δ tenfold pass after pass, each step
+ * rejected, until the noise happened to fall below — five or six passes over the data of a
+ * ten-pass fit, for the same point (the steps were all rejected) that the Newton refinement then
+ * polishes anyway.
+ *
  * <p>What is our own is where the QR factorisation comes from: the rows of [A | f] in blocks
  * ({@link BlockQr}), A the residuals' Jacobian, then the column-pivoted QR that the algorithm
  * needs is taken of that small R instead of the m×p matrix. Pivoting R selects the same
@@ -180,6 +190,9 @@ final class Lm {
     Result run(Problem problem, double[] start, int maxEvaluations) {
         int n = problem.unknowns();
         int solved = Math.min(problem.rows(), n);
+        // how far the relative change of ‖f‖² can be rounding alone: ‖f‖² is a sum over the rows,
+        // each term and each addition rounded (a bound, not the typical size, ~√rows·ε)
+        double costNoise = 4.0 * (problem.rows() + 1) * Math.ulp(1.0);
         double[] q = start.clone();
         double[] saved = new double[n];
         double[] d = new double[n];                       // D, by parameter
@@ -221,6 +234,7 @@ final class Lm {
                 System.arraycopy(q, 0, saved, 0, n);
                 double before = cost;
                 lambda = lmParameter(f, d, radius, solved, lambda, step);
+                boolean gaussNewton = lambda == 0;
                 // step is the solution x of min ‖A·x − f‖ + λ‖D·x‖: the parameters move by −x
                 double stepNorm = 0;
                 for (int j = 0; j < solved; j++) {
@@ -278,6 +292,10 @@ final class Lm {
 
                 if ((Math.abs(actual) <= costTolerance && predicted <= costTolerance && ratio <= 2.0)
                         || radius <= stepTolerance * scaledNorm) {
+                    return new Result(q, iterations, evaluations, Stop.CONVERGED);
+                }
+                // our own test (see the class comment): the Gauss–Newton step has nothing left to give
+                if (ratio < 1.0e-4 && gaussNewton && predicted <= costTolerance && Math.abs(actual) <= costNoise) {
                     return new Result(q, iterations, evaluations, Stop.CONVERGED);
                 }
                 if (Math.abs(actual) <= EPS2 && predicted <= EPS2 && ratio <= 2.0) {

@@ -116,27 +116,77 @@ public final class RowSums implements Serializable {
         int n = y.length;
         double[] row = row();
         BlockQr q = acc();
-        for (int i = 0; i < n; i++) {
-            double sw = Math.sqrt(w[i]);
-            double res = sw * (y[i] - m[i]);
-            boolean finite = Double.isFinite(res) && w[i] > 0 && Double.isFinite(w[i]);
-            for (int c = 0; c < k && finite; c++) {
-                finite = Double.isFinite(jac[est[c] * n + i]);
-            }
-            if (!finite) {
-                notFinite++;
-                continue;
-            }
-            double z = (res / scale) * (res / scale);
-            double a = loss.rho1(z) + 2 * loss.rho2(z) * z;
-            double sa = Math.sqrt(Math.max(a, EPS));
-            for (int c = 0; c < k; c++) {
-                row[c] = sa * sw * jac[est[c] * n + i];
-            }
-            row[k] = loss.rho1(z) / sa * res;
-            q.addRow(row);
-            count(y[i], w[i], res, z);
+        if (loss == Loss.LINEAR) {
+            addLeastSquaresRows(y, w, m, jac, est, q, row);
+            return;
         }
+        for (int i = 0; i < n; i++) {
+            addRow(y, w, m, jac, est, i, q, row);
+        }
+    }
+
+    /**
+     * {@link #addRows} for least squares, where ρ′ = 1 and ρ″ = 0 make a = 1 and the row of
+     * [J | r] √w·∂m and √w·(y − m), exactly (1·x = x): runs of rows go to the block QR column by
+     * column ({@link BlockQr#addColumns(double[], int, int[], double[], double[], int, int, int)})
+     * instead of through a row array each, and take no loss calls. A row with anything not
+     * finite, or a residual whose square overflows, ends the run and takes {@link #addRow} (the
+     * general path, as it always did). The same numbers in the same order as row by row; a
+     * profile of a 10⁵-row fit had a tenth of its time in the row-by-row loop.
+     */
+    private void addLeastSquaresRows(double[] y, double[] w, double[] m, double[] jac, int[] est, BlockQr q,
+                                     double[] row) {
+        int n = y.length;
+        int chunk = Math.min(n, 1024);
+        double[] sw = new double[chunk];
+        double[] res = new double[chunk];
+        for (int start = 0; start < n; start += chunk) {
+            int end = Math.min(n, start + chunk);
+            int run = start;                      // the first row of the run not yet in the QR
+            for (int i = start; i < end; i++) {
+                double s = Math.sqrt(w[i]);
+                double r = s * (y[i] - m[i]);
+                boolean finite = Double.isFinite(r) && w[i] > 0 && Double.isFinite(w[i]);
+                for (int c = 0; c < k && finite; c++) {
+                    finite = Double.isFinite(jac[est[c] * n + i]);
+                }
+                double z = (r / scale) * (r / scale);
+                if (finite && Double.isFinite(z)) {
+                    sw[i - start] = s;
+                    res[i - start] = r;
+                    count(y[i], w[i], r, z);
+                    continue;
+                }
+                q.addColumns(jac, n, est, sw, res, run, i, start);
+                run = i + 1;
+                addRow(y, w, m, jac, est, i, q, row);
+            }
+            q.addColumns(jac, n, est, sw, res, run, end, start);
+        }
+    }
+
+    /** Row i of {@link #addRows}: as {@link #add}. */
+    private void addRow(double[] y, double[] w, double[] m, double[] jac, int[] est, int i, BlockQr q, double[] row) {
+        int n = y.length;
+        double sw = Math.sqrt(w[i]);
+        double res = sw * (y[i] - m[i]);
+        boolean finite = Double.isFinite(res) && w[i] > 0 && Double.isFinite(w[i]);
+        for (int c = 0; c < k && finite; c++) {
+            finite = Double.isFinite(jac[est[c] * n + i]);
+        }
+        if (!finite) {
+            notFinite++;
+            return;
+        }
+        double z = (res / scale) * (res / scale);
+        double a = loss.rho1(z) + 2 * loss.rho2(z) * z;
+        double sa = Math.sqrt(Math.max(a, EPS));
+        for (int c = 0; c < k; c++) {
+            row[c] = sa * sw * jac[est[c] * n + i];
+        }
+        row[k] = loss.rho1(z) / sa * res;
+        q.addRow(row);
+        count(y[i], w[i], res, z);
     }
 
     /** The row's share of the counts and sums; the mean and Σ w(y − ȳ)² by West's weighted update. */

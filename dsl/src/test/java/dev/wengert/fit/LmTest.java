@@ -164,6 +164,35 @@ class LmTest {
         }
     }
 
+    /**
+     * Over many rows ‖f‖² carries more rounding than the cost tolerance (10⁻¹⁴), and at the
+     * minimum a Gauss–Newton step that predicts nothing looks like a small increase: MINPACK's
+     * reduction test, which wants the actual change within the tolerance too, shrank the trust
+     * region pass after pass, every step rejected, until the noise fell below it (8 passes here).
+     * LM now ends at the first such step rejected, at the point before it, which the Newton
+     * refinement polishes: 6 passes, a minimum to rounding, near the truth.
+     */
+    @Test
+    void aFitOfManyRowsDoesNotShrinkItsTrustRegionAgainstRounding() {
+        int n = 100_000;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        double[][] x = new double[n][];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double t = 0.02 + 4.98 * rnd.nextDouble();
+            x[i] = new double[] {t};
+            y[i] = 2.0 * t / (0.8 + t) + 0.02 * rnd.nextGaussian();
+        }
+        FitResult r = dev.wengert.Wengert.fit((Model) (p, row) -> p[0].times(row[0]).div(p[1].plus(row[0])), x, y,
+                new double[] {1.5, 0.5});
+        assertTrue(r.converged(), r.reason());
+        assertEquals(6, r.evaluations(), r.reason());
+        // R's relative offset (nls stops below 10⁻⁵): rounding over rounding, for 10⁵ rows about 10⁻¹²
+        assertTrue(r.convergenceTolerance() < 1e-11, "relative offset " + r.convergenceTolerance());
+        assertEquals(2.0, r.parameters()[0], 5 * r.standardErrors()[0]);
+        assertEquals(0.8, r.parameters()[1], 5 * r.standardErrors()[1]);
+    }
+
     @Test
     void itStopsAtItsEvaluationBudgetWithTheLastAcceptedPoint() {
         Lm.Result r = new Lm(100, 1e-14, 1e-14, 1e-14).run(ours(ROSENBROCK), ROSENBROCK.start(), 3);

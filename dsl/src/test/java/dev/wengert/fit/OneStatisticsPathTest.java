@@ -57,6 +57,77 @@ class OneStatisticsPathTest {
         assertTrue(elsewhere.toString().contains("Residual standard error:"), elsewhere.toString());
     }
 
+    /**
+     * The in-memory fit adds all its rows at once ({@link RowSums#addRows}, for least squares
+     * column runs into the block QR): the same sums, to the bit, as {@link RowSums#add} row by
+     * row, with rows left out (not finite, zero weight) and a residual whose square overflows
+     * (which takes the general path) among them, over more rows than one run holds.
+     */
+    @Test
+    void rowsAddedAtOnceAreRowsAddedOneByOne() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(19);
+        int n = 2_500;
+        int k = 3;
+        int[] est = {0, 2, 3};                    // estimated among four parameters
+        double[] y = new double[n];
+        double[] w = new double[n];
+        double[] m = new double[n];
+        double[] jac = new double[4 * n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rnd.nextDouble(-3, 3);
+            w[i] = i % 7 == 0 ? 1.0 : rnd.nextDouble(0.1, 4);
+            m[i] = y[i] + rnd.nextGaussian() * 0.1;
+            for (int j = 0; j < 4; j++) {
+                jac[j * n + i] = rnd.nextGaussian();
+            }
+        }
+        jac[2 * n + 5] = Double.NaN;             // an estimated column not finite
+        jac[1 * n + 6] = Double.NaN;             // a column not estimated: the row stays
+        w[1030] = 0;                              // a zero weight: left out
+        m[1500] = Double.POSITIVE_INFINITY;       // a prediction not finite
+        double y2000 = y[2000];
+        for (boolean overflow : new boolean[] {false, true}) {
+            // a residual whose square overflows: R is NaN from there on, so the rows before are compared without it
+            y[2000] = overflow ? 1e200 : y2000;
+            for (Loss loss : new Loss[] {Loss.LINEAR, Loss.HUBER}) {
+                sameSums(y, w, m, jac, est, k, loss, !overflow);
+            }
+        }
+    }
+
+    private static void sameSums(double[] y, double[] w, double[] m, double[] jac, int[] est, int k, Loss loss,
+                                 boolean finite) {
+        int n = y.length;
+        {
+            RowSums all = new RowSums(k, loss, 1.5);
+            all.addRows(y, w, m, jac, est);
+            RowSums one = new RowSums(k, loss, 1.5);
+            for (int i = 0; i < n; i++) {
+                double[] g = new double[k];
+                for (int c = 0; c < k; c++) {
+                    g[c] = jac[est[c] * n + i];
+                }
+                one.add(y[i], w[i], m[i], g);
+            }
+            assertEquals(one.rows(), all.rows(), loss.toString());
+            assertEquals(3, all.notFiniteRows(), loss.toString());
+            assertEquals(one.notFiniteRows(), all.notFiniteRows(), loss.toString());
+            assertEquals(one.residualSumOfSquares(), all.residualSumOfSquares(), 0, loss.toString());
+            assertEquals(one.deviance, all.deviance, 0, loss.toString());
+            assertEquals(one.sumLogW, all.sumLogW, 0, loss.toString());
+            assertEquals(one.meanY, all.meanY, 0, loss.toString());
+            assertEquals(one.m2Y, all.m2Y, 0, loss.toString());
+            for (int i = 0; i <= k; i++) {
+                for (int j = 0; j <= k; j++) {
+                    assertEquals(Double.doubleToRawLongBits(one.factor(i, j)), Double.doubleToRawLongBits(all.factor(i, j)),
+                            loss + ": R[" + i + "][" + j + "] " + one.factor(i, j) + " vs " + all.factor(i, j));
+                    assertTrue(!finite || Double.isFinite(all.factor(i, j)), loss + ": R[" + i + "][" + j + "]");
+                }
+            }
+            assertEquals(finite, Double.isFinite(all.factor(k, k)), loss + ": R's corner");
+        }
+    }
+
     @Test
     void badSumsAreRefusedByName() {
         RowSums s = new RowSums(2, Loss.LINEAR, 1);
