@@ -454,10 +454,11 @@ final class Program implements ProgramListener {
      * the value half of {@link #interpret}, each case the same expression as there.
      */
     private void interpretValues(int from, int to, int nary) {
-        final double[] val = st.values();
-        final int[] in = st.args();
-        final int[] starts = st.starts();
-        final Object[] op = st.ops();
+        interpretValuesOver(from, to, nary, st.values(), st.args(), st.starts(), st.ops());
+    }
+
+    /** {@link #interpretValues} over the tape's arrays (see {@link #interpretOver} for why they are arguments). */
+    private void interpretValuesOver(int from, int to, int nary, double[] val, int[] in, int[] starts, Object[] op) {
         final byte[] code = this.code;
         final double[] konst = this.konst;
         for (int i = from; i < to; i++) {
@@ -506,11 +507,18 @@ final class Program implements ProgramListener {
      * stay valid: only the value is recomputed.
      */
     private void interpret(int from, int to, int nary) {
-        final double[] val = st.values();
-        final double[] part = st.partials();
-        final int[] in = st.args();
-        final int[] starts = st.starts();
-        final Object[] op = st.ops();
+        interpretOver(from, to, nary, st.values(), st.partials(), st.args(), st.starts(), st.ops());
+    }
+
+    // The loop methods below (interpretOver, interpretValuesOver, sweepOver) take the tape's
+    // arrays as arguments, read by a small method around each, instead of reading them
+    // through the TapeStorage accessors before their loop: C2 compiles a loop method from its
+    // back edges when it has been called only a few times, and a call it has seen fewer than
+    // MinInliningThreshold (250) times is not inlined, so the accessors stayed calls and every
+    // array lived on the stack across them, reloaded in the loop (the interpreter-only replay
+    // was 30% slower so, issue 18's A/B).
+    private void interpretOver(int from, int to, int nary, double[] val, double[] part, int[] in, int[] starts,
+            Object[] op) {
         final byte[] code = this.code;
         final double[] konst = this.konst;
         for (int i = from; i < to; i++) {
@@ -757,11 +765,11 @@ final class Program implements ProgramListener {
      * before).
      */
     private int sweepRange(int hi, int lo, int e) {
-        final double[] adj = st.adjoints();
-        final boolean[] hit = st.reached();
-        final int[] starts = st.starts();
-        final int[] in = st.args();
-        final double[] p = st.partials();
+        return sweepOver(hi, lo, e, st.adjoints(), st.reached(), st.starts(), st.args(), st.partials());
+    }
+
+    /** {@link #sweepRange} over the tape's arrays (see {@link #interpretOver} for why they are arguments). */
+    private static int sweepOver(int hi, int lo, int e, double[] adj, boolean[] hit, int[] starts, int[] in, double[] p) {
         for (int i = hi; i >= lo; i--) {
             int s = starts[i];
             double g = adj[i];
