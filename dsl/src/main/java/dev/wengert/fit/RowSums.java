@@ -146,12 +146,8 @@ public final class RowSums implements Serializable {
             for (int i = start; i < end; i++) {
                 double s = Math.sqrt(w[i]);
                 double r = s * (y[i] - m[i]);
-                boolean finite = Double.isFinite(r) && w[i] > 0 && Double.isFinite(w[i]);
-                for (int c = 0; c < k && finite; c++) {
-                    finite = Double.isFinite(jac[est[c] * n + i]);
-                }
                 double z = (r / scale) * (r / scale);
-                if (finite && Double.isFinite(z)) {
+                if (finiteRow(r, w[i], jac, est, n, i) && Double.isFinite(z)) {
                     sw[i - start] = s;
                     res[i - start] = r;
                     count(y[i], w[i], r, z);
@@ -170,11 +166,7 @@ public final class RowSums implements Serializable {
         int n = y.length;
         double sw = Math.sqrt(w[i]);
         double res = sw * (y[i] - m[i]);
-        boolean finite = Double.isFinite(res) && w[i] > 0 && Double.isFinite(w[i]);
-        for (int c = 0; c < k && finite; c++) {
-            finite = Double.isFinite(jac[est[c] * n + i]);
-        }
-        if (!finite) {
+        if (!finiteRow(res, w[i], jac, est, n, i)) {
             notFinite++;
             return;
         }
@@ -187,6 +179,15 @@ public final class RowSums implements Serializable {
         row[k] = loss.rho1(z) / sa * res;
         q.addRow(row);
         count(y[i], w[i], res, z);
+    }
+
+    /** Whether row i of {@link #addRows} can be added: its weighted residual, weight and Jacobian entries finite, the weight positive. */
+    private boolean finiteRow(double res, double w, double[] jac, int[] est, int n, int i) {
+        boolean finite = Double.isFinite(res) && w > 0 && Double.isFinite(w);
+        for (int c = 0; c < k && finite; c++) {
+            finite = Double.isFinite(jac[est[c] * n + i]);
+        }
+        return finite;
     }
 
     /** The row's share of the counts and sums; the mean and Σ w(y − ȳ)² by West's weighted update. */
