@@ -37,6 +37,7 @@ public final class CompiledFn {
     private int output;
     private double constantValue;
     private int recordings;
+    private int hvpReplaysSkipped;
 
     /** Records f at x0. */
     public CompiledFn(Fn f, double[] x0) {
@@ -191,8 +192,14 @@ public final class CompiledFn {
             throw new IllegalArgumentException("compiled function: hvp(x, v) needs a direction of " + n + " values, not "
                     + (v == null ? "null" : String.valueOf(v.length)));
         }
-        if (program.replayable() && !program.replayInterpreted(leaves, x)) {
-            record(x);                                 // a guard failed: the branch changed
+        if (program.replayable()) {
+            if (program.currentAt(leaves, x)) {
+                // the last call replayed every node at this very x (a gradient without generated
+                // loops, or an earlier product): a replay would write the same bits again
+                hvpReplaysSkipped++;
+            } else if (!program.replayInterpreted(leaves, x)) {
+                record(x);                             // a guard failed: the branch changed
+            }
         }
         double[] out = new double[n];
         if (output < 0) {
@@ -207,6 +214,11 @@ public final class CompiledFn {
         } catch (SecondOrder.Unsupported e) {
             return dev.wengert.core.Functional.hvp(f, x, v);
         }
+    }
+
+    /** How many products found the tape's values and partials current at their x and did not replay (tests count it). */
+    synchronized int hvpReplaysSkipped() {
+        return hvpReplaysSkipped;
     }
 
     /** How many times f was recorded: 1, plus one for every replay whose guards failed. */
