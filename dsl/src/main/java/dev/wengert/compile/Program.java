@@ -298,8 +298,17 @@ final class Program implements ProgramListener {
         /** Per n-ary node (by index), its arguments and their tangents, reused by every sweep. */
         final double[][] naryArgs;
         final double[][] naryTangents;
+        /**
+         * Whether a node without operands sits at or above the first operation, outside an
+         * array operation's block (a leaf recorded late): then the sweeps clear their arrays
+         * before they start, since such a node's cells are results the pass must not clear.
+         */
+        final boolean bareNodes;
+        /** Whether adjoints, adjointTangents and reached are all 0 (the backward pass left them so). */
+        boolean clean = true;
 
-        Scratch(int size, boolean blocks, double[][] naryValues) {
+        Scratch(int size, boolean blocks, double[][] naryValues, boolean bareNodes) {
+            this.bareNodes = bareNodes;
             tangents = new double[size];
             adjointTangents = new double[size];
             adjoints = new double[size];
@@ -318,9 +327,18 @@ final class Program implements ProgramListener {
     private Scratch scratch;
 
     Scratch scratch() {
+        ensureCompiled();                          // the scratch is shaped by the opcodes
         int size = st.size();
         if (scratch == null || scratch.tangents.length != size) {
-            scratch = new Scratch(size, st.hasBlocks(), naryValues);
+            boolean bare = false;
+            for (int i = firstOp; i < size && !bare; i++) {
+                if (code[i] == BLOCK) {
+                    i = st.blockEnd(i);
+                } else {
+                    bare = code[i] == NONE;
+                }
+            }
+            scratch = new Scratch(size, st.hasBlocks(), naryValues, bare);
         }
         return scratch;
     }

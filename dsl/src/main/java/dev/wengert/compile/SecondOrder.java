@@ -175,12 +175,15 @@ public final class SecondOrder {
         p.ensureCompiled();
         int size = st.size();
         Program.Scratch sc = p.scratch();
-        java.util.Arrays.fill(t, 0, size, 0.0);
+        int first = p.firstOp();
+        // the pass writes every node from the first operation on, but a node without operands
+        // up there (a leaf recorded late) keeps its seed: then everything is cleared first
+        java.util.Arrays.fill(t, 0, sc.bareNodes ? size : first, 0.0);
         for (int k = 0; k < leaves.length; k++) {
             t[leaves[k]] += dir[k];
         }
-        tangentsOver(st, p.firstOp(), size, p.code(), st.values(), st.partials(), st.starts(), st.args(), t,
-                sc.blockFirst, sc.naryIndex);
+        tangentsOver(st, first, size, p.code(), st.values(), st.partials(), st.starts(), st.args(), t,
+                sc.blockFirst, sc.naryIndex, !sc.bareNodes);
     }
 
     // The loops below (tangentsOver, backwardOver) take the tape's arrays as arguments, for the
@@ -190,19 +193,25 @@ public final class SecondOrder {
 
     /** {@link #tangentsForward}'s loop over nodes [first, size). */
     private static void tangentsOver(TapeStorage st, int first, int size, byte[] code, double[] val, double[] part,
-            int[] starts, int[] in, double[] t, int[] blockFirst, int[] naryIndex) {
+            int[] starts, int[] in, double[] t, int[] blockFirst, int[] naryIndex, boolean writeAll) {
         int nary = 0;
         for (int i = first; i < size; i++) {
             byte c = code[i];
             if (c == Program.NONE) {
+                if (writeAll) {
+                    t[i] = 0.0;                            // not a leaf (they all come before first)
+                }
                 continue;
             }
             if (c == Program.BLOCK) {
                 BlockOp b = st.blockStartingAt(i);
+                int e = st.blockEnd(i);
+                if (writeAll) {
+                    java.util.Arrays.fill(t, i, e + 1, 0.0);   // what it would find after a full clear
+                }
                 if (!b.forwardTangent(val, t)) {
                     throw new Unsupported("array operation " + b.name());
                 }
-                int e = st.blockEnd(i);
                 blockFirst[e] = i + 1;                         // +1: 0 means "not a block's end"
                 i = e;
                 continue;
@@ -263,16 +272,32 @@ public final class SecondOrder {
         double[] adj = sc.adjoints;
         boolean[] hit = sc.reached;
         double[] at = sc.adjointTangents;
-        // the pass writes only below the node it is at: nothing above the root is ever read
-        java.util.Arrays.fill(adj, 0, root + 1, 0.0);
-        java.util.Arrays.fill(hit, 0, root + 1, false);
-        java.util.Arrays.fill(at, 0, root + 1, 0.0);
+        int first = p.firstOp();
+        // The pass clears each node's cells once it has read them (a block's, after its
+        // pullbacks), so the arrays come out as clean as they went in, without three clearing
+        // passes over the tape; the cells below the first operation (the leaves) are cleared
+        // after they are read. A pass that threw, or a recording with a bare node above first
+        // (whose cells are results), clears them all first instead.
+        boolean clearing = !sc.bareNodes;
+        if (!clearing || !sc.clean) {
+            java.util.Arrays.fill(adj, 0.0);
+            java.util.Arrays.fill(hit, false);
+            java.util.Arrays.fill(at, 0.0);
+        }
+        sc.clean = false;
         adj[root] += 1.0;
         hit[root] = true;
-        backwardOver(p, st, root, p.firstOp(), p.code(), st.values(), st.partials(), st.starts(), st.args(), st.ops(),
-                p.constants(), t, adj, hit, at, sc);
+        backwardOver(p, st, root, first, p.code(), st.values(), st.partials(), st.starts(), st.args(), st.ops(),
+                p.constants(), t, adj, hit, at, sc, clearing);
         for (int k = 0; k < leaves.length; k++) {
-            out[k] = leaves[k] <= root ? at[leaves[k]] : 0.0;
+            out[k] = at[leaves[k]];                        // 0 above the root: the pass never writes there
+        }
+        if (clearing) {
+            int low = Math.min(first, root + 1);           // a root below first (f returns a leaf) was not visited
+            java.util.Arrays.fill(adj, 0, low, 0.0);
+            java.util.Arrays.fill(hit, 0, low, false);
+            java.util.Arrays.fill(at, 0, low, 0.0);
+            sc.clean = true;
         }
     }
 
@@ -287,7 +312,7 @@ public final class SecondOrder {
      */
     private static void backwardOver(Program p, TapeStorage st, int root, int first, byte[] code, double[] val,
             double[] part, int[] starts, int[] in, Object[] op, double[] konst, double[] t, double[] adj,
-            boolean[] hit, double[] at, Program.Scratch sc) {
+            boolean[] hit, double[] at, Program.Scratch sc, boolean clearing) {
         int[] blockFirst = sc.blockFirst;
         for (int i = root; i >= first; i--) {
             if (blockFirst != null && blockFirst[i] != 0) {
@@ -297,16 +322,28 @@ public final class SecondOrder {
                 if (!b.pullbackTangent(val, t, adj, at, hit)) {
                     throw new Unsupported("array operation " + b.name());
                 }
+                if (clearing) {
+                    java.util.Arrays.fill(adj, b0, i + 1, 0.0);
+                    java.util.Arrays.fill(hit, b0, i + 1, false);
+                    java.util.Arrays.fill(at, b0, i + 1, 0.0);
+                }
                 i = b0;
                 continue;
             }
             int s = starts[i];
             int e = starts[i + 1];
-            if (s == e || !hit[i]) {
-                continue;
-            }
+            boolean reached = hit[i];
             double g = adj[i];
             double gt = at[i];
+            if (clearing) {
+                // read: this node's cells are done with (its users all come later on the tape)
+                adj[i] = 0.0;
+                hit[i] = false;
+                at[i] = 0.0;
+            }
+            if (s == e || !reached) {
+                continue;
+            }
             // each case: the adjoint step into every operand (adj += p·ā, reached), then the
             // adjoint tangent's (at += p·ȧ + ṗ·ā); partials and operands held in locals, as
             // the compiler cannot tell the arrays apart

@@ -245,4 +245,89 @@ class SecondOrderBitsTest {
         sameBits(want, c.hvp(x, v), "after a generated value");
         assertEquals(1, c.hvpReplaysSkipped());
     }
+
+    /** f recorded on a fresh program at x: the program, its leaves, its root. */
+    private record Rec(Program p, int[] leaves, int root) {
+        static Rec of(Fn f, double... x) {
+            Program p = new Program("a test's tape");
+            Num[] in = new Num[x.length];
+            int[] leaves = new int[x.length];
+            for (int i = 0; i < x.length; i++) {
+                in[i] = p.parameter(x[i]);
+                leaves[i] = in[i].position();
+            }
+            return new Rec(p, leaves, p.positionOf(f.apply(in)));
+        }
+
+        double[] fused(double[] v) {
+            double[] out = new double[leaves.length];
+            SecondOrder.sweeps(p, leaves, root, v, out);
+            return out;
+        }
+
+        double[] threePasses(double[] v) {
+            double[] out = new double[leaves.length];
+            ThreePassHvp.sweeps(p, leaves, root, v, out);
+            return out;
+        }
+    }
+
+    private static void assertClean(Program.Scratch sc, String what) {
+        for (int i = 0; i < sc.adjoints.length; i++) {
+            if (sc.adjoints[i] != 0 || Double.doubleToRawLongBits(sc.adjointTangents[i]) != 0 || sc.reached[i]) {
+                fail(what + ": node #" + i + " left with adjoint " + sc.adjoints[i] + ", its tangent "
+                        + sc.adjointTangents[i] + ", reached " + sc.reached[i]);
+            }
+        }
+        assertTrue(sc.clean, what);
+    }
+
+    @Test
+    void theBackwardPassLeavesItsArraysClean() {
+        Rec r = Rec.of(CURVED, 1.2, -0.7, 0.4);
+        double[] v = {0.3, 1, -2};
+        sameBits(r.threePasses(v), r.fused(v), "first product");
+        assertFalse(r.p().scratch().bareNodes);
+        assertClean(r.p().scratch(), "after a product");
+        sameBits(r.threePasses(new double[] {0, 1, 0}), r.fused(new double[] {0, 1, 0}), "second product");
+        assertClean(r.p().scratch(), "after a second product");
+        // a pass that stopped half way (it threw) leaves them dirty: the next clears them all first
+        Program.Scratch sc = r.p().scratch();
+        Arrays.fill(sc.adjoints, Double.NaN);
+        Arrays.fill(sc.adjointTangents, 7.0);
+        Arrays.fill(sc.reached, true);
+        sc.clean = false;
+        sameBits(r.threePasses(v), r.fused(v), "after a dirty pass");
+        assertClean(sc, "after a product that started dirty");
+        // with array operations (their blocks are cleared as ranges) and a root that is a leaf
+        Rec t = Rec.of(x -> tensor(x, 0, 2, 2).matmul(tensor(x, 0, 2, 2)).exp().sum().times(x[1]), 0.1, 0.2, -0.3, 0.4);
+        sameBits(t.threePasses(new double[] {1, 0, -1, 2}), t.fused(new double[] {1, 0, -1, 2}), "tensor");
+        assertClean(t.p().scratch(), "after a product through blocks");
+        Rec leaf = Rec.of(x -> x[1], 3, 4);
+        sameBits(new double[] {0, 0}, leaf.fused(new double[] {1, 1}), "f returns a leaf");
+        assertClean(leaf.p().scratch(), "after a product of a leaf");
+    }
+
+    @Test
+    void aLeafRecordedAfterTheFirstOperation() {
+        Program p = new Program("late leaves");
+        Num a = p.parameter(0.7);
+        Num u = a.square().times(3);
+        Num b = p.parameter(-1.3);                     // a leaf among the operations: a bare node above first
+        Num y = u.times(b).plus(sin(b.times(a)));
+        Rec r = new Rec(p, new int[] {a.position(), b.position()}, p.positionOf(y));
+        assertTrue(p.scratch().bareNodes);
+        for (double[] v : new double[][] {{1, 2}, {0, 1}, {-0.5, 0}}) {
+            double[] want = r.threePasses(v);
+            sameBits(want, r.fused(v), "late leaf, v = " + Arrays.toString(v));
+            // H = [[6b − b²·sin(ab), 6a + cos(ab) − ab·sin(ab)], [·, −a²·sin(ab)]]
+            double av = 0.7;
+            double bv = -1.3;
+            double h00 = 6 * bv - bv * bv * Math.sin(av * bv);
+            double h01 = 6 * av + Math.cos(av * bv) - av * bv * Math.sin(av * bv);
+            double h11 = -av * av * Math.sin(av * bv);
+            assertEquals(h00 * v[0] + h01 * v[1], want[0], 1e-12, "analytic (Hv)0");
+            assertEquals(h01 * v[0] + h11 * v[1], want[1], 1e-12, "analytic (Hv)1");
+        }
+    }
 }
