@@ -177,9 +177,15 @@ public final class CompiledFn {
 
     /**
      * H(x)·v, the Hessian–vector product, from a replay: forward over reverse on the recorded
-     * nodes ({@link SecondOrder}) — tangents forward, adjoints and their tangents backward,
-     * array operations as whole blocks — about three sweeps of the tape. A recording with
-     * nested differentiation or a first-order user rule takes the nested way instead.
+     * nodes ({@link SecondOrder}) — tangents forward, then adjoints and their tangents in one
+     * pass backward, array operations as whole blocks. A recording with nested differentiation
+     * or a first-order user rule takes the nested way instead.
+     *
+     * <p>The replay interprets every node, since generated loops keep their partials in locals.
+     * It is skipped when the tape already holds every value and partial for this very x (bit for
+     * bit): after a gradient at x that ran no generated loop, or an earlier product at x. So
+     * {@code valueAndGradientInto(x, g)} followed by {@code hvp(x, v)}, a Newton step's pair,
+     * replays once. The results are the same bits either way.
      *
      * <pre>{@code
      * CompiledFn f = compile(x -> x[0].square().times(x[1]), 1.0, 2.0);

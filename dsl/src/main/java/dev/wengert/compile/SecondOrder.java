@@ -13,10 +13,12 @@ import dev.wengert.rules.UnaryRule;
 
 /**
  * Hessian–vector products by forward over reverse on the recording's own nodes: one recording
- * of f, then three sweeps over it — tangents forward (each node's derivative along v; an array
- * operation's whole block at once), adjoints backward (the gradient), and the adjoints'
- * tangents backward (H·v: each node adds pᵢ·ȧ + ṗᵢ·ā into its operands, ṗ being its partial's
- * derivative along v). Array operations take part as blocks ({@link BlockOp#forwardTangent},
+ * of f, then two passes over it — tangents forward (each node's derivative along v; an array
+ * operation's whole block at once), and one pass backward that forms each node's adjoint (the
+ * gradient) and the adjoint's tangent together (H·v: each node adds pᵢ·ȧ + ṗᵢ·ā into its
+ * operands, ṗ being its partial's derivative along v). The backward pass gives the bits of a
+ * full adjoint sweep followed by a separate sweep of the adjoints' tangents (every sum in the
+ * same order), and allocates nothing per node. Array operations take part as blocks ({@link BlockOp#forwardTangent},
  * {@link BlockOp#pullbackTangent}), so tensor code keeps its vectorised kernels instead of
  * taking the element path of nested differentiation, and the product costs a few gradients.
  *
