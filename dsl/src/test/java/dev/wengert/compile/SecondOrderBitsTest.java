@@ -330,4 +330,47 @@ class SecondOrderBitsTest {
             assertEquals(h01 * v[0] + h11 * v[1], want[1], 1e-12, "analytic (Hv)1");
         }
     }
+
+    @Test
+    void aProductAllocatesOnlyItsResult() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        // kmeans' operations (a constant minus an input, square, add, min of recorded values), mul and div
+        double[] pts = new double[60];
+        for (int k = 0; k < pts.length; k++) {
+            pts[k] = Math.sin(k);
+        }
+        Fn f = c -> {
+            Num total = constant(0);
+            for (int i = 0; i < 30; i++) {
+                Num closest = null;
+                for (int j = 0; j < 2; j++) {
+                    Num d = constant(0);
+                    for (int t = 0; t < 2; t++) {
+                        d = d.plus(minus(pts[2 * i + t], c[2 * j + t]).square());
+                    }
+                    closest = j == 0 ? d : closest.min(d);
+                }
+                total = total.plus(closest.times(c[i % 4]).div(c[(i + 1) % 4]));
+            }
+            return total;
+        };
+        double[] x = {0.5, 0.1, -0.4, 0.3};
+        double[] v = {1, -1, 0.5, 2};
+        CompiledFn c = compile(f, x);
+        assertTrue(c.size() > 400, c.toString());
+        for (int k = 0; k < 3_000; k++) {
+            x[k % 4] += 1e-9;                           // a new point: every product replays
+            c.hvp(x, v);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int k = 0; k < 1_000; k++) {
+            x[k % 4] -= 1e-9;
+            c.hvp(x, v);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // the result (48 bytes) per product: 48 KB; 16 bytes per node would be over 6 MB
+        assertTrue(allocated < 128 * 1024, "1,000 products allocated " + allocated + " bytes");
+        assertEquals(0, c.hvpReplaysSkipped());
+        assertEquals(1, c.recordings());
+    }
 }
