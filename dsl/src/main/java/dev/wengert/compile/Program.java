@@ -306,6 +306,12 @@ final class Program implements ProgramListener {
         final boolean bareNodes;
         /** Whether adjoints, adjointTangents and reached are all 0 (the backward pass left them so). */
         boolean clean = true;
+        /**
+         * Per node, whether a product needs its tangent ({@link SecondOrder#neededTangents}),
+         * worked out on the first product; null when every tangent is computed (array operations).
+         */
+        boolean[] neededTangents;
+        boolean neededKnown;
 
         Scratch(int size, boolean blocks, double[][] naryValues, boolean bareNodes) {
             this.bareNodes = bareNodes;

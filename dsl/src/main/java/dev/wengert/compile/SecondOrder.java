@@ -173,6 +173,14 @@ public final class SecondOrder {
      * backward sweep). Values and partials must be current.
      */
     static void tangentsForward(Program p, int[] leaves, double[] dir, double[] t) {
+        tangentsForward(p, leaves, dir, t, null);
+    }
+
+    /**
+     * {@link #tangentsForward}, computing only the tangents marked in {@code needed} (all when
+     * it is null): the others are left as they were.
+     */
+    private static void tangentsForward(Program p, int[] leaves, double[] dir, double[] t, boolean[] needed) {
         TapeStorage st = p.storage();
         p.ensureCompiled();
         int size = st.size();
@@ -185,7 +193,67 @@ public final class SecondOrder {
             t[leaves[k]] += dir[k];
         }
         tangentsOver(st, first, size, p.code(), st.values(), st.partials(), st.starts(), st.args(), t,
-                sc.blockFirst, sc.naryIndex, !sc.bareNodes);
+                sc.blockFirst, sc.naryIndex, !sc.bareNodes, needed);
+    }
+
+    /**
+     * Which nodes' tangents a product reads: those the backward pass reads (the operands of a
+     * product, a square, a division's divisor and result, a rule's operands and result: every
+     * partial that moves along the direction) and, transitively, the operands of each of them.
+     * The others — sums, differences, scalings, minima and maxima, whose partials are constants —
+     * feed nothing that is read, so their tangents need not be formed: kmeans' sums of squared
+     * differences need only the differences'. Null (all of them) when the recording has array
+     * operations, whose blocks read and write tangents as wholes.
+     */
+    static boolean[] neededTangents(Program p) {
+        TapeStorage st = p.storage();
+        p.ensureCompiled();
+        if (st.hasBlocks()) {
+            return null;
+        }
+        int size = st.size();
+        byte[] code = p.code();
+        int[] starts = st.starts();
+        int[] in = st.args();
+        Object[] op = st.ops();
+        boolean[] need = new boolean[size];
+        for (int i = size - 1; i >= p.firstOp(); i--) {
+            int s = starts[i];
+            int e = starts[i + 1];
+            switch (code[i]) {
+                case Program.MUL -> {
+                    need[in[s]] = true;
+                    need[in[s + 1]] = true;
+                }
+                case Program.SQUARE, Program.RECIPROCAL, Program.UNARY -> need[in[s]] = true;
+                case Program.DIV -> {
+                    need[in[s + 1]] = true;
+                    need[i] = true;
+                }
+                case Program.K_DIV, Program.BINARY_K, Program.K_BINARY, Program.NARY -> {
+                    for (int k = s; k < e; k++) {
+                        need[in[k]] = true;
+                    }
+                    need[i] = true;
+                }
+                case Program.BINARY -> {
+                    if (op[i] != Arithmetic.MIN && op[i] != Arithmetic.MAX) {
+                        need[in[s]] = true;
+                        need[in[s + 1]] = true;
+                        need[i] = true;
+                    }
+                }
+                default -> {
+                    // constant partials (sums, differences, scalings): the backward reads no tangent here
+                }
+            }
+            if (need[i]) {
+                for (int k = s; k < e; k++) {
+                    need[in[k]] = true;                    // a needed tangent is formed from its operands'
+                }
+            }
+        }
+        return need;
     }
 
     // The loops below (tangentsOver, backwardOver) take the tape's arrays as arguments, for the
@@ -195,7 +263,7 @@ public final class SecondOrder {
 
     /** {@link #tangentsForward}'s loop over nodes [first, size). */
     private static void tangentsOver(TapeStorage st, int first, int size, byte[] code, double[] val, double[] part,
-            int[] starts, int[] in, double[] t, int[] blockFirst, int[] naryIndex, boolean writeAll) {
+            int[] starts, int[] in, double[] t, int[] blockFirst, int[] naryIndex, boolean writeAll, boolean[] needed) {
         int nary = 0;
         for (int i = first; i < size; i++) {
             byte c = code[i];
@@ -220,6 +288,12 @@ public final class SecondOrder {
             }
             if (c == Program.UNKNOWN) {
                 throw new Unsupported("node #" + i);
+            }
+            if (needed != null && !needed[i]) {
+                if (c == Program.NARY) {
+                    naryIndex[i] = nary++;
+                }
+                continue;                                  // nothing reads it (neededTangents)
             }
             // Σ pₖ·ṫₖ over the operands whose tangent is not 0, from +0 in operand order (a zero
             // tangent never meets an infinite partial); one and two operands written out, so the
@@ -270,7 +344,11 @@ public final class SecondOrder {
         p.ensureCompiled();
         Program.Scratch sc = p.scratch();
         double[] t = sc.tangents;
-        tangentsForward(p, leaves, dir, t);
+        if (!sc.neededKnown) {
+            sc.neededTangents = neededTangents(p);
+            sc.neededKnown = true;
+        }
+        tangentsForward(p, leaves, dir, t, sc.neededTangents);
         double[] adj = sc.adjoints;
         boolean[] hit = sc.reached;
         double[] at = sc.adjointTangents;

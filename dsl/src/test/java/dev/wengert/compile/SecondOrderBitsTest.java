@@ -373,4 +373,43 @@ class SecondOrderBitsTest {
         assertEquals(0, c.hvpReplaysSkipped());
         assertEquals(1, c.recordings());
     }
+
+    private static int count(boolean[] b) {
+        int n = 0;
+        for (boolean x : b) {
+            n += x ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
+    void onlyTheTangentsTheBackwardPassReadsAreFormed() {
+        // Σ (pᵢ − x_{i mod 2})²: the squares read their operands' tangents, nothing reads the
+        // squares' or the sums': 50 differences and the 2 leaves
+        double[] pts = new double[50];
+        for (int i = 0; i < pts.length; i++) {
+            pts[i] = Math.cos(i);
+        }
+        Fn f = x -> {
+            Num s = constant(0);
+            for (int i = 0; i < pts.length; i++) {
+                s = s.plus(minus(pts[i], x[i % 2]).square());
+            }
+            return s.min(x[0].plus(100));
+        };
+        Rec r = Rec.of(f, 0.25, -0.5);
+        boolean[] need = SecondOrder.neededTangents(r.p());
+        assertEquals(52, count(need), "the differences and the leaves");
+        for (double[] v : new double[][] {{1, 0}, {0.5, -2}}) {
+            double[] h = r.fused(v);
+            sameBits(r.threePasses(v), h, "pruned tangents");
+            assertArrayEquals(new double[] {50 * v[0], 50 * v[1]}, h, 0.0, "2·25 per coordinate");
+        }
+        // a product reads both operands' tangents, and they read theirs: everything below it
+        Rec m = Rec.of(x -> x[0].plus(x[1]).times(x[0].minus(x[1])).plus(x[1].times(3)), 1.5, 0.5);
+        assertEquals(4, count(SecondOrder.neededTangents(m.p())), "the 2 leaves, the sum and the difference");
+        sameBits(m.threePasses(new double[] {1, 1}), m.fused(new double[] {1, 1}), "a product");
+        // array operations: every tangent
+        assertNull(SecondOrder.neededTangents(Rec.of(x -> tensor(x).square().sum(), 1, 2).p()));
+    }
 }
