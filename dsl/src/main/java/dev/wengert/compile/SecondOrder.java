@@ -13,7 +13,8 @@ import dev.wengert.rules.UnaryRule;
 
 /**
  * Hessian–vector products by forward over reverse on the recording's own nodes: one recording
- * of f, then two passes over it — tangents forward (each node's derivative along v; an array
+ * of f, then two passes over it — tangents forward (each node's derivative along v, for the
+ * nodes whose tangent the backward pass reads and those they are formed from; an array
  * operation's whole block at once), and one pass backward that forms each node's adjoint (the
  * gradient) and the adjoint's tangent together (H·v: each node adds pᵢ·ȧ + ṗᵢ·ā into its
  * operands, ṗ being its partial's derivative along v). The backward pass gives the bits of a
