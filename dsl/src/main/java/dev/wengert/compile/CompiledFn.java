@@ -37,6 +37,7 @@ public final class CompiledFn {
     private int output;
     private double constantValue;
     private int recordings;
+    private int hvpReplaysSkipped;
 
     /** Records f at x0. */
     public CompiledFn(Fn f, double[] x0) {
@@ -176,9 +177,15 @@ public final class CompiledFn {
 
     /**
      * H(x)·v, the Hessian–vector product, from a replay: forward over reverse on the recorded
-     * nodes ({@link SecondOrder}) — tangents forward, adjoints and their tangents backward,
-     * array operations as whole blocks — about three sweeps of the tape. A recording with
-     * nested differentiation or a first-order user rule takes the nested way instead.
+     * nodes ({@link SecondOrder}) — tangents forward, then adjoints and their tangents in one
+     * pass backward, array operations as whole blocks. A recording with nested differentiation
+     * or a first-order user rule takes the nested way instead.
+     *
+     * <p>The replay interprets every node, since generated loops keep their partials in locals.
+     * It is skipped when the tape already holds every value and partial for this very x (bit for
+     * bit): after a gradient at x that ran no generated loop, or an earlier product at x. So
+     * {@code valueAndGradientInto(x, g)} followed by {@code hvp(x, v)}, a Newton step's pair,
+     * replays once. The results are the same bits either way.
      *
      * <pre>{@code
      * CompiledFn f = compile(x -> x[0].square().times(x[1]), 1.0, 2.0);
@@ -191,8 +198,14 @@ public final class CompiledFn {
             throw new IllegalArgumentException("compiled function: hvp(x, v) needs a direction of " + n + " values, not "
                     + (v == null ? "null" : String.valueOf(v.length)));
         }
-        if (program.replayable() && !program.replayInterpreted(leaves, x)) {
-            record(x);                                 // a guard failed: the branch changed
+        if (program.replayable()) {
+            if (program.currentAt(leaves, x)) {
+                // the last call replayed every node at this very x (a gradient without generated
+                // loops, or an earlier product): a replay would write the same bits again
+                hvpReplaysSkipped++;
+            } else if (!program.replayInterpreted(leaves, x)) {
+                record(x);                             // a guard failed: the branch changed
+            }
         }
         double[] out = new double[n];
         if (output < 0) {
@@ -207,6 +220,11 @@ public final class CompiledFn {
         } catch (SecondOrder.Unsupported e) {
             return dev.wengert.core.Functional.hvp(f, x, v);
         }
+    }
+
+    /** How many products found the tape's values and partials current at their x and did not replay (tests count it). */
+    synchronized int hvpReplaysSkipped() {
+        return hvpReplaysSkipped;
     }
 
     /** How many times f was recorded: 1, plus one for every replay whose guards failed. */

@@ -88,6 +88,13 @@ final class Program implements ProgramListener {
     private boolean replayLeavesRun;
     /** Whether the last replay computed values only ({@link #replayValues}): the partials are an older replay's. */
     private boolean partialsStale;
+    /**
+     * Whether the tape's arrays hold every node's value and partials from the last replay, at
+     * the leaves' values it left: it interpreted every node with its partials (no generated
+     * loop kept some in locals, it was not values-only) and its guards held. A second-order
+     * sweep at those same leaf values may then skip its own replay ({@link #currentAt}).
+     */
+    private boolean arraysCurrent;
 
     // the segments replays and sweeps run, in order: [segFrom, segTo) interpreted where segLoop
     // is null (segNary: the n-ary nodes before it), else that generated loop
@@ -238,12 +245,34 @@ final class Program implements ProgramListener {
             interpret(firstOp, size, 0);
         }
         partialsStale = false;
+        arraysCurrent = false;
         for (int k = 0, n = guards.size(); k < n; k++) {
             if (!guards.get(k).holds(val)) {
                 return false;
             }
         }
         st.valuesChanged();
+        arraysCurrent = true;
+        return true;
+    }
+
+    /**
+     * Whether the tape's arrays hold every value and partial for leaves at exactly {@code x}
+     * (bit for bit): the last replay interpreted every node with partials at these leaf values
+     * and its guards held, so a replay now would write the same bits again. Generated loops
+     * (their partials stay in locals), a values-only replay, or a failed guard make it false
+     * until the next replay that interprets everything.
+     */
+    boolean currentAt(int[] leaves, double[] x) {
+        if (!arraysCurrent || code == null || codeSize != st.size()) {
+            return false;
+        }
+        double[] val = st.values();
+        for (int k = 0; k < leaves.length; k++) {
+            if (Double.doubleToRawLongBits(val[leaves[k]]) != Double.doubleToRawLongBits(x[k])) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -255,25 +284,67 @@ final class Program implements ProgramListener {
     static final class Scratch {
         final double[] tangents;
         final double[] adjointTangents;
+        /**
+         * The adjoints and reach of the second-order sweep's own backward pass: its own, not
+         * the tape's, so a product leaves the tape's last gradient sweep (and what generated
+         * loops expect of the tape's adjoints) as it was.
+         */
+        final double[] adjoints;
+        final boolean[] reached;
         /** Per block's last node, its first + 1 (0 elsewhere); null without array operations. */
         final int[] blockFirst;
         /** Per n-ary node, its index among them; null without n-ary nodes. */
         final int[] naryIndex;
+        /** Per n-ary node (by index), its arguments and their tangents, reused by every sweep. */
+        final double[][] naryArgs;
+        final double[][] naryTangents;
+        /**
+         * Whether a node without operands sits at or above the first operation, outside an
+         * array operation's block (a leaf recorded late): then the sweeps clear their arrays
+         * before they start, since such a node's cells are results the pass must not clear.
+         */
+        final boolean bareNodes;
+        /** Whether adjoints, adjointTangents and reached are all 0 (the backward pass left them so). */
+        boolean clean = true;
+        /**
+         * Per node, whether a product needs its tangent ({@link SecondOrder#neededTangents}),
+         * worked out on the first product; null when every tangent is computed (array operations).
+         */
+        boolean[] neededTangents;
+        boolean neededKnown;
 
-        Scratch(int size, boolean blocks, boolean nary) {
+        Scratch(int size, boolean blocks, double[][] naryValues, boolean bareNodes) {
+            this.bareNodes = bareNodes;
             tangents = new double[size];
             adjointTangents = new double[size];
+            adjoints = new double[size];
+            reached = new boolean[size];
             blockFirst = blocks ? new int[size] : null;
-            naryIndex = nary ? new int[size] : null;
+            naryIndex = naryValues.length > 0 ? new int[size] : null;
+            naryArgs = new double[naryValues.length][];
+            naryTangents = new double[naryValues.length][];
+            for (int k = 0; k < naryValues.length; k++) {
+                naryArgs[k] = new double[naryValues[k].length];
+                naryTangents[k] = new double[naryValues[k].length];
+            }
         }
     }
 
     private Scratch scratch;
 
     Scratch scratch() {
+        ensureCompiled();                          // the scratch is shaped by the opcodes
         int size = st.size();
         if (scratch == null || scratch.tangents.length != size) {
-            scratch = new Scratch(size, st.hasBlocks(), naryValues.length > 0);
+            boolean bare = false;
+            for (int i = firstOp; i < size && !bare; i++) {
+                if (code[i] == BLOCK) {
+                    i = st.blockEnd(i);
+                } else {
+                    bare = code[i] == NONE;
+                }
+            }
+            scratch = new Scratch(size, st.hasBlocks(), naryValues, bare);
         }
         return scratch;
     }
@@ -347,11 +418,14 @@ final class Program implements ProgramListener {
     private boolean replay(int[] leaves, double[] x, Loop fuse) {
         final double[] val = setLeaves(leaves, x);
         partialsStale = false;
+        // generated code keeps its loops' inner partials in locals: only an all-interpreted replay fills the arrays
+        boolean interpreted = true;
         for (int s = 0; s < segments; s++) {
             Loop l = segLoop[s];
             if (l == null) {
                 interpret(segFrom[s], segTo[s], segNary[s]);
             } else if (mode == RUN) {
+                interpreted = false;
                 if (l == fuse) {
                     run(l.fused, l, val, st.adjoints(), st.partials());
                 } else {
@@ -362,14 +436,18 @@ final class Program implements ProgramListener {
                 if (mode == MEASURE_INTERPRETED) {
                     interpret(l.lo, l.end(), segNary[s]);
                 } else if (l == fuse) {
+                    interpreted = false;
                     run(l.fused, l, val, st.adjoints(), st.partials());
                 } else {
+                    interpreted = false;
                     runForward(l, val, st.partials());
                 }
                 l.group.current += System.nanoTime() - t0;
             }
         }
-        return guardsHold(val);
+        boolean held = guardsHold(val);
+        arraysCurrent = held && interpreted;
+        return held;
     }
 
     /**
@@ -384,6 +462,7 @@ final class Program implements ProgramListener {
     boolean replayValues(int[] leaves, double[] x) {
         final double[] val = setLeaves(leaves, x);
         partialsStale = true;
+        arraysCurrent = false;
         for (int s = 0; s < segments; s++) {
             Loop l = segLoop[s];
             if (l == null) {
@@ -677,6 +756,7 @@ final class Program implements ProgramListener {
         narySlots = slots.toArray(new int[0][]);
         code = c;
         codeSize = size;
+        arraysCurrent = false;                     // the recording grew: its new nodes were never replayed
         int first = 0;
         while (first < size && c[first] == NONE) {
             first++;

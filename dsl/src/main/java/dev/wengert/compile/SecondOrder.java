@@ -4,7 +4,6 @@ import dev.wengert.core.BlockOp;
 import dev.wengert.core.Fn;
 import dev.wengert.core.Functional;
 import dev.wengert.core.Num;
-import dev.wengert.core.Tape;
 import dev.wengert.core.TapeStorage;
 import dev.wengert.rules.Arithmetic;
 import dev.wengert.rules.BinaryRule;
@@ -14,10 +13,13 @@ import dev.wengert.rules.UnaryRule;
 
 /**
  * Hessian–vector products by forward over reverse on the recording's own nodes: one recording
- * of f, then three sweeps over it — tangents forward (each node's derivative along v; an array
- * operation's whole block at once), adjoints backward (the gradient), and the adjoints'
- * tangents backward (H·v: each node adds pᵢ·ȧ + ṗᵢ·ā into its operands, ṗ being its partial's
- * derivative along v). Array operations take part as blocks ({@link BlockOp#forwardTangent},
+ * of f, then two passes over it — tangents forward (each node's derivative along v, for the
+ * nodes whose tangent the backward pass reads and those they are formed from; an array
+ * operation's whole block at once), and one pass backward that forms each node's adjoint (the
+ * gradient) and the adjoint's tangent together (H·v: each node adds pᵢ·ȧ + ṗᵢ·ā into its
+ * operands, ṗ being its partial's derivative along v). The backward pass gives the bits of a
+ * full adjoint sweep followed by a separate sweep of the adjoints' tangents (every sum in the
+ * same order), and allocates nothing per node. Array operations take part as blocks ({@link BlockOp#forwardTangent},
  * {@link BlockOp#pullbackTangent}), so tensor code keeps its vectorised kernels instead of
  * taking the element path of nested differentiation, and the product costs a few gradients.
  *
@@ -169,37 +171,118 @@ public final class SecondOrder {
      * Every node's derivative along {@code dir} (the leaves' tangents) into {@code t}: scalar
      * nodes by their recorded partials, array operations as whole blocks. Also marks, in the
      * program's scratch arrays, each block's last node and each n-ary node's index (for the
-     * backward sweeps). Values and partials must be current.
+     * backward sweep). Values and partials must be current.
      */
     static void tangentsForward(Program p, int[] leaves, double[] dir, double[] t) {
+        tangentsForward(p, leaves, dir, t, null);
+    }
+
+    /**
+     * {@link #tangentsForward}, computing only the tangents marked in {@code needed} (all when
+     * it is null): the others are left as they were.
+     */
+    private static void tangentsForward(Program p, int[] leaves, double[] dir, double[] t, boolean[] needed) {
         TapeStorage st = p.storage();
         p.ensureCompiled();
         int size = st.size();
-        byte[] code = p.code();
-        double[] val = st.values();
-        double[] part = st.partials();
-        int[] starts = st.starts();
-        int[] in = st.args();
-        int first = p.firstOp();
         Program.Scratch sc = p.scratch();
-        int[] blockFirst = sc.blockFirst;
-        int[] naryIndex = sc.naryIndex;
-        int nary = 0;
-        java.util.Arrays.fill(t, 0, size, 0.0);
+        int first = p.firstOp();
+        // the pass writes every node from the first operation on, but a node without operands
+        // up there (a leaf recorded late) keeps its seed: then everything is cleared first
+        java.util.Arrays.fill(t, 0, sc.bareNodes ? size : first, 0.0);
         for (int k = 0; k < leaves.length; k++) {
             t[leaves[k]] += dir[k];
         }
+        tangentsOver(st, first, size, p.code(), st.values(), st.partials(), st.starts(), st.args(), t,
+                sc.blockFirst, sc.naryIndex, !sc.bareNodes, needed);
+    }
+
+    /**
+     * Which nodes' tangents a product reads: those the backward pass reads (the operands of a
+     * product, a square, a division's divisor and result, a rule's operands and result: every
+     * partial that moves along the direction) and, transitively, the operands of each of them.
+     * The others — sums, differences, scalings, minima and maxima, whose partials are constants —
+     * feed nothing that is read, so their tangents need not be formed: kmeans' sums of squared
+     * differences need only the differences'. Null (all of them) when the recording has array
+     * operations, whose blocks read and write tangents as wholes.
+     */
+    static boolean[] neededTangents(Program p) {
+        TapeStorage st = p.storage();
+        p.ensureCompiled();
+        if (st.hasBlocks()) {
+            return null;
+        }
+        int size = st.size();
+        byte[] code = p.code();
+        int[] starts = st.starts();
+        int[] in = st.args();
+        Object[] op = st.ops();
+        boolean[] need = new boolean[size];
+        for (int i = size - 1; i >= p.firstOp(); i--) {
+            int s = starts[i];
+            int e = starts[i + 1];
+            switch (code[i]) {
+                case Program.MUL -> {
+                    need[in[s]] = true;
+                    need[in[s + 1]] = true;
+                }
+                case Program.SQUARE, Program.RECIPROCAL, Program.UNARY -> need[in[s]] = true;
+                case Program.DIV -> {
+                    need[in[s + 1]] = true;
+                    need[i] = true;
+                }
+                case Program.K_DIV, Program.BINARY_K, Program.K_BINARY, Program.NARY -> {
+                    for (int k = s; k < e; k++) {
+                        need[in[k]] = true;
+                    }
+                    need[i] = true;
+                }
+                case Program.BINARY -> {
+                    if (op[i] != Arithmetic.MIN && op[i] != Arithmetic.MAX) {
+                        need[in[s]] = true;
+                        need[in[s + 1]] = true;
+                        need[i] = true;
+                    }
+                }
+                default -> {
+                    // constant partials (sums, differences, scalings): the backward reads no tangent here
+                }
+            }
+            if (need[i]) {
+                for (int k = s; k < e; k++) {
+                    need[in[k]] = true;                    // a needed tangent is formed from its operands'
+                }
+            }
+        }
+        return need;
+    }
+
+    // The loops below (tangentsOver, backwardOver) take the tape's arrays as arguments, for the
+    // reason Program.interpretOver gives: C2 compiles a hot loop from its back edge after a few
+    // calls and leaves the accessor calls before it un-inlined, so arrays read through them
+    // would live on the stack and be reloaded in the loop.
+
+    /** {@link #tangentsForward}'s loop over nodes [first, size). */
+    private static void tangentsOver(TapeStorage st, int first, int size, byte[] code, double[] val, double[] part,
+            int[] starts, int[] in, double[] t, int[] blockFirst, int[] naryIndex, boolean writeAll, boolean[] needed) {
+        int nary = 0;
         for (int i = first; i < size; i++) {
             byte c = code[i];
             if (c == Program.NONE) {
+                if (writeAll) {
+                    t[i] = 0.0;                            // not a leaf (they all come before first)
+                }
                 continue;
             }
             if (c == Program.BLOCK) {
                 BlockOp b = st.blockStartingAt(i);
+                int e = st.blockEnd(i);
+                if (writeAll) {
+                    java.util.Arrays.fill(t, i, e + 1, 0.0);   // what it would find after a full clear
+                }
                 if (!b.forwardTangent(val, t)) {
                     throw new Unsupported("array operation " + b.name());
                 }
-                int e = st.blockEnd(i);
                 blockFirst[e] = i + 1;                         // +1: 0 means "not a block's end"
                 i = e;
                 continue;
@@ -207,95 +290,207 @@ public final class SecondOrder {
             if (c == Program.UNKNOWN) {
                 throw new Unsupported("node #" + i);
             }
-            if (c == Program.NARY) {
-                naryIndex[i] = nary++;                     // naryIndex is non-null when the recording has n-ary nodes
+            if (needed != null && !needed[i]) {
+                if (c == Program.NARY) {
+                    naryIndex[i] = nary++;
+                }
+                continue;                                  // nothing reads it (neededTangents)
             }
-            double s = 0;
-            for (int k = starts[i], e = starts[i + 1]; k < e; k++) {
-                double tk = t[in[k]];
-                if (tk != 0) {
-                    s += part[k] * tk;
+            // Σ pₖ·ṫₖ over the operands whose tangent is not 0, from +0 in operand order (a zero
+            // tangent never meets an infinite partial); one and two operands written out, so the
+            // pass has no inner loop to mispredict
+            int k = starts[i];
+            switch (c) {
+                case Program.ADD, Program.SUB, Program.MUL, Program.DIV, Program.BINARY -> {
+                    double ta = t[in[k]];
+                    double tb = t[in[k + 1]];
+                    double s = 0;
+                    if (ta != 0) {
+                        s += part[k] * ta;
+                    }
+                    if (tb != 0) {
+                        s += part[k + 1] * tb;
+                    }
+                    t[i] = s;
+                }
+                case Program.NARY -> {
+                    naryIndex[i] = nary++;                 // naryIndex is non-null when the recording has n-ary nodes
+                    double s = 0;
+                    for (int e = starts[i + 1]; k < e; k++) {
+                        double tk = t[in[k]];
+                        if (tk != 0) {
+                            s += part[k] * tk;
+                        }
+                    }
+                    t[i] = s;
+                }
+                default -> {
+                    double ta = t[in[k]];              // every other opcode has one operand
+                    t[i] = ta != 0 ? 0.0 + part[k] * ta : 0.0;
                 }
             }
-            t[i] = s;
         }
     }
 
-    /** H·v over a recording whose values and partials are current (after a recording or an interpreted replay). */
+    /**
+     * H·v over a recording whose values and partials are current (after a recording or an
+     * interpreted replay): the tangents forward, then one backward pass that forms each node's
+     * adjoint and its tangent together.
+     */
     static void sweeps(Program p, int[] leaves, int root, double[] dir, double[] out) {
         if (!p.replayable()) {
             throw new Unsupported("nested differentiation inside f");
         }
         TapeStorage st = p.storage();
-        Tape tape = p.tape();
         p.ensureCompiled();
-        int size = st.size();
-        byte[] code = p.code();
-        double[] val = st.values();
-        double[] part = st.partials();
-        int[] starts = st.starts();
-        int[] in = st.args();
-        Object[] op = st.ops();
-        int first = p.firstOp();
         Program.Scratch sc = p.scratch();
         double[] t = sc.tangents;
-        int[] blockFirst = sc.blockFirst;
-        int[] naryIndex = sc.naryIndex;
-        tangentsForward(p, leaves, dir, t);
-        // adjoints backward (the gradient), with what the sweep reaches
-        tape.backward(root);
-        double[] adj = st.adjoints();
-        boolean[] hit = st.reached();
-        // the adjoints' tangents backward
+        if (!sc.neededKnown) {
+            sc.neededTangents = neededTangents(p);
+            sc.neededKnown = true;
+        }
+        tangentsForward(p, leaves, dir, t, sc.neededTangents);
+        double[] adj = sc.adjoints;
+        boolean[] hit = sc.reached;
         double[] at = sc.adjointTangents;
-        java.util.Arrays.fill(at, 0.0);
+        int first = p.firstOp();
+        // The pass clears each node's cells once it has read them (a block's, after its
+        // pullbacks), so the arrays come out as clean as they went in, without three clearing
+        // passes over the tape; the cells below the first operation (the leaves) are cleared
+        // after they are read. A pass that threw, or a recording with a bare node above first
+        // (whose cells are results), clears them all first instead.
+        boolean clearing = !sc.bareNodes;
+        if (!clearing || !sc.clean) {
+            java.util.Arrays.fill(adj, 0.0);
+            java.util.Arrays.fill(hit, false);
+            java.util.Arrays.fill(at, 0.0);
+        }
+        sc.clean = false;
+        adj[root] += 1.0;
+        hit[root] = true;
+        backwardOver(p, st, root, first, p.code(), st.values(), st.partials(), st.starts(), st.args(), st.ops(),
+                p.constants(), t, adj, hit, at, sc, clearing);
+        for (int k = 0; k < leaves.length; k++) {
+            out[k] = at[leaves[k]];                        // 0 above the root: the pass never writes there
+        }
+        if (clearing) {
+            int low = Math.min(first, root + 1);           // a root below first (f returns a leaf) was not visited
+            java.util.Arrays.fill(adj, 0, low, 0.0);
+            java.util.Arrays.fill(hit, 0, low, false);
+            java.util.Arrays.fill(at, 0, low, 0.0);
+            sc.clean = true;
+        }
+    }
+
+    /**
+     * The backward pass from the root down to {@code first}: at each node the sweep reached, its
+     * adjoint ā goes into its operands (Tape.backward's step: pᵢ·ā, and marks them reached), then
+     * its adjoint's tangent (each operand gets pᵢ·ȧ + ṗᵢ·ā, ṗ being its partial's derivative
+     * along the direction). A node's adjoint is complete when the pass reaches it (its users
+     * come later on the tape), so one pass gives, to the bit, what a full adjoint sweep followed
+     * by a separate sweep of the adjoints' tangents gives: every sum is added in the same order.
+     * Array operations take their pullback, then its tangent.
+     */
+    private static void backwardOver(Program p, TapeStorage st, int root, int first, byte[] code, double[] val,
+            double[] part, int[] starts, int[] in, Object[] op, double[] konst, double[] t, double[] adj,
+            boolean[] hit, double[] at, Program.Scratch sc, boolean clearing) {
+        int[] blockFirst = sc.blockFirst;
         for (int i = root; i >= first; i--) {
             if (blockFirst != null && blockFirst[i] != 0) {
                 int b0 = blockFirst[i] - 1;
                 BlockOp b = st.blockStartingAt(b0);
+                b.pullback(val, adj, hit);
                 if (!b.pullbackTangent(val, t, adj, at, hit)) {
                     throw new Unsupported("array operation " + b.name());
+                }
+                if (clearing) {
+                    java.util.Arrays.fill(adj, b0, i + 1, 0.0);
+                    java.util.Arrays.fill(hit, b0, i + 1, false);
+                    java.util.Arrays.fill(at, b0, i + 1, 0.0);
                 }
                 i = b0;
                 continue;
             }
             int s = starts[i];
             int e = starts[i + 1];
-            if (s == e || !hit[i]) {
-                continue;
-            }
+            boolean reached = hit[i];
             double g = adj[i];
             double gt = at[i];
-            byte c = code[i];
-            switch (c) {
-                case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG,
-                     Program.MUL_K, Program.DIV_K -> {
+            if (clearing) {
+                // read: this node's cells are done with (its users all come later on the tape)
+                adj[i] = 0.0;
+                hit[i] = false;
+                at[i] = 0.0;
+            }
+            if (s == e || !reached) {
+                continue;
+            }
+            // each case: the adjoint step into every operand (adj += p·ā, reached), then the
+            // adjoint tangent's (at += p·ȧ + ṗ·ā); partials and operands held in locals, as
+            // the compiler cannot tell the arrays apart
+            switch (code[i]) {
+                case Program.ADD, Program.SUB -> {
                     // constant partials: their tangents are 0
-                    for (int k = s; k < e; k++) {
-                        at[in[k]] += part[k] * gt;
-                    }
+                    int a = in[s];
+                    int b = in[s + 1];
+                    double pa = part[s];
+                    double pb = part[s + 1];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    adj[b] += pb * g;
+                    hit[b] = true;
+                    at[a] += pa * gt;
+                    at[b] += pb * gt;
+                }
+                case Program.ADD_K, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K, Program.DIV_K -> {
+                    int a = in[s];
+                    double pa = part[s];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    at[a] += pa * gt;
                 }
                 case Program.MUL -> {
                     int a = in[s];
                     int b = in[s + 1];
-                    at[a] += part[s] * gt + t[b] * g;          // ∂(ab)/∂a = b, its tangent ḃ
-                    at[b] += part[s + 1] * gt + t[a] * g;
+                    double pa = part[s];
+                    double pb = part[s + 1];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    adj[b] += pb * g;
+                    hit[b] = true;
+                    at[a] += pa * gt + t[b] * g;               // ∂(ab)/∂a = b, its tangent ḃ
+                    at[b] += pb * gt + t[a] * g;
                 }
-                case Program.SQUARE -> at[in[s]] += part[s] * gt + 2 * t[in[s]] * g;
+                case Program.SQUARE -> {
+                    int a = in[s];
+                    double pa = part[s];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    at[a] += pa * gt + 2 * t[a] * g;
+                }
                 case Program.DIV -> {
                     int a = in[s];
                     int b = in[s + 1];
+                    double pa = part[s];
+                    double pb = part[s + 1];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    adj[b] += pb * g;
+                    hit[b] = true;
                     double bv = val[b];
                     // ∂/∂a = 1/b: its tangent −ḃ/b²; ∂/∂b = −y/b: its tangent (−ẏ + y·ḃ/b)/b
-                    double pa = -t[b] / bv / bv;
-                    double pb = (-t[i] + val[i] * t[b] / bv) / bv;
-                    at[a] += part[s] * gt + pa * g;
-                    at[b] += part[s + 1] * gt + pb * g;
+                    double da = -t[b] / bv / bv;
+                    double db = (-t[i] + val[i] * t[b] / bv) / bv;
+                    at[a] += pa * gt + da * g;
+                    at[b] += pb * gt + db * g;
                 }
                 case Program.K_DIV -> {
                     int b = in[s];
+                    double pb = part[s];
+                    adj[b] += pb * g;
+                    hit[b] = true;
                     double bv = val[b];
-                    at[b] += part[s] * gt + (-t[i] + val[i] * t[b] / bv) / bv * g;
+                    at[b] += pb * gt + (-t[i] + val[i] * t[b] / bv) / bv * g;
                 }
                 case Program.RECIPROCAL, Program.UNARY -> {
                     UnaryRule r = (UnaryRule) op[i];
@@ -303,54 +498,80 @@ public final class SecondOrder {
                         throw new Unsupported("rule " + r.name());
                     }
                     int a = in[s];
-                    at[a] += part[s] * gt + Dual1.partialTangent(r, val[a], val[i], t[a]) * g;
+                    double pa = part[s];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    at[a] += pa * gt + Dual1.partialTangent(r, val[a], val[i], t[a]) * g;
                 }
                 case Program.BINARY -> {
                     BinaryRule r = (BinaryRule) op[i];
                     int a = in[s];
                     int b = in[s + 1];
+                    double pa = part[s];
+                    double pb = part[s + 1];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    adj[b] += pb * g;
+                    hit[b] = true;
                     if (r == Arithmetic.MAX || r == Arithmetic.MIN) {
                         // piecewise linear: the partials (1, 0, or ½ at a tie) do not move
-                        at[a] += part[s] * gt;
-                        at[b] += part[s + 1] * gt;
-                        continue;
+                        at[a] += pa * gt;
+                        at[b] += pb * gt;
+                    } else {
+                        double da = Dual1.partialTangentA(r, val[a], val[b], val[i], t[a], t[b], t[i]);
+                        double db = Dual1.partialTangentB(r, val[a], val[b], val[i], t[a], t[b], t[i]);
+                        at[a] += pa * gt + da * g;
+                        at[b] += pb * gt + db * g;
                     }
-                    double[] pd = Dual1.partialTangents(r, val[a], val[b], val[i], t[a], t[b], t[i]);
-                    at[a] += part[s] * gt + pd[0] * g;
-                    at[b] += part[s + 1] * gt + pd[1] * g;
                 }
-                case Program.BINARY_K, Program.K_BINARY -> {
+                case Program.BINARY_K -> {
                     BinaryRule r = (BinaryRule) op[i];
                     int a = in[s];
-                    double k = p.constants()[i];
-                    double[] pd = c == Program.BINARY_K
-                            ? Dual1.partialTangents(r, val[a], k, val[i], t[a], 0, t[i])
-                            : Dual1.partialTangents(r, k, val[a], val[i], 0, t[a], t[i]);
-                    at[a] += part[s] * gt + pd[c == Program.BINARY_K ? 0 : 1] * g;
+                    double pa = part[s];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    at[a] += pa * gt + Dual1.partialTangentA(r, val[a], konst[i], val[i], t[a], 0, t[i]) * g;
+                }
+                case Program.K_BINARY -> {
+                    BinaryRule r = (BinaryRule) op[i];
+                    int a = in[s];
+                    double pa = part[s];
+                    adj[a] += pa * g;
+                    hit[a] = true;
+                    at[a] += pa * gt + Dual1.partialTangentB(r, konst[i], val[a], val[i], 0, t[a], t[i]) * g;
                 }
                 case Program.NARY -> {
-                    NaryRule r = (NaryRule) op[i];
-                    if (!r.isHigherOrder()) {
-                        throw new Unsupported("rule " + r.name());
+                    for (int k = s; k < e; k++) {
+                        int j = in[k];
+                        adj[j] += part[k] * g;
+                        hit[j] = true;
                     }
-                    double[] vals = p.naryValues(naryIndex[i]);
-                    int[] slots = p.narySlots(naryIndex[i]);
-                    double[] x = vals.clone();
-                    double[] tx = new double[vals.length];
-                    for (int k = 0; k < slots.length; k++) {
-                        x[slots[k]] = val[in[s + k]];
-                        tx[slots[k]] = t[in[s + k]];
-                    }
-                    double[] pd = Dual1.partialTangents(r, x, val[i], tx, t[i]);
-                    for (int k = 0; k < slots.length; k++) {
-                        at[in[s + k]] += part[s + k] * gt + pd[slots[k]] * g;
-                    }
+                    naryStep(p, (NaryRule) op[i], sc.naryIndex[i], i, s, val, part, in, t, g, gt, at, sc);
                 }
-                default -> throw new Unsupported("node #" + i + " (" + tape.op(i) + ")");
+                default -> throw new Unsupported("node #" + i + " (" + p.tape().op(i) + ")");
             }
         }
-        for (int k = 0; k < leaves.length; k++) {
-            out[k] = at[leaves[k]];
+    }
+
+    /** The adjoint tangents an n-ary node adds into its operands, in the scratch's buffers for that node. */
+    private static void naryStep(Program p, NaryRule r, int index, int i, int s, double[] val, double[] part,
+            int[] in, double[] t, double g, double gt, double[] at, Program.Scratch sc) {
+        if (!r.isHigherOrder()) {
+            throw new Unsupported("rule " + r.name());
+        }
+        double[] vals = p.naryValues(index);
+        int[] slots = p.narySlots(index);
+        double[] x = sc.naryArgs[index];
+        double[] tx = sc.naryTangents[index];
+        System.arraycopy(vals, 0, x, 0, vals.length);   // the constants in place
+        java.util.Arrays.fill(tx, 0.0);
+        for (int k = 0; k < slots.length; k++) {
+            x[slots[k]] = val[in[s + k]];
+            tx[slots[k]] = t[in[s + k]];
+        }
+        double[] pd = Dual1.partialTangents(r, x, val[i], tx, t[i]);
+        for (int k = 0; k < slots.length; k++) {
+            at[in[s + k]] += part[s + k] * gt + pd[slots[k]] * g;
         }
     }
 }

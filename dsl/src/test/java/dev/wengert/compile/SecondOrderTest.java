@@ -58,6 +58,15 @@ class SecondOrderTest {
             for (int i = 0; i < x.length; i++) {
                 assertEquals(want[i], replayed[i], 1e-12 * scale, what + ": compiled (Hv)" + i);
             }
+            // the fused passes give the bits of the three separate ones they replaced
+            double[] three = SecondOrderBitsTest.threePasses(f, x, v);
+            assertArrayEquals(SecondOrderBitsTest.bits(three), SecondOrderBitsTest.bits(got), what + ": bits of hvp");
+            assertArrayEquals(SecondOrderBitsTest.bits(three), SecondOrderBitsTest.bits(replayed),
+                    what + ": bits of the compiled hvp");
+            double[] g = new double[x.length];
+            c.valueAndGradientInto(x, g);
+            assertArrayEquals(SecondOrderBitsTest.bits(three), SecondOrderBitsTest.bits(c.hvp(x, v)),
+                    what + ": bits of the compiled hvp after a gradient at x");
         }
         assertEquals(before, SecondOrder.FALLBACKS.get(), what + ": took the nested way");
     }
