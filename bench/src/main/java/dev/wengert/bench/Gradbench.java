@@ -677,10 +677,13 @@ public final class Gradbench {
             return total;
         }
 
-        /** The Newton direction ∇f ⊘ (H·1): the gradient and the Hessian–vector product from the compiled tape. */
+        /**
+         * The Newton direction ∇f ⊘ (H·1): the gradient and the Hessian–vector product from the
+         * compiled tape, in one call (its backward pass forms both, as JAX's jvp of grad does).
+         */
         public Object derivative() {
-            c.valueAndGradientInto(centroids, g);
-            double[] h = c.hvp(centroids, ones);
+            double[] h = new double[g.length];
+            c.gradientAndHvpInto(centroids, ones, g, h);
             double[] dir = new double[g.length];
             for (int i = 0; i < dir.length; i++) {
                 dir[i] = g[i] / h[i];

@@ -338,6 +338,15 @@ public final class SecondOrder {
      * adjoint and its tangent together.
      */
     static void sweeps(Program p, int[] leaves, int root, double[] dir, double[] out) {
+        sweeps(p, leaves, root, dir, out, null);
+    }
+
+    /**
+     * As {@link #sweeps(Program, int[], int, double[], double[])}, and, unless {@code gradient}
+     * is null, the leaves' adjoints into it: the gradient, which the backward pass forms anyway
+     * (the same sums in the same order as a gradient's sweep, so the same bits).
+     */
+    static void sweeps(Program p, int[] leaves, int root, double[] dir, double[] out, double[] gradient) {
         if (!p.replayable()) {
             throw new Unsupported("nested differentiation inside f");
         }
@@ -372,6 +381,11 @@ public final class SecondOrder {
                 p.constants(), t, adj, hit, at, sc, clearing);
         for (int k = 0; k < leaves.length; k++) {
             out[k] = at[leaves[k]];                        // 0 above the root: the pass never writes there
+        }
+        if (gradient != null) {
+            for (int k = 0; k < leaves.length; k++) {
+                gradient[k] = adj[leaves[k]];
+            }
         }
         if (clearing) {
             int low = Math.min(first, root + 1);           // a root below first (f returns a leaf) was not visited
