@@ -381,6 +381,14 @@ public final class CompiledFn {
         }
     }
 
+    /**
+     * Whether the next gradient's sweep is the program's own (it knows what the sweep from the
+     * output reaches, from an earlier one) rather than the tape's first sweep (tests only).
+     */
+    synchronized boolean sweepsWithKnownReach() {
+        return output >= 0 && program.storage().reachIsFrom(output);
+    }
+
     /** Whether the code generation thread is working on this function's loops. */
     synchronized boolean generating() {
         return program.generating();

@@ -122,6 +122,18 @@ class DifferentialFuzzTest {
                             + " vs fresh recording " + fresh[i] + " (recordings " + c.recordings() + ")");
                 }
             }
+            // a second call sweeps with the program's own sweep (the first was the tape's, which
+            // found what the sweep reaches): its paths for one, two and n operands, the same bits
+            double[] x3 = x2.clone();
+            x3[n - 1] -= 1e-3;
+            double[] again = c.gradient(x3);
+            double[] fresh3 = gradient(prog, x3);
+            for (int i = 0; i < n; i++) {
+                if (Double.doubleToLongBits(again[i]) != Double.doubleToLongBits(fresh3[i])) {
+                    failures.add(prog + "\n  at " + java.util.Arrays.toString(x3) + ", a second call: compiled "
+                            + again[i] + " vs fresh recording " + fresh3[i] + " (recordings " + c.recordings() + ")");
+                }
+            }
             // finite differences: only where no branch flips inside the stencil (the compiled
             // tape's guards tell) — there the function is smooth
             for (int i = 0; i < n && p % FD_EVERY == 0; i++) {
