@@ -37,7 +37,11 @@ import static dev.wengert.Wengert.fitColumns;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+// a fixed, pre-touched heap, as a long-running JVM (a notebook's kernel) has: otherwise a fit's
+// large arrays land on pages the kernel must zero on first touch, in every fit of a short run
+// (two Gaussians at 10⁵ rows: 290 ms a fit against 187 pre-touched, CPU time, same jar); scipy's
+// arrays reuse the memory glibc keeps after the first fits
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
 public class FitSpeedBench {
     @Param({"MM", "POWER", "LOGISTIC", "EXP2", "GAUSS2"})
     public String model;
