@@ -285,8 +285,9 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
 
     // ---- arithmetic ---------------------------------------------------------------------------
     // Each operation computes its value and local partials with its rule (the JIT inlines a
-    // rule constant's methods) and hands them to result(), the one place a result is made by
-    // mode. Values that need nesting or Taylor series take Nested's general path instead.
+    // rule constant's methods) and hands them to result1/resultK/result2: the common recorded
+    // case there, everything else in result(), the one place a result is made by mode. Values
+    // that need nesting or Taylor series take Nested's general path instead.
 
     /** this + b. */
     public Num plus(Num b) {
@@ -708,9 +709,10 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
     }
 
     /**
-     * The one place a first-order result is made, by mode. {@code rule} (a UnaryRule or a
-     * BinaryRule) was applied to this value and to b, or (b null) to the constant c on the
-     * right or the left, or to nothing else; y is its value, pa and pb its local partials
+     * The general place a first-order result is made, by mode (the fast paths above take the
+     * common recorded case). {@code rule} (a UnaryRule or a BinaryRule) was applied to this
+     * value and to b, or (b null) to the constant c on the right or the left, or to nothing
+     * else; y is its value, pa and pb its local partials
      * with respect to this and b. In reverse mode the result is recorded on the tape (with c,
      * for a replay); in forward mode its tangent is pa·this′ + pb·b′; of constants it is a
      * constant. Checks the operands are usable, and non-finite results in checking mode.
