@@ -708,15 +708,6 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
         return String.valueOf(rule);
     }
 
-    /**
-     * The general place a first-order result is made, by mode (the fast paths above take the
-     * common recorded case). {@code rule} (a UnaryRule or a BinaryRule) was applied to this
-     * value and to b, or (b null) to the constant c on the right or the left, or to nothing
-     * else; y is its value, pa and pb its local partials
-     * with respect to this and b. In reverse mode the result is recorded on the tape (with c,
-     * for a replay); in forward mode its tangent is pa·this′ + pb·b′; of constants it is a
-     * constant. Checks the operands are usable, and non-finite results in checking mode.
-     */
     // The three fast paths below record the common case: this (and b) on a tape, of its current
     // generation, on the tape's owner thread, and a finite value. Each is a method of its own,
     // with one kind of push, so that its compiled code stays under the JIT's limits for inlining
@@ -766,6 +757,15 @@ public final class Num implements Real<Num>, org.apache.commons.math3.RealFieldE
         return gen == t.generation() || t.isValid(idx, gen);
     }
 
+    /**
+     * The general place a first-order result is made, by mode (the fast paths above take the
+     * common recorded case). {@code rule} (a UnaryRule or a BinaryRule) was applied to this
+     * value and to b, or (b null) to the constant c on the right or the left, or to nothing
+     * else; y is its value, pa and pb its local partials
+     * with respect to this and b. In reverse mode the result is recorded on the tape (with c,
+     * for a replay); in forward mode its tangent is pa·this′ + pb·b′; of constants it is a
+     * constant. Checks the operands are usable, and non-finite results in checking mode.
+     */
     private Num result(Object rule, double y, double pa, Num b, double pb, double c, boolean right) {
         Num a = this;
         double other = b != null ? b.v : c;          // the second operand's value, for messages
