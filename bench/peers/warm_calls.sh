@@ -10,9 +10,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PARAMS=()
-if [ "${1:-}" = "--only" ]; then
-  PARAMS=(-p "workload=$2")
-fi
+case "${1:-}" in
+  "") ;;
+  --only) [ -n "${2:-}" ] || { echo "--only needs a list of workloads, e.g. --only lse.scalar,gmm.scalar" >&2; exit 2; }
+          PARAMS=(-p "workload=$2") ;;
+  *) echo "unknown option $1 (bench/peers/warm_calls.sh [--only lse.scalar,gmm.scalar])" >&2; exit 2 ;;
+esac
 OUT=${OUT:-bench/target/warm-calls-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 JAR="${BENCH_JAR:-bench/target/benchmarks.jar}"

@@ -125,8 +125,14 @@ class GradientAndHvpTest {
         double x0 = -0.5;
         double x1 = 0.2;
         double x2 = -0.3;
-        assertEquals(x0 * Math.cos(x0 * x2) * Math.exp(x1) - 2 * x2 / (1 + x2 * x2), g[2], 1e-15);
-        assertTrue(Double.isFinite(hv[0]));
+        double e1 = Math.exp(x1);
+        double c = Math.cos(x0 * x2);
+        double sn = Math.sin(x0 * x2);
+        assertEquals(x0 * c * e1 - 2 * x2 / (1 + x2 * x2), g[2], 1e-15);
+        // H·e₀, the first column of the Hessian on that branch
+        assertEquals(2 * x1 - x2 * x2 * sn * e1, hv[0], 1e-14);
+        assertEquals(2 * x0 + x2 * c * e1, hv[1], 1e-14);
+        assertEquals(c * e1 - x0 * x2 * sn * e1, hv[2], 1e-14);
     }
 
     @Test
