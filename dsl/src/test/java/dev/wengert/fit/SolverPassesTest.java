@@ -138,6 +138,50 @@ class SolverPassesTest {
         }
     }
 
+    /**
+     * The Newton refinement takes a step (a curvature pass and an evaluation) only where the
+     * Gauss–Newton step is beyond LM's own step tolerance, 10⁻¹⁴ relative: below it, the step is
+     * the rounding of the gradient. Its floor was 4 ulps (9·10⁻¹⁶), and fits of 10⁴ rows paid
+     * both passes to move their parameters by 2·10⁻¹⁵.
+     */
+    @Test
+    void theRefinementLeavesAPointWithinTheStepToleranceAlone() {
+        Case c = CASES.get(0);
+        SplittableRandom rnd = new SplittableRandom(7);
+        double[][] x = new double[ROWS][];
+        double[] y = new double[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+            x[i] = new double[] {c.from() + (c.to() - c.from()) * (i + 0.5) / ROWS};
+            y[i] = value(c.model(), c.truth(), x[i]) + c.noise() * rnd.nextGaussian();
+        }
+        String[] names = {"a", "b"};
+        FitData data = FitData.fromArrays(x, y, null, FitData.WeightKind.NONE, MissingValues.REFUSE, null, null);
+        Residuals f = new Residuals(c.model(), data, null, names);
+        ParameterSet ps = ParameterSet.unconstrained(names, c.start());
+        LeastSquares solved = new LeastSquares(f, ps, f.responses(), f.weights(), Loss.LINEAR, 1.0);
+        double[] best = Solver.solve(solved, c.start(), Fitter.DEFAULT_MAX_EVALUATIONS).q();
+        boolean[] none = new boolean[2];
+
+        // 3·10⁻¹⁵ off along the parameters: a Gauss–Newton step of about that size, above 4 ulps
+        double[] near = {best[0] * (1 + 3e-15), best[1] * (1 - 3e-15)};
+        Counting counting = new Counting(f);
+        LeastSquares ls = new LeastSquares(counting, ps, f.responses(), f.weights(), Loss.LINEAR, 1.0);
+        double[] kept = Refinement.refine(ls, near, none);
+        assertEquals(0, counting.curvatures, "a curvature pass for a step within the tolerance");
+        assertEquals(1, counting.evaluated.size(), "the point itself, and no trial");
+        assertTrue(Arrays.equals(near, kept), Arrays.toString(kept));
+
+        // 10⁻¹⁰ off: the refinement does its work, back to the minimum
+        double[] off = {best[0] * (1 + 1e-10), best[1] * (1 - 1e-10)};
+        counting = new Counting(f);
+        ls = new LeastSquares(counting, ps, f.responses(), f.weights(), Loss.LINEAR, 1.0);
+        double[] back = Refinement.refine(ls, off, none);
+        assertTrue(counting.curvatures >= 1, "no Newton step from 1e-10 off");
+        for (int j = 0; j < 2; j++) {
+            assertEquals(best[j], back[j], 1e-13 * Math.abs(best[j]), names[j]);
+        }
+    }
+
     private static double value(Model m, double[] p, double[] x) {
         Num[] par = new Num[p.length];
         for (int j = 0; j < p.length; j++) {
