@@ -200,6 +200,8 @@ final class Solver {
      * as good a place to polish from, and the run continues from it: one pass fewer per fit.
      */
     private static Run continueFrom(LeastSquares f, Run run) {
+        // a trial whose ‖f‖ is up by more than 10⁻⁷ relative is beyond any rounding of the sum
+        // of squares: not looked at (nor, were it not the latest point, evaluated again)
         if (!run.converged || run.trial == null || !(run.trialNorm <= run.norm * 1.0000001)) {
             return run;
         }
