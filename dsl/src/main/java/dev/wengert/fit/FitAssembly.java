@@ -29,7 +29,8 @@ final class FitAssembly {
         for (int j = 0; j < status.length; j++) {
             status[j] = ps.fixed[j] ? ParameterStatus.FIXED : ParameterStatus.ESTIMATED;
         }
-        if (at.finite()) {
+        if (at.finite() && ps.bounded()) {
+            // only a bound can hold a parameter: without one, no pass over the Jacobian for the gradient
             double[] g = at.gradient();
             for (int c = 0; c < ps.free.length; c++) {
                 int j = ps.free[c];

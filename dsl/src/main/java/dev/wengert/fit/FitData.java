@@ -197,8 +197,12 @@ final class FitData {
         int k = 0;
         for (int i = 0; i < n; i++) {
             String miss = Double.isNaN(y[i]) ? yName : null;
-            for (int j = 0; j < m && miss == null; j++) {
-                if (Double.isNaN(x.at(i, j))) {
+            // each cell read once, straight into its place (a row left out is overwritten by the next)
+            int at = k * m;
+            for (int j = 0; j < m; j++) {
+                double v = x.at(i, j);
+                xs[at + j] = v;
+                if (miss == null && Double.isNaN(v)) {
                     miss = names[j];
                 }
             }
@@ -213,7 +217,7 @@ final class FitData {
                 continue;
             }
             for (int j = 0; j < m; j++) {
-                xs[k * m + j] = finite(x.at(i, j), names[j], i);
+                finite(xs[at + j], names[j], i);
             }
             ys[k] = finite(y[i], yName, i);
             ws[k] = weightsOrSigmas == null ? 1.0

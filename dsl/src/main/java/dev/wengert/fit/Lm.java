@@ -65,7 +65,19 @@ final class Lm {
         void factor(int point, BlockQr qr);
     }
 
-    record Result(double[] point, int iterations, int evaluations, Stop stop) {
+    /**
+     * How a run ended: the point (the last accepted), and, when the run stopped right after
+     * rejecting a step, that step's point ({@code trial}) and ‖f‖ there and at {@code point}
+     * ({@code trialNorm}, {@code norm}); null and NaN otherwise. The trial is the problem's
+     * latest evaluation, so whoever continues from it (the Newton refinement, when its cost is
+     * within rounding of the accepted point's) needs no pass over the data to re-evaluate the
+     * accepted point that the trial displaced.
+     */
+    record Result(double[] point, int iterations, int evaluations, Stop stop, double[] trial, double norm,
+                  double trialNorm) {
+        Result(double[] point, int iterations, int evaluations, Stop stop) {
+            this(point, iterations, evaluations, stop, null, Double.NaN, Double.NaN);
+        }
     }
 
     private final double stepBoundFactor;
@@ -281,31 +293,37 @@ final class Lm {
                     radius = 2 * stepNorm;
                     lambda *= 0.5;
                 }
+                double[] rejected = null;
+                double rejectedNorm = Double.NaN;
                 if (ratio >= 1.0e-4) {
                     first = false;
                     current = trial;
                     scaledNorm = scaledNorm(d, q);
                 } else {
+                    if (0.1 * cost < before) {
+                        rejected = q.clone();              // finite and near: a point to go on from
+                        rejectedNorm = cost;
+                    }
                     cost = before;
                     System.arraycopy(saved, 0, q, 0, n);
                 }
 
                 if ((Math.abs(actual) <= costTolerance && predicted <= costTolerance && ratio <= 2.0)
                         || radius <= stepTolerance * scaledNorm) {
-                    return new Result(q, iterations, evaluations, Stop.CONVERGED);
+                    return new Result(q, iterations, evaluations, Stop.CONVERGED, rejected, cost, rejectedNorm);
                 }
                 // our own test (see the class comment): the Gauss–Newton step has nothing left to give
                 if (ratio < 1.0e-4 && gaussNewton && predicted <= costTolerance && Math.abs(actual) <= costNoise) {
-                    return new Result(q, iterations, evaluations, Stop.CONVERGED);
+                    return new Result(q, iterations, evaluations, Stop.CONVERGED, rejected, cost, rejectedNorm);
                 }
                 if (Math.abs(actual) <= EPS2 && predicted <= EPS2 && ratio <= 2.0) {
-                    return new Result(q, iterations, evaluations, Stop.COST_TOO_SMALL);
+                    return new Result(q, iterations, evaluations, Stop.COST_TOO_SMALL, rejected, cost, rejectedNorm);
                 }
                 if (radius <= EPS2 * scaledNorm) {
-                    return new Result(q, iterations, evaluations, Stop.STEP_TOO_SMALL);
+                    return new Result(q, iterations, evaluations, Stop.STEP_TOO_SMALL, rejected, cost, rejectedNorm);
                 }
                 if (cosine <= EPS2) {
-                    return new Result(q, iterations, evaluations, Stop.ORTHOGONALITY_TOO_SMALL);
+                    return new Result(q, iterations, evaluations, Stop.ORTHOGONALITY_TOO_SMALL, rejected, cost, rejectedNorm);
                 }
             }
         }

@@ -20,12 +20,12 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  *
  * <p>Only small steps (at most 10⁻⁶ of the parameters, in the Jacobian's scaling) that keep
  * shrinking and do not raise the sum of squares beyond its rounding noise are taken, so this
- * never leaves LM's minimum. With a robust loss the same holds for its cost, whose exact
+ * never leaves LM's minimum; and only where the Gauss–Newton step is beyond LM's own step
+ * tolerance ({@link Solver#TOLERANCE}), below which a step only measures rounding. With a robust loss the same holds for its cost, whose exact
  * Hessian {@link LeastSquares#hessian} gives. Parameters held on a bound stay there, and a step
  * that would leave the bounds is not taken.
  */
 final class Refinement {
-    private static final double EPS = Math.ulp(1.0);
     private static final int MAX_STEPS = 4;
 
     private Refinement() {
@@ -61,8 +61,12 @@ final class Refinement {
             double[] qc = pick(q, cols);
             double gn = scaledNorm(d, norms);
             double size = scaledNorm(qc, norms);
-            if (!(gn <= 1e-6 * size) || gn <= 4 * EPS * size) {
-                return accepted;                    // not a refinement, or nothing left to refine
+            // not a refinement, or nothing left to refine: a Gauss–Newton step within LM's own step
+            // tolerance (50 ulps) is the rounding of the gradient Jᵀr, which a Newton step (a
+            // curvature pass and an evaluation) would only measure. Below 4 ulps, the floor this
+            // test had, 10⁴-row fits took such a step for a change of 2·10⁻¹⁵ in the parameters
+            if (!(gn <= 1e-6 * size) || gn <= Solver.TOLERANCE * size) {
+                return accepted;
             }
             double[] newton = newtonStep(f, at, cols, norms);
             if (newton != null) {

@@ -41,7 +41,12 @@ final class Solver {
         }
     }
 
-    private record Run(double[] q, int iterations, int evaluations, boolean converged, String how) {
+    /** A run's outcome; {@code trial}: LM's last, rejected step when it may stand in for q (see {@link #continueFrom}). */
+    private record Run(double[] q, int iterations, int evaluations, boolean converged, String how, double[] trial,
+                       double norm, double trialNorm) {
+        Run(double[] q, int iterations, int evaluations, boolean converged, String how) {
+            this(q, iterations, evaluations, converged, how, null, Double.NaN, Double.NaN);
+        }
     }
 
     /**
@@ -93,6 +98,7 @@ final class Solver {
             }
         }
         lmf.release();
+        run = continueFrom(f, run);
         if (run.converged && !Refinement.nearMinimum(f, run.q)) {
             // the confirming restart: LM resets its scaling and must find no better point. Where
             // the Gauss–Newton step from LM's end is already within 10⁻⁶ of the parameters (in
@@ -103,7 +109,7 @@ final class Solver {
             iterations += confirm.iterations;
             evaluations += confirm.evaluations;
             if (confirm.converged) {
-                run = confirm;
+                run = continueFrom(f, confirm);
             }
             lmf.release();
         }
@@ -184,6 +190,29 @@ final class Solver {
         return new Solution(q, iterations, evaluations, run.converged, reason.toString());
     }
 
+    /**
+     * LM usually ends by rejecting one last step whose change of the sum of squares is rounding
+     * (its own stopping rule for many rows, or MINPACK's reduction test), and returns the point
+     * before it. That trial is the latest evaluation, held with its Jacobian; the accepted point
+     * is not, so the refinement starting there would pass over the data once more only to see it
+     * again. Where the trial's cost is within the refinement's own rounding allowance of the
+     * accepted point's — the test every Newton step of the refinement passes to be taken — it is
+     * as good a place to polish from, and the run continues from it: one pass fewer per fit.
+     */
+    private static Run continueFrom(LeastSquares f, Run run) {
+        // a trial whose ‖f‖ is up by more than 10⁻⁷ relative is beyond any rounding of the sum
+        // of squares: not looked at (nor, were it not the latest point, evaluated again)
+        if (!run.converged || run.trial == null || !(run.trialNorm <= run.norm * 1.0000001)) {
+            return run;
+        }
+        LeastSquares.Point t = f.at(run.trial);             // LM's last evaluation: kept, no pass
+        double accepted = 0.5 * run.norm * run.norm;
+        if (!t.finite() || !(t.cost() <= accepted + f.noise(t))) {
+            return run;
+        }
+        return new Run(run.trial, run.iterations, run.evaluations, true, run.how);
+    }
+
     private static String outcome(Run r) {
         return r.converged ? "converged" : r.how;
     }
@@ -200,7 +229,8 @@ final class Solver {
         return switch (o.stop()) {
             case CONVERGED -> new Run(o.point(), o.iterations(), used, true,
                     "(it met its " + TOLERANCE + " tolerances on the relative change of the sum of squares, "
-                            + "on the step, or on the angle between residuals and Jacobian)");
+                            + "on the step, or on the angle between residuals and Jacobian)", o.trial(), o.norm(),
+                    o.trialNorm());
             case EVALUATIONS -> new Run(start, o.iterations(), used, false,
                     "used " + used + " evaluation" + (used == 1 ? "" : "s") + " without converging");
             default -> {
