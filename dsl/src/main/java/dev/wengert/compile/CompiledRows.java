@@ -342,19 +342,19 @@ public final class CompiledRows {
             samePoint = false;
         }
         fill(i);
+        // most rows have the structure of the row before them: each is checked against that
+        // shape as it is recorded, its constants going straight to konst; a row that leaves it
+        // is read the long way
+        if (last != null && konst.length < last.slots) {
+            konst = new double[last.slots];
+        }
         recording = i;
-        recorder.run(f, p, row, samePoint);
+        recorder.run(f, p, row, samePoint, last, konst);
         recording = -1;
         recordings++;
-        // most rows have the structure of the row before them: read them as that shape directly
-        if (last != null) {
-            if (konst.length < last.slots) {
-                konst = new double[last.slots];
-            }
-            if (recorder.readAs(last, konst)) {
-                last.add(i, konst);
-                return last;
-            }
+        if (last != null && (recorder.matched() || recorder.readAs(last, konst))) {
+            last.add(i, konst);
+            return last;
         }
         RowRecorder.Recording r = recorder.read();
         if (r == null) {
@@ -419,6 +419,15 @@ public final class CompiledRows {
      */
     public int rowInProgress() {
         return recording;
+    }
+
+    /**
+     * How many recordings were found to have the structure of the row recorded before them while
+     * they were recorded (on this thread's recorder), and so were not read again: the first pass's
+     * fast path, which a row that branches otherwise leaves.
+     */
+    synchronized int matchedRecordings() {
+        return recorder == null ? 0 : recorder.matchedRows();
     }
 
     /** How many times a row was recorded: once per row, plus once per row whose branches changed. */

@@ -80,6 +80,12 @@ public final class Tape implements Displayable {
     private int[] cutGen = new int[8];
     private int[] cutMark = new int[8];
     private int cuts;
+    /**
+     * The lowest mark of any cut ever made (MAX_VALUE before the first): a position below it is
+     * valid in every generation, so the values recorded before the first cut — a row model's
+     * parameters, cut back to after each run of rows — pass {@link #isValid} without a search.
+     */
+    private int floor = Integer.MAX_VALUE;
     private boolean closed;
     private long level;
 
@@ -171,6 +177,14 @@ public final class Tape implements Displayable {
 
     /** Records a one-input operation; {@code rule} is its UnaryRule, BinaryRule (one constant operand) or name. */
     int push1(Object rule, double v, int a, double pa) {
+        int i = record1(rule, v, a, pa);
+        if (listener != null) {
+            listener.operation(i, rule, a, -1);
+        }
+        return i;
+    }
+
+    private int record1(Object rule, double v, int a, double pa) {
         int i = next(rule, v);
         ensureArgs(1);
         args[nargs] = a;
@@ -188,14 +202,20 @@ public final class Tape implements Displayable {
         args[nargs] = b;
         partials[nargs++] = pb;
         start[i + 1] = nargs;
+        if (listener != null) {
+            listener.operation(i, rule, a, b);
+        }
         return i;
     }
 
     /** Records an operation with any number of inputs. */
     int pushN(Object rule, double v, int[] in, double[] p) {
         int i = next(rule, v);
-        if (listener != null && rule instanceof String) {
-            listener.unreplayable(i);              // a nested node: its partials have no rule here
+        if (listener != null) {
+            if (rule instanceof String) {
+                listener.unreplayable(i);          // a nested node: its partials have no rule here
+            }
+            listener.operation(i, rule, -1, -1);
         }
         ensureArgs(in.length);
         System.arraycopy(in, 0, args, nargs, in.length);
@@ -400,9 +420,9 @@ public final class Tape implements Displayable {
 
     /** Records a binary rule applied to node a and the constant c (on the right or left); pa is ∂/∂a. */
     int push1(BinaryRule rule, double v, int a, double pa, double c, boolean right) {
-        int i = push1(rule, v, a, pa);
+        int i = record1(rule, v, a, pa);
         if (listener != null) {
-            listener.constantOperand(i, c, right);
+            listener.constantOperation(i, rule, a, c, right);
         }
         return i;
     }
@@ -811,6 +831,7 @@ public final class Tape implements Displayable {
             cutMark = Arrays.copyOf(cutMark, cuts * 2);
         }
         cutGen[cuts] = generation;
+        floor = Math.min(floor, mark);
         cutMark[cuts++] = mark;
         generation++;
     }
@@ -825,6 +846,9 @@ public final class Tape implements Displayable {
         }
         if (closed || gen > generation) {
             return false;
+        }
+        if (position < floor) {
+            return true;
         }
         // the first stack entry from generation gen on holds the smallest cut since then
         int lo = 0;
