@@ -381,18 +381,23 @@ public final class Tape implements Displayable {
 
     private void ensureArgs(int k) {
         if (nargs + k > args.length) {
-            int cap = grow(args.length, (long) nargs + k);
-            int[] a;
-            double[] p;
-            try {
-                a = Arrays.copyOf(args, cap);
-                p = Arrays.copyOf(partials, cap);
-            } catch (OutOfMemoryError e) {
-                throw outOfMemory(size);
-            }
-            args = a;
-            partials = p;
+            growArgs(k);
         }
+    }
+
+    /** ensureArgs' slow path, a method of its own so that the recording paths it is inlined into stay small. */
+    private void growArgs(int k) {
+        int cap = grow(args.length, (long) nargs + k);
+        int[] a;
+        double[] p;
+        try {
+            a = Arrays.copyOf(args, cap);
+            p = Arrays.copyOf(partials, cap);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(size);
+        }
+        args = a;
+        partials = p;
     }
 
     /** The capacity after {@code cap} for at least {@code need} slots (see {@link #SLOW_GROWTH_FROM}). */
