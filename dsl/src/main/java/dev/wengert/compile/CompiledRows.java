@@ -65,6 +65,8 @@ public final class CompiledRows {
     private RowRecorder recorder;
     private Thread recorderThread;
     private int recordings;
+    /** Recordings found to have the shape of the recording before them while they were recorded. */
+    private int matched;
     private int recording = -1;
     private final int[] failed = new int[RowShape.BLOCK];
     /** A row's constants by slot, read straight into its shape. */
@@ -352,9 +354,13 @@ public final class CompiledRows {
         recorder.run(f, p, row, samePoint, last, konst);
         recording = -1;
         recordings++;
-        if (last != null && (recorder.matched() || recorder.readAs(last, konst))) {
-            last.add(i, konst);
-            return last;
+        if (last != null) {
+            boolean fast = recorder.matched();
+            if (fast || recorder.readAs(last, konst)) {
+                matched += fast ? 1 : 0;
+                last.add(i, konst);
+                return last;
+            }
         }
         RowRecorder.Recording r = recorder.read();
         if (r == null) {
@@ -423,11 +429,11 @@ public final class CompiledRows {
 
     /**
      * How many recordings were found to have the structure of the row recorded before them while
-     * they were recorded (on this thread's recorder), and so were not read again: the first pass's
+     * they were recorded, and so were not read again: the first pass's
      * fast path, which a row that branches otherwise leaves.
      */
     synchronized int matchedRecordings() {
-        return recorder == null ? 0 : recorder.matchedRows();
+        return matched;
     }
 
     /** How many times a row was recorded: once per row, plus once per row whose branches changed. */

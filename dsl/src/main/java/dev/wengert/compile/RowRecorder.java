@@ -92,7 +92,6 @@ final class RowRecorder implements ProgramListener {
     private int expectShift;
     /** The next node, in the shape's numbering, the row must record to stay in the shape. */
     private int expectNext;
-    private int matchedRows;
 
     /**
      * As {@link #run(RowFn, double[], double[], boolean)}, checking the row against {@code shape}
@@ -207,13 +206,7 @@ final class RowRecorder implements ProgramListener {
             return false;
         }
         expect = null;
-        matchedRows++;
         return true;
-    }
-
-    /** How many rows {@link #matched} found to have the structure they were checked against. */
-    int matchedRows() {
-        return matchedRows;
     }
 
     /** Whether the row's guards are the shape's (the row starting shift positions after it); their constants and the output's into konst. */

@@ -52,12 +52,6 @@ final class RowShape {
     static final byte MATCH_K_EITHER = 3;
     static final byte MATCH_K_RIGHT = 4;
     static final byte MATCH_K_LEFT = 5;
-    /** Whether node i takes a constant on the given side ({@link RowRecorder}: a row checked against this shape). */
-    boolean sameConstantSide(int i, boolean right) {
-        byte m = match[i];
-        return m == MATCH_K_EITHER || m == (right ? MATCH_K_RIGHT : MATCH_K_LEFT);
-    }
-
     /** Per n-ary node: the argument vector's length, its recorded arguments' nodes and positions; the others' slots. */
     final int[][] naryArgs;
     final int[][] naryPositions;
@@ -231,6 +225,12 @@ final class RowShape {
             }
         }
         return true;
+    }
+
+    /** Whether node i takes a constant on the given side ({@link RowRecorder}: a row checked against this shape). */
+    boolean sameConstantSide(int i, boolean right) {
+        byte m = match[i];
+        return m == MATCH_K_EITHER || m == (right ? MATCH_K_RIGHT : MATCH_K_LEFT);
     }
 
     /** Adds a row with its constants (one per slot); returns its position. */
