@@ -21,8 +21,11 @@ import java.util.List;
  * operations on the same operands, the same branches) share one <em>shape</em>; what differs
  * between them is the constants they used — their predictors, and anything computed from
  * them in plain Java — which the shape keeps per row (a constant that is the same in every
- * row is kept once). An evaluation then runs each operation of a shape over a block of its
- * rows at once, with a tangent per parameter the operation depends on.
+ * row is kept once). Most rows have the structure of the row before them: each is checked
+ * against that shape operation by operation while it is recorded, its constants going straight
+ * to their slots, and only a row that differs is read back from the tape. An evaluation then
+ * runs each operation of a shape over a block of its rows at once, with a tangent per parameter
+ * the operation depends on.
  *
  * <p><b>Branches are guarded.</b> Every comparison on a recorded value ({@code p[0].gt(x[0])})
  * and every read of one ({@code .value()}) is checked for every row after the values are
@@ -33,8 +36,9 @@ import java.util.List;
  * <p><b>Exactness.</b> A row's value and gradient are those a per-row forward pass gives
  * ({@code jacobian(FORWARD, …)} of the same row), to the bit: the operations are the rules'
  * own calls with the same arguments, and the tangents combine as forward mode combines them.
- * A function that cannot be replayed (it nests another differentiation, or uses tensors) is
- * evaluated that way for every row instead, each time.
+ * A function that cannot be replayed (it uses tensors, or nests a differentiation whose
+ * partials no rule recomputes; a nested {@code derivative} of the row's values is recorded as
+ * its arithmetic and replayed) is evaluated that way for every row instead, each time.
  *
  * <p>The function must be deterministic and must not keep {@code x}: it is given one buffer,
  * refilled for each row. Calls are synchronized.
@@ -428,9 +432,9 @@ public final class CompiledRows {
     }
 
     /**
-     * How many recordings were found to have the structure of the row recorded before them while
-     * they were recorded, and so were not read again: the first pass's
-     * fast path, which a row that branches otherwise leaves.
+     * How many recordings were found, while they were recorded, to have the structure of the
+     * recording before them, and so were not read from the tape again (the first pass's fast
+     * path; a row that leaves that structure is read the long way).
      */
     synchronized int matchedRecordings() {
         return matched;

@@ -211,17 +211,17 @@ public final class Tape implements Displayable {
     /** Records an operation with any number of inputs. */
     int pushN(Object rule, double v, int[] in, double[] p) {
         int i = next(rule, v);
-        if (listener != null) {
-            if (rule instanceof String) {
-                listener.unreplayable(i);          // a nested node: its partials have no rule here
-            }
-            listener.operation(i, rule, -1, -1);
+        if (listener != null && rule instanceof String) {
+            listener.unreplayable(i);              // a nested node: its partials have no rule here
         }
         ensureArgs(in.length);
         System.arraycopy(in, 0, args, nargs, in.length);
         System.arraycopy(p, 0, partials, nargs, in.length);
         nargs += in.length;
         start[i + 1] = nargs;
+        if (listener != null) {
+            listener.operation(i, rule, -1, -1);
+        }
         return i;
     }
 
