@@ -21,8 +21,11 @@ import java.util.List;
  * operations on the same operands, the same branches) share one <em>shape</em>; what differs
  * between them is the constants they used — their predictors, and anything computed from
  * them in plain Java — which the shape keeps per row (a constant that is the same in every
- * row is kept once). An evaluation then runs each operation of a shape over a block of its
- * rows at once, with a tangent per parameter the operation depends on.
+ * row is kept once). Most rows have the structure of the row before them: each is checked
+ * against that shape operation by operation while it is recorded, its constants going straight
+ * to their slots, and only a row that differs is read back from the tape. An evaluation then
+ * runs each operation of a shape over a block of its rows at once, with a tangent per parameter
+ * the operation depends on.
  *
  * <p><b>Branches are guarded.</b> Every comparison on a recorded value ({@code p[0].gt(x[0])})
  * and every read of one ({@code .value()}) is checked for every row after the values are
@@ -33,8 +36,9 @@ import java.util.List;
  * <p><b>Exactness.</b> A row's value and gradient are those a per-row forward pass gives
  * ({@code jacobian(FORWARD, …)} of the same row), to the bit: the operations are the rules'
  * own calls with the same arguments, and the tangents combine as forward mode combines them.
- * A function that cannot be replayed (it nests another differentiation, or uses tensors) is
- * evaluated that way for every row instead, each time.
+ * A function that cannot be replayed (it uses tensors, or nests a differentiation whose
+ * partials no rule recomputes; a nested {@code derivative} of the row's values is recorded as
+ * its arithmetic and replayed) is evaluated that way for every row instead, each time.
  *
  * <p>The function must be deterministic and must not keep {@code x}: it is given one buffer,
  * refilled for each row. Calls are synchronized.
@@ -65,6 +69,8 @@ public final class CompiledRows {
     private RowRecorder recorder;
     private Thread recorderThread;
     private int recordings;
+    /** Recordings found to have the shape of the recording before them while they were recorded. */
+    private int matched;
     private int recording = -1;
     private final int[] failed = new int[RowShape.BLOCK];
     /** A row's constants by slot, read straight into its shape. */
@@ -342,16 +348,20 @@ public final class CompiledRows {
             samePoint = false;
         }
         fill(i);
+        // most rows have the structure of the row before them: each is checked against that
+        // shape as it is recorded, its constants going straight to konst; a row that leaves it
+        // is read the long way
+        if (last != null && konst.length < last.slots) {
+            konst = new double[last.slots];
+        }
         recording = i;
-        recorder.run(f, p, row, samePoint);
+        recorder.run(f, p, row, samePoint, last, konst);
         recording = -1;
         recordings++;
-        // most rows have the structure of the row before them: read them as that shape directly
         if (last != null) {
-            if (konst.length < last.slots) {
-                konst = new double[last.slots];
-            }
-            if (recorder.readAs(last, konst)) {
+            boolean fast = recorder.matched();
+            if (fast || recorder.readAs(last, konst)) {
+                matched += fast ? 1 : 0;
                 last.add(i, konst);
                 return last;
             }
@@ -419,6 +429,15 @@ public final class CompiledRows {
      */
     public int rowInProgress() {
         return recording;
+    }
+
+    /**
+     * How many recordings were found, while they were recorded, to have the structure of the
+     * recording before them, and so were not read from the tape again (the first pass's fast
+     * path; a row that leaves that structure is read the long way).
+     */
+    synchronized int matchedRecordings() {
+        return matched;
     }
 
     /** How many times a row was recorded: once per row, plus once per row whose branches changed. */

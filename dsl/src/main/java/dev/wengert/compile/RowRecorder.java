@@ -78,6 +78,28 @@ final class RowRecorder implements ProgramListener {
      * row before was run at (the rows of a first pass), so the parameters are not compared again.
      */
     void run(RowFn f, double[] p, double[] x, boolean samePoint) {
+        run(f, p, x, samePoint, null, null);
+    }
+
+    // The shape the row being recorded is checked against, operation by operation, as it is
+    // recorded (null: none, or the row has left it); its constants go to expectKonst by slot.
+    // The tape is still written in full: the row's own code may read it (backward(), d(), an
+    // array operation reading its operands' values), and a row that leaves the shape is read
+    // the long way from it.
+    private RowShape expect;
+    private double[] expectKonst;
+    /** Where the row starts on the tape, less where it starts in the shape's numbering. */
+    private int expectShift;
+    /** The next node, in the shape's numbering, the row must record to stay in the shape. */
+    private int expectNext;
+
+    /**
+     * As {@link #run(RowFn, double[], double[], boolean)}, checking the row against {@code shape}
+     * (unless null) as it is recorded: {@link #matched} then says whether it had exactly that
+     * structure, with its constants already in {@code konst} (at least {@code shape.slots} long).
+     * What {@link #readAs} finds after the run, found during it.
+     */
+    void run(RowFn f, double[] p, double[] x, boolean samePoint, RowShape shape, double[] konst) {
         if (!samePoint) {
             if (st.size() > mark && !java.util.Arrays.equals(p, at)) {
                 cut();                               // the parameters move: only within a run of one point
@@ -93,6 +115,10 @@ final class RowRecorder implements ProgramListener {
         unreplayable = false;
         y = null;
         from = st.size();
+        expect = shape;
+        expectKonst = konst;
+        expectShift = from - mark;
+        expectNext = mark;
         Num out = f.apply(par, x);
         if (out == null) {
             throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
@@ -158,6 +184,33 @@ final class RowRecorder implements ProgramListener {
                 konst[kslot[i]] = nodeKonst[t];
             }
         }
+        return sameEnd(shape, konst, shift);
+    }
+
+    /**
+     * Whether the row run last, checked against {@code shape} operation by operation as it was
+     * recorded ({@link #run(RowFn, double[], double[], boolean, RowShape, double[])}), has
+     * exactly its structure — the same answer as {@link #readAs}, without reading the tape
+     * again; if so its constants are in the array given to run.
+     */
+    boolean matched() {
+        RowShape shape = expect;
+        if (shape == null) {
+            return false;
+        }
+        int pos = st.positionOf(y);
+        if (expectNext != shape.nodes || unreplayable || st.size() - from + mark != shape.nodes
+                || guards != shape.gKind.length || (pos < 0 && !y.isConstant()) || (pos >= mark && pos < from)
+                || (pos < 0 ? -1 : local(pos, from)) != shape.out || !sameEnd(shape, expectKonst, expectShift)) {
+            leave();
+            return false;
+        }
+        expect = null;
+        return true;
+    }
+
+    /** Whether the row's guards are the shape's (the row starting shift positions after it); their constants and the output's into konst. */
+    private boolean sameEnd(RowShape shape, double[] konst, int shift) {
         for (int g = 0; g < guards; g++) {
             int a = shape.gA[g];
             int b = shape.gB[g];
@@ -317,6 +370,64 @@ final class RowRecorder implements ProgramListener {
         }
         nodeKonst[node] = c;
         nodeRight[node] = right;
+    }
+
+    // The two callbacks below run for every operation of every row: the matching case is kept
+    // short (it is inlined into each of Num's recording paths, which must stay small enough to
+    // inline into the model's code), everything else goes to leave().
+
+    @Override
+    public void constantOperation(int node, BinaryRule rule, int a, double c, boolean right) {
+        RowShape e = expect;
+        int i = node - expectShift;
+        // as readAs: the same rule on the same operand, the constant on the shape's side
+        if (e != null && i == expectNext && i < e.nodes && e.rule[i] == rule && e.sameConstantSide(i, right)
+                && a == expected(e.argA[i])) {
+            expectKonst[e.kslot[i]] = c;
+            expectNext = i + 1;
+        } else {
+            leave();
+            constantOperand(node, c, right);
+        }
+    }
+
+    @Override
+    public void operation(int node, Object rule, int a, int b) {
+        RowShape e = expect;
+        if (e != null) {
+            int i = node - expectShift;
+            if (i == expectNext && i < e.nodes && e.rule[i] == rule && e.match[i] == (b < 0 ? RowShape.MATCH_UNARY
+                    : RowShape.MATCH_BINARY) && a == expected(e.argA[i]) && (b < 0 || b == expected(e.argB[i]))) {
+                expectNext = i + 1;
+            } else {
+                leave();
+            }
+        }
+    }
+
+    /** The tape position of a node of the expected shape in the row being recorded. */
+    private int expected(int node) {
+        return node < mark ? node : node + expectShift;
+    }
+
+    /**
+     * The row being recorded leaves the shape it was checked against (or was checked against
+     * none): what the checks kept of its constants goes where the long way reads it, as
+     * {@link #constantOperand} would have put it.
+     */
+    private void leave() {
+        RowShape e = expect;
+        if (e == null) {
+            return;
+        }
+        expect = null;
+        for (int i = mark; i < expectNext; i++) {
+            int k = e.kslot[i];
+            if (k >= 0) {
+                // + and × (MATCH_K_EITHER) are read without their side: any will do
+                constantOperand(i + expectShift, expectKonst[k], e.match[i] != RowShape.MATCH_K_LEFT);
+            }
+        }
     }
 
     @Override

@@ -227,6 +227,12 @@ final class RowShape {
         return true;
     }
 
+    /** Whether node i takes a constant on the given side ({@link RowRecorder}: a row checked against this shape). */
+    boolean sameConstantSide(int i, boolean right) {
+        byte m = match[i];
+        return m == MATCH_K_EITHER || m == (right ? MATCH_K_RIGHT : MATCH_K_LEFT);
+    }
+
     /** Adds a row with its constants (one per slot); returns its position. */
     int add(int row, double[] konst) {
         int pos = count;

@@ -1,5 +1,7 @@
 package dev.wengert.core;
 
+import dev.wengert.rules.BinaryRule;
+
 /**
  * Listens to a recording that will be replayed for new inputs (compiled tapes,
  * {@code dev.wengert.compile}): it is told what a replay needs beyond what the tape keeps.
@@ -16,6 +18,25 @@ public interface ProgramListener {
 
     /** Node {@code node} applied a binary rule to one recorded operand and the constant c, on the right or the left. */
     void constantOperand(int node, double c, boolean right);
+
+    /**
+     * Node {@code node} applied a binary rule to node a and the constant c, on the right or the
+     * left (as {@link #constantOperand}, with the rule and the recorded operand, for a listener
+     * that follows the recording operation by operation). By default: {@link #constantOperand}.
+     */
+    default void constantOperation(int node, BinaryRule rule, int a, double c, boolean right) {
+        constantOperand(node, c, right);
+    }
+
+    /**
+     * Node {@code node} applied {@code rule} to node a, and to node b unless {@code b < 0}; a and
+     * b are −1 for an operation of any other arity (n-ary, nested). Called for every operation
+     * that {@link #constantOperation} does not report, after it is on the tape, for a listener
+     * that follows the recording operation by operation (array operations, which fill a block of
+     * positions, are not reported). By default: nothing.
+     */
+    default void operation(int node, Object rule, int a, int b) {
+    }
 
     /** Node {@code node} applied an n-ary rule to {@code values}; {@code recordedSlots} are the arguments on the tape. */
     void naryArguments(int node, double[] values, int[] recordedSlots);

@@ -80,6 +80,12 @@ public final class Tape implements Displayable {
     private int[] cutGen = new int[8];
     private int[] cutMark = new int[8];
     private int cuts;
+    /**
+     * The lowest mark of any cut ever made (MAX_VALUE before the first): a position below it is
+     * valid in every generation, so the values recorded before the first cut — a row model's
+     * parameters, cut back to after each run of rows — pass {@link #isValid} without a search.
+     */
+    private int floor = Integer.MAX_VALUE;
     private boolean closed;
     private long level;
 
@@ -171,6 +177,14 @@ public final class Tape implements Displayable {
 
     /** Records a one-input operation; {@code rule} is its UnaryRule, BinaryRule (one constant operand) or name. */
     int push1(Object rule, double v, int a, double pa) {
+        int i = record1(rule, v, a, pa);
+        if (listener != null) {
+            listener.operation(i, rule, a, -1);
+        }
+        return i;
+    }
+
+    private int record1(Object rule, double v, int a, double pa) {
         int i = next(rule, v);
         ensureArgs(1);
         args[nargs] = a;
@@ -188,6 +202,9 @@ public final class Tape implements Displayable {
         args[nargs] = b;
         partials[nargs++] = pb;
         start[i + 1] = nargs;
+        if (listener != null) {
+            listener.operation(i, rule, a, b);
+        }
         return i;
     }
 
@@ -202,6 +219,9 @@ public final class Tape implements Displayable {
         System.arraycopy(p, 0, partials, nargs, in.length);
         nargs += in.length;
         start[i + 1] = nargs;
+        if (listener != null) {
+            listener.operation(i, rule, -1, -1);
+        }
         return i;
     }
 
@@ -361,18 +381,23 @@ public final class Tape implements Displayable {
 
     private void ensureArgs(int k) {
         if (nargs + k > args.length) {
-            int cap = grow(args.length, (long) nargs + k);
-            int[] a;
-            double[] p;
-            try {
-                a = Arrays.copyOf(args, cap);
-                p = Arrays.copyOf(partials, cap);
-            } catch (OutOfMemoryError e) {
-                throw outOfMemory(size);
-            }
-            args = a;
-            partials = p;
+            growArgs(k);
         }
+    }
+
+    /** ensureArgs' slow path, a method of its own so that the recording paths it is inlined into stay small. */
+    private void growArgs(int k) {
+        int cap = grow(args.length, (long) nargs + k);
+        int[] a;
+        double[] p;
+        try {
+            a = Arrays.copyOf(args, cap);
+            p = Arrays.copyOf(partials, cap);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(size);
+        }
+        args = a;
+        partials = p;
     }
 
     /** The capacity after {@code cap} for at least {@code need} slots (see {@link #SLOW_GROWTH_FROM}). */
@@ -400,9 +425,9 @@ public final class Tape implements Displayable {
 
     /** Records a binary rule applied to node a and the constant c (on the right or left); pa is ∂/∂a. */
     int push1(BinaryRule rule, double v, int a, double pa, double c, boolean right) {
-        int i = push1(rule, v, a, pa);
+        int i = record1(rule, v, a, pa);
         if (listener != null) {
-            listener.constantOperand(i, c, right);
+            listener.constantOperation(i, rule, a, c, right);
         }
         return i;
     }
@@ -811,6 +836,7 @@ public final class Tape implements Displayable {
             cutMark = Arrays.copyOf(cutMark, cuts * 2);
         }
         cutGen[cuts] = generation;
+        floor = Math.min(floor, mark);
         cutMark[cuts++] = mark;
         generation++;
     }
@@ -825,6 +851,9 @@ public final class Tape implements Displayable {
         }
         if (closed || gen > generation) {
             return false;
+        }
+        if (position < floor) {
+            return true;
         }
         // the first stack entry from generation gen on holds the smallest cut since then
         int lo = 0;
