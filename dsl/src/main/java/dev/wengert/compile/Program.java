@@ -392,6 +392,26 @@ final class Program implements ProgramListener {
         st.backward(roots, seeds);
     }
 
+    /**
+     * One row of a vector function's Jacobian: a backward sweep from {@code root} with seed 1
+     * over {@code reach}, what a sweep from root reaches in this recording (kept from an earlier
+     * full sweep; a replay changes values, not structure). Unlike the tape's full sweep it does
+     * not mark the reached nodes again, clears only the adjoints at or below root, and sweeps
+     * one- and two-operand nodes without the inner loop ({@link #sweepOver}): the same products
+     * in the same order, so the adjoints at or below root are the same bits as the tape's sweep
+     * from root. Nodes above root keep an older sweep's adjoints: read a node only where
+     * {@code reach} marks it (else its derivative is 0). No array operations (their pullbacks
+     * need the tape's sweep).
+     */
+    void sweepRow(int root, boolean[] reach) {
+        checkPartials();
+        double[] adj = st.adjoints();
+        int[] starts = st.starts();
+        Arrays.fill(adj, 0, root + 1, 0.0);
+        adj[root] += 1.0;
+        sweepOver(root, 0, starts[root + 1], adj, reach, starts, st.args(), st.partials());
+    }
+
     /** Tangents of every node up to upTo, given tangents of some leaves (vector functions). */
     double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
         checkPartials();
