@@ -34,9 +34,11 @@ public final class CompiledVecFn {
     private int recordings;
     /**
      * Per output, what a backward sweep from it reaches in this recording (from the first full
-     * sweep of its row; null until then): later rows sweep over it ({@link Program#sweepRow}).
+     * sweep of its row; null until then): later rows sweep over it ({@link Program#sweepRows}).
      */
     private boolean[][] rowReach;
+    /** Per output, the adjoints of its row's sweep (the known-reach sweeps' own, not the tape's). */
+    private double[][] rowAdjoints;
     private int rowsByKnownReach;
 
     /** Records f at x0. */
@@ -82,6 +84,7 @@ public final class CompiledVecFn {
         outputs = new int[y.length];
         constants = new double[y.length];
         rowReach = new boolean[y.length][];
+        rowAdjoints = new double[y.length][];
         for (int r = 0; r < y.length; r++) {
             if (y[r] == null) {
                 throw new IllegalArgumentException("compileVec(f, x0): output " + r + " of f is null");
@@ -204,32 +207,59 @@ public final class CompiledVecFn {
     }
 
     /**
-     * The Jacobian's rows by backward sweeps (no array operations): the first of each output by
-     * the tape's full sweep, which finds what the sweep reaches; later ones over that reach
-     * ({@link Program#sweepRow}), the same adjoints to the bit. A derivative is read only where
-     * the sweep reached, else it is 0, as {@link Tape#adjoint} gives it.
+     * The Jacobian's rows by backward sweeps (no array operations): the first call's by the
+     * tape's full sweeps, which find what each row's sweep reaches; later ones over those
+     * reaches, two rows per pass ({@link Program#sweepRows}), the same adjoints to the bit. A
+     * derivative is read only where the row's sweep reached, else it is 0, as
+     * {@link Tape#adjoint} gives it.
      */
     private void rows(double[][] j) {
-        for (int r = 0; r < outputs.length; r++) {
-            int root = outputs[r];
-            double[] row = j[r];
-            if (root < 0) {
-                Arrays.fill(row, 0, n, 0.0);
-                continue;
+        int m = outputs.length;
+        boolean known = true;
+        for (int r = 0; r < m && known; r++) {
+            known = outputs[r] < 0 || rowReach[r] != null;
+        }
+        if (!known) {
+            for (int r = 0; r < m; r++) {
+                if (outputs[r] < 0) {
+                    Arrays.fill(j[r], 0, n, 0.0);
+                    continue;
+                }
+                tape.backward(outputs[r]);
+                rowReach[r] = Arrays.copyOf(program.storage().reached(), tape.size());
+                rowAdjoints[r] = new double[tape.size()];
+                read(r, program.storage().adjoints(), j[r]);
             }
-            boolean[] reach = rowReach[r];
-            if (reach == null) {
-                tape.backward(root);
-                reach = rowReach[r] = Arrays.copyOf(program.storage().reached(), tape.size());
+            return;
+        }
+        int pending = -1;                          // a recorded row waiting for a partner
+        for (int r = 0; r < m; r++) {
+            if (outputs[r] < 0) {
+                Arrays.fill(j[r], 0, n, 0.0);
+            } else if (pending < 0) {
+                pending = r;
             } else {
-                program.sweepRow(root, reach);
-                rowsByKnownReach++;
+                program.sweepRows(outputs[pending], rowAdjoints[pending], rowReach[pending], outputs[r], rowAdjoints[r],
+                        rowReach[r]);
+                read(pending, rowAdjoints[pending], j[pending]);
+                read(r, rowAdjoints[r], j[r]);
+                rowsByKnownReach += 2;
+                pending = -1;
             }
-            double[] adj = program.storage().adjoints();
-            for (int i = 0; i < n; i++) {
-                int leaf = leaves[i];
-                row[i] = reach[leaf] ? adj[leaf] : 0.0;
-            }
+        }
+        if (pending >= 0) {
+            program.sweepRows(outputs[pending], rowAdjoints[pending], rowReach[pending], -1, null, null);
+            read(pending, rowAdjoints[pending], j[pending]);
+            rowsByKnownReach++;
+        }
+    }
+
+    /** Row r's derivatives from a sweep's adjoints: 0 where its sweep does not reach. */
+    private void read(int r, double[] adj, double[] row) {
+        boolean[] reach = rowReach[r];
+        for (int i = 0; i < n; i++) {
+            int leaf = leaves[i];
+            row[i] = reach[leaf] ? adj[leaf] : 0.0;
         }
     }
 
