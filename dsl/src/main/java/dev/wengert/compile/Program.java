@@ -1322,26 +1322,12 @@ final class Program implements ProgramListener {
         }
         segments = s;
         // what a sweep clears: everything but the loops' inner nodes, which the generated code
-        // never reads from the array (the slots read outside are cleared, each at its stride).
-        // A loop whose slots read outside are dense enough that their strided stores touch
-        // every cache line of its range anyway (one slot per 8 cells or more) is cleared whole
-        // instead: its inner cells are never read, so zeros there change nothing, and one
-        // vectorised fill over a range costs less than a scalar store per slot (ode.scalar's
-        // strided clears were 10% of its gradient). Adjacent whole ranges are one fill.
+        // never reads from the array (the slots read outside are cleared, each at its stride)
         List<int[]> c = new ArrayList<>();
         int lo = 0;
         for (Loop l : ls) {
+            c.add(new int[] {lo, l.lo, 1});
             int p = l.period;
-            int outAll = 0;
-            for (int j = 0; j < p; j++) {
-                if (l.out[j] == Loop.OUT_ALL) {
-                    outAll++;
-                }
-            }
-            if (8 * outAll >= p) {
-                continue;                          // cleared whole, with the range before it
-            }
-            addClear(c, lo, l.lo);
             for (int j = 0; j < p; j++) {
                 if (l.out[j] == Loop.OUT_ALL) {
                     c.add(new int[] {l.lo + j, l.end(), p});
@@ -1351,7 +1337,7 @@ final class Program implements ProgramListener {
             }
             lo = l.end();
         }
-        addClear(c, lo, size);
+        c.add(new int[] {lo, size, 1});
         clearFrom = new int[c.size()];
         clearTo = new int[c.size()];
         clearStep = new int[c.size()];
@@ -1361,13 +1347,6 @@ final class Program implements ProgramListener {
             clearStep[k] = c.get(k)[2];
         }
         clears = c.size();
-    }
-
-    /** Adds the contiguous clear [from, to), if not empty. */
-    private static void addClear(List<int[]> c, int from, int to) {
-        if (from < to) {
-            c.add(new int[] {from, to, 1});
-        }
     }
 
     /** One interpreted segment over the whole recording, and a sweep that clears every adjoint. */
