@@ -32,6 +32,14 @@ public final class CompiledVecFn {
     private int[] outputs;
     private double[] constants;
     private int recordings;
+    /**
+     * Per output, what a backward sweep from it reaches in this recording (from the first full
+     * sweep of its row; null until then): later rows sweep over it ({@link Program#sweepRows}).
+     */
+    private boolean[][] rowReach;
+    /** Per output, the adjoints of its row's sweep (the known-reach sweeps' own, not the tape's). */
+    private double[][] rowAdjoints;
+    private int rowsByKnownReach;
 
     /** Records f at x0. */
     public CompiledVecFn(VecFn f, double[] x0) {
@@ -75,6 +83,8 @@ public final class CompiledVecFn {
         }
         outputs = new int[y.length];
         constants = new double[y.length];
+        rowReach = new boolean[y.length][];
+        rowAdjoints = new double[y.length][];
         for (int r = 0; r < y.length; r++) {
             if (y[r] == null) {
                 throw new IllegalArgumentException("compileVec(f, x0): output " + r + " of f is null");
@@ -121,37 +131,141 @@ public final class CompiledVecFn {
 
     /** The Jacobian J(x) (outputs × inputs) from one replay: by rows or by columns, whichever are fewer. */
     public synchronized double[][] jacobian(double... x) {
+        // row by row: new double[m][n] with lengths known only at run time is a call into the
+        // JVM's runtime in C2-compiled code, each row alone an inlined allocation
+        double[][] j = new double[outputs.length][];
+        for (int r = 0; r < j.length; r++) {
+            j[r] = new double[n];
+        }
+        fillJacobian(x, j);
+        return j;
+    }
+
+    /**
+     * J(x) written into {@code j} (one row per output, each at least as long as x): the same
+     * replay and sweeps as {@link #jacobian}, the same bits, for loops over many blocks (one
+     * observation at a time). With no more outputs than inputs and no array operations, a call
+     * after the first allocates nothing.
+     *
+     * <pre>{@code
+     * CompiledVecFn polar = compileVec(x -> new Num[] {x[0].times(cos(x[1])), x[0].times(sin(x[1]))}, 1.0, 0.0);
+     * double[][] j = new double[2][2];
+     * polar.jacobianInto(new double[] {2.0, 0.5}, j);   // j = [[cos 0.5, −2 sin 0.5], [sin 0.5, 2 cos 0.5]]
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when x or j has the wrong shape
+     */
+    public synchronized void jacobianInto(double[] x, double[][] j) {
+        if (j == null || j.length != outputs.length) {
+            throw new IllegalArgumentException("compiled vector function: jacobianInto(x, j) needs one row per output ("
+                    + outputs.length + "), not " + (j == null ? "null" : String.valueOf(j.length))
+                    + "; allocate new double[" + outputs.length + "][" + n + "] once and reuse it");
+        }
+        for (int r = 0; r < j.length; r++) {
+            if (j[r] == null || j[r].length < n) {
+                throw new IllegalArgumentException("compiled vector function: jacobianInto(x, j): row " + r + " has "
+                        + (j[r] == null ? "no array" : j[r].length + " elements") + " but f has " + n
+                        + " inputs; each row needs at least " + n);
+            }
+        }
+        fillJacobian(x, j);
+    }
+
+    private void fillJacobian(double[] x, double[][] j) {
         prepare(x);
         int m = outputs.length;
-        double[][] j = new double[m][n];
         if (m > n && program.hasBlocks() && columnsByBlocks(j)) {
-            return j;
+            return;
         }
-        if (m <= n || program.hasBlocks()) {
+        if (program.hasBlocks()) {
             for (int r = 0; r < m; r++) {
                 if (outputs[r] >= 0) {
                     tape.backward(outputs[r]);
                     for (int i = 0; i < n; i++) {
                         j[r][i] = tape.adjoint(leaves[i]);
                     }
+                } else {
+                    Arrays.fill(j[r], 0, n, 0.0);
                 }
             }
-            return j;
+            return;
+        }
+        if (m <= n) {
+            rows(j);
+            return;
         }
         int top = -1;
         for (int o : outputs) {
             top = Math.max(top, o);
         }
-        if (top < 0) {
-            return j;
-        }
         for (int i = 0; i < n; i++) {
-            double[] t = program.forwardSweep(new int[] {leaves[i]}, new double[] {1.0}, top);
+            double[] t = top < 0 ? null : program.forwardSweep(new int[] {leaves[i]}, new double[] {1.0}, top);
             for (int r = 0; r < m; r++) {
                 j[r][i] = outputs[r] >= 0 ? t[outputs[r]] : 0.0;
             }
         }
-        return j;
+    }
+
+    /**
+     * The Jacobian's rows by backward sweeps (no array operations): the first call's by the
+     * tape's full sweeps, which find what each row's sweep reaches; later ones over those
+     * reaches, two rows per pass ({@link Program#sweepRows}), the same adjoints to the bit. A
+     * derivative is read only where the row's sweep reached, else it is 0, as
+     * {@link Tape#adjoint} gives it.
+     */
+    private void rows(double[][] j) {
+        int m = outputs.length;
+        boolean known = true;
+        for (int r = 0; r < m && known; r++) {
+            known = outputs[r] < 0 || rowReach[r] != null;
+        }
+        if (!known) {
+            for (int r = 0; r < m; r++) {
+                if (outputs[r] < 0) {
+                    Arrays.fill(j[r], 0, n, 0.0);
+                    continue;
+                }
+                tape.backward(outputs[r]);
+                rowReach[r] = Arrays.copyOf(program.storage().reached(), tape.size());
+                rowAdjoints[r] = new double[tape.size()];
+                read(r, program.storage().adjoints(), j[r]);
+            }
+            return;
+        }
+        int pending = -1;                          // a recorded row waiting for a partner
+        for (int r = 0; r < m; r++) {
+            if (outputs[r] < 0) {
+                Arrays.fill(j[r], 0, n, 0.0);
+            } else if (pending < 0) {
+                pending = r;
+            } else {
+                program.sweepRows(outputs[pending], rowAdjoints[pending], rowReach[pending], outputs[r], rowAdjoints[r],
+                        rowReach[r]);
+                read(pending, rowAdjoints[pending], j[pending]);
+                read(r, rowAdjoints[r], j[r]);
+                rowsByKnownReach += 2;
+                pending = -1;
+            }
+        }
+        if (pending >= 0) {
+            program.sweepRows(outputs[pending], rowAdjoints[pending], rowReach[pending], -1, null, null);
+            read(pending, rowAdjoints[pending], j[pending]);
+            rowsByKnownReach++;
+        }
+    }
+
+    /** Row r's derivatives from a sweep's adjoints: 0 where its sweep does not reach. */
+    private void read(int r, double[] adj, double[] row) {
+        boolean[] reach = rowReach[r];
+        for (int i = 0; i < n; i++) {
+            int leaf = leaves[i];
+            row[i] = reach[leaf] ? adj[leaf] : 0.0;
+        }
+    }
+
+    /** How many Jacobian rows were swept over a reach known from an earlier sweep (tests count it). */
+    synchronized int rowsByKnownReach() {
+        return rowsByKnownReach;
     }
 
     /**

@@ -392,6 +392,88 @@ final class Program implements ProgramListener {
         st.backward(roots, seeds);
     }
 
+    /**
+     * Two rows of a vector function's Jacobian in one backward pass (no array operations): the
+     * adjoints of a sweep from {@code rootA} with seed 1 into {@code adjA}, and of one from
+     * {@code rootB} into {@code adjB} ({@code rootB < 0}: row A alone). {@code reachA} and
+     * {@code reachB} are what a sweep from each root reaches in this recording, kept from an
+     * earlier full sweep (a replay changes values, not structure), so nothing is marked again.
+     * Each row's array sees the products of the tape's own sweep in the same order — a node is
+     * swept for a row where its adjoint there is non-zero or the row reaches it, exactly the
+     * tape's rule — so both rows are the same bits as two sweeps of the tape; the pass reads each
+     * node's arguments and partials once for both. Read a row's node only where its reach marks
+     * it (elsewhere the derivative is 0). The arrays are the caller's, at least size long; the
+     * tape's own adjoints are left as they were.
+     */
+    void sweepRows(int rootA, double[] adjA, boolean[] reachA, int rootB, double[] adjB, boolean[] reachB) {
+        checkPartials();
+        int[] starts = st.starts();
+        int[] in = st.args();
+        double[] p = st.partials();
+        if (rootB < 0) {
+            Arrays.fill(adjA, 0, rootA + 1, 0.0);
+            adjA[rootA] += 1.0;
+            sweepOver(rootA, 0, starts[rootA + 1], adjA, reachA, starts, in, p);
+            return;
+        }
+        int hi = Math.max(rootA, rootB);
+        Arrays.fill(adjA, 0, hi + 1, 0.0);
+        Arrays.fill(adjB, 0, hi + 1, 0.0);
+        adjA[rootA] += 1.0;
+        adjB[rootB] += 1.0;
+        sweepPair(hi, starts[hi + 1], adjA, reachA, adjB, reachB, starts, in, p);
+    }
+
+    /** {@link #sweepRows} for two rows over the tape's arrays (arguments, as in {@link #sweepOver}). */
+    private static void sweepPair(int hi, int e, double[] a, boolean[] ha, double[] b, boolean[] hb, int[] starts,
+            int[] in, double[] p) {
+        for (int i = hi; i >= 0; i--) {
+            int s = starts[i];
+            if (s != e) {                            // s == e: a leaf (there are no array operations)
+                double ga = a[i];
+                double gb = b[i];
+                boolean doA = ga != 0 || ha[i];
+                boolean doB = gb != 0 || hb[i];
+                int n = e - s;
+                if (n == 2) {
+                    int j0 = in[s];
+                    int j1 = in[s + 1];
+                    double p0 = p[s];
+                    double p1 = p[s + 1];
+                    if (doA) {
+                        a[j0] += p0 * ga;
+                        a[j1] += p1 * ga;
+                    }
+                    if (doB) {
+                        b[j0] += p0 * gb;
+                        b[j1] += p1 * gb;
+                    }
+                } else if (n == 1) {
+                    int j0 = in[s];
+                    double p0 = p[s];
+                    if (doA) {
+                        a[j0] += p0 * ga;
+                    }
+                    if (doB) {
+                        b[j0] += p0 * gb;
+                    }
+                } else {
+                    if (doA) {
+                        for (int k = s; k < e; k++) {
+                            a[in[k]] += p[k] * ga;
+                        }
+                    }
+                    if (doB) {
+                        for (int k = s; k < e; k++) {
+                            b[in[k]] += p[k] * gb;
+                        }
+                    }
+                }
+            }
+            e = s;
+        }
+    }
+
     /** Tangents of every node up to upTo, given tangents of some leaves (vector functions). */
     double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
         checkPartials();

@@ -115,4 +115,71 @@ class CompiledVecFnTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.value(1.0));
         assertTrue(e.getMessage().contains("2 inputs"), e.getMessage());
     }
+
+    private static void assertSameBits(double[] want, double[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got[i]),
+                    what + " [" + i + "]: " + want[i] + " against " + got[i]);
+        }
+    }
+
+    @Test
+    void laterRowsSweepOverTheKnownReachWithTheFreshRecordingsBits() {
+        // row 0 reaches √x₀ with a zero adjoint (x₁ = 0) and an infinite partial (x₀ = 0): 0·∞ is
+        // NaN there, as in a fresh sweep; row 1 never reaches it, so its ∂/∂x₀ stays 0. Output 2
+        // is a leaf (a row read above its own root), output 3 a constant.
+        VecFn f = x -> new Num[] {sqrt(x[0]).times(x[1]), x[1].times(2).plus(x[2].square()).minus(x[3].neg()), x[0],
+            constant(7)};
+        CompiledVecFn c = compileVec(f, 1.0, 2.0, 3.0, 4.0);
+        double[][] points = {{0.0, 0.0, 1.5, 1}, {0.25, -3.0, 0.5, -0.0}, {0.0, 2.0, -0.0, 2}, {4.0, 0.0, 1e300, 3},
+            {0.0, 0.0, 1.5, 1}};
+        for (int k = 0; k < points.length; k++) {
+            double[][] want = jacobian(Mode.REVERSE, f, points[k]);
+            double[][] got = c.jacobian(points[k]);
+            double[][] into = new double[4][5];
+            c.jacobianInto(points[k], into);
+            for (int r = 0; r < 4; r++) {
+                assertSameBits(want[r], got[r], "call " + k + ", row " + r);
+                assertSameBits(want[r], java.util.Arrays.copyOf(into[r], 4), "call " + k + ", row " + r + " (into)");
+                assertEquals(0.0, into[r][4], "jacobianInto writes the first n elements of a row only");
+            }
+        }
+        assertTrue(Double.isNaN(c.jacobian(0.0, 0.0, 1.0, 1.0)[0][0]), "0·∞ where the sweep reaches √x₀ with a zero adjoint");
+        assertEquals(0.0, c.jacobian(0.0, 0.0, 1.0, 1.0)[1][0], "row 1 never reaches √x₀");
+        assertEquals(1, c.recordings());
+        // every call after the first sweeps its three recorded rows over the reach of the first
+        int calls = 2 * points.length + 2;
+        assertEquals(3 * (calls - 1), c.rowsByKnownReach());
+    }
+
+    @Test
+    void jacobianIntoAllocatesNothingOnceTheRowsAreKnown() {
+        var mx = ValueCostTest.counter();
+        CompiledVecFn c = compileVec(PROJECT, point(1));
+        double[][] j = new double[2][7];
+        c.jacobianInto(point(2), j);
+        long fewest = Long.MAX_VALUE;
+        for (long s = 3; s < 23; s++) {
+            double[] x = point(s);
+            long before = ValueCostTest.allocated(mx);
+            c.jacobianInto(x, j);
+            fewest = Math.min(fewest, ValueCostTest.allocated(mx) - before);
+            double[][] want = jacobian(PROJECT, x);
+            assertSameBits(want[0], j[0], "row 0 at seed " + s);
+            assertSameBits(want[1], j[1], "row 1 at seed " + s);
+        }
+        assertEquals(0, fewest, "bytes allocated by jacobianInto of " + c);
+    }
+
+    @Test
+    void jacobianIntoRefusesArraysOfTheWrongShape() {
+        CompiledVecFn c = compileVec(PROJECT, point(1));
+        IllegalArgumentException rows = assertThrows(IllegalArgumentException.class, () -> c.jacobianInto(point(2), new double[3][7]));
+        assertTrue(rows.getMessage().contains("one row per output (2), not 3"), rows.getMessage());
+        IllegalArgumentException cols = assertThrows(IllegalArgumentException.class, () -> c.jacobianInto(point(2), new double[][] {new double[7], new double[6]}));
+        assertTrue(cols.getMessage().contains("row 1 has 6 elements but f has 7 inputs"), cols.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> c.jacobianInto(point(2), null));
+        assertThrows(IllegalArgumentException.class, () -> c.jacobianInto(new double[3], new double[2][7]));
+    }
 }
