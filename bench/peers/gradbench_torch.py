@@ -490,6 +490,29 @@ def mean_time(fn, warm_s, measure_s, rounds, min_calls):
     return statistics.mean(walls), statistics.mean(cpus)
 
 
+def warm_calls(args):
+    """Issue 20's warm-call spread on PyTorch's side, as GradbenchWarmCallsBench times ours: a fresh
+    setup, 200 untimed derivative calls, then args.warm_calls calls timed one by one (wall, µs)."""
+    names = args.only.split(",") if args.only else list(WORKLOADS)
+    result = {"torch": torch.__version__, "threads": args.threads, "workloads": {}}
+    for name in names:
+        w = WORKLOADS[name]()
+        for _ in range(200):
+            w["derivative"]()
+        calls = []
+        for _ in range(args.warm_calls):
+            t0 = time.perf_counter()
+            w["derivative"]()
+            calls.append((time.perf_counter() - t0) * 1e6)
+        result["workloads"][name] = {"warm_calls_us": calls}
+        med = statistics.median(calls)
+        print(f"{name:12s} median {med:10.1f} us  slowest {max(calls):10.1f} us  "
+              f"over 2x median {sum(1 for c in calls if c > 2 * med)}", flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
@@ -497,8 +520,12 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default=None, help="comma-separated workload names")
     ap.add_argument("--cold-calls", type=int, default=150)
+    ap.add_argument("--warm-calls", type=int, default=0,
+                    help="only time this many derivative calls one by one, after 200 untimed (warm_calls.sh)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.warm_calls:
+        return warm_calls(args)
     # --quick: one round, a call at least, 5 cold calls or 10 s of them (ht's and det's derivatives take seconds)
     warm, meas, rounds = (0.2, 0.3, 1) if args.quick else (1.0, 1.0, 5)
     names = args.only.split(",") if args.only else list(WORKLOADS)

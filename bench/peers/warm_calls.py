@@ -2,31 +2,79 @@
 """Issue 20's "no gradient call more than 2x its median", from GradbenchWarmCallsBench's JSON:
 every timed call of each workload (after settling and 200 untimed calls), its median, 99th
 percentile, slowest, slowest / median and how many calls took over twice the median, as a
-Markdown table.
+Markdown table. With the per-call files the bench writes (calls-<workload>.txt in the JSON's
+folder), it also says how many of those slow calls had a garbage collection or JIT compilation
+inside them; with PyTorch's warm calls (gradbench_torch.py --warm-calls, same protocol), the
+same spread for PyTorch beside ours.
 
-    python3 bench/peers/warm_calls.py <jmh json>
+    python3 bench/peers/warm_calls.py <jmh json> [<torch json>]
 """
 import json
+import os
 import statistics
 import sys
 
 
-def main(path):
-    rows = []
+def spread(calls):
+    s = sorted(calls)
+    med = statistics.median(s)
+    p99 = s[min(len(s) - 1, int(0.99 * len(s)))]
+    return med, p99, s[-1], sum(1 for x in s if x > 2 * med)
+
+
+def per_call(folder, workload, n):
+    """(collections, JIT ms) of the last n calls, or None without the bench's file."""
+    path = os.path.join(folder, f"calls-{workload}.txt")
+    if not os.path.exists(path):
+        return None
+    lines = [tuple(int(v) for v in l.split()) for l in open(path) if l.strip() and not l.startswith("#")]
+    return lines[-n:] if len(lines) >= n else None
+
+
+def torch_name(workload):
+    return workload if workload.startswith("det.") else workload.split(".")[0]
+
+
+def main(path, torch_path=None):
+    torch_calls = {}
+    if torch_path:
+        torch_calls = {k: v["warm_calls_us"] for k, v in json.load(open(torch_path))["workloads"].items()}
+    head = ("| workload | calls | median µs | 99th percentile µs | slowest µs | slowest ÷ median | calls over 2× median "
+            "| of them with a GC | of them with JIT | 2× target |")
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    if torch_calls:
+        head += " PyTorch median µs | PyTorch slowest ÷ median | PyTorch calls over 2× median |"
+        rule += "---:|---:|---:|"
+    print(head)
+    print(rule)
+    met = total = 0
     for e in json.load(open(path)):
         w = e["params"]["workload"]
-        calls = sorted(x for fork in e["primaryMetric"]["rawData"] for x in fork)
-        med = statistics.median(calls)
-        p99 = calls[min(len(calls) - 1, int(0.99 * len(calls)))]
-        over = sum(1 for x in calls if x > 2 * med)
-        rows.append((w, len(calls), med, p99, calls[-1], calls[-1] / med, over))
-    print("| workload | calls | median µs | 99th percentile µs | slowest µs | slowest ÷ median | calls over 2× median | 2× target |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for w, n, med, p99, top, ratio, over in rows:
-        print(f"| {w} | {n} | {med:.1f} | {p99:.1f} | {top:.1f} | {ratio:.2f} | {over} | {'met' if ratio <= 2 else 'missed'} |")
-    met = sum(1 for r in rows if r[5] <= 2)
-    print(f"\n{met} of {len(rows)} workloads have no timed call over 2x their median.")
+        calls = [x for fork in e["primaryMetric"]["rawData"] for x in fork]
+        med, p99, top, over = spread(calls)
+        extra = per_call(os.path.dirname(os.path.abspath(path)), w, len(calls))
+        gc = jit = "—"
+        if extra is not None:
+            slow = [k for k, x in enumerate(calls) if x > 2 * med]
+            gc = str(sum(1 for k in slow if extra[k][0] > 0))
+            jit = str(sum(1 for k in slow if extra[k][1] > 0))
+        total += 1
+        met += top <= 2 * med
+        line = (f"| {w} | {len(calls)} | {med:.1f} | {p99:.1f} | {top:.1f} | {top / med:.2f} | {over} | {gc} | {jit} "
+                f"| {'met' if top <= 2 * med else 'missed'} |")
+        t = torch_calls.get(torch_name(w))
+        if torch_calls:
+            if t:
+                tm, _, tt, tover = spread(t)
+                line += f" {tm:.1f} | {tt / tm:.2f} | {tover} |"
+            else:
+                line += " — | — | — |"
+        print(line)
+    print(f"\n{met} of {total} workloads have no timed call over 2x their median.")
+    if torch_calls:
+        tmet = sum(1 for v in torch_calls.values() if max(v) <= 2 * statistics.median(v))
+        print(f"PyTorch, same protocol: {tmet} of {len(torch_calls)} workloads have no timed call over 2x their median.")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

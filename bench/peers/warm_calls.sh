@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Issue 20's "no gradient call more than 2x its median" on a warm JVM: GradbenchWarmCallsBench
-# (each workload settled, 200 untimed calls, then 1,000 calls timed one by one) and the table of
-# warm_calls.py. About 3 minutes for all 17 forms on 2 cores (10:03–10:06 UTC, 2026-12-07); run
-# it on a quiet machine.
+# (each workload settled, 200 untimed calls, then 1,000 calls timed one by one, with the
+# collections and JIT time inside each call noted) and the table of warm_calls.py. With --torch,
+# PyTorch's derivatives (Debian python3-torch) under the same protocol, beside ours. About
+# 3 minutes for all 17 forms on 2 cores (10:03–10:06 UTC, 2026-12-07), a few more with --torch;
+# run it on a quiet machine.
 #
-#   bench/peers/warm_calls.sh [--only lse.scalar,gmm.scalar]
+#   bench/peers/warm_calls.sh [--torch] [--only lse.scalar,gmm.scalar]
 #
-# Output in $OUT (default bench/target/warm-calls-<UTC time>): machine.txt, jmh.txt, jmh.json, calls-table.md.
+# Output in $OUT (default bench/target/warm-calls-<UTC time>): machine.txt, jmh.txt, jmh.json,
+# calls-<workload>.txt (per call: collections, JIT ms), torch-calls.json/.txt with --torch, calls-table.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PARAMS=()
-case "${1:-}" in
-  "") ;;
-  --only) [ -n "${2:-}" ] || { echo "--only needs a list of workloads, e.g. --only lse.scalar,gmm.scalar" >&2; exit 2; }
-          PARAMS=(-p "workload=$2") ;;
-  *) echo "unknown option $1 (bench/peers/warm_calls.sh [--only lse.scalar,gmm.scalar])" >&2; exit 2 ;;
-esac
+ONLY=""
+TORCH=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --torch) TORCH=1; shift ;;
+    --only) [ -n "${2:-}" ] || { echo "--only needs a list of workloads, e.g. --only lse.scalar,gmm.scalar" >&2; exit 2; }
+            ONLY="$2"; PARAMS=(-p "workload=$2"); shift 2 ;;
+    *) echo "unknown option $1 (bench/peers/warm_calls.sh [--torch] [--only lse.scalar,gmm.scalar])" >&2; exit 2 ;;
+  esac
+done
 OUT=${OUT:-bench/target/warm-calls-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 JAR="${BENCH_JAR:-bench/target/benchmarks.jar}"
@@ -26,7 +33,18 @@ JAR="${BENCH_JAR:-bench/target/benchmarks.jar}"
   java -version 2>&1
   echo "load before: $(uptime)"
 } > "$OUT/machine.txt"
-java -jar "$JAR" 'dev.wengert.bench.GradbenchWarmCallsBench' "${PARAMS[@]}" -rf json -rff "$OUT/jmh.json" 2>&1 | tee "$OUT/jmh.txt"
+WENGERT_WARM_CALLS_DIR="$OUT" java -jar "$JAR" 'dev.wengert.bench.GradbenchWarmCallsBench' "${PARAMS[@]}" \
+  -rf json -rff "$OUT/jmh.json" 2>&1 | tee "$OUT/jmh.txt"
+TORCH_JSON=()
+if [ "$TORCH" = 1 ]; then
+  TORCH_ONLY=()
+  if [ -n "$ONLY" ]; then
+    TORCH_ONLY=(--only "$(echo "$ONLY" | tr ',' '\n' | sed -E 's/^(det\.[a-z]+)$/\1/; t; s/\..*//' | sort -u | paste -sd,)")
+  fi
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/peers/gradbench_torch.py --threads 1 \
+    --warm-calls 1000 --json "$OUT/torch-calls.json" "${TORCH_ONLY[@]}" 2>&1 | tee "$OUT/torch-calls.txt"
+  TORCH_JSON=("$OUT/torch-calls.json")
+fi
 echo "load after: $(uptime)" >> "$OUT/machine.txt"
-/usr/bin/python3 bench/peers/warm_calls.py "$OUT/jmh.json" | tee "$OUT/calls-table.md"
+/usr/bin/python3 bench/peers/warm_calls.py "$OUT/jmh.json" "${TORCH_JSON[@]}" | tee "$OUT/calls-table.md"
 echo "run directory: $OUT"

@@ -12,6 +12,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  * raw data and gives the median, the slowest and their ratio: issue 20's "no gradient call
  * more than 2× its median" once the JVM has warmed up, where {@link GradbenchColdBench} gives
  * it from a fresh JVM's first call on.
+ *
+ * <p>Around every call, outside the timed region (JMH's per-iteration fixtures), the fork notes
+ * how many garbage collections and how many milliseconds of JIT compilation happened during
+ * it; with {@code WENGERT_WARM_CALLS_DIR} set (warm_calls.sh sets it) it writes them, one line
+ * per call in call order, to {@code calls-<workload>.txt} there, so that the report can say
+ * which of the slow calls had a collection or a compilation inside them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
@@ -39,12 +52,57 @@ public class GradbenchWarmCallsBench {
     public String workload;
 
     Gradbench.Workload w;
+    /** Per call (warm-up and timed, in order): collections and JIT milliseconds during it. */
+    private long[] gcs;
+    private long[] jitMs;
+    private int calls;
+    private long gcBefore;
+    private long jitBefore;
 
     @Setup(Level.Trial)
     public void setup() {
         w = Gradbench.of(workload);
         w.check();
         Gradbench.settle(w);
+        gcs = new long[WARMUP + CALLS];
+        jitMs = new long[WARMUP + CALLS];
+    }
+
+    @Setup(Level.Iteration)
+    public void beforeCall() {
+        gcBefore = collections();
+        jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void afterCall() {
+        if (calls < gcs.length) {
+            gcs[calls] = collections() - gcBefore;
+            jitMs[calls] = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
+        }
+        calls++;
+    }
+
+    @TearDown(Level.Trial)
+    public void write() throws IOException {
+        String dir = System.getenv("WENGERT_WARM_CALLS_DIR");
+        if (dir == null) {
+            return;
+        }
+        StringBuilder out = new StringBuilder("# per call, in order (the first " + WARMUP
+                + " untimed): garbage collections during it, then milliseconds of JIT compilation\n");
+        for (int k = 0; k < Math.min(calls, gcs.length); k++) {
+            out.append(gcs[k]).append(' ').append(jitMs[k]).append('\n');
+        }
+        Files.writeString(Path.of(dir, "calls-" + workload + ".txt"), out);
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     @Benchmark
