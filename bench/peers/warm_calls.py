@@ -43,8 +43,8 @@ def main(path, torch_path=None):
             "| of them with a GC | of them with JIT | 2× target |")
     rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     if torch_calls:
-        head += " PyTorch median µs | PyTorch slowest ÷ median | PyTorch calls over 2× median |"
-        rule += "---:|---:|---:|"
+        head += " PyTorch calls | PyTorch median µs | PyTorch slowest ÷ median | PyTorch calls over 2× median |"
+        rule += "---:|---:|---:|---:|"
     print(head)
     print(rule)
     met = total = 0
@@ -66,9 +66,9 @@ def main(path, torch_path=None):
         if torch_calls:
             if t:
                 tm, _, tt, tover = spread(t)
-                line += f" {tm:.1f} | {tt / tm:.2f} | {tover} |"
+                line += f" {len(t)} | {tm:.1f} | {tt / tm:.2f} | {tover} |"
             else:
-                line += " — | — | — |"
+                line += " — | — | — | — |"
         print(line)
     print(f"\n{met} of {total} workloads have no timed call over 2x their median.")
     if torch_calls:

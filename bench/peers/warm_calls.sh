@@ -3,7 +3,8 @@
 # (each workload settled, 200 untimed calls, then 1,000 calls timed one by one, with the
 # collections and JIT time inside each call noted) and the table of warm_calls.py. With --torch,
 # PyTorch's derivatives (Debian python3-torch) under the same protocol, beside ours. About
-# 3 minutes for all 17 forms on 2 cores (10:03–10:06 UTC, 2026-12-07), a few more with --torch;
+# 3 minutes for all 17 forms on 2 cores (10:03–10:06 UTC, 2026-12-07); --torch adds up to a minute a
+# workload (PyTorch's slowest derivatives take a second each, so its phases stop after 30 s);
 # run it on a quiet machine.
 #
 #   bench/peers/warm_calls.sh [--torch] [--only lse.scalar,gmm.scalar]
