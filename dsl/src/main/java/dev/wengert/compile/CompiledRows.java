@@ -36,6 +36,14 @@ import java.util.List;
  * A function that cannot be replayed (it nests another differentiation, or uses tensors) is
  * evaluated that way for every row instead, each time.
  *
+ * <p><b>Threads.</b> Once recorded, a shape with enough rows (2·{@link #PART_BLOCKS} blocks) is
+ * replayed in parts on several threads ({@link Parallel}, {@code -Dwengert.fit.threads}), each
+ * with its own work arrays; rows whose guards failed are gathered in block order and recorded
+ * again on the calling thread, as with one thread, and curvature sums are added block by block
+ * in block order. So every result is the same bits whatever the number of threads, and an
+ * exception is that of the first block (in row order) that throws. The row function itself is
+ * only ever called on the calling thread.
+ *
  * <p>The function must be deterministic and must not keep {@code x}: it is given one buffer,
  * refilled for each row. Calls are synchronized.
  *
@@ -274,12 +282,14 @@ public final class CompiledRows {
     }
 
     /**
-     * Blocks per part of a parallel pass. A shape of fewer than twice as many blocks is
-     * evaluated on the calling thread: below about 2,000 rows handing blocks to another thread
-     * costs about what it saves (measured with FitHarness, Michaelis–Menten and the 4-parameter
-     * logistic, 10³–10⁴ rows, 2 cores).
+     * Blocks per part of a parallel pass: a shape of fewer than twice as many blocks (4,096
+     * rows, where the residuals and the QR start to be split too) is evaluated on the calling
+     * thread. Measured with FitHarness on the 4-parameter logistic, 2 cores, two threads against
+     * one: at 2,000 rows (with 8 blocks a part) the calling thread saved 0–0.8 ms of its 2–3 ms
+     * but all threads together spent 0.25–0.4 ms more, about what the replay's share of the fit
+     * could save; at 8,000 rows it saved 1.6–2 ms of 6.2 for 0.3 ms more over all threads.
      */
-    static final int PART_BLOCKS = 8;
+    static final int PART_BLOCKS = 16;
 
     /** One pass over one block of a shape: its rows' positions [from, from + n); returns how many failed their guards, listed in {@code failed}. */
     @FunctionalInterface
