@@ -83,7 +83,8 @@ if [ -n "$LARGE_SIZES" ]; then
 fi
 echo "load after JMH: $(uptime)" >> "$OUT/machine.txt"
 
-# one thread for the peers' numerics too (numpy's BLAS would otherwise use both cores)
+# one thread for the peers' numerics (numpy's BLAS would otherwise use both cores); ours use every core
+# unless FIT_THREADS=1, and the table's CPU columns count all of our threads
 peers() {   # name models sizes...
   local name=$1 models=$2
   shift 2
