@@ -339,7 +339,10 @@ final class RowShape {
      */
     private Work[] works = new Work[0];
 
-    /** The work arrays for worker w (0: the caller), making them if needed. Not for workers to call: see {@link #works}. */
+    /**
+     * The work arrays for worker w (0: the caller), made if needed. A parallel pass makes every
+     * part's on the calling thread before the parts start, so that a part calling this only reads.
+     */
     Work work(int w) {
         if (w >= works.length) {
             works = Arrays.copyOf(works, w + 1);
@@ -354,17 +357,6 @@ final class RowShape {
     int evaluate(double[] p, int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld,
                  boolean checkFinite, int[] failed) {
         return work(0).evaluate(p, from, n, values, vOff, jacobian, jOff, ld, checkFinite, failed);
-    }
-
-    /** {@link Work#curvature} with the calling thread's work arrays, its block's sums added to {@code sum} at once. */
-    int curvature(double[] p, int from, int n, double[] c, boolean checkFinite, int[] failed, double[] sum) {
-        Work w = work(0);
-        if (w.blockSums == null) {
-            w.blockSums = new double[curvatureTerms()];
-        }
-        int bad = w.curvature(p, from, n, c, checkFinite, failed, w.blockSums, 0);
-        addCurvature(w.blockSums, 0, sum);
-        return bad;
     }
 
     /**
@@ -409,8 +401,6 @@ final class RowShape {
         final int[] failed = new int[BLOCK];
         int[] moved = new int[16];
         int nMoved;
-        /** One block's curvature sums (the serial pass). */
-        double[] blockSums;
 
         /** Appends the first {@code bad} entries of {@link #failed} to {@link #moved}. */
         void noteFailed(int bad) {
