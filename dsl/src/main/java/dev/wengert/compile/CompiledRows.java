@@ -163,8 +163,7 @@ public final class CompiledRows {
         boolean checkFinite = Session.current().checkNonFinite();
         int nMoved = 0;
         for (int s = 0, ns = shapes.size(); s < ns; s++) {
-            nMoved = overBlocks(s, nMoved, (w, b, from, n, bad) ->
-                    w.evaluate(p, from, n, values, vOff, jacobian, jOff, ld, checkFinite, bad));
+            nMoved = overBlocks(s, nMoved, new EvaluatePass(p, values, vOff, jacobian, jOff, ld, checkFinite));
         }
         // rows whose branches changed: recorded again at p, then evaluated in their new shape. A
         // row leaves its old shape only once its new recording succeeded: if the function throws
@@ -228,8 +227,7 @@ public final class CompiledRows {
                     blockSums = new double[blocks * terms];
                 }
                 double[] acc = blockSums;
-                nMoved = overBlocks(s, nMoved, (w, b, from, n, bad) ->
-                        w.curvature(p, from, n, c, checkFinite, bad, acc, b * terms));
+                nMoved = overBlocks(s, nMoved, new CurvaturePass(p, c, checkFinite, acc, terms));
                 for (int b = 0; b < blocks; b++) {
                     shape.addCurvature(acc, b * terms, sum);
                 }
@@ -295,6 +293,59 @@ public final class CompiledRows {
     @FunctionalInterface
     private interface BlockPass {
         int run(RowShape.Work w, int block, int from, int n, int[] failed);
+    }
+
+    // The passes are classes, not lambdas: the first call of a lambda links it through the
+    // LambdaMetafactory, which allocates tens of kB on the calling thread, and a pass must not
+    // allocate beyond its work arrays (FitPassTest in wengert-spark counts the bytes of passes
+    // that include the first curvature pass).
+
+    /** Values and Jacobian over a block ({@link RowShape.Work#evaluate}). */
+    private static final class EvaluatePass implements BlockPass {
+        private final double[] p;
+        private final double[] values;
+        private final int vOff;
+        private final double[] jacobian;
+        private final int jOff;
+        private final int ld;
+        private final boolean checkFinite;
+
+        EvaluatePass(double[] p, double[] values, int vOff, double[] jacobian, int jOff, int ld, boolean checkFinite) {
+            this.p = p;
+            this.values = values;
+            this.vOff = vOff;
+            this.jacobian = jacobian;
+            this.jOff = jOff;
+            this.ld = ld;
+            this.checkFinite = checkFinite;
+        }
+
+        @Override
+        public int run(RowShape.Work w, int block, int from, int n, int[] failed) {
+            return w.evaluate(p, from, n, values, vOff, jacobian, jOff, ld, checkFinite, failed);
+        }
+    }
+
+    /** A block's curvature sums, into {@code acc} from block·terms ({@link RowShape.Work#curvature}). */
+    private static final class CurvaturePass implements BlockPass {
+        private final double[] p;
+        private final double[] c;
+        private final boolean checkFinite;
+        private final double[] acc;
+        private final int terms;
+
+        CurvaturePass(double[] p, double[] c, boolean checkFinite, double[] acc, int terms) {
+            this.p = p;
+            this.c = c;
+            this.checkFinite = checkFinite;
+            this.acc = acc;
+            this.terms = terms;
+        }
+
+        @Override
+        public int run(RowShape.Work w, int block, int from, int n, int[] failed) {
+            return w.curvature(p, from, n, c, checkFinite, failed, acc, block * terms);
+        }
     }
 
     /**
