@@ -15,6 +15,9 @@
 # SIZES (default "1000 10000 100000 1000000"; --quick: "1000 10000 100000") and MODELS (default
 # all five) select the cells run for every model; LARGE_SIZES (default: none; --quick "1000000")
 # are run for LARGE_MODELS only (default "MM,EXP2").
+# FIT_THREADS (default: unset, one per core) is passed to Wengert's fits as -Dwengert.fit.threads:
+# 1 runs them on one thread, as the peers' numerics are below. The table's CPU columns count every
+# Java thread of the benchmark JVM (CpuTimeProfiler's all.cpu.time.norm), so threads never hide work.
 # Output goes to $OUT (default bench/target/fit-run-<UTC time>): machine.txt (with the load
 # before and after), data/, jmh.txt, jmh.json, scipy-all.json, nls-all.json (jmh-large.json,
 # scipy-large.json, nls-large.json for LARGE_SIZES), scipy.txt, nls.txt, cold.txt and fit-table.md.
@@ -40,6 +43,9 @@ else
   SIZES=${SIZES:-"1000 10000 100000 1000000"}
   LARGE_SIZES=${LARGE_SIZES:-""}
 fi
+if [ -n "${FIT_THREADS:-}" ]; then
+  JMH_ITER+=(-jvmArgsPrepend "-Dwengert.fit.threads=$FIT_THREADS")
+fi
 MODELS=${MODELS:-"MM,POWER,LOGISTIC,EXP2,GAUSS2"}
 LARGE_MODELS=${LARGE_MODELS:-"MM,EXP2"}
 
@@ -59,6 +65,7 @@ JAR="$OUT/benchmarks.jar"
   java -version 2>&1
   $PY -c 'import scipy, numpy, sys; print("python", sys.version.split()[0], "numpy", numpy.__version__, "scipy", scipy.__version__)'
   R --version | head -1
+  echo "wengert.fit.threads: ${FIT_THREADS:-default (one per core)}"
   echo "load before: $(uptime)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
@@ -76,7 +83,8 @@ if [ -n "$LARGE_SIZES" ]; then
 fi
 echo "load after JMH: $(uptime)" >> "$OUT/machine.txt"
 
-# one thread for the peers' numerics too (numpy's BLAS would otherwise use both cores)
+# one thread for the peers' numerics (numpy's BLAS would otherwise use both cores); ours use every core
+# unless FIT_THREADS=1, and the table's CPU columns count all of our threads
 peers() {   # name models sizes...
   local name=$1 models=$2
   shift 2

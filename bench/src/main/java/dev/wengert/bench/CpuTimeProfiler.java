@@ -21,7 +21,11 @@ import java.util.Map;
  * CPU time per operation, in µs/op, two ways:
  * <ul>
  *   <li>{@code cpu.time.norm}: CPU time of the benchmark (JMH worker) threads only;</li>
- *   <li>{@code proc.cpu.time.norm}: CPU time of the whole JVM (adds GC and JIT threads).</li>
+ *   <li>{@code all.cpu.time.norm}: CPU time of every Java thread: the benchmark threads, the
+ *       common fork-join pool's workers that run a fit's parallel passes ({@code wengert.fit.threads}),
+ *       and the JIT's compiler threads — so work spread over threads is counted in full;</li>
+ *   <li>{@code proc.cpu.time.norm}: CPU time of the whole JVM (adds the GC's threads, which are
+ *       not Java threads).</li>
  * </ul>
  *
  * <p>Why: the 2-core machine this suite runs on is shared (builds and test suites of other
@@ -38,6 +42,7 @@ import java.util.Map;
 public final class CpuTimeProfiler implements InternalProfiler {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private Map<Long, Long> workersAtStart = new HashMap<>();
+    private Map<Long, Long> allAtStart = new HashMap<>();
     private long processAtStart;
 
     @Override
@@ -48,6 +53,7 @@ public final class CpuTimeProfiler implements InternalProfiler {
     @Override
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
         workersAtStart = workerCpu();
+        allAtStart = allCpu();
         processAtStart = processCpu();
     }
 
@@ -59,13 +65,35 @@ public final class CpuTimeProfiler implements InternalProfiler {
         for (Map.Entry<Long, Long> e : workerCpu().entrySet()) {
             workers += e.getValue() - workersAtStart.getOrDefault(e.getKey(), 0L);
         }
+        long all = 0;
+        for (Map.Entry<Long, Long> e : allCpu().entrySet()) {
+            all += e.getValue() - allAtStart.getOrDefault(e.getKey(), 0L);
+        }
         long ops = result.getMetadata() == null ? 0 : result.getMetadata().getAllOps();
         List<Result> out = new ArrayList<>();
         out.add(new ScalarResult("cpu.time.norm", ops > 0 ? workers / 1e3 / ops : Double.NaN, "us/op",
                 AggregationPolicy.AVG));
+        out.add(new ScalarResult("all.cpu.time.norm", ops > 0 ? all / 1e3 / ops : Double.NaN, "us/op",
+                AggregationPolicy.AVG));
         out.add(new ScalarResult("proc.cpu.time.norm", ops > 0 ? process / 1e3 / ops : Double.NaN, "us/op",
                 AggregationPolicy.AVG));
         return out;
+    }
+
+    /**
+     * CPU nanoseconds of every live Java thread, by thread id (a thread that ended during the
+     * iteration is missed: the common pool keeps its workers for a minute when idle, so the
+     * ones a fit uses outlive an iteration).
+     */
+    private Map<Long, Long> allCpu() {
+        Map<Long, Long> m = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long c = threads.getThreadCpuTime(id);
+            if (c >= 0) {
+                m.put(id, c);
+            }
+        }
+        return m;
     }
 
     /** CPU nanoseconds of every live JMH worker thread, by thread id. */

@@ -31,6 +31,11 @@ import static dev.wengert.Wengert.fitColumns;
  *
  * Setup fits once and checks the fit converged near the truth, so a benchmark never times a
  * failing fit.
+ *
+ * <p>A fit of some thousands of rows or more spreads its passes over the common fork-join pool
+ * ({@code -Dwengert.fit.threads}, README's fitting section): the wall time is then that of
+ * every core, and {@link CpuTimeProfiler}'s {@code all.cpu.time.norm} (every Java thread's CPU
+ * time, which the ratio table uses) counts the pool threads' work with the benchmark thread's.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)

@@ -84,14 +84,6 @@ final class RowShape {
     /** Per slot: the earlier slot whose column it shares (the same value in every row), or −1. */
     private final int[] alias;
 
-    // work arrays of a block, made on first use
-    private double[][] val;
-    private double[][] pa;
-    private double[][] pb;
-    private double[][][] tan;
-    private double[][][] naryPartials;
-    private double[][] konstBlock;
-    private double[] naryVals;
 
     RowShape(RowRecorder.Recording r, int capacityHint) {
         params = r.params;
@@ -334,294 +326,6 @@ final class RowShape {
         return (long) capacity * (8L * columns() + (rowIds == null ? 0 : 4));
     }
 
-    // ---- evaluation ---------------------------------------------------------------------------------
-
-    /**
-     * Evaluates positions [from, from + n) (n ≤ {@link #BLOCK}) at parameters p: values and, when
-     * {@code jacobian} is not null, gradients, written to the rows (value at vOff + i, ∂fᵢ/∂pⱼ at
-     * jOff + j·ld + i). Returns
-     * the number of positions whose branches differ from the recording (or, in checking mode,
-     * whose values are not all finite), listed in {@code failed}; those rows' outputs are not
-     * written.
-     */
-    int evaluate(double[] p, int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld,
-                 boolean checkFinite, int[] failed) {
-        prepare();
-        for (int j = 0; j < params; j++) {
-            Arrays.fill(val[j], 0, n, p[j]);
-        }
-        for (int s = 0; s < slots; s++) {
-            // a uniform slot's block was filled once (prepare): its value never changes
-            if (!uniform[s]) {
-                System.arraycopy(column[s], from, konstBlock[s], 0, n);
-            }
-        }
-        forward(n);
-        int bad = guards(n, from, checkFinite, failed);
-        if (jacobian != null && out >= params) {
-            tangents(n);
-        }
-        write(from, n, values, vOff, jacobian, jOff, ld, failed, bad);
-        return bad;
-    }
-
-    private void prepare() {
-        if (val != null) {
-            return;
-        }
-        val = new double[nodes][BLOCK];
-        pa = new double[nodes][];
-        pb = new double[nodes][];
-        tan = new double[nodes][][];
-        naryPartials = new double[nodes][][];
-        double[] ones = new double[BLOCK];
-        Arrays.fill(ones, 1.0);
-        int naryMax = 0;
-        for (int i = 0; i < nodes; i++) {
-            if (i < params) {
-                tan[i] = new double[][] {ones};
-                continue;
-            }
-            if (naryArgs[i] != null) {
-                naryPartials[i] = new double[naryKonst[i].length][BLOCK];
-                naryMax = Math.max(naryMax, naryKonst[i].length);
-            } else {
-                pa[i] = new double[BLOCK];
-                pb[i] = argB[i] >= 0 ? new double[BLOCK] : null;
-            }
-            if (live[i]) {
-                tan[i] = new double[deps[i].length][BLOCK];
-            }
-        }
-        naryVals = new double[naryMax];
-        konstBlock = new double[slots][BLOCK];
-        for (int s = 0; s < slots; s++) {
-            Arrays.fill(konstBlock[s], uniformValue[s]);
-        }
-    }
-
-    /** Values and partials of every operation over the block, as Num computes them when recording. */
-    private void forward(int n) {
-        for (int i = params; i < nodes; i++) {
-            double[] v = val[i];
-            double[] a = val[argA[i]];
-            double[] qa = pa[i];
-            double[] qb = pb[i];
-            double[] b = argB[i] >= 0 ? val[argB[i]] : null;
-            double[] k = kslot[i] >= 0 ? konstBlock[kslot[i]] : null;
-            switch (code[i]) {
-                case Program.ADD -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.ADD.value(a[r], b[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.ADD.partialA(a[r], b[r], y);
-                        qb[r] = Arithmetic.ADD.partialB(a[r], b[r], y);
-                    }
-                }
-                case Program.ADD_K -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.ADD.value(a[r], k[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.ADD.partialA(a[r], k[r], y);
-                    }
-                }
-                case Program.SUB -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.SUB.value(a[r], b[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.SUB.partialA(a[r], b[r], y);
-                        qb[r] = Arithmetic.SUB.partialB(a[r], b[r], y);
-                    }
-                }
-                case Program.SUB_K -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.SUB.value(a[r], k[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.SUB.partialA(a[r], k[r], y);
-                    }
-                }
-                case Program.K_SUB -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.SUB.value(k[r], a[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.SUB.partialB(k[r], a[r], y);
-                    }
-                }
-                case Program.MUL -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.MUL.value(a[r], b[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.MUL.partialA(a[r], b[r], y);
-                        qb[r] = Arithmetic.MUL.partialB(a[r], b[r], y);
-                    }
-                }
-                case Program.MUL_K -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.MUL.value(a[r], k[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.MUL.partialA(a[r], k[r], y);
-                    }
-                }
-                case Program.DIV -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.DIV.value(a[r], b[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.DIV.partialA(a[r], b[r], y);
-                        qb[r] = Arithmetic.DIV.partialB(a[r], b[r], y);
-                    }
-                }
-                case Program.DIV_K -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.DIV.value(a[r], k[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.DIV.partialA(a[r], k[r], y);
-                    }
-                }
-                case Program.K_DIV -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.DIV.value(k[r], a[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.DIV.partialB(k[r], a[r], y);
-                    }
-                }
-                case Program.SQUARE -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.SQUARE.value(a[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.SQUARE.partial(a[r], y);
-                    }
-                }
-                case Program.NEG -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.NEG.value(a[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.NEG.partial(a[r], y);
-                    }
-                }
-                case Program.RECIPROCAL -> {
-                    for (int r = 0; r < n; r++) {
-                        double y = Arithmetic.RECIPROCAL.value(a[r]);
-                        v[r] = y;
-                        qa[r] = Arithmetic.RECIPROCAL.partial(a[r], y);
-                    }
-                }
-                case Program.UNARY -> unary((UnaryRule) rule[i], a, v, qa, n);
-                case Program.BINARY -> {
-                    BinaryRule br = (BinaryRule) rule[i];
-                    for (int r = 0; r < n; r++) {
-                        double y = br.value(a[r], b[r]);
-                        v[r] = y;
-                        qa[r] = br.partialA(a[r], b[r], y);
-                        qb[r] = br.partialB(a[r], b[r], y);
-                    }
-                }
-                case Program.BINARY_K -> {
-                    BinaryRule br = (BinaryRule) rule[i];
-                    if (br == Arithmetic.POW) {
-                        for (int r = 0; r < n; r++) {
-                            double y = Arithmetic.POW.value(a[r], k[r]);
-                            v[r] = y;
-                            qa[r] = Arithmetic.POW.partialA(a[r], k[r], y);
-                        }
-                    } else {
-                        for (int r = 0; r < n; r++) {
-                            double y = br.value(a[r], k[r]);
-                            v[r] = y;
-                            qa[r] = br.partialA(a[r], k[r], y);
-                        }
-                    }
-                }
-                case Program.K_BINARY -> {
-                    BinaryRule br = (BinaryRule) rule[i];
-                    if (br == Arithmetic.POW) {
-                        for (int r = 0; r < n; r++) {
-                            double y = Arithmetic.POW.value(k[r], a[r]);
-                            v[r] = y;
-                            qa[r] = Arithmetic.POW.partialB(k[r], a[r], y);
-                        }
-                    } else {
-                        for (int r = 0; r < n; r++) {
-                            double y = br.value(k[r], a[r]);
-                            v[r] = y;
-                            qa[r] = br.partialB(k[r], a[r], y);
-                        }
-                    }
-                }
-                case Program.NARY -> nary(i, n);
-                default -> throw new IllegalStateException("row shape: node #" + i + " has no rule to evaluate");
-            }
-        }
-    }
-
-    /**
-     * A one-argument rule over the block. The common ones call their rule constant itself, so
-     * the JIT inlines them (through {@code r} the call site is shared by every rule and stays a
-     * virtual call), as ElementwiseOp does.
-     */
-    private static void unary(UnaryRule u, double[] a, double[] v, double[] q, int n) {
-        if (u == Elementary.EXP) {
-            for (int r = 0; r < n; r++) {
-                double y = Elementary.EXP.value(a[r]);
-                v[r] = y;
-                q[r] = Elementary.EXP.partial(a[r], y);
-            }
-        } else if (u == Elementary.LOG) {
-            for (int r = 0; r < n; r++) {
-                double y = Elementary.LOG.value(a[r]);
-                v[r] = y;
-                q[r] = Elementary.LOG.partial(a[r], y);
-            }
-        } else if (u == Elementary.SQRT) {
-            for (int r = 0; r < n; r++) {
-                double y = Elementary.SQRT.value(a[r]);
-                v[r] = y;
-                q[r] = Elementary.SQRT.partial(a[r], y);
-            }
-        } else if (u == Elementary.EXPM1) {
-            for (int r = 0; r < n; r++) {
-                double y = Elementary.EXPM1.value(a[r]);
-                v[r] = y;
-                q[r] = Elementary.EXPM1.partial(a[r], y);
-            }
-        } else {
-            for (int r = 0; r < n; r++) {
-                double y = u.value(a[r]);
-                v[r] = y;
-                q[r] = u.partial(a[r], y);
-            }
-        }
-    }
-
-    /** An n-ary rule, row by row: its argument vector (recorded values and constants) and partials. */
-    private void nary(int i, int n) {
-        NaryRule nr = (NaryRule) rule[i];
-        int[] e = naryArgs[i];
-        int[] at = naryPositions[i];
-        int[] ks = naryKonst[i];
-        int len = ks.length;
-        double[] vals = naryVals.length == len ? naryVals : new double[len];
-        naryVals = vals;
-        double[][] pd = naryPartials[i];
-        for (int r = 0; r < n; r++) {
-            for (int q = 0; q < len; q++) {
-                if (ks[q] >= 0) {
-                    vals[q] = konstBlock[ks[q]][r];
-                }
-            }
-            for (int q = 0; q < e.length; q++) {
-                vals[at[q]] = val[e[q]][r];
-            }
-            double y = nr.value(vals);
-            val[i][r] = y;
-            double[] d = nr.partials(vals, y);
-            for (int q = 0; q < len; q++) {
-                pd[q][r] = d[q];
-            }
-        }
-    }
-
-    // ---- curvature: second-order forward mode -------------------------------------------------------
-
     /** Whether every operation has second partials here (n-ary rules do not: their rows take a per-row path). */
     boolean hasSecondOrder() {
         for (int i = params; i < nodes; i++) {
@@ -632,485 +336,862 @@ final class RowShape {
         return true;
     }
 
+    // ---- evaluation ---------------------------------------------------------------------------------
+
     /**
-     * Adds Σ c[row]·∇²f(row) over positions [from, from + n) to {@code sum} (p×p row-major,
-     * symmetric): a second-order forward pass, each operation's Hessian by parameter pair
-     * (h = ∂a·hₐ + ∂b·h_b + ∂aa·tₐtₐᵀ + ∂ab·(tₐt_bᵀ + t_btₐᵀ) + ∂bb·t_bt_bᵀ) from its first and
-     * second partials. Rows whose branches differ from the recording are listed in
-     * {@code failed} (their count returned) and left out.
+     * The work arrays of one thread evaluating blocks of this shape ({@link Work}): index 0 is
+     * the calling thread's, 1 … the workers' of a parallel evaluation. Made before a parallel
+     * evaluation starts (by its caller's thread), so that workers only read this array.
      */
-    int curvature(double[] p, int from, int n, double[] c, boolean checkFinite, int[] failed, double[] sum) {
-        prepare();
-        prepareSecondOrder();
-        for (int j = 0; j < params; j++) {
-            Arrays.fill(val[j], 0, n, p[j]);
+    private Work[] works = new Work[0];
+
+    /**
+     * The work arrays for worker w (0: the caller), made if needed. A parallel pass makes every
+     * part's on the calling thread before the parts start, so that a part calling this only reads.
+     */
+    Work work(int w) {
+        if (w >= works.length) {
+            works = Arrays.copyOf(works, w + 1);
         }
-        for (int s = 0; s < slots; s++) {
-            if (!uniform[s]) {
-                System.arraycopy(column[s], from, konstBlock[s], 0, n);
-            }
+        if (works[w] == null) {
+            works[w] = new Work();
         }
-        forward(n);
-        int bad = guards(n, from, checkFinite, failed);
-        if (out < params) {
-            return bad;                            // a parameter or a constant: no curvature
-        }
-        tangents(n);
-        for (int i = params; i <= out; i++) {
-            if (live[i]) {
-                secondOrder(i, n);
-            }
-        }
-        int np = params;
-        int[] dep = deps[out];
-        int f = 0;
-        for (int r = 0; r < n; r++) {
-            if (f < bad && failed[f] == from + r) {
-                f++;
-                weight[r] = 0;
-                continue;
-            }
-            int row = rowAt(from + r);
-            weight[r] = row < 0 ? 0 : c[row];
-        }
-        for (int d1 = 0; d1 < dep.length; d1++) {
-            for (int d2 = d1; d2 < dep.length; d2++) {
-                double[] h = hess[out][pairs[out][d1][d2]];
-                double acc = 0;
-                for (int r = 0; r < n; r++) {
-                    if (weight[r] != 0) {
-                        acc += weight[r] * h[r];
-                    }
-                }
-                sum[dep[d1] * np + dep[d2]] += acc;
-                if (d1 != d2) {
-                    sum[dep[d2] * np + dep[d1]] += acc;
-                }
-            }
-        }
-        return bad;
+        return works[w];
     }
 
-    // second-order work arrays, made on the first curvature pass
-    private double[][][] hess;
-    private int[][][] pairs;
-    private double[] saa;
-    private double[] sab;
-    private double[] sbb;
-    private double[] weight;
+    /** {@link Work#evaluate} with the calling thread's work arrays. */
+    int evaluate(double[] p, int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld,
+                 boolean checkFinite, int[] failed) {
+        return work(0).evaluate(p, from, n, values, vOff, jacobian, jOff, ld, checkFinite, failed);
+    }
 
-    private void prepareSecondOrder() {
-        if (hess != null) {
+    /**
+     * How many sums a block's curvature pass gives ({@link Work#curvature}): one per pair of
+     * parameters the output depends on (d₁ ≤ d₂), none when the output is a parameter or a constant.
+     */
+    int curvatureTerms() {
+        int l = out >= params ? deps[out].length : 0;
+        return l * (l + 1) / 2;
+    }
+
+    /**
+     * Adds a block's curvature sums ({@link Work#curvature}, {@link #curvatureTerms()} of them
+     * from {@code acc[accOff]}) to {@code sum} (p×p row-major, symmetric). Adding the blocks'
+     * sums in block order gives the same bits however the blocks were shared between threads.
+     */
+    void addCurvature(double[] acc, int accOff, double[] sum) {
+        if (out < params) {
             return;
         }
-        hess = new double[nodes][][];
-        pairs = new int[nodes][][];
-        for (int i = params; i < nodes; i++) {
-            if (!live[i]) {
-                continue;
-            }
-            int l = deps[i].length;
-            pairs[i] = new int[l][l];
-            int k = 0;
-            for (int d1 = 0; d1 < l; d1++) {
-                for (int d2 = d1; d2 < l; d2++) {
-                    pairs[i][d1][d2] = k;
-                    pairs[i][d2][d1] = k++;
-                }
-            }
-            hess[i] = new double[k][BLOCK];
-        }
-        saa = new double[BLOCK];
-        sab = new double[BLOCK];
-        sbb = new double[BLOCK];
-        weight = new double[BLOCK];
-    }
-
-    /**
-     * Node i's Hessian entries over the block, from its operands' tangents and Hessians. The
-     * terms are added in one fixed order (∂a·hₐ, ∂b·h_b, ∂aa·tₐtₐ, ∂ab·cross, ∂bb·t_bt_b), each
-     * only where its factors exist; the loops are written out by which terms a pair has, so that
-     * the choice is made once per pair, not per row. An operation whose second partials are zero
-     * (+, −, negation, products and quotients by constants: most of the nodes a sum of terms
-     * ends in, and the ones with the most parameter pairs) takes the first two terms only: the
-     * others are ∂·t·t = ±0 there, which leave a sum unchanged but for the sign of a zero.
-     */
-    private void secondOrder(int i, int n) {
-        boolean two = argB[i] >= 0;
-        boolean linear = linear(code[i]);
-        if (!linear) {
-            secondPartials(i, n, two);
-        }
-        int a = argA[i];
-        int b = argB[i];
-        int[] dep = deps[i];
-        double[] qa = pa[i];
-        double[] qb = pb[i];
+        int[] dep = deps[out];
+        int k = accOff;
         for (int d1 = 0; d1 < dep.length; d1++) {
             for (int d2 = d1; d2 < dep.length; d2++) {
-                double[] h = hess[i][pairs[i][d1][d2]];
-                double[] ha = secondOf(a, dep[d1], dep[d2]);
-                double[] hb = two ? secondOf(b, dep[d1], dep[d2]) : null;
-                if (linear) {
-                    firstTerms(h, qa, ha, qb, hb, n);
+                double z = acc[k++];
+                sum[dep[d1] * params + dep[d2]] += z;
+                if (d1 != d2) {
+                    sum[dep[d2] * params + dep[d1]] += z;
+                }
+            }
+        }
+    }
+
+
+    /**
+     * One thread's work arrays over a block of this shape's rows, and the passes that use them:
+     * the shape itself (its structure and its rows' constants) is only read while evaluating, so
+     * several Works can evaluate disjoint blocks of it at once (CompiledRows' parallel replay).
+     */
+    final class Work {
+        /** Positions of this Work's blocks whose guards failed in the current pass, in order (a parallel pass). */
+        final int[] failed = new int[BLOCK];
+        int[] moved = new int[16];
+        int nMoved;
+
+        /** Appends the first {@code bad} entries of {@link #failed} to {@link #moved}. */
+        void noteFailed(int bad) {
+            if (nMoved + bad > moved.length) {
+                moved = Arrays.copyOf(moved, Math.max(2 * moved.length, nMoved + bad));
+            }
+            System.arraycopy(failed, 0, moved, nMoved, bad);
+            nMoved += bad;
+        }
+
+
+        // work arrays of a block, made on first use
+        private double[][] val;
+        private double[][] pa;
+        private double[][] pb;
+        private double[][][] tan;
+        private double[][][] naryPartials;
+        private double[][] konstBlock;
+        private double[] naryVals;
+
+        /**
+         * Evaluates positions [from, from + n) (n ≤ {@link #BLOCK}) at parameters p: values and, when
+         * {@code jacobian} is not null, gradients, written to the rows (value at vOff + i, ∂fᵢ/∂pⱼ at
+         * jOff + j·ld + i). Returns
+         * the number of positions whose branches differ from the recording (or, in checking mode,
+         * whose values are not all finite), listed in {@code failed}; those rows' outputs are not
+         * written.
+         */
+        int evaluate(double[] p, int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld,
+                     boolean checkFinite, int[] failed) {
+            prepare();
+            for (int j = 0; j < params; j++) {
+                Arrays.fill(val[j], 0, n, p[j]);
+            }
+            for (int s = 0; s < slots; s++) {
+                // a uniform slot's block was filled once (prepare): its value never changes
+                if (!uniform[s]) {
+                    System.arraycopy(column[s], from, konstBlock[s], 0, n);
+                }
+            }
+            forward(n);
+            int bad = guards(n, from, checkFinite, failed);
+            if (jacobian != null && out >= params) {
+                tangents(n);
+            }
+            write(from, n, values, vOff, jacobian, jOff, ld, failed, bad);
+            return bad;
+        }
+
+        private void prepare() {
+            if (val != null) {
+                return;
+            }
+            val = new double[nodes][BLOCK];
+            pa = new double[nodes][];
+            pb = new double[nodes][];
+            tan = new double[nodes][][];
+            naryPartials = new double[nodes][][];
+            double[] ones = new double[BLOCK];
+            Arrays.fill(ones, 1.0);
+            int naryMax = 0;
+            for (int i = 0; i < nodes; i++) {
+                if (i < params) {
+                    tan[i] = new double[][] {ones};
                     continue;
                 }
-                double[] as = firstOf(a, dep[d1]);
-                double[] at = firstOf(a, dep[d2]);
-                double[] bs = two ? firstOf(b, dep[d1]) : null;
-                double[] bt = two ? firstOf(b, dep[d2]) : null;
-                if (!two) {
-                    if (as == null || at == null) {
-                        firstTerms(h, qa, ha, null, null, n);
-                    } else if (ha == null) {
+                if (naryArgs[i] != null) {
+                    naryPartials[i] = new double[naryKonst[i].length][BLOCK];
+                    naryMax = Math.max(naryMax, naryKonst[i].length);
+                } else {
+                    pa[i] = new double[BLOCK];
+                    pb[i] = argB[i] >= 0 ? new double[BLOCK] : null;
+                }
+                if (live[i]) {
+                    tan[i] = new double[deps[i].length][BLOCK];
+                }
+            }
+            naryVals = new double[naryMax];
+            konstBlock = new double[slots][BLOCK];
+            for (int s = 0; s < slots; s++) {
+                Arrays.fill(konstBlock[s], uniformValue[s]);
+            }
+        }
+
+        /** Values and partials of every operation over the block, as Num computes them when recording. */
+        private void forward(int n) {
+            for (int i = params; i < nodes; i++) {
+                double[] v = val[i];
+                double[] a = val[argA[i]];
+                double[] qa = pa[i];
+                double[] qb = pb[i];
+                double[] b = argB[i] >= 0 ? val[argB[i]] : null;
+                double[] k = kslot[i] >= 0 ? konstBlock[kslot[i]] : null;
+                switch (code[i]) {
+                    case Program.ADD -> {
                         for (int r = 0; r < n; r++) {
-                            double z = 0;
+                            double y = Arithmetic.ADD.value(a[r], b[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.ADD.partialA(a[r], b[r], y);
+                            qb[r] = Arithmetic.ADD.partialB(a[r], b[r], y);
+                        }
+                    }
+                    case Program.ADD_K -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.ADD.value(a[r], k[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.ADD.partialA(a[r], k[r], y);
+                        }
+                    }
+                    case Program.SUB -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.SUB.value(a[r], b[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.SUB.partialA(a[r], b[r], y);
+                            qb[r] = Arithmetic.SUB.partialB(a[r], b[r], y);
+                        }
+                    }
+                    case Program.SUB_K -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.SUB.value(a[r], k[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.SUB.partialA(a[r], k[r], y);
+                        }
+                    }
+                    case Program.K_SUB -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.SUB.value(k[r], a[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.SUB.partialB(k[r], a[r], y);
+                        }
+                    }
+                    case Program.MUL -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.MUL.value(a[r], b[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.MUL.partialA(a[r], b[r], y);
+                            qb[r] = Arithmetic.MUL.partialB(a[r], b[r], y);
+                        }
+                    }
+                    case Program.MUL_K -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.MUL.value(a[r], k[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.MUL.partialA(a[r], k[r], y);
+                        }
+                    }
+                    case Program.DIV -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.DIV.value(a[r], b[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.DIV.partialA(a[r], b[r], y);
+                            qb[r] = Arithmetic.DIV.partialB(a[r], b[r], y);
+                        }
+                    }
+                    case Program.DIV_K -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.DIV.value(a[r], k[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.DIV.partialA(a[r], k[r], y);
+                        }
+                    }
+                    case Program.K_DIV -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.DIV.value(k[r], a[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.DIV.partialB(k[r], a[r], y);
+                        }
+                    }
+                    case Program.SQUARE -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.SQUARE.value(a[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.SQUARE.partial(a[r], y);
+                        }
+                    }
+                    case Program.NEG -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.NEG.value(a[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.NEG.partial(a[r], y);
+                        }
+                    }
+                    case Program.RECIPROCAL -> {
+                        for (int r = 0; r < n; r++) {
+                            double y = Arithmetic.RECIPROCAL.value(a[r]);
+                            v[r] = y;
+                            qa[r] = Arithmetic.RECIPROCAL.partial(a[r], y);
+                        }
+                    }
+                    case Program.UNARY -> unary((UnaryRule) rule[i], a, v, qa, n);
+                    case Program.BINARY -> {
+                        BinaryRule br = (BinaryRule) rule[i];
+                        for (int r = 0; r < n; r++) {
+                            double y = br.value(a[r], b[r]);
+                            v[r] = y;
+                            qa[r] = br.partialA(a[r], b[r], y);
+                            qb[r] = br.partialB(a[r], b[r], y);
+                        }
+                    }
+                    case Program.BINARY_K -> {
+                        BinaryRule br = (BinaryRule) rule[i];
+                        if (br == Arithmetic.POW) {
+                            for (int r = 0; r < n; r++) {
+                                double y = Arithmetic.POW.value(a[r], k[r]);
+                                v[r] = y;
+                                qa[r] = Arithmetic.POW.partialA(a[r], k[r], y);
+                            }
+                        } else {
+                            for (int r = 0; r < n; r++) {
+                                double y = br.value(a[r], k[r]);
+                                v[r] = y;
+                                qa[r] = br.partialA(a[r], k[r], y);
+                            }
+                        }
+                    }
+                    case Program.K_BINARY -> {
+                        BinaryRule br = (BinaryRule) rule[i];
+                        if (br == Arithmetic.POW) {
+                            for (int r = 0; r < n; r++) {
+                                double y = Arithmetic.POW.value(k[r], a[r]);
+                                v[r] = y;
+                                qa[r] = Arithmetic.POW.partialB(k[r], a[r], y);
+                            }
+                        } else {
+                            for (int r = 0; r < n; r++) {
+                                double y = br.value(k[r], a[r]);
+                                v[r] = y;
+                                qa[r] = br.partialB(k[r], a[r], y);
+                            }
+                        }
+                    }
+                    case Program.NARY -> nary(i, n);
+                    default -> throw new IllegalStateException("row shape: node #" + i + " has no rule to evaluate");
+                }
+            }
+        }
+
+        /**
+         * A one-argument rule over the block. The common ones call their rule constant itself, so
+         * the JIT inlines them (through {@code r} the call site is shared by every rule and stays a
+         * virtual call), as ElementwiseOp does.
+         */
+        private static void unary(UnaryRule u, double[] a, double[] v, double[] q, int n) {
+            if (u == Elementary.EXP) {
+                for (int r = 0; r < n; r++) {
+                    double y = Elementary.EXP.value(a[r]);
+                    v[r] = y;
+                    q[r] = Elementary.EXP.partial(a[r], y);
+                }
+            } else if (u == Elementary.LOG) {
+                for (int r = 0; r < n; r++) {
+                    double y = Elementary.LOG.value(a[r]);
+                    v[r] = y;
+                    q[r] = Elementary.LOG.partial(a[r], y);
+                }
+            } else if (u == Elementary.SQRT) {
+                for (int r = 0; r < n; r++) {
+                    double y = Elementary.SQRT.value(a[r]);
+                    v[r] = y;
+                    q[r] = Elementary.SQRT.partial(a[r], y);
+                }
+            } else if (u == Elementary.EXPM1) {
+                for (int r = 0; r < n; r++) {
+                    double y = Elementary.EXPM1.value(a[r]);
+                    v[r] = y;
+                    q[r] = Elementary.EXPM1.partial(a[r], y);
+                }
+            } else {
+                for (int r = 0; r < n; r++) {
+                    double y = u.value(a[r]);
+                    v[r] = y;
+                    q[r] = u.partial(a[r], y);
+                }
+            }
+        }
+
+        /** An n-ary rule, row by row: its argument vector (recorded values and constants) and partials. */
+        private void nary(int i, int n) {
+            NaryRule nr = (NaryRule) rule[i];
+            int[] e = naryArgs[i];
+            int[] at = naryPositions[i];
+            int[] ks = naryKonst[i];
+            int len = ks.length;
+            double[] vals = naryVals.length == len ? naryVals : new double[len];
+            naryVals = vals;
+            double[][] pd = naryPartials[i];
+            for (int r = 0; r < n; r++) {
+                for (int q = 0; q < len; q++) {
+                    if (ks[q] >= 0) {
+                        vals[q] = konstBlock[ks[q]][r];
+                    }
+                }
+                for (int q = 0; q < e.length; q++) {
+                    vals[at[q]] = val[e[q]][r];
+                }
+                double y = nr.value(vals);
+                val[i][r] = y;
+                double[] d = nr.partials(vals, y);
+                for (int q = 0; q < len; q++) {
+                    pd[q][r] = d[q];
+                }
+            }
+        }
+
+        // ---- curvature: second-order forward mode -------------------------------------------------------
+
+        /**
+         * Σ c[row]·∇²f(row) over positions [from, from + n), one sum per parameter pair of the
+         * output ({@link #curvatureTerms()} of them, into {@code acc} from accOff, for
+         * {@link #addCurvature} to add to the p×p sum): a second-order forward pass, each operation's Hessian by parameter pair
+         * (h = ∂a·hₐ + ∂b·h_b + ∂aa·tₐtₐᵀ + ∂ab·(tₐt_bᵀ + t_btₐᵀ) + ∂bb·t_bt_bᵀ) from its first and
+         * second partials. Rows whose branches differ from the recording are listed in
+         * {@code failed} (their count returned) and left out.
+         */
+        int curvature(double[] p, int from, int n, double[] c, boolean checkFinite, int[] failed, double[] acc,
+                      int accOff) {
+            prepare();
+            prepareSecondOrder();
+            for (int j = 0; j < params; j++) {
+                Arrays.fill(val[j], 0, n, p[j]);
+            }
+            for (int s = 0; s < slots; s++) {
+                if (!uniform[s]) {
+                    System.arraycopy(column[s], from, konstBlock[s], 0, n);
+                }
+            }
+            forward(n);
+            int bad = guards(n, from, checkFinite, failed);
+            if (out < params) {
+                return bad;                            // a parameter or a constant: no curvature
+            }
+            tangents(n);
+            for (int i = params; i <= out; i++) {
+                if (live[i]) {
+                    secondOrder(i, n);
+                }
+            }
+            int[] dep = deps[out];
+            int f = 0;
+            for (int r = 0; r < n; r++) {
+                if (f < bad && failed[f] == from + r) {
+                    f++;
+                    weight[r] = 0;
+                    continue;
+                }
+                int row = rowAt(from + r);
+                weight[r] = row < 0 ? 0 : c[row];
+            }
+            int k = accOff;
+            for (int d1 = 0; d1 < dep.length; d1++) {
+                for (int d2 = d1; d2 < dep.length; d2++) {
+                    double[] h = hess[out][pairs[out][d1][d2]];
+                    double z = 0;
+                    for (int r = 0; r < n; r++) {
+                        if (weight[r] != 0) {
+                            z += weight[r] * h[r];
+                        }
+                    }
+                    acc[k++] = z;
+                }
+            }
+            return bad;
+        }
+
+        // second-order work arrays, made on the first curvature pass
+        private double[][][] hess;
+        private int[][][] pairs;
+        private double[] saa;
+        private double[] sab;
+        private double[] sbb;
+        private double[] weight;
+
+        private void prepareSecondOrder() {
+            if (hess != null) {
+                return;
+            }
+            hess = new double[nodes][][];
+            pairs = new int[nodes][][];
+            for (int i = params; i < nodes; i++) {
+                if (!live[i]) {
+                    continue;
+                }
+                int l = deps[i].length;
+                pairs[i] = new int[l][l];
+                int k = 0;
+                for (int d1 = 0; d1 < l; d1++) {
+                    for (int d2 = d1; d2 < l; d2++) {
+                        pairs[i][d1][d2] = k;
+                        pairs[i][d2][d1] = k++;
+                    }
+                }
+                hess[i] = new double[k][BLOCK];
+            }
+            saa = new double[BLOCK];
+            sab = new double[BLOCK];
+            sbb = new double[BLOCK];
+            weight = new double[BLOCK];
+        }
+
+        /**
+         * Node i's Hessian entries over the block, from its operands' tangents and Hessians. The
+         * terms are added in one fixed order (∂a·hₐ, ∂b·h_b, ∂aa·tₐtₐ, ∂ab·cross, ∂bb·t_bt_b), each
+         * only where its factors exist; the loops are written out by which terms a pair has, so that
+         * the choice is made once per pair, not per row. An operation whose second partials are zero
+         * (+, −, negation, products and quotients by constants: most of the nodes a sum of terms
+         * ends in, and the ones with the most parameter pairs) takes the first two terms only: the
+         * others are ∂·t·t = ±0 there, which leave a sum unchanged but for the sign of a zero.
+         */
+        private void secondOrder(int i, int n) {
+            boolean two = argB[i] >= 0;
+            boolean linear = linear(code[i]);
+            if (!linear) {
+                secondPartials(i, n, two);
+            }
+            int a = argA[i];
+            int b = argB[i];
+            int[] dep = deps[i];
+            double[] qa = pa[i];
+            double[] qb = pb[i];
+            for (int d1 = 0; d1 < dep.length; d1++) {
+                for (int d2 = d1; d2 < dep.length; d2++) {
+                    double[] h = hess[i][pairs[i][d1][d2]];
+                    double[] ha = secondOf(a, dep[d1], dep[d2]);
+                    double[] hb = two ? secondOf(b, dep[d1], dep[d2]) : null;
+                    if (linear) {
+                        firstTerms(h, qa, ha, qb, hb, n);
+                        continue;
+                    }
+                    double[] as = firstOf(a, dep[d1]);
+                    double[] at = firstOf(a, dep[d2]);
+                    double[] bs = two ? firstOf(b, dep[d1]) : null;
+                    double[] bt = two ? firstOf(b, dep[d2]) : null;
+                    if (!two) {
+                        if (as == null || at == null) {
+                            firstTerms(h, qa, ha, null, null, n);
+                        } else if (ha == null) {
+                            for (int r = 0; r < n; r++) {
+                                double z = 0;
+                                z += saa[r] * as[r] * at[r];
+                                h[r] = z;
+                            }
+                        } else {
+                            for (int r = 0; r < n; r++) {
+                                double z = 0;
+                                z += qa[r] * ha[r];
+                                z += saa[r] * as[r] * at[r];
+                                h[r] = z;
+                            }
+                        }
+                        continue;
+                    }
+                    boolean hasHa = ha != null;
+                    boolean hasHb = hb != null;
+                    boolean aa = as != null && at != null;
+                    boolean ab = as != null && bt != null;
+                    boolean ba = bs != null && at != null;
+                    boolean bb = bs != null && bt != null;
+                    for (int r = 0; r < n; r++) {
+                        double z = 0;
+                        if (hasHa) {
+                            z += qa[r] * ha[r];
+                        }
+                        if (hasHb) {
+                            z += qb[r] * hb[r];
+                        }
+                        if (aa) {
                             z += saa[r] * as[r] * at[r];
-                            h[r] = z;
+                        }
+                        double cross = (ab ? as[r] * bt[r] : 0) + (ba ? bs[r] * at[r] : 0);
+                        z += sab[r] * cross;
+                        if (bb) {
+                            z += sbb[r] * bs[r] * bt[r];
+                        }
+                        h[r] = z;
+                    }
+                }
+            }
+        }
+
+        /** h = ∂a·hₐ + ∂b·h_b over the block, the terms that exist (null: none), added to 0 in that order. */
+        private static void firstTerms(double[] h, double[] qa, double[] ha, double[] qb, double[] hb, int n) {
+            if (ha != null && hb != null) {
+                for (int r = 0; r < n; r++) {
+                    double z = 0;
+                    z += qa[r] * ha[r];
+                    z += qb[r] * hb[r];
+                    h[r] = z;
+                }
+            } else if (ha != null) {
+                for (int r = 0; r < n; r++) {
+                    double z = 0;
+                    z += qa[r] * ha[r];
+                    h[r] = z;
+                }
+            } else if (hb != null) {
+                for (int r = 0; r < n; r++) {
+                    double z = 0;
+                    z += qb[r] * hb[r];
+                    h[r] = z;
+                }
+            } else {
+                Arrays.fill(h, 0, n, 0.0);
+            }
+        }
+
+        /** Whether an opcode's second partials are all zero (it is affine in its operands). */
+        private static boolean linear(byte code) {
+            return switch (code) {
+                case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K,
+                     Program.DIV_K -> true;
+                default -> false;
+            };
+        }
+
+        /** The tangent of node x in parameter s over the block, or null where x does not depend on s. */
+        private double[] firstOf(int x, int s) {
+            int d = Arrays.binarySearch(deps[x], s);
+            return d < 0 ? null : tan[x][d];
+        }
+
+        /** Node x's Hessian entry (s, t) over the block, or null where it is zero (parameters, and pairs x does not depend on). */
+        private double[] secondOf(int x, int s, int t) {
+            if (x < params) {
+                return null;
+            }
+            int d1 = Arrays.binarySearch(deps[x], s);
+            int d2 = Arrays.binarySearch(deps[x], t);
+            return d1 < 0 || d2 < 0 ? null : hess[x][pairs[x][d1][d2]];
+        }
+
+        /**
+         * The second partials of node i over the block (∂aa, ∂ab, ∂bb; for one operand ∂aa): of
+         * + − and products by constants none; of × and ÷ and the common elementary functions their
+         * closed forms; of any other rule, the derivative of the rule's own partial over {@link D1}.
+         */
+        private void secondPartials(int i, int n, boolean two) {
+            double[] a = val[argA[i]];
+            double[] b = two ? val[argB[i]] : null;
+            double[] y = val[i];
+            double[] k = kslot[i] >= 0 ? konstBlock[kslot[i]] : null;
+            Arrays.fill(saa, 0, n, 0.0);
+            if (two) {
+                Arrays.fill(sab, 0, n, 0.0);
+                Arrays.fill(sbb, 0, n, 0.0);
+            }
+            switch (code[i]) {
+                case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K,
+                     Program.DIV_K -> { }
+                case Program.MUL -> Arrays.fill(sab, 0, n, 1.0);
+                case Program.DIV -> {
+                    for (int r = 0; r < n; r++) {
+                        sab[r] = -1.0 / (b[r] * b[r]);
+                        sbb[r] = 2.0 * y[r] / (b[r] * b[r]);
+                    }
+                }
+                case Program.K_DIV -> {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = 2.0 * y[r] / (a[r] * a[r]);
+                    }
+                }
+                case Program.SQUARE -> Arrays.fill(saa, 0, n, 2.0);
+                case Program.RECIPROCAL -> {
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = 2.0 * y[r] / (a[r] * a[r]);
+                    }
+                }
+                case Program.UNARY -> {
+                    UnaryRule u = (UnaryRule) rule[i];
+                    if (u == Elementary.EXP) {
+                        System.arraycopy(y, 0, saa, 0, n);
+                    } else if (u == Elementary.EXPM1) {
+                        for (int r = 0; r < n; r++) {
+                            saa[r] = y[r] + 1.0;
+                        }
+                    } else if (u == Elementary.LOG) {
+                        for (int r = 0; r < n; r++) {
+                            saa[r] = -1.0 / (a[r] * a[r]);
+                        }
+                    } else if (u == Elementary.SQRT) {
+                        for (int r = 0; r < n; r++) {
+                            saa[r] = -0.25 / (a[r] * y[r]);
                         }
                     } else {
                         for (int r = 0; r < n; r++) {
-                            double z = 0;
-                            z += qa[r] * ha[r];
-                            z += saa[r] * as[r] * at[r];
-                            h[r] = z;
+                            saa[r] = u.partial(D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
                         }
                     }
+                }
+                case Program.BINARY_K -> {
+                    BinaryRule br = (BinaryRule) rule[i];
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = br.partialA(D1.of(a[r], 1.0), new D1(k[r], 0, true), D1.of(y[r], pa[i][r])).d;
+                    }
+                }
+                case Program.K_BINARY -> {
+                    BinaryRule br = (BinaryRule) rule[i];
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = br.partialB(new D1(k[r], 0, true), D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
+                    }
+                }
+                case Program.BINARY -> {
+                    BinaryRule br = (BinaryRule) rule[i];
+                    for (int r = 0; r < n; r++) {
+                        saa[r] = br.partialA(D1.of(a[r], 1.0), D1.of(b[r], 0.0), D1.of(y[r], pa[i][r])).d;
+                        sab[r] = br.partialA(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
+                        sbb[r] = br.partialB(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
+                    }
+                }
+                default -> throw new IllegalStateException("row shape: node #" + i + " has no second partials here");
+            }
+        }
+
+        /**
+         * Checks each row's branches against the recording (and, in checking mode, that every value
+         * is finite); returns how many rows failed, listing their positions in failed.
+         */
+        private int guards(int n, int from, boolean checkFinite, int[] failed) {
+            int bad = 0;
+            if (gKind.length == 0 && !checkFinite) {
+                return 0;
+            }
+            for (int r = 0; r < n; r++) {
+                boolean ok = true;
+                for (int g = 0; g < gKind.length && ok; g++) {
+                    double x = val[gA[g]][r];
+                    double c = gB[g] >= 0 ? val[gB[g]][r] : konstBlock[gSlot[g]][r];
+                    boolean outcome = Guard.test(gKind[g], x, c);
+                    ok = outcome == gOutcome[g];
+                }
+                for (int i = params; i < nodes && ok && checkFinite; i++) {
+                    ok = Double.isFinite(val[i][r]);
+                }
+                if (!ok && rowAt(from + r) >= 0) {
+                    failed[bad++] = from + r;
+                }
+            }
+            return bad;
+        }
+
+        /** Forward-mode tangents of every node the output needs, one per parameter it depends on. */
+        private void tangents(int n) {
+            for (int i = params; i <= out; i++) {
+                if (!live[i]) {
                     continue;
                 }
-                boolean hasHa = ha != null;
-                boolean hasHb = hb != null;
-                boolean aa = as != null && at != null;
-                boolean ab = as != null && bt != null;
-                boolean ba = bs != null && at != null;
-                boolean bb = bs != null && bt != null;
-                for (int r = 0; r < n; r++) {
-                    double z = 0;
-                    if (hasHa) {
-                        z += qa[r] * ha[r];
-                    }
-                    if (hasHb) {
-                        z += qb[r] * hb[r];
-                    }
-                    if (aa) {
-                        z += saa[r] * as[r] * at[r];
-                    }
-                    double cross = (ab ? as[r] * bt[r] : 0) + (ba ? bs[r] * at[r] : 0);
-                    z += sab[r] * cross;
-                    if (bb) {
-                        z += sbb[r] * bs[r] * bt[r];
-                    }
-                    h[r] = z;
+                double[][] t = tan[i];
+                if (naryArgs[i] != null) {
+                    naryTangents(i, n);
+                    continue;
                 }
-            }
-        }
-    }
-
-    /** h = ∂a·hₐ + ∂b·h_b over the block, the terms that exist (null: none), added to 0 in that order. */
-    private static void firstTerms(double[] h, double[] qa, double[] ha, double[] qb, double[] hb, int n) {
-        if (ha != null && hb != null) {
-            for (int r = 0; r < n; r++) {
-                double z = 0;
-                z += qa[r] * ha[r];
-                z += qb[r] * hb[r];
-                h[r] = z;
-            }
-        } else if (ha != null) {
-            for (int r = 0; r < n; r++) {
-                double z = 0;
-                z += qa[r] * ha[r];
-                h[r] = z;
-            }
-        } else if (hb != null) {
-            for (int r = 0; r < n; r++) {
-                double z = 0;
-                z += qb[r] * hb[r];
-                h[r] = z;
-            }
-        } else {
-            Arrays.fill(h, 0, n, 0.0);
-        }
-    }
-
-    /** Whether an opcode's second partials are all zero (it is affine in its operands). */
-    private static boolean linear(byte code) {
-        return switch (code) {
-            case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K,
-                 Program.DIV_K -> true;
-            default -> false;
-        };
-    }
-
-    /** The tangent of node x in parameter s over the block, or null where x does not depend on s. */
-    private double[] firstOf(int x, int s) {
-        int d = Arrays.binarySearch(deps[x], s);
-        return d < 0 ? null : tan[x][d];
-    }
-
-    /** Node x's Hessian entry (s, t) over the block, or null where it is zero (parameters, and pairs x does not depend on). */
-    private double[] secondOf(int x, int s, int t) {
-        if (x < params) {
-            return null;
-        }
-        int d1 = Arrays.binarySearch(deps[x], s);
-        int d2 = Arrays.binarySearch(deps[x], t);
-        return d1 < 0 || d2 < 0 ? null : hess[x][pairs[x][d1][d2]];
-    }
-
-    /**
-     * The second partials of node i over the block (∂aa, ∂ab, ∂bb; for one operand ∂aa): of
-     * + − and products by constants none; of × and ÷ and the common elementary functions their
-     * closed forms; of any other rule, the derivative of the rule's own partial over {@link D1}.
-     */
-    private void secondPartials(int i, int n, boolean two) {
-        double[] a = val[argA[i]];
-        double[] b = two ? val[argB[i]] : null;
-        double[] y = val[i];
-        double[] k = kslot[i] >= 0 ? konstBlock[kslot[i]] : null;
-        Arrays.fill(saa, 0, n, 0.0);
-        if (two) {
-            Arrays.fill(sab, 0, n, 0.0);
-            Arrays.fill(sbb, 0, n, 0.0);
-        }
-        switch (code[i]) {
-            case Program.ADD, Program.ADD_K, Program.SUB, Program.SUB_K, Program.K_SUB, Program.NEG, Program.MUL_K,
-                 Program.DIV_K -> { }
-            case Program.MUL -> Arrays.fill(sab, 0, n, 1.0);
-            case Program.DIV -> {
-                for (int r = 0; r < n; r++) {
-                    sab[r] = -1.0 / (b[r] * b[r]);
-                    sbb[r] = 2.0 * y[r] / (b[r] * b[r]);
-                }
-            }
-            case Program.K_DIV -> {
-                for (int r = 0; r < n; r++) {
-                    saa[r] = 2.0 * y[r] / (a[r] * a[r]);
-                }
-            }
-            case Program.SQUARE -> Arrays.fill(saa, 0, n, 2.0);
-            case Program.RECIPROCAL -> {
-                for (int r = 0; r < n; r++) {
-                    saa[r] = 2.0 * y[r] / (a[r] * a[r]);
-                }
-            }
-            case Program.UNARY -> {
-                UnaryRule u = (UnaryRule) rule[i];
-                if (u == Elementary.EXP) {
-                    System.arraycopy(y, 0, saa, 0, n);
-                } else if (u == Elementary.EXPM1) {
-                    for (int r = 0; r < n; r++) {
-                        saa[r] = y[r] + 1.0;
-                    }
-                } else if (u == Elementary.LOG) {
-                    for (int r = 0; r < n; r++) {
-                        saa[r] = -1.0 / (a[r] * a[r]);
-                    }
-                } else if (u == Elementary.SQRT) {
-                    for (int r = 0; r < n; r++) {
-                        saa[r] = -0.25 / (a[r] * y[r]);
-                    }
-                } else {
-                    for (int r = 0; r < n; r++) {
-                        saa[r] = u.partial(D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
-                    }
-                }
-            }
-            case Program.BINARY_K -> {
-                BinaryRule br = (BinaryRule) rule[i];
-                for (int r = 0; r < n; r++) {
-                    saa[r] = br.partialA(D1.of(a[r], 1.0), new D1(k[r], 0, true), D1.of(y[r], pa[i][r])).d;
-                }
-            }
-            case Program.K_BINARY -> {
-                BinaryRule br = (BinaryRule) rule[i];
-                for (int r = 0; r < n; r++) {
-                    saa[r] = br.partialB(new D1(k[r], 0, true), D1.of(a[r], 1.0), D1.of(y[r], pa[i][r])).d;
-                }
-            }
-            case Program.BINARY -> {
-                BinaryRule br = (BinaryRule) rule[i];
-                for (int r = 0; r < n; r++) {
-                    saa[r] = br.partialA(D1.of(a[r], 1.0), D1.of(b[r], 0.0), D1.of(y[r], pa[i][r])).d;
-                    sab[r] = br.partialA(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
-                    sbb[r] = br.partialB(D1.of(a[r], 0.0), D1.of(b[r], 1.0), D1.of(y[r], pb[i][r])).d;
-                }
-            }
-            default -> throw new IllegalStateException("row shape: node #" + i + " has no second partials here");
-        }
-    }
-
-    /**
-     * Checks each row's branches against the recording (and, in checking mode, that every value
-     * is finite); returns how many rows failed, listing their positions in failed.
-     */
-    private int guards(int n, int from, boolean checkFinite, int[] failed) {
-        int bad = 0;
-        if (gKind.length == 0 && !checkFinite) {
-            return 0;
-        }
-        for (int r = 0; r < n; r++) {
-            boolean ok = true;
-            for (int g = 0; g < gKind.length && ok; g++) {
-                double x = val[gA[g]][r];
-                double c = gB[g] >= 0 ? val[gB[g]][r] : konstBlock[gSlot[g]][r];
-                boolean outcome = Guard.test(gKind[g], x, c);
-                ok = outcome == gOutcome[g];
-            }
-            for (int i = params; i < nodes && ok && checkFinite; i++) {
-                ok = Double.isFinite(val[i][r]);
-            }
-            if (!ok && rowAt(from + r) >= 0) {
-                failed[bad++] = from + r;
-            }
-        }
-        return bad;
-    }
-
-    /** Forward-mode tangents of every node the output needs, one per parameter it depends on. */
-    private void tangents(int n) {
-        for (int i = params; i <= out; i++) {
-            if (!live[i]) {
-                continue;
-            }
-            double[][] t = tan[i];
-            if (naryArgs[i] != null) {
-                naryTangents(i, n);
-                continue;
-            }
-            double[] qa = pa[i];
-            double[] qb = pb[i];
-            double[][] ta = tan[argA[i]];
-            double[][] tb = argB[i] >= 0 ? tan[argB[i]] : null;
-            int[] da = depA[i];
-            int[] db = depB[i];
-            for (int d = 0; d < t.length; d++) {
-                double[] o = t[d];
-                double[] x = da[d] >= 0 ? ta[da[d]] : null;
-                double[] y = tb != null && db[d] >= 0 ? tb[db[d]] : null;
-                if (tb == null) {
-                    // ForwardTag.scale: a zero tangent stays zero whatever the partial
-                    for (int r = 0; r < n; r++) {
-                        double u = x[r];
-                        o[r] = u == 0 ? 0.0 : qa[r] * u;
-                    }
-                } else if (y == null) {
-                    for (int r = 0; r < n; r++) {
-                        double u = x[r];
-                        o[r] = u == 0 ? 0.0 : qa[r] * u;
-                    }
-                } else if (x == null) {
-                    // ForwardTag.combine with a's tangent zero in this slot: 0.0 + pb·tb
-                    for (int r = 0; r < n; r++) {
-                        double w = y[r];
-                        o[r] = w != 0 ? 0.0 + qb[r] * w : 0.0;
-                    }
-                } else {
-                    for (int r = 0; r < n; r++) {
-                        double u = x[r];
-                        double w = y[r];
-                        double z = u == 0 ? 0.0 : qa[r] * u;
-                        o[r] = w != 0 ? z + qb[r] * w : z;
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * The tangent of an n-ary node as Num.apply(NaryRule, …) makes it: argument by argument,
-     * combine(t, 1, tᵢ, ∂ᵢ) for a recorded argument (scale(tᵢ, ∂ᵢ) for the first), scale(t, 1)
-     * for a constant one after the first recorded.
-     */
-    private void naryTangents(int i, int n) {
-        int[] e = naryArgs[i];
-        int[] at = naryPositions[i];
-        int len = naryKonst[i].length;
-        double[][] pd = naryPartials[i];
-        double[][] t = tan[i];
-        int[] dep = deps[i];
-        for (int d = 0; d < dep.length; d++) {
-            double[] o = t[d];
-            double[][] src = new double[len][];
-            boolean[] recorded = new boolean[len];
-            for (int q = 0; q < e.length; q++) {
-                recorded[at[q]] = true;
-                int w = Arrays.binarySearch(deps[e[q]], dep[d]);
-                src[at[q]] = w >= 0 ? tan[e[q]][w] : null;
-            }
-            for (int r = 0; r < n; r++) {
-                boolean started = false;
-                double z = 0.0;
-                for (int q = 0; q < len; q++) {
-                    if (recorded[q]) {
-                        double u = src[q] == null ? 0.0 : src[q][r];
-                        if (!started) {
-                            z = u == 0 ? 0.0 : pd[q][r] * u;
-                            started = true;
-                        } else {
-                            z = z == 0 ? 0.0 : z;
-                            if (u != 0) {
-                                z += pd[q][r] * u;
-                            }
+                double[] qa = pa[i];
+                double[] qb = pb[i];
+                double[][] ta = tan[argA[i]];
+                double[][] tb = argB[i] >= 0 ? tan[argB[i]] : null;
+                int[] da = depA[i];
+                int[] db = depB[i];
+                for (int d = 0; d < t.length; d++) {
+                    double[] o = t[d];
+                    double[] x = da[d] >= 0 ? ta[da[d]] : null;
+                    double[] y = tb != null && db[d] >= 0 ? tb[db[d]] : null;
+                    if (tb == null) {
+                        // ForwardTag.scale: a zero tangent stays zero whatever the partial
+                        for (int r = 0; r < n; r++) {
+                            double u = x[r];
+                            o[r] = u == 0 ? 0.0 : qa[r] * u;
                         }
-                    } else if (started) {
-                        z = z == 0 ? 0.0 : z;
+                    } else if (y == null) {
+                        for (int r = 0; r < n; r++) {
+                            double u = x[r];
+                            o[r] = u == 0 ? 0.0 : qa[r] * u;
+                        }
+                    } else if (x == null) {
+                        // ForwardTag.combine with a's tangent zero in this slot: 0.0 + pb·tb
+                        for (int r = 0; r < n; r++) {
+                            double w = y[r];
+                            o[r] = w != 0 ? 0.0 + qb[r] * w : 0.0;
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            double u = x[r];
+                            double w = y[r];
+                            double z = u == 0 ? 0.0 : qa[r] * u;
+                            o[r] = w != 0 ? z + qb[r] * w : z;
+                        }
                     }
                 }
-                o[r] = z;
             }
         }
-    }
 
-    /**
-     * The outputs of the rows of the block that passed their checks: values, and the Jacobian
-     * column-major (row i's value at vOff + i, ∂fᵢ/∂pⱼ at jOff + j·ld + i). When the block's positions are
-     * its rows (one shape, rows in order) and all passed, each column is one copy.
-     */
-    private void write(int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld, int[] failed,
-                       int bad) {
-        if (bad == 0 && rowIds == null) {
-            if (out >= 0) {
-                System.arraycopy(val[out], 0, values, vOff + from, n);
-            } else {
-                System.arraycopy(konstBlock[outSlot], 0, values, vOff + from, n);
+        /**
+         * The tangent of an n-ary node as Num.apply(NaryRule, …) makes it: argument by argument,
+         * combine(t, 1, tᵢ, ∂ᵢ) for a recorded argument (scale(tᵢ, ∂ᵢ) for the first), scale(t, 1)
+         * for a constant one after the first recorded.
+         */
+        private void naryTangents(int i, int n) {
+            int[] e = naryArgs[i];
+            int[] at = naryPositions[i];
+            int len = naryKonst[i].length;
+            double[][] pd = naryPartials[i];
+            double[][] t = tan[i];
+            int[] dep = deps[i];
+            for (int d = 0; d < dep.length; d++) {
+                double[] o = t[d];
+                double[][] src = new double[len][];
+                boolean[] recorded = new boolean[len];
+                for (int q = 0; q < e.length; q++) {
+                    recorded[at[q]] = true;
+                    int w = Arrays.binarySearch(deps[e[q]], dep[d]);
+                    src[at[q]] = w >= 0 ? tan[e[q]][w] : null;
+                }
+                for (int r = 0; r < n; r++) {
+                    boolean started = false;
+                    double z = 0.0;
+                    for (int q = 0; q < len; q++) {
+                        if (recorded[q]) {
+                            double u = src[q] == null ? 0.0 : src[q][r];
+                            if (!started) {
+                                z = u == 0 ? 0.0 : pd[q][r] * u;
+                                started = true;
+                            } else {
+                                z = z == 0 ? 0.0 : z;
+                                if (u != 0) {
+                                    z += pd[q][r] * u;
+                                }
+                            }
+                        } else if (started) {
+                            z = z == 0 ? 0.0 : z;
+                        }
+                    }
+                    o[r] = z;
+                }
             }
-            if (jacobian == null) {
+        }
+
+        /**
+         * The outputs of the rows of the block that passed their checks: values, and the Jacobian
+         * column-major (row i's value at vOff + i, ∂fᵢ/∂pⱼ at jOff + j·ld + i). When the block's positions are
+         * its rows (one shape, rows in order) and all passed, each column is one copy.
+         */
+        private void write(int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld, int[] failed,
+                           int bad) {
+            if (bad == 0 && rowIds == null) {
+                if (out >= 0) {
+                    System.arraycopy(val[out], 0, values, vOff + from, n);
+                } else {
+                    System.arraycopy(konstBlock[outSlot], 0, values, vOff + from, n);
+                }
+                if (jacobian == null) {
+                    return;
+                }
+                for (int j = 0; j < params; j++) {
+                    int d = out >= params ? Arrays.binarySearch(deps[out], j) : -1;
+                    int at = jOff + j * ld + from;
+                    if (d >= 0) {
+                        System.arraycopy(tan[out][d], 0, jacobian, at, n);
+                    } else {
+                        Arrays.fill(jacobian, at, at + n, out == j ? 1.0 : 0.0);
+                    }
+                }
                 return;
             }
-            for (int j = 0; j < params; j++) {
-                int d = out >= params ? Arrays.binarySearch(deps[out], j) : -1;
-                int at = jOff + j * ld + from;
-                if (d >= 0) {
-                    System.arraycopy(tan[out][d], 0, jacobian, at, n);
-                } else {
-                    Arrays.fill(jacobian, at, at + n, out == j ? 1.0 : 0.0);
+            int f = 0;
+            for (int r = 0; r < n; r++) {
+                int pos = from + r;
+                if (f < bad && failed[f] == pos) {
+                    f++;
+                    continue;
                 }
-            }
-            return;
-        }
-        int f = 0;
-        for (int r = 0; r < n; r++) {
-            int pos = from + r;
-            if (f < bad && failed[f] == pos) {
-                f++;
-                continue;
-            }
-            int row = rowAt(pos);
-            if (row < 0) {
-                continue;
-            }
-            values[vOff + row] = out >= 0 ? val[out][r] : konstBlock[outSlot][r];
-            if (jacobian == null) {
-                continue;
-            }
-            for (int j = 0; j < params; j++) {
-                jacobian[jOff + j * ld + row] = out == j ? 1.0 : 0.0;
-            }
-            if (out >= params) {
-                int[] dep = deps[out];
-                double[][] t = tan[out];
-                for (int d = 0; d < dep.length; d++) {
-                    jacobian[jOff + dep[d] * ld + row] = t[d][r];
+                int row = rowAt(pos);
+                if (row < 0) {
+                    continue;
+                }
+                values[vOff + row] = out >= 0 ? val[out][r] : konstBlock[outSlot][r];
+                if (jacobian == null) {
+                    continue;
+                }
+                for (int j = 0; j < params; j++) {
+                    jacobian[jOff + j * ld + row] = out == j ? 1.0 : 0.0;
+                }
+                if (out >= params) {
+                    int[] dep = deps[out];
+                    double[][] t = tan[out];
+                    for (int d = 0; d < dep.length; d++) {
+                        jacobian[jOff + dep[d] * ld + row] = t[d][r];
+                    }
                 }
             }
         }

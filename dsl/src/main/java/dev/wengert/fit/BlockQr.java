@@ -1,5 +1,7 @@
 package dev.wengert.fit;
 
+import dev.wengert.compile.Parallel;
+
 import java.util.Arrays;
 
 /**
@@ -60,6 +62,10 @@ final class BlockQr {
      * residual Jacobian read straight from the model's Jacobian.
      */
     void add(double[] a, int m, double[] scale, double sign, double[] f, int from, int to) {
+        if (to - from > CHUNK) {
+            byChunks(from, to, (q, i0, i1) -> q.add(a, m, scale, sign, f, i0, i1));
+            return;
+        }
         int k = c - 1;
         int i = from;
         while (i < to) {
@@ -98,6 +104,10 @@ final class BlockQr {
     /** As {@link #addColumns(double[], int, int[], double, double[], double, int, int)}, row i of A also times scale[i]. */
     void addColumns(double[] a, int m, int[] cols, double[] scale, double sign, double[] f, double fSign, int from,
                     int to) {
+        if (to - from > CHUNK) {
+            byChunks(from, to, (q, i0, i1) -> q.addColumns(a, m, cols, scale, sign, f, fSign, i0, i1));
+            return;
+        }
         int k = c - 1;
         int i = from;
         while (i < to) {
@@ -133,6 +143,10 @@ final class BlockQr {
      * column {@code f[i − base]} (scale and f hold a window of the rows, from row base).
      */
     void addColumns(double[] a, int m, int[] cols, double[] scale, double[] f, int from, int to, int base) {
+        if (to - from > CHUNK) {
+            byChunks(from, to, (q, i0, i1) -> q.addColumns(a, m, cols, scale, f, i0, i1, base));
+            return;
+        }
         int k = c - 1;
         int i = from;
         while (i < to) {
@@ -152,6 +166,50 @@ final class BlockQr {
                 flush();
             }
         }
+    }
+
+    /**
+     * Rows per chunk of a large addition. Rows [from, to) of more than one chunk are added as a
+     * TSQR (a tall-skinny QR): each chunk of CHUNK rows (the last one shorter) is factored on its
+     * own, by {@link Parallel} parts on several threads, and the chunks' R factors are then
+     * added here as rows, chunk after chunk. The chunks are fixed by the rows alone, not by the
+     * number of threads, so R is the same bits whatever the threads; it differs from adding the
+     * rows one block after another only by rounding (Householder reflections are backward stable
+     * however the rows are grouped: each column of R stays accurate relative to the norm of its
+     * column of [A | f]; BlockQrTsqrTest bounds the difference). An addition of at most
+     * CHUNK rows — every NIST problem — is reduced as before, block after block.
+     */
+    static final int CHUNK = 4096;
+
+    /** Adds rows [i0, i1) of some matrix to a BlockQr. */
+    @FunctionalInterface
+    private interface Rows {
+        void addTo(BlockQr q, int i0, int i1);
+    }
+
+    /** Adds rows [from, to) chunk by chunk, as a TSQR: see {@link #CHUNK}. */
+    private void byChunks(int from, int to, Rows chunk) {
+        int chunks = (int) (((long) to - from + CHUNK - 1) / CHUNK);
+        BlockQr[] part = new BlockQr[chunks];
+        int parts = Parallel.parts(chunks, 1);
+        Parallel.run(parts, k -> {
+            for (int ch = (int) ((long) k * chunks / parts), e = (int) ((long) (k + 1) * chunks / parts); ch < e; ch++) {
+                int i0 = from + ch * CHUNK;
+                BlockQr q = new BlockQr(c);
+                chunk.addTo(q, i0, Math.min(to, i0 + CHUNK));
+                q.flush();
+                part[ch] = q;
+            }
+        });
+        double[] row = new double[c];
+        for (BlockQr q : part) {
+            for (int i = 0; i < c; i++) {
+                System.arraycopy(q.r, i * c, row, 0, c);
+                addRow(row);
+            }
+        }
+        // the rows added are the chunks' rows, not the c rows of each chunk's R
+        this.rows += (long) (to - from) - (long) chunks * c;
     }
 
     /** Adds one row of c values. */

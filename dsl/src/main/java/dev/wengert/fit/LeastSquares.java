@@ -1,5 +1,6 @@
 package dev.wengert.fit;
 
+import dev.wengert.compile.Parallel;
 import dev.wengert.core.NonFiniteException;
 
 /**
@@ -290,65 +291,35 @@ final class LeastSquares {
             return new Point(q.clone(), p, null, null, null, null, Double.NaN, false);
         }
         int n = y.length;
-        int k = params.freeCount();
-        int[] free = params.free;
         double[] r = new double[n];
-        double[] rt;
-        double[] slope = null;
+        double[] rt = loss == Loss.LINEAR ? r : new double[n];
+        double[] slope = loss == Loss.LINEAR ? null : new double[n];
         double[] m = e.values();
         double[] jm = e.jacobian();
+        // the rows in chunks of BlockQr.CHUNK, on several threads when there are several: each
+        // chunk's residuals are its own, its cost a sum of its own, the chunks' costs added in
+        // chunk order (so the cost does not depend on the threads, and a fit of one chunk — every
+        // NIST problem — sums its cost in one run, as before)
+        int chunks = Math.max(1, (n + BlockQr.CHUNK - 1) / BlockQr.CHUNK);
+        double[] costs = new double[chunks];
+        boolean[] finiteJ = new boolean[chunks];
+        int parts = chunks == 1 ? 1 : Parallel.parts(chunks, 1);
+        Parallel.run(parts, part -> {
+            for (int ch = (int) ((long) part * chunks / parts), end = (int) ((long) (part + 1) * chunks / parts);
+                 ch < end; ch++) {
+                int i0 = ch * BlockQr.CHUNK;
+                int i1 = Math.min(n, i0 + BlockQr.CHUNK);
+                costs[ch] = residuals(m, r, rt, slope, i0, i1);
+                finiteJ[ch] = finiteJacobian(jm, slope, i0, i1);
+            }
+        });
         double cost = 0;
-        for (int i = 0; i < n; i++) {
-            r[i] = sqrtW[i] * (y[i] - m[i]);
+        boolean finiteAll = true;
+        for (int ch = 0; ch < chunks; ch++) {
+            cost += costs[ch];
+            finiteAll &= finiteJ[ch];
         }
-        if (loss == Loss.LINEAR) {
-            // ρ(z) = z: r̃ = r and ∂r̃/∂q = −√w·∂m/∂q, read from the model's Jacobian when needed
-            rt = r;
-            for (int i = 0; i < n; i++) {
-                cost += 0.5 * rt[i] * rt[i];
-            }
-        } else {
-            rt = new double[n];
-            slope = new double[n];
-            for (int i = 0; i < n; i++) {
-                double z = (r[i] / scale) * (r[i] / scale);
-                double s = loss.sqrtRatio(z);
-                slope[i] = loss.rho1(z) / s;
-                rt[i] = s * r[i];
-                cost += 0.5 * rt[i] * rt[i];
-            }
-        }
-        // x − x is 0 for a finite x and NaN otherwise: one sum tells whether every entry of
-        // ∂r̃/∂q and r̃ is finite, without making ∂r̃/∂q
-        // (four sums side by side: their order does not matter, only whether one is NaN)
-        double z0 = 0;
-        double z1 = 0;
-        double z2 = 0;
-        double z3 = 0;
-        for (int c = 0; c < k; c++) {
-            int src = free[c] * n;
-            int i = 0;
-            if (slope == null) {
-                for (; i + 3 < n; i += 4) {
-                    double v0 = -sqrtW[i] * jm[src + i];
-                    double v1 = -sqrtW[i + 1] * jm[src + i + 1];
-                    double v2 = -sqrtW[i + 2] * jm[src + i + 2];
-                    double v3 = -sqrtW[i + 3] * jm[src + i + 3];
-                    z0 += v0 - v0;
-                    z1 += v1 - v1;
-                    z2 += v2 - v2;
-                    z3 += v3 - v3;
-                }
-            }
-            for (; i < n; i++) {
-                double v = slope == null ? -sqrtW[i] * jm[src + i] : -slope[i] * sqrtW[i] * jm[src + i];
-                z0 += v - v;
-            }
-        }
-        // r̃ needs no such sum: a NaN or infinite r̃ᵢ makes the cost ½·Σ r̃ᵢ² NaN or infinite,
-        // which the test below sees (a pass over the rows fewer per point)
-        double z = z0 + z1 + z2 + z3;
-        boolean finite = z == 0 && Double.isFinite(cost);
+        boolean finite = finiteAll && Double.isFinite(cost);
         if (!finite) {
             notFinitePoints++;
         } else if (cost < bestCost) {
@@ -360,6 +331,68 @@ final class LeastSquares {
             lastPoint = at;
         }
         return at;
+    }
+
+    /**
+     * Rows [i0, i1)'s weighted residuals r (and, for a robust loss, r̃ and the slope ∂r̃/∂r) from
+     * the model's values m; returns their cost ½·Σ r̃ᵢ², summed in row order.
+     */
+    private double residuals(double[] m, double[] r, double[] rt, double[] slope, int i0, int i1) {
+        double cost = 0;
+        for (int i = i0; i < i1; i++) {
+            r[i] = sqrtW[i] * (y[i] - m[i]);
+        }
+        if (slope == null) {
+            // ρ(z) = z: r̃ = r and ∂r̃/∂q = −√w·∂m/∂q, read from the model's Jacobian when needed
+            for (int i = i0; i < i1; i++) {
+                cost += 0.5 * rt[i] * rt[i];
+            }
+        } else {
+            for (int i = i0; i < i1; i++) {
+                double z = (r[i] / scale) * (r[i] / scale);
+                double s = loss.sqrtRatio(z);
+                slope[i] = loss.rho1(z) / s;
+                rt[i] = s * r[i];
+                cost += 0.5 * rt[i] * rt[i];
+            }
+        }
+        return cost;
+    }
+
+    /**
+     * Whether rows [i0, i1) of ∂r̃/∂q are all finite. x − x is 0 for a finite x and NaN
+     * otherwise: one sum tells, without making ∂r̃/∂q (four sums side by side: their order does
+     * not matter, only whether one is NaN). r̃ needs no such sum: a NaN or infinite r̃ᵢ makes the
+     * cost ½·Σ r̃ᵢ² NaN or infinite, which the caller sees (a pass over the rows fewer per point).
+     */
+    private boolean finiteJacobian(double[] jm, double[] slope, int i0, int i1) {
+        int n = y.length;
+        int[] free = params.free;
+        double z0 = 0;
+        double z1 = 0;
+        double z2 = 0;
+        double z3 = 0;
+        for (int c = 0; c < free.length; c++) {
+            int src = free[c] * n;
+            int i = i0;
+            if (slope == null) {
+                for (; i + 3 < i1; i += 4) {
+                    double v0 = -sqrtW[i] * jm[src + i];
+                    double v1 = -sqrtW[i + 1] * jm[src + i + 1];
+                    double v2 = -sqrtW[i + 2] * jm[src + i + 2];
+                    double v3 = -sqrtW[i + 3] * jm[src + i + 3];
+                    z0 += v0 - v0;
+                    z1 += v1 - v1;
+                    z2 += v2 - v2;
+                    z3 += v3 - v3;
+                }
+            }
+            for (; i < i1; i++) {
+                double v = slope == null ? -sqrtW[i] * jm[src + i] : -slope[i] * sqrtW[i] * jm[src + i];
+                z0 += v - v;
+            }
+        }
+        return z0 + z1 + z2 + z3 == 0;
     }
 
     /**

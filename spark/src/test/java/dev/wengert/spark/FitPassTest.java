@@ -76,7 +76,9 @@ class FitPassTest {
         double[] p = {240, 5.5e-4};
         FitPass s = new FitPass(2);
         for (int k = 0; k < 5; k++) {
-            s.add(b, m, null, p, false);                              // records once, then warms up
+            // records once, then warms up, the curvature pass too: its work arrays are made once
+            // per thread that replays the block's rows (wengert.fit.threads), on its first pass
+            s.add(b, m, null, p, k > 0);
         }
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int k = 0; k < 10; k++) {
