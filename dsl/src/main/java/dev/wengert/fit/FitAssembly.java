@@ -48,8 +48,7 @@ final class FitAssembly {
         if (at.eval() != null) {
             values = at.eval().values();
             Factor made = ls.hasRows(f.responses(), f.weights()) ? madeFactor(ls, at, est) : null;
-            if (made == null || !sums.addFactoredRows(f.responses(), f.weights(), values, at.eval().jacobian(), est,
-                    made)) {
+            if (made == null || !sums.addFactoredRows(f.responses(), f.weights(), values, made)) {
                 // every row at once: the Jacobian's estimated columns straight into the sums' block QR
                 sums.addRows(f.responses(), f.weights(), values, at.eval().jacobian(), est);
             }

@@ -166,19 +166,21 @@ public final class RowSums implements Serializable {
      * solver's refinement factors [∂r̃/∂q | −r̃] = −[√w·∂m/∂q | r] at its last point, over the
      * columns it polishes, and where that point, those columns (the estimated parameters) and
      * those weights are the fit's answer, a second QR over every row would only make it again
-     * (9% of a 1,000-row fit). The rows are still read for the counts and sums besides R (a
-     * pass without a QR), with the same tests as {@link #addRows}; if any row would not go in
-     * as it goes in there (not finite, a weight not positive, a residual whose square
-     * overflows), nothing is added and false is returned, so the caller factors as before.
+     * (9% of a 1,000-row fit). The responses, weights and predictions are still read for the
+     * counts and sums besides R (a pass without a QR), with the tests of {@link #addRows}; if
+     * any row would not go in as it goes in there (a residual not finite or whose square
+     * overflows, a weight not positive and finite), nothing is added and false is returned, so
+     * the caller factors as before. The Jacobian is not read: the factor must come from a
+     * finite point of the solver's, whose every free column of √w·∂m/∂q was finite, which with
+     * a positive finite weight is {@link #addRows}'s test that ∂m/∂q is.
      *
      * <p>R is a Householder factor of the same rows, made in another grouping (no zero rows of
      * an empty R first, and above {@link BlockQr#CHUNK} rows a TSQR), so it differs from the
      * one {@link #addRows} makes only in rounding; the sign of the whole matrix does not matter
      * ({@link BlockQr} maps ±[A | f] to the same R, bit for bit). Only for fresh sums.
      */
-    boolean addFactoredRows(double[] y, double[] w, double[] m, double[] jac, int[] est, Factor qr) {
-        if (loss != Loss.LINEAR || n != 0 || notFinite != 0 || pending != null || qr.columns() != k
-                || est.length != k) {
+    boolean addFactoredRows(double[] y, double[] w, double[] m, Factor qr) {
+        if (loss != Loss.LINEAR || n != 0 || notFinite != 0 || pending != null || qr.columns() != k) {
             return false;
         }
         int rows = y.length;
@@ -186,7 +188,7 @@ public final class RowSums implements Serializable {
             double s = Math.sqrt(w[i]);
             double res = s * (y[i] - m[i]);
             double z = (res / scale) * (res / scale);
-            if (!(finiteRow(res, w[i], jac, est, rows, i) && Double.isFinite(z))) {
+            if (!(Double.isFinite(res) && w[i] > 0 && Double.isFinite(w[i]) && Double.isFinite(z))) {
                 n = 0;
                 rss = 0;
                 deviance = 0;
