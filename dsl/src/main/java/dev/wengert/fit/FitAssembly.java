@@ -7,10 +7,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns the solver's answer on in-memory rows into a {@link FitResult}: one more pass at the
- * answer for the exact Jacobian there, each parameter's status, the rows into {@link RowSums}
- * (the statistics then follow the one path every fit takes), and a scan of the fitted curves
- * for a pole between the data (when the result's warnings are first asked for).
+ * Turns the solver's answer on in-memory rows into a {@link FitResult}: the model and its exact
+ * Jacobian at the answer (the solver's last point, kept, or one more pass), each parameter's
+ * status, the rows into {@link RowSums} (the statistics then follow the one path every fit
+ * takes), and a scan of the fitted curves for a pole between the data (when the result's
+ * warnings are first asked for).
+ *
+ * <p>What the solver already made at the answer is not made again: for least squares, the QR
+ * factor of the rows over the estimated parameters (the refinement's last look at the point
+ * makes it, see {@link RowSums#addFactoredRows}), and for a bounded fit the gradient that tells
+ * which parameters the bounds hold, where the refinement did not move the parameters.
  */
 final class FitAssembly {
     /** Points of the scan of a one-predictor curve between its smallest and largest x. */
