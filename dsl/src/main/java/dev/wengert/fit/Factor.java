@@ -71,6 +71,16 @@ final class Factor {
         return r[i * (k + 1) + j];
     }
 
+    /** R[i][j] (j = k: the right-hand side's column), for statistics built from this factor ({@link RowSums}). */
+    double entry(int i, int j) {
+        return u(i, j);
+    }
+
+    /** The number of columns of J. */
+    int columns() {
+        return k;
+    }
+
     /** The column norms of J (the scaling D). */
     double[] columnNorms() {
         return norms.clone();

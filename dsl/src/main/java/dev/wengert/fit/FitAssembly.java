@@ -7,10 +7,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns the solver's answer on in-memory rows into a {@link FitResult}: one more pass at the
- * answer for the exact Jacobian there, each parameter's status, the rows into {@link RowSums}
- * (the statistics then follow the one path every fit takes), and a scan of the fitted curves
- * for a pole between the data (when the result's warnings are first asked for).
+ * Turns the solver's answer on in-memory rows into a {@link FitResult}: the model and its exact
+ * Jacobian at the answer (the solver's last point, kept, or one more pass), each parameter's
+ * status, the rows into {@link RowSums} (the statistics then follow the one path every fit
+ * takes), and a scan of the fitted curves for a pole between the data (when the result's
+ * warnings are first asked for).
+ *
+ * <p>What the solver already made at the answer is not made again: for least squares, the QR
+ * factor of the rows over the estimated parameters (the refinement's last look at the point
+ * makes it, see {@link RowSums#addFactoredRows}), and for a bounded fit the gradient that tells
+ * which parameters the bounds hold, where the refinement did not move the parameters.
  */
 final class FitAssembly {
     /** Points of the scan of a one-predictor curve between its smallest and largest x. */
@@ -30,8 +36,9 @@ final class FitAssembly {
             status[j] = ps.fixed[j] ? ParameterStatus.FIXED : ParameterStatus.ESTIMATED;
         }
         if (at.finite() && ps.bounded()) {
-            // only a bound can hold a parameter: without one, no pass over the Jacobian for the gradient
-            double[] g = at.gradient();
+            // only a bound can hold a parameter: without one, no pass over the Jacobian for the
+            // gradient; and none where the solver computed it at this very point
+            double[] g = s.gradient() != null && java.util.Arrays.equals(s.q(), at.q()) ? s.gradient() : at.gradient();
             for (int c = 0; c < ps.free.length; c++) {
                 int j = ps.free[c];
                 if (p[j] <= ps.lower[j] && g[c] > 0) {
@@ -46,8 +53,11 @@ final class FitAssembly {
         double[] values;
         if (at.eval() != null) {
             values = at.eval().values();
-            // every row at once: the Jacobian's estimated columns straight into the sums' block QR
-            sums.addRows(f.responses(), f.weights(), values, at.eval().jacobian(), est);
+            Factor made = ls.hasRows(f.responses(), f.weights()) ? madeFactor(ls, at, est) : null;
+            if (made == null || !sums.addFactoredRows(f.responses(), f.weights(), values, made)) {
+                // every row at once: the Jacobian's estimated columns straight into the sums' block QR
+                sums.addRows(f.responses(), f.weights(), values, at.eval().jacobian(), est);
+            }
         } else {
             values = new double[f.rows()];
             java.util.Arrays.fill(values, Double.NaN);
@@ -78,6 +88,28 @@ final class FitAssembly {
         });
         return FitResult.create(ps.names, p, status, sums, absoluteSigma, dropped, s.iterations(),
                 s.evaluations(), s.converged(), s.reason(), List.of(), parts, poles);
+    }
+
+    /**
+     * The factor of the rows over the estimated parameters that the solver already made at this
+     * point, or null. Only for least squares: with a robust loss the statistics scale the rows
+     * as scipy's least_squares does (√a·J, ρ′/√a·r), not as the solver's residuals r̃, so its
+     * factor is not theirs. The columns are the estimated parameters among the free ones (all of
+     * them, unless a bound holds one), in order.
+     */
+    private static Factor madeFactor(LeastSquares ls, LeastSquares.Point at, int[] est) {
+        if (ls.loss() != Loss.LINEAR || !at.finite() || at.n() != ls.rows()) {
+            return null;
+        }
+        int[] free = ls.parameters().free;
+        int[] cols = new int[est.length];
+        int e = 0;
+        for (int c = 0; c < free.length && e < est.length; c++) {
+            if (free[c] == est[e]) {
+                cols[e++] = c;
+            }
+        }
+        return e == est.length ? at.madeFactor(cols, -1.0) : null;
     }
 
     /**

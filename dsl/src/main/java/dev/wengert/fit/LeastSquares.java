@@ -18,6 +18,8 @@ final class LeastSquares {
     private final ModelEvaluator model;
     private final ParameterSet params;
     private final double[] y;
+    /** The weights as given (their roots are what the rows use), to tell the rows apart from others ({@link #hasRows}). */
+    private final double[] w;
     private final double[] sqrtW;
     private final Loss loss;
     private final double scale;
@@ -51,8 +53,9 @@ final class LeastSquares {
         private double[] jt;
         private final double cost;
         private final boolean finite;
-        /** The R of [∂r̃/∂q | fSign·r̃] over all free parameters, for the last fSign asked for (see {@link #factor}). */
+        /** The last R of [∂r̃/∂q | fSign·r̃] made (see {@link #factor}), its columns (null: all) and fSign. */
         private Factor factor;
+        private int[] factorCols;
         private double factorSign;
 
         private Point(double[] q, double[] p, ModelEvaluator.Eval eval, double[] r, double[] rt, double[] slope,
@@ -138,16 +141,23 @@ final class LeastSquares {
          * Jacobian where no copy of ∂r̃/∂q was made: the same numbers as from {@link #jt()}.
          */
         Factor factor(int[] cols, double fSign) {
-            boolean all = allColumns(cols);
-            if (all && factor != null && factorSign == fSign) {
+            int[] key = allColumns(cols) ? null : cols;
+            // the last one made is kept, whatever its columns: a bounded fit's refinement factors
+            // the columns not held on a bound, and its statistics want that same factor again
+            if (factor != null && factorSign == fSign && java.util.Arrays.equals(factorCols, key)) {
                 return factor;
             }
-            Factor made = factorOf(all ? null : cols, fSign);
-            if (all) {
-                factor = made;
-                factorSign = fSign;
-            }
+            Factor made = factorOf(key, fSign);
+            factor = made;
+            factorCols = key == null ? null : key.clone();
+            factorSign = fSign;
             return made;
+        }
+
+        /** The factor {@link #factor} last made here if it is over these columns and fSign, else null (nothing is made). */
+        Factor madeFactor(int[] cols, double fSign) {
+            int[] key = allColumns(cols) ? null : cols;
+            return factor != null && factorSign == fSign && java.util.Arrays.equals(factorCols, key) ? factor : null;
         }
 
         private boolean allColumns(int[] cols) {
@@ -214,6 +224,7 @@ final class LeastSquares {
         this.model = model;
         this.params = params;
         this.y = y;
+        this.w = w;
         this.sqrtW = new double[w.length];
         for (int i = 0; i < w.length; i++) {
             sqrtW[i] = Math.sqrt(w[i]);
@@ -240,6 +251,11 @@ final class LeastSquares {
 
     int rows() {
         return y.length;
+    }
+
+    /** Whether these are the responses and weights of the rows here, exactly (the same arrays, or equal ones). */
+    boolean hasRows(double[] y, double[] w) {
+        return java.util.Arrays.equals(this.y, y) && java.util.Arrays.equals(this.w, w);
     }
 
     /** The number of free parameters (the solver's unknowns). */

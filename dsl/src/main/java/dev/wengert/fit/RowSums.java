@@ -161,6 +161,54 @@ public final class RowSums implements Serializable {
         }
     }
 
+    /**
+     * {@link #addRows} for least squares when the factor of these rows is already made: the
+     * solver's refinement factors [∂r̃/∂q | −r̃] = −[√w·∂m/∂q | r] at its last point, over the
+     * columns it polishes, and where that point, those columns (the estimated parameters) and
+     * those weights are the fit's answer, a second QR over every row would only make it again
+     * (9% of a 1,000-row fit). The responses, weights and predictions are still read for the
+     * counts and sums besides R (a pass without a QR), with the tests of {@link #addRows}; if
+     * any row would not go in as it goes in there (a residual not finite or whose square
+     * overflows, a weight not positive and finite), nothing is added and false is returned, so
+     * the caller factors as before. The Jacobian is not read: the factor must come from a
+     * finite point of the solver's, whose every free column of √w·∂m/∂q was finite, which with
+     * a positive finite weight is {@link #addRows}'s test that ∂m/∂q is.
+     *
+     * <p>R is a Householder factor of the same rows, made in another grouping (no zero rows of
+     * an empty R first, and above {@link BlockQr#CHUNK} rows a TSQR), so it differs from the
+     * one {@link #addRows} makes only in rounding; the sign of the whole matrix does not matter
+     * ({@link BlockQr} maps ±[A | f] to the same R, bit for bit). Only for fresh sums.
+     */
+    boolean addFactoredRows(double[] y, double[] w, double[] m, Factor qr) {
+        if (loss != Loss.LINEAR || n != 0 || notFinite != 0 || pending != null || qr.columns() != k) {
+            return false;
+        }
+        int rows = y.length;
+        for (int i = 0; i < rows; i++) {
+            double s = Math.sqrt(w[i]);
+            double res = s * (y[i] - m[i]);
+            double z = (res / scale) * (res / scale);
+            if (!(Double.isFinite(res) && w[i] > 0 && Double.isFinite(w[i]) && Double.isFinite(z))) {
+                n = 0;
+                rss = 0;
+                deviance = 0;
+                sumLogW = 0;
+                sumW = 0;
+                meanY = 0;
+                m2Y = 0;
+                return false;
+            }
+            count(y[i], w[i], res, z);
+        }
+        int c = k + 1;
+        for (int i = 0; i < c; i++) {
+            for (int j = i; j < c; j++) {
+                r[i * c + j] = qr.entry(i, j);
+            }
+        }
+        return true;
+    }
+
     /** Row i of {@link #addRows}: as {@link #add}. */
     private void addRow(double[] y, double[] w, double[] m, double[] jac, int[] est, int i, BlockQr q, double[] row) {
         int n = y.length;

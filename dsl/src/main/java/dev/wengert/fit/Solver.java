@@ -34,10 +34,19 @@ final class Solver {
     private Solver() {
     }
 
-    /** The free parameters at the end, and the account of how the solver got there. */
-    record Solution(double[] q, int iterations, int evaluations, boolean converged, String reason, boolean interrupted) {
+    /**
+     * The free parameters at the end, and the account of how the solver got there; {@code
+     * gradient}: the cost's gradient at q where the solver computed it there (a bounded fit
+     * tells the parameters held on a bound by it, and so do the statistics), else null.
+     */
+    record Solution(double[] q, int iterations, int evaluations, boolean converged, String reason, boolean interrupted,
+                    double[] gradient) {
         Solution(double[] q, int iterations, int evaluations, boolean converged, String reason) {
-            this(q, iterations, evaluations, converged, reason, false);
+            this(q, iterations, evaluations, converged, reason, false, null);
+        }
+
+        Solution(double[] q, int iterations, int evaluations, boolean converged, String reason, boolean interrupted) {
+            this(q, iterations, evaluations, converged, reason, interrupted, null);
         }
     }
 
@@ -142,19 +151,24 @@ final class Solver {
         String head = "projected Levenberg–Marquardt within the bounds, with the " + f.model().jacobianKind()
                 + " Jacobian " + r.how();
         int before = f.passes();
-        boolean[] held = held(f, r.q(), lo, hi);
+        LeastSquares.Point end = f.at(r.q());
+        double[] g = end.finite() ? end.gradient() : null;
+        boolean[] held = held(r.q(), g, lo, hi);
         evaluations += f.passes() - before;
-        return finish(f, run, head, story, iterations, evaluations, maxEvaluations, held);
+        Solution s = finish(f, run, head, story, iterations, evaluations, maxEvaluations, held);
+        // where the refinement left q alone, the statistics read the parameters on a bound from
+        // this gradient instead of making it again (a pass over the Jacobian)
+        return g != null && java.util.Arrays.equals(s.q(), r.q())
+                ? new Solution(s.q(), s.iterations(), s.evaluations(), s.converged(), s.reason(), false, g)
+                : s;
     }
 
-    /** The parameters on a bound with the gradient pushing outward: the refinement leaves them there. */
-    static boolean[] held(LeastSquares f, double[] q, double[] lo, double[] hi) {
+    /** The parameters on a bound with the gradient g (null: not finite there) pushing outward: the refinement leaves them there. */
+    static boolean[] held(double[] q, double[] g, double[] lo, double[] hi) {
         boolean[] h = new boolean[q.length];
-        LeastSquares.Point at = f.at(q);
-        if (!at.finite()) {
+        if (g == null) {
             return h;
         }
-        double[] g = at.gradient();
         for (int j = 0; j < q.length; j++) {
             h[j] = (q[j] <= lo[j] && g[j] > 0) || (q[j] >= hi[j] && g[j] < 0);
         }
