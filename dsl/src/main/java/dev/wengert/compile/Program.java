@@ -1056,6 +1056,18 @@ final class Program implements ProgramListener {
         return fullClears;
     }
 
+    /** How many cells a sweep after one that cleared as it went clears (tests count them). */
+    int restCells() {
+        if (restFrom == null) {
+            findRest();
+        }
+        int n = 0;
+        for (int c = 0; c < restFrom.length; c++) {
+            n += restTo[c] - restFrom[c];
+        }
+        return n;
+    }
+
     /** How many sweeps cleared only the cells the previous one left behind (tests count them). */
     int restClears() {
         return restClears;
