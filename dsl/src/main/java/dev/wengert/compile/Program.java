@@ -1133,7 +1133,7 @@ final class Program implements ProgramListener {
     void adjoints(int[] nodes, double[] out) {
         int n = nodes.length;
         if (n > 0 && nodes == replayLeaves && replayLeavesRun && st.sweptBelow(nodes[n - 1])) {
-            // a sweep clears every adjoint below the tape's size first, so one it did not reach is 0 here
+            // every sweep clears the leaves' adjoints first (all of them, or what the last one left), so one it did not reach is 0 here
             System.arraycopy(st.adjoints(), nodes[0], out, 0, n);
             return;
         }
