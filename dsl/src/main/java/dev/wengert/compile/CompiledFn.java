@@ -345,6 +345,11 @@ public final class CompiledFn {
         return program.sourceChars();
     }
 
+    /** The program that replays this function's recording (tests count its clears). */
+    synchronized Program program() {
+        return program;
+    }
+
     /** Waits until the code generation thread is done with this function and takes its loops up (tests only). */
     synchronized void awaitLoops() {
         program.awaitLoops();

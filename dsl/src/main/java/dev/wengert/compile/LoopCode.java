@@ -545,6 +545,9 @@ final class LoopCode {
             if (carried[j]) {
                 src.append("    double g").append(j).append(" = ")
                         .append(l.out[j] != Loop.OUT_NONE ? "a[lastB + " + j + "]" : "0.0").append(";\n");
+                if (l.out[j] != Loop.OUT_NONE) {
+                    src.append("    a[lastB + ").append(j).append("] = 0.0;\n");   // cleared once read (Program.consumed)
+                }
             }
         }
         // the last iteration and the first are written out apart from the loop: the last is
@@ -583,6 +586,11 @@ final class LoopCode {
      * only from the array. Dropping the addition takes a latency off every adjoint chain. The
      * array's cells of one iteration are updated once each, with their contributions in order,
      * when all external operands move with one stride (then no two of them are one cell).
+     *
+     * <p>Each cell of the array it reads an adjoint from (a slot read outside the loop, the
+     * previous iteration's carried slot) it sets back to 0.0 right after: nothing reads it
+     * again, and the next sweep then need not clear it (Program's clear as you go, see
+     * {@code Program.consumed}).
      */
     private void backwardBody(boolean first, boolean last) {
         int p = l.period;
@@ -619,7 +627,7 @@ final class LoopCode {
                 src.append(" = g").append(j);
                 slotHas[j] = true;
             } else if (l.out[j] == Loop.OUT_ALL || l.out[j] == Loop.OUT_LAST && last) {
-                src.append(" = a[b + ").append(j).append(']');
+                src.append(" = a[b + ").append(j).append("]; a[b + ").append(j).append("] = 0.0");
                 slotHas[j] = true;
             }
             src.append(";\n");
@@ -627,7 +635,8 @@ final class LoopCode {
         for (int j = 0; j < p; j++) {
             if (carried[j] && (first || l.out[j] == Loop.OUT_ALL)) {
                 // what the previous iteration's slot j (in iteration 0: the node before the loop) holds so far
-                src.append(in).append(carriedOut(j, first)).append(" = a[b - ").append(p - j).append("];\n");
+                src.append(in).append(carriedOut(j, first)).append(" = a[b - ").append(p - j).append("]; a[b - ")
+                        .append(p - j).append("] = 0.0;\n");
                 carryHas[j] = true;
             }
         }
@@ -743,6 +752,9 @@ final class LoopCode {
             if (carried[j]) {
                 src.append("    double g").append(j).append(" = ")
                         .append(l.out[j] != Loop.OUT_NONE ? "a[lastB + " + j + "]" : "0.0").append(";\n");
+                if (l.out[j] != Loop.OUT_NONE) {
+                    src.append("    a[lastB + ").append(j).append("] = 0.0;\n");   // cleared once read (Program.consumed)
+                }
                 src.append("    double h").append(j).append(" = 0.0;\n");
             }
         }

@@ -108,6 +108,19 @@ final class Program implements ProgramListener {
     private int[] clearTo = new int[1];
     private int[] clearStep = new int[1];
     private int clears;
+    // Clear as you go: a sweep from the output sets each adjoint cell it reads back to 0.0 once
+    // it has read it (the interpreter, and the generated backward methods), so after one that
+    // ran to its end only cells no sweep reads can be non-zero — the leaves, whose adjoints are
+    // the gradient, and the nodes below the first operation. The next sweep clears just those
+    // (restFrom/restTo, found on first use) instead of the whole array, a memory-bound pass
+    // over every node. Any other writer of the adjoints (the tape's own sweep, a vector
+    // function's), a sweep that stopped early (an exception, a failed guard) or a change of
+    // segments or loops sets consumed back to false: the next sweep clears everything again.
+    private boolean consumed;
+    private int[] restFrom;
+    private int[] restTo;
+    private int fullClears;
+    private int restClears;
 
     // A compiled tape's loops, once turned into generated code (Codegen): replays and sweeps
     // from the output run them instead of interpreting their nodes. Generated once the tape has
@@ -389,6 +402,7 @@ final class Program implements ProgramListener {
     /** A backward sweep from several roots with their seeds (vector functions: no generated loops). */
     void backward(int[] roots, double[] seeds) {
         checkPartials();
+        consumed = false;
         st.backward(roots, seeds);
     }
 
@@ -413,7 +427,7 @@ final class Program implements ProgramListener {
         if (rootB < 0) {
             Arrays.fill(adjA, 0, rootA + 1, 0.0);
             adjA[rootA] += 1.0;
-            sweepOver(rootA, 0, starts[rootA + 1], adjA, reachA, starts, in, p);
+            sweepOver(rootA, 0, starts[rootA + 1], adjA, reachA, starts, in, p, false);
             return;
         }
         int hi = Math.max(rootA, rootB);
@@ -838,6 +852,7 @@ final class Program implements ProgramListener {
         narySlots = slots.toArray(new int[0][]);
         code = c;
         codeSize = size;
+        forgetRest();                              // the recording grew: new leaves, new cells
         arraysCurrent = false;                     // the recording grew: its new nodes were never replayed
         int first = 0;
         while (first < size && c[first] == NONE) {
@@ -877,6 +892,7 @@ final class Program implements ProgramListener {
                 throw new IllegalStateException("a tape with generated loops swept from #" + root
                         + ", not from its output #" + loopsRoot);
             }
+            consumed = false;
             tape.backward(root);
             return;
         }
@@ -884,6 +900,7 @@ final class Program implements ProgramListener {
         st.adjoints()[root] += 1.0;
         sweepFrom(root, st.starts()[root + 1]);
         st.swept(root);
+        consumed = code != null;                   // the segments covered every node from the root down
     }
 
     /**
@@ -927,7 +944,7 @@ final class Program implements ProgramListener {
      * before).
      */
     private int sweepRange(int hi, int lo, int e) {
-        return sweepOver(hi, lo, e, st.adjoints(), st.reached(), st.starts(), st.args(), st.partials());
+        return sweepOver(hi, lo, e, st.adjoints(), st.reached(), st.starts(), st.args(), st.partials(), true);
     }
 
     /**
@@ -936,13 +953,18 @@ final class Program implements ProgramListener {
      * inner loop: C2 gives a loop of unknown count a pre-loop, an unrolled main loop and a
      * post-loop, costly at one or two turns (gradbench's gmm.scalar: this sweep took 1.6× the
      * values-only replay with the loop, 1.25× without). The products and their order are the
-     * loop's, so the adjoints are the same bits.
+     * loop's, so the adjoints are the same bits. With {@code consume} each node swept is set
+     * back to 0.0 once read (clear as you go, see {@link #consumed}); a leaf keeps its adjoint.
      */
-    private static int sweepOver(int hi, int lo, int e, double[] adj, boolean[] hit, int[] starts, int[] in, double[] p) {
+    private static int sweepOver(int hi, int lo, int e, double[] adj, boolean[] hit, int[] starts, int[] in, double[] p,
+            boolean consume) {
         for (int i = hi; i >= lo; i--) {
             int s = starts[i];
             double g = adj[i];
             if (s != e && (g != 0 || hit[i])) {      // s == e: a leaf (there are no array operations)
+                if (consume) {
+                    adj[i] = 0.0;                     // arguments are earlier nodes: none of the stores below is to i
+                }
                 int n = e - s;
                 if (n == 2) {
                     adj[in[s]] += p[s] * g;
@@ -960,13 +982,30 @@ final class Program implements ProgramListener {
         return e;
     }
 
-    /** Clears the adjoints a sweep reads: all but the loops' inner nodes, which live in locals. */
+    /**
+     * Clears the adjoints a sweep reads: all but the loops' inner nodes, which live in locals;
+     * after a sweep that cleared as it went, only the cells it leaves behind ({@link #consumed}).
+     */
     private void clearAdjoints() {
         double[] adjoint = st.adjoints();
+        boolean rest = consumed;
+        consumed = false;                          // until this sweep has run to its end
         if (mode == MEASURE_INTERPRETED) {
             Arrays.fill(adjoint, 0, st.size(), 0.0);
+            fullClears++;
             return;
         }
+        if (rest) {
+            if (restFrom == null) {
+                findRest();
+            }
+            for (int c = 0; c < restFrom.length; c++) {
+                Arrays.fill(adjoint, restFrom[c], restTo[c], 0.0);
+            }
+            restClears++;
+            return;
+        }
+        fullClears++;
         for (int c = 0; c < clears; c++) {
             int step = clearStep[c];
             if (step == 1) {
@@ -977,6 +1016,61 @@ final class Program implements ProgramListener {
                 }
             }
         }
+    }
+
+    /**
+     * The cells a sweep that clears as it goes leaves behind: every node below the first
+     * operation (a sweep over generated code stops there) and every leaf above it, in runs.
+     */
+    private void findRest() {
+        int[] starts = st.starts();
+        int size = st.size();
+        List<int[]> runs = new ArrayList<>();
+        int from = -1;
+        for (int i = 0; i <= size; i++) {
+            boolean left = i < size && (i < firstOp || starts[i] == starts[i + 1]);
+            if (left && from < 0) {
+                from = i;
+            } else if (!left && from >= 0) {
+                runs.add(new int[] {from, i});
+                from = -1;
+            }
+        }
+        restFrom = new int[runs.size()];
+        restTo = new int[runs.size()];
+        for (int k = 0; k < runs.size(); k++) {
+            restFrom[k] = runs.get(k)[0];
+            restTo[k] = runs.get(k)[1];
+        }
+    }
+
+    /** Forgets what the last sweep left behind: the next one clears every adjoint it may read. */
+    private void forgetRest() {
+        consumed = false;
+        restFrom = null;
+        restTo = null;
+    }
+
+    /** How many sweeps cleared every adjoint they read first (tests count them). */
+    int fullClears() {
+        return fullClears;
+    }
+
+    /** How many cells a sweep after one that cleared as it went clears (tests count them). */
+    int restCells() {
+        if (restFrom == null) {
+            findRest();
+        }
+        int n = 0;
+        for (int c = 0; c < restFrom.length; c++) {
+            n += restTo[c] - restFrom[c];
+        }
+        return n;
+    }
+
+    /** How many sweeps cleared only the cells the previous one left behind (tests count them). */
+    int restClears() {
+        return restClears;
     }
 
     /**
@@ -1019,13 +1113,16 @@ final class Program implements ProgramListener {
         adjoint[root] += 1.0;
         for (int i = root; i > loopsEnd; i--) {
             int s = starts[i];
-            adjoint[args[s]] += partials[s] * adjoint[i];
+            double g = adjoint[i];
+            adjoint[i] = 0.0;                      // cleared as the sweep goes (see consumed)
+            adjoint[args[s]] += partials[s] * g;
         }
         if (!replay(leaves, x, l)) {
             return false;
         }
         sweepFrom(l.lo - 1, starts[l.lo]);
         st.swept(root);
+        consumed = true;
         return true;
     }
 
@@ -1036,7 +1133,7 @@ final class Program implements ProgramListener {
     void adjoints(int[] nodes, double[] out) {
         int n = nodes.length;
         if (n > 0 && nodes == replayLeaves && replayLeavesRun && st.sweptBelow(nodes[n - 1])) {
-            // a sweep clears every adjoint below the tape's size first, so one it did not reach is 0 here
+            // every sweep clears the leaves' adjoints first (all of them, or what the last one left), so one it did not reach is 0 here
             System.arraycopy(st.adjoints(), nodes[0], out, 0, n);
             return;
         }
@@ -1292,6 +1389,7 @@ final class Program implements ProgramListener {
 
     /** Runs these loops as generated code from now on: the segments and what a sweep clears. */
     private void setLoops(Loop[] ls) {
+        forgetRest();
         loops = ls;
         int size = st.size();
         int n = 2 * ls.length + 1;
@@ -1351,6 +1449,7 @@ final class Program implements ProgramListener {
 
     /** One interpreted segment over the whole recording, and a sweep that clears every adjoint. */
     private void plainSegments() {
+        forgetRest();
         int size = st.size();
         segFrom = new int[] {firstOp};
         segTo = new int[] {size};

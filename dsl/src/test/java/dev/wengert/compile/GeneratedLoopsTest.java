@@ -73,11 +73,11 @@ class GeneratedLoopsTest {
     }
 
     /** Bit patterns: −0.0 differs from 0.0 here (all NaNs are one). */
-    private static long bits(double d) {
+    static long bits(double d) {
         return Double.doubleToLongBits(d);
     }
 
-    private static long[] bits(double[] d) {
+    static long[] bits(double[] d) {
         long[] b = new long[d.length];
         for (int i = 0; i < d.length; i++) {
             b[i] = bits(d[i]);
