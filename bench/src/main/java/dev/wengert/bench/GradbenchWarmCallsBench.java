@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Around every call, outside the timed region (JMH's per-iteration fixtures), the fork notes
  * how many garbage collections and how many milliseconds of JIT compilation happened during
- * it; with {@code WENGERT_WARM_CALLS_DIR} set (warm_calls.sh sets it) it writes them, one line
+ * it; with {@code WENGERT_WARM_CALLS_DIR} set (warm_calls.sh --note sets it; the table of a run without it is the one to quote, since reading the MXBeans between calls touches the JVM's own data) it writes them, one line
  * per call in call order, to {@code calls-<workload>.txt} there, so that the report can say
  * which of the slow calls had a collection or a compilation inside them.
  */
@@ -56,6 +56,8 @@ public class GradbenchWarmCallsBench {
     private long[] gcs;
     private long[] jitMs;
     private int calls;
+    /** Whether calls are noted (WENGERT_WARM_CALLS_DIR set): reading the MXBeans between calls touches the JVM's own data. */
+    private boolean noting;
     private long gcBefore;
     private long jitBefore;
 
@@ -64,19 +66,23 @@ public class GradbenchWarmCallsBench {
         w = Gradbench.of(workload);
         w.check();
         Gradbench.settle(w);
+        noting = System.getenv("WENGERT_WARM_CALLS_DIR") != null;
         gcs = new long[WARMUP + CALLS];
         jitMs = new long[WARMUP + CALLS];
     }
 
     @Setup(Level.Iteration)
     public void beforeCall() {
+        if (!noting) {
+            return;
+        }
         gcBefore = collections();
         jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     @TearDown(Level.Iteration)
     public void afterCall() {
-        if (calls < gcs.length) {
+        if (noting && calls < gcs.length) {
             gcs[calls] = collections() - gcBefore;
             jitMs[calls] = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
         }
@@ -86,7 +92,7 @@ public class GradbenchWarmCallsBench {
     @TearDown(Level.Trial)
     public void write() throws IOException {
         String dir = System.getenv("WENGERT_WARM_CALLS_DIR");
-        if (dir == null) {
+        if (!noting || dir == null) {
             return;
         }
         StringBuilder out = new StringBuilder("# per call, in order (the first " + WARMUP
