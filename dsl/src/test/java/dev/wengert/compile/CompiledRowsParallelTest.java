@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.wengert.compile.WithThreads.withThreads;
 
 /**
  * Compiled rows replayed over several threads ({@link Parallel}, {@code wengert.fit.threads}):
@@ -21,20 +22,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class CompiledRowsParallelTest {
     /** Enough rows that a shape has many blocks (parallel above 2·PART_BLOCKS blocks). */
     static final int M = 12_000;
-
-    static <T> T withThreads(String threads, Supplier<T> body) {
-        String before = System.getProperty(Parallel.THREADS_PROPERTY);
-        System.setProperty(Parallel.THREADS_PROPERTY, threads);
-        try {
-            return body.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(Parallel.THREADS_PROPERTY);
-            } else {
-                System.setProperty(Parallel.THREADS_PROPERTY, before);
-            }
-        }
-    }
 
     /** Values, Jacobians and curvature of a sequence of evaluations, all in one array, with the recordings and shapes at the end. */
     static double[] run(RowFn f, int params, double[] data, int width, double[][] points) {

@@ -1,12 +1,11 @@
 package dev.wengert.fit;
 
-import dev.wengert.compile.Parallel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.wengert.compile.WithThreads.withThreads;
 
 /**
  * A large addition to the block QR is a TSQR ({@link BlockQr#CHUNK}-row chunks factored on
@@ -55,20 +54,6 @@ class BlockQrTsqrTest {
         }
         assertEquals(M, q.rows());
         return q.r();
-    }
-
-    static <T> T withThreads(String threads, Supplier<T> body) {
-        String before = System.getProperty(Parallel.THREADS_PROPERTY);
-        System.setProperty(Parallel.THREADS_PROPERTY, threads);
-        try {
-            return body.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(Parallel.THREADS_PROPERTY);
-            } else {
-                System.setProperty(Parallel.THREADS_PROPERTY, before);
-            }
-        }
     }
 
     /**

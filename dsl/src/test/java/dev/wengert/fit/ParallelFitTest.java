@@ -1,6 +1,5 @@
 package dev.wengert.fit;
 
-import dev.wengert.compile.Parallel;
 import dev.wengert.rules.UnaryRule;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +7,7 @@ import java.util.function.Supplier;
 
 import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static dev.wengert.compile.WithThreads.withThreads;
 
 /**
  * A whole fit large enough for every parallel pass (replays over many blocks, residuals and
@@ -17,20 +17,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class ParallelFitTest {
     static final int M = 30_000;
-
-    static <T> T withThreads(String threads, Supplier<T> body) {
-        String before = System.getProperty(Parallel.THREADS_PROPERTY);
-        System.setProperty(Parallel.THREADS_PROPERTY, threads);
-        try {
-            return body.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(Parallel.THREADS_PROPERTY);
-            } else {
-                System.setProperty(Parallel.THREADS_PROPERTY, before);
-            }
-        }
-    }
 
     /** x in (0, 5], y the model plus a deterministic wiggle. */
     static double[][] data(java.util.function.DoubleUnaryOperator truth) {
