@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Issue 20's "no gradient call more than 2x its median" on a warm JVM: GradbenchWarmCallsBench
 # (each workload settled, 200 untimed calls, then 1,000 calls timed one by one) and the table of
-# warm_calls.py. With --note, the collections and JIT time inside each call are noted too (a
-# diagnostic: reading the JVM's MXBeans between calls touches its own data, and det.lu's 4 µs
-# calls took 5.3 µs at the median with it, 4.3 without, 2026-12-07). With --torch,
+# warm_calls.py. With --note, the collections, JIT time, calling thread's CPU time and
+# preemptions (involuntary context switches) inside each call are noted too (a diagnostic:
+# reading the JVM's MXBeans between calls touches its own data, and det.lu's 4 µs calls took
+# 5.3 µs at the median with it, 4.3 without, 2026-12-07). With --torch,
 # PyTorch's derivatives (Debian python3-torch) under the same protocol, beside ours. About
 # 3 minutes for all 17 forms on 2 cores (10:03–10:06 UTC, 2026-12-07); --torch adds up to a minute a
 # workload (PyTorch's slowest derivatives take a second each, so its phases stop after 30 s);
@@ -12,7 +13,7 @@
 #   bench/peers/warm_calls.sh [--note] [--torch] [--only lse.scalar,gmm.scalar]
 #
 # Output in $OUT (default bench/target/warm-calls-<UTC time>): machine.txt, jmh.txt, jmh.json,
-# calls-<workload>.txt with --note (per call: collections, JIT ms), torch-calls.json/.txt with --torch,
+# calls-<workload>.txt with --note (per call: collections, JIT ms, CPU ns, involuntary switches), torch-calls.json/.txt with --torch,
 # calls-table.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

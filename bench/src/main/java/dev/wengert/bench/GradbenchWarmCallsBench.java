@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +33,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Around every call, outside the timed region (JMH's per-iteration fixtures), the fork notes
  * how many garbage collections and how many milliseconds of JIT compilation happened during
- * it; with {@code WENGERT_WARM_CALLS_DIR} set (warm_calls.sh --note sets it; the table of a run without it is the one to quote, since reading the MXBeans between calls touches the JVM's own data) it writes them, one line
- * per call in call order, to {@code calls-<workload>.txt} there, so that the report can say
- * which of the slow calls had a collection or a compilation inside them.
+ * it, the CPU time of the calling thread and how many times the OS took the core from it
+ * (involuntary context switches, from Linux's {@code /proc/thread-self/status}; -1 elsewhere);
+ * with {@code WENGERT_WARM_CALLS_DIR} set (warm_calls.sh --note sets it; the table of a run
+ * without it is the one to quote, since reading the MXBeans and /proc between calls touches the
+ * JVM's own data and the caches) it writes them, one line per call in call order, to
+ * {@code calls-<workload>.txt} there, so that the report can say which of the slow calls had a
+ * collection, a compilation or a preemption inside them, and which were slow in CPU time too
+ * (work of their own) rather than in wall time alone (time the thread did not run). Both
+ * fixtures run on the benchmark's one thread, so the CPU time is the call's, plus JMH's few
+ * microseconds between a fixture and the call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.SingleShotTime)
@@ -55,11 +63,17 @@ public class GradbenchWarmCallsBench {
     /** Per call (warm-up and timed, in order): collections and JIT milliseconds during it. */
     private long[] gcs;
     private long[] jitMs;
+    /** Per call: CPU nanoseconds of the calling thread, and involuntary context switches (-1: unknown). */
+    private long[] cpuNs;
+    private long[] preempted;
     private int calls;
     /** Whether calls are noted (WENGERT_WARM_CALLS_DIR set): reading the MXBeans between calls touches the JVM's own data. */
     private boolean noting;
     private long gcBefore;
     private long jitBefore;
+    private long cpuBefore;
+    private long switchesBefore;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     @Setup(Level.Trial)
     public void setup() {
@@ -69,6 +83,8 @@ public class GradbenchWarmCallsBench {
         noting = System.getenv("WENGERT_WARM_CALLS_DIR") != null;
         gcs = new long[WARMUP + CALLS];
         jitMs = new long[WARMUP + CALLS];
+        cpuNs = new long[WARMUP + CALLS];
+        preempted = new long[WARMUP + CALLS];
     }
 
     @Setup(Level.Iteration)
@@ -78,11 +94,16 @@ public class GradbenchWarmCallsBench {
         }
         gcBefore = collections();
         jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        switchesBefore = involuntarySwitches();
+        cpuBefore = threads.getCurrentThreadCpuTime();
     }
 
     @TearDown(Level.Iteration)
     public void afterCall() {
         if (noting && calls < gcs.length) {
+            cpuNs[calls] = threads.getCurrentThreadCpuTime() - cpuBefore;
+            long switches = involuntarySwitches();
+            preempted[calls] = switches < 0 || switchesBefore < 0 ? -1 : switches - switchesBefore;
             gcs[calls] = collections() - gcBefore;
             jitMs[calls] = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
         }
@@ -96,9 +117,11 @@ public class GradbenchWarmCallsBench {
             return;
         }
         StringBuilder out = new StringBuilder("# per call, in order (the first " + WARMUP
-                + " untimed): garbage collections during it, then milliseconds of JIT compilation\n");
+                + " untimed): garbage collections during it, milliseconds of JIT compilation, CPU nanoseconds"
+                + " of the calling thread, involuntary context switches (-1: unknown)\n");
         for (int k = 0; k < Math.min(calls, gcs.length); k++) {
-            out.append(gcs[k]).append(' ').append(jitMs[k]).append('\n');
+            out.append(gcs[k]).append(' ').append(jitMs[k]).append(' ').append(cpuNs[k]).append(' ')
+                    .append(preempted[k]).append('\n');
         }
         Files.writeString(Path.of(dir, "calls-" + workload + ".txt"), out);
     }
@@ -109,6 +132,20 @@ public class GradbenchWarmCallsBench {
             n += Math.max(0, gc.getCollectionCount());
         }
         return n;
+    }
+
+    /** The calling thread's involuntary context switches so far (Linux), or -1 where /proc does not say. */
+    private static long involuntarySwitches() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+                if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or /proc not mounted: the note says unknown
+        }
+        return -1;
     }
 
     @Benchmark
