@@ -52,10 +52,9 @@ final class LmProblem implements Lm.Problem {
         return s;
     }
 
-    /** Evaluates q into slot s, letting go of the latest point's arrays first (only one point's are ever held). */
+    /** Evaluates q into slot s, letting go of the latest point first (only one point is ever held here). */
     private void keep(int s, double[] q) {
-        latest = null;
-        latestSlot = -1;
+        release();
         LeastSquares.Point at = problem.at(q);
         points[s] = q.clone();
         finite[s] = at.finite();
@@ -64,8 +63,11 @@ final class LmProblem implements Lm.Problem {
         latestSlot = s;
     }
 
-    /** Lets go of the latest point's arrays (the solver is done with them). */
+    /** Lets go of the latest point (the solver is done with it): its arrays serve the next points. */
     void release() {
+        if (latest != null) {
+            latest.release();
+        }
         latest = null;
         latestSlot = -1;
     }
