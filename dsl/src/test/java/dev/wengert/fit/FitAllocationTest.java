@@ -23,12 +23,12 @@ class FitAllocationTest {
     /**
      * Bytes per row of a warm Michaelis–Menten fit of 10⁴ rows (5 iterations, 5 evaluations), at
      * most. 405 before the points reused their arrays (JMH's gc.alloc.rate.norm: 4.05 MB a fit);
-     * 219 measured when written (the fewest of six warm fits, one thread). Of those, the first
+     * 211 measured when written (the fewest of six warm fits, one thread). Of those, the first
      * pass's recording (Num objects, the tape's growth: another effort's) is about 130; the rest
-     * is the fit's copy of x, y and the weights (24), the compiled rows' constant columns (16: x
-     * in two slots before they are found equal), one model slab (values and Jacobian, 24) and
-     * one set of residuals (8) that every point of the fit reuses, √w (8), the curvature
-     * weights (8) and the result's fitted values (8). The bound leaves 14% headroom.
+     * is the fit's copy of x, y and the weights (24), the compiled rows' constant column (8: x,
+     * used in two slots, kept once), one model slab (values and Jacobian, 24) and one set of
+     * residuals (8) that every point of the fit reuses, √w (8), the curvature weights (8) and
+     * the result's fitted values (8). The bound leaves 18% headroom.
      */
     static final double BYTES_PER_ROW = 250;
     /**
