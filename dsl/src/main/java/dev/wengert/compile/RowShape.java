@@ -258,10 +258,18 @@ final class RowShape {
                 if (Double.doubleToRawLongBits(c) == Double.doubleToRawLongBits(uniformValue[s])) {
                     continue;
                 }
-                // the first row whose constant differs: from now on this slot has a column
+                // the first row whose constant differs: from now on this slot has a column, or
+                // shares one with an earlier slot that held the same values until now (a predictor
+                // used twice: share() would find them equal at the end, one array made for nothing)
                 uniform[s] = false;
-                column[s] = new double[capacity];
-                Arrays.fill(column[s], 0, pos, uniformValue[s]);
+                int same = sameColumn(s, pos, c);
+                if (same >= 0) {
+                    column[s] = column[same];
+                    alias[s] = same;
+                } else {
+                    column[s] = new double[capacity];
+                    Arrays.fill(column[s], 0, pos, uniformValue[s]);
+                }
             }
             if (alias[s] >= 0) {
                 if (Double.doubleToRawLongBits(c) == Double.doubleToRawLongBits(column[s][pos])) {
@@ -277,6 +285,29 @@ final class RowShape {
     }
 
     /**
+     * An earlier slot with a column of its own holding slot s's values so far: uniformValue[s]
+     * in rows [0, pos) and c at pos (written this row, as it comes before s); −1 if none.
+     */
+    private int sameColumn(int s, int pos, double c) {
+        long u = Double.doubleToRawLongBits(uniformValue[s]);
+        for (int a = 0; a < s; a++) {
+            double[] col = column[a];
+            if (uniform[a] || alias[a] >= 0 || col == null
+                    || Double.doubleToRawLongBits(col[pos]) != Double.doubleToRawLongBits(c)) {
+                continue;
+            }
+            boolean equal = true;
+            for (int k = 0; k < pos && equal; k++) {
+                equal = Double.doubleToRawLongBits(col[k]) == u;
+            }
+            if (equal) {
+                return a;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Lets slots whose columns hold the same value in every row share one array: a predictor
      * used twice (p₀·x and p₁ + x) is kept once. A row added later with different values
      * there gets the slot its own column again.
@@ -288,6 +319,14 @@ final class RowShape {
             }
             for (int a = 0; a < s; a++) {
                 if (!uniform[a] && alias[a] < 0 && Arrays.equals(column[s], 0, count, column[a], 0, count)) {
+                    // slots that shared s's column (aliased as their rows were added) share a's
+                    // now: an alias always names a slot with a column of its own
+                    for (int t = s + 1; t < slots; t++) {
+                        if (alias[t] == s) {
+                            column[t] = column[a];
+                            alias[t] = a;
+                        }
+                    }
                     column[s] = column[a];
                     alias[s] = a;
                     break;

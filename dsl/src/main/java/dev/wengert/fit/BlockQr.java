@@ -190,21 +190,28 @@ final class BlockQr {
     /** Adds rows [from, to) chunk by chunk, as a TSQR: see {@link #CHUNK}. */
     private void byChunks(int from, int to, Rows chunk) {
         int chunks = (int) (((long) to - from + CHUNK - 1) / CHUNK);
-        BlockQr[] part = new BlockQr[chunks];
+        double[][] part = new double[chunks][];
         int parts = Parallel.parts(chunks, 1);
         Parallel.run(parts, k -> {
+            // one QR per thread, started over for each of its chunks (a QR's pending block is
+            // 64·c doubles: made per chunk, per pass, it was most of what a pass allocated)
+            BlockQr q = null;
             for (int ch = (int) ((long) k * chunks / parts), e = (int) ((long) (k + 1) * chunks / parts); ch < e; ch++) {
                 int i0 = from + ch * CHUNK;
-                BlockQr q = new BlockQr(c);
+                if (q == null) {
+                    q = new BlockQr(c);
+                } else {
+                    q.reset();
+                }
                 chunk.addTo(q, i0, Math.min(to, i0 + CHUNK));
                 q.flush();
-                part[ch] = q;
+                part[ch] = q.r.clone();
             }
         });
         double[] row = new double[c];
-        for (BlockQr q : part) {
+        for (double[] r : part) {
             for (int i = 0; i < c; i++) {
-                System.arraycopy(q.r, i * c, row, 0, c);
+                System.arraycopy(r, i * c, row, 0, c);
                 addRow(row);
             }
         }

@@ -30,10 +30,25 @@ final class BoundedLm {
     }
 
     static Result solve(LeastSquares f, double[] start, double[] lo, double[] hi, int budget) {
+        // the current point is held here (held[0]); a trial is released when rejected, the
+        // point before it when it is accepted, and the current one when the run ends
+        LeastSquares.Point[] held = new LeastSquares.Point[1];
+        try {
+            return solve(f, start, lo, hi, budget, held);
+        } finally {
+            if (held[0] != null) {
+                held[0].release();
+            }
+        }
+    }
+
+    private static Result solve(LeastSquares f, double[] start, double[] lo, double[] hi, int budget,
+                                LeastSquares.Point[] held) {
         int k = start.length;
         double[] x = clip(start, lo, hi);
         int before = f.passes();
         LeastSquares.Point at = f.at(x);
+        held[0] = at;
         if (!at.finite()) {
             return new Result(x, 0, f.passes() - before, false, "the model is not finite at the start");
         }
@@ -109,7 +124,9 @@ final class BoundedLm {
             if (predicted > 0 && actual > 1e-4 * predicted) {
                 double before2 = at.cost();
                 x = xn;
+                at.release();
                 at = trial;
+                held[0] = at;
                 iterations++;
                 double[] nn = columnNorms(at.jt(), at.n(), k);
                 for (int j = 0; j < k; j++) {
@@ -123,6 +140,9 @@ final class BoundedLm {
                             "(the relative reduction of the cost fell below " + TOLERANCE + ")");
                 }
             } else {
+                if (trial != null) {
+                    trial.release();
+                }
                 mu *= nu;
                 nu *= 2;
                 if (!(mu < 1e300) || !(nu < 1e300)) {

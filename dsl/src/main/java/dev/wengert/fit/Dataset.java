@@ -257,7 +257,7 @@ final class Dataset implements Predictor {
         if (i < 0) {
             return "?";
         }
-        StringBuilder s = new StringBuilder().append(data.rows[i]);
+        StringBuilder s = new StringBuilder().append(data.rowNumber(i));
         if (label != null) {
             s.append(" of ").append(label);
         }

@@ -28,8 +28,18 @@ final class FitAssembly {
     }
 
     static FitResult assemble(LeastSquares ls, Residuals f, Solver.Solution s, boolean absoluteSigma, long dropped) {
-        ParameterSet ps = ls.parameters();
         LeastSquares.Point at = ls.at(s.q());
+        try {
+            return assemble(ls, f, s, absoluteSigma, dropped, at);
+        } finally {
+            at.release();
+        }
+    }
+
+    /** The result at the point, whose arrays are read here only (the result keeps copies). */
+    private static FitResult assemble(LeastSquares ls, Residuals f, Solver.Solution s, boolean absoluteSigma,
+                                      long dropped, LeastSquares.Point at) {
+        ParameterSet ps = ls.parameters();
         double[] p = at.p();
         ParameterStatus[] status = new ParameterStatus[ps.size()];
         for (int j = 0; j < status.length; j++) {

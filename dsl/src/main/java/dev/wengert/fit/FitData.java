@@ -23,7 +23,8 @@ final class FitData {
     final boolean weighted;
     final String[] predictorNames;
     final String responseName;
-    final int[] rows;
+    /** The original row number of each row kept, or null where no row was left out (row i is row i). */
+    private final int[] rows;
     final int dropped;
 
     private FitData(double[] x, double[] y, double[] w, boolean weighted, String[] predictorNames,
@@ -46,6 +47,28 @@ final class FitData {
     /** Predictor j of row i. */
     double x(int i, int j) {
         return x[i * q + j];
+    }
+
+    /** The original row number (in the caller's table or arrays) of row i. */
+    int rowNumber(int i) {
+        return rows == null ? i : rows[i];
+    }
+
+    /**
+     * The row numbers array as rows are read: null while every row so far was kept (no array
+     * for the usual fit that leaves none out), made at the first row left out.
+     */
+    private static int[] keep(int[] rows, int k, int i, int n) {
+        if (rows == null && k != i) {
+            rows = new int[n];
+            for (int j = 0; j < k; j++) {
+                rows[j] = j;
+            }
+        }
+        if (rows != null) {
+            rows[k] = i;
+        }
+        return rows;
     }
 
     /** Row i's predictors (a copy). */
@@ -97,7 +120,7 @@ final class FitData {
         double[] x = new double[n * q];
         double[] y = new double[n];
         double[] w = new double[n];
-        int[] rows = new int[n];
+        int[] rows = null;
         int k = 0;
         for (int i = 0; i < n; i++) {
             String miss = missingIn(i, yc, xc, wc);
@@ -118,7 +141,7 @@ final class FitData {
             y[k] = finite(yc.getDouble(i), yc.name(), i);
             w[k] = weightArray != null ? weight(weightArray[i], arrayName, i, kind)
                     : wc == null ? 1.0 : weight(wc.getDouble(i), wc.name(), i, kind);
-            rows[k++] = i;
+            rows = keep(rows, k++, i, n);
         }
         String[] names = new String[xc.length];
         for (int j = 0; j < xc.length; j++) {
@@ -126,7 +149,7 @@ final class FitData {
         }
         return new FitData(k == n ? x : Arrays.copyOf(x, k * q), k == n ? y : Arrays.copyOf(y, k),
                 k == n ? w : Arrays.copyOf(w, k), wc != null || weightArray != null,
-                names, yc.name(), k == n ? rows : Arrays.copyOf(rows, k), n - k);
+                names, yc.name(), rows == null ? null : Arrays.copyOf(rows, k), n - k);
     }
 
     /** Plain arrays: {@code x[i]} holds the predictors of row i. NaN counts as missing. */
@@ -193,7 +216,7 @@ final class FitData {
         double[] xs = new double[n * m];
         double[] ys = new double[n];
         double[] ws = new double[n];
-        int[] rows = new int[n];
+        int[] rows = null;
         int k = 0;
         for (int i = 0; i < n; i++) {
             String miss = Double.isNaN(y[i]) ? yName : null;
@@ -222,11 +245,11 @@ final class FitData {
             ys[k] = finite(y[i], yName, i);
             ws[k] = weightsOrSigmas == null ? 1.0
                     : weight(weightsOrSigmas[i], kind == WeightKind.SIGMA ? "sigma" : "weight", i, kind);
-            rows[k++] = i;
+            rows = keep(rows, k++, i, n);
         }
         return new FitData(k == n ? xs : Arrays.copyOf(xs, k * m), k == n ? ys : Arrays.copyOf(ys, k),
                 k == n ? ws : Arrays.copyOf(ws, k), weightsOrSigmas != null, names, yName,
-                k == n ? rows : Arrays.copyOf(rows, k), n - k);
+                rows == null ? null : Arrays.copyOf(rows, k), n - k);
     }
 
     private static String[] defaultNames(int m) {

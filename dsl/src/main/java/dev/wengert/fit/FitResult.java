@@ -458,9 +458,9 @@ public final class FitResult implements Displayable {
         for (int k = 0; k < ps.size(); k++) {
             FitData d = ps.get(k).data();
             if (d != null) {
-                for (int r : d.rows) {
+                for (int r = 0; r < d.size(); r++) {
                     dataset.add(k + firstIndex());
-                    rows.add(r);
+                    rows.add(d.rowNumber(r));
                 }
             }
         }

@@ -498,9 +498,9 @@ public final class Fitter {
                     + "; a fit needs at least as many rows as parameters");
         }
         double[] p = ps.start.clone();
-        ModelEvaluator.Eval e = f.checkStart(p);
-        refuseUnused(f, ps, p, e);
         LeastSquares ls = new LeastSquares(f, ps, f.responses(), f.weights(), loss, lossScale);
+        ModelEvaluator.Eval e = ls.checkStart(f, p);
+        refuseUnused(f, ps, p, e);
         Solver.Solution s = Solver.solve(ls, ps.freeOf(p), maxEvaluations);
         FitResult result = FitAssembly.assemble(ls, f, s, absoluteSigma, dropped);
         if (s.interrupted()) {

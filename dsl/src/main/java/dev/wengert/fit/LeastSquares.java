@@ -13,6 +13,18 @@ import dev.wengert.core.NonFiniteException;
  * Jacobian ∂r̃ᵢ/∂q = ρ′(zᵢ)/√(ρ(zᵢ)/zᵢ)·∂rᵢ/∂q is exact, so the gradient J̃ᵀr̃ is the exact
  * gradient of the cost and the solvers' convergence tests mean what they say. Where the model
  * comes from ({@link ModelEvaluator}) is not this class's business: it only scales rows.
+ *
+ * <p><b>Who owns a point's arrays.</b> A fit evaluates dozens of points, each n model values,
+ * an n×p Jacobian and n residuals (more with a robust loss); fresh arrays for each were most
+ * of what a fit allocated, and touching that much new memory cost about a third of its time.
+ * So the arrays are reused, under one rule: {@link #at} hands out a point held once by its
+ * caller, who calls {@link Point#release} when done with it (the solvers and the refinement
+ * hold one point at a time, the bounded LM two: its current point and its trial); this problem
+ * holds its last finite point and its model's last evaluation too. A point's residual arrays
+ * are its own, its model arrays (a {@link Slab}) shared with the other points at the same
+ * parameters; either goes back to this problem's free list only when nothing holds it, so a
+ * point held is never overwritten, and a released point that is read throws instead of showing
+ * another point's numbers. A point its caller forgets to release is only never reused.
  */
 final class LeastSquares {
     private final ModelEvaluator model;
@@ -29,10 +41,63 @@ final class LeastSquares {
     /**
      * The last finite point: the solver's last point is asked for again by the convergence
      * check, the refinement and the statistics, and each would otherwise recompute its
-     * residuals and cost (and its QR, kept by the point) over every row. Only one is kept, and
-     * it is dropped before another is evaluated, so a fit still holds one point's arrays.
+     * residuals and cost (and its QR, kept by the point) over every row. Only one is kept (this
+     * field is one of its holders, see {@link Point#release}), and it is dropped before another
+     * is evaluated.
      */
     private Point lastPoint;
+    /**
+     * The parameters and the arrays of the model's last evaluation here (held: one of the
+     * slab's holders): asked for the same parameters again, the model is not evaluated again,
+     * as {@link Residuals} would not (it keeps no caller's arrays, see {@link ModelEvaluator#evaluate(double[], double[], double[])}).
+     */
+    private double[] modelP;
+    private Slab modelSlab;
+    /**
+     * The arrays of points no one holds any more, for the next points: a fit evaluates dozens
+     * of points of n·(p + 1) model values and n·(1 to 3) residuals each, and fresh arrays for
+     * each cost more time than the arithmetic on them (the memory is new to the cache every
+     * time). A point's arrays come back here only when its last holder lets go of it ({@link
+     * Point#release}); one that is read after that fails loudly instead of reading another
+     * point's numbers.
+     */
+    private final java.util.ArrayDeque<Slab> freeSlabs = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Rows> freeRows = new java.util.ArrayDeque<>();
+    /** Arrays made so far (slabs and rows sets), for the tests that count them. */
+    private int slabsMade;
+    private int rowsMade;
+    /** The Hessian's row weights, reused by every {@link #hessian} (they do not leave it). */
+    private double[] hessianC;
+    private double[] hessianA;
+
+    /**
+     * One evaluation's model values and Jacobian (the Jacobian of all parameters, column by
+     * column), shared by the points made from it: the model is evaluated once per parameter
+     * vector, and two points at the same parameters (a point made again after it was dropped)
+     * read the same arrays. Back to {@link #freeSlabs} when no point and not {@link #modelSlab} holds it.
+     */
+    private static final class Slab {
+        final ModelEvaluator.Eval eval;
+        int holders;
+
+        Slab(int n, int k) {
+            eval = new ModelEvaluator.Eval(new double[n], new double[n * k]);
+        }
+    }
+
+    /** A point's own row arrays: r, r̃ (r itself for least squares), the slope ∂r̃/∂r and ∂r̃/∂q when made. */
+    private static final class Rows {
+        final double[] r;
+        final double[] rt;
+        final double[] slope;
+        double[] jt;
+
+        Rows(int n, boolean linear) {
+            r = new double[n];
+            rt = linear ? r : new double[n];
+            slope = linear ? null : new double[n];
+        }
+    }
 
     /**
      * One evaluation: the full parameters, the model's values and Jacobian (all parameters),
@@ -46,28 +111,59 @@ final class LeastSquares {
     final class Point {
         private final double[] q;
         private final double[] p;
-        private final ModelEvaluator.Eval eval;
-        private final double[] r;
-        private final double[] rt;
-        private final double[] slope;
-        private double[] jt;
+        private final Slab slab;
+        private final Rows rows;
+        private boolean jtMade;
         private final double cost;
         private final boolean finite;
+        /** Who holds this point: {@link #at}'s callers until they {@link #release} it, and {@link #lastPoint}. */
+        private int holders = 1;
         /** The last R of [∂r̃/∂q | fSign·r̃] made (see {@link #factor}), its columns (null: all) and fSign. */
         private Factor factor;
         private int[] factorCols;
         private double factorSign;
 
-        private Point(double[] q, double[] p, ModelEvaluator.Eval eval, double[] r, double[] rt, double[] slope,
-                      double cost, boolean finite) {
+        private Point(double[] q, double[] p, Slab slab, Rows rows, double cost, boolean finite) {
             this.q = q;
             this.p = p;
-            this.eval = eval;
-            this.r = r;
-            this.rt = rt;
-            this.slope = slope;
+            this.slab = slab;
+            this.rows = rows;
             this.cost = cost;
             this.finite = finite;
+        }
+
+        /**
+         * Lets go of this point: whoever got it from {@link #at} calls this once when done with
+         * it. When its last holder has let go, its arrays serve the next points, so it must not
+         * be read after that: its arrays' readers then throw. A point not released is only never
+         * recycled (its arrays are left to the garbage collector).
+         */
+        void release() {
+            if (holders <= 0) {
+                throw new IllegalStateException("LeastSquares.Point.release: the point at " + java.util.Arrays.toString(q)
+                        + " was released more often than it was handed out");
+            }
+            if (--holders == 0) {
+                if (rows != null) {
+                    freeRows.push(rows);
+                }
+                if (slab != null) {
+                    releaseSlab(slab);
+                }
+            }
+        }
+
+        private Point hold() {
+            holders++;
+            return this;
+        }
+
+        /** The arrays' readers call this: a released point's arrays may hold another point's numbers by now. */
+        private void live() {
+            if (holders <= 0) {
+                throw new IllegalStateException("LeastSquares.Point at " + java.util.Arrays.toString(q)
+                        + " was read after it was released: its arrays now serve other points");
+            }
         }
 
         double[] q() {
@@ -79,15 +175,18 @@ final class LeastSquares {
         }
 
         ModelEvaluator.Eval eval() {
-            return eval;
+            live();
+            return slab == null ? null : slab.eval;
         }
 
         double[] r() {
-            return r;
+            live();
+            return rows == null ? null : rows.r;
         }
 
         double[] rt() {
-            return rt;
+            live();
+            return rows == null ? null : rows.rt;
         }
 
         double cost() {
@@ -100,39 +199,45 @@ final class LeastSquares {
 
         /** The number of rows. */
         int n() {
-            return rt.length;
+            return y.length;
         }
 
         /** ∂r̃/∂q, column by column: −slopeᵢ·√wᵢ·∂mᵢ/∂q_c at [c·n + i] (slope 1 for least squares). */
         double[] jt() {
-            if (jt == null) {
-                int n = rt.length;
+            live();
+            if (!jtMade) {
+                int n = y.length;
                 int[] free = params.free;
-                double[] jm = eval.jacobian();
-                double[] j = new double[free.length * n];
+                double[] jm = slab.eval.jacobian();
+                double[] slope = rows.slope;
+                if (rows.jt == null) {
+                    rows.jt = new double[free.length * n];
+                }
+                double[] j = rows.jt;
                 for (int c = 0; c < free.length; c++) {
                     int src = free[c] * n;
                     for (int i = 0; i < n; i++) {
                         j[c * n + i] = slope == null ? -sqrtW[i] * jm[src + i] : -slope[i] * sqrtW[i] * jm[src + i];
                     }
                 }
-                jt = j;
+                jtMade = true;
             }
-            return jt;
+            return rows.jt;
         }
 
         /** ∂r̃ᵢ/∂q_c. */
         double j(int i, int c) {
-            return jt()[c * rt.length + i];
+            return jt()[c * y.length + i];
         }
 
         /** The rows of [∂r̃/∂q | r̃] into a block QR, read from the model's Jacobian where no copy was made. */
         void feed(BlockQr qr) {
-            int n = rt.length;
-            if (slope == null && jt == null) {
-                qr.addColumns(eval.jacobian(), n, params.free, sqrtW, -1.0, rt, 1.0, 0, n);
+            live();
+            int n = y.length;
+            if (rows.slope == null && !jtMade) {
+                qr.addColumns(slab.eval.jacobian(), n, params.free, sqrtW, -1.0, rows.rt, 1.0, 0, n);
             } else {
-                qr.addColumns(jt(), n, null, 1.0, rt, 1.0, 0, n);
+                qr.addColumns(jt(), n, null, 1.0, rows.rt, 1.0, 0, n);
             }
         }
 
@@ -141,6 +246,7 @@ final class LeastSquares {
          * Jacobian where no copy of ∂r̃/∂q was made: the same numbers as from {@link #jt()}.
          */
         Factor factor(int[] cols, double fSign) {
+            live();
             int[] key = allColumns(cols) ? null : cols;
             // the last one made is kept, whatever its columns: a bounded fit's refinement factors
             // the columns not held on a bound, and its statistics want that same factor again
@@ -176,28 +282,30 @@ final class LeastSquares {
         }
 
         private Factor factorOf(int[] cols, double fSign) {
-            int n = rt.length;
+            int n = y.length;
             int k = cols == null ? q.length : cols.length;
             BlockQr b = new BlockQr(k + 1);
-            if (slope == null && jt == null) {
+            if (rows.slope == null && !jtMade) {
                 int[] model = new int[k];
                 for (int c = 0; c < k; c++) {
                     model[c] = params.free[cols == null ? c : cols[c]];
                 }
-                b.addColumns(eval.jacobian(), n, model, sqrtW, -1.0, rt, fSign, 0, n);
+                b.addColumns(slab.eval.jacobian(), n, model, sqrtW, -1.0, rows.rt, fSign, 0, n);
             } else {
-                b.addColumns(jt(), n, cols, 1.0, rt, fSign, 0, n);
+                b.addColumns(jt(), n, cols, 1.0, rows.rt, fSign, 0, n);
             }
             return Factor.of(b);
         }
 
         /** The gradient of the cost, J̃ᵀr̃. */
         double[] gradient() {
+            live();
             int k = q.length;
-            int n = rt.length;
+            int n = y.length;
+            double[] rt = rows.rt;
             double[] g = new double[k];
-            if (slope == null && jt == null) {
-                double[] jm = eval.jacobian();
+            if (rows.slope == null && !jtMade) {
+                double[] jm = slab.eval.jacobian();
                 for (int c = 0; c < k; c++) {
                     int src = params.free[c] * n;
                     double s = 0;
@@ -288,30 +396,37 @@ final class LeastSquares {
         }
     }
 
-    /** Evaluates the model at free parameters q. */
+    /**
+     * Evaluates the model at free parameters q. The caller holds the point it gets and calls
+     * {@link Point#release} when done with it (its arrays then serve later points).
+     */
     Point at(double[] q) {
         if (Thread.currentThread().isInterrupted()) {
             throw new Interrupted();
         }
         if (lastPoint != null && java.util.Arrays.equals(lastPoint.q, q)) {
-            return lastPoint;
+            return lastPoint.hold();
         }
-        lastPoint = null;
+        if (lastPoint != null) {
+            lastPoint.release();
+            lastPoint = null;
+        }
         double[] p = params.full(q);
-        ModelEvaluator.Eval e;
+        Slab slab;
         try {
-            e = model.evaluate(p);
+            slab = evaluate(p);
         } catch (NonFiniteException ex) {
             // checking mode is on in the session: a point where the model is undefined
             notFinitePoints++;
-            return new Point(q.clone(), p, null, null, null, null, Double.NaN, false);
+            return new Point(q.clone(), p, null, null, Double.NaN, false);
         }
         int n = y.length;
-        double[] r = new double[n];
-        double[] rt = loss == Loss.LINEAR ? r : new double[n];
-        double[] slope = loss == Loss.LINEAR ? null : new double[n];
-        double[] m = e.values();
-        double[] jm = e.jacobian();
+        Rows rows = freeRows.isEmpty() ? newRows(n) : freeRows.pop();
+        double[] r = rows.r;
+        double[] rt = rows.rt;
+        double[] slope = rows.slope;
+        double[] m = slab.eval.values();
+        double[] jm = slab.eval.jacobian();
         // the rows in chunks of BlockQr.CHUNK, on several threads when there are several: each
         // chunk's residuals are its own, its cost a sum of its own, the chunks' costs added in
         // chunk order (so the cost does not depend on the threads, and a fit of one chunk — every
@@ -342,11 +457,88 @@ final class LeastSquares {
             bestCost = cost;
             bestQ = q.clone();
         }
-        Point at = new Point(q.clone(), p, e, r, rt, slope, finite ? cost : Double.NaN, finite);
+        slab.holders++;
+        Point at = new Point(q.clone(), p, slab, rows, finite ? cost : Double.NaN, finite);
         if (finite) {
-            lastPoint = at;
+            lastPoint = at.hold();
         }
         return at;
+    }
+
+    /**
+     * The model's values and Jacobian at p, in a slab held once for the caller: the slab of
+     * the model's last evaluation if that was at p (no pass, as {@link Residuals} would make
+     * none), else the model evaluated into a free slab, which becomes the last evaluation's.
+     */
+    private Slab evaluate(double[] p) {
+        if (modelSlab != null && java.util.Arrays.equals(modelP, p)) {
+            return modelSlab;
+        }
+        if (modelSlab != null) {
+            releaseSlab(modelSlab);
+            modelSlab = null;
+            modelP = null;
+        }
+        Slab slab = freeSlabs.isEmpty() ? newSlab() : freeSlabs.pop();
+        ModelEvaluator.Eval e;
+        try {
+            e = model.evaluate(p, slab.eval.values(), slab.eval.jacobian());
+        } catch (RuntimeException ex) {
+            freeSlabs.push(slab);
+            throw ex;
+        }
+        if (e.values() != slab.eval.values() || e.jacobian() != slab.eval.jacobian()) {
+            throw new IllegalStateException(model.getClass().getName() + ".evaluate(p, values, jacobian) returned "
+                    + "other arrays than the ones it was given");
+        }
+        slab.holders = 1;                            // the model's last evaluation: this one
+        modelSlab = slab;
+        modelP = p.clone();
+        return slab;
+    }
+
+    /**
+     * The model at the start point p (all parameters), checked by f as {@link
+     * Residuals#checkStart} does, into this problem's first slab: the model's last evaluation,
+     * so the solver's first point reads it without a pass (as it read Residuals' own before).
+     */
+    ModelEvaluator.Eval checkStart(Residuals f, double[] p) {
+        Slab slab = freeSlabs.isEmpty() ? newSlab() : freeSlabs.pop();
+        ModelEvaluator.Eval e;
+        try {
+            e = f.checkStart(p, slab.eval.values(), slab.eval.jacobian());
+        } catch (RuntimeException ex) {
+            freeSlabs.push(slab);
+            throw ex;
+        }
+        if (modelSlab != null) {
+            releaseSlab(modelSlab);
+        }
+        slab.holders = 1;
+        modelSlab = slab;
+        modelP = p.clone();
+        return e;
+    }
+
+    private void releaseSlab(Slab slab) {
+        if (--slab.holders == 0) {
+            freeSlabs.push(slab);
+        }
+    }
+
+    private Slab newSlab() {
+        slabsMade++;
+        return new Slab(y.length, model.parameters());
+    }
+
+    private Rows newRows(int n) {
+        rowsMade++;
+        return new Rows(n, loss == Loss.LINEAR);
+    }
+
+    /** Model-array slabs and row-array sets made so far (a fit should need a few of each, whatever its iterations). */
+    int[] arraysMade() {
+        return new int[] {slabsMade, rowsMade};
     }
 
     /**
@@ -420,12 +612,17 @@ final class LeastSquares {
         int n = y.length;
         int[] free = params.free;
         int k = free.length;
-        double[] c = new double[n];
-        // aᵢ is 1 for least squares (ρ′ = 1, ρ″ = 0): no array of ones, the same sums
-        double[] a = loss == Loss.LINEAR ? null : new double[n];
+        if (hessianC == null) {
+            hessianC = new double[n];
+            // aᵢ is 1 for least squares (ρ′ = 1, ρ″ = 0): no array of ones, the same sums
+            hessianA = loss == Loss.LINEAR ? null : new double[n];
+        }
+        double[] c = hessianC;
+        double[] a = hessianA;
+        double[] r = at.r();
         for (int i = 0; i < n; i++) {
-            double z = (at.r[i] / scale) * (at.r[i] / scale);
-            c[i] = -loss.rho1(z) * at.r[i] * sqrtW[i];
+            double z = (r[i] / scale) * (r[i] / scale);
+            c[i] = -loss.rho1(z) * r[i] * sqrtW[i];
             if (a != null) {
                 a[i] = loss.rho1(z) + 2 * loss.rho2(z) * z;
             }
@@ -435,7 +632,7 @@ final class LeastSquares {
             return null;
         }
         double[][] h = new double[k][k];
-        double[] jm = at.eval.jacobian();
+        double[] jm = at.eval().jacobian();
         for (int u = 0; u < k; u++) {
             int cu = free[u] * n;
             int v0 = 0;
@@ -488,10 +685,13 @@ final class LeastSquares {
     double noise(Point at) {
         double eps = Math.ulp(1.0);
         double s = 0;
+        double[] r = at.r();
+        double[] rt = at.rt();
+        double[] m = at.eval().values();
         for (int i = 0; i < y.length; i++) {
-            double z = (at.r[i] / scale) * (at.r[i] / scale);
+            double z = (r[i] / scale) * (r[i] / scale);
             double slope = loss.rho1(z) / loss.sqrtRatio(z);
-            s += Math.abs(at.rt[i]) * slope * 16 * eps * sqrtW[i] * (Math.abs(y[i]) + Math.abs(at.eval.values()[i]));
+            s += Math.abs(rt[i]) * slope * 16 * eps * sqrtW[i] * (Math.abs(y[i]) + Math.abs(m[i]));
         }
         return s;
     }

@@ -5,8 +5,9 @@ package dev.wengert.fit;
  * ∂r̃/∂q over the free parameters, kept column by column by {@link LeastSquares.Point}, which
  * {@link #factor} hands to the block QR as they are (no m×p copy, no row arrays). The cost of
  * the last two points is kept, so a restart from where a run ended evaluates nothing; only the
- * latest keeps its arrays (LM factors a point right after it accepted it), so a fit holds one
- * point's values and Jacobian at a time.
+ * latest point is held (LM factors a point right after it accepted it), and it is released
+ * before the next is evaluated, whose arrays are then the same ({@link LeastSquares}: a fit
+ * reuses one point's values and Jacobian for all of LM's points).
  *
  * <p>A point where the model or its derivative is not finite (a trial step into a region
  * where it is undefined) gets residuals of 10⁵⁰ and a zero Jacobian, so LM rejects the step and
@@ -52,10 +53,9 @@ final class LmProblem implements Lm.Problem {
         return s;
     }
 
-    /** Evaluates q into slot s, letting go of the latest point's arrays first (only one point's are ever held). */
+    /** Evaluates q into slot s, letting go of the latest point first (only one point is ever held here). */
     private void keep(int s, double[] q) {
-        latest = null;
-        latestSlot = -1;
+        release();
         LeastSquares.Point at = problem.at(q);
         points[s] = q.clone();
         finite[s] = at.finite();
@@ -64,8 +64,11 @@ final class LmProblem implements Lm.Problem {
         latestSlot = s;
     }
 
-    /** Lets go of the latest point's arrays (the solver is done with them). */
+    /** Lets go of the latest point (the solver is done with it): its arrays serve the next points. */
     void release() {
+        if (latest != null) {
+            latest.release();
+        }
         latest = null;
         latestSlot = -1;
     }

@@ -35,6 +35,21 @@ interface ModelEvaluator {
     Eval evaluate(double[] p);
 
     /**
+     * As {@link #evaluate(double[])}, into the caller's arrays (n values, n·p Jacobian entries,
+     * every one written), returning an Eval over exactly those arrays: a fit evaluates dozens
+     * of points and reuses the arrays of the points it dropped ({@link LeastSquares}). The
+     * evaluator keeps no reference to them (the caller overwrites them later), so this
+     * evaluation is not one that {@link #evaluate(double[])} can return again. This default
+     * copies what {@code evaluate(p)} returns.
+     */
+    default Eval evaluate(double[] p, double[] values, double[] jacobian) {
+        Eval e = evaluate(p);
+        System.arraycopy(e.values(), 0, values, 0, values.length);
+        System.arraycopy(e.jacobian(), 0, jacobian, 0, jacobian.length);
+        return new Eval(values, jacobian);
+    }
+
+    /**
      * Σᵢ cᵢ·∇²ₚ mᵢ(p), exact, or null where it is not finite: the residual-curvature term of an
      * exact Hessian.
      */

@@ -44,46 +44,50 @@ final class Refinement {
         double lastStep = Double.POSITIVE_INFINITY;
         for (int k = 0; k <= MAX_STEPS; k++) {
             LeastSquares.Point at = f.at(q);
-            if (!at.finite() || (k > 0 && !(at.cost() <= acceptedCost + f.noise(at)))) {
-                return accepted;
-            }
-            accepted = q;
-            acceptedCost = at.cost();
-            if (k == MAX_STEPS) {
-                break;
-            }
-            Factor qr = at.factor(cols, -1.0);
-            if (!qr.fullRank()) {
-                return accepted;
-            }
-            double[] norms = qr.columnNorms();
-            double[] d = qr.gaussNewtonStep();      // the Gauss–Newton step (J·d ≈ −r̃), to gauge the distance
-            double[] qc = pick(q, cols);
-            double gn = scaledNorm(d, norms);
-            double size = scaledNorm(qc, norms);
-            // not a refinement, or nothing left to refine: a Gauss–Newton step within LM's own step
-            // tolerance (50 ulps) is the rounding of the gradient Jᵀr, which a Newton step (a
-            // curvature pass and an evaluation) would only measure. Below 4 ulps, the floor this
-            // test had, 10⁴-row fits took such a step for a change of 2·10⁻¹⁵ in the parameters
-            if (!(gn <= 1e-6 * size) || gn <= Solver.TOLERANCE * size) {
-                return accepted;
-            }
-            double[] newton = newtonStep(f, at, cols, norms);
-            if (newton != null) {
-                d = newton;
-            }
-            double step = scaledNorm(d, norms);
-            if (!(step <= 1e-6 * size) || step >= lastStep) {
-                return accepted;
-            }
-            lastStep = step;
-            q = accepted.clone();
-            for (int c = 0; c < cols.length; c++) {
-                int j = cols[c];
-                q[j] += d[c];
-                if (!(q[j] >= lo[j] && q[j] <= hi[j])) {
+            try {
+                if (!at.finite() || (k > 0 && !(at.cost() <= acceptedCost + f.noise(at)))) {
                     return accepted;
                 }
+                accepted = q;
+                acceptedCost = at.cost();
+                if (k == MAX_STEPS) {
+                    break;
+                }
+                Factor qr = at.factor(cols, -1.0);
+                if (!qr.fullRank()) {
+                    return accepted;
+                }
+                double[] norms = qr.columnNorms();
+                double[] d = qr.gaussNewtonStep();      // the Gauss–Newton step (J·d ≈ −r̃), to gauge the distance
+                double[] qc = pick(q, cols);
+                double gn = scaledNorm(d, norms);
+                double size = scaledNorm(qc, norms);
+                // not a refinement, or nothing left to refine: a Gauss–Newton step within LM's own step
+                // tolerance (50 ulps) is the rounding of the gradient Jᵀr, which a Newton step (a
+                // curvature pass and an evaluation) would only measure. Below 4 ulps, the floor this
+                // test had, 10⁴-row fits took such a step for a change of 2·10⁻¹⁵ in the parameters
+                if (!(gn <= 1e-6 * size) || gn <= Solver.TOLERANCE * size) {
+                    return accepted;
+                }
+                double[] newton = newtonStep(f, at, cols, norms);
+                if (newton != null) {
+                    d = newton;
+                }
+                double step = scaledNorm(d, norms);
+                if (!(step <= 1e-6 * size) || step >= lastStep) {
+                    return accepted;
+                }
+                lastStep = step;
+                q = accepted.clone();
+                for (int c = 0; c < cols.length; c++) {
+                    int j = cols[c];
+                    q[j] += d[c];
+                    if (!(q[j] >= lo[j] && q[j] <= hi[j])) {
+                        return accepted;
+                    }
+                }
+            } finally {
+                at.release();
             }
         }
         return accepted;
@@ -98,9 +102,11 @@ final class Refinement {
     static boolean nearMinimum(LeastSquares f, double[] q) {
         LeastSquares.Point at = f.at(q);
         if (!at.finite()) {
+            at.release();
             return false;
         }
         Factor qr = at.factor(null, -1.0);
+        at.release();                             // the factor is the point's own copy of what it needs
         if (!qr.fullRank()) {
             return false;
         }

@@ -130,12 +130,37 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         if (last != null && java.util.Arrays.equals(lastPoint, p)) {
             return last;
         }
+        last = null;
+        double[] vals = new double[rows];
+        double[] jac = new double[rows * p.length];
+        evaluateInto(p, vals, jac);
+        lastPoint = p.clone();
+        last = new Eval(vals, jac);
+        return last;
+    }
+
+    /**
+     * Into the caller's arrays; the point evaluated last by {@link #evaluate(double[])} (the
+     * start check's) is copied, not evaluated again. These arrays are not kept: the next call
+     * at the same point is another pass.
+     */
+    @Override
+    public Eval evaluate(double[] p, double[] values, double[] jacobian) {
+        if (last != null && java.util.Arrays.equals(lastPoint, p)) {
+            System.arraycopy(last.values(), 0, values, 0, rows);
+            System.arraycopy(last.jacobian(), 0, jacobian, 0, rows * p.length);
+            return new Eval(values, jacobian);
+        }
+        last = null;
+        evaluateInto(p, values, jacobian);
+        return new Eval(values, jacobian);
+    }
+
+    /** One pass: the values and Jacobian at p into vals and jac (every entry written). */
+    private void evaluateInto(double[] p, double[] vals, double[] jac) {
         // row names the row being evaluated; it stays there if the model throws, for the message
         passes++;
-        last = null;
         int k = p.length;
-        double[] vals = new double[rows];
-        double[] jac = new double[rows * k];
         if (mode == Mode.FORWARD && shared()) {
             // a model that shares work between rows and datasets (an ODE solved once per parameter
             // vector): one forward pass over every dataset, so that work is done once
@@ -148,9 +173,7 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
             }, p);
             row = -1;
             copyRows(all, jac, 0);
-            lastPoint = p.clone();
-            last = new Eval(vals, jac);
-            return last;
+            return;
         }
         for (int part = 0; part < parts.size(); part++) {
             Dataset d = parts.get(part);
@@ -191,9 +214,6 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
             }
         }
         row = -1;
-        lastPoint = p.clone();
-        last = new Eval(vals, jac);
-        return last;
     }
 
     /**
@@ -284,7 +304,10 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
             for (int part = 0; part < parts.size(); part++) {
                 Dataset d = parts.get(part);
                 int o = offsets[part];
-                double[] ck = java.util.Arrays.copyOfRange(c, o, o + d.size());
+                // the caller's weights as they are where they are all this dataset's (the column
+                // path's tensor gets a copy of its own)
+                double[] ck = d.columns == null && o == 0 && d.size() == c.length ? c
+                        : java.util.Arrays.copyOfRange(c, o, o + d.size());
                 double[][] hd;
                 if (d.columns != null) {
                     // forward over reverse on the recorded tensor nodes, one column of the Hessian per
@@ -429,9 +452,18 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
      * its predictor values and the parameter values, since no solver can start from there.
      */
     Eval checkStart(double[] p) {
+        return checkStart(p, null, null);
+    }
+
+    /**
+     * As {@link #checkStart(double[])}, into the caller's arrays (as {@link
+     * #evaluate(double[], double[], double[])}) when they are given: the fit's first slab, which
+     * its solver's first point then reads ({@link LeastSquares#checkStart}).
+     */
+    Eval checkStart(double[] p, double[] values, double[] jacobian) {
         Eval e;
         try {
-            e = evaluate(p);
+            e = values == null ? evaluate(p) : evaluate(p, values, jacobian);
         } catch (NonFiniteException ex) {
             throw new FitException("the model is not finite at the start point"
                     + (row >= 0 ? " at row " + rowName(row) : "") + " with " + params(p) + ": " + ex.getMessage()

@@ -153,6 +153,7 @@ final class Solver {
         int before = f.passes();
         LeastSquares.Point end = f.at(r.q());
         double[] g = end.finite() ? end.gradient() : null;
+        end.release();
         boolean[] held = held(r.q(), g, lo, hi);
         evaluations += f.passes() - before;
         Solution s = finish(f, run, head, story, iterations, evaluations, maxEvaluations, held);
@@ -221,7 +222,9 @@ final class Solver {
         }
         LeastSquares.Point t = f.at(run.trial);             // LM's last evaluation: kept, no pass
         double accepted = 0.5 * run.norm * run.norm;
-        if (!t.finite() || !(t.cost() <= accepted + f.noise(t))) {
+        boolean asGood = t.finite() && t.cost() <= accepted + f.noise(t);
+        t.release();
+        if (!asGood) {
             return run;
         }
         return new Run(run.trial, run.iterations, run.evaluations, true, run.how);
