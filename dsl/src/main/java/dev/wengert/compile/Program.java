@@ -189,10 +189,10 @@ final class Program implements ProgramListener {
         if (!old.st.restart(label, p)) {
             return null;
         }
-        // a fresh program's constants are 0 and its sides false where nothing was recorded: so are these
-        int used = Math.min(oldSize, old.konst.length);
-        Arrays.fill(old.konst, 0, used, 0.0);
-        Arrays.fill(old.right, 0, used, false);
+        // every node with a constant operand reports it while recording (Tape.push1), so a
+        // constant is read only where this recording wrote it; the sides are cleared anyway,
+        // as the opcodes are chosen from them (a tenth of the bytes of the constants)
+        Arrays.fill(old.right, 0, Math.min(oldSize, old.right.length), false);
         p.konst = old.konst;
         p.right = old.right;
         p.spareCode = old.code != null ? old.code : old.spareCode;
