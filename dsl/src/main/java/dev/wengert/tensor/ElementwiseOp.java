@@ -299,6 +299,36 @@ final class ElementwiseOp implements BlockOp {
         boolean bOn = b.onTape();
         int as = a.colStride;
         int bs = b.colStride;
+        if (kind <= MUL && aOn != bOn) {
+            // one operand on the tape (a constant's tangent is 0, its term skipped): each
+            // element is +0 + p·ṫ where ṫ is not 0, else 0, p the rule's partial (or the
+            // constant, for a product)
+            Operand x = aOn ? a : b;
+            int x0 = x.start;
+            int xs = x.colStride;
+            double[] ov = aOn ? bv : av;
+            int o0 = aOn ? b0 : a0;
+            int os = aOn ? bs : as;
+            Operand other = aOn ? b : a;
+            double p = kind == SUB && !aOn ? -1.0 : 1.0;
+            for (int i = 0; i < rows; i++) {
+                int kx = x0 + i * x.rowStride;
+                int ko = o0 + i * other.rowStride;
+                int o = out + i * cols;
+                if (kind == MUL) {
+                    for (int j = 0; j < cols; j++) {
+                        double tx = t[kx + j * xs];
+                        t[o + j] = tx != 0 ? 0.0 + ov[ko + j * os] * tx : 0.0;
+                    }
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        double tx = t[kx + j * xs];
+                        t[o + j] = tx != 0 ? 0.0 + p * tx : 0.0;
+                    }
+                }
+            }
+            return true;
+        }
         for (int i = 0; i < rows; i++) {
             int ka = i * a.rowStride;
             int kb = i * b.rowStride;
