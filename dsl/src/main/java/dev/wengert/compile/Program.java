@@ -163,6 +163,46 @@ final class Program implements ProgramListener {
         this.tape = TapeStorage.programTape(label, this);
     }
 
+    private Program(Tape tape) {
+        this.tape = tape;
+    }
+
+    // what a program made by reusing() takes over from the one before it, once its own
+    // recording is the same size (a recording made and dropped on every call: hvp(f, x, v))
+    private byte[] spareCode;
+    private Scratch spareScratch;
+
+    /**
+     * A new program recorded on {@code old}'s tape, restarted, that takes over its arrays —
+     * the tape's, the opcodes', the second-order sweeps' — instead of growing new ones: for a
+     * recording made and dropped on every call. {@code old} is done with (it must not be used
+     * again), and whatever was recorded on it is refused from now on. Null when old's tape
+     * cannot be reused here (another thread's session, or old generated loops: a job may still
+     * read its arrays); then old is left as it was.
+     */
+    static Program reusing(Program old, String label) {
+        if (old.loopsTried || old.job != null) {
+            return null;
+        }
+        int oldSize = old.st.size();
+        Program p = new Program(old.tape);
+        if (!old.st.restart(label, p)) {
+            return null;
+        }
+        // every node with a constant operand reports it while recording (Tape.push1), so a
+        // constant is read only where this recording wrote it; the sides are cleared anyway,
+        // as the opcodes are chosen from them (a tenth of the bytes of the constants)
+        Arrays.fill(old.right, 0, Math.min(oldSize, old.right.length), false);
+        p.konst = old.konst;
+        p.right = old.right;
+        p.spareCode = old.code != null ? old.code : old.spareCode;
+        p.spareScratch = old.scratch != null ? old.scratch : old.spareScratch;
+        old.st = null;                             // any later use of old fails at once
+        old.code = null;
+        old.scratch = null;
+        return p;
+    }
+
     /** A new input of the recording. */
     Num parameter(double value) {
         return st.parameter(value);
@@ -327,13 +367,31 @@ final class Program implements ProgramListener {
         boolean neededKnown;
 
         Scratch(int size, boolean blocks, double[][] naryValues, boolean bareNodes) {
+            this(size, null, blocks, naryValues, bareNodes);
+        }
+
+        /**
+         * The scratch of a new recording of {@code size} nodes that takes over the arrays of
+         * {@code old} (an earlier recording's, of the same size, unless null): the sweeps leave
+         * their adjoints clean or say they did not ({@link #clean}), read a tangent only after
+         * they wrote it, and read an n-ary index only where they wrote one; the marks of block
+         * ends are cleared, since the backward pass reads them everywhere.
+         */
+        Scratch(int size, Scratch old, boolean blocks, double[][] naryValues, boolean bareNodes) {
             this.bareNodes = bareNodes;
-            tangents = new double[size];
-            adjointTangents = new double[size];
-            adjoints = new double[size];
-            reached = new boolean[size];
-            blockFirst = blocks ? new int[size] : null;
-            naryIndex = naryValues.length > 0 ? new int[size] : null;
+            boolean reuse = old != null && old.tangents.length == size;
+            tangents = reuse ? old.tangents : new double[size];
+            adjointTangents = reuse ? old.adjointTangents : new double[size];
+            adjoints = reuse ? old.adjoints : new double[size];
+            reached = reuse ? old.reached : new boolean[size];
+            clean = !reuse || old.clean;
+            if (blocks && reuse && old.blockFirst != null) {
+                blockFirst = old.blockFirst;
+                Arrays.fill(blockFirst, 0);
+            } else {
+                blockFirst = blocks ? new int[size] : null;
+            }
+            naryIndex = naryValues.length == 0 ? null : reuse && old.naryIndex != null ? old.naryIndex : new int[size];
             naryArgs = new double[naryValues.length][];
             naryTangents = new double[naryValues.length][];
             for (int k = 0; k < naryValues.length; k++) {
@@ -357,7 +415,8 @@ final class Program implements ProgramListener {
                     bare = code[i] == NONE;
                 }
             }
-            scratch = new Scratch(size, st.hasBlocks(), naryValues, bare);
+            scratch = new Scratch(size, scratch != null ? scratch : spareScratch, st.hasBlocks(), naryValues, bare);
+            spareScratch = null;
         }
         return scratch;
     }
@@ -809,7 +868,8 @@ final class Program implements ProgramListener {
             konst = Arrays.copyOf(konst, size);
             right = Arrays.copyOf(right, size);
         }
-        byte[] c = new byte[size];
+        byte[] c = spareCode != null && spareCode.length == size ? spareCode : new byte[size];
+        spareCode = null;
         List<double[]> values = new ArrayList<>();
         List<int[]> slots = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -818,8 +878,16 @@ final class Program implements ProgramListener {
             boolean r = right[i];
             byte k;
             if (arity == 0) {
-                // a block's entry at its first position runs it; a leaf, member or its last position: nothing
-                k = st.blockStartingAt(i) != null ? BLOCK : NONE;
+                // a block's entry at its first position runs it; its members, its last position
+                // and a leaf: nothing (the members are skipped, not looked at one by one)
+                if (st.blockStartingAt(i) != null) {
+                    int end = st.blockEnd(i);
+                    c[i] = BLOCK;
+                    Arrays.fill(c, i + 1, end + 1, NONE);
+                    i = end;
+                    continue;
+                }
+                k = NONE;
             } else if (o == Arithmetic.ADD) {
                 k = arity == 2 ? ADD : ADD_K;
             } else if (o == Arithmetic.SUB) {

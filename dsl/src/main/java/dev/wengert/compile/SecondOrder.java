@@ -44,7 +44,7 @@ public final class SecondOrder {
     }
 
     /**
-     * H(x)·v: f recorded once at x on a private tape and swept three times; the nested way when
+     * H(x)·v: f recorded once at x on the thread's private tape and swept; the nested way when
      * the recording has a node without second-order tangents.
      *
      * <pre>{@code
@@ -62,22 +62,55 @@ public final class SecondOrder {
         if (v.length != x.length) {
             return Functional.hvp(f, x, v);
         }
-        Recording r = Recording.of(f, x, "the tape of hvp(f, x, v)");
-        if (r == null) {
-            return Functional.hvp(f, x, v);                      // f's own error, or its null, with the message
-        }
-        double[] out = new double[x.length];
-        if (r.root < 0) {
-            return out;                                          // f does not depend on x
-        }
+        Program program = borrow("the tape of hvp(f, x, v)");
         try {
-            sweeps(r.program, r.leaves, r.root, v, out);
-            return out;
-        } catch (Unsupported e) {
-            return Functional.hvp(f, x, v);
+            Recording r = Recording.of(program, f, x);
+            if (r != null) {                                     // else f's own error, or its null: the nested way reports it
+                double[] out = new double[x.length];
+                if (r.root < 0) {
+                    return out;                                  // f does not depend on x
+                }
+                try {
+                    sweeps(program, r.leaves, r.root, v, out);
+                    return out;
+                } catch (Unsupported e) {
+                    // a node without second-order tangents: the nested way
+                }
+            }
         } finally {
-            r.program.discard();
+            giveBack(program);
         }
+        return Functional.hvp(f, x, v);                          // after the program is back: f may call hvp itself
+    }
+
+    /**
+     * Each thread's program for recordings made and dropped within one call (hvp, hessian),
+     * kept between calls so that the next one records on its arrays instead of growing new
+     * ones; empty while a call has it (an f that calls hvp itself gets a new one).
+     */
+    private static final ThreadLocal<Program> SPARE = new ThreadLocal<>();
+
+    /** How many recordings took the thread's spare program over (tests count it). */
+    static final java.util.concurrent.atomic.AtomicLong REUSES = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A program to record on: the thread's spare, restarted, or a new one. */
+    private static Program borrow(String label) {
+        Program old = SPARE.get();
+        if (old != null) {
+            SPARE.set(null);
+            Program p = Program.reusing(old, label);
+            if (p != null) {
+                REUSES.incrementAndGet();
+                return p;
+            }
+        }
+        return new Program(label);
+    }
+
+    /** Keeps a program (its recording is done with) as the thread's spare. */
+    private static void giveBack(Program p) {
+        p.discard();
+        SPARE.set(p);
     }
 
     /**
@@ -97,37 +130,37 @@ public final class SecondOrder {
         if (f == null || x == null || x.length == 0) {
             return nestedHessian(f, x);                          // its errors name what is wrong
         }
-        Recording r = Recording.of(f, x, "the tape of hessian(f, x)");
-        if (r == null) {
-            return nestedHessian(f, x);
-        }
-        int n = x.length;
-        double[][] h = new double[n][n];
-        if (r.root < 0) {
-            return h;                                            // f does not depend on x
-        }
-        if (!r.program.hasBlocks()) {
-            r.program.discard();
-            return nestedHessian(f, x);
-        }
-        double[] e = new double[n];
-        double[] column = new double[n];
+        Program program = borrow("the tape of hessian(f, x)");
         try {
-            for (int j = 0; j < n; j++) {
-                e[j] = 1.0;
-                sweeps(r.program, r.leaves, r.root, e, column);
-                e[j] = 0.0;
-                for (int i = 0; i < n; i++) {
-                    h[i][j] = column[i];
+            Recording r = Recording.of(program, f, x);
+            int n = x.length;
+            double[][] h = new double[n][n];
+            if (r == null || (r.root >= 0 && !program.hasBlocks())) {
+                h = null;                                        // the nested way, below
+            } else if (r.root >= 0) {
+                double[] e = new double[n];
+                double[] column = new double[n];
+                try {
+                    for (int j = 0; j < n; j++) {
+                        e[j] = 1.0;
+                        sweeps(program, r.leaves, r.root, e, column);
+                        e[j] = 0.0;
+                        for (int i = 0; i < n; i++) {
+                            h[i][j] = column[i];
+                        }
+                    }
+                    HESSIANS_BY_SWEEPS.incrementAndGet();
+                } catch (Unsupported u) {
+                    h = null;
                 }
             }
-            HESSIANS_BY_SWEEPS.incrementAndGet();
-            return h;
-        } catch (Unsupported u) {
-            return nestedHessian(f, x);
+            if (h != null) {
+                return h;                                        // all 0 when f does not depend on x
+            }
         } finally {
-            r.program.discard();
+            giveBack(program);
         }
+        return nestedHessian(f, x);
     }
 
     /** How many Hessians were taken column by column by the sweeps (tests count the choice). */
@@ -138,10 +171,9 @@ public final class SecondOrder {
     }
 
     /** f recorded once at x on a private program: its leaves and its root (−1: f does not depend on x). */
-    private record Recording(Program program, int[] leaves, int root) {
-        /** The recording, or null when f failed or returned null (the nested way then reports it). */
-        static Recording of(Fn f, double[] x, String name) {
-            Program program = new Program(name);
+    private record Recording(int[] leaves, int root) {
+        /** The recording, or null when f failed with an index error or returned null (the nested way then reports it). */
+        static Recording of(Program program, Fn f, double[] x) {
             Num[] in = new Num[x.length];
             int[] leaves = new int[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -152,18 +184,12 @@ public final class SecondOrder {
             try {
                 y = f.apply(in);
             } catch (ArrayIndexOutOfBoundsException e) {
-                program.discard();
                 return null;
             }
             if (y == null) {
-                program.discard();
                 return null;
             }
-            int root = program.positionOf(y);
-            if (root < 0) {
-                program.discard();
-            }
-            return new Recording(program, leaves, root);
+            return new Recording(leaves, program.positionOf(y));
         }
     }
 

@@ -70,7 +70,7 @@ public final class Tape implements Displayable {
     }
 
     private final Session session;
-    private final String label;
+    private String label;
     private final boolean implicit;
 
     private int generation;
@@ -416,6 +416,23 @@ public final class Tape implements Displayable {
     /** Attaches the listener of a recording that will be replayed ({@link TapeStorage#programTape}). */
     void listen(ProgramListener l) {
         this.listener = l;
+    }
+
+    /**
+     * Starts a new recording on this private program tape for another listener, keeping its
+     * arrays (as a borrowed tape keeps them, {@link Session#borrowTape}): everything recorded
+     * before is refused from now on. False, and nothing changed, when the tape cannot be
+     * reused here: it is closed, or its session is not the calling thread's.
+     */
+    boolean restart(String newLabel, ProgramListener l) {
+        if (closed || implicit || session != Session.current() || session.owner() != Thread.currentThread()) {
+            return false;
+        }
+        rewind();
+        begin();
+        label = newLabel;
+        listen(l);
+        return true;
     }
 
     /** Whether a listener follows this recording (then comparisons and reads are reported to it). */

@@ -29,6 +29,20 @@ public final class TapeStorage {
         return tape;
     }
 
+    /**
+     * A new recording on the tape of an earlier one, for another listener, keeping the tape's
+     * arrays (a recording made and dropped on every call then grows no arrays): whatever was
+     * recorded there before is refused from now on. False when the tape cannot be reused on
+     * the calling thread (its session is another thread's); then nothing changed.
+     */
+    public boolean restart(String label, ProgramListener listener) {
+        if (!t.restart(label, listener)) {
+            return false;
+        }
+        listener.attached(this);
+        return true;
+    }
+
     /** A new unnamed parameter: an input of the recording. */
     public Num parameter(double value) {
         return Num.reverseParameter(t, null, value);

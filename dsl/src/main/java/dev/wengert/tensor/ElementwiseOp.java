@@ -274,11 +274,6 @@ final class ElementwiseOp implements BlockOp {
 
     // ---- forward over reverse (Hessian–vector products) ---------------------------------------------
 
-    /** Operand x's tangent at element offset kx (through its strides), 0 for a constant. */
-    private static double tangent(Operand x, double[] t, int kx) {
-        return x.onTape() ? t[x.start + kx] : 0.0;
-    }
-
     @Override
     public boolean forwardTangent(double[] v, double[] t) {
         if (b == null) {
@@ -289,20 +284,64 @@ final class ElementwiseOp implements BlockOp {
             }
             return true;
         }
+        // The rule, the operands' arrays and whether they are on the tape are resolved once,
+        // not per element: the arithmetic's partials come from the values (one of the four
+        // rules' constants or the other operand), the others' from the forward pass. Each
+        // element still sums its terms as the per-element form did (from +0, the zero
+        // tangents skipped, a's term first), so the bits are the same.
         BinaryRule r = (BinaryRule) rule;
+        int kind = kind(r);
+        double[] av = a.array(v);
+        double[] bv = b.array(v);
+        int a0 = a.base();
+        int b0 = b.base();
+        boolean aOn = a.onTape();
+        boolean bOn = b.onTape();
+        int as = a.colStride;
+        int bs = b.colStride;
+        if (kind <= MUL && aOn != bOn) {
+            // one operand on the tape (a constant's tangent is 0, its term skipped): each
+            // element is +0 + p·ṫ where ṫ is not 0, else 0, p the rule's partial (or the
+            // constant, for a product)
+            Operand x = aOn ? a : b;
+            int x0 = x.start;
+            int xs = x.colStride;
+            double[] ov = aOn ? bv : av;
+            int o0 = aOn ? b0 : a0;
+            int os = aOn ? bs : as;
+            Operand other = aOn ? b : a;
+            double p = kind == SUB && !aOn ? -1.0 : 1.0;
+            for (int i = 0; i < rows; i++) {
+                int kx = x0 + i * x.rowStride;
+                int ko = o0 + i * other.rowStride;
+                int o = out + i * cols;
+                if (kind == MUL) {
+                    for (int j = 0; j < cols; j++) {
+                        double tx = t[kx + j * xs];
+                        t[o + j] = tx != 0 ? 0.0 + ov[ko + j * os] * tx : 0.0;
+                    }
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        double tx = t[kx + j * xs];
+                        t[o + j] = tx != 0 ? 0.0 + p * tx : 0.0;
+                    }
+                }
+            }
+            return true;
+        }
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                int k = i * cols + j;
-                int ka = i * a.rowStride + j * a.colStride;
-                int kb = i * b.rowStride + j * b.colStride;
-                double ta = tangent(a, t, ka);
-                double tb = tangent(b, t, kb);
+            int ka = i * a.rowStride;
+            int kb = i * b.rowStride;
+            int k = i * cols;
+            for (int j = 0; j < cols; j++, ka += as, kb += bs, k++) {
+                double ta = aOn ? t[a0 + ka] : 0.0;
+                double tb = bOn ? t[b0 + kb] : 0.0;
                 double s = 0;
                 if (ta != 0) {
-                    s += partialA(r, v, ka, kb, k) * ta;
+                    s += (kind == MUL ? bv[b0 + kb] : kind >= DIV ? pa[k] : 1.0) * ta;
                 }
                 if (tb != 0) {
-                    s += partialB(r, v, ka, kb, k) * tb;
+                    s += (kind == MUL ? av[a0 + ka] : kind >= DIV ? pb[k] : kind == SUB ? -1.0 : 1.0) * tb;
                 }
                 t[out + k] = s;
             }
@@ -310,18 +349,84 @@ final class ElementwiseOp implements BlockOp {
         return true;
     }
 
-    private double partialA(BinaryRule r, double[] v, int ka, int kb, int k) {
-        if (r == Arithmetic.ADD || r == Arithmetic.SUB || r == Arithmetic.MUL) {
-            return r.partialA(a.get(v, ka), b.get(v, kb), v[out + k]);
-        }
-        return pa[k];
+    /** Whether the operands' adjoint cells are apart (not one block twice, as in x + x): then each may be swept on its own. */
+    private boolean apart() {
+        return !a.onTape() || !b.onTape() || a.start + a.size <= b.start || b.start + b.size <= a.start;
     }
 
-    private double partialB(BinaryRule r, double[] v, int ka, int kb, int k) {
-        if (r == Arithmetic.ADD || r == Arithmetic.SUB || r == Arithmetic.MUL) {
-            return r.partialB(a.get(v, ka), b.get(v, kb), v[out + k]);
+    /**
+     * The pullback's tangent of + − × when every output was reached: operand a's cells, then
+     * b's, each row's elements in order, so each cell adds the same terms in the same order as
+     * the element-by-element loop (the operands' cells are apart, and apart from the outputs');
+     * a cell that a broadcast operand shares along a row sums in a local, not through memory.
+     * The terms are the loop's own: pᵢ·ȧ + ṗᵢ·ā, with ṗ = 0 for + and −, and ṗ the other
+     * operand's tangent for ×.
+     */
+    private void pullbackTangentArithmetic(int kind, double[] v, double[] t, double[] adj, double[] at) {
+        double[] av = a.array(v);
+        double[] bv = b.array(v);
+        int a0 = a.base();
+        int b0 = b.base();
+        boolean aOn = a.onTape();
+        boolean bOn = b.onTape();
+        if (aOn) {
+            double p = 1.0;
+            into(kind == MUL, p, at, a0, a.rowStride, a.colStride, bv, b0, b.rowStride, b.colStride,
+                    bOn ? t : null, adj);
         }
-        return pb[k];
+        if (bOn) {
+            double p = kind == SUB ? -1.0 : 1.0;
+            into(kind == MUL, p, at, b0, b.rowStride, b.colStride, av, a0, a.rowStride, a.colStride,
+                    aOn ? t : null, adj);
+        }
+    }
+
+    /**
+     * at[x] += p·ȧ + 0·ā for every output (x's partial p a constant), or, for a product,
+     * at[x] += y·ȧ + ẏ·ā with y the other operand (ẏ = 0 where it is a constant: {@code ot} null).
+     */
+    private void into(boolean product, double p, double[] at, int x0, int xRow, int xCol, double[] ov, int o0,
+            int oRow, int oCol, double[] ot, double[] adj) {
+        for (int i = 0; i < rows; i++) {
+            int o = out + i * cols;
+            int kx = x0 + i * xRow;
+            int ko = o0 + i * oRow;
+            if (xCol == 0) {
+                double acc = at[kx];                       // one cell along the row: summed in order
+                for (int j = 0; j < cols; j++) {
+                    double py = product ? ov[ko + j * oCol] : p;
+                    double dp = product && ot != null ? ot[ko + j * oCol] : 0.0;
+                    acc += py * at[o + j] + dp * adj[o + j];
+                }
+                at[kx] = acc;
+            } else if (product) {
+                if (ot != null) {
+                    for (int j = 0; j < cols; j++) {
+                        at[kx + j * xCol] += ov[ko + j * oCol] * at[o + j] + ot[ko + j * oCol] * adj[o + j];
+                    }
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        at[kx + j * xCol] += ov[ko + j * oCol] * at[o + j] + 0.0 * adj[o + j];
+                    }
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    at[kx + j * xCol] += p * at[o + j] + 0.0 * adj[o + j];
+                }
+            }
+        }
+    }
+
+    // the binary rules by how their partials are found: the arithmetic's from the values, the others' stored
+    private static final int ADD = 0;
+    private static final int SUB = 1;
+    private static final int MUL = 2;
+    private static final int DIV = 3;
+    private static final int OTHER = 4;
+
+    private static int kind(BinaryRule r) {
+        return r == Arithmetic.ADD ? ADD : r == Arithmetic.SUB ? SUB : r == Arithmetic.MUL ? MUL
+                : r == Arithmetic.DIV ? DIV : OTHER;
     }
 
     @Override
@@ -343,43 +448,68 @@ final class ElementwiseOp implements BlockOp {
             }
             return true;
         }
+        // as forwardTangent: resolved once, the same sums per element in the same order
+        // (pᵢ·ȧ + ṗᵢ·ā into a, then into b; the arithmetic's ṗ from the tangents)
         BinaryRule r = (BinaryRule) rule;
+        int kind = kind(r);
+        if (kind <= MUL && Kernels.allHit(hit, out, rows * cols) && apart()) {
+            pullbackTangentArithmetic(kind, v, t, adj, at);
+            return true;
+        }
+        double[] av = a.array(v);
+        double[] bv = b.array(v);
+        int a0 = a.base();
+        int b0 = b.base();
+        boolean aOn = a.onTape();
+        boolean bOn = b.onTape();
+        int as = a.colStride;
+        int bs = b.colStride;
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                int k = i * cols + j;
+            int ka = i * a.rowStride;
+            int kb = i * b.rowStride;
+            int k = i * cols;
+            for (int j = 0; j < cols; j++, ka += as, kb += bs, k++) {
                 if (!hit[out + k]) {
                     continue;
                 }
-                int ka = i * a.rowStride + j * a.colStride;
-                int kb = i * b.rowStride + j * b.colStride;
-                double x = a.get(v, ka);
-                double y = b.get(v, kb);
-                double ta = tangent(a, t, ka);
-                double tb = tangent(b, t, kb);
+                double x = av[a0 + ka];
+                double y = bv[b0 + kb];
+                double ta = aOn ? t[a0 + ka] : 0.0;
+                double tb = bOn ? t[b0 + kb] : 0.0;
                 double g = adj[out + k];
                 double gt = at[out + k];
+                double pA;
+                double pB;
                 double dpa;
                 double dpb;
-                if (r == Arithmetic.ADD || r == Arithmetic.SUB) {
+                if (kind == ADD || kind == SUB) {
+                    pA = 1.0;
+                    pB = kind == SUB ? -1.0 : 1.0;
                     dpa = 0;
                     dpb = 0;
-                } else if (r == Arithmetic.MUL) {
+                } else if (kind == MUL) {
+                    pA = y;
+                    pB = x;
                     dpa = tb;                            // ∂(xy)/∂x = y moves by ẏ
                     dpb = ta;
-                } else if (r == Arithmetic.DIV) {
+                } else if (kind == DIV) {
+                    pA = aOn ? pa[k] : 0.0;
+                    pB = bOn ? pb[k] : 0.0;
                     double z = v[out + k];
                     dpa = -tb / y / y;                   // ∂/∂x = 1/y; ∂/∂y = −z/y
                     dpb = (-t[out + k] + z * tb / y) / y;
                 } else {
+                    pA = aOn ? pa[k] : 0.0;
+                    pB = bOn ? pb[k] : 0.0;
                     double[] d = dev.wengert.rules.Dual1.partialTangents(r, x, y, v[out + k], ta, tb, t[out + k]);
                     dpa = d[0];
                     dpb = d[1];
                 }
-                if (a.onTape()) {
-                    at[a.start + ka] += partialA(r, v, ka, kb, k) * gt + dpa * g;
+                if (aOn) {
+                    at[a0 + ka] += pA * gt + dpa * g;
                 }
-                if (b.onTape()) {
-                    at[b.start + kb] += partialB(r, v, ka, kb, k) * gt + dpb * g;
+                if (bOn) {
+                    at[b0 + kb] += pB * gt + dpb * g;
                 }
             }
         }

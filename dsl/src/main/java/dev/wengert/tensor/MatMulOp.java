@@ -240,6 +240,55 @@ final class MatMulOp implements BlockOp {
         return true;
     }
 
+    /**
+     * Ǡ[i][p] += Σ_j (Ċ̄[i][j]·B[p][j] + C̄[i][j]·Ḃ[p][j]) (the second term when B is on the
+     * tape): each sum from +0 in the order j = 0 … n−1, as a dot product per (i, p) would add
+     * it, but the k sums of a row in flight together, so they do not wait on one another's
+     * additions. A column j whose adjoint and adjoint tangent are both 0 (an output the sweep
+     * did not reach: kmeans' minimum reaches one output in k per column) adds ±0 to sums that
+     * are never −0, which changes nothing, and is skipped — unless B or Ḃ holds a value that
+     * is not finite (0·∞ is NaN), which one pass checks first.
+     */
+    private void pullbackTangentA(double[] bv, int b0, double[] t, double[] adj, double[] at) {
+        boolean bOn = b.onTape();
+        int tb0 = b.start;
+        boolean skip = finite(bv, b0, k * n) && (!bOn || finite(t, tb0, k * n));
+        double[] s = new double[k];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(s, 0.0);
+            int c0 = out + i * n;
+            for (int j = 0; j < n; j++) {
+                double g1 = at[c0 + j];
+                double g2 = adj[c0 + j];
+                if (skip && g1 == 0 && g2 == 0) {
+                    continue;
+                }
+                if (bOn) {
+                    for (int p = 0; p < k; p++) {
+                        s[p] = s[p] + g1 * bv[b0 + p * n + j] + g2 * t[tb0 + p * n + j];
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        s[p] += g1 * bv[b0 + p * n + j];
+                    }
+                }
+            }
+            int ai = a.start + i * k;
+            for (int p = 0; p < k; p++) {
+                at[ai + p] += s[p];
+            }
+        }
+    }
+
+    private static boolean finite(double[] x, int from, int count) {
+        for (int q = from; q < from + count; q++) {
+            if (!Double.isFinite(x[q])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean pullbackTangent(double[] v, double[] t, double[] adj, double[] at, boolean[] hit) {
         double[] av = a.array(v);
@@ -248,19 +297,7 @@ final class MatMulOp implements BlockOp {
         int b0 = b.base();
         // an output the sweep did not reach has adjoint and adjoint tangent 0: no masking needed
         if (a.onTape()) {
-            for (int i = 0; i < m; i++) {
-                for (int p = 0; p < k; p++) {
-                    double s = 0;
-                    for (int j = 0; j < n; j++) {
-                        int c = out + i * n + j;
-                        s += at[c] * bv[b0 + p * n + j];
-                        if (b.onTape()) {
-                            s += adj[c] * t[b.start + p * n + j];
-                        }
-                    }
-                    at[a.start + i * k + p] += s;
-                }
-            }
+            pullbackTangentA(bv, b0, t, adj, at);
         }
         if (b.onTape()) {
             for (int p = 0; p < k; p++) {
