@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@value #ROWS} rows, in the default collector with -Xmx of {@value #BYTES_PER_ROW} bytes per
  * row plus {@value #FIXED_MB} MB for the JVM and the library. The count includes the caller's
  * x and y (16 bytes per row) and holds at the fit's peak: the fit's copy of the data (x, y,
- * weights, row numbers: 28), the compiled rows' per-row constant (8: x, used twice, kept once),
+ * weights: 24; row numbers only once a row is dropped), the compiled rows' per-row constant
+ * (8: x, used twice, kept once),
  * one evaluation's values and Jacobian (24), the weighted residuals and √w (16), the
  * refinement's curvature weights, and the result. A fit that needs more dies of an
  * OutOfMemoryError, so the test fails. (It passed at 120 bytes per row when written; 10⁷ rows
