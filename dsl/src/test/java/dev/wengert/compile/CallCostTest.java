@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import static dev.wengert.compile.GeneratedLoopsTest.points;
 import static dev.wengert.compile.GeneratedLoopsTest.restore;
-import static dev.wengert.compile.ValueCostTest.allocated;
-import static dev.wengert.compile.ValueCostTest.counter;
+import static dev.wengert.compile.AllocatedBytes.allocated;
+import static dev.wengert.compile.AllocatedBytes.counter;
 import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;
 

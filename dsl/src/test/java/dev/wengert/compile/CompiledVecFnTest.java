@@ -155,16 +155,16 @@ class CompiledVecFnTest {
 
     @Test
     void jacobianIntoAllocatesNothingOnceTheRowsAreKnown() {
-        var mx = ValueCostTest.counter();
+        var mx = AllocatedBytes.counter();
         CompiledVecFn c = compileVec(PROJECT, point(1));
         double[][] j = new double[2][7];
         c.jacobianInto(point(2), j);
         long fewest = Long.MAX_VALUE;
         for (long s = 3; s < 23; s++) {
             double[] x = point(s);
-            long before = ValueCostTest.allocated(mx);
+            long before = AllocatedBytes.allocated(mx);
             c.jacobianInto(x, j);
-            fewest = Math.min(fewest, ValueCostTest.allocated(mx) - before);
+            fewest = Math.min(fewest, AllocatedBytes.allocated(mx) - before);
             double[][] want = jacobian(PROJECT, x);
             assertSameBits(want[0], j[0], "row 0 at seed " + s);
             assertSameBits(want[1], j[1], "row 1 at seed " + s);

@@ -4,8 +4,9 @@ import dev.wengert.core.Fn;
 import dev.wengert.core.Num;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 
+import static dev.wengert.compile.AllocatedBytes.allocated;
+import static dev.wengert.compile.AllocatedBytes.counter;
 import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -33,18 +34,6 @@ class ValueCostTest {
             s = Math.sin(s * 0.999 + b);
         }
         return s;
-    }
-
-    static com.sun.management.ThreadMXBean counter() {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(),
-                "this JVM does not count allocated bytes per thread");
-        mx.setThreadAllocatedMemoryEnabled(true);
-        return mx;
-    }
-
-    static long allocated(com.sun.management.ThreadMXBean mx) {
-        return mx.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     @Test

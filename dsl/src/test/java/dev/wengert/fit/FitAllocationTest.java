@@ -1,10 +1,11 @@
 package dev.wengert.fit;
 
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.Supplier;
 
+import static dev.wengert.compile.AllocatedBytes.allocated;
+import static dev.wengert.compile.AllocatedBytes.counter;
 import static dev.wengert.compile.WithThreads.withThreads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,18 +38,6 @@ class FitAllocationTest {
      * rows, against 24 bytes per row (240 kB) for each point's fresh arrays before.
      */
     static final double BYTES_PER_EXTRA_EVALUATION = 4_096;
-
-    static com.sun.management.ThreadMXBean counter() {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(),
-                "this JVM does not count allocated bytes per thread");
-        mx.setThreadAllocatedMemoryEnabled(true);
-        return mx;
-    }
-
-    static long allocated(com.sun.management.ThreadMXBean mx) {
-        return mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-    }
 
     private static long warmFit(Supplier<FitResult> fit, int[] evaluations) {
         var mx = counter();
