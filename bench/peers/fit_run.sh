@@ -7,10 +7,15 @@
 #
 #   --build   first: mvn -B -ntp -pl dsl,bench -am package -DskipTests
 #   --quick   a subset, meant to finish within 10 minutes on 2 cores: every model at 10³, 10⁴
-#             and 10⁵ rows and MM and EXP2 at 10⁶ (LARGE_MODELS), JMH 3 warmup + 2 measurement iterations of 1 s,
-#             the peers 0.3 s per cell (at least 3 fits), FitColdBench in 3 forks
-#   (default) the full run: every model at 10³–10⁶ rows, JMH 3 warmup + 5 measurement iterations
-#             of 2 s, the peers 2 s per cell (at least 3 fits), FitColdBench in 5 forks
+#             and 10⁵ rows and MM and EXP2 at 10⁶ (LARGE_MODELS), JMH 2 forks of 2 warmup + 2
+#             measurement iterations of 1 s, the peers 0.3 s per cell (at least 3 fits),
+#             FitColdBench in 3 forks
+#   (default) the full run: every model at 10³–10⁶ rows, JMH 3 forks of 2 warmup + 3 measurement
+#             iterations of 1 s, the peers 2 s per cell (at least 3 fits), FitColdBench in 5 forks
+#
+# Several forks, because on this kind of machine (a 2-vCPU KVM guest) a JVM keeps one of a few
+# speeds for its whole life, up to 1.8× apart (RESULTS, "bimodal"): one fork's mean is one draw.
+# fit_report.py takes the median of the forks' means and prints their range.
 #
 # SIZES (default "1000 10000 100000 1000000"; --quick: "1000 10000 100000") and MODELS (default
 # all five) select the cells run for every model; LARGE_SIZES (default: none; --quick "1000000")
@@ -26,13 +31,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BUILD=0
-JMH_ITER=()
+JMH_ITER=(-f 3 -wi 2 -w 1 -i 3 -r 1)
 QUICK=()
 COLD_FORKS=5
 for a in "$@"; do
   case "$a" in
     --build) BUILD=1 ;;
-    --quick) JMH_ITER=(-wi 3 -i 2 -w 1 -r 1); QUICK=(--quick); COLD_FORKS=3 ;;
+    --quick) JMH_ITER=(-f 2 -wi 2 -w 1 -i 2 -r 1); QUICK=(--quick); COLD_FORKS=3 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done

@@ -17,7 +17,7 @@ package dev.wengert.fit;
  * test also wants the actual change within the tolerance, which the rounding of a sum over 10⁵
  * rows exceeds (2·10⁻¹⁴ against 10⁻¹⁴), so it shrank Δ tenfold pass after pass, each step
  * rejected, until the noise happened to fall below — five or six passes over the data of a
- * ten-pass fit, for the same point (the steps were all rejected) that the Newton refinement then
+ * ten-pass fit, for the same point (the steps were all rejected) that the refinement then
  * polishes anyway.
  *
  * <p>What is our own is where the QR factorisation comes from: the rows of [A | f] in blocks
@@ -69,7 +69,7 @@ final class Lm {
      * How a run ended: the point (the last accepted), and, when the run stopped right after
      * rejecting a step, that step's point ({@code trial}) and ‖f‖ there and at {@code point}
      * ({@code trialNorm}, {@code norm}); null and NaN otherwise. The trial is the problem's
-     * latest evaluation, so whoever continues from it (the Newton refinement, when its cost is
+     * latest evaluation, so whoever continues from it (the refinement, when its cost is
      * within rounding of the accepted point's) needs no pass over the data to re-evaluate the
      * accepted point that the trial displaced.
      */

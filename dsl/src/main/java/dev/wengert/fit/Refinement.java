@@ -11,12 +11,20 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  * <p>LM accepts or rejects a step by comparing sums of squares, and near the minimum those
  * differ only in rounding noise, so it stops up to about 10⁻⁷ standard errors short (NIST's ENSO,
  * Lanczos3 and MGH17 lose digits there). The gradient g = −Jᵀr, exact from automatic
- * differentiation, still points the way. Newton steps H·δ = −g finish the job, with H the
- * exact Hessian of ½·RSS: Gauss–Newton's JᵀJ alone converges only linearly on large-residual
- * problems (ENSO contracts by 0.64 a step), so H = JᵀJ − Σ √wᵢ·rᵢ·∇²mᵢ adds the
- * residual-curvature term, by automatic differentiation (forward over reverse: one pass over
- * the rows carrying p tangents, instead of the 2p gradient passes of a central difference,
- * whose truncation error slowed the convergence).
+ * differentiation, still points the way.
+ *
+ * <p><b>Gauss–Newton first, Newton where it is slow.</b> The first step is Gauss–Newton's, from
+ * the factor of J the point already has: it needs no pass beyond the evaluation of where it
+ * lands. Gauss–Newton's JᵀJ leaves out the residual-curvature term S = Σ √wᵢ·rᵢ·∇²mᵢ, so it
+ * converges linearly, each step shrinking by about ‖(JᵀJ)⁻¹S‖: on most data (small residuals
+ * against the model's curvature, many rows) that is 10⁻³ or less, and two such steps reach the
+ * step tolerance. On large-residual problems it is not (ENSO contracts by 0.64 a step): where a
+ * step did not shrink to at most {@link #GAUSS_NEWTON_CONTRACTION} of the one before it, the
+ * refinement turns to Newton steps H·δ = −g with the exact Hessian H = JᵀJ − S of ½·RSS, by
+ * automatic differentiation (forward over reverse: one pass over the rows carrying p tangents,
+ * instead of the 2p gradient passes of a central difference, whose truncation error slowed the
+ * convergence). A Newton step costs that second-order pass (for a column model a third of a
+ * whole fit, more than an evaluation), which the Gauss–Newton steps save where they suffice.
  *
  * <p>Only small steps (at most 10⁻⁶ of the parameters, in the Jacobian's scaling) that keep
  * shrinking and do not raise the sum of squares beyond its rounding noise are taken, so this
@@ -27,26 +35,51 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  */
 final class Refinement {
     private static final int MAX_STEPS = 4;
+    /**
+     * A Gauss–Newton step that is at most this fraction of the one before it: the linear rate is
+     * fast enough that the next Gauss–Newton step, an evaluation, finishes sooner than a Newton
+     * step, a second-order pass and an evaluation.
+     */
+    static final double GAUSS_NEWTON_CONTRACTION = 1e-2;
 
     private Refinement() {
     }
 
+    /** Where the refinement ended, and the steps it tried of each kind (each an evaluation; a Newton step also a second-order pass). */
+    record Refined(double[] q, int gaussNewtonSteps, int newtonSteps) {
+        /** What it did, for a fit's reason, e.g. "1 Gauss–Newton step"; empty when it took none. */
+        String steps() {
+            String gn = gaussNewtonSteps == 0 ? "" : gaussNewtonSteps + " Gauss–Newton step" + (gaussNewtonSteps == 1 ? "" : "s");
+            String nt = newtonSteps == 0 ? "" : newtonSteps + " Newton step" + (newtonSteps == 1 ? "" : "s")
+                    + " with the exact Hessian";
+            return gn.isEmpty() ? nt : nt.isEmpty() ? gn : gn + " and " + nt;
+        }
+    }
+
     static double[] refine(LeastSquares f, double[] start, boolean[] held) {
+        return refined(f, start, held).q();
+    }
+
+    static Refined refined(LeastSquares f, double[] start, boolean[] held) {
         double[] lo = f.parameters().freeLower();
         double[] hi = f.parameters().freeUpper();
         int[] cols = columns(held);
         if (cols.length == 0) {
-            return start.clone();
+            return new Refined(start.clone(), 0, 0);
         }
         double[] accepted = start.clone();
         double acceptedCost = Double.NaN;
         double[] q = accepted;
         double lastStep = Double.POSITIVE_INFINITY;
+        double lastGaussNewton = Double.NaN;     // the last Gauss–Newton step taken, in the Jacobian's scaling
+        boolean newton = false;
+        int gaussNewtonSteps = 0;
+        int newtonSteps = 0;
         for (int k = 0; k <= MAX_STEPS; k++) {
             LeastSquares.Point at = f.at(q);
             try {
                 if (!at.finite() || (k > 0 && !(at.cost() <= acceptedCost + f.noise(at)))) {
-                    return accepted;
+                    return new Refined(accepted, gaussNewtonSteps, newtonSteps);
                 }
                 accepted = q;
                 acceptedCost = at.cost();
@@ -55,7 +88,7 @@ final class Refinement {
                 }
                 Factor qr = at.factor(cols, -1.0);
                 if (!qr.fullRank()) {
-                    return accepted;
+                    return new Refined(accepted, gaussNewtonSteps, newtonSteps);
                 }
                 double[] norms = qr.columnNorms();
                 double[] d = qr.gaussNewtonStep();      // the Gauss–Newton step (J·d ≈ −r̃), to gauge the distance
@@ -67,15 +100,20 @@ final class Refinement {
                 // curvature pass and an evaluation) would only measure. Below 4 ulps, the floor this
                 // test had, 10⁴-row fits took such a step for a change of 2·10⁻¹⁵ in the parameters
                 if (!(gn <= 1e-6 * size) || gn <= Solver.TOLERANCE * size) {
-                    return accepted;
+                    return new Refined(accepted, gaussNewtonSteps, newtonSteps);
                 }
-                double[] newton = newtonStep(f, at, cols, norms);
-                if (newton != null) {
-                    d = newton;
+                // Gauss–Newton while it contracts fast (first step: no rate known, and none needed for
+                // the small-residual case, whose rate the second step then shows); then Newton for good
+                newton |= k > 0 && !(gn <= GAUSS_NEWTON_CONTRACTION * lastGaussNewton);
+                double[] full = newton ? newtonStep(f, at, cols, norms) : null;
+                if (full != null) {
+                    d = full;
+                } else {
+                    lastGaussNewton = gn;
                 }
                 double step = scaledNorm(d, norms);
                 if (!(step <= 1e-6 * size) || step >= lastStep) {
-                    return accepted;
+                    return new Refined(accepted, gaussNewtonSteps, newtonSteps);
                 }
                 lastStep = step;
                 q = accepted.clone();
@@ -83,14 +121,19 @@ final class Refinement {
                     int j = cols[c];
                     q[j] += d[c];
                     if (!(q[j] >= lo[j] && q[j] <= hi[j])) {
-                        return accepted;
+                        return new Refined(accepted, gaussNewtonSteps, newtonSteps);
                     }
+                }
+                if (full != null) {                   // a step tried: the next turn evaluates it
+                    newtonSteps++;
+                } else {
+                    gaussNewtonSteps++;
                 }
             } finally {
                 at.release();
             }
         }
-        return accepted;
+        return new Refined(accepted, gaussNewtonSteps, newtonSteps);
     }
 
     /**

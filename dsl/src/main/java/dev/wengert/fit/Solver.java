@@ -18,7 +18,7 @@ import java.util.List;
  * </ol>
  * A converged run whose Gauss–Newton step is not yet within 10⁻⁶ of the parameters is confirmed
  * by one more LM run from its end point (a restart that must not move), because LM's
- * relative-reduction test can stop early on a long, flat valley; then it is polished by {@link Refinement} (Newton steps with the exact gradient and Hessian). What happened is
+ * relative-reduction test can stop early on a long, flat valley; then it is polished by {@link Refinement} (Gauss–Newton steps, and Newton steps with the exact Hessian where those converge slowly). What happened is
  * told in {@link Solution#reason()}; a fit that did not converge says so there and in
  * {@code converged()}, and returns the best point seen, never a silent failure.
  *
@@ -180,9 +180,12 @@ final class Solver {
                                    int evaluations, int maxEvaluations, boolean[] held) {
         double[] q = run.converged ? run.q : (f.bestPoint() != null ? f.bestPoint() : run.q);
         int polished = 0;
+        String steps = "";
         if (run.converged) {
             int before = f.passes();
-            q = Refinement.refine(f, q, held);
+            Refinement.Refined refined = Refinement.refined(f, q, held);
+            q = refined.q();
+            steps = refined.steps();
             polished = f.passes() - before;
             evaluations += polished;
         }
@@ -190,7 +193,8 @@ final class Solver {
                 : "did not converge within " + maxEvaluations + " evaluations; the result is the best point found, "
                         + "not a minimum (try other start values or a larger maxEvaluations)");
         if (polished > 0) {
-            reason.append(", then Newton refinement with the exact gradient and Hessian (").append(polished).append(" evaluation")
+            reason.append(steps.isEmpty() ? ", then a check with the exact gradient: at the minimum to the step tolerance ("
+                    : ", then refinement with the exact gradient: " + steps + " (").append(polished).append(" evaluation")
                     .append(polished == 1 ? "" : "s").append(")");
         }
         if (!story.isEmpty()) {

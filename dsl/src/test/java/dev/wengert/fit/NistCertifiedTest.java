@@ -204,7 +204,8 @@ class NistCertifiedTest {
                 rows made in blocks of 64 (`BlockQr`), fed the exact forward-mode Jacobian of the compiled
                 rows (each row recorded once, replayed for every pass), tolerances 1e-14, a confirming
                 restart where the Gauss–Newton step from LM's end is not already within 10⁻⁶ of the
-                parameters, then Newton refinement with the exact gradient and exact Hessian (second
+                parameters, then refinement with the exact gradient: Gauss–Newton steps while each shrinks
+                to at most 1% of the one before, else Newton steps with the exact Hessian (second
                 partials from a second-order pass of the compiled rows); standard deviations from R of
                 [J | r] at the answer (column-scaled). *Iterations* are LM iterations over all
                 attempts; *evaluations* are passes over the data, each giving the values and the whole

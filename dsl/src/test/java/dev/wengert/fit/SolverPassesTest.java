@@ -139,10 +139,11 @@ class SolverPassesTest {
     }
 
     /**
-     * The Newton refinement takes a step (a curvature pass and an evaluation) only where the
-     * Gauss–Newton step is beyond LM's own step tolerance, 10⁻¹⁴ relative: below it, the step is
-     * the rounding of the gradient. Its floor was 4 ulps (9·10⁻¹⁶), and fits of 10⁴ rows paid
-     * both passes to move their parameters by 2·10⁻¹⁵.
+     * The refinement takes a step (an evaluation) only where the Gauss–Newton step is beyond LM's
+     * own step tolerance, 10⁻¹⁴ relative: below it, the step is the rounding of the gradient. Its
+     * floor was 4 ulps (9·10⁻¹⁶), and fits of 10⁴ rows paid passes to move their parameters by
+     * 2·10⁻¹⁵. On small-residual data, Gauss–Newton steps alone bring a point 10⁻¹⁰ off back to
+     * the minimum, with no second-order pass.
      */
     @Test
     void theRefinementLeavesAPointWithinTheStepToleranceAlone() {
@@ -171,14 +172,50 @@ class SolverPassesTest {
         assertEquals(1, counting.evaluated.size(), "the point itself, and no trial");
         assertTrue(Arrays.equals(near, kept), Arrays.toString(kept));
 
-        // 10⁻¹⁰ off: the refinement does its work, back to the minimum
+        // 10⁻¹⁰ off: the refinement does its work, back to the minimum, by Gauss–Newton steps alone
         double[] off = {best[0] * (1 + 1e-10), best[1] * (1 - 1e-10)};
         counting = new Counting(f);
         ls = new LeastSquares(counting, ps, f.responses(), f.weights(), Loss.LINEAR, 1.0);
         double[] back = Refinement.refine(ls, off, none);
-        assertTrue(counting.curvatures >= 1, "no Newton step from 1e-10 off");
+        assertEquals(0, counting.curvatures, "a second-order pass where Gauss–Newton converges fast");
+        assertTrue(counting.evaluated.size() >= 2 && counting.evaluated.size() <= 3,
+                counting.evaluated.size() + " passes: the point, and one or two Gauss–Newton steps");
         for (int j = 0; j < 2; j++) {
             assertEquals(best[j], back[j], 1e-13 * Math.abs(best[j]), names[j]);
+        }
+    }
+
+    /**
+     * Where Gauss–Newton converges slowly — a large-residual problem, NIST's ENSO, whose steps
+     * shrink by about 0.64 each — the refinement turns to Newton steps with the exact Hessian
+     * after its first Gauss–Newton step, and gets back to the minimum from 10⁻⁹ off.
+     */
+    @Test
+    void aSlowGaussNewtonStepTurnsTheRefinementToNewton() {
+        NistFile enso = NistFile.read("ENSO");
+        Model m = NistModels.model("ENSO");
+        String[] names = new String[enso.certified().length];
+        for (int j = 0; j < names.length; j++) {
+            names[j] = "b" + (j + 1);
+        }
+        FitData data = FitData.fromArrays(enso.x(), enso.y(), null, FitData.WeightKind.NONE, MissingValues.REFUSE, null,
+                null);
+        Residuals f = new Residuals(m, data, null, names);
+        double[] start = enso.starts()[1];
+        ParameterSet ps = ParameterSet.unconstrained(names, start);
+        double[] best = Solver.solve(new LeastSquares(f, ps, f.responses(), f.weights(), Loss.LINEAR, 1.0), start,
+                Fitter.DEFAULT_MAX_EVALUATIONS).q();
+
+        double[] off = best.clone();
+        for (int j = 0; j < off.length; j++) {
+            off[j] *= 1 + (j % 2 == 0 ? 1e-9 : -1e-9);
+        }
+        Counting counting = new Counting(f);
+        LeastSquares ls = new LeastSquares(counting, ps, f.responses(), f.weights(), Loss.LINEAR, 1.0);
+        double[] back = Refinement.refine(ls, off, new boolean[off.length]);
+        assertTrue(counting.curvatures >= 1, "no Newton step where Gauss–Newton contracts by 0.64");
+        for (int j = 0; j < off.length; j++) {
+            assertEquals(best[j], back[j], 1e-11 * Math.abs(best[j]), names[j]);
         }
     }
 
