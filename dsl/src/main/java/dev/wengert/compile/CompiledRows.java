@@ -40,7 +40,9 @@ import java.util.List;
  * a recording and {@code Tape.backward}), to the bit, signed zeros and NaN included: the
  * operations are the rules' own calls with the same arguments, so the partials are the tape's,
  * and the block's reverse sweep adds the same products to the same adjoints in the same order
- * as the tape's sweep (see {@link RowShape}). A function that cannot be replayed (it uses
+ * as the tape's sweep (see {@link RowShape}). One exception: where the tape would multiply a
+ * zero partial by an infinite adjoint (√(p₀·x) at x = 0) and get NaN, the replay counts the
+ * product as zero, forward mode's answer. A function that cannot be replayed (it uses
  * tensors, or nests a differentiation whose partials no rule recomputes; a nested
  * {@code derivative} of the row's values is recorded as its arithmetic and replayed) is
  * evaluated by one forward pass over all its rows instead, each time: then every row's value

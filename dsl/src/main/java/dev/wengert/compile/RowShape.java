@@ -31,8 +31,9 @@ import java.util.BitSet;
  * in the same order, and a row's gradient is that of {@code jacobian(REVERSE, …)} or
  * {@code valueAndGradient(REVERSE, …)} of the row alone, to the bit: a parameter the output
  * does not reach gets 0.0, an output that is a parameter gradient 1 there, a constant output
- * none. (A forward pass per row adds the same products in another order, and keeps a −0.0
- * tangent: it may differ in the last bits.)
+ * none; except that a zero partial times an infinite adjoint, NaN on the tape, adds nothing
+ * here (see {@link Work#reverse}). (A forward pass per row adds the same products in another
+ * order, and keeps a −0.0 tangent: it may differ in the last bits.)
  *
  * <p>The curvature pass ({@link Work#curvature}) is second-order forward mode over the block:
  * tangents by parameter ({@code ForwardTag}'s arithmetic, a zero tangent staying zero), then
@@ -542,7 +543,10 @@ final class RowShape {
             forward(n);
             int bad = guards(n, from, checkFinite, failed);
             if (jacobian != null && out >= params) {
-                reverse(n);
+                reverse(n, false);
+                if (someNaN(n)) {
+                    reverse(n, true);             // the rare block with 0·∞: again, zeros strong
+                }
             }
             write(from, n, values, vOff, jacobian, jOff, ld, failed, bad);
             return bad;
@@ -1158,8 +1162,17 @@ final class RowShape {
          * A node's first contribution is written as 0.0 + ∂·ḡ, the tape's addition to its
          * zero-filled adjoint. Afterwards each parameter's adjoint is its Jacobian column (a
          * parameter the output does not reach has none: 0.0, as the tape's).
+         *
+         * <p>With {@code strongZeros}, a product whose partial is zero adds nothing, whatever the
+         * adjoint: where the tape multiplies a zero partial by an infinite adjoint and gets NaN
+         * (∂(b·x)/∂b = x = 0 under √ at 0, in every row with x = 0 of √(b·x)), the contribution
+         * is then zero, the answer forward mode's zero tangent gives and the derivative's true
+         * value. For finite adjoints it changes no bit: 0·g is ±0, and adding ±0 to an adjoint
+         * leaves it as it was (an adjoint is never −0.0: its first contribution is 0.0 + ∂·ḡ).
+         * So it is taken only for a block whose Jacobian came out with a NaN, and the
+         * compiled rows equal a per-row reverse pass to the bit except there.
          */
-        private void reverse(int n) {
+        private void reverse(int n, boolean strongZeros) {
             for (int i = out; i >= params; i--) {
                 if (!live[i]) {
                     continue;
@@ -1171,20 +1184,28 @@ final class RowShape {
                     boolean[] first = naryFirst[i];
                     double[][] pd = naryPartials[i];
                     for (int q = 0; q < e.length; q++) {
-                        accumulate(adj[e[q]], pd[at[q]], g, n, first[q]);
+                        accumulate(adj[e[q]], pd[at[q]], g, n, first[q], strongZeros);
                     }
                     continue;
                 }
-                accumulate(adj[argA[i]], pa[i], g, n, firstA[i]);
+                accumulate(adj[argA[i]], pa[i], g, n, firstA[i], strongZeros);
                 if (argB[i] >= 0) {
-                    accumulate(adj[argB[i]], pb[i], g, n, firstB[i]);
+                    accumulate(adj[argB[i]], pb[i], g, n, firstB[i], strongZeros);
                 }
             }
         }
 
-        /** a += q·g over the block; the first contribution a receives is 0.0 + q·g (a zero-filled adjoint's sum). */
-        private static void accumulate(double[] a, double[] q, double[] g, int n, boolean first) {
-            if (first) {
+        /**
+         * a += q·g over the block; the first contribution a receives is 0.0 + q·g (a zero-filled
+         * adjoint's sum). With strongZeros, a zero q adds nothing (see {@link #reverse}).
+         */
+        private static void accumulate(double[] a, double[] q, double[] g, int n, boolean first, boolean strongZeros) {
+            if (strongZeros) {
+                for (int r = 0; r < n; r++) {
+                    double c = q[r] == 0 ? 0.0 : q[r] * g[r];
+                    a[r] = first ? 0.0 + c : a[r] + c;
+                }
+            } else if (first) {
                 for (int r = 0; r < n; r++) {
                     a[r] = 0.0 + q[r] * g[r];
                 }
@@ -1193,6 +1214,19 @@ final class RowShape {
                     a[r] += q[r] * g[r];
                 }
             }
+        }
+
+        /** Whether some parameter's adjoint in the block is NaN (the output reaches it). */
+        private boolean someNaN(int n) {
+            for (int j = 0; j < params; j++) {
+                double[] a = live[j] ? adj[j] : null;
+                for (int r = 0; a != null && r < n; r++) {
+                    if (Double.isNaN(a[r])) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Forward-mode tangents of every node the output needs, one per parameter it depends on (the curvature pass's first order). */

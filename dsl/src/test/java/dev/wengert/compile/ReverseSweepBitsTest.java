@@ -161,6 +161,45 @@ class ReverseSweepBitsTest {
     }
 
     @Test
+    void aZeroPartialTimesAnInfiniteAdjointIsZeroAsInForwardMode() {
+        // √(p0·x) at x = 0: the row's value does not move with p0, but √ has an infinite partial at
+        // 0, and a reverse pass of the row multiplies it by ∂(p0·x)/∂p0 = x = 0: NaN. The replay
+        // counts that product as zero (forward mode's zero tangent, the true derivative); every
+        // other row keeps the reverse pass's bits. Before this rule, a fit of √(b·x) over data
+        // with x = 0 failed at every b.
+        RowFn f = (p, x) -> sqrt(p[0].times(x[0])).plus(p[1]);
+        double[] x = {0.0, 1.0, 2.0, 0.0, 4.0};
+        CompiledRows c = new CompiledRows(f, 2, x, 0, 1, 1, 5);
+        double[] p = {1.5, 0.25};
+        double[] jac = jacobianAt(c, p);
+        assertTrue(Double.isNaN(reverse(f, p, new double[] {0.0})[1]), "a reverse pass of the row gives 0·∞");
+        assertEquals(bits(forward(f, p, new double[] {0.0})[1]), bits(jac[0]), "forward mode's 0");
+        assertEquals(0.0, jac[3], 0.0);
+        for (int i : new int[] {1, 2, 4}) {
+            assertEquals(bits(reverse(f, p, new double[] {x[i]})[1]), bits(jac[i]), "row " + i);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertEquals(1.0, jac[5 + i], 0.0, "∂/∂p1 of row " + i);
+        }
+        samePerRow(f, c, x, 1, p);
+
+        // and a whole fit over such data converges to the least-squares b (Σ√x·y / Σx)
+        double[][] rows = {{0.0}, {1.0}, {2.0}, {3.0}, {4.0}};
+        double[] y = {0.1, 1.2, 1.3, 1.8, 2.1};
+        dev.wengert.fit.FitResult r = fit((dev.wengert.fit.Model) (q, row) -> sqrt(q[0].times(row[0])), rows, y,
+                new double[] {1.0});
+        assertTrue(r.converged(), r.reason());
+        double sxy = 0;
+        double sx = 0;
+        for (int i = 0; i < 5; i++) {
+            sxy += Math.sqrt(rows[i][0]) * y[i];
+            sx += rows[i][0];
+        }
+        double b = (sxy / sx) * (sxy / sx);
+        assertEquals(b, r.parameters()[0], 1e-12 * b);
+    }
+
+    @Test
     void globalFitLayoutsWriteOnlyTheirRowsAtTheirOffsets() {
         // rows of one dataset among others: value at vOff + i, ∂/∂pⱼ at jOff + j·ld + i; the rest untouched
         RowFn f = (p, x) -> p[0].times(exp(p[1].times(-x[0]))).plus(p[2]).plus(p[0].times(p[1]).times(x[0]));
