@@ -14,7 +14,8 @@ import java.util.List;
  * A row function ({@code (p, x) -> …}, a fit's per-row model) compiled for a fixed set of rows:
  * each row is recorded once, and every later evaluation at new parameters replays the
  * recordings over blocks of rows, giving every row's value and exact gradient with respect to
- * p (forward mode) without allocating anything per operation or per row.
+ * p (a reverse sweep per row, run over the block) without allocating anything per operation or
+ * per row.
  *
  * <p><b>How.</b> The first evaluation runs f on each row once, on a private tape whose first
  * positions are the parameters. Rows whose recordings have the same structure (the same
@@ -24,8 +25,9 @@ import java.util.List;
  * row is kept once). Most rows have the structure of the row before them: each is checked
  * against that shape operation by operation while it is recorded, its constants going straight
  * to their slots, and only a row that differs is read back from the tape. An evaluation then
- * runs each operation of a shape over a block of its rows at once, with a tangent per parameter
- * the operation depends on.
+ * runs each operation of a shape over a block of its rows at once, and for the gradients sweeps
+ * the block backward, an adjoint per operation: its cost does not grow with the number of
+ * parameters.
  *
  * <p><b>Branches are guarded.</b> Every comparison on a recorded value ({@code p[0].gt(x[0])})
  * and every read of one ({@code .value()}) is checked for every row after the values are
@@ -33,12 +35,20 @@ import java.util.List;
  * parameters (and joins the shape of its new structure), so no row is ever evaluated on the
  * wrong branch. {@link #recordings()} counts the recordings.
  *
- * <p><b>Exactness.</b> A row's value and gradient are those a per-row forward pass gives
- * ({@code jacobian(FORWARD, …)} of the same row), to the bit: the operations are the rules'
- * own calls with the same arguments, and the tangents combine as forward mode combines them.
- * A function that cannot be replayed (it uses tensors, or nests a differentiation whose
- * partials no rule recomputes; a nested {@code derivative} of the row's values is recorded as
- * its arithmetic and replayed) is evaluated that way for every row instead, each time.
+ * <p><b>Exactness.</b> A replayed row's value and gradient are those a per-row reverse pass
+ * gives ({@code jacobian(REVERSE, …)} or {@code valueAndGradient(REVERSE, …)} of the same row:
+ * a recording and {@code Tape.backward}), to the bit, signed zeros and NaN included: the
+ * operations are the rules' own calls with the same arguments, so the partials are the tape's,
+ * and the block's reverse sweep adds the same products to the same adjoints in the same order
+ * as the tape's sweep (see {@link RowShape}). One exception: where the tape would multiply a
+ * zero partial by an infinite adjoint (√(p₀·x) at x = 0) and get NaN, the replay counts the
+ * product as zero, forward mode's answer. A function that cannot be replayed (it uses
+ * tensors, or nests a differentiation whose partials no rule recomputes; a nested
+ * {@code derivative} of the row's values is recorded as its arithmetic and replayed) is
+ * evaluated by one forward pass over all its rows instead, each time: then every row's value
+ * and gradient are those of {@code jacobian(FORWARD, …)}, to the bit (which may differ from a
+ * reverse pass's in the last bits: forward mode adds the same products in another order).
+ * {@link #replayed()} says which.
  *
  * <p><b>Threads.</b> Once recorded, a shape with enough rows (2·{@link #PART_BLOCKS} blocks) is
  * replayed in parts on several threads ({@link Parallel}, {@code -Dwengert.fit.threads}), each
@@ -72,7 +82,7 @@ public final class CompiledRows {
     private final List<RowShape> shapes = new ArrayList<>();
     private RowShape last;
     private boolean recorded;
-    /** Set when some row cannot be replayed: then every row is evaluated by a forward pass of its own. */
+    /** Set when some row cannot be replayed: then every row is evaluated by one forward pass over all rows ({@link #forwardAll}). */
     private boolean perRow;
     private RowRecorder recorder;
     private Thread recorderThread;
@@ -136,7 +146,7 @@ public final class CompiledRows {
      * {@code jacobian} is null, its gradient into {@code jacobian}, column by column: ∂fᵢ/∂pⱼ at
      * {@code j·rows + i}, so column j is the derivative of every row with respect to pⱼ. The
      * first call records every row; later calls replay. With {@code jacobian} null, the values
-     * alone cost about a third of a full evaluation (no tangents).
+     * alone cost less (no reverse sweep).
      *
      * @throws IllegalArgumentException for arrays of the wrong length
      */
@@ -520,7 +530,9 @@ public final class CompiledRows {
      * Every row by one forward pass (a function that cannot be replayed): one differentiation
      * for all rows, so a function that shares work between rows (an ODE solved once per
      * parameter vector and read by every row) does that work once. Each row gets its own copy
-     * of its values.
+     * of its values. Forward mode, not reverse: the rows share one recording here, and a
+     * reverse sweep per row over it would cost the whole recording per row (quadratic in the
+     * rows); so these rows' gradients are a forward pass's, not a reverse pass's, to the bit.
      */
     private void forwardAll(double[] p, double[] values, int vOff, double[] jacobian, int jOff, int ld) {
         double[][] j = Functional.jacobian(Mode.FORWARD, par -> {
@@ -574,7 +586,10 @@ public final class CompiledRows {
         return shapes.size();
     }
 
-    /** Whether the rows are replayed (false when the function cannot be, and is evaluated row by row). */
+    /**
+     * Whether the rows are replayed, each gradient then a per-row reverse pass's to the bit
+     * (false when the function cannot be, and all rows are evaluated by one forward pass).
+     */
     public synchronized boolean replayed() {
         return !perRow;
     }

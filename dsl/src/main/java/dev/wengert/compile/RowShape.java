@@ -13,14 +13,31 @@ import java.util.BitSet;
  * One recorded structure of a row function ({@link CompiledRows}): the operations a row made,
  * which of their constant operands came from the row, the branches it took, and the rows that
  * share it with their own constants. Evaluating it runs each operation over a block of rows at
- * once (a loop per operation, not an interpreted node per row), with a tangent per parameter
- * the operation depends on.
+ * once (a loop per operation, not an interpreted node per row), then, for the Jacobian, a
+ * reverse sweep over the block: an adjoint per operation the output needs.
  *
- * <p>The arithmetic is {@code Num}'s, operation by operation: values and partials come from
- * the same rule calls with the same arguments as when the row is recorded, and tangents combine
- * as forward mode combines them ({@code ForwardTag.scale}: a zero tangent stays zero;
- * {@code combine}: pa·ta, then + pb·tb where tb ≠ 0). So a row's value and gradient are those of
- * a per-row forward pass, to the bit.
+ * <p><b>The same bits as a per-row reverse pass.</b> Values and partials are {@code Num}'s,
+ * operation by operation: the same rule calls with the same arguments as when the row is
+ * recorded, so the same partials the tape stores. The sweep ({@link Work#reverse}) is
+ * {@code Tape.backward}'s on one row's recording: the output's adjoint is 1 (the tape's
+ * 0.0 + 1.0), then from the output down to the parameters each operation the output reaches
+ * adds ∂·ḡ to its operands' adjoints — operand a, then b (x·x, recorded as × of one node with
+ * itself, adds both to it, in that order), an n-ary rule's recorded arguments in their order
+ * (its constant arguments have no adjoint, as on the tape) — each adjoint starting from +0.0
+ * as the tape's zero-filled array does (so a −0.0 product gives +0.0). Operations the output
+ * does not reach are skipped, as the tape skips nodes its sweep never reached (an infinite
+ * partial there makes no NaN). A row's nodes are numbered in the tape's order (the parameters
+ * first, then the row's operations as recorded), so every adjoint receives the same products
+ * in the same order, and a row's gradient is that of {@code jacobian(REVERSE, …)} or
+ * {@code valueAndGradient(REVERSE, …)} of the row alone, to the bit: a parameter the output
+ * does not reach gets 0.0, an output that is a parameter gradient 1 there, a constant output
+ * none; except that a zero partial times an infinite adjoint, NaN on the tape, adds nothing
+ * here (see {@link Work#reverse}). (A forward pass per row adds the same products in another
+ * order, and keeps a −0.0 tangent: it may differ in the last bits.)
+ *
+ * <p>The curvature pass ({@link Work#curvature}) is second-order forward mode over the block:
+ * tangents by parameter ({@code ForwardTag}'s arithmetic, a zero tangent staying zero), then
+ * Hessian entries by parameter pair.
  *
  * <p>Constants: each operand that was a plain number when recorded (a predictor, a literal),
  * each constant of a comparison and each constant argument of an n-ary rule is a <em>slot</em>.
@@ -69,6 +86,13 @@ final class RowShape {
     // derived: which parameters each node depends on, and which nodes the output needs
     final int[][] deps;
     final boolean[] live;
+    /**
+     * Per live node, in the reverse sweep: whether its contribution to operand a (b; each
+     * argument of an n-ary node) is the first that operand receives ({@link Work#reverse}).
+     */
+    private final boolean[] firstA;
+    private final boolean[] firstB;
+    private final boolean[][] naryFirst;
     /** Per node and dependency: where the operands' tangents of that parameter are (index in their deps, or −1). */
     private final int[][] depA;
     private final int[][] depB;
@@ -161,6 +185,33 @@ final class RowShape {
                     if (argB[i] >= 0) {
                         live[argB[i]] = true;
                     }
+                }
+            }
+        }
+        // the reverse sweep's first contribution to each node: written as 0.0 + ∂·ḡ, where the
+        // tape's sweep adds it to an adjoint array filled with 0.0 (the same bits, signed zeros
+        // included, without clearing the arrays per block)
+        firstA = new boolean[nodes];
+        firstB = new boolean[nodes];
+        naryFirst = new boolean[nodes][];
+        boolean[] written = new boolean[nodes];
+        for (int i = out; i >= params; i--) {
+            if (!live[i]) {
+                continue;
+            }
+            if (naryArgs[i] != null) {
+                int[] e = naryArgs[i];
+                naryFirst[i] = new boolean[e.length];
+                for (int q = 0; q < e.length; q++) {
+                    naryFirst[i][q] = !written[e[q]];
+                    written[e[q]] = true;
+                }
+            } else {
+                firstA[i] = !written[argA[i]];
+                written[argA[i]] = true;
+                if (argB[i] >= 0) {
+                    firstB[i] = !written[argB[i]];
+                    written[argB[i]] = true;
                 }
             }
         }
@@ -461,6 +512,9 @@ final class RowShape {
         private double[][] val;
         private double[][] pa;
         private double[][] pb;
+        /** Adjoints of the live nodes (a node's array is reused block after block), null elsewhere. */
+        private double[][] adj;
+        /** Forward tangents of the live nodes, for the curvature pass only: made on its first use. */
         private double[][][] tan;
         private double[][][] naryPartials;
         private double[][] konstBlock;
@@ -489,7 +543,10 @@ final class RowShape {
             forward(n);
             int bad = guards(n, from, checkFinite, failed);
             if (jacobian != null && out >= params) {
-                tangents(n);
+                reverse(n, false);
+                if (someNaN(n)) {
+                    reverse(n, true);             // the rare block with 0·∞: again, zeros strong
+                }
             }
             write(from, n, values, vOff, jacobian, jOff, ld, failed, bad);
             return bad;
@@ -502,14 +559,14 @@ final class RowShape {
             val = new double[nodes][BLOCK];
             pa = new double[nodes][];
             pb = new double[nodes][];
-            tan = new double[nodes][][];
+            adj = new double[nodes][];
             naryPartials = new double[nodes][][];
-            double[] ones = new double[BLOCK];
-            Arrays.fill(ones, 1.0);
             int naryMax = 0;
             for (int i = 0; i < nodes; i++) {
+                if (live[i]) {
+                    adj[i] = new double[BLOCK];
+                }
                 if (i < params) {
-                    tan[i] = new double[][] {ones};
                     continue;
                 }
                 if (naryArgs[i] != null) {
@@ -519,9 +576,11 @@ final class RowShape {
                     pa[i] = new double[BLOCK];
                     pb[i] = argB[i] >= 0 ? new double[BLOCK] : null;
                 }
-                if (live[i]) {
-                    tan[i] = new double[deps[i].length][BLOCK];
-                }
+            }
+            if (out >= 0) {
+                // the seed, as the tape's sweep makes it (0.0 + 1.0): only the output's own
+                // array, which nothing else writes
+                Arrays.fill(adj[out], 1.0);
             }
             naryVals = new double[naryMax];
             konstBlock = new double[slots][BLOCK];
@@ -822,6 +881,16 @@ final class RowShape {
             if (hess != null) {
                 return;
             }
+            tan = new double[nodes][][];
+            double[] ones = new double[BLOCK];
+            Arrays.fill(ones, 1.0);
+            for (int i = 0; i < nodes; i++) {
+                if (i < params) {
+                    tan[i] = new double[][] {ones};
+                } else if (live[i]) {
+                    tan[i] = new double[deps[i].length][BLOCK];
+                }
+            }
             hess = new double[nodes][][];
             pairs = new int[nodes][][];
             for (int i = params; i < nodes; i++) {
@@ -1085,7 +1154,82 @@ final class RowShape {
             return bad;
         }
 
-        /** Forward-mode tangents of every node the output needs, one per parameter it depends on. */
+        /**
+         * The reverse sweep over the block, as {@code Tape.backward} sweeps one row's recording:
+         * from the output (adjoint 1) down to the parameters, each live node adds ∂·ḡ to its
+         * operands' adjoints, operand a then b (an n-ary node's recorded arguments in their
+         * order), so every adjoint receives the same products in the same order as on the tape.
+         * A node's first contribution is written as 0.0 + ∂·ḡ, the tape's addition to its
+         * zero-filled adjoint. Afterwards each parameter's adjoint is its Jacobian column (a
+         * parameter the output does not reach has none: 0.0, as the tape's).
+         *
+         * <p>With {@code strongZeros}, a product whose partial is zero adds nothing, whatever the
+         * adjoint: where the tape multiplies a zero partial by an infinite adjoint and gets NaN
+         * (∂(b·x)/∂b = x = 0 under √ at 0, in every row with x = 0 of √(b·x)), the contribution
+         * is then zero, the answer forward mode's zero tangent gives and the derivative's true
+         * value. For finite adjoints it changes no bit: 0·g is ±0, and adding ±0 to an adjoint
+         * leaves it as it was (an adjoint is never −0.0: its first contribution is 0.0 + ∂·ḡ).
+         * So it is taken only for a block whose Jacobian came out with a NaN, and the
+         * compiled rows equal a per-row reverse pass to the bit except there.
+         */
+        private void reverse(int n, boolean strongZeros) {
+            for (int i = out; i >= params; i--) {
+                if (!live[i]) {
+                    continue;
+                }
+                double[] g = adj[i];
+                if (naryArgs[i] != null) {
+                    int[] e = naryArgs[i];
+                    int[] at = naryPositions[i];
+                    boolean[] first = naryFirst[i];
+                    double[][] pd = naryPartials[i];
+                    for (int q = 0; q < e.length; q++) {
+                        accumulate(adj[e[q]], pd[at[q]], g, n, first[q], strongZeros);
+                    }
+                    continue;
+                }
+                accumulate(adj[argA[i]], pa[i], g, n, firstA[i], strongZeros);
+                if (argB[i] >= 0) {
+                    accumulate(adj[argB[i]], pb[i], g, n, firstB[i], strongZeros);
+                }
+            }
+        }
+
+        /**
+         * a += q·g over the block; the first contribution a receives is 0.0 + q·g (a zero-filled
+         * adjoint's sum). With strongZeros, a zero q adds nothing (see {@link #reverse}).
+         */
+        private static void accumulate(double[] a, double[] q, double[] g, int n, boolean first, boolean strongZeros) {
+            if (strongZeros) {
+                for (int r = 0; r < n; r++) {
+                    double c = q[r] == 0 ? 0.0 : q[r] * g[r];
+                    a[r] = first ? 0.0 + c : a[r] + c;
+                }
+            } else if (first) {
+                for (int r = 0; r < n; r++) {
+                    a[r] = 0.0 + q[r] * g[r];
+                }
+            } else {
+                for (int r = 0; r < n; r++) {
+                    a[r] += q[r] * g[r];
+                }
+            }
+        }
+
+        /** Whether some parameter's adjoint in the block is NaN (the output reaches it). */
+        private boolean someNaN(int n) {
+            for (int j = 0; j < params; j++) {
+                double[] a = live[j] ? adj[j] : null;
+                for (int r = 0; a != null && r < n; r++) {
+                    if (Double.isNaN(a[r])) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Forward-mode tangents of every node the output needs, one per parameter it depends on (the curvature pass's first order). */
         private void tangents(int n) {
             for (int i = params; i <= out; i++) {
                 if (!live[i]) {
@@ -1197,12 +1341,11 @@ final class RowShape {
                     return;
                 }
                 for (int j = 0; j < params; j++) {
-                    int d = out >= params ? Arrays.binarySearch(deps[out], j) : -1;
                     int at = jOff + j * ld + from;
-                    if (d >= 0) {
-                        System.arraycopy(tan[out][d], 0, jacobian, at, n);
+                    if (live[j]) {
+                        System.arraycopy(adj[j], 0, jacobian, at, n);
                     } else {
-                        Arrays.fill(jacobian, at, at + n, out == j ? 1.0 : 0.0);
+                        Arrays.fill(jacobian, at, at + n, 0.0);
                     }
                 }
                 return;
@@ -1223,14 +1366,7 @@ final class RowShape {
                     continue;
                 }
                 for (int j = 0; j < params; j++) {
-                    jacobian[jOff + j * ld + row] = out == j ? 1.0 : 0.0;
-                }
-                if (out >= params) {
-                    int[] dep = deps[out];
-                    double[][] t = tan[out];
-                    for (int d = 0; d < dep.length; d++) {
-                        jacobian[jOff + dep[d] * ld + row] = t[d][r];
-                    }
+                    jacobian[jOff + j * ld + row] = live[j] ? adj[j][r] : 0.0;
                 }
             }
         }

@@ -23,14 +23,16 @@ import java.util.List;
  * An ordinary fit has one {@link Dataset}; a global fit has one per dataset, each model seeing
  * the whole parameter vector, their rows one after the other.
  *
- * <p><b>Why forward mode by default.</b> A fit has many rows and few parameters. Forward mode
- * carries one tangent per parameter through a single pass over the rows, giving every value
- * and the whole n×p Jacobian at once, at about (1 + p) times the cost of the plain model and
- * with no tape. Reverse mode needs a backward sweep per row (one per residual), which only pays
- * once p is large, so above {@link #FORWARD_LIMIT} parameters each row is recorded and swept
- * on its own (a per-row gradient), which keeps the cost linear in the rows. One forward pass
- * covers every dataset, so models that share work across rows (an ODE solved once per
- * parameter vector) do it once per pass.
+ * <p><b>The default ({@link Mode#FORWARD}, up to {@link #FORWARD_LIMIT} parameters).</b> A
+ * per-row model is compiled ({@link RowEngine}): each row recorded once, then every pass
+ * replays the recordings over blocks of rows and sweeps each block backward, so each row's
+ * gradient is that of a reverse pass of its own, to the bit, at a cost that does not grow with
+ * p and with nothing allocated per row. A model whose rows cannot be replayed (array
+ * operations inside, or rows that share work, as an ODE solved once per parameter vector) takes
+ * one forward pass over all rows instead, one tangent per parameter, so that shared work is
+ * done once per pass (over every dataset of a global fit). Above {@link #FORWARD_LIMIT}
+ * parameters, and with {@code mode(Mode.REVERSE)}, each row is recorded and swept on its own
+ * (a per-row gradient, the same bits as the compiled rows' but a recording per row per pass).
  *
  * <p><b>Column models.</b> A {@link ColumnModel} is called once per evaluation on whole
  * predictor columns. Its Jacobian is taken in forward mode too: the parameters are dual
@@ -43,9 +45,11 @@ import java.util.List;
  */
 final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     /**
-     * Up to this many parameters, forward mode. A forward pass costs about p plain passes; a
-     * per-row reverse recording and sweep costs a fixed multiple of one, independent of p, so
-     * reverse wins only for many parameters. 24 is a conservative crossover, not a tuned one.
+     * Up to this many parameters, {@link Mode#FORWARD}: compiled rows (a reverse sweep per row
+     * over blocks), or one forward pass where rows cannot be replayed. A forward pass costs
+     * about p plain passes; a per-row reverse recording and sweep costs a fixed multiple of one,
+     * independent of p, so it wins over the forward fallback only for many parameters. 24 is a
+     * conservative crossover, not a tuned one.
      */
     static final int FORWARD_LIMIT = 24;
 
@@ -57,7 +61,7 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     private int passes;
     /** The row being evaluated, for messages (−1 outside a pass). */
     private int row = -1;
-    /** Each per-row dataset's compiled rows (forward mode), made on first use. */
+    /** Each per-row dataset's compiled rows ({@link Mode#FORWARD}), made on first use. */
     private RowEngine[] engines;
     /** The last evaluation and its point. */
     private Eval last;
@@ -119,9 +123,25 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         return passes;
     }
 
+    /**
+     * "exact reverse-mode" where every row's gradient is a reverse sweep (compiled rows that are
+     * replayed, or {@link Mode#REVERSE}), "exact forward-mode" where it is a forward pass (a column
+     * model, rows that cannot be replayed, datasets evaluated together), and "exact reverse- and
+     * forward-mode" for a global fit with both. Before the first evaluation, compiled rows count
+     * as replayed.
+     */
     @Override
     public String jacobianKind() {
-        return "exact " + mode.name().toLowerCase(java.util.Locale.ROOT) + "-mode";
+        boolean reverse = false;
+        boolean forward = false;
+        boolean together = mode == Mode.FORWARD && shared();
+        for (int part = 0; part < parts.size(); part++) {
+            boolean fwd = mode == Mode.FORWARD && (together || parts.get(part).columns != null
+                    || (engines != null && engines[part] != null && !engines[part].rows().replayed()));
+            forward |= fwd;
+            reverse |= !fwd;
+        }
+        return reverse && forward ? "exact reverse- and forward-mode" : forward ? "exact forward-mode" : "exact reverse-mode";
     }
 
     @Override

@@ -8,7 +8,9 @@ import java.util.function.IntConsumer;
 /**
  * A per-row model's values and Jacobian over a fit's rows by {@link CompiledRows}: each row
  * recorded once, then replayed with no allocation per operation or row, the same numbers as a
- * forward pass per row to the bit. The compiled rows read the fit's row-major predictors in place.
+ * reverse pass per row to the bit (a model whose rows cannot be replayed: one forward pass over
+ * all rows, see {@link CompiledRows#replayed()}). The compiled rows read the fit's row-major
+ * predictors in place.
  */
 final class RowEngine {
     private CompiledRows rows;

@@ -109,11 +109,11 @@ class CompiledRowsParallelTest {
         double[] one = withThreads("1", () -> run(stick, 4, x, 1, points));
         assertTrue(one[one.length - 2] > M + 1000, "rows moved between shapes: " + one[one.length - 2] + " recordings");
         assertTrue(one[one.length - 1] >= 3, "shapes: " + one[one.length - 1]);
-        // and each row is what a forward pass of its own gives (the serial path's own guarantee)
+        // and each row is what a reverse pass of its own gives (the serial path's own guarantee)
         CompiledRows c = new CompiledRows(stick, 4, x, 0, 1, 1, M);
         withThreads("4", () -> {
             for (double[] p : points) {
-                CompiledRowsTest.sameAsForward(stick, c, x, 1, p);
+                CompiledRowsTest.samePerRow(stick, c, x, 1, p);
             }
             return null;
         });

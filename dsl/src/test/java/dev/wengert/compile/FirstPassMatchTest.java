@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 
 import static dev.wengert.Wengert.*;
 import static dev.wengert.compile.CompiledRowsTest.column;
-import static dev.wengert.compile.CompiledRowsTest.sameAsForward;
+import static dev.wengert.compile.CompiledRowsTest.samePerRow;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The first pass's fast path: a row is checked against the shape of the row before it while it
  * is recorded, and only a row that leaves that shape (another operation, operand, constant side,
  * guard or output; an array operation or a nested differentiation) is read the long way. Every
- * value and gradient stays that of a per-row forward pass, to the bit, and the count of rows
- * that took the fast path is exact.
+ * value and gradient stays that of a per-row reverse pass (of a forward pass, for a function
+ * that cannot be replayed), to the bit, and the count of rows that took the fast path is exact.
  */
 class FirstPassMatchTest {
 
@@ -31,7 +31,7 @@ class FirstPassMatchTest {
         int m = 1000;
         double[] x = column(m);
         CompiledRows c = new CompiledRows(CompiledRowsTest.MM, 2, x, 0, 1, 1, m);
-        sameAsForward(CompiledRowsTest.MM, c, x, 1, new double[] {2.0, 0.8});
+        samePerRow(CompiledRowsTest.MM, c, x, 1, new double[] {2.0, 0.8});
         assertEquals(m, c.recordings());
         assertEquals(m - 1, c.matchedRecordings(), "rows 1 … m−1 matched the shape of the row before");
         assertEquals(1, c.shapes());
@@ -56,7 +56,7 @@ class FirstPassMatchTest {
             data[2 * i + 1] = kinds[i];
         }
         CompiledRows c = new CompiledRows(DIVERGING, 2, data, 0, 2, 2, m);
-        sameAsForward(DIVERGING, c, data, 2, new double[] {2.0, 0.8});
+        samePerRow(DIVERGING, c, data, 2, new double[] {2.0, 0.8});
         int same = 0;
         for (int i = 1; i < m; i++) {
             same += kinds[i] == kinds[i - 1] ? 1 : 0;
@@ -64,7 +64,7 @@ class FirstPassMatchTest {
         assertEquals(same, c.matchedRecordings(), "exactly the rows shaped like the row before them");
         assertEquals(4, c.shapes());
         assertEquals(m, c.recordings());
-        sameAsForward(DIVERGING, c, data, 2, new double[] {-1.5, 3.0});     // replays, no new recordings
+        samePerRow(DIVERGING, c, data, 2, new double[] {-1.5, 3.0});     // replays, no new recordings
         assertEquals(m, c.recordings());
     }
 
@@ -89,11 +89,11 @@ class FirstPassMatchTest {
             data[2 * i + 1] = i % 3 == 2 ? 1 : 0;                // rows 2, 5, 8, 11 put constants on the left
         }
         CompiledRows cf = new CompiledRows(f, 2, data, 0, 2, 2, m);
-        sameAsForward(f, cf, data, 2, new double[] {1.25, -0.5});
+        samePerRow(f, cf, data, 2, new double[] {1.25, -0.5});
         assertEquals(2, cf.shapes());
         assertEquals(m - 1 - 4 - 3, cf.matchedRecordings(), "rows 2, 5, 8, 11 and the rows after them leave the shape");
         CompiledRows cg = new CompiledRows(g, 2, data, 0, 2, 2, m);
-        sameAsForward(g, cg, data, 2, new double[] {1.25, -0.5});
+        samePerRow(g, cg, data, 2, new double[] {1.25, -0.5});
         assertEquals(1, cg.shapes());
         assertEquals(m - 1, cg.matchedRecordings());
     }
@@ -112,7 +112,7 @@ class FirstPassMatchTest {
             x[i] = 0.1 * i;
         }
         CompiledRows c = new CompiledRows(f, 2, x, 0, 1, 1, m);
-        sameAsForward(f, c, x, 1, new double[] {0.7, 1.9});
+        samePerRow(f, c, x, 1, new double[] {0.7, 1.9});
         assertEquals(2, c.shapes());
         assertEquals(m - 2, c.matchedRecordings(), "only row 30, the first with x ≥ 3, leaves the shape");
     }
@@ -132,11 +132,11 @@ class FirstPassMatchTest {
         }
         CompiledRows c = new CompiledRows(f, 1, x, 0, 1, 1, m);
         double p0 = 0.5;                                         // a > 1 from x > 2: rows 20 …
-        sameAsForward(f, c, x, 1, new double[] {p0});
+        samePerRow(f, c, x, 1, new double[] {p0});
         assertEquals(2, c.shapes(), "one shape per outcome");
         assertEquals(m - 2, c.matchedRecordings(), "row 20 leaves the shape at its guard");
         // the read value is a guard: a new p fails it for every row, and each is recorded again
-        sameAsForward(f, c, x, 1, new double[] {0.25});
+        samePerRow(f, c, x, 1, new double[] {0.25});
         assertEquals(2 * m, c.recordings());
     }
 
@@ -158,11 +158,11 @@ class FirstPassMatchTest {
         assertEquals(19, c.matchedRecordings(), "rows 1 … 19 matched; row 20 threw after its first operations");
         checkNonFinite(false);
         // resumed at row 20, checked against row 19's shape: a NaN row has the same structure
-        sameAsForward(f, c, x, 1, p);
+        samePerRow(f, c, x, 1, p);
         assertEquals(m, c.recordings());
         assertEquals(m - 1, c.matchedRecordings());
         assertEquals(1, c.shapes());
-        sameAsForward(f, c, x, 1, new double[] {0.9, -0.2});
+        samePerRow(f, c, x, 1, new double[] {0.9, -0.2});
     }
 
     @Test
@@ -179,11 +179,11 @@ class FirstPassMatchTest {
         };
         double[] x = {0.25, 0.5, 0.75, 1.5, 2.5, 3.0};
         CompiledRows c = new CompiledRows(nested, 2, x, 0, 1, 1, x.length);
-        sameAsForward(nested, c, x, 1, new double[] {1.2, 0.4});
+        samePerRow(nested, c, x, 1, new double[] {1.2, 0.4});
         assertTrue(c.replayed());
         assertEquals(2, c.shapes());
         assertEquals(4, c.matchedRecordings(), "rows 1, 2, 4 and 5");
-        sameAsForward(nested, c, x, 1, new double[] {-0.7, 2.0});
+        samePerRow(nested, c, x, 1, new double[] {-0.7, 2.0});
     }
 
     @Test
@@ -199,10 +199,10 @@ class FirstPassMatchTest {
         };
         double[] x = {0.25, 0.5, 0.75, 1.5, 2.5};
         CompiledRows c = new CompiledRows(tensor, 2, x, 0, 1, 1, x.length);
-        sameAsForward(tensor, c, x, 1, new double[] {1.2, 0.4});
+        samePerRow(tensor, c, x, 1, new double[] {1.2, 0.4});
         assertFalse(c.replayed());
         assertEquals(0, c.shapes());
         assertEquals(2, c.matchedRecordings(), "rows 1 and 2, before the tensor");
-        sameAsForward(tensor, c, x, 1, new double[] {-0.7, 2.0});
+        samePerRow(tensor, c, x, 1, new double[] {-0.7, 2.0});
     }
 }

@@ -21,10 +21,20 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The vectorised form: a {@link ColumnModel} fitted with {@code fitColumns} gives the per-row
  * {@link Model} fit of the same model (to 1e-10 relative: estimates, standard errors, RSS,
- * predictions and bands), weighted or not, and bad models get errors as clear as the per-row form's.
+ * predictions and bands; Lanczos1's RSS and standard errors to the 2.5 digits its
+ * rounding-level residuals allow), weighted or not, and bad models get errors as clear as the per-row form's.
  */
 class ColumnModelTest {
     private static final double REL = 1e-10;
+    /**
+     * Lanczos1's RSS and standard errors, relative: an exact fit whose residuals are rounding
+     * noise (RSS ~1e-25), so both move with the last bits of the estimates and of the
+     * ill-conditioned Jacobian. The column model's Jacobian is forward mode's, the per-row
+     * model's compiled rows a reverse sweep's: equal within rounding, not to the bit, and the
+     * two fits' RSS and standard errors were up to 1.1e-3 apart. NistCertifiedTest asks LRE ≥ 2.5
+     * of them (10^−2.5 relative to the certified values), as this does of the two fits.
+     */
+    private static final double LANCZOS1_NOISE_REL = Math.pow(10, -2.5);
     private static final double TWO_PI = 2 * Math.PI;
 
     @AfterEach
@@ -102,8 +112,9 @@ class ColumnModelTest {
     private static void sameFit(FitResult rows, FitResult cols, String what) {
         assertTrue(cols.converged(), what + ": " + cols.reason());
         same(rows.parameters(), cols.parameters(), REL, what + " estimates");
-        same(rows.standardErrors(), cols.standardErrors(), REL, what + " standard errors");
-        same(rows.residualSumOfSquares(), cols.residualSumOfSquares(), REL, what + " RSS");
+        double noise = what.startsWith("Lanczos1 ") ? LANCZOS1_NOISE_REL : REL;
+        same(rows.standardErrors(), cols.standardErrors(), noise, what + " standard errors");
+        same(rows.residualSumOfSquares(), cols.residualSumOfSquares(), noise, what + " RSS");
         same(rows.fitted(), cols.fitted(), REL, what + " fitted");
     }
 

@@ -12,15 +12,16 @@ import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Whole fits by the new path (compiled rows, {@link RowEngine}, as {@code fit} runs them) against
- * the per-row forward path fits took before (a forward pass per row for the values and
- * Jacobian, a forward-over-reverse Hessian per row for the refinement's curvature), both fed to
- * the same solver, on random models: sums of random functions of p·x and x + p, with a branch
- * on a parameter against a predictor, so rows change branch as the parameters move and are
- * recorded again.
+ * Whole fits by the compiled path (compiled rows, {@link RowEngine}, as {@code fit} runs them)
+ * against a per-row path (a reverse pass per row, a recording and a backward sweep, for the
+ * values and Jacobian; a forward-over-reverse Hessian per row for the refinement's curvature),
+ * both fed to the same solver, on random models: sums of random functions of p·x and x + p,
+ * with a branch on a parameter against a predictor, so rows change branch as the parameters
+ * move and are recorded again.
  *
- * <p>Every evaluation the solver asks for is equal to the bit on both paths (values and
- * Jacobian: the compiled rows replay the same operations in the same order), so
+ * <p>Every evaluation the solver asks for is equal to the bit (raw bits) on both paths (values
+ * and Jacobian: the compiled rows replay the same operations, and their reverse sweep adds the
+ * same products in the same order as the tape's), so
  * Levenberg–Marquardt takes the same steps; the refinement's curvature Σ cᵢ∇²mᵢ agrees only
  * within rounding (the second-order pass adds its terms in another order than per-row
  * Hessians), so the estimates agree within rounding: 10⁻¹² relative.
@@ -34,7 +35,7 @@ class CompiledFitPathTest {
             u -> atan(u), u -> square(u).plus(1).reciprocal(), u -> u.times(u).times(u));
 
     @Test
-    void randomModelsFitAsByAForwardPassPerRow() {
+    void randomModelsFitAsByAReversePassPerRow() {
         int branched = 0;
         int converged = 0;
         double worst = 0;
@@ -87,6 +88,49 @@ class CompiledFitPathTest {
         assertTrue(converged >= 20, converged + " of 24 fits converged");
     }
 
+    /**
+     * A fit's default Jacobian (compiled rows) is, entry for entry, the one {@code mode(REVERSE)}
+     * computes by recording and sweeping each row on its own; the reason says "reverse-mode", and
+     * "forward-mode" for a model whose rows cannot be replayed (a tensor inside), which takes one
+     * forward pass over all rows.
+     */
+    @Test
+    void theDefaultJacobianIsAReversePassPerRowAndTheReasonSaysWhichModeItTook() {
+        double[][] d = FitBitsTest.mm(3_000, 7);
+        String[] names = {"a", "b"};
+        FitData data = FitData.fromColumn(d[0], d[1], null, FitData.WeightKind.NONE, MissingValues.DROP);
+        Residuals compiled = new Residuals(FitBitsTest.MM, data, null, names);
+        Residuals reverse = new Residuals(FitBitsTest.MM, data, Mode.REVERSE, names);
+        assertEquals(Mode.FORWARD, compiled.mode(), "the default takes the compiled rows");
+        for (double[] p : new double[][] {{1.5, 0.5}, {2.0, 0.8}, {-3.0, 1e-3}}) {
+            ModelEvaluator.Eval a = compiled.evaluate(p);
+            ModelEvaluator.Eval b = reverse.evaluate(p);
+            for (int i = 0; i < a.jacobian().length; i++) {
+                assertEquals(Double.doubleToRawLongBits(b.jacobian()[i]), Double.doubleToRawLongBits(a.jacobian()[i]),
+                        "Jacobian entry " + i + " at " + Arrays.toString(p));
+            }
+            for (int i = 0; i < a.values().length; i++) {
+                assertEquals(Double.doubleToRawLongBits(b.values()[i]), Double.doubleToRawLongBits(a.values()[i]));
+            }
+        }
+        assertEquals("exact reverse-mode", compiled.jacobianKind());
+        assertEquals("exact reverse-mode", reverse.jacobianKind());
+        FitResult r = Fitter.of(FitBitsTest.MM).start(1.5, 0.5).to(d[0], d[1]);
+        assertTrue(r.converged() && r.reason().contains("with the exact reverse-mode Jacobian"), r.reason());
+
+        // a tensor inside the model: its rows cannot be replayed, one forward pass over all rows
+        Model tensorInside = (p, x) -> tensor(p[0], p[1]).times(-x[0]).exp().sum();
+        double[] x = new double[200];
+        double[] y = new double[200];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.02 * i;
+            y[i] = Math.exp(-0.5 * x[i]) + Math.exp(-2.0 * x[i]);
+        }
+        FitResult t = Fitter.of(tensorInside).start(0.4, 2.5).to(x, y);
+        assertTrue(t.converged(), t.reason());
+        assertTrue(t.reason().contains("with the exact forward-mode Jacobian"), t.reason());
+    }
+
     private static Solver.Solution solve(ModelEvaluator e, double[] start, double[] y, double[] w) {
         ParameterSet ps = ParameterSet.unconstrained(new String[] {"p0", "p1", "p2", "p3", "p4"}, start);
         LeastSquares ls = new LeastSquares(e, ps, y, w, Loss.LINEAR, 1.0);
@@ -98,7 +142,7 @@ class CompiledFitPathTest {
         return m.apply(Arrays.stream(p).mapToObj(v -> constant(v)).toArray(Num[]::new), row).value();
     }
 
-    /** The new path, checking every evaluation against the per-row forward pass to the bit. */
+    /** The compiled path, checking every evaluation against the per-row reverse pass to the bit. */
     private static final class Compiled extends PerRow {
         final RowEngine engine;
         int checked;
@@ -117,12 +161,12 @@ class CompiledFitPathTest {
             Eval want = super.evaluate(p);
             passes--;
             for (int i = 0; i < v.length; i++) {
-                assertEquals(Double.doubleToLongBits(want.values()[i]), Double.doubleToLongBits(v[i]), "value of row " + i);
+                assertEquals(Double.doubleToRawLongBits(want.values()[i]), Double.doubleToRawLongBits(v[i]), "value of row " + i);
             }
             for (int i = 0; i < j.length; i++) {
                 int row = i % n;
                 int col = i / n;
-                assertEquals(Double.doubleToLongBits(want.jacobian()[i]), Double.doubleToLongBits(j[i]),
+                assertEquals(Double.doubleToRawLongBits(want.jacobian()[i]), Double.doubleToRawLongBits(j[i]),
                         () -> "∂m" + row + "/∂p" + col + " at " + Arrays.toString(p));
             }
             checked++;
@@ -136,7 +180,7 @@ class CompiledFitPathTest {
         }
     }
 
-    /** The per-row forward path: a forward pass per row, a forward-over-reverse Hessian per row. */
+    /** The per-row path: a reverse pass per row, a forward-over-reverse Hessian per row. */
     private static class PerRow implements ModelEvaluator {
         final Model model;
         final double[] x;
@@ -171,7 +215,7 @@ class CompiledFitPathTest {
             for (int i = 0; i < n; i++) {
                 double[] r = row(i);
                 int at = i;
-                double[][] jr = jacobian(Mode.FORWARD, q -> {
+                double[][] jr = jacobian(Mode.REVERSE, q -> {
                     Num out = model.apply(q, r);
                     v[at] = out.value();
                     return new Num[] {out};
@@ -214,7 +258,7 @@ class CompiledFitPathTest {
 
         @Override
         public String jacobianKind() {
-            return "exact forward-mode";
+            return "exact reverse-mode";
         }
 
         @Override

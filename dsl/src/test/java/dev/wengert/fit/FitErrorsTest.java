@@ -91,7 +91,8 @@ class FitErrorsTest {
         assertTrue(m.contains("not finite") || m.contains("NaN"), m);
         assertTrue(m.contains("row 0") && m.contains("x = 0.0") && m.contains("b1 = -2.5"), m);
 
-        // √(b1·x) is finite at b1 = 0 but its derivative is not (except at x = 0, row 0, where b1·x does not move)
+        // √(b1·x) is finite at b1 = 0 but its derivative is not (except at x = 0, row 0, where b1·x does
+        // not move: a reverse pass of that row gives 0·∞ = NaN there, the compiled rows' strong zero 0)
         m = error(() -> fit1((p, x) -> sqrt(p[0].times(x)), table(), "y", "x", 0));
         assertTrue(m.contains("derivative") && m.contains("b1 is Infinity") && m.contains("row 1 (x = 1.0)"), m);
 

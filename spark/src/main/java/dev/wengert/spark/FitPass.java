@@ -69,7 +69,8 @@ final class FitPass implements Serializable {
     /**
      * The sums of one partition (the function mapPartitions runs on the executors). With a
      * {@code rowModel}, the Jacobian rows come from its compiled recording; otherwise from
-     * {@code model} in forward mode.
+     * {@code model}'s compiled rows (a reverse sweep per row, replayed over the block; one forward
+     * pass over the block's rows for a model whose rows cannot be replayed).
      */
     static Iterator<FitPass> partition(Iterator<Block> blocks, Broadcast<SerializableModel> model,
                                        Broadcast<RowModel> rowModel, Broadcast<double[]> params, boolean withCurvature,
@@ -106,7 +107,8 @@ final class FitPass implements Serializable {
     /**
      * The block's rows by its compiled rows ({@link Block#rows(SerializableModel, int)}): each row
      * recorded on the first pass that reads the cached block, then replayed, so a pass allocates
-     * nothing per row; the same values and Jacobian as a forward pass per row, to the bit.
+     * nothing per row; the same values and Jacobian as a reverse pass per row, to the bit (as a
+     * forward pass over the block, for a model whose rows cannot be replayed).
      */
     private void addRows(Block b, SerializableModel model, double[] p, double[] values) {
         int rows = b.rows;

@@ -306,8 +306,8 @@ public final class SparkFit {
                 ? "converged: Levenberg–Marquardt on the normal equations (JᵀJ and Jᵀr summed over "
                         + d.blocks.getNumPartitions() + " Spark partition" + (d.blocks.getNumPartitions() == 1 ? "" : "s")
                         + " by treeAggregate) with the exact Jacobian (" + (rowModel != null
-                        ? "reverse mode, replaying each partition's compiled recording" : "forward mode, replaying each block's "
-                        + "compiled rows") + "): " + how
+                        ? "reverse mode, replaying each partition's compiled recording" : "reverse mode per row, replaying "
+                        + "each block's compiled rows; forward mode where rows cannot be replayed") + "): " + how
                 : "did not converge: " + how + "; the result is the best point found, not a minimum (try other start "
                         + "values or a larger maxPasses)");
         if (polished > 0) {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** One partition's sums, without Spark: the compiled row model against the forward-mode model. */
+/** One partition's sums, without Spark: the compiled row model against the model's compiled rows. */
 class FitPassTest {
     static final RowModel MISRA1A = (p, x) -> p[0].times(exp(p[1].times(x[0]).neg()).neg().plus(1));
 
@@ -66,7 +66,7 @@ class FitPassTest {
     /**
      * Issue 19: the same for a {@link SerializableModel}, whose predictors are plain doubles. The
      * first pass over a cached block records each row; every later pass replays the block's
-     * compiled rows, allocating nothing per row, and gives the forward-mode sums to the bit.
+     * compiled rows, allocating nothing per row, and gives the row model's sums within rounding.
      */
     @Test
     void aSerializableModelsPassAllocatesNothingPerRowAfterTheFirst() {
