@@ -208,13 +208,13 @@ public final class Fitter {
     }
 
     /**
-     * Forces how the Jacobian is computed. By default ({@code Mode.FORWARD} up to 24 parameters)
-     * a per-row model is compiled: each row recorded once, then replayed over blocks of rows
-     * with a reverse sweep per row, each row's gradient that of a reverse pass of its own to the
-     * bit; a model whose rows cannot be replayed (tensors inside, rows sharing work like an ODE)
-     * takes one forward pass over all rows (a tangent per parameter). Above 24 parameters, or
-     * with {@code Mode.REVERSE}, each row is recorded and swept on its own every pass (the same
-     * Jacobian as the compiled rows', at a recording per row). A column model uses forward mode
+     * Forces how the Jacobian is computed. By default ({@code Mode.FORWARD}) a per-row model is
+     * compiled, at any number of parameters: each row recorded once, then replayed over blocks
+     * of rows with a reverse sweep per row, each row's gradient that of a reverse pass of its own
+     * to the bit; a model whose rows cannot be replayed (tensors inside, rows sharing work like an
+     * ODE) takes one forward pass over all rows (a tangent per parameter) up to 24 parameters,
+     * and a reverse pass per row above. With {@code Mode.REVERSE}, each row is recorded and swept
+     * on its own every pass (the same Jacobian as the compiled rows', at a recording per row). A column model uses forward mode
      * at any number of parameters; reverse mode records its tensor operations once but needs a
      * backward sweep per row over all of them (time quadratic in the rows), so it is for
      * cross-checks on small data. The fit's {@code reason()} names the mode the Jacobian took.

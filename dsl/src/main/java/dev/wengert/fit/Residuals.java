@@ -23,16 +23,20 @@ import java.util.List;
  * An ordinary fit has one {@link Dataset}; a global fit has one per dataset, each model seeing
  * the whole parameter vector, their rows one after the other.
  *
- * <p><b>The default ({@link Mode#FORWARD}, up to {@link #FORWARD_LIMIT} parameters).</b> A
- * per-row model is compiled ({@link RowEngine}): each row recorded once, then every pass
+ * <p><b>The default ({@link Mode#FORWARD}).</b> A per-row model is compiled
+ * ({@link RowEngine}), at any number of parameters: each row recorded once, then every pass
  * replays the recordings over blocks of rows and sweeps each block backward, so each row's
  * gradient is that of a reverse pass of its own, to the bit, at a cost that does not grow with
  * p and with nothing allocated per row. A model whose rows cannot be replayed (array
  * operations inside, or rows that share work, as an ODE solved once per parameter vector) takes
  * one forward pass over all rows instead, one tangent per parameter, so that shared work is
- * done once per pass (over every dataset of a global fit). Above {@link #FORWARD_LIMIT}
- * parameters, and with {@code mode(Mode.REVERSE)}, each row is recorded and swept on its own
- * (a per-row gradient, the same bits as the compiled rows' but a recording per row per pass).
+ * done once per pass (over every dataset of a global fit) — up to {@link #FORWARD_LIMIT}
+ * parameters; above, such rows are recorded and swept one by one (after the first pass, which
+ * finds that they cannot be replayed), as with {@code mode(Mode.REVERSE)}: a per-row gradient,
+ * the same bits as the compiled rows' but a recording per row per pass. The refinement's
+ * second derivatives, when it needs them, come from the compiled rows' second-order pass up to
+ * {@link #FORWARD_LIMIT} parameters, and from a forward-over-reverse Hessian per row above (the
+ * second-order pass keeps p(p + 1)/2 tangents per operation and row of a block).
  *
  * <p><b>Column models.</b> A {@link ColumnModel} is called once per evaluation on whole
  * predictor columns. Its Jacobian is taken in forward mode too: the parameters are dual
@@ -45,11 +49,12 @@ import java.util.List;
  */
 final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     /**
-     * Up to this many parameters, {@link Mode#FORWARD}: compiled rows (a reverse sweep per row
-     * over blocks), or one forward pass where rows cannot be replayed. A forward pass costs
-     * about p plain passes; a per-row reverse recording and sweep costs a fixed multiple of one,
+     * Up to this many parameters, rows that cannot be replayed take one forward pass (a tangent
+     * per parameter), and the refinement's curvature the compiled rows' second-order pass; above,
+     * a reverse pass and a forward-over-reverse Hessian per row. A forward pass costs about p
+     * plain passes; a per-row reverse recording and sweep costs a fixed multiple of one,
      * independent of p, so it wins over the forward fallback only for many parameters. 24 is a
-     * conservative crossover, not a tuned one.
+     * conservative crossover, not a tuned one. Replayed rows are compiled at any p.
      */
     static final int FORWARD_LIMIT = 24;
 
@@ -78,16 +83,14 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         this.rows = offsets[parts.size()];
     }
 
-    /** One per-row model on its rows; forward mode up to {@link #FORWARD_LIMIT} parameters unless mode says. */
+    /** One per-row model on its rows; {@link Mode#FORWARD} (compiled rows) unless mode says. */
     Residuals(Model model, FitData data, Mode mode, String[] names) {
-        this(List.of(Dataset.of(model, data, names, null)),
-                mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE, names);
+        this(List.of(Dataset.of(model, data, names, null)), mode != null ? mode : Mode.FORWARD, names);
     }
 
-    /** Per-row models (one or several datasets); forward mode up to {@link #FORWARD_LIMIT} parameters. */
+    /** Per-row models (one or several datasets); {@link Mode#FORWARD} (compiled rows) unless mode says. */
     static Residuals of(List<Dataset> parts, Mode mode, String[] names) {
-        return new Residuals(parts, mode != null ? mode : names.length <= FORWARD_LIMIT ? Mode.FORWARD : Mode.REVERSE,
-                names);
+        return new Residuals(parts, mode != null ? mode : Mode.FORWARD, names);
     }
 
     /** A column model; forward mode unless another mode is asked for (see the class comment). */
@@ -134,10 +137,11 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     public String jacobianKind() {
         boolean reverse = false;
         boolean forward = false;
-        boolean together = mode == Mode.FORWARD && shared();
+        int k = names.length;
+        boolean together = together(k);
         for (int part = 0; part < parts.size(); part++) {
             boolean fwd = mode == Mode.FORWARD && (together || parts.get(part).columns != null
-                    || (engines != null && engines[part] != null && !engines[part].rows().replayed()));
+                    || (k <= FORWARD_LIMIT && engines != null && engines[part] != null && !engines[part].rows().replayed()));
             forward |= fwd;
             reverse |= !fwd;
         }
@@ -181,7 +185,7 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         // row names the row being evaluated; it stays there if the model throws, for the message
         passes++;
         int k = p.length;
-        if (mode == Mode.FORWARD && shared()) {
+        if (together(k)) {
             // a model that shares work between rows and datasets (an ODE solved once per parameter
             // vector): one forward pass over every dataset, so that work is done once
             double[][] all = Functional.jacobian(Mode.FORWARD, par -> {
@@ -218,7 +222,7 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
                     return out;
                 }, p);
                 copyRows(part2, jac, o);
-            } else if (mode == Mode.FORWARD) {
+            } else if (compiled(part, k)) {
                 engine(part, k).evaluateNamingTheRow(p, vals, o, jac, o, rows);
             } else {
                 for (int i = 0; i < n; i++) {
@@ -241,6 +245,22 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
      * per-row model whose rows could not be compiled (they use values computed for other rows,
      * as an ODE solved once per parameter vector), known after the first evaluation.
      */
+    private boolean together(int k) {
+        return mode == Mode.FORWARD && k <= FORWARD_LIMIT && shared();
+    }
+
+    /**
+     * Whether dataset part takes the compiled rows: {@link Mode#FORWARD}, and above
+     * {@link #FORWARD_LIMIT} parameters only while its rows replay (before the first pass, which
+     * finds out, they are taken to): rows that cannot be replayed then take a reverse pass each
+     * rather than the compiled rows' fallback, a forward pass with p tangents.
+     */
+    private boolean compiled(int part, int k) {
+        return mode == Mode.FORWARD && (k <= FORWARD_LIMIT || engines == null || engines[part] == null
+                || engines[part].rows().replayed());
+    }
+
+    /** Whether, in a global fit, some dataset's rows could not be compiled (known after the first evaluation). */
     private boolean shared() {
         if (parts.size() < 2 || engines == null) {
             return false;
@@ -308,7 +328,7 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         int k = p.length;
         double[][] h = new double[k][k];
         try {
-            if (mode == Mode.FORWARD && shared()) {
+            if (together(k)) {
                 double[][] all = Functional.hessian(Mode.FORWARD, Mode.REVERSE, par -> {
                     Num[] out = allRows(par);
                     for (int i = 0; i < rows; i++) {
@@ -335,7 +355,7 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
                     // with a value object per element (80 ms against 17 for Michaelis–Menten at 10⁵
                     // rows); SecondOrder.hessian falls back to it for code the sweeps cannot take
                     hd = SecondOrder.hessian(par -> d.allAsTensor(par).dot(Tensor.of(ck)), p);
-                } else if (mode == Mode.FORWARD) {
+                } else if (mode == Mode.FORWARD && k <= FORWARD_LIMIT && compiled(part, k)) {
                     // the compiled rows' second-order pass: no allocation per row, the same Hessian within rounding
                     hd = engine(part, k).curvatureNamingTheRow(p, ck);
                 } else {

@@ -131,6 +131,93 @@ class CompiledFitPathTest {
         assertTrue(t.reason().contains("with the exact forward-mode Jacobian"), t.reason());
     }
 
+    /**
+     * Above {@link Residuals#FORWARD_LIMIT} parameters the default still takes the compiled rows
+     * (their cost does not grow with p): a global-style model of 30 parameters, ten groups of
+     * rows each with its own a·exp(−b·x) + c, fits to exactly the bits of {@code mode(REVERSE)}
+     * (a recording and sweep per row per pass; the refinement's curvature, above the limit, per
+     * row in both); and a model of 30 parameters whose rows cannot be replayed (a tensor inside)
+     * takes a reverse pass per row after the first pass, not a forward pass with 30 tangents.
+     */
+    @Test
+    void manyParametersTakeTheCompiledRowsWithTheBitsOfAReversePassPerRow() {
+        int groups = 10;
+        int per = 400;
+        double[][] x = new double[groups * per][];
+        double[] y = new double[groups * per];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int g = 0; g < groups; g++) {
+            for (int i = 0; i < per; i++) {
+                double t = 4.0 * i / per;
+                x[g * per + i] = new double[] {g, t};
+                y[g * per + i] = (1.0 + 0.1 * g) * Math.exp(-(0.5 + 0.05 * g) * t) + 0.2 + 0.01 * rnd.nextGaussian();
+            }
+        }
+        Model m = (p, row) -> {
+            int g = (int) row[0];
+            return p[3 * g].times(exp(p[3 * g + 1].times(-row[1]))).plus(p[3 * g + 2]);
+        };
+        double[] start = new double[3 * groups];
+        for (int g = 0; g < groups; g++) {
+            start[3 * g] = 1.2;
+            start[3 * g + 1] = 0.6;
+            start[3 * g + 2] = 0.1;
+        }
+        assertTrue(start.length > Residuals.FORWARD_LIMIT);
+        FitResult compiled = Fitter.of(m).start(start).to(x, y);
+        FitResult reverse = Fitter.of(m).start(start).mode(Mode.REVERSE).to(x, y);
+        assertTrue(compiled.converged(), compiled.reason());
+        assertTrue(compiled.reason().contains("with the exact reverse-mode Jacobian"), compiled.reason());
+        assertEquals(reverse.evaluations(), compiled.evaluations());
+        for (int j = 0; j < start.length; j++) {
+            assertEquals(Double.doubleToRawLongBits(reverse.parameters()[j]), Double.doubleToRawLongBits(compiled.parameters()[j]),
+                    "parameter " + j);
+            assertEquals(Double.doubleToRawLongBits(reverse.standardErrors()[j]),
+                    Double.doubleToRawLongBits(compiled.standardErrors()[j]), "standard error " + j);
+        }
+        for (int g = 0; g < groups; g++) {
+            assertEquals(1.0 + 0.1 * g, compiled.parameters()[3 * g], 10 * compiled.standardErrors()[3 * g]);
+        }
+
+        // the compiled rows call the model once per row, on the first pass; later passes replay
+        FitData data = FitData.fromArrays(x, y, null, FitData.WeightKind.NONE, MissingValues.REFUSE, null, null);
+        String[] names = new String[start.length];
+        for (int j = 0; j < names.length; j++) {
+            names[j] = "p" + j;
+        }
+        int[] calls = {0};
+        Model counted = (p, row) -> {
+            calls[0]++;
+            return m.apply(p, row);
+        };
+        Residuals three = new Residuals(counted, data, null, names);
+        assertEquals(Mode.FORWARD, three.mode());
+        for (int k = 0; k < 3; k++) {
+            double[] q = start.clone();
+            q[k] += 0.01;
+            three.evaluate(q);
+        }
+        assertEquals(x.length, calls[0], "three passes, each row recorded once");
+
+        // rows that cannot be replayed: the first pass finds it, then a reverse pass per row
+        Model tensorInside = (p, row) -> {
+            int g = (int) row[0];
+            return tensor(p[3 * g], p[3 * g + 2]).sum().plus(p[3 * g].times(exp(p[3 * g + 1].times(-row[1]))));
+        };
+        Residuals r = new Residuals(tensorInside, data, null, names);
+        Residuals perRow = new Residuals(tensorInside, data, Mode.REVERSE, names);
+        r.evaluate(start);                             // the first pass: rows found not to replay
+        double[] q = start.clone();
+        q[4] += 0.01;
+        ModelEvaluator.Eval a = r.evaluate(q);
+        ModelEvaluator.Eval b = perRow.evaluate(q);
+        for (int i = 0; i < a.jacobian().length; i++) {
+            assertEquals(Double.doubleToRawLongBits(b.jacobian()[i]), Double.doubleToRawLongBits(a.jacobian()[i]),
+                    "Jacobian entry " + i);
+        }
+        assertEquals("exact reverse-mode", r.jacobianKind());
+    }
+
     private static Solver.Solution solve(ModelEvaluator e, double[] start, double[] y, double[] w) {
         ParameterSet ps = ParameterSet.unconstrained(new String[] {"p0", "p1", "p2", "p3", "p4"}, start);
         LeastSquares ls = new LeastSquares(e, ps, y, w, Loss.LINEAR, 1.0);
