@@ -37,7 +37,7 @@ import java.util.List;
  *
  * <p><b>Exactness.</b> A replayed row's value and gradient are those a per-row reverse pass
  * gives ({@code jacobian(REVERSE, …)} or {@code valueAndGradient(REVERSE, …)} of the same row:
- * a recording and {@code Tape.backward}), to the bit, signed zeros and NaN included: the
+ * a recording and {@code Tape.backward}), to the bit, signed zeros included: the
  * operations are the rules' own calls with the same arguments, so the partials are the tape's,
  * and the block's reverse sweep adds the same products to the same adjoints in the same order
  * as the tape's sweep (see {@link RowShape}). One exception: where the tape would multiply a
