@@ -11,14 +11,17 @@ package dev.wengert.fit;
  * where it converged before.
  *
  * <p>One test is our own, for many rows: a Gauss–Newton step (λ = 0, not cut short by Δ) that
- * predicted a relative reduction of ‖f‖² of at most the cost tolerance and was rejected, having
- * changed ‖f‖² by no more than its rounding (a bound: 4·(m + 1)·ε relative, m rows), ends the run
- * at the point before it. The linear model has nothing left to give there; MINPACK's reduction
- * test also wants the actual change within the tolerance, which the rounding of a sum over 10⁵
- * rows exceeds (2·10⁻¹⁴ against 10⁻¹⁴), so it shrank Δ tenfold pass after pass, each step
- * rejected, until the noise happened to fall below — five or six passes over the data of a
- * ten-pass fit, for the same point (the steps were all rejected) that the refinement then
- * polishes anyway.
+ * predicted a relative reduction of ‖f‖² of at most the cost tolerance and changed ‖f‖² by no
+ * more than its rounding (a bound: 4·(m + 1)·ε relative, m rows) ends the run, at the point
+ * before it when the step was rejected, at the step when it was accepted. The linear model has
+ * nothing left to give there. MINPACK's reduction test also wants the actual change within
+ * the tolerance, which the rounding of a sum over 10⁵ rows exceeds (2·10⁻¹⁴ against 10⁻¹⁴), so
+ * it shrank Δ tenfold pass after pass, each step rejected, until the noise happened to fall
+ * below — five or six passes over the data of a ten-pass fit, for the same point (the steps
+ * were all rejected) that the refinement then polishes anyway. And it wants the ratio of
+ * actual to predicted reduction at most 2, which a step whose rounding happened to lower
+ * ‖f‖² by an ulp fails (1 ulp against a prediction of 10⁻¹⁸ is a ratio of 100 and more): a
+ * logistic of 10⁴ rows took two more such steps, each a pass, for no change beyond rounding.
  *
  * <p>What is our own is where the QR factorisation comes from: the rows of [A | f] in blocks
  * ({@link BlockQr}), A the residuals' Jacobian, then the column-pivoted QR that the algorithm
@@ -312,8 +315,10 @@ final class Lm {
                         || radius <= stepTolerance * scaledNorm) {
                     return new Result(q, iterations, evaluations, Stop.CONVERGED, rejected, cost, rejectedNorm);
                 }
-                // our own test (see the class comment): the Gauss–Newton step has nothing left to give
-                if (ratio < 1.0e-4 && gaussNewton && predicted <= costTolerance && Math.abs(actual) <= costNoise) {
+                // our own test (see the class comment): the Gauss–Newton step has nothing left to give,
+                // and what it changed is rounding, whether that looked like a loss (rejected) or a gain
+                // (accepted, its ratio then anything: a ulp of ‖f‖² over a predicted 10⁻²⁰)
+                if (gaussNewton && predicted <= costTolerance && Math.abs(actual) <= costNoise) {
                     return new Result(q, iterations, evaluations, Stop.CONVERGED, rejected, cost, rejectedNorm);
                 }
                 if (Math.abs(actual) <= EPS2 && predicted <= EPS2 && ratio <= 2.0) {
