@@ -193,6 +193,37 @@ class LmTest {
         assertEquals(0.8, r.parameters()[1], 5 * r.standardErrors()[1]);
     }
 
+    /**
+     * The other side of the same noise: at the minimum a Gauss–Newton step that predicts a
+     * reduction of 10⁻¹⁸ can lower ‖f‖² by an ulp, a ratio of actual to predicted of 100 and
+     * more. MINPACK's reduction test wants that ratio at most 2, so LM took the step as a
+     * success and went on, pass after pass, until the noise came out as a loss (10 passes
+     * here, the last two for nothing). It now ends at the first such step, accepted or not:
+     * 8 passes, the same minimum to rounding.
+     */
+    @Test
+    void aStepThatGainsOnlyRoundingEndsTheRunToo() {
+        int n = 10_000;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1_000_003L * 2 + n);
+        double[][] x = new double[n][];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double t = 10.0 * (i + 0.5) / n;
+            x[i] = new double[] {t};
+            y[i] = 3.0 / (Math.exp(-(1.8 * (t - 4.0))) + 1) + 0.1 + 0.05 * rnd.nextGaussian();
+        }
+        Model logistic = (p, row) -> p[0].div(dev.wengert.Wengert.exp(p[1].times(p[2].neg().plus(row[0])).neg()).plus(1))
+                .plus(p[3]);
+        FitResult r = dev.wengert.Wengert.fit(logistic, x, y, new double[] {2.5, 1.2, 3.5, 0.0});
+        assertTrue(r.converged(), r.reason());
+        assertEquals(8, r.evaluations(), r.reason());
+        assertTrue(r.convergenceTolerance() < 1e-11, "relative offset " + r.convergenceTolerance());
+        double[] truth = {3.0, 1.8, 4.0, 0.1};
+        for (int j = 0; j < 4; j++) {
+            assertEquals(truth[j], r.parameters()[j], 5 * r.standardErrors()[j], "p" + j);
+        }
+    }
+
     @Test
     void itStopsAtItsEvaluationBudgetWithTheLastAcceptedPoint() {
         Lm.Result r = new Lm(100, 1e-14, 1e-14, 1e-14).run(ours(ROSENBROCK), ROSENBROCK.start(), 3);
