@@ -296,14 +296,11 @@ public final class CompiledRows {
     }
 
     /**
-     * Blocks per part of a parallel pass: a shape of fewer than twice as many blocks (4,096
-     * rows, where the residuals and the QR start to be split too) is evaluated on the calling
-     * thread. Measured with FitHarness on the 4-parameter logistic, 2 cores, two threads against
-     * one: at 2,000 rows (with 8 blocks a part) the calling thread saved 0–0.8 ms of its 2–3 ms
-     * but all threads together spent 0.25–0.4 ms more, about what the replay's share of the fit
-     * could save; at 8,000 rows it saved 1.6–2 ms of 6.2 for 0.3 ms more over all threads.
+     * Blocks per part of a parallel pass ({@link Parallel#MIN_ROWS_PER_PART} rows): a shape of
+     * fewer than twice as many blocks (16,384 rows, where the residuals and the QR start to be
+     * split too) is evaluated on the calling thread.
      */
-    static final int PART_BLOCKS = 16;
+    static final int PART_BLOCKS = Parallel.MIN_ROWS_PER_PART / RowShape.BLOCK;
 
     /** One pass over one block of a shape: its rows' positions [from, from + n); returns how many failed their guards, listed in {@code failed}. */
     @FunctionalInterface

@@ -28,6 +28,21 @@ import java.util.function.IntConsumer;
  * }</pre>
  */
 public final class Parallel {
+    /**
+     * The fewest rows a part of a fit's pass over rows gets: a fit of fewer than twice as many
+     * rows runs each pass on the calling thread. On a 2-vCPU KVM guest (the machine of
+     * bench/RESULTS.md), FitHarness with two threads against one, three JVMs each: at 10⁴ rows
+     * the two threads saved no wall time for all three models tried and spent 0–35% more CPU
+     * time in all (waking a worker is costly in a guest); at 2·10⁴ rows Michaelis–Menten lost
+     * wall time, two Gaussians gained 10–20%; at 4·10⁴ rows the logistic and two Gaussians gained
+     * 10–20% of wall time for 10–20% more CPU. With 4,096 rows a part (the threshold before),
+     * every fit from 8,192 rows paid that overhead. JMH's means say the same more clearly (whole
+     * fits of 10⁴ rows, all five benchmark models, three pairs of alternated JVMs): two threads
+     * took 9–76% more CPU time in all 15 pairs, and more wall time in 11 of them
+     * (bench/results/threads-ab-2026-12-07T1953Z/).
+     */
+    public static final int MIN_ROWS_PER_PART = 8192;
+
     /** The system property giving the number of threads a fit's passes use (1: the calling thread only). */
     public static final String THREADS_PROPERTY = "wengert.fit.threads";
 

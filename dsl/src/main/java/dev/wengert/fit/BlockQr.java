@@ -191,7 +191,7 @@ final class BlockQr {
     private void byChunks(int from, int to, Rows chunk) {
         int chunks = (int) (((long) to - from + CHUNK - 1) / CHUNK);
         double[][] part = new double[chunks][];
-        int parts = Parallel.parts(chunks, 1);
+        int parts = Parallel.parts(chunks, Parallel.MIN_ROWS_PER_PART / CHUNK);
         Parallel.run(parts, k -> {
             // one QR per thread, started over for each of its chunks (a QR's pending block is
             // 64·c doubles: made per chunk, per pass, it was most of what a pass allocated)

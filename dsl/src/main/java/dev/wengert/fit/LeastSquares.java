@@ -434,7 +434,7 @@ final class LeastSquares {
         int chunks = Math.max(1, (n + BlockQr.CHUNK - 1) / BlockQr.CHUNK);
         double[] costs = new double[chunks];
         boolean[] finiteJ = new boolean[chunks];
-        int parts = chunks == 1 ? 1 : Parallel.parts(chunks, 1);
+        int parts = chunks == 1 ? 1 : Parallel.parts(chunks, Parallel.MIN_ROWS_PER_PART / BlockQr.CHUNK);
         Parallel.run(parts, part -> {
             for (int ch = (int) ((long) part * chunks / parts), end = (int) ((long) (part + 1) * chunks / parts);
                  ch < end; ch++) {

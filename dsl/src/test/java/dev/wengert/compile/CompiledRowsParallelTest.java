@@ -20,8 +20,8 @@ import static dev.wengert.compile.WithThreads.withThreads;
  * block run by a worker the one the calling thread alone would have thrown.
  */
 class CompiledRowsParallelTest {
-    /** Enough rows that a shape has many blocks (parallel above 2·PART_BLOCKS blocks). */
-    static final int M = 12_000;
+    /** Enough rows that a shape has many blocks (parallel from 2·PART_BLOCKS blocks, 16,384 rows). */
+    static final int M = 40_000;
 
     /** Values, Jacobians and curvature of a sequence of evaluations, all in one array, with the recordings and shapes at the end. */
     static double[] run(RowFn f, int params, double[] data, int width, double[][] points) {

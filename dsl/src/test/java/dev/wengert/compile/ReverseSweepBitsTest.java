@@ -248,14 +248,29 @@ class ReverseSweepBitsTest {
             };
             return p[2].gt(x[0]) ? y : y.plus(p[3].times(p[2].neg().plus(x[0]))).times(y);
         };
-        int m = 9_000;
+        // most rows on the first branch, so that its shapes have enough rows to be split into
+        // parallel parts (two parts of Parallel.MIN_ROWS_PER_PART rows at least), the rest spread
+        int m = 90_000;
         double[] data = new double[2 * m];
         SplittableRandom rnd = new SplittableRandom(11);
         for (int i = 0; i < m; i++) {
             data[2 * i] = 4.0 * i / m;
-            data[2 * i + 1] = rnd.nextDouble();
+            data[2 * i + 1] = rnd.nextDouble() < 0.85 ? 0.1 : rnd.nextDouble();
         }
         double[][] points = {{1.1, 0.4, 2.0, -0.5}, {0.9, 0.45, 2.6, 0.3}, {1.2, 0.3, 1.1, -0.1}};
+        for (double[] p : points) {
+            // the rows of the first branch on one side of p[2] form one shape: the larger side
+            int below = 0;
+            int above = 0;
+            for (int i = 0; i < m; i++) {
+                if (data[2 * i + 1] < 0.2) {
+                    below += p[2] > data[2 * i] ? 1 : 0;
+                    above += p[2] > data[2 * i] ? 0 : 1;
+                }
+            }
+            assertTrue(Math.max(below, above) >= 2 * Parallel.MIN_ROWS_PER_PART,
+                    "a shape of " + Math.max(below, above) + " rows is not split into parts");
+        }
         for (String threads : new String[] {"1", "3"}) {
             CompiledRows c = new CompiledRows(f, 4, data, 0, 2, 2, m);
             withThreads(threads, () -> {
