@@ -21,7 +21,9 @@ package dev.wengert.fit;
  * were all rejected) that the refinement then polishes anyway. And it wants the ratio of
  * actual to predicted reduction at most 2, which a step whose rounding happened to lower
  * ‖f‖² by an ulp fails (1 ulp against a prediction of 10⁻¹⁸ is a ratio of 100 and more): a
- * logistic of 10⁴ rows took two more such steps, each a pass, for no change beyond rounding.
+ * logistic of 10⁴ rows took two more such steps, each a pass over the data, for no change
+ * beyond rounding; the refinement's one Gauss–Newton step from the first of them does the same
+ * work (a fit of 8 passes, was 9: {@code LmTest}).
  *
  * <p>What is our own is where the QR factorisation comes from: the rows of [A | f] in blocks
  * ({@link BlockQr}), A the residuals' Jacobian, then the column-pivoted QR that the algorithm

@@ -197,9 +197,9 @@ class LmTest {
      * The other side of the same noise: at the minimum a Gauss–Newton step that predicts a
      * reduction of 10⁻¹⁸ can lower ‖f‖² by an ulp, a ratio of actual to predicted of 100 and
      * more. MINPACK's reduction test wants that ratio at most 2, so LM took the step as a
-     * success and went on, pass after pass, until the noise came out as a loss (10 passes
-     * here, the last two for nothing). It now ends at the first such step, accepted or not:
-     * 8 passes, the same minimum to rounding.
+     * success and went on, two more passes here, until the noise came out as a loss (a fit of
+     * 9 evaluations). It now ends at the first such step, accepted or not, and the refinement
+     * takes one Gauss–Newton step from there: 8 evaluations, the same minimum to rounding.
      */
     @Test
     void aStepThatGainsOnlyRoundingEndsTheRunToo() {
