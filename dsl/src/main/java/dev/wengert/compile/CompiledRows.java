@@ -474,6 +474,10 @@ public final class CompiledRows {
     /** As {@link #recordRow(double[], int)}; samePoint: p is the point the row before was recorded at (the first pass). */
     private RowShape recordRow(double[] p, int i, boolean samePoint) {
         if (recorder == null || recorderThread != Thread.currentThread()) {
+            if (recorder != null) {
+                leanBefore[0] += recorder.leanRows;
+                leanBefore[1] += recorder.leanReruns;
+            }
             recorder = new RowRecorder(p);
             recorderThread = Thread.currentThread();
             samePoint = false;
@@ -571,6 +575,20 @@ public final class CompiledRows {
      */
     synchronized int matchedRecordings() {
         return matched;
+    }
+
+    // lean rows and reruns of the recorders this one replaced (a recorder belongs to one thread)
+    private final int[] leanBefore = new int[2];
+
+    /**
+     * How many rows were recorded lean and kept (RowRecorder: their operations stored values
+     * only, as they matched the shape of the row before them), and how many were recorded lean,
+     * then again in full (they left the shape, or tore the lean recording). Reruns are not
+     * counted in {@link #recordings}: a row so recorded twice is one recording.
+     */
+    synchronized int[] leanCounts() {
+        return recorder == null ? leanBefore.clone()
+                : new int[] {leanBefore[0] + recorder.leanRows, leanBefore[1] + recorder.leanReruns};
     }
 
     /** How many times a row was recorded: once per row, plus once per row whose branches changed. */

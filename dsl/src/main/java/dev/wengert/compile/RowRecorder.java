@@ -111,6 +111,47 @@ final class RowRecorder implements ProgramListener {
                 }
             }
         }
+        boolean lean = LEAN && lastMatched && shape != null && shape.leanable && 4 * leanReruns <= leanRows + LEAN_SLACK;
+        if (!lean && st.holdsLean()) {
+            cut();                                   // nothing is recorded in full after lean rows
+        }
+        if (lean) {
+            if (runLean(f, x, shape, konst)) {
+                leanRows++;
+                return;
+            }
+            cut();                                   // torn or another shape: again, in full
+            leanReruns++;
+        }
+        start(shape, konst);
+        y = output(f.apply(par, x));
+        lastMatched = matchedRow = shape != null && checkMatched();
+    }
+
+    /**
+     * Whether rows are recorded lean when they can be ({@code -Dwengert.fit.lean=false} turns it
+     * off, to measure what it gains; results are the same to the bit either way).
+     */
+    static final boolean LEAN = !"false".equals(System.getProperty("wengert.fit.lean"));
+
+    // A row whose previous row matched its shape is recorded lean (TapeStorage.beginLean): its
+    // operations store their values only, as the listener checks it against the shape — what a
+    // matching row needs, at a fraction of the stores (what it saves: bench/RESULTS.md). A row that leaves
+    // the shape, or tears the lean recording (an array operation, a sweep of its own), is cut
+    // and recorded again in full, then read as before. So a row is recorded lean only after a
+    // match (rows that alternate between shapes never are), and only while reruns stay under a
+    // quarter of the lean rows kept (plus LEAN_SLACK): a rerun wastes most of a row, a lean row
+    // saves a fraction of one, so rows that change shape at random soon stop being tried lean.
+    private boolean lastMatched;
+    private boolean matchedRow;
+    /** Reruns allowed before they must stay under a quarter of the lean rows kept. */
+    static final int LEAN_SLACK = 64;
+    /** Rows recorded lean and kept; rows recorded lean, then again in full. */
+    int leanRows;
+    int leanReruns;
+
+    /** Starts a row's recording at the end of the tape, checked against shape (unless null). */
+    private void start(RowShape shape, double[] konst) {
         guards = 0;
         unreplayable = false;
         y = null;
@@ -119,11 +160,38 @@ final class RowRecorder implements ProgramListener {
         expectKonst = konst;
         expectShift = from - mark;
         expectNext = mark;
-        Num out = f.apply(par, x);
+    }
+
+    private static Num output(Num out) {
         if (out == null) {
             throw new IllegalArgumentException("the row function returned null; it must return a Num computed from p and x");
         }
-        y = out;
+        return out;
+    }
+
+    /**
+     * Runs f on one row recorded lean: true if the row kept to the shape all through (its
+     * constants are then in konst); false if it must be recorded again in full (it left the
+     * shape, or tore the lean recording). Rethrows what f throws unless the recording was torn:
+     * values are exact in a lean recording, so a throw there is the row's own, but a sweep run
+     * by the row over a torn recording has lost derivatives and could have caused it.
+     */
+    private boolean runLean(RowFn f, double[] x, RowShape shape, double[] konst) {
+        start(shape, konst);
+        st.beginLean();
+        Num out;
+        try {
+            out = f.apply(par, x);
+        } catch (RuntimeException | Error e) {
+            if (st.endLean()) {
+                throw e;
+            }
+            return false;
+        }
+        boolean whole = st.endLean();
+        y = output(out);
+        lastMatched = matchedRow = whole && checkMatched();
+        return matchedRow;
     }
 
     /** The row run last, read as a {@link Recording} (valid until the next run), or null when it cannot be replayed. */
@@ -194,6 +262,11 @@ final class RowRecorder implements ProgramListener {
      * again; if so its constants are in the array given to run.
      */
     boolean matched() {
+        return matchedRow;
+    }
+
+    /** {@link #matched}'s answer, worked out once at the end of a run. */
+    private boolean checkMatched() {
         RowShape shape = expect;
         if (shape == null) {
             return false;

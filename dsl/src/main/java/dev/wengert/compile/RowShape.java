@@ -109,6 +109,9 @@ final class RowShape {
     private final int[] alias;
 
 
+    /** Whether every node is checked operation by operation (no n-ary node): rows of this shape can be recorded lean. */
+    final boolean leanable;
+
     RowShape(RowRecorder.Recording r, int capacityHint) {
         params = r.params;
         nodes = r.nodes;
@@ -124,6 +127,11 @@ final class RowShape {
                     : c == Program.ADD_K || c == Program.MUL_K ? MATCH_K_EITHER
                     : c == Program.SUB_K || c == Program.DIV_K || c == Program.BINARY_K ? MATCH_K_RIGHT : MATCH_K_LEFT;
         }
+        boolean all = true;
+        for (int i = params; i < nodes; i++) {
+            all &= match[i] != MATCH_NONE;
+        }
+        leanable = all;
         naryArgs = new int[nodes][];
         naryPositions = new int[nodes][];
         naryKonst = new int[nodes][];

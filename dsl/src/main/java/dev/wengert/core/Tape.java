@@ -138,6 +138,21 @@ public final class Tape implements Displayable {
     // told what the tape does not keep (constant operands, guards), so a plain tape pays
     // nothing for compiled ones.
     private ProgramListener listener;
+
+    // Lean recording (a row model's first pass, TapeStorage.beginLean): while `lean`, scalar
+    // operations store their value only, not their op, inputs or partials — the row's listener
+    // checks it against a shape it already has, so nothing reads them unless the row leaves it,
+    // and such a row is recorded again in full. Positions [leanFrom, leanTo) were recorded lean
+    // (leanTo is size while `lean`; leanFrom is MAX_VALUE when there are none): anything that
+    // would read them, or record other than a scalar operation, first makes the tape consistent
+    // (settle(): those nodes become nodes without inputs), and tears a lean row under way.
+    private boolean lean;
+    private int leanFrom = Integer.MAX_VALUE;
+    private int leanTo;
+    private boolean torn;
+    /** The op of a position recorded lean, once its stretch is torn (it never reaches a user: the row is recorded again). */
+    static final String UNRECORDED = "(recorded without inputs)";
+
     // what array operations use to record here (made on first use)
     private ArrayTape arrays;
 
@@ -160,6 +175,7 @@ public final class Tape implements Displayable {
 
     /** Records a parameter (a leaf). Returns its position. */
     int leaf(double v, String name) {
+        full();
         int i = next(PARAM, v);
         start[i + 1] = nargs;
         // functional calls make thousands of unnamed parameters: keep the map for real names
@@ -177,7 +193,7 @@ public final class Tape implements Displayable {
 
     /** Records a one-input operation; {@code rule} is its UnaryRule, BinaryRule (one constant operand) or name. */
     int push1(Object rule, double v, int a, double pa) {
-        int i = record1(rule, v, a, pa);
+        int i = lean ? nextLean(v) : record1(rule, v, a, pa);
         if (listener != null) {
             listener.operation(i, rule, a, -1);
         }
@@ -195,6 +211,11 @@ public final class Tape implements Displayable {
 
     /** Records a two-input operation. */
     int push2(Object rule, double v, int a, double pa, int b, double pb) {
+        if (lean) {
+            int i = nextLean(v);
+            listener.operation(i, rule, a, b);
+            return i;
+        }
         int i = next(rule, v);
         ensureArgs(2);
         args[nargs] = a;
@@ -210,6 +231,7 @@ public final class Tape implements Displayable {
 
     /** Records an operation with any number of inputs. */
     int pushN(Object rule, double v, int[] in, double[] p) {
+        full();
         int i = next(rule, v);
         if (listener != null && rule instanceof String) {
             listener.unreplayable(i);              // a nested node: its partials have no rule here
@@ -247,6 +269,7 @@ public final class Tape implements Displayable {
         if (n < 1) {
             throw new IllegalArgumentException(blockOp.name() + ": an array operation needs at least one output");
         }
+        full();
         int first = size;
         int last = first + n - 1;
         blocks = true;
@@ -351,6 +374,90 @@ public final class Tape implements Displayable {
         return size++;
     }
 
+    /** A position for a node recorded lean: its value only (see {@link #lean}). */
+    private int nextLean(double v) {
+        if (size >= limit) {
+            reserve();
+        }
+        value[size] = v;
+        return size++;
+    }
+
+    /**
+     * From here on, scalar operations (one or two recorded operands, with the listener told of
+     * each as usual) are recorded lean: their value only, not their op, inputs or partials. For
+     * a row model's first pass, whose listener checks each row against a shape it already has.
+     * The lean stretch must end ({@link #endLean}) before anything else is recorded in full,
+     * except what tears it (any other recording, or anything that reads the recorded nodes).
+     */
+    void beginLean() {
+        if (leanFrom != Integer.MAX_VALUE && leanTo != size) {
+            settle();                              // full nodes since the last stretch: it cannot grow on
+        }
+        if (leanFrom == Integer.MAX_VALUE) {
+            leanFrom = size;
+        }
+        lean = true;
+        torn = false;
+    }
+
+    /**
+     * Ends lean recording: true if everything since {@link #beginLean} was recorded lean (then
+     * its nodes have values only, until a cut below them or something that reads them); false if
+     * it was torn part-way (then the tape is consistent, those nodes without inputs, and what
+     * was recorded after the tear is in full).
+     */
+    boolean endLean() {
+        if (!lean) {
+            return !torn;
+        }
+        lean = false;
+        if (leanFrom == size) {
+            leanFrom = Integer.MAX_VALUE;          // nothing was recorded lean
+        }
+        leanTo = size;
+        return true;
+    }
+
+    /** Whether positions recorded lean are on the tape (until it is cut below them). */
+    boolean holdsLean() {
+        return leanFrom != Integer.MAX_VALUE;
+    }
+
+    /** Before something needs every node in full: tears lean recording under way, settles lean nodes kept. */
+    private void full() {
+        if (lean) {
+            tear();
+        } else if (leanFrom != Integer.MAX_VALUE) {
+            settle();
+        }
+    }
+
+    /** Ends lean recording part-way: the row under way is then recorded in full by its recorder. */
+    private void tear() {
+        if (lean) {
+            lean = false;
+            leanTo = size;
+            torn = true;
+        }
+        settle();
+    }
+
+    /**
+     * The lean nodes made consistent: nodes without inputs (their values are right; their
+     * derivatives are lost, which is why a torn row is recorded again). Lean nodes take no
+     * arguments, so every start in the stretch is the one at its first position — up to and
+     * including start[leanTo], the first start of whatever was recorded in full after the
+     * stretch (everything that reads starts settles first, so until then it may be stale).
+     */
+    private void settle() {
+        if (leanFrom != Integer.MAX_VALUE) {
+            Arrays.fill(op, leanFrom, leanTo, UNRECORDED);
+            Arrays.fill(start, leanFrom + 1, leanTo + 1, start[leanFrom]);
+            leanFrom = Integer.MAX_VALUE;
+        }
+    }
+
     /** next()'s slow path: room for one more node, and the large-tape warning when it is due. */
     private void reserve() {
         if (size == value.length) {
@@ -442,7 +549,7 @@ public final class Tape implements Displayable {
 
     /** Records a binary rule applied to node a and the constant c (on the right or left); pa is ∂/∂a. */
     int push1(BinaryRule rule, double v, int a, double pa, double c, boolean right) {
-        int i = record1(rule, v, a, pa);
+        int i = lean ? nextLean(v) : record1(rule, v, a, pa);
         if (listener != null) {
             listener.constantOperation(i, rule, a, c, right);
         }
@@ -487,18 +594,22 @@ public final class Tape implements Displayable {
     }
 
     Object[] opArray() {
+        full();
         return op;
     }
 
     int[] startArray() {
+        full();
         return start;
     }
 
     int[] argArray() {
+        full();
         return args;
     }
 
     double[] partialArray() {
+        full();
         return partials;
     }
 
@@ -569,6 +680,7 @@ public final class Tape implements Displayable {
      * every node, null where the sweep did not reach.
      */
     Num[] backwardNested(int[] roots, Num[] seeds) {
+        full();
         int top = -1;
         for (int r : roots) {
             top = Math.max(top, r);
@@ -624,6 +736,7 @@ public final class Tape implements Displayable {
      * adjoints are then uᵀJ (a vector–Jacobian product).
      */
     void backward(int[] roots, double[] seeds) {
+        full();
         int top = -1;
         for (int r : roots) {
             top = Math.max(top, r);
@@ -708,6 +821,7 @@ public final class Tape implements Displayable {
      * for elementwise operations, approximate for matrix products).
      */
     double[] absoluteAdjoints(int root) {
+        full();
         double[] a = new double[size];
         boolean[] hit = new boolean[size];
         a[root] = 1.0;
@@ -742,6 +856,7 @@ public final class Tape implements Displayable {
      * returns the tangent of every node (a Jacobian–vector product without re-running code).
      */
     double[] forwardSweep(int[] leaves, double[] seeds, int upTo) {
+        full();
         for (int i = 0; i <= upTo; i++) {
             if (blockOp(i) != null) {
                 throw new IllegalStateException("forward sweep over the array operation " + opName(i)
@@ -807,6 +922,8 @@ public final class Tape implements Displayable {
         listener = null;
         blocks = false;
         members = 0;
+        lean = false;
+        leanFrom = Integer.MAX_VALUE;
     }
 
     /** Closes the tape for good (after {@code resetTape()}); its values are refused. */
@@ -831,6 +948,8 @@ public final class Tape implements Displayable {
         listener = null;
         size = 0;
         nargs = 0;
+        lean = false;
+        leanFrom = Integer.MAX_VALUE;
     }
 
     /**
@@ -899,6 +1018,15 @@ public final class Tape implements Displayable {
         // node: its ops stay (as after a rewind) until recording overwrites them. A row model
         // cut back after every row (CompiledRows) spends most of its recording time here otherwise.
         boolean plain = !blocks && names.isEmpty() && numPartials.isEmpty();
+        if (lean) {
+            tear();                                // a cut ends lean recording
+        }
+        if (leanFrom != Integer.MAX_VALUE) {
+            if (mark > leanFrom || !plain) {
+                settle();                          // lean nodes kept, or ops that the loop below reads
+            }
+            leanFrom = Integer.MAX_VALUE;          // else cut below the stretch: the lean nodes are gone
+        }
         for (int i = size - 1; i >= mark && !plain; i--) {
             if (op[i] instanceof Block b && b.last == i) {
                 // a whole block at once (its members have no names or nested partials)
@@ -940,6 +1068,7 @@ public final class Tape implements Displayable {
      * computed from their old values — or −1.
      */
     int staleDependency(int mark, int[] parameterPositions) {
+        full();
         boolean[] dep = new boolean[mark];
         for (int p : parameterPositions) {
             if (p < mark) {
@@ -1041,6 +1170,7 @@ public final class Tape implements Displayable {
 
     /** The operation's name at node i. */
     public String op(int i) {
+        full();
         return opName(i);
     }
 
@@ -1067,11 +1197,13 @@ public final class Tape implements Displayable {
     }
 
     public boolean isParameter(int i) {
+        full();
         return i >= 0 && i < size && op[i] == PARAM;
     }
 
     /** The inputs of node i (for an array operation, the first positions of its inputs). */
     public int[] inputs(int i) {
+        full();
         BlockOp b = blockOp(i);
         if (b != null) {
             return b.inputs().clone();
@@ -1081,6 +1213,7 @@ public final class Tape implements Displayable {
 
     /** The local partials of node i with respect to its inputs (none for array operations). */
     public double[] partials(int i) {
+        full();
         return Arrays.copyOfRange(partials, start[i], start[i + 1]);
     }
 
