@@ -15,9 +15,10 @@ import dev.wengert.core.RowFn;
  * FitResult r = fit(m, new double[][] {{1}, {2}, {3}}, new double[] {0.9, 1.5, 1.8}, 2, 0.5);
  * }</pre>
  *
- * <p>A fit records the model once per row and then replays the recordings
+ * <p>A fit records the model once per row (twice for a row that leaves the structure of the
+ * rows before it) and then replays the recordings
  * ({@link dev.wengert.compile.CompiledRows}), so the model should be a function of p and x
- * alone and must not keep {@code x}. Branches on parameters ({@code p[2].gt(x[0])}) are
+ * alone, without side effects, and must not keep {@code x}. Branches on parameters ({@code p[2].gt(x[0])}) are
  * fine: a row that takes the other branch at new parameters is recorded again.
  *
  * <p>For one predictor, {@link Model1} (with {@code double x}) reads more naturally; adapt it
