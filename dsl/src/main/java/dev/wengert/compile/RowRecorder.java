@@ -111,7 +111,8 @@ final class RowRecorder implements ProgramListener {
                 }
             }
         }
-        boolean lean = LEAN && lastMatched && shape != null && shape.leanable && 4 * leanReruns <= leanRows + LEAN_SLACK;
+        boolean lean = LEAN && lastMatched && shape != null && shape.leanable
+                && 4 * leanReruns <= leanRows + LEAN_SLACK;
         if (!lean && st.holdsLean()) {
             cut();                                   // nothing is recorded in full after lean rows
         }
@@ -135,10 +136,10 @@ final class RowRecorder implements ProgramListener {
     static final boolean LEAN = !"false".equals(System.getProperty("wengert.fit.lean"));
 
     // A row whose previous row matched its shape is recorded lean (TapeStorage.beginLean): its
-    // operations store their values only, as the listener checks it against the shape — what a
-    // matching row needs, at a fraction of the stores (what it saves: bench/RESULTS.md). A row that leaves
-    // the shape, or tears the lean recording (an array operation, a sweep of its own), is cut
-    // and recorded again in full, then read as before. So a row is recorded lean only after a
+    // operations store their values only, as the listener checks it against the shape — all a
+    // matching row needs, for a fraction of the stores (bench/RESULTS.md, "Stop 33"). A row
+    // that leaves the shape, or tears the lean recording (an array operation, a sweep of its
+    // own), is cut and recorded again in full, then read as before. So a row is recorded lean only after a
     // match (rows that alternate between shapes never are), and only while reruns stay under a
     // quarter of the lean rows kept (plus LEAN_SLACK): a rerun wastes most of a row, a lean row
     // saves a fraction of one, so rows that change shape at random soon stop being tried lean.
