@@ -150,7 +150,7 @@ public final class Tape implements Displayable {
     private int leanFrom = Integer.MAX_VALUE;
     private int leanTo;
     private boolean torn;
-    /** The op of a position recorded lean, once its stretch is torn (it never reaches a user: the row is recorded again). */
+    /** The op of a position recorded lean, once settled (a row that sees it is recorded again in full). */
     static final String UNRECORDED = "(recorded without inputs)";
 
     // what array operations use to record here (made on first use)
@@ -623,11 +623,13 @@ public final class Tape implements Displayable {
 
     /** The array operation whose block starts at node i, or null. */
     BlockOp blockStartingAt(int i) {
+        full();
         return op[i] instanceof Block b && b.first == i ? b.op : null;
     }
 
     /** The last node of the block that starts (or ends) at node i. */
     int blockEnd(int i) {
+        full();
         return ((Block) op[i]).last;
     }
 
@@ -1219,6 +1221,7 @@ public final class Tape implements Displayable {
 
     /** Whether node i is an array operation (the last position of its block). */
     boolean isArrayOperation(int i) {
+        full();
         return blockOp(i) != null;
     }
 
