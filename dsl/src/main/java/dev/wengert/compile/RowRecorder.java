@@ -114,14 +114,17 @@ final class RowRecorder implements ProgramListener {
         boolean lean = LEAN && lastMatched && shape != null && shape.leanable
                 && 4 * leanReruns <= leanRows + LEAN_SLACK;
         if (!lean && st.holdsLean()) {
-            cut();                                   // nothing is recorded in full after lean rows
+            st.truncate(st.size());                  // nothing in full after lean rows: settles them
         }
         if (lean) {
             if (runLean(f, x, shape, konst)) {
                 leanRows++;
                 return;
             }
-            cut();                                   // torn or another shape: again, in full
+            // torn or another shape: again, in full, in its place. The rows before it stay (made
+            // consistent), so a value the function kept from one of them is still one of an
+            // earlier row, read as such (the rows are then evaluated by a forward pass), not cut
+            st.truncate(from);
             leanReruns++;
         }
         start(shape, konst);
@@ -139,10 +142,11 @@ final class RowRecorder implements ProgramListener {
     // operations store their values only, as the listener checks it against the shape — all a
     // matching row needs, for a fraction of the stores (bench/RESULTS.md, "Stop 33"). A row
     // that leaves the shape, or tears the lean recording (an array operation, a sweep of its
-    // own), is cut and recorded again in full, then read as before. So a row is recorded lean only after a
-    // match (rows that alternate between shapes never are), and only while reruns stay under a
-    // quarter of the lean rows kept (plus LEAN_SLACK): a rerun wastes most of a row, a lean row
-    // saves a fraction of one, so rows that change shape at random soon stop being tried lean.
+    // own), is recorded again in full in its place, then read as before. So a row is recorded
+    // lean only after a match (rows that alternate between shapes never are), and only while
+    // reruns stay under a quarter of the lean rows kept (plus LEAN_SLACK): a rerun wastes most
+    // of a row, a lean row saves a fraction of one, so rows that change shape at random soon
+    // stop being tried lean.
     private boolean lastMatched;
     private boolean matchedRow;
     /** Reruns allowed before they must stay under a quarter of the lean rows kept. */

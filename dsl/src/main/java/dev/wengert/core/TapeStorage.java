@@ -82,9 +82,13 @@ public final class TapeStorage {
         t.truncate(mark);
     }
 
-    /** x's position if it was recorded on this tape, else −1 (a constant, or another differentiation's value). */
+    /**
+     * x's position if it was recorded on this tape and is still valid there, else −1 (a
+     * constant, another differentiation's value, or a value cut off this tape since: a row
+     * model that returns the output of a row recorded before the last cut).
+     */
     public int positionOf(Num x) {
-        return x.tape == t ? x.idx : -1;
+        return x.tape == t && t.isValid(x.idx, x.gen) ? x.idx : -1;
     }
 
     public int size() {

@@ -103,6 +103,47 @@ class LeanFirstPassTest {
         assertEquals(m - 1, c.matchedRecordings());
     }
 
+    /**
+     * A model that returns the output of the row before for a repeated x (a memo) is not a
+     * function of its row alone: its rows are evaluated by one forward pass. Where the repeat
+     * is the first row after a cut of the tape (row 64: rows are recorded in runs of 32), the
+     * output returned was cut off the tape; it used to be read as a node of the new row (an
+     * index out of bounds while building its shape). Within a run (row 40, recorded lean, then
+     * again in full in its place) the row before is still on the tape.
+     */
+    @Test
+    void aModelThatReturnsTheOutputOfAnEarlierRowIsEvaluatedByAForwardPass() {
+        for (int repeat : new int[] {40, 64}) {
+            double[] lastX = {Double.NaN};
+            Num[] lastY = {null};
+            RowFn memo = (p, x) -> {
+                if (x[0] == lastX[0]) {
+                    return lastY[0];
+                }
+                lastX[0] = x[0];
+                lastY[0] = CompiledRowsTest.MM.apply(p, x);
+                return lastY[0];
+            };
+            int m = 100;
+            double[] x = new double[m];
+            for (int i = 0; i < m; i++) {
+                x[i] = 0.5 + 0.1 * (i == repeat ? i - 1 : i);
+            }
+            CompiledRows c = new CompiledRows(memo, 2, x, 0, 1, 1, m);
+            double[] p = {2.0, 0.8};
+            double[] v = new double[m];
+            double[] j = new double[2 * m];
+            c.evaluate(p, v, j);
+            assertFalse(c.replayed(), "row " + repeat);
+            for (int i = 0; i < m; i++) {
+                double[] want = CompiledRowsTest.forward(CompiledRowsTest.MM, p, new double[] {x[i]});
+                assertEquals(Double.doubleToRawLongBits(want[0]), Double.doubleToRawLongBits(v[i]), "value of row " + i);
+                assertEquals(Double.doubleToRawLongBits(want[1]), Double.doubleToRawLongBits(j[i]), "∂/∂p0 of row " + i);
+                assertEquals(Double.doubleToRawLongBits(want[2]), Double.doubleToRawLongBits(j[m + i]), "∂/∂p1 of row " + i);
+            }
+        }
+    }
+
     @Test
     void anNaryOperationTearsTheLeanRowAndItsShapeIsNotRecordedLean() {
         // rows with x < 2.5 (the first half) are Michaelis–Menten; the others end in a sum
