@@ -237,7 +237,7 @@ final class Program implements ProgramListener {
     }
 
     @Override
-    public void naryArguments(int node, double[] values, int[] recordedSlots) {
+    public void naryOperation(int node, NaryRule rule, int[] in, double[] values, int[] recordedSlots) {
         template.put(node, new double[][] {values.clone(), toDoubles(recordedSlots)});
     }
 

@@ -111,8 +111,7 @@ final class RowRecorder implements ProgramListener {
                 }
             }
         }
-        boolean lean = LEAN && lastMatched && shape != null && shape.leanable
-                && 4 * leanReruns <= leanRows + LEAN_SLACK;
+        boolean lean = LEAN && lastMatched && shape != null && 4 * leanReruns <= leanRows + LEAN_SLACK;
         if (!lean && st.holdsLean()) {
             st.truncate(st.size());                  // nothing in full after lean rows: settles them
         }
@@ -240,7 +239,7 @@ final class RowRecorder implements ProgramListener {
             int arity = starts[t + 1] - s;
             byte m = match[i];
             int a = argA[i];
-            if (m == RowShape.MATCH_NONE || arity != (m == RowShape.MATCH_BINARY ? 2 : 1)
+            if (m == RowShape.MATCH_NARY || arity != (m == RowShape.MATCH_BINARY ? 2 : 1)
                     || args[s] != (a < mark ? a : a + shift)) {
                 return false;
             }
@@ -504,12 +503,56 @@ final class RowRecorder implements ProgramListener {
             if (k >= 0) {
                 // + and × (MATCH_K_EITHER) are read without their side: any will do
                 constantOperand(i + expectShift, expectKonst[k], e.match[i] != RowShape.MATCH_K_LEFT);
+            } else if (e.match[i] == RowShape.MATCH_NARY) {
+                // its constants, in place; the recorded arguments' values are not read
+                int[] ks = e.naryKonst[i];
+                double[] values = new double[ks.length];
+                for (int q = 0; q < ks.length; q++) {
+                    if (ks[q] >= 0) {
+                        values[q] = expectKonst[ks[q]];
+                    }
+                }
+                naryArguments(i + expectShift, values, e.naryPositions[i]);
             }
         }
     }
 
     @Override
-    public void naryArguments(int node, double[] values, int[] recordedSlots) {
+    public void naryOperation(int node, NaryRule rule, int[] in, double[] values, int[] recordedSlots) {
+        RowShape e = expect;
+        int i = node - expectShift;
+        if (e != null && i == expectNext && i < e.nodes && e.rule[i] == rule && e.match[i] == RowShape.MATCH_NARY
+                && sameNary(e, i, in, values.length, recordedSlots)) {
+            int[] ks = e.naryKonst[i];
+            for (int q = 0; q < ks.length; q++) {
+                if (ks[q] >= 0) {
+                    expectKonst[ks[q]] = values[q];
+                }
+            }
+            expectNext = i + 1;
+        } else {
+            leave();
+            naryArguments(node, values, recordedSlots);
+        }
+    }
+
+    /** Whether an n-ary node of n arguments, recorded ones {@code in} at {@code slots}, is node i of shape e. */
+    private boolean sameNary(RowShape e, int i, int[] in, int n, int[] slots) {
+        int[] args = e.naryArgs[i];
+        int[] places = e.naryPositions[i];
+        if (n != e.naryKonst[i].length || in.length != args.length || slots.length != places.length) {
+            return false;
+        }
+        for (int q = 0; q < in.length; q++) {
+            if (in[q] != expected(args[q]) || slots[q] != places[q]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What the long way ({@link #extract}) reads of an n-ary node: its argument values (the constants' are used) and the recorded ones' places. */
+    private void naryArguments(int node, double[] values, int[] recordedSlots) {
         if (node >= naryValues.length) {
             int cap = Math.max(node + 1, 2 * naryValues.length);
             naryValues = Arrays.copyOf(naryValues, cap);

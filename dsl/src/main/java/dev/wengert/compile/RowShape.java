@@ -58,12 +58,14 @@ final class RowShape {
     /** Per node: its constant's slot, or −1. */
     final int[] kslot;
     /**
-     * How a node of a new row is matched against this one ({@link RowRecorder#readAs}): its
+     * How a node of a new row is matched against this one (RowRecorder, as it records): its
      * number of operands, and for an operation with a constant, on which side the constant must
-     * be ({@link #MATCH_NONE} for an n-ary node, which is read the long way).
+     * be; {@link #MATCH_NARY} for an n-ary node (its rule, recorded arguments and their places,
+     * {@link #naryArgs} and {@link #naryPositions}; its constants go to {@link #naryKonst}'s
+     * slots).
      */
     final byte[] match;
-    static final byte MATCH_NONE = 0;
+    static final byte MATCH_NARY = 0;
     static final byte MATCH_UNARY = 1;
     static final byte MATCH_BINARY = 2;
     static final byte MATCH_K_EITHER = 3;
@@ -109,9 +111,6 @@ final class RowShape {
     private final int[] alias;
 
 
-    /** Whether every node is checked operation by operation (no n-ary node): rows of this shape can be recorded lean. */
-    final boolean leanable;
-
     RowShape(RowRecorder.Recording r, int capacityHint) {
         params = r.params;
         nodes = r.nodes;
@@ -123,15 +122,10 @@ final class RowShape {
         match = new byte[nodes];
         for (int i = params; i < nodes; i++) {
             byte c = code[i];
-            match[i] = c == Program.NARY ? MATCH_NONE : argB[i] >= 0 ? MATCH_BINARY : kslot[i] < 0 ? MATCH_UNARY
+            match[i] = c == Program.NARY ? MATCH_NARY : argB[i] >= 0 ? MATCH_BINARY : kslot[i] < 0 ? MATCH_UNARY
                     : c == Program.ADD_K || c == Program.MUL_K ? MATCH_K_EITHER
                     : c == Program.SUB_K || c == Program.DIV_K || c == Program.BINARY_K ? MATCH_K_RIGHT : MATCH_K_LEFT;
         }
-        boolean all = true;
-        for (int i = params; i < nodes; i++) {
-            all &= match[i] != MATCH_NONE;
-        }
-        leanable = all;
         naryArgs = new int[nodes][];
         naryPositions = new int[nodes][];
         naryKonst = new int[nodes][];

@@ -1,6 +1,7 @@
 package dev.wengert.core;
 
 import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.NaryRule;
 
 /**
  * Listens to a recording that will be replayed for new inputs (compiled tapes,
@@ -30,16 +31,21 @@ public interface ProgramListener {
 
     /**
      * Node {@code node} applied {@code rule} to node a, and to node b unless {@code b < 0}; a and
-     * b are −1 for an operation of any other arity (n-ary, nested). Called for every operation
-     * that {@link #constantOperation} does not report, after it is on the tape, for a listener
-     * that follows the recording operation by operation (array operations, which fill a block of
+     * b are −1 for an operation of any other arity (a nested node, or an n-ary rule recorded
+     * without its argument values). Called for every operation that {@link #constantOperation}
+     * and {@link #naryOperation} do not report, after it is on the tape, for a listener that
+     * follows the recording operation by operation (array operations, which fill a block of
      * positions, are not reported). By default: nothing.
      */
     default void operation(int node, Object rule, int a, int b) {
     }
 
-    /** Node {@code node} applied an n-ary rule to {@code values}; {@code recordedSlots} are the arguments on the tape. */
-    void naryArguments(int node, double[] values, int[] recordedSlots);
+    /**
+     * Node {@code node} applied the n-ary rule to {@code values}: the arguments at
+     * {@code recordedSlots} are the recorded nodes {@code in} (in that order), the others
+     * constants. Not read after the call returns.
+     */
+    void naryOperation(int node, NaryRule rule, int[] in, double[] values, int[] recordedSlots);
 
     /**
      * The program compared node a with node b ({@code b < 0}: with the constant c) by

@@ -140,7 +140,7 @@ public final class Tape implements Displayable {
     private ProgramListener listener;
 
     // Lean recording (a row model's first pass, TapeStorage.beginLean): while `lean`, scalar
-    // operations store their value only, not their op, inputs or partials — the row's listener
+    // and n-ary operations store their value only, not their op, inputs or partials — the row's listener
     // checks it against a shape it already has, so nothing reads them unless the row leaves it,
     // and such a row is recorded again in full. Positions [leanFrom, leanTo) were recorded lean
     // (leanTo is size while `lean`; leanFrom is MAX_VALUE when there are none): anything that
@@ -231,6 +231,14 @@ public final class Tape implements Displayable {
 
     /** Records an operation with any number of inputs. */
     int pushN(Object rule, double v, int[] in, double[] p) {
+        int i = recordN(rule, v, in, p);
+        if (listener != null) {
+            listener.operation(i, rule, -1, -1);
+        }
+        return i;
+    }
+
+    private int recordN(Object rule, double v, int[] in, double[] p) {
         full();
         int i = next(rule, v);
         if (listener != null && rule instanceof String) {
@@ -241,9 +249,6 @@ public final class Tape implements Displayable {
         System.arraycopy(p, 0, partials, nargs, in.length);
         nargs += in.length;
         start[i + 1] = nargs;
-        if (listener != null) {
-            listener.operation(i, rule, -1, -1);
-        }
         return i;
     }
 
@@ -384,8 +389,8 @@ public final class Tape implements Displayable {
     }
 
     /**
-     * From here on, scalar operations (one or two recorded operands, with the listener told of
-     * each as usual) are recorded lean: their value only, not their op, inputs or partials. For
+     * From here on, scalar and n-ary operations (with the listener told of each as usual) are
+     * recorded lean: their value only, not their op, inputs or partials. For
      * a row model's first pass, whose listener checks each row against a shape it already has.
      * The lean stretch must end ({@link #endLean}) before anything else is recorded in full,
      * except what tears it (any other recording, or anything that reads the recorded nodes).
@@ -556,11 +561,14 @@ public final class Tape implements Displayable {
         return i;
     }
 
-    /** Records an n-ary rule: the node's inputs and partials, and for a replay all argument values. */
+    /**
+     * Records an n-ary rule: the node's inputs and partials (its value only when {@link #lean}),
+     * and for a replay all argument values.
+     */
     int pushN(NaryRule rule, double v, int[] in, double[] p, double[] values, int[] recordedSlots) {
-        int i = pushN(rule, v, in, p);
+        int i = lean ? nextLean(v) : recordN(rule, v, in, p);
         if (listener != null) {
-            listener.naryArguments(i, values, recordedSlots);
+            listener.naryOperation(i, rule, in, values, recordedSlots);
         }
         return i;
     }

@@ -44,12 +44,12 @@ public final class TapeStorage {
     }
 
     /**
-     * From here on, operations of one or two recorded operands are recorded lean: their value
-     * only (the listener is told of each as usual), not their op, inputs or partials, until
+     * From here on, operations of one or two recorded operands and n-ary ones are recorded lean:
+     * their value only (the listener is told of each as usual), not their op, inputs or partials, until
      * {@link #endLean}. For a row model's first pass, whose listener checks every row against a
      * shape it already has and so needs nothing else from the tape. Anything that reads the
      * recorded nodes (a sweep, a listing, {@link #ops()} and the other arrays) or records
-     * anything else (a parameter, an n-ary or nested node, an array operation) tears the lean
+     * anything else (a parameter, a nested node, an array operation) tears the lean
      * recording: the tape is consistent again, the nodes recorded lean have no inputs, and
      * {@link #endLean} returns false — record that stretch again in full (cut back first).
      * Between {@code endLean} and the next {@code beginLean} or cut, record nothing in full.

@@ -1,6 +1,7 @@
 package dev.wengert.core;
 
 import dev.wengert.rules.BinaryRule;
+import dev.wengert.rules.NaryRule;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -43,7 +44,9 @@ class LeanRecordingTest {
         }
 
         @Override
-        public void naryArguments(int node, double[] values, int[] recordedSlots) {
+        public void naryOperation(int node, NaryRule rule, int[] in, double[] values, int[] recordedSlots) {
+            ops.add(node + " " + rule.name() + " " + java.util.Arrays.toString(in) + " " + java.util.Arrays.toString(values)
+                    + " " + java.util.Arrays.toString(recordedSlots));
         }
 
         @Override
@@ -123,17 +126,32 @@ class LeanRecordingTest {
     }
 
     @Test
-    void anOperationThatIsNotScalarTearsTheStretchAndIsRecordedInFull() {
+    void nAryNodesAreRecordedLeanWithTheirArgumentsReported() {
         st.beginLean();
         Num u = a.times(b);
-        Num s = sum(u, a, b);                         // an n-ary node: recorded in full
-        Num v = s.times(2.0);                         // after the tear: in full
+        Num s = sum(u, constant(4.0), b);
+        assertTrue(st.endLean());
+        assertEquals(1.5 * -0.25 + 4.0 - 0.25, s.value(), 0.0);
+        assertEquals("3 sum [2, 1] [-0.375, 4.0, -0.25] [0, 2]", heard.ops.get(1));
+        st.truncate(mark);
+        Num t = sum(a.times(b), constant(4.0), b);
+        assertEquals(-0.25, t.d(a), 0.0, "in full after the cut");
+        assertEquals(1.5 + 1.0, t.d(b), 0.0);
+    }
+
+    @Test
+    void recordingAParameterTearsTheStretchAndWhatFollowsIsRecordedInFull() {
+        st.beginLean();
+        Num u = a.times(b);
+        Num w = st.parameter(2.0);                    // a leaf: recorded in full, after the lean nodes are settled
+        Num v = w.times(u).plus(a);                   // after the tear: in full
         assertFalse(st.endLean(), "torn part-way");
         assertFalse(st.holdsLean());
-        assertEquals(2.0 * (1.5 * -0.25 + 1.5 - 0.25), v.value(), 0.0);
-        assertEquals(2.0, v.d(a), 0.0, "through s and its recorded inputs; u was lean and lost its own");
+        assertEquals(2.0 * (1.5 * -0.25) + 1.5, v.value(), 0.0);
+        assertEquals(1.0, v.d(a), 0.0, "through its own input; u was lean and lost its inputs");
+        assertEquals(u.value(), v.d(w), 0.0);
         assertEquals(Tape.UNRECORDED, tape.op(u.position()));
-        assertEquals("sum", tape.op(s.position()));
+        assertEquals("mul", tape.op(v.position() - 1));
     }
 
     @Test
