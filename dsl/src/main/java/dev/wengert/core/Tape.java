@@ -140,11 +140,11 @@ public final class Tape implements Displayable {
     private ProgramListener listener;
 
     // Lean recording (a row model's first pass, TapeStorage.beginLean): while `lean`, scalar
-    // and n-ary operations store their value only, not their op, inputs or partials — the row's listener
-    // checks it against a shape it already has, so nothing reads them unless the row leaves it,
-    // and such a row is recorded again in full. Positions [leanFrom, leanTo) were recorded lean
-    // (leanTo is size while `lean`; leanFrom is MAX_VALUE when there are none): anything that
-    // would read them, or record other than a scalar operation, first makes the tape consistent
+    // and n-ary operations store their value only, not their op, inputs or partials — the
+    // row's listener checks it against a shape it already has, so nothing reads them unless the
+    // row leaves it, and such a row is recorded again in full. Positions [leanFrom, leanTo) were
+    // recorded lean (leanTo is size while `lean`; leanFrom is MAX_VALUE when there are none):
+    // anything that would read them, or record anything else, first makes the tape consistent
     // (settle(): those nodes become nodes without inputs), and tears a lean row under way.
     private boolean lean;
     private int leanFrom = Integer.MAX_VALUE;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The first pass records a row lean (values only, no inputs or partials on the tape) when the
  * row before it matched its shape. A row that then leaves the shape, reads its own tape, or
- * records something that is not a scalar operation is recorded again in full. Whatever
+ * records something that is not a scalar or n-ary operation is recorded again in full. Whatever
  * happens, every value and gradient is a per-row reverse pass's to the bit (a forward pass's
  * for rows that cannot be replayed), and the counts of lean rows and reruns are exact.
  */

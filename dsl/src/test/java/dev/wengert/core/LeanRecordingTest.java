@@ -11,8 +11,8 @@ import static dev.wengert.Wengert.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Lean recording (a row model's first pass, {@link TapeStorage#beginLean}): scalar operations
- * keep their values and are reported to the listener, but their inputs and partials are not
+ * Lean recording (a row model's first pass, {@link TapeStorage#beginLean}): scalar and n-ary
+ * operations keep their values and are reported to the listener, but their inputs and partials are not
  * stored; whatever reads the tape or records anything else first makes it consistent again
  * (the lean nodes without inputs) and tears the lean stretch, which the caller then records
  * again in full. These tests pin the tape's side of that contract on a real program tape.
