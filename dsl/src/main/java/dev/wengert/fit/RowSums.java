@@ -16,7 +16,7 @@ import java.io.Serializable;
  * number. R's last column holds Q₁ᵀr and, in its corner, the
  * part of r no step could remove. Besides R: the row count, Σ wᵢrᵢ², the loss's Σ C²ρ, Σ log wᵢ,
  * and the weighted mean and Σ wᵢ(yᵢ − ȳ)² of the response (Welford's update, merged by Chan's
- * formula).
+ * formula; two passes where all the rows are at hand at once).
  *
  * <pre>{@code
  * RowSums s = new RowSums(2, Loss.LINEAR, 1);
@@ -177,29 +177,53 @@ public final class RowSums implements Serializable {
      * <p>R is a Householder factor of the same rows, made in another grouping (no zero rows of
      * an empty R first, and above {@link BlockQr#CHUNK} rows a TSQR), so it differs from the
      * one {@link #addRows} makes only in rounding; the sign of the whole matrix does not matter
-     * ({@link BlockQr} maps ±[A | f] to the same R, bit for bit). Only for fresh sums.
+     * ({@link BlockQr} maps ±[A | f] to the same R, bit for bit). The counts and sums are
+     * those {@link #addRows} makes, to the bit, but for the response's mean and Σ w(y − ȳ)²,
+     * taken here in two passes (the mean, then the squares about it) instead of by Welford's
+     * update: R² differs from {@link #addRows}'s in rounding only. Only for fresh sums.
      */
     boolean addFactoredRows(double[] y, double[] w, double[] m, Factor qr) {
         if (loss != Loss.LINEAR || n != 0 || notFinite != 0 || pending != null || qr.columns() != k) {
             return false;
         }
         int rows = y.length;
+        // the sums count() makes, in the same order (the same bits), but the response's mean and
+        // Σ w(y − ȳ)² in two passes: Welford's update divides by Σw once per row, each division
+        // waiting on the one before, which made this loop up to an eighth of a small fit
+        double sumRss = 0;
+        double sumDeviance = 0;
+        double sumLog = 0;
+        double sumWeights = 0;
+        double sumWy = 0;
         for (int i = 0; i < rows; i++) {
-            double s = Math.sqrt(w[i]);
+            double wi = w[i];
+            double s = Math.sqrt(wi);
             double res = s * (y[i] - m[i]);
             double z = (res / scale) * (res / scale);
-            if (!(Double.isFinite(res) && w[i] > 0 && Double.isFinite(w[i]) && Double.isFinite(z))) {
-                n = 0;
-                rss = 0;
-                deviance = 0;
-                sumLogW = 0;
-                sumW = 0;
-                meanY = 0;
-                m2Y = 0;
+            if (!(Double.isFinite(res) && wi > 0 && Double.isFinite(wi) && Double.isFinite(z))) {
                 return false;
             }
-            count(y[i], w[i], res, z);
+            sumRss += res * res;
+            sumDeviance += scale * scale * loss.rho(z);
+            if (wi != 1.0) {
+                sumLog += Math.log(wi);
+            }
+            sumWeights += wi;
+            sumWy += wi * y[i];
         }
+        double mean = sumWy / sumWeights;
+        double m2 = 0;
+        for (int i = 0; i < rows; i++) {
+            double d = y[i] - mean;
+            m2 += w[i] * d * d;
+        }
+        n = rows;
+        rss = sumRss;
+        deviance = sumDeviance;
+        sumLogW = sumLog;
+        sumW = sumWeights;
+        meanY = mean;
+        m2Y = m2;
         int c = k + 1;
         for (int i = 0; i < c; i++) {
             for (int j = i; j < c; j++) {
