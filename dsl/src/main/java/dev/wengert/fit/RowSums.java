@@ -213,9 +213,22 @@ public final class RowSums implements Serializable {
         }
         double mean = sumWy / sumWeights;
         double m2 = 0;
-        for (int i = 0; i < rows; i++) {
-            double d = y[i] - mean;
-            m2 += w[i] * d * d;
+        if (Double.isFinite(mean)) {
+            for (int i = 0; i < rows; i++) {
+                double d = y[i] - mean;
+                m2 += w[i] * d * d;
+            }
+        } else {
+            // Σ w·y overflowed (responses near 1e308) or there are no rows: Welford's update, which
+            // never forms the sum, as addRows takes it
+            double sw = 0;
+            mean = 0;
+            for (int i = 0; i < rows; i++) {
+                sw += w[i];
+                double d = y[i] - mean;
+                mean += d * w[i] / sw;
+                m2 += w[i] * d * (y[i] - mean);
+            }
         }
         n = rows;
         rss = sumRss;

@@ -32,6 +32,27 @@ class OneStatisticsPathTest {
     }
 
     @Test
+    void theMeanOfResponsesWhoseSumOverflowsIsStillTheirMean() {
+        // the statistics of a fit whose factor is made (addFactoredRows) take the response's mean
+        // as Σy/n; for y = 1e306·x, fitted exactly (every residual 0), Σy (about 5e308) overflows,
+        // and the mean is then taken by Welford's update, which never forms the sum (it was ∞)
+        int n = 1000;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (i + 1.0) / n;
+            y[i] = 1e306 * x[i];
+            w[i] = 1;
+        }
+        RowSums s = new RowSums(1, Loss.LINEAR, 1);
+        assertTrue(s.addFactoredRows(y, w, y.clone(), Factor.of(x, n, 1, null, new double[n], -1.0)));
+        assertEquals(1e306 * ((n + 1) / (2.0 * n)), s.meanY, 1e-12 * 1e306);
+        assertEquals(0.0, s.rss, 0.0);
+        assertEquals(n, s.rows());
+    }
+
+    @Test
     void aResultFromSumsIsTheInMemoryResult() {
         FitResult memory = fit1(LOGISTIC).start(2, 1.5, 1).names("Asym", "xmid", "scal")
                 .to(DNASE.get("conc"), DNASE.get("density"));
