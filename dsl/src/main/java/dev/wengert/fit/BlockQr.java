@@ -23,8 +23,16 @@ import java.util.Arrays;
  * QR and its Levenberg–Marquardt copy it into m row arrays first).
  */
 final class BlockQr {
-    /** Rows per block: the block stays in the first-level cache for up to ten columns. */
-    static final int BLOCK = 64;
+    /**
+     * Rows per block. Each block costs a fixed amount per column (its norm, the reflection's
+     * scalars, the reflected row of R) besides its work per row, so taller blocks cost less: 256
+     * rows made the QR of 5·10⁴ rows 7–19% faster than 64 did at 3 to 25 columns (the block,
+     * 256·c doubles, outgrows the first-level cache above 16 columns, yet was not slower at 40),
+     * and 512 no faster again (bench/RESULTS.md, "Stop 35"). A constant: as a field chosen by
+     * the number of columns, the same heights gained nothing, the JIT's loops over the block no
+     * longer knowing its stride.
+     */
+    static final int BLOCK = 256;
 
     private final int c;
     /** R, c×c row-major; only the upper triangle is used. */
@@ -33,6 +41,8 @@ final class BlockQr {
     private final double[] block;
     private int pending;
     private long rows;
+    /** The QRs of the parts of a large addition ({@link #byChunks}), one per part, kept from pass to pass. */
+    private BlockQr[] helpers;
 
     BlockQr(int columns) {
         this.c = columns;
@@ -192,14 +202,19 @@ final class BlockQr {
         int chunks = (int) (((long) to - from + CHUNK - 1) / CHUNK);
         double[][] part = new double[chunks][];
         int parts = Parallel.parts(chunks, Parallel.MIN_ROWS_PER_PART / CHUNK);
+        if (helpers == null || helpers.length < parts) {
+            helpers = helpers == null ? new BlockQr[parts] : Arrays.copyOf(helpers, parts);
+        }
+        BlockQr[] qs = helpers;
         Parallel.run(parts, k -> {
-            // one QR per thread, started over for each of its chunks (a QR's pending block is
-            // 64·c doubles: made per chunk, per pass, it was most of what a pass allocated)
-            BlockQr q = null;
+            // one QR per part, kept for the next pass and started over for each chunk (a QR's
+            // pending block is BLOCK·c doubles: made per chunk, it was most of what a pass
+            // allocated; made per pass, 6 kB at 3 columns, more than the rest of an LM iteration)
+            BlockQr q = qs[k];
             for (int ch = (int) ((long) k * chunks / parts), e = (int) ((long) (k + 1) * chunks / parts); ch < e; ch++) {
                 int i0 = from + ch * CHUNK;
                 if (q == null) {
-                    q = new BlockQr(c);
+                    q = qs[k] = new BlockQr(c);
                 } else {
                     q.reset();
                 }

@@ -56,7 +56,7 @@ class BlockQrTest {
     @Test
     void manyBlocksOfRows() {
         sameR(random(1000, 4, 1, new double[] {1, 1, 1, 1}), 1e-13);
-        sameR(random(64 * 3 + 17, 9, 2, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}), 1e-13);
+        sameR(random(BlockQr.BLOCK * 3 + 17, 9, 2, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}), 1e-13);
         sameR(random(5, 3, 3, new double[] {1, 1, 1}), 1e-14);          // fewer rows than a block
     }
 

@@ -103,7 +103,7 @@ class BlockQrTsqrTest {
 
     @Test
     void oneChunkOrLessIsReducedAsBefore() {
-        // rows added in one call of CHUNK rows and in calls of 64: the same reflections, so the same bits
+        // rows added in one call of CHUNK rows and in calls of one block: the same reflections, so the same bits
         double[][] pr = problem(11);
         BlockQr whole = new BlockQr(K + 1);
         whole.addColumns(pr[0], M, null, pr[1], -1.0, pr[2], 1.0, 0, BlockQr.CHUNK);

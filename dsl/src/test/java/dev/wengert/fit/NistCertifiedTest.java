@@ -201,7 +201,7 @@ class NistCertifiedTest {
                 deviations and RSS near 3 digits); for it the test requires LRE ≥ 2.5 on those.
 
                 **Wengert** (`fit`): our Levenberg–Marquardt (MINPACK's algorithm, `Lm`) on a QR of the
-                rows made in blocks of 64 (`BlockQr`), fed the exact reverse-mode Jacobian of the compiled
+                rows made in blocks of 256 (`BlockQr`), fed the exact reverse-mode Jacobian of the compiled
                 rows (each row recorded once, replayed for every pass with a reverse sweep per row, the
                 bits of a reverse pass per row), tolerances 1e-14, a confirming
                 restart where the Gauss–Newton step from LM's end is not already within 10⁻⁶ of the
