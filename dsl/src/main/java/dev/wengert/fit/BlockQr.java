@@ -27,7 +27,7 @@ final class BlockQr {
      * Rows per block. Each block costs a fixed amount per column (its norm, the reflection's
      * scalars, the reflected row of R) besides its work per row, so taller blocks cost less: 256
      * rows made the QR of 5·10⁴ rows 7–19% faster than 64 did at 3 to 25 columns (the block,
-     * 256·c doubles, outgrows the first-level cache above 16 columns, yet was not slower at 40),
+     * 256·c doubles, outgrows the first-level cache above 16 columns; at 40 it was about as fast),
      * and 512 no faster again (bench/RESULTS.md, "Stop 35"). A constant: as a field chosen by
      * the number of columns, the same heights gained nothing, the JIT's loops over the block no
      * longer knowing its stride.
