@@ -85,145 +85,176 @@ final class TangentKernels {
 
     // ---- elementwise ---------------------------------------------------------------------------------
 
-    /** A one-argument rule on every element: y = r(x), tangent scale(t, r′(x)). */
+    /**
+     * A one-argument rule on every element: y = r(x), tangent scale(t, r′(x)), a chunk of
+     * elements at a time (see {@link #CHUNK}).
+     */
     static Dual unary(UnaryRule r, Dual a) {
         double[] x = a.value;
         int n = x.length;
         double[] v = new double[n];
-        double[] q = new double[n];
-        if (r == Elementary.EXP) {
-            for (int k = 0; k < n; k++) {
-                double y = Elementary.EXP.value(x[k]);
-                v[k] = y;
-                q[k] = Elementary.EXP.partial(x[k], y);
-            }
-        } else if (r == Elementary.LOG) {
-            for (int k = 0; k < n; k++) {
-                double y = Elementary.LOG.value(x[k]);
-                v[k] = y;
-                q[k] = Elementary.LOG.partial(x[k], y);
-            }
-        } else if (r == Arithmetic.NEG) {
-            for (int k = 0; k < n; k++) {
-                double y = Arithmetic.NEG.value(x[k]);
-                v[k] = y;
-                q[k] = Arithmetic.NEG.partial(x[k], y);
-            }
-        } else if (r == Arithmetic.SQUARE) {
-            for (int k = 0; k < n; k++) {
-                double y = Arithmetic.SQUARE.value(x[k]);
-                v[k] = y;
-                q[k] = Arithmetic.SQUARE.partial(x[k], y);
-            }
-        } else if (r == Arithmetic.RECIPROCAL) {
-            for (int k = 0; k < n; k++) {
-                double y = Arithmetic.RECIPROCAL.value(x[k]);
-                v[k] = y;
-                q[k] = Arithmetic.RECIPROCAL.partial(x[k], y);
-            }
-        } else if (r == Special.SIGMOID) {
-            for (int k = 0; k < n; k++) {
-                double y = Special.SIGMOID.value(x[k]);
-                v[k] = y;
-                q[k] = Special.SIGMOID.partial(x[k], y);
-            }
-        } else if (r == Elementary.TANH) {
-            for (int k = 0; k < n; k++) {
-                double y = Elementary.TANH.value(x[k]);
-                v[k] = y;
-                q[k] = Elementary.TANH.partial(x[k], y);
-            }
-        } else {
-            for (int k = 0; k < n; k++) {
-                double y = r.value(x[k]);
-                v[k] = y;
-                q[k] = r.partial(x[k], y);
-            }
-        }
-        if (checking()) {
-            for (int k = 0; k < n; k++) {
-                if (!Double.isFinite(v[k])) {
-                    ForwardArrays.checkFinite(r.name(), v[k], x[k]);
-                }
-            }
-        }
         double[][] t = new double[a.tangent.length][];
         for (int s = 0; s < t.length; s++) {
-            double[] c = a.tangent[s];
-            if (c != null) {
-                t[s] = scaled(c, q, n);
+            if (a.tangent[s] != null) {
+                t[s] = new double[n];
+            }
+        }
+        double[] q = new double[Math.min(n, CHUNK)];
+        boolean check = checking();
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            valuesAndPartial(r, x, v, from, q, len);
+            if (check) {
+                for (int k = from; k < from + len; k++) {
+                    if (!Double.isFinite(v[k])) {
+                        ForwardArrays.checkFinite(r.name(), v[k], x[k]);
+                    }
+                }
+            }
+            for (int s = 0; s < t.length; s++) {
+                if (t[s] != null) {
+                    scaled(a.tangent[s], q, t[s], from, len);
+                }
             }
         }
         return new Dual(a.tag, v, t);
     }
 
-    /** scale(t, p) element by element: a zero tangent stays zero whatever its partial. */
-    private static double[] scaled(double[] t, double[] p, int n) {
-        double[] o = new double[n];
-        for (int k = 0; k < n; k++) {
-            double u = t[k];
-            o[k] = u == 0 ? 0.0 : p[k] * u;
+    /**
+     * Values (into v from {@code from}) and partials (into q from 0) of len elements of a
+     * one-argument rule. The common rules call their constants, which inline; others go through
+     * the rule object.
+     */
+    private static void valuesAndPartial(UnaryRule r, double[] x, double[] v, int from, double[] q, int len) {
+        if (r == Elementary.EXP) {
+            for (int k = 0; k < len; k++) {
+                double y = Elementary.EXP.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = Elementary.EXP.partial(x[from + k], y);
+            }
+        } else if (r == Elementary.LOG) {
+            for (int k = 0; k < len; k++) {
+                double y = Elementary.LOG.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = Elementary.LOG.partial(x[from + k], y);
+            }
+        } else if (r == Arithmetic.NEG) {
+            for (int k = 0; k < len; k++) {
+                double y = Arithmetic.NEG.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = Arithmetic.NEG.partial(x[from + k], y);
+            }
+        } else if (r == Arithmetic.SQUARE) {
+            for (int k = 0; k < len; k++) {
+                double y = Arithmetic.SQUARE.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = Arithmetic.SQUARE.partial(x[from + k], y);
+            }
+        } else if (r == Arithmetic.RECIPROCAL) {
+            for (int k = 0; k < len; k++) {
+                double y = Arithmetic.RECIPROCAL.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = Arithmetic.RECIPROCAL.partial(x[from + k], y);
+            }
+        } else if (r == Special.SIGMOID) {
+            for (int k = 0; k < len; k++) {
+                double y = Special.SIGMOID.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = Special.SIGMOID.partial(x[from + k], y);
+            }
+        } else if (r == Elementary.TANH) {
+            for (int k = 0; k < len; k++) {
+                double y = Elementary.TANH.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = Elementary.TANH.partial(x[from + k], y);
+            }
+        } else {
+            for (int k = 0; k < len; k++) {
+                double y = r.value(x[from + k]);
+                v[from + k] = y;
+                q[k] = r.partial(x[from + k], y);
+            }
         }
-        return o;
+    }
+
+    /** o = scale(t, p) over len elements from {@code from} (p from 0): a zero tangent stays zero whatever its partial. */
+    private static void scaled(double[] t, double[] p, double[] o, int from, int len) {
+        for (int k = 0; k < len; k++) {
+            double u = t[from + k];
+            o[from + k] = u == 0 ? 0.0 : p[k] * u;
+        }
     }
 
     /**
+     * Elements per chunk of a kernel: a chunk's partials are computed into buffers of this
+     * length and read back by each tangent column while they are still in the first-level
+     * cache, instead of into arrays of every element (two more arrays written and read again
+     * per tangent column, each as long as the tensor: 10⁵ rows in a column model's fit).
+     */
+    static final int CHUNK = 512;
+
+    /**
      * A two-argument rule element by element, broadcast to rows × cols: y = r(a, b), partials
-     * of the variable operands, tangent combine(ta, ∂a, tb, ∂b) (or scale of the variable one).
+     * of the variable operands, tangent combine(ta, ∂a, tb, ∂b) (or scale of the variable one),
+     * a chunk of elements at a time.
      */
     static Dual binary(BinaryRule r, In a, In b, int rows, int cols, ForwardArrays tag) {
         int n = rows * cols;
         double[] v = new double[n];
         boolean va = a.variable();
         boolean vb = b.variable();
-        double[] pa = va ? new double[n] : null;
-        double[] pb = vb ? new double[n] : null;
-        for (int i = 0; i < rows; i++) {
-            valuesAndPartials(r, a, a.base + i * a.rowStride, b, b.base + i * b.rowStride, v, pa, pb, i * cols, cols);
-        }
-        if (checking()) {
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
-                    double y = v[i * cols + j];
-                    if (!Double.isFinite(y)) {
-                        ForwardArrays.checkFinite(r.name(), y, a.value[a.base + i * a.rowStride + j * a.colStride],
-                                b.value[b.base + i * b.rowStride + j * b.colStride]);
-                    }
-                }
-            }
-        }
         int slots = Math.max(a.slots(), b.slots());
         double[][] t = new double[slots][];
         for (int s = 0; s < slots; s++) {
-            double[] ta = a.column(s);
-            double[] tb = b.column(s);
-            if (ta == null && tb == null) {
-                continue;
+            if (a.column(s) != null || b.column(s) != null) {
+                t[s] = new double[n];
             }
-            double[] o = new double[n];
-            for (int i = 0; i < rows; i++) {
-                int ka = a.base + i * a.rowStride;
-                int kb = b.base + i * b.rowStride;
-                int ko = i * cols;
-                if (va && vb) {
-                    combineRow(ta, ka, a.colStride, pa, tb, kb, b.colStride, pb, o, ko, cols);
-                } else if (va) {
-                    scaleRow(ta, ka, a.colStride, pa, o, ko, cols);
-                } else {
-                    scaleRow(tb, kb, b.colStride, pb, o, ko, cols);
+        }
+        int chunk = Math.min(cols, CHUNK);
+        double[] pa = va ? new double[chunk] : null;
+        double[] pb = vb ? new double[chunk] : null;
+        boolean check = checking();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j += CHUNK) {
+                int len = Math.min(CHUNK, cols - j);
+                int ka = a.base + i * a.rowStride + j * a.colStride;
+                int kb = b.base + i * b.rowStride + j * b.colStride;
+                int ko = i * cols + j;
+                valuesAndPartials(r, a, ka, b, kb, v, ko, pa, pb, len);
+                if (check) {
+                    for (int e = 0; e < len; e++) {
+                        double y = v[ko + e];
+                        if (!Double.isFinite(y)) {
+                            ForwardArrays.checkFinite(r.name(), y, a.value[ka + e * a.colStride],
+                                    b.value[kb + e * b.colStride]);
+                        }
+                    }
+                }
+                for (int s = 0; s < slots; s++) {
+                    double[] o = t[s];
+                    if (o == null) {
+                        continue;
+                    }
+                    if (va && vb) {
+                        combineRow(a.column(s), ka, a.colStride, pa, b.column(s), kb, b.colStride, pb, o, ko, len);
+                    } else if (va) {
+                        scaleRow(a.column(s), ka, a.colStride, pa, o, ko, len);
+                    } else {
+                        scaleRow(b.column(s), kb, b.colStride, pb, o, ko, len);
+                    }
                 }
             }
-            t[s] = o;
         }
         return new Dual(tag, v, t);
     }
 
     /**
-     * Values and partials of one row of a binary rule. + − × ÷ call their rule constants, which
-     * inline to the bare operations; other rules are called through the rule object.
+     * Values (into v from o) and partials (into pa and pb from 0) of n elements of a binary
+     * rule. + − × ÷ call their rule constants, which inline to the bare operations; other rules
+     * are called through the rule object.
      */
-    private static void valuesAndPartials(BinaryRule r, In a, int ka, In b, int kb, double[] v, double[] pa, double[] pb,
-                                          int o, int n) {
+    private static void valuesAndPartials(BinaryRule r, In a, int ka, In b, int kb, double[] v, int o, double[] pa,
+                                          double[] pb, int n) {
         double[] x = a.value;
         double[] y = b.value;
         int xs = a.colStride;
@@ -235,10 +266,10 @@ final class TangentKernels {
                 double z = Arithmetic.ADD.value(p, q);
                 v[o + j] = z;
                 if (pa != null) {
-                    pa[o + j] = Arithmetic.ADD.partialA(p, q, z);
+                    pa[j] = Arithmetic.ADD.partialA(p, q, z);
                 }
                 if (pb != null) {
-                    pb[o + j] = Arithmetic.ADD.partialB(p, q, z);
+                    pb[j] = Arithmetic.ADD.partialB(p, q, z);
                 }
             }
         } else if (r == Arithmetic.SUB) {
@@ -248,10 +279,10 @@ final class TangentKernels {
                 double z = Arithmetic.SUB.value(p, q);
                 v[o + j] = z;
                 if (pa != null) {
-                    pa[o + j] = Arithmetic.SUB.partialA(p, q, z);
+                    pa[j] = Arithmetic.SUB.partialA(p, q, z);
                 }
                 if (pb != null) {
-                    pb[o + j] = Arithmetic.SUB.partialB(p, q, z);
+                    pb[j] = Arithmetic.SUB.partialB(p, q, z);
                 }
             }
         } else if (r == Arithmetic.MUL) {
@@ -261,10 +292,10 @@ final class TangentKernels {
                 double z = Arithmetic.MUL.value(p, q);
                 v[o + j] = z;
                 if (pa != null) {
-                    pa[o + j] = Arithmetic.MUL.partialA(p, q, z);
+                    pa[j] = Arithmetic.MUL.partialA(p, q, z);
                 }
                 if (pb != null) {
-                    pb[o + j] = Arithmetic.MUL.partialB(p, q, z);
+                    pb[j] = Arithmetic.MUL.partialB(p, q, z);
                 }
             }
         } else if (r == Arithmetic.DIV) {
@@ -274,10 +305,10 @@ final class TangentKernels {
                 double z = Arithmetic.DIV.value(p, q);
                 v[o + j] = z;
                 if (pa != null) {
-                    pa[o + j] = Arithmetic.DIV.partialA(p, q, z);
+                    pa[j] = Arithmetic.DIV.partialA(p, q, z);
                 }
                 if (pb != null) {
-                    pb[o + j] = Arithmetic.DIV.partialB(p, q, z);
+                    pb[j] = Arithmetic.DIV.partialB(p, q, z);
                 }
             }
         } else {
@@ -287,16 +318,19 @@ final class TangentKernels {
                 double z = r.value(p, q);
                 v[o + j] = z;
                 if (pa != null) {
-                    pa[o + j] = r.partialA(p, q, z);
+                    pa[j] = r.partialA(p, q, z);
                 }
                 if (pb != null) {
-                    pb[o + j] = r.partialB(p, q, z);
+                    pb[j] = r.partialB(p, q, z);
                 }
             }
         }
     }
 
-    /** o[ko + j] = scale(t, p): a null column is zero. The stride is 1 (a row) or 0 (a broadcast value). */
+    /**
+     * o[ko + j] = scale(t, p[j]): a null column is zero. The stride is 1 (a row) or 0 (a broadcast
+     * value).
+     */
     private static void scaleRow(double[] t, int kt, int ts, double[] p, double[] o, int ko, int n) {
         if (t == null) {
             return;                                  // the output row stays 0.0
@@ -307,28 +341,28 @@ final class TangentKernels {
                 return;
             }
             for (int j = 0; j < n; j++) {
-                o[ko + j] = p[ko + j] * u;
+                o[ko + j] = p[j] * u;
             }
             return;
         }
         for (int j = 0; j < n; j++) {
             double u = t[kt + j];
-            o[ko + j] = u == 0 ? 0.0 : p[ko + j] * u;
+            o[ko + j] = u == 0 ? 0.0 : p[j] * u;
         }
     }
 
     /**
-     * o[ko + j] = combine(ta, pa, tb, pb): pa·ta (0 where ta is 0), then + pb·tb where tb ≠ 0. A
-     * null column is zero.
+     * o[ko + j] = combine(ta, pa[j], tb, pb[j]): pa·ta (0 where ta is 0), then + pb·tb where
+     * tb ≠ 0. A null column is zero.
      */
     private static void combineRow(double[] ta, int ka, int as, double[] pa, double[] tb, int kb, int bs, double[] pb,
                                    double[] o, int ko, int n) {
         for (int j = 0; j < n; j++) {
             double u = ta == null ? 0.0 : ta[ka + j * as];
             double w = tb == null ? 0.0 : tb[kb + j * bs];
-            double z = u == 0 ? 0.0 : pa[ko + j] * u;
+            double z = u == 0 ? 0.0 : pa[j] * u;
             if (w != 0) {
-                z += pb[ko + j] * w;
+                z += pb[j] * w;
             }
             o[ko + j] = z;
         }
