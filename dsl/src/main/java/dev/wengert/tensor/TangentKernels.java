@@ -357,6 +357,29 @@ final class TangentKernels {
      */
     private static void combineRow(double[] ta, int ka, int as, double[] pa, double[] tb, int kb, int bs, double[] pb,
                                    double[] o, int ko, int n) {
+        // the common cases of a column model (a column and a broadcast parameter: one side's
+        // tangent missing in each slot, or both full columns) in loops of their own, with the
+        // same operations as the general loop below, which the JIT compiles less well
+        if (tb == null) {
+            scaleRow(ta, ka, as, pa, o, ko, n);       // pa·ta alone: combine's first term is scale
+            return;
+        }
+        if (ta == null) {
+            addScaledRow(tb, kb, bs, pb, o, ko, n);
+            return;
+        }
+        if (as == 1 && bs == 1) {
+            for (int j = 0; j < n; j++) {
+                double u = ta[ka + j];
+                double w = tb[kb + j];
+                double z = u == 0 ? 0.0 : pa[j] * u;
+                if (w != 0) {
+                    z += pb[j] * w;
+                }
+                o[ko + j] = z;
+            }
+            return;
+        }
         for (int j = 0; j < n; j++) {
             double u = ta == null ? 0.0 : ta[ka + j * as];
             double w = tb == null ? 0.0 : tb[kb + j * bs];
@@ -365,6 +388,28 @@ final class TangentKernels {
                 z += pb[j] * w;
             }
             o[ko + j] = z;
+        }
+    }
+
+    /**
+     * o[ko + j] = combine(0, p[j], t, t's partial) where the first operand has no tangent: 0.0 +
+     * p[j]·u where u ≠ 0, else 0.0 (the sum turns a −0.0 product into +0.0, as combine does).
+     * The stride is 1 (a row) or 0 (a broadcast value).
+     */
+    private static void addScaledRow(double[] t, int kt, int ts, double[] p, double[] o, int ko, int n) {
+        if (ts == 0) {
+            double u = t[kt];
+            if (u == 0) {
+                return;                              // the output row stays 0.0
+            }
+            for (int j = 0; j < n; j++) {
+                o[ko + j] = 0.0 + p[j] * u;
+            }
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            double u = t[kt + j];
+            o[ko + j] = u == 0 ? 0.0 : 0.0 + p[j] * u;
         }
     }
 

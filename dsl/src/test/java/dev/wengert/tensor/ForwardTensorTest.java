@@ -311,6 +311,56 @@ class ForwardTensorTest {
         }
     }
 
+    /**
+     * Tensors longer than a kernel's chunk ({@link TangentKernels#CHUNK}), as a column model's
+     * are, with slots that only one operand has (a column of one parameter against a scalar of
+     * another, both ways round, and against a column of others), tangents that are exactly 0
+     * and −0 (a data column with zeros times a parameter), and a negative partial (so a product
+     * is −0): every value and tangent equals the element path's to the bit, across the chunks'
+     * boundaries, in a long row, a matrix of long rows and a matrix of short ones.
+     */
+    @Test
+    void longTensorsAndOneSidedSlotsToTheBit() {
+        int n = 2 * TangentKernels.CHUNK + 276;
+        double[] c = data(n, 71, x -> x - 0.5);
+        double[] d = data(n, 72, x -> x + 0.1);
+        for (int k = 0; k < n; k += 7) {
+            c[k] = k % 14 == 0 ? 0.0 : -0.0;
+        }
+        for (int[] shape : new int[][] {{n}, {2, n / 2}, {n / 2, 2}}) {
+            inForward(p -> {
+                String at = java.util.Arrays.toString(shape);
+                // a depends on p0 alone (its zeros give 0 and −0 tangents), b on p1 and p2
+                Tensor a = tensor(c, shape).times(p[0]);
+                Tensor b = tensor(d, shape).times(p[1]).plus(p[2].times(-0.5));
+                Num[] ae = new Num[n];
+                Num[] be = new Num[n];
+                for (int k = 0; k < n; k++) {
+                    ae[k] = constant(c[k]).apply(Arithmetic.MUL, p[0]);
+                    be[k] = constant(d[k]).apply(Arithmetic.MUL, p[1]).apply(Arithmetic.ADD, p[2].times(-0.5));
+                }
+                Num s = p[1].times(-0.75).plus(2.0);     // a scalar of p1, its partial negative
+                Num[] ss = new Num[n];
+                java.util.Arrays.fill(ss, s);
+                for (BinaryRule r : new BinaryRule[] {Arithmetic.ADD, Arithmetic.SUB, Arithmetic.MUL, Arithmetic.DIV,
+                        Arithmetic.HYPOT}) {
+                    same(r.name() + " column, scalar " + at, Tensor.binary(r, a, s), each(ae, ss, r), p);
+                    same(r.name() + " scalar, column " + at, Tensor.binary(r, s, a), each(ss, ae, r), p);
+                    same(r.name() + " column, column " + at, a.apply(r, b), each(ae, be, r), p);
+                    same(r.name() + " column, constant " + at, a.apply(r, tensor(d, shape)), each(ae, constants(d), r), p);
+                }
+                for (UnaryRule r : new UnaryRule[] {Elementary.EXP, Arithmetic.NEG, Arithmetic.SQUARE, Elementary.SIN}) {
+                    Num[] e = new Num[n];
+                    for (int k = 0; k < n; k++) {
+                        e[k] = ae[k].apply(r);
+                    }
+                    same(r.name() + " " + at, a.apply(r), e, p);
+                }
+                return null;
+            });
+        }
+    }
+
     @Test
     void aColumnModelsJacobianFromTangentColumns() {
         // y = a·x/(b + x) over a column: ∂y/∂a = x/(b + x), ∂y/∂b = −a·x/(b + x)²
