@@ -37,17 +37,31 @@ final class BlockQr {
     private final int c;
     /** R, c×c row-major; only the upper triangle is used. */
     private final double[] r;
-    /** The pending rows, column by column: entry (row b, column j) at j·BLOCK + b, so every loop is contiguous. */
-    private final double[] block;
+    /**
+     * The pending rows, column by column: col[j][b] is row b's entry in column j. An array per
+     * column, not one array of c·BLOCK: the JIT (C2, JDK 17) does not vectorise a loop that
+     * writes one part of an array while reading another part of the same array, and a
+     * reflection's loop over two separate arrays ran about 4× faster.
+     */
+    private final double[][] col;
     private int pending;
     private long rows;
-    /** The QRs of the parts of a large addition ({@link #byChunks}), one per part, kept from pass to pass. */
+    /** The QRs of the parts of a large addition ({@link #byChunks}), two per part, kept from pass to pass. */
     private BlockQr[] helpers;
+    /** While set, a full block waits for {@link #flushPair} instead of being reduced at once. */
+    private boolean hold;
+    // one column's scalars, from firstSums and head to the reflections of the columns to its right
+    private double below;
+    private double u0;
+    private double u1;
+    private double v0;
+    private double alpha;
+    private double gap;
 
     BlockQr(int columns) {
         this.c = columns;
         this.r = new double[columns * columns];
-        this.block = new double[BLOCK * columns];
+        this.col = new double[columns][BLOCK];
     }
 
     /** Starts over with no rows. */
@@ -82,21 +96,22 @@ final class BlockQr {
             int n = Math.min(BLOCK - pending, to - i);
             for (int j = 0; j < k; j++) {
                 int src = j * m + i;
-                int dst = j * BLOCK + pending;
+                double[] d = col[j];
+                int at = pending;
                 if (scale == null) {
                     for (int b = 0; b < n; b++) {
-                        block[dst + b] = sign * a[src + b];
+                        d[at + b] = sign * a[src + b];
                     }
                 } else {
                     for (int b = 0; b < n; b++) {
-                        block[dst + b] = sign * scale[i + b] * a[src + b];
+                        d[at + b] = sign * scale[i + b] * a[src + b];
                     }
                 }
             }
-            System.arraycopy(f, i, block, k * BLOCK + pending, n);
+            System.arraycopy(f, i, col[k], pending, n);
             pending += n;
             i += n;
-            if (pending == BLOCK) {
+            if (pending == BLOCK && !hold) {
                 flush();
             }
         }
@@ -124,24 +139,26 @@ final class BlockQr {
             int n = Math.min(BLOCK - pending, to - i);
             for (int j = 0; j < k; j++) {
                 int src = (cols == null ? j : cols[j]) * m + i;
-                int dst = j * BLOCK + pending;
+                double[] d = col[j];
+                int at = pending;
                 if (scale == null) {
                     for (int b = 0; b < n; b++) {
-                        block[dst + b] = sign * a[src + b];
+                        d[at + b] = sign * a[src + b];
                     }
                 } else {
                     for (int b = 0; b < n; b++) {
-                        block[dst + b] = sign * scale[i + b] * a[src + b];
+                        d[at + b] = sign * scale[i + b] * a[src + b];
                     }
                 }
             }
-            int dst = k * BLOCK + pending;
+            double[] d = col[k];
+            int at = pending;
             for (int b = 0; b < n; b++) {
-                block[dst + b] = fSign * f[i + b];
+                d[at + b] = fSign * f[i + b];
             }
             pending += n;
             i += n;
-            if (pending == BLOCK) {
+            if (pending == BLOCK && !hold) {
                 flush();
             }
         }
@@ -164,15 +181,16 @@ final class BlockQr {
             int o = i - base;
             for (int j = 0; j < k; j++) {
                 int src = cols[j] * m + i;
-                int dst = j * BLOCK + pending;
+                double[] d = col[j];
+                int at = pending;
                 for (int b = 0; b < n; b++) {
-                    block[dst + b] = scale[o + b] * a[src + b];
+                    d[at + b] = scale[o + b] * a[src + b];
                 }
             }
-            System.arraycopy(f, o, block, k * BLOCK + pending, n);
+            System.arraycopy(f, o, col[k], pending, n);
             pending += n;
             i += n;
-            if (pending == BLOCK) {
+            if (pending == BLOCK && !hold) {
                 flush();
             }
         }
@@ -202,25 +220,31 @@ final class BlockQr {
         int chunks = (int) (((long) to - from + CHUNK - 1) / CHUNK);
         double[][] part = new double[chunks][];
         int parts = Parallel.parts(chunks, Parallel.MIN_ROWS_PER_PART / CHUNK);
-        if (helpers == null || helpers.length < parts) {
-            helpers = helpers == null ? new BlockQr[parts] : Arrays.copyOf(helpers, parts);
+        if (helpers == null || helpers.length < 2 * parts) {
+            helpers = helpers == null ? new BlockQr[2 * parts] : Arrays.copyOf(helpers, 2 * parts);
         }
         BlockQr[] qs = helpers;
         Parallel.run(parts, k -> {
-            // one QR per part, kept for the next pass and started over for each chunk (a QR's
+            // two QRs per part, kept for the next pass and started over for each chunk (a QR's
             // pending block is BLOCK·c doubles: made per chunk, it was most of what a pass
             // allocated; made per pass, 6 kB at 3 columns, more than the rest of an LM iteration)
-            BlockQr q = qs[k];
-            for (int ch = (int) ((long) k * chunks / parts), e = (int) ((long) (k + 1) * chunks / parts); ch < e; ch++) {
+            BlockQr qa = helper(qs, 2 * k);
+            BlockQr qb = helper(qs, 2 * k + 1);
+            int ch = (int) ((long) k * chunks / parts);
+            int e = (int) ((long) (k + 1) * chunks / parts);
+            for (; ch + 1 < e; ch += 2) {
+                int a0 = from + ch * CHUNK;
+                int b0 = a0 + CHUNK;
+                pairOfChunks(chunk, qa, a0, qb, b0, Math.min(to, b0 + CHUNK));
+                part[ch] = qa.r.clone();
+                part[ch + 1] = qb.r.clone();
+            }
+            if (ch < e) {
                 int i0 = from + ch * CHUNK;
-                if (q == null) {
-                    q = qs[k] = new BlockQr(c);
-                } else {
-                    q.reset();
-                }
-                chunk.addTo(q, i0, Math.min(to, i0 + CHUNK));
-                q.flush();
-                part[ch] = q.r.clone();
+                qa.reset();
+                chunk.addTo(qa, i0, Math.min(to, i0 + CHUNK));
+                qa.flush();
+                part[ch] = qa.r.clone();
             }
         });
         double[] row = new double[c];
@@ -234,12 +258,51 @@ final class BlockQr {
         this.rows += (long) (to - from) - (long) chunks * c;
     }
 
+    /** Helper QR k of the array, made when first needed (the caller starts it over). */
+    private BlockQr helper(BlockQr[] qs, int k) {
+        if (qs[k] == null) {
+            qs[k] = new BlockQr(c);
+        }
+        return qs[k];
+    }
+
+    /**
+     * Factors two chunks, a full one from a0 and one of rows [b0, b1), each on its own QR as
+     * {@link #byChunks} would, to the same bits, but their full blocks side by side: see
+     * {@link #flushPair}.
+     */
+    private static void pairOfChunks(Rows chunk, BlockQr qa, int a0, BlockQr qb, int b0, int b1) {
+        qa.reset();
+        qb.reset();
+        int ia = a0;
+        int ib = b0;
+        qa.hold = true;
+        qb.hold = true;
+        try {
+            for (; b1 - ib >= BLOCK; ia += BLOCK, ib += BLOCK) {
+                chunk.addTo(qa, ia, ia + BLOCK);
+                chunk.addTo(qb, ib, ib + BLOCK);
+                flushPair(qa, qb);
+            }
+        } finally {
+            qa.hold = false;
+            qb.hold = false;
+        }
+        // the rest of each chunk, block after block as before (the same block boundaries)
+        chunk.addTo(qa, ia, a0 + CHUNK);
+        qa.flush();
+        if (ib < b1) {
+            chunk.addTo(qb, ib, b1);
+        }
+        qb.flush();
+    }
+
     /** Adds one row of c values. */
     void addRow(double[] row) {
         for (int j = 0; j < c; j++) {
-            block[j * BLOCK + pending] = row[j];
+            col[j][pending] = row[j];
         }
-        if (++pending == BLOCK) {
+        if (++pending == BLOCK && !hold) {
             flush();
         }
     }
@@ -267,113 +330,322 @@ final class BlockQr {
             if (allZero(j, n)) {
                 continue;                         // nothing under the diagonal to remove
             }
-            int cj = j * BLOCK;
-            // column j's sum of squares and its dot products with the next (up to) two columns in
-            // one loop: each summed in the same order as alone, side by side instead of each
-            // waiting on the latency of its own additions (the dot products do not need α)
-            int first = Math.min(2, c - 1 - j);
-            int d0 = (j + 1) * BLOCK;
-            int d1 = d0 + BLOCK;
-            double below = 0;
-            double u0 = 0;
-            double u1 = 0;
-            if (first == 2) {
-                for (int b = 0; b < n; b++) {
-                    double v = block[cj + b];
-                    below += v * v;
-                    u0 += v * block[d0 + b];
-                    u1 += v * block[d1 + b];
-                }
-            } else if (first == 1) {
-                for (int b = 0; b < n; b++) {
-                    double v = block[cj + b];
-                    below += v * v;
-                    u0 += v * block[d0 + b];
-                }
-            } else {
-                below = sumOfSquares(j, n);
-            }
-            double x0 = r[j * c + j];
-            double norm = norm(x0, below, j, n);
-            if (!Double.isFinite(norm)) {
-                // a non-finite entry: R takes it as it is (the caller refuses such a point)
-                r[j * c + j] = Double.NaN;
-                continue;
-            }
-            double alpha = x0 > 0 ? -norm : norm;
-            double v0 = x0 - alpha;
-            // the reflection I − v·vᵀ/(α·(α − x₀)); divided in two steps so that neither the
-            // denominator nor its reciprocal overflows for entries near 1e154 and beyond
-            double gap = alpha - x0;
-            r[j * c + j] = alpha;
-            if (first >= 1) {
-                reflect(j, j + 1, v0, u0, alpha, gap, cj, d0, n);
-            }
-            if (first == 2) {
-                reflect(j, j + 2, v0, u1, alpha, gap, cj, d1, n);
-            }
-            // the columns further right, four (then two, then one) at a time, likewise
-            int l = j + 1 + first;
-            for (; l + 3 < c; l += 4) {
-                int c0 = l * BLOCK;
-                int c1 = c0 + BLOCK;
-                int c2 = c1 + BLOCK;
-                int c3 = c2 + BLOCK;
-                double w0 = 0;
-                double w1 = 0;
-                double w2 = 0;
-                double w3 = 0;
-                for (int b = 0; b < n; b++) {
-                    double v = block[cj + b];
-                    w0 += v * block[c0 + b];
-                    w1 += v * block[c1 + b];
-                    w2 += v * block[c2 + b];
-                    w3 += v * block[c3 + b];
-                }
-                reflect(j, l, v0, w0, alpha, gap, cj, c0, n);
-                reflect(j, l + 1, v0, w1, alpha, gap, cj, c1, n);
-                reflect(j, l + 2, v0, w2, alpha, gap, cj, c2, n);
-                reflect(j, l + 3, v0, w3, alpha, gap, cj, c3, n);
-            }
-            for (; l + 1 < c; l += 2) {
-                int c0 = l * BLOCK;
-                int c1 = c0 + BLOCK;
-                double w0 = 0;
-                double w1 = 0;
-                for (int b = 0; b < n; b++) {
-                    double v = block[cj + b];
-                    w0 += v * block[c0 + b];
-                    w1 += v * block[c1 + b];
-                }
-                reflect(j, l, v0, w0, alpha, gap, cj, c0, n);
-                reflect(j, l + 1, v0, w1, alpha, gap, cj, c1, n);
-            }
-            for (; l < c; l++) {
-                int cl = l * BLOCK;
-                double w = 0;
-                for (int b = 0; b < n; b++) {
-                    w += block[cj + b] * block[cl + b];
-                }
-                reflect(j, l, v0, w, alpha, gap, cj, cl, n);
+            firstSums(j, n);
+            if (head(j, n)) {
+                rest(j, n);
             }
         }
     }
 
     /**
-     * Applies column j's reflection to column l, given the dot product of their block parts:
-     * R[j][l] and the block's column l move by w·v, w = (v₀·R[j][l] + dot)/α/(α − x₀).
+     * Reduces the full pending blocks of two QRs of as many columns at once, each to the same
+     * bits as its own {@link #flush}. Why: the sums of a block's column are chains of dependent
+     * additions (their order is fixed, so the JIT may not split them), and at a few columns a
+     * chain's latency, not the processor's throughput, sets the pace: a loop that runs the two
+     * blocks' chains side by side does twice the work in about the same time. The sums of
+     * each block are still added one after the other, in the same order, so nothing changes but
+     * the time.
      */
-    private void reflect(int j, int l, double v0, double dot, double alpha, double gap, int cj, int cl, int n) {
+    private static void flushPair(BlockQr a, BlockQr b) {
+        int n = BLOCK;
+        a.rows += n;
+        b.rows += n;
+        a.pending = 0;
+        b.pending = 0;
+        for (int j = 0; j < a.c; j++) {
+            boolean ua = !a.allZero(j, n);
+            boolean ub = !b.allZero(j, n);
+            if (ua && ub) {
+                firstSums(a, b, j, n);
+            } else if (ua) {
+                a.firstSums(j, n);
+            } else if (ub) {
+                b.firstSums(j, n);
+            }
+            ua = ua && a.head(j, n);
+            ub = ub && b.head(j, n);
+            if (ua && ub) {
+                rest(a, b, j, n);
+            } else if (ua) {
+                a.rest(j, n);
+            } else if (ub) {
+                b.rest(j, n);
+            }
+        }
+    }
+
+    /** How many columns right of j share column j's first loop (its sum of squares and up to two dot products). */
+    private int first(int j) {
+        return Math.min(2, c - 1 - j);
+    }
+
+    /**
+     * Column j's sum of squares in the block and its dot products with the next (up to) two
+     * columns, into below, u0 and u1, in one loop: each summed in the same order as alone, side
+     * by side instead of each waiting on the latency of its own additions (the dot products do
+     * not need α).
+     */
+    private void firstSums(int j, int n) {
+        int first = first(j);
+        double[] v = col[j];
+        double s = 0;
+        double t0 = 0;
+        double t1 = 0;
+        if (first == 2) {
+            double[] d0 = col[j + 1];
+            double[] d1 = col[j + 2];
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                s += e * e;
+                t0 += e * d0[b];
+                t1 += e * d1[b];
+            }
+        } else if (first == 1) {
+            double[] d0 = col[j + 1];
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                s += e * e;
+                t0 += e * d0[b];
+            }
+        } else {
+            s = sumOfSquares(j, n);
+        }
+        below = s;
+        u0 = t0;
+        u1 = t1;
+    }
+
+    /** {@link #firstSums(int, int)} of two QRs' blocks in one loop. */
+    private static void firstSums(BlockQr qa, BlockQr qb, int j, int n) {
+        int first = qa.first(j);
+        double[] v = qa.col[j];
+        double[] w = qb.col[j];
+        double sa = 0;
+        double a0 = 0;
+        double a1 = 0;
+        double sb = 0;
+        double b0 = 0;
+        double b1 = 0;
+        if (first == 2) {
+            double[] x0 = qa.col[j + 1];
+            double[] x1 = qa.col[j + 2];
+            double[] y0 = qb.col[j + 1];
+            double[] y1 = qb.col[j + 2];
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                double f = w[b];
+                sa += e * e;
+                a0 += e * x0[b];
+                a1 += e * x1[b];
+                sb += f * f;
+                b0 += f * y0[b];
+                b1 += f * y1[b];
+            }
+        } else if (first == 1) {
+            double[] x0 = qa.col[j + 1];
+            double[] y0 = qb.col[j + 1];
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                double f = w[b];
+                sa += e * e;
+                a0 += e * x0[b];
+                sb += f * f;
+                b0 += f * y0[b];
+            }
+        } else {
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                double f = w[b];
+                sa += e * e;
+                sb += f * f;
+            }
+        }
+        qa.below = sa;
+        qa.u0 = a0;
+        qa.u1 = a1;
+        qb.below = sb;
+        qb.u0 = b0;
+        qb.u1 = b1;
+    }
+
+    /**
+     * Column j's reflection from its sums ({@link #firstSums}): R[j][j] becomes α and the
+     * reflection is applied to the (up to) two columns whose dot products are known. False when
+     * the column's norm is not finite: R[j][j] is then NaN (a non-finite entry: the caller
+     * refuses such a point) and the columns to the right are left alone.
+     */
+    private boolean head(int j, int n) {
+        double x0 = r[j * c + j];
+        double norm = norm(x0, below, j, n);
+        if (!Double.isFinite(norm)) {
+            r[j * c + j] = Double.NaN;
+            return false;
+        }
+        alpha = x0 > 0 ? -norm : norm;
+        v0 = x0 - alpha;
+        // the reflection I − v·vᵀ/(α·(α − x₀)); divided in two steps so that neither the
+        // denominator nor its reciprocal overflows for entries near 1e154 and beyond
+        gap = alpha - x0;
+        r[j * c + j] = alpha;
+        int first = first(j);
+        if (first >= 1) {
+            reflect(j, j + 1, u0, n);
+        }
+        if (first == 2) {
+            reflect(j, j + 2, u1, n);
+        }
+        return true;
+    }
+
+    /** Column j's reflection applied to the columns right of those {@link #head} did, four (then two, then one) at a time. */
+    private void rest(int j, int n) {
+        double[] v = col[j];
+        int l = j + 1 + first(j);
+        for (; l + 3 < c; l += 4) {
+            double[] x0 = col[l];
+            double[] x1 = col[l + 1];
+            double[] x2 = col[l + 2];
+            double[] x3 = col[l + 3];
+            double w0 = 0;
+            double w1 = 0;
+            double w2 = 0;
+            double w3 = 0;
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                w0 += e * x0[b];
+                w1 += e * x1[b];
+                w2 += e * x2[b];
+                w3 += e * x3[b];
+            }
+            reflect(j, l, w0, n);
+            reflect(j, l + 1, w1, n);
+            reflect(j, l + 2, w2, n);
+            reflect(j, l + 3, w3, n);
+        }
+        for (; l + 1 < c; l += 2) {
+            double[] x0 = col[l];
+            double[] x1 = col[l + 1];
+            double w0 = 0;
+            double w1 = 0;
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                w0 += e * x0[b];
+                w1 += e * x1[b];
+            }
+            reflect(j, l, w0, n);
+            reflect(j, l + 1, w1, n);
+        }
+        for (; l < c; l++) {
+            double[] x0 = col[l];
+            double w = 0;
+            for (int b = 0; b < n; b++) {
+                w += v[b] * x0[b];
+            }
+            reflect(j, l, w, n);
+        }
+    }
+
+    /** {@link #rest(int, int)} of two QRs' blocks, their dot products in shared loops. */
+    private static void rest(BlockQr qa, BlockQr qb, int j, int n) {
+        int c = qa.c;
+        double[][] x = qa.col;
+        double[][] y = qb.col;
+        double[] v = x[j];
+        double[] w = y[j];
+        int l = j + 1 + qa.first(j);
+        for (; l + 3 < c; l += 4) {
+            double[] x0 = x[l];
+            double[] x1 = x[l + 1];
+            double[] x2 = x[l + 2];
+            double[] x3 = x[l + 3];
+            double[] y0 = y[l];
+            double[] y1 = y[l + 1];
+            double[] y2 = y[l + 2];
+            double[] y3 = y[l + 3];
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            double b0 = 0;
+            double b1 = 0;
+            double b2 = 0;
+            double b3 = 0;
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                double f = w[b];
+                a0 += e * x0[b];
+                a1 += e * x1[b];
+                a2 += e * x2[b];
+                a3 += e * x3[b];
+                b0 += f * y0[b];
+                b1 += f * y1[b];
+                b2 += f * y2[b];
+                b3 += f * y3[b];
+            }
+            qa.reflect(j, l, a0, n);
+            qa.reflect(j, l + 1, a1, n);
+            qa.reflect(j, l + 2, a2, n);
+            qa.reflect(j, l + 3, a3, n);
+            qb.reflect(j, l, b0, n);
+            qb.reflect(j, l + 1, b1, n);
+            qb.reflect(j, l + 2, b2, n);
+            qb.reflect(j, l + 3, b3, n);
+        }
+        for (; l + 1 < c; l += 2) {
+            double[] x0 = x[l];
+            double[] x1 = x[l + 1];
+            double[] y0 = y[l];
+            double[] y1 = y[l + 1];
+            double a0 = 0;
+            double a1 = 0;
+            double b0 = 0;
+            double b1 = 0;
+            for (int b = 0; b < n; b++) {
+                double e = v[b];
+                double f = w[b];
+                a0 += e * x0[b];
+                a1 += e * x1[b];
+                b0 += f * y0[b];
+                b1 += f * y1[b];
+            }
+            qa.reflect(j, l, a0, n);
+            qa.reflect(j, l + 1, a1, n);
+            qb.reflect(j, l, b0, n);
+            qb.reflect(j, l + 1, b1, n);
+        }
+        for (; l < c; l++) {
+            double[] x0 = x[l];
+            double[] y0 = y[l];
+            double a0 = 0;
+            double b0 = 0;
+            for (int b = 0; b < n; b++) {
+                a0 += v[b] * x0[b];
+                b0 += w[b] * y0[b];
+            }
+            qa.reflect(j, l, a0, n);
+            qb.reflect(j, l, b0, n);
+        }
+    }
+
+    /**
+     * Applies column j's reflection (v0, alpha, gap from {@link #head}) to column l, given the
+     * dot product of their block parts: R[j][l] and the block's column l move by w·v,
+     * w = (v₀·R[j][l] + dot)/α/(α − x₀).
+     */
+    private void reflect(int j, int l, double dot, int n) {
         double w = (v0 * r[j * c + l] + dot) / alpha / gap;
         r[j * c + l] -= w * v0;
+        double[] x = col[l];
+        double[] v = col[j];
         for (int b = 0; b < n; b++) {
-            block[cl + b] -= w * block[cj + b];
+            x[b] -= w * v[b];
         }
     }
 
     private boolean allZero(int j, int n) {
-        for (int b = j * BLOCK, e = b + n; b < e; b++) {
-            if (block[b] != 0) {
+        double[] v = col[j];
+        for (int b = 0; b < n; b++) {
+            if (v[b] != 0) {
                 return false;
             }
         }
@@ -381,9 +653,10 @@ final class BlockQr {
     }
 
     private double sumOfSquares(int j, int n) {
+        double[] v = col[j];
         double s = 0;
-        for (int b = j * BLOCK, e = b + n; b < e; b++) {
-            s += block[b] * block[b];
+        for (int b = 0; b < n; b++) {
+            s += v[b] * v[b];
         }
         return s;
     }
@@ -397,16 +670,17 @@ final class BlockQr {
         if (s > 1e-290 && s < 1e290) {
             return Math.sqrt(s);
         }
+        double[] v = col[j];
         double big = Math.abs(x0);
-        for (int b = j * BLOCK, e = b + n; b < e; b++) {
-            big = Math.max(big, Math.abs(block[b]));
+        for (int b = 0; b < n; b++) {
+            big = Math.max(big, Math.abs(v[b]));
         }
         if (big == 0 || !Double.isFinite(big)) {
             return big;
         }
         double t = (x0 / big) * (x0 / big);
-        for (int b = j * BLOCK, e = b + n; b < e; b++) {
-            double x = block[b] / big;
+        for (int b = 0; b < n; b++) {
+            double x = v[b] / big;
             t += x * x;
         }
         return big * Math.sqrt(t);

@@ -113,4 +113,65 @@ class BlockQrTsqrTest {
         }
         assertArrayEquals(pieces.r(), whole.r());
     }
+
+    /**
+     * The TSQR, whose chunks are factored two at a time with their blocks' sums in shared loops
+     * (BlockQr.flushPair), against its definition: every chunk factored on its own QR (an
+     * addition of one chunk, block after block), the chunks' R factors then added as rows in
+     * chunk order. The same bits, for 1 to 9 columns (every grouping of the shared loops), a
+     * last chunk and block that are not full, a column that is zero in some blocks and not in
+     * others (so one of a pair skips a column the other reduces, either one), and an infinite entry in one
+     * chunk (its R has a NaN from there; the other chunk of its pair has none).
+     */
+    @Test
+    void pairedChunksAreEachChunkAloneToTheBit() {
+        int m = 5 * BlockQr.CHUNK + 3 * BlockQr.BLOCK + 17;   // the last chunk: 3 full blocks and 17 rows
+        for (int cols = 1; cols <= 9; cols++) {
+            int k = cols;
+            for (boolean infinite : new boolean[] {false, true}) {
+                Random r = new Random(31L * k + (infinite ? 1 : 0));
+                double[] a = new double[m * k];
+                double[] f = new double[m];
+                for (int j = 0; j < k; j++) {
+                    for (int i = 0; i < m; i++) {
+                        // the first column is zero in the odd blocks of even chunks and the even blocks
+                        // of odd chunks: in every pair of blocks reduced together, one skips it (nothing
+                        // to remove under the diagonal) and the other not
+                        boolean zero = j == 0 && (i / BlockQr.BLOCK + i / BlockQr.CHUNK) % 2 == 1;
+                        a[j * m + i] = zero ? 0.0 : Math.pow(10, j % 4) * r.nextGaussian();
+                    }
+                }
+                for (int i = 0; i < m; i++) {
+                    f[i] = r.nextGaussian();
+                }
+                if (infinite) {
+                    a[(k - 1) * m + 2 * BlockQr.CHUNK + 5] = Double.POSITIVE_INFINITY;   // chunk 2, paired with chunk 3
+                }
+                BlockQr tsqr = withThreads("1", () -> {
+                    BlockQr q = new BlockQr(k + 1);
+                    q.addColumns(a, m, null, -1.0, f, 1.0, 0, m);
+                    return q;
+                });
+                BlockQr merged = new BlockQr(k + 1);
+                double[] row = new double[k + 1];
+                for (int i0 = 0; i0 < m; i0 += BlockQr.CHUNK) {
+                    BlockQr alone = new BlockQr(k + 1);
+                    alone.addColumns(a, m, null, -1.0, f, 1.0, i0, Math.min(m, i0 + BlockQr.CHUNK));
+                    double[] rc = alone.r();
+                    for (int i = 0; i <= k; i++) {
+                        System.arraycopy(rc, i * (k + 1), row, 0, k + 1);
+                        merged.addRow(row);
+                    }
+                }
+                double[] want = merged.r();
+                double[] got = tsqr.r();
+                assertEquals(m, tsqr.rows());
+                assertEquals(infinite, java.util.Arrays.stream(got).anyMatch(Double::isNaN), "a NaN in R, " + k + " columns");
+                for (int e = 0; e < want.length; e++) {
+                    assertEquals(Double.doubleToLongBits(want[e]), Double.doubleToLongBits(got[e]),
+                            "R entry " + e + " of " + (k + 1) + " columns" + (infinite ? ", an infinite entry" : ""));
+                }
+            }
+        }
+    }
 }
