@@ -100,6 +100,8 @@ public final class CompiledRows {
     private int[] movedFrom = new int[16];
     /** Rows the first pass has recorded (it resumes there if the function threw on a row). */
     private int firstPass;
+    /** Whether the last {@link #evaluate} wrote a Jacobian whose every entry is finite. */
+    private boolean jacobianFinite;
 
     /**
      * A row function over {@code rows} rows of {@code width} values each, row i's values at
@@ -169,6 +171,7 @@ public final class CompiledRows {
             throw new IllegalArgumentException("CompiledRows.evaluate: give " + rows + " values and a Jacobian of "
                     + rows + "×" + params + " (column-major), or null for values only");
         }
+        jacobianFinite = false;
         if (!recorded) {
             recordAll(p);
         }
@@ -177,6 +180,9 @@ public final class CompiledRows {
             return;
         }
         boolean checkFinite = Session.current().checkNonFinite();
+        for (RowShape shape : shapes) {
+            shape.takeNotFinite();                  // notes of passes before this one
+        }
         int nMoved = 0;
         for (int s = 0, ns = shapes.size(); s < ns; s++) {
             nMoved = overBlocks(s, nMoved, new EvaluatePass(p, values, vOff, jacobian, jOff, ld, checkFinite));
@@ -198,7 +204,23 @@ public final class CompiledRows {
         }
         if (perRow) {
             forwardAll(p, values, vOff, jacobian, jOff, ld);
+            return;
         }
+        boolean notFinite = false;
+        for (RowShape shape : shapes) {
+            notFinite |= shape.takeNotFinite();
+        }
+        jacobianFinite = jacobian != null && !notFinite;
+    }
+
+    /**
+     * Whether every Jacobian entry the last {@link #evaluate} wrote is finite, known without a
+     * pass of its own: each block's sweep checks its gradients ({@code RowShape}). False when
+     * some entry is NaN or infinite, and whenever it is not known (no Jacobian asked for, rows
+     * evaluated by the forward pass, an evaluation that threw).
+     */
+    public synchronized boolean jacobianFinite() {
+        return jacobianFinite;
     }
 
     /**

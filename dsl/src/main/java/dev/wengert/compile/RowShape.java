@@ -451,6 +451,22 @@ final class RowShape {
         return works[w];
     }
 
+    /**
+     * Whether some block evaluated since the last call wrote a Jacobian entry that is NaN or
+     * infinite (or may have: a block with rows on other branches counts its unwritten rows);
+     * clears the note.
+     */
+    boolean takeNotFinite() {
+        boolean any = false;
+        for (Work w : works) {
+            if (w != null) {
+                any |= w.notFinite;
+                w.notFinite = false;
+            }
+        }
+        return any;
+    }
+
     /** {@link Work#evaluate} with the calling thread's work arrays. */
     int evaluate(double[] p, int from, int n, double[] values, int vOff, double[] jacobian, int jOff, int ld,
                  boolean checkFinite, int[] failed) {
@@ -499,6 +515,8 @@ final class RowShape {
         final int[] failed = new int[BLOCK];
         int[] moved = new int[16];
         int nMoved;
+        /** Set when a block's Jacobian had an entry that is not finite ({@link #takeNotFinite}). */
+        boolean notFinite;
 
         /** Appends the first {@code bad} entries of {@link #failed} to {@link #moved}. */
         void noteFailed(int bad) {
@@ -546,8 +564,11 @@ final class RowShape {
             int bad = guards(n, from, checkFinite, failed);
             if (jacobian != null && out >= params) {
                 reverse(n, false);
-                if (someNaN(n)) {
-                    reverse(n, true);             // the rare block with 0·∞: again, zeros strong
+                if (someNotFinite(n)) {
+                    if (someNaN(n)) {
+                        reverse(n, true);         // the rare block with 0·∞: again, zeros strong
+                    }
+                    notFinite |= someNotFinite(n);
                 }
             }
             write(from, n, values, vOff, jacobian, jOff, ld, failed, bad);
@@ -1216,6 +1237,25 @@ final class RowShape {
                     a[r] += q[r] * g[r];
                 }
             }
+        }
+
+        /**
+         * Whether some parameter's adjoint in the block is NaN or infinite (the output reaches
+         * it). Every block's Jacobian passes through here, so a fit learns that it is finite
+         * without a pass of its own ({@code CompiledRows#jacobianFinite}). A test and a branch
+         * per entry, as {@link #someNaN}'s: a branch-free sum of x − x (NaN exactly when x is not
+         * finite) waited on its additions and took four times as long.
+         */
+        private boolean someNotFinite(int n) {
+            for (int j = 0; j < params; j++) {
+                double[] a = live[j] ? adj[j] : null;
+                for (int r = 0; a != null && r < n; r++) {
+                    if (!(Math.abs(a[r]) <= Double.MAX_VALUE)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Whether some parameter's adjoint in the block is NaN (the output reaches it). */

@@ -33,6 +33,8 @@ final class LeastSquares {
     /** The weights as given (their roots are what the rows use), to tell the rows apart from others ({@link #hasRows}). */
     private final double[] w;
     private final double[] sqrtW;
+    /** Whether every √wᵢ ≤ 1, so that −√wᵢ·∂mᵢ/∂q is finite wherever ∂mᵢ/∂q is. */
+    private final boolean sqrtWAtMostOne;
     private final Loss loss;
     private final double scale;
     private int notFinitePoints;
@@ -79,6 +81,8 @@ final class LeastSquares {
     private static final class Slab {
         final ModelEvaluator.Eval eval;
         int holders;
+        /** Whether the model said every entry of this Jacobian is finite ({@link ModelEvaluator#jacobianFinite}). */
+        boolean finiteJacobian;
 
         Slab(int n, int k) {
             eval = new ModelEvaluator.Eval(new double[n], new double[n * k]);
@@ -334,9 +338,12 @@ final class LeastSquares {
         this.y = y;
         this.w = w;
         this.sqrtW = new double[w.length];
+        boolean atMostOne = true;
         for (int i = 0; i < w.length; i++) {
             sqrtW[i] = Math.sqrt(w[i]);
+            atMostOne &= sqrtW[i] <= 1;
         }
+        this.sqrtWAtMostOne = atMostOne;
         this.loss = loss;
         this.scale = scale;
     }
@@ -427,6 +434,9 @@ final class LeastSquares {
         double[] slope = rows.slope;
         double[] m = slab.eval.values();
         double[] jm = slab.eval.jacobian();
+        // ∂r̃/∂q = −√w·∂m/∂q needs no check of its own when the model knows ∂m/∂q is finite and
+        // no weight can make a finite entry overflow (√w ≤ 1; a robust loss's slope is checked)
+        boolean knownFinite = slab.finiteJacobian && slope == null && sqrtWAtMostOne;
         // the rows in chunks of BlockQr.CHUNK, on several threads when there are several: each
         // chunk's residuals are its own, its cost a sum of its own, the chunks' costs added in
         // chunk order (so the cost does not depend on the threads, and a fit of one chunk — every
@@ -441,7 +451,7 @@ final class LeastSquares {
                 int i0 = ch * BlockQr.CHUNK;
                 int i1 = Math.min(n, i0 + BlockQr.CHUNK);
                 costs[ch] = residuals(m, r, rt, slope, i0, i1);
-                finiteJ[ch] = finiteJacobian(jm, slope, i0, i1);
+                finiteJ[ch] = knownFinite || finiteJacobian(jm, slope, i0, i1);
             }
         });
         double cost = 0;
@@ -492,6 +502,7 @@ final class LeastSquares {
                     + "other arrays than the ones it was given");
         }
         slab.holders = 1;                            // the model's last evaluation: this one
+        slab.finiteJacobian = model.jacobianFinite();
         modelSlab = slab;
         modelP = p.clone();
         return slab;
@@ -515,6 +526,7 @@ final class LeastSquares {
             releaseSlab(modelSlab);
         }
         slab.holders = 1;
+        slab.finiteJacobian = false;                // not known: the check is made as before
         modelSlab = slab;
         modelP = p.clone();
         return e;

@@ -55,6 +55,15 @@ interface ModelEvaluator {
      */
     double[][] curvature(double[] p, double[] c);
 
+    /**
+     * Whether every entry of the Jacobian the last {@link #evaluate(double[], double[], double[])}
+     * wrote is known to be finite, so a fit need not check it again. False when not known; this
+     * default never knows.
+     */
+    default boolean jacobianFinite() {
+        return false;
+    }
+
     /** The models' values at p only (no derivative), for probes; may contain NaN. */
     double[] values(double[] p);
 

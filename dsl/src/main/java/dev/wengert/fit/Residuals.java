@@ -64,6 +64,8 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     private final Mode mode;
     private final String[] names;
     private int passes;
+    /** Whether the last {@link #evaluateInto} wrote a Jacobian known to be finite (compiled rows alone tell). */
+    private boolean jacobianFinite;
     /** The row being evaluated, for messages (−1 outside a pass). */
     private int row = -1;
     /** Each per-row dataset's compiled rows ({@link Mode#FORWARD}), made on first use. */
@@ -173,6 +175,7 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
         if (last != null && java.util.Arrays.equals(lastPoint, p)) {
             System.arraycopy(last.values(), 0, values, 0, rows);
             System.arraycopy(last.jacobian(), 0, jacobian, 0, rows * p.length);
+            jacobianFinite = false;                 // not known for the copy
             return new Eval(values, jacobian);
         }
         last = null;
@@ -184,6 +187,8 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
     private void evaluateInto(double[] p, double[] vals, double[] jac) {
         // row names the row being evaluated; it stays there if the model throws, for the message
         passes++;
+        jacobianFinite = false;
+        boolean finite = true;
         int k = p.length;
         if (together(k)) {
             // a model that shares work between rows and datasets (an ODE solved once per parameter
@@ -223,7 +228,10 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
                 }, p);
                 copyRows(part2, jac, o);
             } else if (compiled(part, k)) {
-                engine(part, k).evaluateNamingTheRow(p, vals, o, jac, o, rows);
+                RowEngine e = engine(part, k);
+                e.evaluateNamingTheRow(p, vals, o, jac, o, rows);
+                finite &= e.rows().jacobianFinite();
+                continue;
             } else {
                 for (int i = 0; i < n; i++) {
                     int r = i;
@@ -236,8 +244,15 @@ final class Residuals implements ModelEvaluator, MultivariateJacobianFunction {
                     }
                 }
             }
+            finite = false;                         // not known for the parts evaluated otherwise
         }
         row = -1;
+        jacobianFinite = finite;
+    }
+
+    @Override
+    public boolean jacobianFinite() {
+        return jacobianFinite;
     }
 
     /**

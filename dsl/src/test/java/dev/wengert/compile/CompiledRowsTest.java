@@ -158,6 +158,40 @@ class CompiledRowsTest {
         assertEquals(m, rows.recordings());
     }
 
+    /**
+     * jacobianFinite(): true when every gradient the replay wrote is finite, false when one is
+     * infinite (∂√(p₀ − x)/∂p₀ where p₀ = x) or NaN, when no Jacobian was asked for, and when
+     * the rows were evaluated by the forward pass instead: the fit skips its own check only when
+     * true. Each evaluation tells of its own Jacobian.
+     */
+    @Test
+    void theReplayTellsWhetherItsJacobianIsFinite() {
+        RowFn f = (p, x) -> p[0].minus(x[0]).sqrt().plus(p[1].times(x[0]));
+        double[] x = column(300);                   // 0.02 … 5.01
+        CompiledRows c = new CompiledRows(f, 2, x, 0, 1, 1, 300);
+        double[] values = new double[300];
+        double[] jac = new double[600];
+        c.evaluate(new double[] {6.0, 0.5}, values, jac);
+        assertTrue(java.util.Arrays.stream(jac).allMatch(Double::isFinite));
+        assertTrue(c.jacobianFinite());
+        c.evaluate(new double[] {x[299], 0.5}, values, jac);     // the last row: √0, an infinite gradient
+        assertEquals(Double.POSITIVE_INFINITY, jac[299]);
+        assertTrue(java.util.Arrays.stream(jac, 0, 299).allMatch(Double::isFinite));
+        assertFalse(c.jacobianFinite());
+        c.evaluate(new double[] {x[10], 0.5}, values, jac);      // rows 11 … : √ of a negative number, NaN
+        assertTrue(Double.isNaN(jac[200]));
+        assertFalse(c.jacobianFinite());
+        c.evaluate(new double[] {6.5, 0.5}, values, jac);
+        assertTrue(c.jacobianFinite(), "finite again");
+        c.evaluate(new double[] {6.6, 0.5}, values, null);
+        assertFalse(c.jacobianFinite(), "values alone: no Jacobian to tell of");
+        CompiledRows t = new CompiledRows((p, r) -> tensor(p[0], p[1]).times(r[0]).exp().sum(), 2, x, 0, 1, 1, 300);
+        t.evaluate(new double[] {0.1, 0.2}, values, jac);
+        assertFalse(t.replayed());
+        assertTrue(java.util.Arrays.stream(jac).allMatch(Double::isFinite));
+        assertFalse(t.jacobianFinite(), "rows evaluated by the forward pass: not known");
+    }
+
     @Test
     void constantsSharedByAllRowsAreKeptOnce() {
         // y = 3·p0 + p1·x + 1: the 3 and the 1 are the same in every row, only x varies

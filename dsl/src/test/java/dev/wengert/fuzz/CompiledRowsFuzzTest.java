@@ -28,6 +28,8 @@ class CompiledRowsFuzzTest {
     void randomRowModelsGiveThePerRowPassToTheBit() {
         int replayed = 0;
         int reRecorded = 0;
+        int saidFinite = 0;
+        int notFinite = 0;
         for (long seed = 1; seed <= 60; seed++) {
             RandomProgram prog = new RandomProgram(seed, 5, 6 + (int) (seed % 10));
             RowFn f = (p, x) -> prog.apply(p[0], p[1], p[2], constant(x[0]), constant(x[1]));
@@ -42,6 +44,11 @@ class CompiledRowsFuzzTest {
             for (int k = 0; k < 4; k++) {
                 double[] p = {rnd.nextDouble() - 0.2, 1.5 * rnd.nextDouble(), rnd.nextGaussian()};
                 rows.evaluate(p, values, jac);
+                // jacobianFinite() may say "not known" of a finite Jacobian, never "finite" of another
+                boolean allFinite = java.util.Arrays.stream(jac).allMatch(Double::isFinite);
+                assertTrue(allFinite || !rows.jacobianFinite(), () -> prog + "\nsaid finite at " + java.util.Arrays.toString(p));
+                saidFinite += rows.jacobianFinite() ? 1 : 0;
+                notFinite += allFinite ? 0 : 1;
                 Mode oracle = rows.replayed() ? Mode.REVERSE : Mode.FORWARD;
                 for (int i = 0; i < ROWS; i++) {
                     double[] x = {data[2 * i], data[2 * i + 1]};
@@ -62,6 +69,16 @@ class CompiledRowsFuzzTest {
                     }
                 }
             }
+            // far from the data's scale, where values and gradients overflow or turn NaN: the
+            // replay must not call such a Jacobian finite
+            for (double big : new double[] {300, 1e200}) {
+                double[] p = {big, -big, big};
+                rows.evaluate(p, values, jac);
+                boolean allFinite = java.util.Arrays.stream(jac).allMatch(Double::isFinite);
+                assertTrue(allFinite || !rows.jacobianFinite(), () -> prog + "\nsaid finite at " + java.util.Arrays.toString(p));
+                saidFinite += rows.jacobianFinite() ? 1 : 0;
+                notFinite += allFinite ? 0 : 1;
+            }
             if (!prog.usesCustomRule) {                   // a first-order-only rule has no second derivative
                 curvatureWithinRounding(prog, f, rows, data, new double[] {0.3, 0.9, -0.4});
             }
@@ -77,6 +94,8 @@ class CompiledRowsFuzzTest {
         System.out.println("compiled rows fuzz: " + replayed + " of 60 programs replayed, " + reRecorded + " with rows recorded again");
         assertTrue(replayed >= 25, replayed + " of 60 programs replayed");
         assertTrue(reRecorded >= 10, reRecorded + " programs had rows recorded again");
+        System.out.println("compiled rows fuzz: " + saidFinite + " of 360 Jacobians said finite, " + notFinite + " not finite");
+        assertTrue(saidFinite >= 60 && notFinite >= 10, saidFinite + " Jacobians said finite, " + notFinite + " not finite");
     }
 
     /**
