@@ -35,6 +35,8 @@ final class LeastSquares {
     private final double[] sqrtW;
     /** Whether every √wᵢ ≤ 1, so that −√wᵢ·∂mᵢ/∂q is finite wherever ∂mᵢ/∂q is. */
     private final boolean sqrtWAtMostOne;
+    /** Whether every weight is 1 (then −1·1·x and −1·x are the same number). */
+    private final boolean unitWeights;
     private final Loss loss;
     private final double scale;
     private int notFinitePoints;
@@ -239,7 +241,7 @@ final class LeastSquares {
             live();
             int n = y.length;
             if (rows.slope == null && !jtMade) {
-                qr.addColumns(slab.eval.jacobian(), n, params.free, sqrtW, -1.0, rows.rt, 1.0, 0, n);
+                qr.addColumns(slab.eval.jacobian(), n, params.free, rowScale(), -1.0, rows.rt, 1.0, 0, n);
             } else {
                 qr.addColumns(jt(), n, null, 1.0, rows.rt, 1.0, 0, n);
             }
@@ -294,7 +296,7 @@ final class LeastSquares {
                 for (int c = 0; c < k; c++) {
                     model[c] = params.free[cols == null ? c : cols[c]];
                 }
-                b.addColumns(slab.eval.jacobian(), n, model, sqrtW, -1.0, rows.rt, fSign, 0, n);
+                b.addColumns(slab.eval.jacobian(), n, model, rowScale(), -1.0, rows.rt, fSign, 0, n);
             } else {
                 b.addColumns(jt(), n, cols, 1.0, rows.rt, fSign, 0, n);
             }
@@ -339,13 +341,21 @@ final class LeastSquares {
         this.w = w;
         this.sqrtW = new double[w.length];
         boolean atMostOne = true;
+        boolean unit = true;
         for (int i = 0; i < w.length; i++) {
             sqrtW[i] = Math.sqrt(w[i]);
             atMostOne &= sqrtW[i] <= 1;
+            unit &= w[i] == 1.0;
         }
         this.sqrtWAtMostOne = atMostOne;
+        this.unitWeights = unit;
         this.loss = loss;
         this.scale = scale;
+    }
+
+    /** The rows' scale in the QR of [−√w·∂m/∂q | r̃]: √w, or null when every weight is 1 (no multiply, no array read). */
+    private double[] rowScale() {
+        return unitWeights ? null : sqrtW;
     }
 
     ModelEvaluator model() {
