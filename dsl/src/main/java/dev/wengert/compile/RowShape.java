@@ -107,6 +107,12 @@ final class RowShape {
     private final boolean[] uniform;
     private final double[] uniformValue;
     private final double[][] column;
+    /**
+     * Per node: for xᵖ with a constant base x (pow(x[0], p[1])), log x for every row, else null.
+     * The exponent's partial xᵖ·log x needs it on every evaluation, and x is the row's own
+     * constant: kept once per row (8 bytes), it costs a log per row once instead of per pass.
+     */
+    private final double[][] logBase;
     /** Per slot: the earlier slot whose column it shares (the same value in every row), or −1. */
     private final int[] alias;
 
@@ -234,6 +240,12 @@ final class RowShape {
         alias = new int[slots];
         Arrays.fill(uniform, true);
         Arrays.fill(alias, -1);
+        logBase = new double[nodes][];
+        for (int i = params; i < nodes; i++) {
+            if (code[i] == Program.K_BINARY && rule[i] == Arithmetic.POW && kslot[i] >= 0) {
+                logBase[i] = new double[capacity];
+            }
+        }
     }
 
     /** For each parameter in {@code of}: its index in {@code in}, or −1. */
@@ -291,6 +303,11 @@ final class RowShape {
                     column[s] = alias[s] >= 0 ? column[alias[s]] : Arrays.copyOf(column[s], capacity);
                 }
             }
+            for (int i = params; i < nodes; i++) {
+                if (logBase[i] != null) {
+                    logBase[i] = Arrays.copyOf(logBase[i], capacity);
+                }
+            }
         }
         if (rowIds == null && row != pos) {
             rowIds = new int[capacity];
@@ -332,6 +349,11 @@ final class RowShape {
                 alias[s] = -1;
             }
             column[s][pos] = c;
+        }
+        for (int i = params; i < nodes; i++) {
+            if (logBase[i] != null) {
+                logBase[i][pos] = Math.log(konst[kslot[i]]);
+            }
         }
         count++;
         return pos;
@@ -413,9 +435,13 @@ final class RowShape {
         return n;
     }
 
-    /** Bytes kept per row of this shape: its varying constants and, once rows moved, its row numbers. */
+    /** Bytes kept per row of this shape: its varying constants, the logs of constant powers' bases and, once rows moved, its row numbers. */
     long bytes() {
-        return (long) capacity * (8L * columns() + (rowIds == null ? 0 : 4));
+        int logs = 0;
+        for (double[] l : logBase) {
+            logs += l == null ? 0 : 1;
+        }
+        return (long) capacity * (8L * (columns() + logs) + (rowIds == null ? 0 : 4));
     }
 
     /** Whether every operation has second partials here (n-ary rules do not: their rows take a per-row path). */
@@ -517,6 +543,8 @@ final class RowShape {
         int nMoved;
         /** Set when a block's Jacobian had an entry that is not finite ({@link #takeNotFinite}). */
         boolean notFinite;
+        /** The position of the block's first row (what {@link #forward} reads per-row logs from). */
+        private int blockFrom;
 
         /** Appends the first {@code bad} entries of {@link #failed} to {@link #moved}. */
         void noteFailed(int bad) {
@@ -560,6 +588,7 @@ final class RowShape {
                     System.arraycopy(column[s], from, konstBlock[s], 0, n);
                 }
             }
+            blockFrom = from;
             forward(n);
             int bad = guards(n, from, checkFinite, failed);
             if (jacobian != null && out >= params) {
@@ -746,10 +775,13 @@ final class RowShape {
                     case Program.K_BINARY -> {
                         BinaryRule br = (BinaryRule) rule[i];
                         if (br == Arithmetic.POW) {
+                            // the base's log was taken once, when the row was added (logBase)
+                            double[] lg = logBase[i];
+                            int at = blockFrom;
                             for (int r = 0; r < n; r++) {
                                 double y = Arithmetic.POW.value(k[r], a[r]);
                                 v[r] = y;
-                                qa[r] = Arithmetic.POW.partialB(k[r], a[r], y);
+                                qa[r] = Arithmetic.powPartialB(k[r], a[r], y, lg[at + r]);
                             }
                         } else {
                             for (int r = 0; r < n; r++) {
@@ -854,6 +886,7 @@ final class RowShape {
                     System.arraycopy(column[s], from, konstBlock[s], 0, n);
                 }
             }
+            blockFrom = from;
             forward(n);
             int bad = guards(n, from, checkFinite, failed);
             if (out < params) {

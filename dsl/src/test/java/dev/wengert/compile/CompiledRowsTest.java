@@ -222,6 +222,28 @@ class CompiledRowsTest {
         samePerRow(stick, c, x, 1, new double[] {1, 2, 0.5, -1});
     }
 
+    /**
+     * xᵖ with the row's x as base: the exponent's partial xᵖ·log x takes log x kept per row
+     * since the row was added (RowShape.logBase), the same bits as the rule computing it, in
+     * rows that stay, rows that move to the other branch's shape (and grow its arrays) and
+     * back, at x = 0 (log 0 = −∞, the partial 0 by the rule's convention) and for a base shared
+     * by every row (a uniform slot).
+     */
+    @Test
+    void aConstantPowersBaseKeepsItsLogPerRow() {
+        RowFn f = (p, x) -> p[2].gt(x[0]) ? pow(x[0], p[0]).plus(pow(3.0, p[1]))
+                : pow(x[0], p[1]).times(2).plus(pow(3.0, p[0]));
+        double[] x = column(500);
+        x[7] = 0.0;
+        CompiledRows c = new CompiledRows(f, 3, x, 0, 1, 1, 500);
+        samePerRow(f, c, x, 1, new double[] {1.5, 0.7, 2.5});
+        assertEquals(2, c.shapes());
+        samePerRow(f, c, x, 1, new double[] {0.3, 2.2, 4.5});         // rows 2.5 … 4.5 move below
+        samePerRow(f, c, x, 1, new double[] {-1.2, 0.4, 0.1});        // nearly every row moves above
+        samePerRow(f, c, x, 1, new double[] {2.0, 1.0, 2.5});
+        assertTrue(c.recordings() > 900, c.recordings() + " recordings: rows moved both ways");
+    }
+
     @Test
     void columnsThatWereEqualSplitWhenARowDiffers() {
         // on the first pass the rows below the breakpoint have x0 = x1, so the two constants of
