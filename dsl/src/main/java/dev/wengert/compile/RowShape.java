@@ -774,7 +774,7 @@ final class RowShape {
                     }
                     case Program.K_BINARY -> {
                         BinaryRule br = (BinaryRule) rule[i];
-                        if (br == Arithmetic.POW) {
+                        if (br == Arithmetic.POW && logBase[i] != null) {
                             // the base's log was taken once, when the row was added (logBase)
                             double[] lg = logBase[i];
                             int at = blockFrom;
